@@ -1,0 +1,11 @@
+/**
+ * The list of CLI command modules. Each module registers one subcommand on the commander program;
+ * adding a command is one line here plus its file under commands/.
+ */
+import type { Command } from 'commander';
+
+/** A function that adds one subcommand (with its `--help`) to the program. */
+export type CommandModule = (program: Command) => void;
+
+/** Every subcommand of `hivebox`, in help order. */
+export const COMMANDS: readonly CommandModule[] = [];
