@@ -47,3 +47,113 @@ export interface Signer {
     opts: { purpose: SignerPurpose; summary: ApprovalSummary },
   ): Promise<{ ok: true; value: SignerSignature } | { ok: false; error: SignerError }>;
 }
+
+/** A CLN RPC error surfaced as a value: `code` and `message` from the JSON-RPC error object. */
+export interface NodeRpcError {
+  readonly code: number;
+  readonly message: string;
+  readonly method: string;
+}
+
+/** `getinfo` subset (CLN doc/schemas/getinfo.json). */
+export interface NodeInfo {
+  readonly id: string;
+  readonly alias: string;
+  readonly version: string;
+  readonly blockheight: number;
+  readonly network: string;
+  readonly address: readonly { type: string; address: string; port: number }[];
+  readonly our_features?: { init: string; node: string; channel: string; invoice: string };
+}
+
+/** `listpeers` entry subset: `features` is the hex of the peer's init features as negotiated (BOLT 9). */
+export interface NodePeer {
+  readonly id: string;
+  readonly connected: boolean;
+  readonly netaddr?: readonly string[];
+  readonly features?: string;
+}
+
+/** `listpeerchannels` entry subset (CLN doc/schemas/listpeerchannels.json). */
+export interface NodePeerChannel {
+  readonly peer_id: string;
+  readonly peer_connected: boolean;
+  readonly state: string;
+  readonly short_channel_id?: string;
+  readonly channel_id?: string;
+  readonly private?: boolean;
+  readonly total_msat?: number;
+  readonly to_us_msat?: number;
+  readonly updates?: {
+    local?: { fee_base_msat: number; fee_proportional_millionths: number; cltv_expiry_delta: number; htlc_minimum_msat: number; htlc_maximum_msat: number };
+  };
+}
+
+/** `listchannels` entry (one direction of a public channel; CLN doc/schemas/listchannels.json). */
+export interface NodeChannel {
+  readonly source: string;
+  readonly destination: string;
+  readonly short_channel_id: string;
+  readonly direction: number;
+  readonly public: boolean;
+  readonly amount_msat: number;
+  readonly active: boolean;
+  readonly base_fee_millisatoshi: number;
+  readonly fee_per_millionth: number;
+  readonly delay: number;
+  readonly last_update?: number;
+}
+
+/** `listnodes` entry subset. */
+export interface NodeAnnouncement {
+  readonly nodeid: string;
+  readonly alias?: string;
+  readonly last_timestamp?: number;
+}
+
+/** `setchannel` request: fees in msat / ppm as CLN takes them. */
+export interface SetChannelRequest {
+  readonly id: string;
+  readonly feebase?: number;
+  readonly feeppm?: number;
+}
+
+/** `listforwards` entry subset (CLN doc/schemas/listforwards.json). */
+export interface NodeForward {
+  readonly in_channel: string;
+  readonly out_channel?: string;
+  readonly in_msat: number;
+  readonly out_msat?: number;
+  readonly fee_msat?: number;
+  readonly status: string;
+  readonly received_time: number;
+  readonly resolved_time?: number;
+}
+
+/** Result of a backend call: a value, or the node's RPC error (never a throw for node-side errors). */
+export type NodeResult<T> = { ok: true; value: T } | { ok: false; error: NodeRpcError };
+
+/**
+ * The Lightning node as the daemon sees it. Implemented over CLN's `lightning-rpc` unix socket
+ * (services/lightning-rpc), by simnet (services/simnet), and later by other backends (LND).
+ * Method names and field names are CLN's (doc/schemas, CLN v26.06).
+ */
+export interface NodeBackend {
+  getinfo(): Promise<NodeResult<NodeInfo>>;
+  listpeers(id?: string): Promise<NodeResult<readonly NodePeer[]>>;
+  listpeerchannels(id?: string): Promise<NodeResult<readonly NodePeerChannel[]>>;
+  listchannels(filter?: { source?: string; short_channel_id?: string }): Promise<NodeResult<readonly NodeChannel[]>>;
+  listnodes(id?: string): Promise<NodeResult<readonly NodeAnnouncement[]>>;
+  listforwards(filter?: { status?: string }): Promise<NodeResult<readonly NodeForward[]>>;
+  connect(id: string, host?: string, port?: number): Promise<NodeResult<{ id: string }>>;
+  /** `sendcustommsg {node_id, msg}`: `msgHex` includes the 2-byte BOLT type. */
+  sendcustommsg(nodeId: string, msgHex: string): Promise<NodeResult<{ status: string }>>;
+  /** `signmessage`: the request's `message` is encoded so lightningd hashes exactly `text` (see lightningSignedText). */
+  signmessage(text: string): Promise<NodeResult<{ signature: string; recid: string; zbase: string }>>;
+  setchannel(req: SetChannelRequest): Promise<NodeResult<{ channels: readonly { peer_id: string; short_channel_id?: string; fee_base_msat: number; fee_proportional_millionths: number }[] }>>;
+  listconfigs(config?: string): Promise<NodeResult<{ configs: Record<string, unknown> }>>;
+  /** `feerates perkb`: `perkb.opening` in sat per 1000 weight... as CLN reports (sat/kB for style perkb). */
+  feerates(style: 'perkb' | 'perkw'): Promise<NodeResult<{ perkb?: { opening?: number; min_acceptable?: number }; perkw?: { opening?: number } }>>;
+  /** `invoice`: for L402 (amount in msat). */
+  invoice(amountMsat: number, label: string, description: string, expiry_s?: number): Promise<NodeResult<{ bolt11: string; payment_hash: string; expires_at: number }>>;
+}
