@@ -1,0 +1,43 @@
+/**
+ * HIVE_WELCOME (32775), member → candidate (spec 001 §2.2 step 5, §3.1 "HiveID + Member List";
+ * clhive-protocol.md §2.3).
+ *
+ * cl-hive form: `{hive_id, tier, member_count, state_hash}` (tier is always "neophyte"; a joiner
+ * must never adopt a higher tier from the message — §15 item 3). Hivebox spec form adds the member
+ * list `members: [{peer_id, tier, joined_at, addresses?}]` and `membership_hash` (cl-hive §4.3
+ * hash of that list), both required in spec framing. Unsigned; BOLT 8 authenticates the sender and
+ * the candidate accepts WELCOME only from the member it sent ATTEST to.
+ */
+import { z } from 'zod';
+import { FIELD_LIMITS } from '../limits.ts';
+import { count, hex64, hiveId, pubkey, text, tier } from '../primitives.ts';
+
+/** One member row as WELCOME and FULL_SYNC carry it. */
+export const MemberEntry = z.object({
+  peer_id: pubkey,
+  tier,
+  joined_at: count,
+  addresses: z.array(text(FIELD_LIMITS.addressChars)).max(FIELD_LIMITS.addressesItems).optional(),
+});
+
+/** Validated member row. */
+export type MemberEntry = z.output<typeof MemberEntry>;
+
+/** WELCOME as either framing may carry it. */
+export const WelcomePayload = z.object({
+  hive_id: hiveId,
+  tier,
+  member_count: count,
+  state_hash: hex64,
+  members: z.array(MemberEntry).max(FIELD_LIMITS.members).optional(),
+  membership_hash: hex64.optional(),
+});
+
+/** WELCOME in spec framing: `members` and `membership_hash` are required. */
+export const WelcomeSpecPayload = WelcomePayload.extend({
+  members: z.array(MemberEntry).max(FIELD_LIMITS.members),
+  membership_hash: hex64,
+});
+
+/** Validated WELCOME payload. */
+export type WelcomePayload = z.output<typeof WelcomePayload>;
