@@ -10,7 +10,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { base32nopad } from '@scure/base';
 import { toHex, utf8 } from '../types.ts';
-import { nobleScheme } from './noble-scheme.ts';
+import { defaultScheme } from './default-scheme.ts';
 import type { SignatureScheme } from './scheme.ts';
 
 const PREFIX = utf8('Lightning Signed Message:');
@@ -56,7 +56,7 @@ export function lightningDigest(text: string): Uint8Array {
  * @param secretKey 32 bytes.
  * @returns 104-char zbase32 signature.
  */
-export function signMessage(text: string, secretKey: Uint8Array, scheme: SignatureScheme = nobleScheme): string {
+export function signMessage(text: string, secretKey: Uint8Array, scheme: SignatureScheme = defaultScheme): string {
   const sig = scheme.signRecoverable(lightningDigest(text), secretKey);
   const out = new Uint8Array(65);
   out.set(sig);
@@ -69,7 +69,7 @@ export function signMessage(text: string, secretKey: Uint8Array, scheme: Signatu
  * @returns the compressed public key as lowercase hex, or null for a malformed/invalid signature
  *   (wrong length, bad zbase32 character, header byte outside 31..34 or 27..30, not on the curve).
  */
-export function recoverSigner(text: string, zsig: string, scheme: SignatureScheme = nobleScheme): string | null {
+export function recoverSigner(text: string, zsig: string, scheme: SignatureScheme = defaultScheme): string | null {
   if (typeof zsig !== 'string' || zsig.length !== ZBASE_SIG_LENGTH) return null;
   let raw: Uint8Array;
   try {
@@ -90,6 +90,6 @@ export function recoverSigner(text: string, zsig: string, scheme: SignatureSchem
 }
 
 /** True when `zsig` over `text` recovers to `nodeId` (66-hex). */
-export function verifyMessage(text: string, zsig: string, nodeId: string, scheme: SignatureScheme = nobleScheme): boolean {
+export function verifyMessage(text: string, zsig: string, nodeId: string, scheme: SignatureScheme = defaultScheme): boolean {
   return recoverSigner(text, zsig, scheme) === nodeId;
 }

@@ -47,9 +47,6 @@ function unwrapFloat(v: unknown): unknown {
   return v instanceof PyFloat ? v.value : v;
 }
 
-/** A finite JSON number, int or float. */
-export const number = z.preprocess(unwrapFloat, z.number());
-
 /** `timestamp`: unix seconds, an int or float > 0 (cl-hive `_check_timestamp_freshness`). */
 export const timestamp = z.preprocess(unwrapFloat, z.number().positive());
 

@@ -12,6 +12,22 @@ import type { MsgType } from './message-types.ts';
 import { AttestPayload, AttestSpecPayload } from './payloads/attest.ts';
 import { ChallengePayload } from './payloads/challenge.ts';
 import { GenericPayload } from './payloads/generic.ts';
+import { GossipPayload } from './payloads/gossip.ts';
+import { StateHashPayload } from './payloads/state-hash.ts';
+import { FullSyncPayload } from './payloads/full-sync.ts';
+import { IntentPayload } from './payloads/intent.ts';
+import { IntentAckPayload } from './payloads/intent-ack.ts';
+import { IntentAbortPayload } from './payloads/intent-abort.ts';
+import { VouchPayload } from './payloads/vouch.ts';
+import { BanPayload } from './payloads/ban.ts';
+import { PromotionPayload } from './payloads/promotion.ts';
+import { PromotionRequestPayload } from './payloads/promotion-request.ts';
+import { MemberLeftPayload } from './payloads/member-left.ts';
+import { BanProposalPayload } from './payloads/ban-proposal.ts';
+import { BanVotePayload } from './payloads/ban-vote.ts';
+import { MsgAckPayload } from './payloads/msg-ack.ts';
+import { HiveRevokePayload } from './payloads/hive-revoke.ts';
+import { BanPeerPayload } from './payloads/ban-peer.ts';
 import { HelloPayload, HelloSpecPayload } from './payloads/hello.ts';
 import { WelcomePayload, WelcomeSpecPayload } from './payloads/welcome.ts';
 
@@ -21,19 +37,19 @@ export const PAYLOAD_SCHEMAS = {
   CHALLENGE: ChallengePayload,
   ATTEST: AttestPayload,
   WELCOME: WelcomePayload,
-  GOSSIP: GenericPayload,
-  STATE_HASH: GenericPayload,
-  FULL_SYNC: GenericPayload,
-  INTENT: GenericPayload,
-  INTENT_ACK: GenericPayload,
-  INTENT_ABORT: GenericPayload,
-  VOUCH: GenericPayload,
-  BAN: GenericPayload,
-  PROMOTION: GenericPayload,
-  PROMOTION_REQUEST: GenericPayload,
-  MEMBER_LEFT: GenericPayload,
-  BAN_PROPOSAL: GenericPayload,
-  BAN_VOTE: GenericPayload,
+  GOSSIP: GossipPayload,
+  STATE_HASH: StateHashPayload,
+  FULL_SYNC: FullSyncPayload,
+  INTENT: IntentPayload,
+  INTENT_ACK: IntentAckPayload,
+  INTENT_ABORT: IntentAbortPayload,
+  VOUCH: VouchPayload,
+  BAN: BanPayload,
+  PROMOTION: PromotionPayload,
+  PROMOTION_REQUEST: PromotionRequestPayload,
+  MEMBER_LEFT: MemberLeftPayload,
+  BAN_PROPOSAL: BanProposalPayload,
+  BAN_VOTE: BanVotePayload,
   PEER_AVAILABLE: GenericPayload,
   EXPANSION_NOMINATE: GenericPayload,
   EXPANSION_ELECT: GenericPayload,
@@ -71,7 +87,7 @@ export const PAYLOAD_SCHEMAS = {
   MCF_SOLUTION_BROADCAST: GenericPayload,
   MCF_ASSIGNMENT_ACK: GenericPayload,
   MCF_COMPLETION_REPORT: GenericPayload,
-  MSG_ACK: GenericPayload,
+  MSG_ACK: MsgAckPayload,
   DID_CREDENTIAL_PRESENT: GenericPayload,
   DID_CREDENTIAL_REVOKE: GenericPayload,
   MGMT_CREDENTIAL_PRESENT: GenericPayload,
@@ -83,8 +99,8 @@ export const PAYLOAD_SCHEMAS = {
   NETTING_ACK: GenericPayload,
   VIOLATION_REPORT: GenericPayload,
   ARBITRATION_VOTE: GenericPayload,
-  HIVE_REVOKE: GenericPayload,
-  BAN_PEER: GenericPayload,
+  HIVE_REVOKE: HiveRevokePayload,
+  BAN_PEER: BanPeerPayload,
 } as const satisfies Record<MsgType, z.ZodType>;
 
 /** Spec-framing overrides: Hivebox-only fields that are required when Hivebox talks to Hivebox. */

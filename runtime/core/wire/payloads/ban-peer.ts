@@ -1,0 +1,51 @@
+/**
+ * BAN_PEER (32907, Hivebox; spec 000 §5.1 `HIVE_BAN_PEER`, §3.3 global ignore list): a certified
+ * member reports an external attacker node so every member ignores it (refuses new channels from
+ * it, surfaces it to operators; issue 4 §3). Accepted only from certified members (handler rule).
+ *
+ * Payload:
+ * - `hive_id`; `ban_id`: 1..64 lowercase hex, unique (dedupe key);
+ * - `peer_id`: the external node to ignore; `reporter_id`: the reporting member (the signer);
+ * - `reason`: 1..512 chars; `evidence`: ≤ 16 strings of ≤ 1,024 chars (e.g. scids, payment
+ *   hashes, log lines), kept with the ban;
+ * - `timestamp`: unix seconds; `signature`: zbase32 by `reporter_id`'s node key.
+ *
+ * Signing string: JSON-canonical `{"action":"ban_peer","ban_id","evidence","hive_id","peer_id",
+ * "reason","reporter_id","timestamp"}`.
+ */
+import { z } from 'zod';
+import { canonicalJson } from '../../canonical/python-json.ts';
+import type { RawPayload } from '../envelope.ts';
+import { FIELD_LIMITS } from '../limits.ts';
+import { count, hiveId, pubkey, reason, requestId, text, zbaseSig } from '../primitives.ts';
+
+/** BAN_PEER payload schema; a member cannot ban itself this way. */
+export const BanPeerPayload = z
+  .object({
+    hive_id: hiveId,
+    ban_id: requestId,
+    peer_id: pubkey,
+    reporter_id: pubkey,
+    reason,
+    evidence: z.array(text(FIELD_LIMITS.stringChars)).max(FIELD_LIMITS.evidenceItems),
+    timestamp: count,
+    signature: zbaseSig,
+  })
+  .refine((p) => p.peer_id !== p.reporter_id, { path: ['peer_id'], message: 'reporter cannot ban itself' });
+
+/** Validated BAN_PEER payload. */
+export type BanPeerPayload = z.output<typeof BanPeerPayload>;
+
+/** The canonical string the reporting member signs. */
+export function banPeerSigningString(raw: RawPayload): string {
+  return canonicalJson({
+    action: 'ban_peer',
+    ban_id: raw.ban_id ?? '',
+    evidence: raw.evidence ?? [],
+    hive_id: raw.hive_id ?? '',
+    peer_id: raw.peer_id ?? '',
+    reason: raw.reason ?? '',
+    reporter_id: raw.reporter_id ?? '',
+    timestamp: raw.timestamp ?? 0,
+  });
+}

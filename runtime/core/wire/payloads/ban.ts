@@ -1,0 +1,13 @@
+/**
+ * HIVE_BAN (32791): informational notice that a ban was executed (spec 001 §3.4;
+ * clhive-protocol.md §2.3). `{peer_id, reason, proposal_id?}`; unsigned, and cl-hive has no
+ * receive handler — a receiver must not act on it (the votes are the authority).
+ */
+import { z } from 'zod';
+import { pubkey, reason, requestId } from '../primitives.ts';
+
+/** BAN payload schema. */
+export const BanPayload = z.object({ peer_id: pubkey, reason, proposal_id: requestId.optional() });
+
+/** Validated BAN payload. */
+export type BanPayload = z.output<typeof BanPayload>;

@@ -1,0 +1,67 @@
+/**
+ * HIVE_FULL_SYNC (32781): the complete HiveMap snapshot (spec 001 §3.2; clhive-protocol.md §2.3,
+ * §4.1). `{states: [HivePeerState], fleet_hash, timestamp, members?: [{peer_id,tier,joined_at}],
+ * sender_id, signature}`, signed by `sender_id` over JSON-canonical
+ * `{"fleet_hash","members_hash","sender_id","timestamp"}` (members_hash: signing/hashes.ts).
+ * `states` is bound only through `fleet_hash`: the receiver recomputes `statesHash(states)` and
+ * compares (a handler rule, issue 4).
+ */
+import { z } from 'zod';
+import { canonicalJson } from '../../canonical/python-json.ts';
+import type { RawPayload } from '../envelope.ts';
+import { FIELD_LIMITS } from '../limits.ts';
+import { count, pubkey, text, zbaseSig } from '../primitives.ts';
+import { membersHash, type MemberRow } from '../signing/hashes.ts';
+import { Capabilities, FeePolicy } from './gossip.ts';
+import { MemberEntry } from './welcome.ts';
+
+/** One `states[]` entry (`_validate_state_entry`, §4.1): `available_sats ≤ capacity_sats`. */
+export const StateEntry = z
+  .object({
+    peer_id: text(FIELD_LIMITS.peerIdChars).min(1),
+    capacity_sats: count,
+    available_sats: count,
+    fee_policy: FeePolicy.optional(),
+    topology: z.array(text(FIELD_LIMITS.peerIdChars).min(1)).max(FIELD_LIMITS.topologyItems).optional(),
+    version: count,
+    last_update: count.optional(),
+    timestamp: count.optional(),
+    state_hash: text(FIELD_LIMITS.peerIdChars).optional(),
+    budget_available_sats: count.optional(),
+    budget_reserved_until: count.optional(),
+    budget_last_update: count.optional(),
+    fees_earned_sats: count.optional(),
+    fees_forward_count: count.optional(),
+    fees_period_start: count.optional(),
+    fees_last_report: count.optional(),
+    fees_costs_sats: count.optional(),
+    capabilities: Capabilities.optional(),
+  })
+  .refine((s) => s.available_sats <= s.capacity_sats, { path: ['available_sats'], message: 'available_sats exceeds capacity_sats' });
+
+/** Validated state entry. */
+export type StateEntry = z.output<typeof StateEntry>;
+
+/** FULL_SYNC payload schema. */
+export const FullSyncPayload = z.object({
+  states: z.array(StateEntry).max(FIELD_LIMITS.fullSyncStates),
+  fleet_hash: text(FIELD_LIMITS.peerIdChars),
+  timestamp: count,
+  members: z.array(MemberEntry).max(FIELD_LIMITS.members).optional(),
+  sender_id: pubkey,
+  signature: zbaseSig,
+});
+
+/** Validated FULL_SYNC payload. */
+export type FullSyncPayload = z.output<typeof FullSyncPayload>;
+
+/** cl-hive `get_full_sync_signing_payload`. */
+export function fullSyncSigningString(raw: RawPayload): string {
+  const members = Array.isArray(raw.members) ? (raw.members as unknown as MemberRow[]) : [];
+  return canonicalJson({
+    sender_id: raw.sender_id ?? '',
+    fleet_hash: raw.fleet_hash ?? '',
+    members_hash: membersHash(members),
+    timestamp: raw.timestamp ?? 0,
+  });
+}

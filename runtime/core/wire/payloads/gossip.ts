@@ -1,0 +1,92 @@
+/**
+ * HIVE_GOSSIP (32777): a member's state toward the fleet (spec 001 §3.2; clhive-protocol.md
+ * §2.3 table, §3.2, §4.5). Signed by `sender_id`.
+ *
+ * Signing string (JSON-canonical):
+ * `{"data_hash", "fleet_hash", "sender_id", "timestamp", "version"}` with
+ * `data_hash = sha256hex(J{"available_sats","capacity_sats","fee_policy","topology": sorted})`.
+ * - clhive framing: `fleet_hash = payload.fleet_hash ?? ""` — cl-hive's exact string; in practice
+ *   always `""`, since gossip carries `state_hash` (§15 item 6).
+ * - spec framing: `fleet_hash = payload.state_hash ?? ""`, so the signature binds the sender's
+ *   fleet hash too (issue 4 §1).
+ */
+import { z } from 'zod';
+import { canonicalJson, PyFloat, type PyJson } from '../../canonical/python-json.ts';
+import type { RawPayload } from '../envelope.ts';
+import type { Framing } from '../framing.ts';
+import { FIELD_LIMITS } from '../limits.ts';
+import { count, pubkey, text, zbaseSig } from '../primitives.ts';
+import { pySorted, sha256Hex } from '../signing/py-format.ts';
+
+const feeValue = z.preprocess(
+  (v) => (v instanceof PyFloat ? v.value : v),
+  z.number().min(0).max(FIELD_LIMITS.feePolicyMaxValue),
+);
+
+/** `fee_policy`: ≤ 20 keys of ≤ 256 chars, numeric values 0..10,000,000. */
+export const FeePolicy = z
+  .record(text(FIELD_LIMITS.feePolicyKeyChars), feeValue)
+  .refine((o) => Object.keys(o).length <= FIELD_LIMITS.feePolicyKeys, `at most ${FIELD_LIMITS.feePolicyKeys} keys`);
+
+/** `capabilities`: ≤ 20 entries of ≤ 32 chars (e.g. `["mcf"]`). */
+export const Capabilities = z.array(text(FIELD_LIMITS.capabilityChars)).max(FIELD_LIMITS.capabilitiesItems);
+
+/** `addresses`: "host:port" strings from `getinfo`. */
+export const Addresses = z.array(text(FIELD_LIMITS.addressChars)).max(FIELD_LIMITS.addressesItems);
+
+/** GOSSIP payload schema. `available_sats ≤ capacity_sats`; `peer_id`, when sent, equals `sender_id`. */
+export const GossipPayload = z
+  .object({
+    peer_id: pubkey.optional(),
+    sender_id: pubkey,
+    capacity_sats: count,
+    available_sats: count,
+    fee_policy: FeePolicy,
+    topology: z.array(text(FIELD_LIMITS.topologyItemChars).min(1)).max(FIELD_LIMITS.topologyItems),
+    version: count,
+    timestamp: count,
+    state_hash: text(FIELD_LIMITS.peerIdChars).optional(),
+    fleet_hash: text(FIELD_LIMITS.peerIdChars).optional(),
+    budget_available_sats: count.optional(),
+    budget_reserved_until: count.optional(),
+    budget_last_update: count.optional(),
+    addresses: Addresses.optional(),
+    capabilities: Capabilities.optional(),
+    signature: zbaseSig,
+  })
+  .superRefine((p, ctx) => {
+    if (p.available_sats > p.capacity_sats) {
+      ctx.addIssue({ code: 'custom', path: ['available_sats'], message: 'available_sats exceeds capacity_sats' });
+    }
+    if (p.peer_id !== undefined && p.peer_id !== p.sender_id) {
+      ctx.addIssue({ code: 'custom', path: ['peer_id'], message: 'peer_id differs from sender_id' });
+    }
+  });
+
+/** Validated GOSSIP payload. */
+export type GossipPayload = z.output<typeof GossipPayload>;
+
+/** cl-hive `compute_gossip_data_hash`: sha256 hex of the canonical data fields (defaults 0 / {} / []). */
+export function gossipDataHash(raw: RawPayload): string {
+  const topology = Array.isArray(raw.topology) ? pySorted(raw.topology as string[]) : [];
+  return sha256Hex(
+    canonicalJson({
+      capacity_sats: raw.capacity_sats ?? 0,
+      available_sats: raw.available_sats ?? 0,
+      fee_policy: raw.fee_policy ?? {},
+      topology,
+    }),
+  );
+}
+
+/** The canonical string a GOSSIP signature covers in `framing` (see file header). */
+export function gossipSigningString(raw: RawPayload, framing: Framing): string {
+  const fleetHash: PyJson = (framing === 'spec' ? raw.state_hash : raw.fleet_hash) ?? '';
+  return canonicalJson({
+    sender_id: raw.sender_id ?? '',
+    timestamp: raw.timestamp ?? 0,
+    version: raw.version ?? 0,
+    fleet_hash: fleetHash,
+    data_hash: gossipDataHash(raw),
+  });
+}

@@ -1,0 +1,36 @@
+/**
+ * HIVE_INTENT_ABORT (32787): the loser of an intent conflict yields (spec 001 §3.3, spec 003 §4;
+ * clhive-protocol.md §2.3). `{intent_type, target, initiator, timestamp, reason, signature}`,
+ * signed by `initiator` over JSON-canonical
+ * `{"initiator","intent_type","reason","target","timestamp"}`. cl-hive accepts only
+ * channel_open | channel_close | rebalance here (§15 item 10) and requires `target` to be a pubkey.
+ */
+import { z } from 'zod';
+import { canonicalJson } from '../../canonical/python-json.ts';
+import type { RawPayload } from '../envelope.ts';
+import { FIELD_LIMITS } from '../limits.ts';
+import { count, pubkey, text, zbaseSig } from '../primitives.ts';
+
+/** INTENT_ABORT payload schema. */
+export const IntentAbortPayload = z.object({
+  intent_type: z.enum(['channel_open', 'channel_close', 'rebalance']),
+  target: pubkey,
+  initiator: pubkey,
+  timestamp: count,
+  reason: text(FIELD_LIMITS.reasonChars).optional(),
+  signature: zbaseSig,
+});
+
+/** Validated INTENT_ABORT payload. */
+export type IntentAbortPayload = z.output<typeof IntentAbortPayload>;
+
+/** cl-hive `get_intent_abort_signing_payload` (missing reason → ""). */
+export function intentAbortSigningString(raw: RawPayload): string {
+  return canonicalJson({
+    intent_type: raw.intent_type ?? '',
+    target: raw.target ?? '',
+    initiator: raw.initiator ?? '',
+    timestamp: raw.timestamp ?? 0,
+    reason: raw.reason ?? '',
+  });
+}

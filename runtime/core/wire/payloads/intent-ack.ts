@@ -1,0 +1,21 @@
+/**
+ * HIVE_INTENT_ACK (32785): "Lock Acknowledgement (reserved)" (spec 001 §3.3). cl-hive never sends
+ * it and has no handler (clhive-protocol.md §2.1). Hivebox reserves the shape
+ * `{intent_type, target, initiator, timestamp, sender_id?}` naming the acknowledged intent;
+ * unsigned, direct only. No Hivebox handler consumes it yet.
+ */
+import { z } from 'zod';
+import { FIELD_LIMITS } from '../limits.ts';
+import { count, pubkey, text } from '../primitives.ts';
+
+/** INTENT_ACK payload schema (reserved). */
+export const IntentAckPayload = z.object({
+  intent_type: z.enum(['channel_open', 'channel_close', 'rebalance', 'ban_peer']),
+  target: text(FIELD_LIMITS.peerIdChars).min(1),
+  initiator: pubkey,
+  timestamp: count,
+  sender_id: pubkey.optional(),
+});
+
+/** Validated INTENT_ACK payload. */
+export type IntentAckPayload = z.output<typeof IntentAckPayload>;

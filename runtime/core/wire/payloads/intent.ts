@@ -1,0 +1,26 @@
+/**
+ * HIVE_INTENT (32783): an intent-lock request (spec 001 §3.3, spec 003 §4; clhive-protocol.md
+ * §2.3, §5). `{intent_type, target, initiator, timestamp, expires_at, amount_sats?,
+ * budget_proof_timestamp?}`. Unsigned in cl-hive (§15 item 7): BOLT 8 authenticates the direct
+ * sender, and the handler requires `initiator == peer_node_id`.
+ */
+import { z } from 'zod';
+import { FIELD_LIMITS } from '../limits.ts';
+import { count, pubkey, text } from '../primitives.ts';
+
+/** Intent types INTENT accepts (cl-hive). */
+export const INTENT_TYPES = ['channel_open', 'rebalance', 'ban_peer'] as const;
+
+/** INTENT payload schema. */
+export const IntentPayload = z.object({
+  intent_type: z.enum(INTENT_TYPES),
+  target: text(FIELD_LIMITS.peerIdChars).min(1),
+  initiator: pubkey,
+  timestamp: count,
+  expires_at: count,
+  amount_sats: count.optional(),
+  budget_proof_timestamp: count.optional(),
+});
+
+/** Validated INTENT payload. */
+export type IntentPayload = z.output<typeof IntentPayload>;

@@ -1,0 +1,34 @@
+/**
+ * HIVE_STATE_HASH (32779): anti-entropy digest (spec 001 §3.2; clhive-protocol.md §2.3, §4.4).
+ * `{fleet_hash, peer_count, timestamp, membership_hash?, sender_id, signature}`, signed by
+ * `sender_id` over JSON-canonical `{"fleet_hash","peer_count","sender_id","timestamp"}`
+ * (`membership_hash` is not covered, in either framing — cl-hive's string).
+ */
+import { z } from 'zod';
+import { canonicalJson } from '../../canonical/python-json.ts';
+import type { RawPayload } from '../envelope.ts';
+import { FIELD_LIMITS } from '../limits.ts';
+import { count, pubkey, text, zbaseSig } from '../primitives.ts';
+
+/** STATE_HASH payload schema. */
+export const StateHashPayload = z.object({
+  fleet_hash: text(FIELD_LIMITS.peerIdChars).min(1),
+  peer_count: count,
+  timestamp: count,
+  membership_hash: text(FIELD_LIMITS.peerIdChars).optional(),
+  sender_id: pubkey,
+  signature: zbaseSig,
+});
+
+/** Validated STATE_HASH payload. */
+export type StateHashPayload = z.output<typeof StateHashPayload>;
+
+/** cl-hive `get_state_hash_signing_payload`. */
+export function stateHashSigningString(raw: RawPayload): string {
+  return canonicalJson({
+    sender_id: raw.sender_id ?? '',
+    fleet_hash: raw.fleet_hash ?? '',
+    timestamp: raw.timestamp ?? 0,
+    peer_count: raw.peer_count ?? 0,
+  });
+}

@@ -1,0 +1,29 @@
+/**
+ * HIVE_VOUCH (32789): a member vouches for a neophyte's promotion (spec 001 §3.4;
+ * clhive-protocol.md §2.3, §6.4). `{target_pubkey, request_id, timestamp, voucher_pubkey, sig}`
+ * — the signature field is `sig`. Signed by `voucher_pubkey` over
+ * `hive:vouch:{target_pubkey}:{request_id}:{timestamp}` (the voucher is recovered, not in the string).
+ */
+import { z } from 'zod';
+import type { RawPayload } from '../envelope.ts';
+import { count, pubkey, requestId, zbaseSig } from '../primitives.ts';
+import { pyStr } from '../signing/py-format.ts';
+
+/** VOUCH payload schema; a node cannot vouch for itself. */
+export const VouchPayload = z
+  .object({
+    target_pubkey: pubkey,
+    request_id: requestId,
+    timestamp: count,
+    voucher_pubkey: pubkey,
+    sig: zbaseSig,
+  })
+  .refine((v) => v.voucher_pubkey !== v.target_pubkey, { path: ['voucher_pubkey'], message: 'self-vouch' });
+
+/** Validated VOUCH payload. */
+export type VouchPayload = z.output<typeof VouchPayload>;
+
+/** cl-hive `build_vouch_message`. */
+export function vouchSigningString(raw: RawPayload): string {
+  return `hive:vouch:${pyStr(raw.target_pubkey)}:${pyStr(raw.request_id)}:${pyStr(raw.timestamp)}`;
+}
