@@ -1,0 +1,221 @@
+/**
+ * Candidate side of the handshake: join → HELLO → CHALLENGE → (two node-key signatures) →
+ * ATTEST → WELCOME (spec 001 §2.2, spec 000 §4.2, issue 2 §6; clhive-protocol.md §2.3).
+ *
+ * Holes closed relative to cl-hive (clhive-protocol.md §15 items 2–3):
+ * - a CHALLENGE is answered only from a member we sent HELLO to, only once per HELLO, only in a
+ *   framing we used, and only for a nonce of exactly 64 lowercase hex characters — so no peer can
+ *   use us as a signing oracle;
+ * - in spec framing we sign `hive:challenge:<hive_id>:<member_node_id>:<nonce>`, not the bare nonce;
+ * - the node's signatures are checked against our node id before use (the port is not trusted);
+ * - WELCOME is accepted only from that member, only after our ATTEST, only for the hive it
+ *   challenged us for, and our tier is always neophyte whatever the message says.
+ */
+import { lightningSignedText } from '../canonical/signed-text.ts';
+import { recoverSigner } from '../crypto/lnsign.ts';
+import { decodeTicket } from '../ticket/codec.ts';
+import { isNodeId, isNonce, type NodeId } from '../types.ts';
+import type { HiveMessageOf } from '../wire/decode.ts';
+import type { Framing } from '../wire/framing.ts';
+import { stepFraming, UNKNOWN_FRAMING, type FramingEffect, type PeerFraming } from '../wire/framing-choice.ts';
+import { manifestSigningString } from '../wire/payloads/attest.ts';
+import { challengeSigningString } from '../wire/payloads/challenge.ts';
+import { membershipHash } from '../wire/signing/hashes.ts';
+import { HANDSHAKE_LIMITS } from './handshake-limits.ts';
+import {
+  refuse,
+  type CandidateJoin,
+  type HandshakeEffect,
+  type HandshakeInput,
+  type HandshakeState,
+  type HandshakeStep,
+  type RejectReason,
+  type SendEffect,
+} from './handshake-types.ts';
+import { applyWrites, persist, withEntry, type StoreWrite } from './membership.ts';
+
+/** HELLO `protocol_version` / `supported_versions` we announce (cl-hive `SUPPORTED_VERSIONS`). */
+const PROTOCOL_VERSION = 1;
+const SUPPORTED_VERSIONS = [1, 2];
+
+function hello(s: HandshakeState, member_id: NodeId, framing: Framing, ticketText: string | null): SendEffect {
+  return {
+    kind: 'send',
+    peer_id: member_id,
+    framing,
+    type: 'HELLO',
+    payload: {
+      pubkey: s.config.our_node_id,
+      protocol_version: PROTOCOL_VERSION,
+      supported_versions: SUPPORTED_VERSIONS,
+      ...(ticketText === null ? {} : { ticket: ticketText }),
+    },
+  };
+}
+
+/** HELLO sends for the framing strategy's `send_hello` effects; `no_answer` is handled by the caller. */
+function hellos(s: HandshakeState, member_id: NodeId, effects: readonly FramingEffect[], ticketText: string | null): SendEffect[] {
+  return effects.flatMap((e) => (e.kind === 'send_hello' ? [hello(s, member_id, e.framing, ticketText)] : []));
+}
+
+/** End a join without WELCOME: drop it, log, tell other subsystems. */
+function failJoin(s: HandshakeState, member_id: NodeId, reason: RejectReason, fields?: Record<string, unknown>): HandshakeStep {
+  const refused = refuse({ ...s, joins: withEntry(s.joins, member_id, undefined) }, { reason, peer_id: member_id, ...(fields ? { fields } : {}) });
+  return { ...refused, effects: [...refused.effects, { kind: 'event', name: 'join_failed', member_id, reason }] };
+}
+
+/**
+ * Operator `hive-join`: start a join with one member. HELLO goes out in the framing asked for; in
+ * `auto` mode spec framing first (cl-hive framing after the first-contact timeout), or straight
+ * cl-hive framing when there is no ticket.
+ */
+export function onJoin(s: HandshakeState, input: Extract<HandshakeInput, { kind: 'join' }>, now: number): HandshakeStep {
+  const member_id = input.member_id;
+  if (!isNodeId(member_id) || member_id === s.config.our_node_id) return refuse(s, { reason: 'invalid_join', peer_id: member_id });
+  if (s.membership.hive) return refuse(s, { reason: 'already_in_hive', peer_id: member_id, fields: { hive_id: s.membership.hive.hive_id } });
+  if (s.joins.has(member_id)) return refuse(s, { reason: 'join_in_progress', peer_id: member_id });
+  let ticket = null;
+  if (input.ticket !== undefined) {
+    const decoded = decodeTicket(input.ticket);
+    if (!decoded.ok) return refuse(s, { reason: 'ticket_malformed', peer_id: member_id, fields: { ...decoded.error } });
+    if (now > decoded.value.expires_at) return refuse(s, { reason: 'ticket_expired', peer_id: member_id, fields: { expires_at: decoded.value.expires_at } });
+    ticket = decoded.value;
+  } else if (input.framing === 'spec') {
+    return refuse(s, { reason: 'ticket_required', peer_id: member_id });
+  }
+  // A ticketless join exists only in cl-hive framing (spec-framing HELLO must carry a ticket).
+  const mode = input.framing === 'auto' && input.ticket === undefined ? 'clhive' : input.framing;
+  const initial: PeerFraming = mode === 'auto' ? UNKNOWN_FRAMING : { phase: 'known', framing: mode };
+  const contact = stepFraming(member_id, initial, { kind: 'contact' }, now, s.config.framing);
+  const sends = hellos(s, member_id, contact.effects, input.ticket ?? null);
+  const join: CandidateJoin = {
+    phase: 'hello_sent',
+    member_id,
+    framing: contact.state,
+    hello_framings: sends.map((e) => e.framing),
+    ticket,
+    ticket_text: input.ticket ?? null,
+    features: [...input.features],
+    started_at: now,
+  };
+  return { state: { ...s, joins: withEntry(s.joins, member_id, join) }, effects: sends, reject: null };
+}
+
+/** CHALLENGE: answer only what we asked for, then ask the node to sign nonce string and manifest. */
+export function onChallenge(s: HandshakeState, peer_id: string, msg: HiveMessageOf<'CHALLENGE'>, now: number): HandshakeStep {
+  const join = s.joins.get(peer_id as NodeId);
+  if (!join) return refuse(s, { reason: 'unsolicited_challenge', peer_id, msg_type: 'CHALLENGE' });
+  if (join.phase !== 'hello_sent') return refuse(s, { reason: 'unexpected_challenge', peer_id, msg_type: 'CHALLENGE', fields: { phase: join.phase } });
+  if (!join.hello_framings.includes(msg.framing)) return refuse(s, { reason: 'framing_mismatch', peer_id, msg_type: 'CHALLENGE' });
+  const { nonce, hive_id } = msg.payload;
+  if (!isNonce(nonce)) return refuse(s, { reason: 'bad_nonce', peer_id, msg_type: 'CHALLENGE' });
+  if (join.ticket && hive_id !== join.ticket.hive_id) return refuse(s, { reason: 'hive_mismatch', peer_id, msg_type: 'CHALLENGE', fields: { expected: join.ticket.hive_id, got: hive_id } });
+  const manifest = { pubkey: s.config.our_node_id, version: s.config.our_version, features: [...join.features], timestamp: now, nonce };
+  const n = s.next_request;
+  const nonce_request = {
+    request_id: `sign:${n}`,
+    text: lightningSignedText(challengeSigningString(msg.framing, { hive_id, member_node_id: join.member_id, nonce })),
+    zbase: null,
+  };
+  const manifest_request = { request_id: `sign:${n + 1}`, text: lightningSignedText(manifestSigningString(manifest)), zbase: null };
+  const next: CandidateJoin = { phase: 'signing', member_id: join.member_id, ticket: join.ticket, started_at: join.started_at, framing: msg.framing, hive_id, manifest, nonce_request, manifest_request };
+  return {
+    state: { ...s, joins: withEntry(s.joins, join.member_id, next), next_request: n + 2 },
+    effects: [
+      { kind: 'sign', request_id: nonce_request.request_id, text: nonce_request.text, purpose: 'challenge' },
+      { kind: 'sign', request_id: manifest_request.request_id, text: manifest_request.text, purpose: 'manifest' },
+    ],
+    reject: null,
+  };
+}
+
+/** A node-key signature came back: check it is ours over the requested text; send ATTEST when both are in. */
+export function onSigned(s: HandshakeState, input: Extract<HandshakeInput, { kind: 'signed' }>): HandshakeStep {
+  const join = [...s.joins.values()].find(
+    (j) => j.phase === 'signing' && [j.nonce_request, j.manifest_request].some((r) => r.request_id === input.request_id && r.zbase === null),
+  );
+  if (!join || join.phase === 'hello_sent') return refuse(s, { reason: 'unexpected_signature', fields: { request_id: input.request_id } });
+  const which = join.nonce_request.request_id === input.request_id ? 'nonce_request' : 'manifest_request';
+  if (!input.result.ok) return failJoin(s, join.member_id, 'signer_failed', { detail: input.result.reason });
+  if (recoverSigner(join[which].text, input.result.zbase) !== s.config.our_node_id) return failJoin(s, join.member_id, 'bad_signer_output', { request_id: input.request_id });
+  const updated = { ...join, [which]: { ...join[which], zbase: input.result.zbase } };
+  const nonce_signature = updated.nonce_request.zbase;
+  const manifest_signature = updated.manifest_request.zbase;
+  if (nonce_signature === null || manifest_signature === null) return { state: { ...s, joins: withEntry(s.joins, join.member_id, updated) }, effects: [], reject: null };
+  const m = updated.manifest;
+  const attest: SendEffect = {
+    kind: 'send',
+    peer_id: join.member_id,
+    framing: join.framing,
+    type: 'ATTEST',
+    payload: {
+      pubkey: m.pubkey,
+      version: m.version,
+      features: m.features,
+      nonce_signature,
+      manifest_signature,
+      manifest: m,
+      ...(join.framing === 'spec' ? { hive_id: join.hive_id, member_node_id: join.member_id } : {}),
+    },
+  };
+  return { state: { ...s, joins: withEntry(s.joins, join.member_id, { ...updated, phase: 'attested' }) }, effects: [attest], reject: null };
+}
+
+/** WELCOME: only from the member we attested to; record the hive with us as neophyte. */
+export function onWelcome(s: HandshakeState, peer_id: string, msg: HiveMessageOf<'WELCOME'>, now: number): HandshakeStep {
+  const join = s.joins.get(peer_id as NodeId);
+  if (!join) return refuse(s, { reason: 'unsolicited_welcome', peer_id, msg_type: 'WELCOME' });
+  if (join.phase !== 'attested') return refuse(s, { reason: 'welcome_before_attest', peer_id, msg_type: 'WELCOME', fields: { phase: join.phase } });
+  const p = msg.payload;
+  if (p.hive_id !== join.hive_id) return refuse(s, { reason: 'hive_mismatch', peer_id, msg_type: 'WELCOME', fields: { expected: join.hive_id, got: p.hive_id } });
+  if (p.members !== undefined && p.membership_hash !== undefined && membershipHash(p.members) !== p.membership_hash) {
+    return refuse(s, { reason: 'membership_hash_mismatch', peer_id, msg_type: 'WELCOME' });
+  }
+  const us = s.config.our_node_id;
+  const welcomer = join.member_id;
+  const writes: StoreWrite[] = [
+    { op: 'put_hive', hive: { hive_id: join.hive_id, created_at: now, our_node_id: us, our_role: 'neophyte' } },
+    ...(p.members ?? [])
+      .filter((e) => e.peer_id !== us && e.peer_id !== welcomer)
+      .map((e): StoreWrite => ({
+        op: 'put_member',
+        member: { node_id: e.peer_id as NodeId, tier: e.tier === 'neophyte' ? 'neophyte' : 'member', joined_at: e.joined_at, addresses: e.addresses ?? [] },
+      })),
+    { op: 'put_member', member: { node_id: welcomer, tier: 'member', joined_at: p.members?.find((e) => e.peer_id === welcomer)?.joined_at ?? now, addresses: [] } },
+    { op: 'put_member', member: { node_id: us, tier: 'neophyte', joined_at: now, addresses: [] } },
+  ];
+  if (join.ticket) writes.push({ op: 'put_trusted_admin', admin: { admin_pubkey: join.ticket.admin_pubkey, added_at: now } });
+  const effects: HandshakeEffect[] = [...persist(...writes)];
+  if (p.tier !== 'neophyte') effects.push({ kind: 'log', level: 'warn', event: 'tier_overridden', peer_id, fields: { claimed_tier: p.tier, recorded_tier: 'neophyte' } });
+  effects.push({ kind: 'event', name: 'joined', hive_id: join.hive_id, member_id: welcomer }, { kind: 'log', level: 'info', event: 'joined', peer_id, fields: { hive_id: join.hive_id } });
+  return { state: { ...s, membership: applyWrites(s.membership, writes), joins: new Map() }, effects, reject: null };
+}
+
+/**
+ * Timer: abandon joins older than 300 s; for joins still waiting for CHALLENGE, let the
+ * first-contact strategy repeat HELLO in cl-hive framing or give up (`no_answer`).
+ */
+export function candidateTick(s: HandshakeState, now: number): HandshakeStep {
+  let joins = s.joins;
+  const effects: HandshakeEffect[] = [];
+  const fail = (member_id: NodeId, reason: RejectReason) => {
+    joins = withEntry(joins, member_id, undefined);
+    effects.push({ kind: 'event', name: 'join_failed', member_id, reason });
+  };
+  for (const join of s.joins.values()) {
+    if (now - join.started_at > HANDSHAKE_LIMITS.joinTimeout_s) {
+      fail(join.member_id, 'join_timeout');
+      continue;
+    }
+    if (join.phase !== 'hello_sent') continue;
+    const f = stepFraming(join.member_id, join.framing, { kind: 'tick' }, now, s.config.framing);
+    if (f.effects.some((e) => e.kind === 'no_answer')) {
+      fail(join.member_id, 'no_answer');
+      continue;
+    }
+    const sends = hellos(s, join.member_id, f.effects, join.ticket_text);
+    joins = withEntry(joins, join.member_id, { ...join, framing: f.state, hello_framings: [...join.hello_framings, ...sends.map((e) => e.framing)] });
+    effects.push(...sends);
+  }
+  return { state: { ...s, joins }, effects, reject: null };
+}

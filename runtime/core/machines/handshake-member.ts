@@ -1,0 +1,204 @@
+/**
+ * Member side of the handshake: HELLO → (node facts) → CHALLENGE, ATTEST → WELCOME
+ * (spec 001 §2.2, spec 000 §4.2–4.3, issue 2 §6; clhive-protocol.md §2.3, §3.5, §15).
+ *
+ * States per peer: nothing → `pending` (HELLO accepted, waiting for listpeers/listpeerchannels
+ * facts) → open challenge (persisted, TTL 300 s) → member (persisted, tier neophyte). Rules:
+ * - spec framing: HELLO must carry a valid ticket; cl-hive framing without ticket: only when
+ *   `accept_clhive_channel_join` is on, and then only with a CHANNELD_NORMAL channel;
+ * - ticket requirements are judged on the peer's negotiated BOLT 9 features, and the ticket is
+ *   bound to the first node that presents it (a second node gets `ticket_already_used`);
+ * - one HELLO per peer per 10 s, one open challenge per peer, at most 1,000 open (oldest evicted);
+ * - a refused input changes nothing: no store write, state returned as given.
+ */
+import { err, ok, type Result } from '../result.ts';
+import { negotiatedFeatures } from '../ticket/features.ts';
+import { checkRequirements, verifyTicket } from '../ticket/verify.ts';
+import { toHex, type NodeId, type Nonce } from '../types.ts';
+import type { HiveMessageOf } from '../wire/decode.ts';
+import { membershipHash } from '../wire/signing/hashes.ts';
+import { verifyAttest } from './handshake-attest.ts';
+import { HANDSHAKE_LIMITS } from './handshake-limits.ts';
+import {
+  refuse,
+  type HandshakeEffect,
+  type HandshakeReject,
+  type HandshakeState,
+  type HandshakeStep,
+  type PeerFacts,
+  type PendingHello,
+} from './handshake-types.ts';
+import { applyWrites, isBanned, persist, withEntry, type OpenChallenge, type StoreWrite } from './membership.ts';
+
+/** Channel state that proves stake for a cl-hive channel join (CLN `listpeerchannels` state). */
+export const CHANNEL_PROOF_STATE = 'CHANNELD_NORMAL';
+
+/** Checks every input from a would-be joiner must pass: we admit, and it is neither banned nor a member. */
+function admissible(s: HandshakeState, peer_id: string, msg_type: string, now: number): Result<void, HandshakeReject> {
+  const hive = s.membership.hive;
+  if (!hive || hive.our_role !== 'member') return err({ reason: 'not_admitting', peer_id, msg_type });
+  if (isBanned(s.membership, peer_id, now)) return err({ reason: 'banned', peer_id, msg_type });
+  if (s.membership.members.has(peer_id as NodeId)) return err({ reason: 'already_member', peer_id, msg_type });
+  return ok(undefined);
+}
+
+/**
+ * HELLO: structural checks, rate limit, join authorisation (ticket or channel join), then ask the
+ * node for facts about the peer. The CHALLENGE goes out when the facts arrive.
+ */
+export function onHello(s: HandshakeState, peer_id: string, msg: HiveMessageOf<'HELLO'>, now: number): HandshakeStep {
+  const peer = peer_id as NodeId;
+  const base = admissible(s, peer_id, 'HELLO', now);
+  if (!base.ok) return refuse(s, base.error);
+  if (msg.payload.pubkey !== peer_id) return refuse(s, { reason: 'pubkey_mismatch', peer_id, msg_type: 'HELLO' });
+  const last = s.hello_at.get(peer);
+  if (last !== undefined && now - last < HANDSHAKE_LIMITS.helloInterval_s) return refuse(s, { reason: 'rate_limited', peer_id, msg_type: 'HELLO' });
+  if (!s.pending.has(peer) && s.pending.size >= HANDSHAKE_LIMITS.maxPendingFacts) return refuse(s, { reason: 'busy', peer_id, msg_type: 'HELLO' });
+  const hello_at = withEntry(s.hello_at, peer, now);
+  let ticket: PendingHello['ticket'] = null;
+  if (msg.payload.ticket !== undefined) {
+    const m = s.membership;
+    const verified = verifyTicket(msg.payload.ticket, {
+      hive_id: m.hive!.hive_id,
+      trusted_admins: new Set(m.trusted_admins.keys()),
+      now,
+      node_id: peer_id,
+      used_tickets: m.used_tickets,
+    });
+    if (!verified.ok) return refuse({ ...s, hello_at }, { reason: `ticket_${verified.error.code}`, peer_id, msg_type: 'HELLO', fields: { ...verified.error } });
+    ticket = verified.value;
+  } else if (msg.framing === 'spec') {
+    return refuse({ ...s, hello_at }, { reason: 'ticket_required', peer_id, msg_type: 'HELLO' });
+  } else if (!s.config.accept_clhive_channel_join) {
+    return refuse({ ...s, hello_at }, { reason: 'channel_join_disabled', peer_id, msg_type: 'HELLO' });
+  }
+  const request_id = `facts:${s.next_request}`;
+  const pending = withEntry(s.pending, peer, { request_id, framing: msg.framing, ticket, received_at: now });
+  return {
+    state: { ...s, hello_at, pending, next_request: s.next_request + 1 },
+    effects: [{ kind: 'fetch_facts', request_id, peer_id: peer }],
+    reject: null,
+  };
+}
+
+/** The oldest open challenge, for eviction at the cap. */
+function oldestChallenge(challenges: ReadonlyMap<NodeId, OpenChallenge>): OpenChallenge | null {
+  let oldest: OpenChallenge | null = null;
+  for (const c of challenges.values()) if (!oldest || c.issued_at < oldest.issued_at) oldest = c;
+  return oldest;
+}
+
+/**
+ * Node facts for a pending HELLO: prove stake (ticket requirements on negotiated features, or a
+ * CHANNELD_NORMAL channel), then issue the challenge, bind the ticket and send CHALLENGE.
+ */
+export function onPeerFacts(
+  s: HandshakeState,
+  input: { readonly request_id: string; readonly peer_id: string; readonly facts: PeerFacts | null; readonly nonce_bytes: Uint8Array },
+  now: number,
+): HandshakeStep {
+  const peer = input.peer_id as NodeId;
+  const p = s.pending.get(peer);
+  if (!p || p.request_id !== input.request_id) return refuse(s, { reason: 'unexpected_facts', peer_id: input.peer_id });
+  if (input.nonce_bytes.length !== 32) throw new RangeError(`nonce_bytes: expected 32 random bytes, got ${input.nonce_bytes.length}`);
+  const dropped = { ...s, pending: withEntry(s.pending, peer, undefined) };
+  const base = admissible(s, input.peer_id, 'HELLO', now);
+  if (!base.ok) return refuse(dropped, base.error);
+  const proven = input.facts?.features_hex == null ? null : negotiatedFeatures(input.facts.features_hex);
+  if (!input.facts || !proven) return refuse(dropped, { reason: 'facts_unavailable', peer_id: input.peer_id, msg_type: 'HELLO' });
+  if (p.ticket) {
+    const req = checkRequirements(p.ticket, proven);
+    if (!req.ok) return refuse(dropped, { reason: 'ticket_requirements_not_met', peer_id: input.peer_id, msg_type: 'HELLO', fields: { ...req.error } });
+  } else if (!input.facts.channel_states.includes(CHANNEL_PROOF_STATE)) {
+    return refuse(dropped, { reason: 'no_channel', peer_id: input.peer_id, msg_type: 'HELLO', fields: { channel_states: input.facts.channel_states } });
+  }
+  const hive = s.membership.hive!;
+  const challenge: OpenChallenge = {
+    peer_id: peer,
+    nonce: toHex(input.nonce_bytes) as Nonce,
+    hive_id: hive.hive_id,
+    framing: p.framing,
+    issued_at: now,
+    join_via: p.ticket ? 'ticket' : 'channel',
+    ticket_id: p.ticket?.ticket_id ?? null,
+    requirements: p.ticket?.requirements ?? 0,
+    min_version: p.ticket?.min_version ?? '',
+    features_hex: input.facts.features_hex!,
+  };
+  const writes: StoreWrite[] = [];
+  const effects: HandshakeEffect[] = [];
+  const others = s.membership.challenges.size - (s.membership.challenges.has(peer) ? 1 : 0);
+  if (others >= HANDSHAKE_LIMITS.maxOpenChallenges) {
+    const evict = oldestChallenge(s.membership.challenges)!;
+    writes.push({ op: 'delete_challenge', peer_id: evict.peer_id });
+    effects.push({ kind: 'log', level: 'info', event: 'challenge_evicted', peer_id: evict.peer_id, fields: { issued_at: evict.issued_at } });
+  }
+  writes.push({ op: 'put_challenge', challenge });
+  if (p.ticket) writes.push({ op: 'use_ticket', use: { ticket_id: p.ticket.ticket_id, used_by: peer, used_at: now, expires_at: p.ticket.expires_at } });
+  effects.push(...persist(...writes), {
+    kind: 'send',
+    peer_id: peer,
+    framing: p.framing,
+    type: 'CHALLENGE',
+    payload: { nonce: challenge.nonce, hive_id: hive.hive_id },
+  });
+  return { state: { ...dropped, membership: applyWrites(s.membership, writes) }, effects, reject: null };
+}
+
+/** ATTEST: audit against the open challenge; on success admit as neophyte and send WELCOME. */
+export function onAttest(s: HandshakeState, peer_id: string, msg: HiveMessageOf<'ATTEST'>, now: number): HandshakeStep {
+  const peer = peer_id as NodeId;
+  const base = admissible(s, peer_id, 'ATTEST', now);
+  if (!base.ok) return refuse(s, base.error);
+  const challenge = s.membership.challenges.get(peer);
+  if (!challenge) return refuse(s, { reason: 'no_challenge', peer_id, msg_type: 'ATTEST' });
+  if (now - challenge.issued_at > HANDSHAKE_LIMITS.challengeTtl_s) {
+    return refuse(s, { reason: 'challenge_expired', peer_id, msg_type: 'ATTEST', fields: { issued_at: challenge.issued_at } });
+  }
+  const audit = verifyAttest(msg, challenge, s.config.our_node_id, peer_id, now);
+  if (!audit.ok) return refuse(s, audit.error);
+  const writes: StoreWrite[] = [
+    { op: 'put_member', member: { node_id: peer, tier: 'neophyte', joined_at: now, addresses: [] } },
+    { op: 'delete_challenge', peer_id: peer },
+  ];
+  const membership = applyWrites(s.membership, writes);
+  const members = [...membership.members.values()]
+    .sort((a, b) => (a.node_id < b.node_id ? -1 : 1))
+    .map((m) => ({ peer_id: m.node_id, tier: m.tier, joined_at: m.joined_at, ...(m.addresses.length ? { addresses: [...m.addresses] } : {}) }));
+  return {
+    state: { ...s, membership },
+    effects: [
+      ...persist(...writes),
+      {
+        kind: 'send',
+        peer_id: peer,
+        framing: msg.framing,
+        type: 'WELCOME',
+        payload: {
+          hive_id: challenge.hive_id,
+          tier: 'neophyte',
+          member_count: members.length,
+          state_hash: s.fleet_hash,
+          members,
+          membership_hash: membershipHash(members),
+        },
+      },
+      { kind: 'event', name: 'member_admitted', peer_id: peer, via: challenge.join_via, version: audit.value.version, features: audit.value.features },
+      { kind: 'log', level: 'info', event: 'member_admitted', peer_id, fields: { via: challenge.join_via, ticket_id: challenge.ticket_id } },
+    ],
+    reject: null,
+  };
+}
+
+/** Timer: drop expired challenges (store), stale facts requests and old rate-limit stamps (memory). */
+export function memberTick(s: HandshakeState, now: number): HandshakeStep {
+  const writes: StoreWrite[] = [];
+  for (const c of s.membership.challenges.values()) {
+    if (now - c.issued_at > HANDSHAKE_LIMITS.challengeTtl_s) writes.push({ op: 'delete_challenge', peer_id: c.peer_id });
+  }
+  const pending = new Map([...s.pending].filter(([, p]) => now - p.received_at <= HANDSHAKE_LIMITS.factsTimeout_s));
+  const hello_at = new Map([...s.hello_at].filter(([, t]) => now - t < HANDSHAKE_LIMITS.helloInterval_s));
+  const effects: HandshakeEffect[] = persist(...writes);
+  if (writes.length) effects.push({ kind: 'log', level: 'info', event: 'challenges_expired', fields: { count: writes.length } });
+  return { state: { ...s, membership: applyWrites(s.membership, writes), pending, hello_at }, effects, reject: null };
+}

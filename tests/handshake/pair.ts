@@ -1,0 +1,153 @@
+/**
+ * A deterministic in-process fleet for handshake tests (h11 `ConnectionPair`, LDK
+ * `create_network`): each node has a node key, a real SQLite membership store, a HandshakeState
+ * and the BOLT 9 features it advertises. `Fleet` plays the driver: it runs `handshakeStep`, commits
+ * each step's persist effects in one store transaction, and carries out the other effects —
+ * messages go through the real codec (encodeHiveMessage → bytes → decodeHiveMessage), `sign`
+ * is lightningd's `signmessage` with the node key, `fetch_facts` answers with the peer's
+ * features and channel states as CLN's listpeers/listpeerchannels would.
+ */
+import { signMessage } from '../../runtime/core/crypto/lnsign.ts';
+import { genesis } from '../../runtime/core/machines/genesis.ts';
+import { handshakeStep } from '../../runtime/core/machines/handshake-step.ts';
+import { initialHandshakeState, type HandshakeConfig, type HandshakeEffect, type HandshakeInput, type HandshakeReject, type HandshakeState } from '../../runtime/core/machines/handshake-types.ts';
+import type { NodeId } from '../../runtime/core/types.ts';
+import { decodeHiveMessage, type HiveMessage } from '../../runtime/core/wire/decode.ts';
+import { encodeHiveMessage } from '../../runtime/core/wire/encode.ts';
+import { DEFAULT_FRAMING_CONFIG } from '../../runtime/core/wire/framing-choice.ts';
+import type { Framing } from '../../runtime/core/wire/framing.ts';
+import { openMembershipStore, type MembershipStore } from '../../services/store/index.ts';
+import { ADMIN_ID, HIVE_ID, T0, nodeIdOf, secretKey } from '../ticket/fixtures.ts';
+
+/** BOLT 9 features hex with the optional bits of splice (63), dual-fund (29), anchors (23), onion messages (39). */
+export const ALL_FEATURES_HEX = ((1n << 63n) | (1n << 29n) | (1n << 23n) | (1n << 39n)).toString(16).padStart(16, '0');
+/** Only anchors (23). */
+export const ANCHORS_ONLY_HEX = (1n << 23n).toString(16).padStart(6, '0');
+
+/** One simulated node. */
+export class SimNode {
+  readonly node_id: NodeId;
+  state: HandshakeState;
+  /** Every reject this node's machine returned, in order. */
+  readonly rejects: HandshakeReject[] = [];
+  /** Every effect this node's machine returned (after a successful commit), in order. */
+  readonly effects: HandshakeEffect[] = [];
+  /** Channel states per peer, as listpeerchannels reports them. */
+  readonly channels = new Map<string, string[]>();
+
+  constructor(
+    readonly sk: Uint8Array,
+    readonly store: MembershipStore,
+    config: Partial<HandshakeConfig>,
+    /** What this node advertises in its BOLT 1 init (what peers see in listpeers `features`). */
+    public features_hex: string,
+    /** A cl-hive node silently ignores spec framing (clhive-protocol.md §1.3). */
+    readonly ignoresSpecFraming = false,
+  ) {
+    this.node_id = nodeIdOf(sk);
+    this.state = initialHandshakeState(
+      { our_node_id: this.node_id, our_version: 'hivebox v0.1.0', accept_clhive_channel_join: false, framing: DEFAULT_FRAMING_CONFIG, ...config },
+      store.load(),
+    );
+  }
+}
+
+/** Nodes plus the message queue between them. */
+export class Fleet {
+  readonly nodes = new Map<string, SimNode>();
+  private readonly queue: { from: SimNode; to: string; bytes: Uint8Array }[] = [];
+  private nonceCounter = 0;
+  now = T0;
+
+  /** A node with secret key `key` (or filled with that byte) and a store at `dbPath` (default `:memory:`). */
+  add(key: number | Uint8Array, opts: { config?: Partial<HandshakeConfig>; features_hex?: string; clhive?: boolean; dbPath?: string } = {}): SimNode {
+    const store = openMembershipStore(opts.dbPath ?? ':memory:', this.now);
+    if (!store.ok) throw new Error(JSON.stringify(store.error));
+    const node = new SimNode(typeof key === 'number' ? secretKey(key) : key, store.value, opts.config ?? {}, opts.features_hex ?? ALL_FEATURES_HEX, opts.clhive ?? false);
+    this.nodes.set(node.node_id, node);
+    return node;
+  }
+
+  /** Found the test hive on `node` with the fixture admin key trusted. */
+  genesis(node: SimNode): void {
+    const g = genesis(node.state.membership, { our_node_id: node.node_id, admin_pubkey: ADMIN_ID, hive_id: HIVE_ID }, this.now, new Uint8Array(8));
+    if (!g.ok) throw new Error(JSON.stringify(g.error));
+    const c = node.store.commit(g.value.effects);
+    if (!c.ok) throw new Error(JSON.stringify(c.error));
+    node.state = { ...node.state, membership: g.value.state };
+  }
+
+  /** Run one input through `node` like the driver does, then deliver everything that follows. */
+  input(node: SimNode, input: HandshakeInput): void {
+    this.step(node, input);
+    this.pump();
+  }
+
+  /** Deliver raw custom-message bytes from `from` to `to` (an attacker may craft them). */
+  deliverBytes(from: SimNode, to: SimNode, bytes: Uint8Array): void {
+    this.queue.push({ from, to: to.node_id, bytes });
+    this.pump();
+  }
+
+  /** Deliver an already decoded message (bypassing the codec, to test the machine's own checks). */
+  deliverMessage(from: SimNode, to: SimNode, message: HiveMessage): void {
+    this.input(to, { kind: 'message', peer_id: from.node_id, message });
+  }
+
+  /** Advance the clock and tick every node. */
+  tick(seconds: number): void {
+    this.now += seconds;
+    for (const n of this.nodes.values()) this.step(n, { kind: 'tick' });
+    this.pump();
+  }
+
+  /** Encode a payload as `from` would send it. */
+  static encode(type: 'HELLO' | 'CHALLENGE' | 'ATTEST' | 'WELCOME', payload: Record<string, unknown>, framing: Framing): Uint8Array {
+    const e = encodeHiveMessage(type, payload as never, framing);
+    if (!e.ok) throw new Error(JSON.stringify(e.error));
+    return e.value;
+  }
+
+  private step(node: SimNode, input: HandshakeInput): void {
+    const r = handshakeStep(node.state, input, this.now);
+    const c = node.store.commit(r.effects);
+    if (!c.ok) throw new Error(JSON.stringify(c.error));
+    node.state = r.state;
+    if (r.reject) node.rejects.push(r.reject);
+    node.effects.push(...r.effects);
+    for (const e of r.effects) this.carryOut(node, e);
+  }
+
+  private carryOut(node: SimNode, e: HandshakeEffect): void {
+    switch (e.kind) {
+      case 'send':
+        this.queue.push({ from: node, to: e.peer_id, bytes: Fleet.encode(e.type, e.payload as Record<string, unknown>, e.framing) });
+        return;
+      case 'sign':
+        this.step(node, { kind: 'signed', request_id: e.request_id, result: { ok: true, zbase: signMessage(e.text, node.sk) } });
+        return;
+      case 'fetch_facts': {
+        const peer = this.nodes.get(e.peer_id);
+        const nonce_bytes = new Uint8Array(32);
+        new DataView(nonce_bytes.buffer).setUint32(28, ++this.nonceCounter);
+        const facts = peer ? { features_hex: peer.features_hex, channel_states: node.channels.get(e.peer_id) ?? [] } : null;
+        this.step(node, { kind: 'peer_facts', request_id: e.request_id, peer_id: e.peer_id, facts, nonce_bytes });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private pump(): void {
+    while (this.queue.length) {
+      const { from, to, bytes } = this.queue.shift()!;
+      const dest = this.nodes.get(to);
+      if (!dest) continue;
+      const decoded = decodeHiveMessage(bytes);
+      if (decoded.kind !== 'message') continue;
+      if (dest.ignoresSpecFraming && decoded.message.framing === 'spec') continue;
+      this.step(dest, { kind: 'message', peer_id: from.node_id, message: decoded.message });
+    }
+  }
+}
