@@ -175,6 +175,6 @@ describe('cl-hive framing', () => {
     open.channels.set(g.node_id, ['CHANNELD_NORMAL']);
     fleet.input(open, { kind: 'message', peer_id: g.node_id, message: decoded.message });
     expect(sent(open, 'CHALLENGE')).toHaveLength(1);
-    expect(g.node_id).toBe('0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798');
+    expect(g.node_id as string).toBe('0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798');
   });
 });
