@@ -43,6 +43,8 @@ export class SimNode {
     public features_hex: string,
     /** A cl-hive node silently ignores spec framing (clhive-protocol.md §1.3). */
     readonly ignoresSpecFraming = false,
+    /** When false, `sign` effects are left for the test to answer (to play a faulty node). */
+    readonly autoSign = true,
   ) {
     this.node_id = nodeIdOf(sk);
     this.state = initialHandshakeState(
@@ -60,10 +62,13 @@ export class Fleet {
   now = T0;
 
   /** A node with secret key `key` (or filled with that byte) and a store at `dbPath` (default `:memory:`). */
-  add(key: number | Uint8Array, opts: { config?: Partial<HandshakeConfig>; features_hex?: string; clhive?: boolean; dbPath?: string } = {}): SimNode {
+  add(
+    key: number | Uint8Array,
+    opts: { config?: Partial<HandshakeConfig>; features_hex?: string; clhive?: boolean; dbPath?: string; manualSign?: boolean } = {},
+  ): SimNode {
     const store = openMembershipStore(opts.dbPath ?? ':memory:', this.now);
     if (!store.ok) throw new Error(JSON.stringify(store.error));
-    const node = new SimNode(typeof key === 'number' ? secretKey(key) : key, store.value, opts.config ?? {}, opts.features_hex ?? ALL_FEATURES_HEX, opts.clhive ?? false);
+    const node = new SimNode(typeof key === 'number' ? secretKey(key) : key, store.value, opts.config ?? {}, opts.features_hex ?? ALL_FEATURES_HEX, opts.clhive ?? false, !opts.manualSign);
     this.nodes.set(node.node_id, node);
     return node;
   }
@@ -124,6 +129,7 @@ export class Fleet {
         this.queue.push({ from: node, to: e.peer_id, bytes: Fleet.encode(e.type, e.payload as Record<string, unknown>, e.framing) });
         return;
       case 'sign':
+        if (!node.autoSign) return;
         this.step(node, { kind: 'signed', request_id: e.request_id, result: { ok: true, zbase: signMessage(e.text, node.sk) } });
         return;
       case 'fetch_facts': {
