@@ -10,10 +10,8 @@ import { ANCHORS_ONLY_HEX, Fleet } from '../handshake/pair.ts';
 import { attestPayload, expectRefusedUnchanged, openChallenge } from './handshake-fixtures.ts';
 
 test('claiming splice without negotiating it → fraudulent_manifest with evidence, store unchanged', async () => {
-  const fleet = new Fleet();
-  const member = fleet.add(0x80);
+  const { fleet, member } = Fleet.withMember(0x80);
   const liar = fleet.add(0x81, { features_hex: ANCHORS_ONLY_HEX });
-  fleet.genesis(member);
   const c = openChallenge(fleet, member, liar, 'spec', (await issueTicket()).encoded);
   const p = attestPayload(
     { signer: liar, nonce: c.nonce, hive_id: HIVE_ID, member_node_id: member.node_id, framing: 'spec', features: ['splice', 'anchor', 'proto-v2'] },
@@ -37,10 +35,8 @@ test('claiming splice without negotiating it → fraudulent_manifest with eviden
 });
 
 test('the end-to-end candidate claiming what it lacks is refused the same way', async () => {
-  const fleet = new Fleet();
-  const member = fleet.add(0x82);
+  const { fleet, member } = Fleet.withMember(0x82);
   const liar = fleet.add(0x83, { features_hex: ANCHORS_ONLY_HEX });
-  fleet.genesis(member);
   const dump = member.store.dump();
   fleet.input(liar, { kind: 'join', member_id: member.node_id, framing: 'spec', ticket: (await issueTicket()).encoded, features: ['dual-fund'] });
   expect(member.rejects.map((r) => r.reason)).toEqual(['fraudulent_manifest']);
@@ -50,10 +46,8 @@ test('the end-to-end candidate claiming what it lacks is refused the same way', 
 });
 
 test('ticket requirements are judged on negotiated features → ticket_requirements_not_met, store unchanged', async () => {
-  const fleet = new Fleet();
-  const member = fleet.add(0x84);
+  const { fleet, member } = Fleet.withMember(0x84);
   const weak = fleet.add(0x85, { features_hex: ANCHORS_ONLY_HEX });
-  fleet.genesis(member);
   const { encoded } = await issueTicket({ requirements: 1 });
   expectRefusedUnchanged(member, 'ticket_requirements_not_met', () =>
     fleet.deliverBytes(weak, member, Fleet.encode('HELLO', { pubkey: weak.node_id, protocol_version: 1, ticket: encoded }, 'spec')),
@@ -62,20 +56,16 @@ test('ticket requirements are judged on negotiated features → ticket_requireme
 });
 
 test('a manifest version below the ticket minimum → ticket_version_too_old, store unchanged', async () => {
-  const fleet = new Fleet();
-  const member = fleet.add(0x86);
+  const { fleet, member } = Fleet.withMember(0x86);
   const old = fleet.add(0x87);
-  fleet.genesis(member);
   const c = openChallenge(fleet, member, old, 'spec', (await issueTicket({ min_version: '2.0' })).encoded);
   const p = attestPayload({ signer: old, nonce: c.nonce, hive_id: HIVE_ID, member_node_id: member.node_id, framing: 'spec', version: 'hivebox v1.9.9' }, fleet.now);
   expectRefusedUnchanged(member, 'ticket_version_too_old', () => fleet.deliverBytes(old, member, Fleet.encode('ATTEST', p, 'spec')));
 });
 
 test('a peer whose features the node cannot report (disconnected) → facts_unavailable', async () => {
-  const fleet = new Fleet();
-  const member = fleet.add(0x88);
+  const { fleet, member } = Fleet.withMember(0x88);
   const ghost = fleet.add(0x89);
-  fleet.genesis(member);
   ghost.features_hex = 'not-hex';
   const { encoded } = await issueTicket();
   expectRefusedUnchanged(member, 'facts_unavailable', () =>

@@ -9,10 +9,8 @@ import { Fleet } from '../handshake/pair.ts';
 import { attestPayload, expectRefusedUnchanged, openChallenge } from './handshake-fixtures.ts';
 
 async function setup(byte: number) {
-  const fleet = new Fleet();
-  const member = fleet.add(byte);
+  const { fleet, member } = Fleet.withMember(byte);
   const peer = fleet.add(byte + 1);
-  fleet.genesis(member);
   const challenge = openChallenge(fleet, member, peer, 'spec', (await issueTicket()).encoded);
   return { fleet, member, peer, challenge };
 }

@@ -13,10 +13,14 @@ import { challengeSigningString } from '../../runtime/core/wire/payloads/challen
 import type { Framing } from '../../runtime/core/wire/framing.ts';
 import { Fleet, type SimNode } from '../handshake/pair.ts';
 
+/** HELLO bytes as `from` sends them (with `ticket` when given). */
+export function helloBytes(from: SimNode, framing: Framing, ticket?: string): Uint8Array {
+  return Fleet.encode('HELLO', { pubkey: from.node_id, protocol_version: 1, supported_versions: [1, 2], ...(ticket ? { ticket } : {}) }, framing);
+}
+
 /** Deliver a HELLO from `from` to `member` and return the challenge the member opened. */
 export function openChallenge(fleet: Fleet, member: SimNode, from: SimNode, framing: Framing, ticket?: string): OpenChallenge {
-  const payload = { pubkey: from.node_id, protocol_version: 1, supported_versions: [1, 2], ...(ticket ? { ticket } : {}) };
-  fleet.deliverBytes(from, member, Fleet.encode('HELLO', payload, framing));
+  fleet.deliverBytes(from, member, helloBytes(from, framing, ticket));
   const c = member.store.challenges().find((x) => x.peer_id === from.node_id);
   if (!c) throw new Error(`no challenge opened: ${JSON.stringify(member.rejects)}`);
   return c;

@@ -7,30 +7,24 @@ import { expect, test } from 'bun:test';
 import { HANDSHAKE_LIMITS } from '../../runtime/core/machines/handshake-limits.ts';
 import { issueTicket } from '../ticket/fixtures.ts';
 import { Fleet, type SimNode } from '../handshake/pair.ts';
-import { expectRefusedUnchanged } from './handshake-fixtures.ts';
-
-function hello(from: SimNode, ticket: string) {
-  return Fleet.encode('HELLO', { pubkey: from.node_id, protocol_version: 1, ticket }, 'spec');
-}
+import { expectRefusedUnchanged, helloBytes } from './handshake-fixtures.ts';
 
 test('a storm of HELLOs from one peer: one challenge, the rest rate_limited with the store unchanged', async () => {
-  const fleet = new Fleet();
-  const member = fleet.add(0xc0);
+  const { fleet, member } = Fleet.withMember(0xc0);
   const stormer = fleet.add(0xc1);
-  fleet.genesis(member);
   const { encoded } = await issueTicket();
-  fleet.deliverBytes(stormer, member, hello(stormer, encoded));
+  fleet.deliverBytes(stormer, member, helloBytes(stormer, 'spec', encoded));
   expect(member.store.challenges()).toHaveLength(1);
   const first = member.store.challenges()[0]!;
   expectRefusedUnchanged(member, 'rate_limited', () => {
-    for (let i = 0; i < 500; i++) fleet.deliverBytes(stormer, member, hello(stormer, encoded));
+    for (let i = 0; i < 500; i++) fleet.deliverBytes(stormer, member, helloBytes(stormer, 'spec', encoded));
   });
   expect(member.rejects.filter((r) => r.reason === 'rate_limited')).toHaveLength(500);
   expect(member.effects.filter((e) => e.kind === 'fetch_facts')).toHaveLength(1);
   fleet.now += HANDSHAKE_LIMITS.helloInterval_s - 1;
-  expectRefusedUnchanged(member, 'rate_limited', () => fleet.deliverBytes(stormer, member, hello(stormer, encoded)));
+  expectRefusedUnchanged(member, 'rate_limited', () => fleet.deliverBytes(stormer, member, helloBytes(stormer, 'spec', encoded)));
   fleet.now += 1;
-  fleet.deliverBytes(stormer, member, hello(stormer, encoded));
+  fleet.deliverBytes(stormer, member, helloBytes(stormer, 'spec', encoded));
   const open = member.store.challenges();
   expect(open).toHaveLength(1);
   expect(open[0]!.nonce).not.toBe(first.nonce);
@@ -38,9 +32,7 @@ test('a storm of HELLOs from one peer: one challenge, the rest rate_limited with
 });
 
 test('a storm from many peers: at most 1,000 open challenges, the oldest evicted', async () => {
-  const fleet = new Fleet();
-  const member = fleet.add(0xc2, { config: { accept_clhive_channel_join: true } });
-  fleet.genesis(member);
+  const { fleet, member } = Fleet.withMember(0xc2, { config: { accept_clhive_channel_join: true } });
   const peers: SimNode[] = [];
   for (let i = 0; i < HANDSHAKE_LIMITS.maxOpenChallenges + 5; i++) {
     const sk = new Uint8Array(32);

@@ -8,10 +8,8 @@ import { Fleet } from '../handshake/pair.ts';
 import { attestPayload, expectRefusedUnchanged, openChallenge } from './handshake-fixtures.ts';
 
 test('replayed ATTEST after a successful join → already_member, store unchanged', async () => {
-  const fleet = new Fleet();
-  const member = fleet.add(0x40);
+  const { fleet, member } = Fleet.withMember(0x40);
   const candidate = fleet.add(0x41);
-  fleet.genesis(member);
   fleet.input(candidate, { kind: 'join', member_id: member.node_id, framing: 'spec', ticket: (await issueTicket()).encoded, features: [] });
   expect(member.store.member(candidate.node_id)?.tier).toBe('neophyte');
   const attestBytes = candidate.effects.find((e) => e.kind === 'send' && e.type === 'ATTEST');
@@ -22,10 +20,8 @@ test('replayed ATTEST after a successful join → already_member, store unchange
 });
 
 test('replayed ATTEST for a superseded challenge → nonce_mismatch, store unchanged', async () => {
-  const fleet = new Fleet();
-  const member = fleet.add(0x42);
+  const { fleet, member } = Fleet.withMember(0x42);
   const peer = fleet.add(0x43);
-  fleet.genesis(member);
   const { encoded } = await issueTicket();
   const first = openChallenge(fleet, member, peer, 'spec', encoded);
   const old = attestPayload({ signer: peer, nonce: first.nonce, hive_id: HIVE_ID, member_node_id: member.node_id, framing: 'spec' }, fleet.now);
@@ -36,10 +32,8 @@ test('replayed ATTEST for a superseded challenge → nonce_mismatch, store uncha
 });
 
 test('ATTEST after the 300 s challenge TTL → challenge_expired, store unchanged; the tick then removes it', async () => {
-  const fleet = new Fleet();
-  const member = fleet.add(0x44);
+  const { fleet, member } = Fleet.withMember(0x44);
   const peer = fleet.add(0x45);
-  fleet.genesis(member);
   const c = openChallenge(fleet, member, peer, 'spec', (await issueTicket()).encoded);
   fleet.now += 301;
   const late = attestPayload({ signer: peer, nonce: c.nonce, hive_id: HIVE_ID, member_node_id: member.node_id, framing: 'spec' }, fleet.now);
@@ -50,10 +44,8 @@ test('ATTEST after the 300 s challenge TTL → challenge_expired, store unchange
 });
 
 test('a challenge still inside its TTL is kept by the tick', async () => {
-  const fleet = new Fleet();
-  const member = fleet.add(0x46);
+  const { fleet, member } = Fleet.withMember(0x46);
   const peer = fleet.add(0x47);
-  fleet.genesis(member);
   openChallenge(fleet, member, peer, 'spec', (await issueTicket()).encoded);
   fleet.tick(300);
   expect(member.store.challenges()).toHaveLength(1);
@@ -62,20 +54,16 @@ test('a challenge still inside its TTL is kept by the tick', async () => {
 });
 
 test('ATTEST with a stale manifest timestamp → stale_manifest, store unchanged', async () => {
-  const fleet = new Fleet();
-  const member = fleet.add(0x48);
+  const { fleet, member } = Fleet.withMember(0x48);
   const peer = fleet.add(0x49);
-  fleet.genesis(member);
   const c = openChallenge(fleet, member, peer, 'spec', (await issueTicket()).encoded);
   const p = attestPayload({ signer: peer, nonce: c.nonce, hive_id: HIVE_ID, member_node_id: member.node_id, framing: 'spec', timestamp: fleet.now - 301 }, fleet.now);
   expectRefusedUnchanged(member, 'stale_manifest', () => fleet.deliverBytes(peer, member, Fleet.encode('ATTEST', p, 'spec')));
 });
 
 test('ATTEST from a peer that was never challenged → no_challenge, store unchanged', () => {
-  const fleet = new Fleet();
-  const member = fleet.add(0x4a);
+  const { fleet, member } = Fleet.withMember(0x4a);
   const peer = fleet.add(0x4b);
-  fleet.genesis(member);
   const p = attestPayload({ signer: peer, nonce: 'ab'.repeat(32), hive_id: HIVE_ID, member_node_id: member.node_id, framing: 'spec' }, fleet.now);
   expectRefusedUnchanged(member, 'no_challenge', () => fleet.deliverBytes(peer, member, Fleet.encode('ATTEST', p, 'spec')));
 });

@@ -7,34 +7,26 @@
  */
 import { expect, test } from 'bun:test';
 import { issueTicket } from '../ticket/fixtures.ts';
-import { Fleet, type SimNode } from '../handshake/pair.ts';
-import { expectRefusedUnchanged } from './handshake-fixtures.ts';
-
-function hello(from: SimNode, framing: 'spec' | 'clhive', ticket?: string) {
-  return Fleet.encode('HELLO', { pubkey: from.node_id, protocol_version: 1, supported_versions: [1, 2], ...(ticket ? { ticket } : {}) }, framing);
-}
+import { Fleet } from '../handshake/pair.ts';
+import { expectRefusedUnchanged, helloBytes } from './handshake-fixtures.ts';
 
 test('stolen ticket used by a second node at the same member → ticket_already_used, store unchanged', async () => {
-  const fleet = new Fleet();
-  const member = fleet.add(0x90);
+  const { fleet, member } = Fleet.withMember(0x90);
   const owner = fleet.add(0x91);
   const thief = fleet.add(0x92);
-  fleet.genesis(member);
   const { encoded, ticket } = await issueTicket();
   fleet.input(owner, { kind: 'join', member_id: member.node_id, framing: 'spec', ticket: encoded, features: [] });
   expect(member.store.usedTicket(ticket.ticket_id)?.used_by).toBe(owner.node_id);
-  expectRefusedUnchanged(member, 'ticket_already_used', () => fleet.deliverBytes(thief, member, hello(thief, 'spec', encoded)));
+  expectRefusedUnchanged(member, 'ticket_already_used', () => fleet.deliverBytes(thief, member, helloBytes(thief, 'spec', encoded)));
 });
 
 test('a thief racing ahead binds the ticket to itself first; the owner is then refused (one node per ticket)', async () => {
-  const fleet = new Fleet();
-  const member = fleet.add(0x93);
+  const { fleet, member } = Fleet.withMember(0x93);
   const owner = fleet.add(0x94);
   const thief = fleet.add(0x95);
-  fleet.genesis(member);
   const { encoded } = await issueTicket();
-  fleet.deliverBytes(thief, member, hello(thief, 'spec', encoded));
-  expectRefusedUnchanged(member, 'ticket_already_used', () => fleet.deliverBytes(owner, member, hello(owner, 'spec', encoded)));
+  fleet.deliverBytes(thief, member, helloBytes(thief, 'spec', encoded));
+  expectRefusedUnchanged(member, 'ticket_already_used', () => fleet.deliverBytes(owner, member, helloBytes(owner, 'spec', encoded)));
 });
 
 test('a used ticket replayed at another member that learned the use → ticket_already_used, store unchanged', async () => {
@@ -51,23 +43,19 @@ test('a used ticket replayed at another member that learned the use → ticket_a
   const use = a.store.usedTicket(ticket.ticket_id)!;
   expect(b.store.applyWrites([{ op: 'use_ticket', use }])).toEqual({ ok: true });
   b.state = { ...b.state, membership: b.store.load() };
-  expectRefusedUnchanged(b, 'ticket_already_used', () => fleet.deliverBytes(thief, b, hello(thief, 'spec', encoded)));
+  expectRefusedUnchanged(b, 'ticket_already_used', () => fleet.deliverBytes(thief, b, helloBytes(thief, 'spec', encoded)));
 });
 
 test('expired ticket → ticket_expired, store unchanged', async () => {
-  const fleet = new Fleet();
-  const member = fleet.add(0x9a);
+  const { fleet, member } = Fleet.withMember(0x9a);
   const late = fleet.add(0x9b);
-  fleet.genesis(member);
   const { encoded } = await issueTicket({ valid_hours: 1 });
   fleet.now += 3601;
-  expectRefusedUnchanged(member, 'ticket_expired', () => fleet.deliverBytes(late, member, hello(late, 'spec', encoded)));
+  expectRefusedUnchanged(member, 'ticket_expired', () => fleet.deliverBytes(late, member, helloBytes(late, 'spec', encoded)));
 });
 
 test('every ticket reject surfaces by name at the member', async () => {
-  const fleet = new Fleet();
-  const member = fleet.add(0x9c);
-  fleet.genesis(member);
+  const { fleet, member } = Fleet.withMember(0x9c);
   const cases: [string, string][] = [
     ['ticket_wrong_hive', (await issueTicket({ hive_id: 'hive_other' })).encoded],
     ['ticket_not_yet_valid', (await issueTicket({}, { now: fleet.now + 1000, seed: 3 })).encoded],
@@ -76,20 +64,18 @@ test('every ticket reject surfaces by name at the member', async () => {
   let byte = 0xb0;
   for (const [reason, encoded] of cases) {
     const peer = fleet.add(byte++);
-    expectRefusedUnchanged(member, reason as never, () => fleet.deliverBytes(peer, member, hello(peer, 'spec', encoded)));
+    expectRefusedUnchanged(member, reason as never, () => fleet.deliverBytes(peer, member, helloBytes(peer, 'spec', encoded)));
   }
   const { adminSigner } = await import('../ticket/fixtures.ts');
   const rogue = (await issueTicket({}, { signer: adminSigner(new Uint8Array(32).fill(0x5a)) })).encoded;
   const peer = fleet.add(byte++);
-  expectRefusedUnchanged(member, 'ticket_admin_not_trusted', () => fleet.deliverBytes(peer, member, hello(peer, 'spec', rogue)));
+  expectRefusedUnchanged(member, 'ticket_admin_not_trusted', () => fleet.deliverBytes(peer, member, helloBytes(peer, 'spec', rogue)));
 });
 
 test('spec-framing HELLO without a ticket → ticket_required (machine), and the codec refuses it too', () => {
-  const fleet = new Fleet();
-  const member = fleet.add(0x9d);
+  const { fleet, member } = Fleet.withMember(0x9d);
   const peer = fleet.add(0x9e);
-  fleet.genesis(member);
-  expect(() => hello(peer, 'spec')).toThrow('ticket');
+  expect(() => helloBytes(peer, 'spec')).toThrow('ticket');
   const message = { framing: 'spec', type: 'HELLO', type_id: 32769, version: 1, payload: { pubkey: peer.node_id, protocol_version: 1 }, raw: {} } as const;
   expectRefusedUnchanged(member, 'ticket_required', () => fleet.deliverMessage(peer, member, message));
 });
@@ -102,21 +88,19 @@ test('ticketless cl-hive join: off by default → channel_join_disabled; enabled
   fleet.genesis(closed);
   fleet.genesis(open);
   open.channels.set(peer.node_id, ['CHANNELD_AWAITING_LOCKIN', 'ONCHAIN']);
-  expectRefusedUnchanged(closed, 'channel_join_disabled', () => fleet.deliverBytes(peer, closed, hello(peer, 'clhive')));
-  expectRefusedUnchanged(open, 'no_channel', () => fleet.deliverBytes(peer, open, hello(peer, 'clhive')));
+  expectRefusedUnchanged(closed, 'channel_join_disabled', () => fleet.deliverBytes(peer, closed, helloBytes(peer, 'clhive')));
+  expectRefusedUnchanged(open, 'no_channel', () => fleet.deliverBytes(peer, open, helloBytes(peer, 'clhive')));
 });
 
 test('HELLO whose pubkey is not the sending peer → pubkey_mismatch; banned peers and existing members are refused', async () => {
-  const fleet = new Fleet();
-  const member = fleet.add(0xa3);
+  const { fleet, member } = Fleet.withMember(0xa3);
   const peer = fleet.add(0xa4);
   const joined = fleet.add(0xa5);
-  fleet.genesis(member);
   fleet.input(joined, { kind: 'join', member_id: member.node_id, framing: 'spec', ticket: (await issueTicket({}, { seed: 7 })).encoded, features: [] });
   const { encoded } = await issueTicket();
-  expectRefusedUnchanged(member, 'pubkey_mismatch', () => fleet.deliverBytes(peer, member, hello(joined, 'spec', encoded)));
-  expectRefusedUnchanged(member, 'already_member', () => fleet.deliverBytes(joined, member, hello(joined, 'spec', encoded)));
+  expectRefusedUnchanged(member, 'pubkey_mismatch', () => fleet.deliverBytes(peer, member, helloBytes(joined, 'spec', encoded)));
+  expectRefusedUnchanged(member, 'already_member', () => fleet.deliverBytes(joined, member, helloBytes(joined, 'spec', encoded)));
   expect(member.store.applyWrites([{ op: 'put_ban', ban: { node_id: peer.node_id, reason: 'test', banned_at: fleet.now, expires_at: null } }])).toEqual({ ok: true });
   member.state = { ...member.state, membership: member.store.load() };
-  expectRefusedUnchanged(member, 'banned', () => fleet.deliverBytes(peer, member, hello(peer, 'spec', encoded)));
+  expectRefusedUnchanged(member, 'banned', () => fleet.deliverBytes(peer, member, helloBytes(peer, 'spec', encoded)));
 });

@@ -21,10 +21,8 @@ function expectStoreMatchesState(node: SimNode) {
 
 describe('spec framing with an invite ticket', () => {
   test('HELLO → CHALLENGE → ATTEST → WELCOME; both stores agree with the machines', async () => {
-    const fleet = new Fleet();
-    const member = fleet.add(0x10);
+    const { fleet, member } = Fleet.withMember(0x10);
     const candidate = fleet.add(0x20);
-    fleet.genesis(member);
     const { encoded, ticket } = await issueTicket({ requirements: 1 | 4, min_version: '0.1' });
     fleet.input(candidate, { kind: 'join', member_id: member.node_id, framing: 'spec', ticket: encoded, features: ['splice', 'anchor', 'proto-v2'] });
 
@@ -50,10 +48,8 @@ describe('spec framing with an invite ticket', () => {
   });
 
   test('the nonce signature covers the domain-separated challenge string', async () => {
-    const fleet = new Fleet();
-    const member = fleet.add(0x11);
+    const { fleet, member } = Fleet.withMember(0x11);
     const candidate = fleet.add(0x21);
-    fleet.genesis(member);
     fleet.input(candidate, { kind: 'join', member_id: member.node_id, framing: 'spec', ticket: (await issueTicket()).encoded, features: [] });
     const challenge = sent(member, 'CHALLENGE')[0]!;
     const attest = sent(candidate, 'ATTEST')[0]!;
@@ -67,10 +63,8 @@ describe('spec framing with an invite ticket', () => {
   });
 
   test('WELCOME carries the member list and its membership hash', async () => {
-    const fleet = new Fleet();
-    const member = fleet.add(0x12);
+    const { fleet, member } = Fleet.withMember(0x12);
     const candidate = fleet.add(0x22);
-    fleet.genesis(member);
     fleet.input(candidate, { kind: 'join', member_id: member.node_id, framing: 'spec', ticket: (await issueTicket()).encoded, features: [] });
     const welcome = sent(member, 'WELCOME')[0]!;
     if (welcome.kind !== 'send') throw new Error();
@@ -82,11 +76,9 @@ describe('spec framing with an invite ticket', () => {
   });
 
   test('a neophyte does not admit others (not_admitting)', async () => {
-    const fleet = new Fleet();
-    const member = fleet.add(0x13);
+    const { fleet, member } = Fleet.withMember(0x13);
     const first = fleet.add(0x23);
     const second = fleet.add(0x33);
-    fleet.genesis(member);
     fleet.input(first, { kind: 'join', member_id: member.node_id, framing: 'spec', ticket: (await issueTicket({}, { seed: 1 })).encoded, features: [] });
     expect(first.store.hive()?.our_role).toBe('neophyte');
     fleet.input(second, { kind: 'join', member_id: first.node_id, framing: 'spec', ticket: (await issueTicket({}, { seed: 2 })).encoded, features: [] });
@@ -96,10 +88,8 @@ describe('spec framing with an invite ticket', () => {
 
 describe('cl-hive framing', () => {
   test('ticketless channel join when enabled, with a CHANNELD_NORMAL channel; nonce signed bare', () => {
-    const fleet = new Fleet();
-    const member = fleet.add(0x14, { config: { accept_clhive_channel_join: true } });
+    const { fleet, member } = Fleet.withMember(0x14, { config: { accept_clhive_channel_join: true } });
     const candidate = fleet.add(0x24, { features_hex: ANCHORS_ONLY_HEX });
-    fleet.genesis(member);
     member.channels.set(candidate.node_id, ['CHANNELD_AWAITING_LOCKIN', 'CHANNELD_NORMAL']);
     fleet.input(candidate, { kind: 'join', member_id: member.node_id, framing: 'clhive', features: ['anchor', 'proto-v2'] });
     expect(member.rejects).toEqual([]);
@@ -116,19 +106,15 @@ describe('cl-hive framing', () => {
   });
 
   test('a ticket is honoured in cl-hive framing too', async () => {
-    const fleet = new Fleet();
-    const member = fleet.add(0x15);
+    const { fleet, member } = Fleet.withMember(0x15);
     const candidate = fleet.add(0x25);
-    fleet.genesis(member);
     fleet.input(candidate, { kind: 'join', member_id: member.node_id, framing: 'clhive', ticket: (await issueTicket()).encoded, features: [] });
     expect(member.store.member(candidate.node_id)?.tier).toBe('neophyte');
   });
 
   test('auto framing: a member deaf to spec framing answers the clhive HELLO sent after 30 s', async () => {
-    const fleet = new Fleet();
-    const member = fleet.add(0x16, { clhive: true });
+    const { fleet, member } = Fleet.withMember(0x16, { clhive: true });
     const candidate = fleet.add(0x26);
-    fleet.genesis(member);
     fleet.input(candidate, { kind: 'join', member_id: member.node_id, framing: 'auto', ticket: (await issueTicket()).encoded, features: [] });
     expect(sent(candidate, 'HELLO').map((e) => e.kind === 'send' && e.framing)).toEqual(['spec']);
     expect(member.effects).toEqual([]);
@@ -164,10 +150,8 @@ describe('cl-hive framing', () => {
       '484956457b2274797065223a33323736392c2276657273696f6e223a312c227061796c6f6164223a7b227075626b6579223a22303237396265363637656639646362626163353561303632393563653837306230373032396266636462326463653238643935396632383135623136663831373938222c2270726f746f636f6c5f76657273696f6e223a312c22737570706f727465645f76657273696f6e73223a5b312c325d7d7d';
     const decoded = decodeHiveHex(hex);
     if (decoded.kind !== 'message') throw new Error(decoded.kind);
-    const fleet = new Fleet();
-    const member = fleet.add(0x17);
+    const { fleet, member } = Fleet.withMember(0x17);
     const g = fleet.add(Uint8Array.from({ length: 32 }, (_, i) => (i === 31 ? 1 : 0)));
-    fleet.genesis(member);
     fleet.input(member, { kind: 'message', peer_id: g.node_id, message: decoded.message });
     expect(member.rejects.map((r) => r.reason)).toEqual(['channel_join_disabled']);
     const open = fleet.add(0x18, { config: { accept_clhive_channel_join: true } });

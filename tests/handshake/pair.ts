@@ -73,6 +73,14 @@ export class Fleet {
     return node;
   }
 
+  /** A new fleet whose first node (`key`) has founded the test hive. */
+  static withMember(key: number, opts: Parameters<Fleet['add']>[1] = {}): { fleet: Fleet; member: SimNode } {
+    const fleet = new Fleet();
+    const member = fleet.add(key, opts);
+    fleet.genesis(member);
+    return { fleet, member };
+  }
+
   /** Found the test hive on `node` with the fixture admin key trusted. */
   genesis(node: SimNode): void {
     const g = genesis(node.state.membership, { our_node_id: node.node_id, admin_pubkey: ADMIN_ID, hive_id: HIVE_ID }, this.now, new Uint8Array(8));
