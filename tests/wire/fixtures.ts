@@ -19,6 +19,8 @@ import {
   hiveRevokeSigningString,
   intentAbortSigningString,
   manifestSigningString,
+  membershipHash,
+  fleetHash,
   memberLeftSigningString,
   MSG_TYPE_NAMES,
   msgAckSigningString,
@@ -105,7 +107,7 @@ const CORE: Partial<Record<MsgType, (framing: Framing) => PayloadInput>> = {
   HELLO: () => ({ pubkey: KEY_A.node_id, protocol_version: 1, supported_versions: [1, 2], ticket: 'eyJoaXZlX2lkIjoiaGl2ZSJ9' }),
   CHALLENGE: () => ({ nonce: NONCE, hive_id: HIVE_ID }),
   ATTEST: attest,
-  WELCOME: () => ({ hive_id: HIVE_ID, tier: 'neophyte', member_count: 2, state_hash: '0'.repeat(64), members, membership_hash: 'cd'.repeat(32) }),
+  WELCOME: () => ({ hive_id: HIVE_ID, tier: 'neophyte', member_count: 2, state_hash: '0'.repeat(64), members, membership_hash: membershipHash(members) }),
   GOSSIP: gossip,
   STATE_HASH: () =>
     withSig(
@@ -128,7 +130,7 @@ const CORE: Partial<Record<MsgType, (framing: Framing) => PayloadInput>> = {
             state_hash: '',
           },
         ],
-        fleet_hash: 'ef'.repeat(32),
+        fleet_hash: fleetHash([{ peer_id: KEY_B.node_id, version: 3, last_update: NOW - 60 }]),
         timestamp: NOW,
         members,
         sender_id: KEY_B.node_id,

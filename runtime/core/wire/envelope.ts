@@ -72,7 +72,7 @@ export function decodeEnvelope(body: Uint8Array): Result<RawEnvelope, WireError>
   ) {
     return err(wireError('unsupported_version', `envelope version ${JSON.stringify(version ?? null)} not in 1..2`, 'version'));
   }
-  const payload = parsed.payload ?? {};
+  const payload = parsed.payload === undefined ? {} : parsed.payload;
   if (!isPlainObject(payload)) return err(wireError('invalid_field', 'payload must be a JSON object', 'payload'));
   return ok({ type, typeId, version, payload: payload as RawPayload });
 }

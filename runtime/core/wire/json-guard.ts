@@ -1,7 +1,8 @@
 /**
  * Structural guards around `JSON.parse` for untrusted envelopes: a linear pre-scan that refuses
  * deep nesting and truncated text before the parser runs, and a walk of the parsed value that
- * refuses huge arrays/objects, unsafe integers and non-finite numbers (issue 2 §2 limits).
+ * refuses huge arrays/objects, unsafe integers, non-finite numbers and `__proto__` keys (which
+ * would re-prototype the objects built from them) (issue 2 §2 limits).
  */
 import { PyFloat } from '../canonical/python-json.ts';
 import { ok, err, type Result } from '../result.ts';
@@ -33,7 +34,8 @@ export function scanJsonText(text: string, maxDepth: number = WIRE_LIMITS.maxJso
 /**
  * Walk a parsed JSON value (as `pyLoads` returns it).
  * @returns `too_many_items` (array > maxArrayItems, object > maxObjectKeys), `unsafe_integer`
- *   (integer literal beyond ±2^53−1) or `bad_json` (a number that overflowed to ±Infinity), with the path.
+ *   (integer literal beyond ±2^53−1), `bad_json` (a number that overflowed to ±Infinity) or
+ *   `invalid_field` (a `__proto__` key), with the path.
  */
 export function checkJsonValue(value: unknown, path = ''): Result<null, WireError> {
   if (typeof value === 'number') {
@@ -63,6 +65,7 @@ export function checkJsonValue(value: unknown, path = ''): Result<null, WireErro
       return err(wireError('too_many_items', `object of ${keys.length} keys, limit ${WIRE_LIMITS.maxObjectKeys}`, path || undefined));
     }
     for (const k of keys) {
+      if (k === '__proto__') return err(wireError('invalid_field', 'the key __proto__ is not allowed', path ? `${path}.${k}` : k));
       const r = checkJsonValue((value as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
       if (!r.ok) return r;
     }

@@ -3,15 +3,15 @@
  * §4.1). `{states: [HivePeerState], fleet_hash, timestamp, members?: [{peer_id,tier,joined_at}],
  * sender_id, signature}`, signed by `sender_id` over JSON-canonical
  * `{"fleet_hash","members_hash","sender_id","timestamp"}` (members_hash: signing/hashes.ts).
- * `states` is bound only through `fleet_hash`: the receiver recomputes `statesHash(states)` and
- * compares (a handler rule, issue 4).
+ * `states` is bound only through `fleet_hash`: when both are non-empty, `statesHash(states)` must
+ * equal `fleet_hash` (cl-hive's receiver check, enforced by the schema).
  */
 import { z } from 'zod';
 import { canonicalJson } from '../../canonical/python-json.ts';
 import type { RawPayload } from '../envelope.ts';
 import { FIELD_LIMITS } from '../limits.ts';
 import { count, pubkey, text, zbaseSig } from '../primitives.ts';
-import { membersHash, type MemberRow } from '../signing/hashes.ts';
+import { membersHash, type MemberRow, statesHash } from '../signing/hashes.ts';
 import { Capabilities, FeePolicy } from './gossip.ts';
 import { MemberEntry } from './welcome.ts';
 
@@ -43,14 +43,19 @@ export const StateEntry = z
 export type StateEntry = z.output<typeof StateEntry>;
 
 /** FULL_SYNC payload schema. */
-export const FullSyncPayload = z.object({
-  states: z.array(StateEntry).max(FIELD_LIMITS.fullSyncStates),
-  fleet_hash: text(FIELD_LIMITS.peerIdChars),
-  timestamp: count,
-  members: z.array(MemberEntry).max(FIELD_LIMITS.members).optional(),
-  sender_id: pubkey,
-  signature: zbaseSig,
-});
+export const FullSyncPayload = z
+  .object({
+    states: z.array(StateEntry).max(FIELD_LIMITS.fullSyncStates),
+    fleet_hash: text(FIELD_LIMITS.peerIdChars),
+    timestamp: count,
+    members: z.array(MemberEntry).max(FIELD_LIMITS.members).optional(),
+    sender_id: pubkey,
+    signature: zbaseSig,
+  })
+  .refine((p) => p.states.length === 0 || p.fleet_hash === '' || statesHash(p.states) === p.fleet_hash, {
+    path: ['fleet_hash'],
+    message: 'fleet_hash does not match the states',
+  });
 
 /** Validated FULL_SYNC payload. */
 export type FullSyncPayload = z.output<typeof FullSyncPayload>;

@@ -5,12 +5,13 @@
  * cl-hive form: `{hive_id, tier, member_count, state_hash}` (tier is always "neophyte"; a joiner
  * must never adopt a higher tier from the message — §15 item 3). Hivebox spec form adds the member
  * list `members: [{peer_id, tier, joined_at, addresses?}]` and `membership_hash` (cl-hive §4.3
- * hash of that list), both required in spec framing. Unsigned; BOLT 8 authenticates the sender and
+ * hash of that list, `membershipHash(members)`), both required and consistent in spec framing. Unsigned; BOLT 8 authenticates the sender and
  * the candidate accepts WELCOME only from the member it sent ATTEST to.
  */
 import { z } from 'zod';
 import { FIELD_LIMITS } from '../limits.ts';
 import { count, hex64, hiveId, pubkey, text, tier } from '../primitives.ts';
+import { membershipHash } from '../signing/hashes.ts';
 
 /** One member row as WELCOME and FULL_SYNC carry it. */
 export const MemberEntry = z.object({
@@ -33,10 +34,13 @@ export const WelcomePayload = z.object({
   membership_hash: hex64.optional(),
 });
 
-/** WELCOME in spec framing: `members` and `membership_hash` are required. */
+/** WELCOME in spec framing: `members` and `membership_hash` are required and must agree. */
 export const WelcomeSpecPayload = WelcomePayload.extend({
   members: z.array(MemberEntry).max(FIELD_LIMITS.members),
   membership_hash: hex64,
+}).refine((p) => membershipHash(p.members) === p.membership_hash, {
+  path: ['membership_hash'],
+  message: 'membership_hash does not match members',
 });
 
 /** Validated WELCOME payload. */

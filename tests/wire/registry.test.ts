@@ -1,0 +1,31 @@
+/**
+ * The message registry (clhive-protocol.md §2.1): all 66 cl-hive types plus Hivebox's two, odd
+ * ids in 32769–33000, unique; every type has a schema and a signature rule.
+ */
+import { expect, test } from 'bun:test';
+import { HIVE_TYPE_RANGE, MSG_TYPE_NAMES, MSG_TYPES, msgTypeName, PAYLOAD_SCHEMAS, SIGNED_PARTS } from '../../runtime/core/wire/index.ts';
+
+test('66 cl-hive types plus HIVE_REVOKE and BAN_PEER', () => {
+  expect(MSG_TYPE_NAMES).toHaveLength(68);
+  expect(MSG_TYPES.HIVE_REVOKE).toBe(32905);
+  expect(MSG_TYPES.BAN_PEER).toBe(32907);
+  expect(MSG_TYPES.ARBITRATION_VOTE).toBe(32903);
+  expect(msgTypeName(32809)).toBeNull();
+  expect(msgTypeName(32817)).toBeNull();
+});
+
+test('ids are odd, in range and unique', () => {
+  const ids = Object.values(MSG_TYPES);
+  expect(new Set(ids).size).toBe(ids.length);
+  for (const id of ids) {
+    expect(id % 2).toBe(1);
+    expect(id).toBeGreaterThanOrEqual(HIVE_TYPE_RANGE.min);
+    expect(id).toBeLessThanOrEqual(HIVE_TYPE_RANGE.max);
+    expect(MSG_TYPES[msgTypeName(id)!]).toBe(id);
+  }
+});
+
+test('every type has a payload schema and a signature rule', () => {
+  expect(Object.keys(PAYLOAD_SCHEMAS).sort()).toEqual([...MSG_TYPE_NAMES].sort());
+  expect(Object.keys(SIGNED_PARTS).sort()).toEqual([...MSG_TYPE_NAMES].sort());
+});
