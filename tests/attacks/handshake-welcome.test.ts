@@ -64,9 +64,13 @@ test('WELCOME for another hive than the one that challenged us → hive_mismatch
   expectRefusedUnchanged(c, 'hive_mismatch', () => fleet.deliverBytes(deaf, c, welcome(deaf, c, { hive_id: 'hive_other' })));
 });
 
-test('WELCOME whose member list does not match its membership hash → membership_hash_mismatch', () => {
+test('WELCOME whose member list does not match its membership hash: the codec refuses it, and so does the machine', () => {
   const { fleet, c, deaf } = attestedJoin(0x6a);
-  expectRefusedUnchanged(c, 'membership_hash_mismatch', () => fleet.deliverBytes(deaf, c, welcome(deaf, c, { membership_hash: 'ab'.repeat(32) })));
+  const members = [{ peer_id: deaf.node_id, tier: 'member' as const, joined_at: 1 }];
+  const payload = { hive_id: HIVE_ID, tier: 'neophyte' as const, member_count: 1, state_hash: '0'.repeat(64), members, membership_hash: 'ab'.repeat(32) };
+  expect(() => Fleet.encode('WELCOME', payload, 'spec')).toThrow('membership_hash');
+  const message = { framing: 'spec', type: 'WELCOME', type_id: 32775, version: 1, payload, raw: {} } as const;
+  expectRefusedUnchanged(c, 'membership_hash_mismatch', () => fleet.deliverMessage(deaf, c, message));
 });
 
 test('WELCOME from a third party while a join is attested → unsolicited_welcome', () => {
