@@ -50,21 +50,25 @@ function hex4(code: number): string {
   return `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
-/**
- * Python `json.dumps(s)` string body with `ensure_ascii=True`, without the quotes: every code unit
- * outside 0x20–0x7E is `\uXXXX` (lowercase hex; astral characters as UTF-16 surrogate pairs).
- */
-export function pyEscapeAscii(s: string): string {
+function escapeString(s: string, keepRaw: (code: number) => boolean): string {
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const ch = s[i]!;
     const code = s.charCodeAt(i);
     const short = SHORT_ESCAPES[ch];
     if (short !== undefined) out += short;
-    else if (code >= 0x20 && code <= 0x7e) out += ch;
+    else if (keepRaw(code)) out += ch;
     else out += hex4(code);
   }
   return out;
+}
+
+/**
+ * Python `json.dumps(s)` string body with `ensure_ascii=True`, without the quotes: every code unit
+ * outside 0x20–0x7E is `\uXXXX` (lowercase hex; astral characters as UTF-16 surrogate pairs).
+ */
+export function pyEscapeAscii(s: string): string {
+  return escapeString(s, (code) => code >= 0x20 && code <= 0x7e);
 }
 
 /**
@@ -72,16 +76,7 @@ export function pyEscapeAscii(s: string): string {
  * control characters below 0x20 are escaped; everything else (non-ASCII, DEL) stays raw.
  */
 export function pyEscapeUnicode(s: string): string {
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
-    const code = s.charCodeAt(i);
-    const short = SHORT_ESCAPES[ch];
-    if (short !== undefined) out += short;
-    else if (code < 0x20) out += hex4(code);
-    else out += ch;
-  }
-  return out;
+  return escapeString(s, (code) => code >= 0x20);
 }
 
 /**
