@@ -34,7 +34,7 @@ export function isGossmapCompressed(bytes: Uint8Array): boolean {
 function readTemplate(cur: BigsizeCursor, section: string, valueLimit: number): number[] {
   cur.section = `${section} template`;
   const count = cur.next();
-  if (count > cur.remaining) throw new GraphDecodeFailure({ kind: 'TooLarge', what: `${section} template count`, limit: cur.remaining });
+  if (count > cur.remaining) throw new GraphDecodeFailure({ kind: 'Truncated', section: `${section} template`, offset: cur.pos });
   const values = new Array<number>(count);
   for (let i = 0; i < count; i++) values[i] = cur.bounded(valueLimit, i);
   cur.section = section;
