@@ -81,14 +81,15 @@ function bool(e: Record<string, unknown>, field: string, optional: boolean): boo
 function readEntry(raw: unknown): Entry {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new FieldError('(entry)', 'expected an object');
   const e = raw as Record<string, unknown>;
+  const source = nodeIdField(e, 'source');
+  const destination = nodeIdField(e, 'destination');
   const scid = e.short_channel_id;
   if (typeof scid !== 'string' || !SCID_RE.test(scid)) throw new FieldError('short_channel_id', 'not BLOCKxTXxOUT');
-  const direction = uint(e, 'direction', 1, true);
   return {
-    source: nodeIdField(e, 'source'),
-    destination: nodeIdField(e, 'destination'),
+    source,
+    destination,
     short_channel_id: scid,
-    direction,
+    direction: uint(e, 'direction', 1, true),
     channel_flags: uint(e, 'channel_flags', 255, true),
     public: bool(e, 'public', true),
     amount_msat: msat(e, 'amount_msat'),

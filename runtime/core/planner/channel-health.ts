@@ -105,3 +105,18 @@ export function channelHealth(
   }
   return out;
 }
+
+/** A member's channel, located. */
+export interface LocatedChannel {
+  readonly member: string;
+  readonly ch: ChannelHealth;
+  readonly splice: boolean;
+}
+
+/** Every member channel to a non-member peer that no pending action uses (`busyScids`). */
+export function externalChannels(members: readonly MemberLiquidity[], busyScids: ReadonlySet<string>): LocatedChannel[] {
+  const ids = new Set(members.map((m) => m.member));
+  return members.flatMap((m) =>
+    m.channels.filter((c) => !ids.has(c.peer_id) && !busyScids.has(c.short_channel_id)).map((ch) => ({ member: m.member, ch, splice: m.splice_capable })),
+  );
+}

@@ -16,7 +16,7 @@ import type { MemberLiquidity } from './channel-health.ts';
 import type { PlannerConfig } from './config.ts';
 import type { DecisionLog, LiquidityDecision, LiquidityItem, TargetDecision, TargetReason } from './decision-log.ts';
 import type { PlannerEffect } from './effects.ts';
-import { expansionStep } from './expansion.ts';
+import { expansionStep, feerateGateOpen } from './expansion.ts';
 import { pushRebalanceStep } from './push-rebalance.ts';
 import { saturationStep } from './saturation.ts';
 import { nextRunAt } from './schedule.ts';
@@ -199,7 +199,7 @@ function liquidityStep(
     take(item);
     if (item.proposal) busy.add(item.proposal.out_scid).add(item.proposal.in_scid);
   }
-  const feeOk = cfg.max_expansion_feerate_perkb === 0 || (input.feerate_perkb !== null && input.feerate_perkb <= cfg.max_expansion_feerate_perkb);
+  const feeOk = feerateGateOpen(cfg, input.feerate_perkb);
   for (const item of spliceStep(input.liquidity, cfg, busy, cfg.liquidity_max_proposals_per_cycle - proposed)) {
     if (item.proposal && !feeOk) {
       const held = `held: on-chain feerate ${input.feerate_perkb ?? 'unknown'} is above the ${cfg.max_expansion_feerate_perkb} sat/kB ceiling`;

@@ -33,6 +33,11 @@ export interface ExpansionVerdict {
   readonly amount_sat?: number;
 }
 
+/** The on-chain feerate gate: open when disabled (ceiling 0) or when the known feerate is at or below the ceiling. */
+export function feerateGateOpen(cfg: Pick<PlannerConfig, 'max_expansion_feerate_perkb'>, feeratePerkb: number | null): boolean {
+  return cfg.max_expansion_feerate_perkb === 0 || (feeratePerkb !== null && feeratePerkb <= cfg.max_expansion_feerate_perkb);
+}
+
 /** Gate every underserved target; at most MAX_EXPANSION_INTENTS_PER_CYCLE get `expansion_proposed`. */
 export function expansionStep(a: Analysis, state: PlannerState, ctx: ExpansionContext, cfg: PlannerConfig, now: number): ExpansionVerdict[] {
   const g = a.graph;
@@ -44,7 +49,7 @@ export function expansionStep(a: Analysis, state: PlannerState, ctx: ExpansionCo
   }
   const pendingTargets = new Set(state.pending.map((p) => actionTarget(p.proposal)));
   const intentTargets = new Set(ctx.pending_intent_targets);
-  const feeGateOpen = cfg.max_expansion_feerate_perkb === 0 || (ctx.feerate_perkb !== null && ctx.feerate_perkb <= cfg.max_expansion_feerate_perkb);
+  const feeGateOpen = feerateGateOpen(cfg, ctx.feerate_perkb);
   let proposed = 0;
 
   const gate = (n: number, f: TargetFigures): ExpansionVerdict => {

@@ -7,14 +7,9 @@
  * surplus above half, the draining deficit below half, the per-push cap, the smallest fleet hop).
  */
 import type { PushRebalanceProposal } from './actions.ts';
-import type { ChannelHealth, MemberLiquidity } from './channel-health.ts';
+import { externalChannels, type LocatedChannel, type MemberLiquidity } from './channel-health.ts';
 import type { PlannerConfig } from './config.ts';
 import { formatSat, type LiquidityDecision, type LiquidityItem } from './decision-log.ts';
-
-interface Located {
-  readonly member: string;
-  readonly ch: ChannelHealth;
-}
 
 /** Shortest fleet route from `from` to `to` over members' channels to each other, with the smallest sender-side balance. */
 export function fleetRoute(members: readonly MemberLiquidity[], from: string, to: string): { route: string[]; min_local_sat: number } | null {
@@ -53,19 +48,16 @@ export function pushRebalanceStep(
   busyScids: ReadonlySet<string>,
   limit: number,
 ): LiquidityItem<PushRebalanceProposal>[] {
-  const ids = new Set(members.map((m) => m.member));
-  const external = (m: MemberLiquidity) => m.channels.filter((c) => !ids.has(c.peer_id) && !busyScids.has(c.short_channel_id));
-  const draining: (Located & { days: number })[] = [];
-  const idle: Located[] = [];
-  for (const m of members) {
-    for (const ch of external(m)) {
-      const net = ch.net_out_sat_per_day;
-      const days = net > 0 ? ch.local_sat / net : Number.POSITIVE_INFINITY;
-      if (ch.out_sat_per_day >= cfg.push_min_velocity_sat_per_day && net > 0 && (days <= cfg.push_drain_horizon_days || ch.liquidity_ratio < cfg.health_low_ratio_below)) {
-        draining.push({ member: m.member, ch, days });
-      } else if (ch.liquidity_ratio > cfg.health_high_ratio_above && ch.out_sat_per_day <= cfg.push_idle_max_velocity_sat_per_day) {
-        idle.push({ member: m.member, ch });
-      }
+  const draining: (LocatedChannel & { days: number })[] = [];
+  const idle: LocatedChannel[] = [];
+  for (const located of externalChannels(members, busyScids)) {
+    const ch = located.ch;
+    const net = ch.net_out_sat_per_day;
+    const days = net > 0 ? ch.local_sat / net : Number.POSITIVE_INFINITY;
+    if (ch.out_sat_per_day >= cfg.push_min_velocity_sat_per_day && net > 0 && (days <= cfg.push_drain_horizon_days || ch.liquidity_ratio < cfg.health_low_ratio_below)) {
+      draining.push({ ...located, days });
+    } else if (ch.liquidity_ratio > cfg.health_high_ratio_above && ch.out_sat_per_day <= cfg.push_idle_max_velocity_sat_per_day) {
+      idle.push(located);
     }
   }
   draining.sort((a, b) => a.days - b.days || a.ch.short_channel_id.localeCompare(b.ch.short_channel_id));
@@ -80,7 +72,7 @@ export function pushRebalanceStep(
       skip(`${head}; liquidity proposal cap for this cycle reached`);
       continue;
     }
-    let best: { src: Located; route: string[]; amount: number } | null = null;
+    let best: { src: LocatedChannel; route: string[]; amount: number } | null = null;
     for (const src of idle) {
       if (src.member === d.member || used.has(src.ch.short_channel_id)) continue;
       const back = fleetRoute(members, d.member, src.member);

@@ -6,7 +6,7 @@
  * most `max_channel_sat`. On-chain, so the feerate gate applies (the cycle checks it).
  */
 import type { SpliceProposal } from './actions.ts';
-import type { ChannelHealth, MemberLiquidity } from './channel-health.ts';
+import { externalChannels, type MemberLiquidity } from './channel-health.ts';
 import type { PlannerConfig } from './config.ts';
 import { formatSat, type LiquidityDecision, type LiquidityItem } from './decision-log.ts';
 
@@ -17,11 +17,7 @@ export function spliceStep(
   busyScids: ReadonlySet<string>,
   limit: number,
 ): LiquidityItem<SpliceProposal>[] {
-  const ids = new Set(members.map((m) => m.member));
-  type Located = { member: string; ch: ChannelHealth; splice: boolean };
-  const all: Located[] = members.flatMap((m) =>
-    m.channels.filter((c) => !ids.has(c.peer_id) && !busyScids.has(c.short_channel_id)).map((ch) => ({ member: m.member, ch, splice: m.splice_capable })),
-  );
+  const all = externalChannels(members, busyScids);
   const winners = all
     .filter((l) => l.ch.yield_ppm_year >= cfg.splice_winner_min_yield_ppm_year && l.ch.liquidity_ratio < cfg.health_low_ratio_below)
     .sort((a, b) => b.ch.yield_ppm_year - a.ch.yield_ppm_year || a.ch.short_channel_id.localeCompare(b.ch.short_channel_id));
