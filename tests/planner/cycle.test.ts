@@ -150,7 +150,9 @@ describe('expansion', () => {
     if (!r.ok) throw new Error('reject failed');
     expect(r.value.state.rejections).toEqual({ [nodeId(10)]: T0 + 10 });
     expect(decisionOf(cycle(r.value.state, scenarioInput(g), ENABLED, T0 + 23 * HOUR).log, 0).reason).toBe('rejected_recently');
-    expect(decisionOf(cycle(r.value.state, scenarioInput(g), ENABLED, T0 + 25 * HOUR).log, 0).reason).toBe('expansion_proposed');
+    const later = cycle(r.value.state, scenarioInput(g), ENABLED, T0 + 25 * HOUR);
+    expect(decisionOf(later.log, 0).reason).toBe('expansion_proposed');
+    expect(later.state.rejections).toEqual({});
   });
 
   test('gates in order: already connected, member coverage, pending intent, funds', () => {

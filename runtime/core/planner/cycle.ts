@@ -168,7 +168,8 @@ export function runCycle(state: PlannerState, input: CycleInput, cfg: PlannerCon
   const log = buildLog(a, input, cfg, cycleId, now, 'completed', gates, reasons, liquidity.decisions, guarded, {
     new_saturated: sat.newSaturated, guards, releases, expansions_proposed: expansions, liquidity_proposed: liquidity.proposed,
   });
-  return ok({ state: { guarded, pending, rejections: state.rejections, last_cycle_at: now, cycle_seq: cycleSeq, last_log: log }, effects, log });
+  const rejections = Object.fromEntries(Object.entries(state.rejections).filter(([, at]) => now - at < cfg.rejection_backoff_s));
+  return ok({ state: { guarded, pending, rejections, last_cycle_at: now, cycle_seq: cycleSeq, last_log: log }, effects, log });
 }
 
 function liquidityStep(
