@@ -116,7 +116,8 @@ export function runCycle(state: PlannerState, input: CycleInput, cfg: PlannerCon
     const share = a.figures(v.node).hive_share;
     if (v.outcome === 'guard' || v.outcome === 'release') {
       const isGuard = v.outcome === 'guard';
-      v.outcome === 'guard' ? guards++ : releases++;
+      if (isGuard) guards++;
+      else releases++;
       const command = isGuard ? 'clboss-unmanage' : 'clboss-manage';
       if (input.clboss_present && cfg.governance_mode === 'advisor') {
         const action_id = propose({ kind: isGuard ? 'saturation_guard' : 'saturation_release', target: id, command, hive_share: share });

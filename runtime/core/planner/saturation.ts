@@ -11,7 +11,7 @@
 import type { Analysis } from './analysis.ts';
 import type { PlannerConfig } from './config.ts';
 import { formatShare } from './decision-log.ts';
-import { actionTarget, type PendingAction } from './actions.ts';
+import { actionTarget } from './actions.ts';
 import { hiveShare } from './share.ts';
 import type { PlannerState } from './state.ts';
 
@@ -30,7 +30,7 @@ export type SaturationStep =
 /** Decide guards and releases for this cycle (pure; the cycle turns verdicts into actions / effects). */
 export function saturationStep(a: Analysis, state: PlannerState, cfg: PlannerConfig, now: number): SaturationStep {
   const g = a.graph;
-  const pendingTargets = new Set(state.pending.map((p: PendingAction) => actionTarget(p.proposal)));
+  const pendingTargets = new Set(state.pending.map((p) => actionTarget(p.proposal)));
   const share = (n: number) => hiveShare(g, a.shares, n);
   const newSat: number[] = [];
   const verdicts: SaturationVerdict[] = [];
