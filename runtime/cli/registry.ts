@@ -4,9 +4,15 @@
  */
 import type { Command } from 'commander';
 import { registerDecode } from './commands/decode.ts';
+import { registerPlan } from './commands/plan.ts';
+import { registerPlanner } from './commands/planner.ts';
 
 /** A function that adds one subcommand (with its `--help`) to the program. */
 export type CommandModule = (program: Command) => void;
 
 /** Every subcommand of `hivebox`, in help order. */
-export const COMMANDS: readonly CommandModule[] = [registerDecode];
+export const COMMANDS: readonly CommandModule[] = [
+  registerDecode,
+  registerPlan,
+  registerPlanner,
+];
