@@ -7,6 +7,11 @@
 export const SIGNER_VID = 0x1209;
 /** USB product id: pid.codes *Test PID* — development only, replace before production (PROTOCOL.md §1). */
 export const SIGNER_PID = 0x0001;
+/** `vid:pid` as lsusb and udev write it, e.g. `1209:0001`. */
+export function usbId(vid: number = SIGNER_VID, pid: number = SIGNER_PID): string {
+  return `${vid.toString(16).padStart(4, '0')}:${pid.toString(16).padStart(4, '0')}`;
+}
+
 /** HID usage page of the signer interface (vendor defined). */
 export const SIGNER_USAGE_PAGE = 0xff00;
 /** HID usage of the signer interface. */
