@@ -53,3 +53,15 @@ export function parseButtonAction(s: string): ButtonAction | null {
   const m = /^(approve|reject)-after:(\d{1,7})$/.exec(s);
   return m ? { press: m[1] as ButtonDecision, after_ms: Number(m[2]) } : null;
 }
+
+/** Parse a comma-separated button script (`approve,reject,approve-after:500`); null if any part is invalid. */
+export function parseButtonScript(s: string): ButtonAction[] | null {
+  const actions = s.split(',').map(parseButtonAction);
+  return actions.every((a) => a !== null) ? (actions as ButtonAction[]) : null;
+}
+
+/** The inverse of {@link parseButtonScript}. */
+export function formatButtonScript(script: ButtonAction | readonly ButtonAction[]): string {
+  const list: readonly ButtonAction[] = Array.isArray(script) ? script : [script as ButtonAction];
+  return list.map((a) => (typeof a === 'string' ? a : `${a.press}-after:${a.after_ms}`)).join(',');
+}

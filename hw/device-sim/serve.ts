@@ -57,3 +57,18 @@ export const READY_PREFIX = '[signer] ready:';
 export function readyLine(s: { serial: string; socketPath: string }): string {
   return `${READY_PREFIX} simulated Hivebox Signer ${s.serial} on ${s.socketPath}`;
 }
+
+/**
+ * Run a simulator as the whole process: serve, print the ready line through `opts.log`, stop and
+ * exit 0 on SIGINT/SIGTERM.
+ */
+export async function runSimulatorProcess(opts: ServeOptions): Promise<void> {
+  const sim = await serveSimulator(opts);
+  opts.log(readyLine(sim));
+  const stop = async () => {
+    await sim.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

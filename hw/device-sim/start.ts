@@ -14,7 +14,7 @@ import type { RandomBytes } from '../clock.ts';
 import { HidSigner } from '../host/hid-signer.ts';
 import type { SignerConfig } from '../host/signer-config.ts';
 import { unixSocketOpener } from '../transport/unix-socket-transport.ts';
-import type { ButtonAction } from './button.ts';
+import { formatButtonScript, type ButtonAction } from './button.ts';
 import { READY_PREFIX, serveSimulator } from './serve.ts';
 
 /** Options of {@link startSignerSimulator}. */
@@ -82,8 +82,7 @@ function defaultCommand(): string[] {
 }
 
 async function spawnSimulator(opts: StartSimulatorOptions, socketPath: string, button: ButtonAction | readonly ButtonAction[], log: (line: string) => void): Promise<() => Promise<void>> {
-  const script = (Array.isArray(button) ? button : [button]).map((a: ButtonAction) => (typeof a === 'string' ? a : `${a.press}-after:${a.after_ms}`)).join(',');
-  const args = [...(opts.command ?? defaultCommand()), '--state', opts.stateDir, '--socket', socketPath, '--button', script, '--timeout-s', String(opts.timeout_s ?? 60)];
+  const args = [...(opts.command ?? defaultCommand()), '--state', opts.stateDir, '--socket', socketPath, '--button', formatButtonScript(button), '--timeout-s', String(opts.timeout_s ?? 60)];
   const child = Bun.spawn(args, { stdout: 'pipe', stderr: 'inherit', stdin: 'ignore' });
   const ready = Promise.withResolvers<void>();
   void (async () => {
