@@ -24,17 +24,17 @@ export function packetize(frame: Frame): Result<Uint8Array[], FramingError> {
   if (!Number.isInteger(cid) || cid < 0 || cid > 0xffffffff) throw new RangeError(`packetize: cid ${cid} is not a u32`);
   if (!Number.isInteger(cmd) || cmd < 0 || cmd > 0x7f) throw new RangeError(`packetize: cmd ${cmd} is not 0..0x7f`);
   if (payload.length > MAX_MESSAGE_BYTES) return err({ kind: 'LengthOverflow', length: payload.length, max: MAX_MESSAGE_BYTES });
-  const reports: Uint8Array[] = [];
+  const cidBytes = [cid >>> 24, (cid >>> 16) & 0xff, (cid >>> 8) & 0xff, cid & 0xff];
   const first = new Uint8Array(REPORT_BYTES);
-  const view = new DataView(first.buffer);
-  view.setUint32(0, cid);
+  first.set(cidBytes);
   first[4] = 0x80 | cmd;
-  view.setUint16(5, payload.length);
+  first[5] = payload.length >> 8;
+  first[6] = payload.length & 0xff;
   first.set(payload.subarray(0, INIT_PAYLOAD_BYTES), 7);
-  reports.push(first);
+  const reports = [first];
   for (let off = INIT_PAYLOAD_BYTES, seq = 0; off < payload.length; off += CONT_PAYLOAD_BYTES, seq++) {
     const r = new Uint8Array(REPORT_BYTES);
-    new DataView(r.buffer).setUint32(0, cid);
+    r.set(cidBytes);
     r[4] = seq;
     r.set(payload.subarray(off, off + CONT_PAYLOAD_BYTES), 5);
     reports.push(r);

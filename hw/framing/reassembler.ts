@@ -78,7 +78,7 @@ export class Reassembler {
    */
   push(report: Uint8Array, now_ms: number): ReassemblyEvent {
     const cidKnown = report.length >= 4;
-    const cid = cidKnown ? new DataView(report.buffer, report.byteOffset, 4).getUint32(0) : null;
+    const cid = cidKnown ? ((report[0]! << 24) | (report[1]! << 16) | (report[2]! << 8) | report[3]!) >>> 0 : null;
     if (report.length < REPORT_BYTES) return { kind: 'error', cid, error: { kind: 'ShortReport', length: report.length } };
     if (report.length > REPORT_BYTES) return { kind: 'error', cid, error: { kind: 'OversizeReport', length: report.length } };
     const channel = cid!;

@@ -60,7 +60,7 @@ describe('round trips', () => {
       }
     }
     expect(checked).toBe(Object.values(CMD).length * (MAX_MESSAGE_BYTES + 1));
-  });
+  }, 60_000);
 
   test('packet layout matches PROTOCOL.md §2.1 byte for byte', () => {
     const rs = reports({ cid: 0xfffffffe, cmd: CMD.SIGN, payload: payloadOf(INIT_PAYLOAD_BYTES + 1) });
