@@ -5,7 +5,6 @@
  * the writer. Stands for the USB cable and hidraw node between the appliance and the signer.
  */
 import { err, ok, type Result } from '../../runtime/core/result.ts';
-import { REPORT_BYTES } from '../framing/constants.ts';
 import { BaseTransport, type ReportTransport, type TransportOpener, type TransportUnavailable } from '../transport/report-transport.ts';
 import type { SimulatedSignerDevice } from './device.ts';
 
@@ -17,9 +16,7 @@ class InProcessTransport extends BaseTransport {
     this.unsubscribe = device.onReport((r) => queueMicrotask(() => this.deliver(r)));
   }
 
-  async write(report: Uint8Array): Promise<Result<void, TransportUnavailable>> {
-    if (this.closed) return this.gone();
-    if (report.length !== REPORT_BYTES) return err({ kind: 'SignerUnavailable', reason: `write of ${report.length} bytes, reports are ${REPORT_BYTES}` });
+  protected async send(report: Uint8Array): Promise<Result<void, TransportUnavailable>> {
     const copy = report.slice();
     queueMicrotask(() => this.port.plugged && this.device.receive(copy));
     return ok(undefined);

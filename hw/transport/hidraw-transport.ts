@@ -30,9 +30,7 @@ class HidrawTransport extends BaseTransport {
     this.schedule();
   }
 
-  async write(report: Uint8Array): Promise<Result<void, TransportUnavailable>> {
-    if (this.closed) return this.gone();
-    if (report.length !== REPORT_BYTES) return err({ kind: 'SignerUnavailable', reason: `write of ${report.length} bytes, reports are ${REPORT_BYTES}` });
+  protected async send(report: Uint8Array): Promise<Result<void, TransportUnavailable>> {
     const out = new Uint8Array(REPORT_BYTES + 1);
     out.set(report, 1);
     for (let attempt = 0; ; attempt++) {

@@ -41,9 +41,7 @@ class NodeHidTransport extends BaseTransport {
     dev.on('error', (e: unknown) => void this.finish(`device unplugged (${e instanceof Error ? e.message : String(e)})`));
   }
 
-  async write(report: Uint8Array): Promise<Result<void, TransportUnavailable>> {
-    if (this.closed) return this.gone();
-    if (report.length !== REPORT_BYTES) return err({ kind: 'SignerUnavailable', reason: `write of ${report.length} bytes, reports are ${REPORT_BYTES}` });
+  protected async send(report: Uint8Array): Promise<Result<void, TransportUnavailable>> {
     try {
       this.dev.write([0x00, ...report]);
       return ok(undefined);

@@ -3,7 +3,8 @@
  * reports (hw/PROTOCOL.md §1.2). Implementations: node-hid, direct `/dev/hidrawN`, the simulator's
  * unix socket, and the in-process simulator port. The framing layer above is shared by all.
  */
-import type { Result } from '../../runtime/core/result.ts';
+import { err, type Result } from '../../runtime/core/result.ts';
+import { REPORT_BYTES } from '../framing/constants.ts';
 
 /** The transport could not be opened or is gone (unplugged, socket closed). */
 export interface TransportUnavailable {
@@ -34,8 +35,9 @@ export interface ReportTransport {
 export type TransportOpener = () => Promise<Result<ReportTransport, TransportUnavailable>>;
 
 /**
- * Shared bookkeeping for transports: listener slots and the once-only close notification.
- * Subclasses call `deliver` for each IN report and `finish` when the device goes away.
+ * Shared bookkeeping for transports: the closed and report-size checks on write, listener slots
+ * and the once-only close notification. Subclasses implement `send` and `release`, and call
+ * `deliver` for each IN report and `finish` when the device goes away.
  */
 export abstract class BaseTransport implements ReportTransport {
   private reportListener: (report: Uint8Array) => void = () => {};
@@ -48,7 +50,14 @@ export abstract class BaseTransport implements ReportTransport {
     return this.isClosed;
   }
 
-  abstract write(report: Uint8Array): Promise<Result<void, TransportUnavailable>>;
+  async write(report: Uint8Array): Promise<Result<void, TransportUnavailable>> {
+    if (this.isClosed) return this.gone();
+    if (report.length !== REPORT_BYTES) return err({ kind: 'SignerUnavailable', reason: `write of ${report.length} bytes, reports are ${REPORT_BYTES}` });
+    return this.send(report);
+  }
+
+  /** Send one checked 64-byte report on the open handle. */
+  protected abstract send(report: Uint8Array): Promise<Result<void, TransportUnavailable>>;
 
   /** Release the underlying handle (called once by `finish`). */
   protected abstract release(): Promise<void> | void;

@@ -6,7 +6,6 @@
  */
 import { createConnection, type Socket } from 'node:net';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
-import { REPORT_BYTES } from '../framing/constants.ts';
 import { ReportChunker } from './report-chunker.ts';
 import { BaseTransport, type ReportTransport, type TransportOpener, type TransportUnavailable } from './report-transport.ts';
 
@@ -22,9 +21,7 @@ class UnixSocketTransport extends BaseTransport {
     socket.on('error', () => void this.finish('simulator socket error'));
   }
 
-  async write(report: Uint8Array): Promise<Result<void, TransportUnavailable>> {
-    if (this.closed) return this.gone();
-    if (report.length !== REPORT_BYTES) return err({ kind: 'SignerUnavailable', reason: `write of ${report.length} bytes, reports are ${REPORT_BYTES}` });
+  protected async send(report: Uint8Array): Promise<Result<void, TransportUnavailable>> {
     return new Promise((resolve) => {
       this.socket.write(report, (e) => resolve(e ? err({ kind: 'SignerUnavailable', reason: e.message }) : ok(undefined)));
     });
