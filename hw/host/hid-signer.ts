@@ -19,7 +19,7 @@ import type { Frame } from '../framing/packetize.ts';
 import { decodeMessage, encodeMessage, InfoResponse, PubkeyResponse, SignResponse, SUMMARY_LIMITS } from '../protocol/messages.ts';
 import { clipUtf8, isSignerPurpose } from '../protocol/purposes.ts';
 import type { TransportOpener } from '../transport/report-transport.ts';
-import { HOST_TIMEOUTS_MS, SignerChannel } from './channel.ts';
+import { describeChannelError, HOST_TIMEOUTS_MS, SignerChannel } from './channel.ts';
 import { PendingApprovalTracker, type PendingApproval } from './pending-approval.ts';
 import { fromChannelError, fromErrorAnswer, refused, unavailable } from './signer-errors.ts';
 
@@ -226,13 +226,13 @@ export class HidSigner implements Signer {
     const t = await this.opts.opener();
     if (!t.ok) return this.failed(t.error.reason);
     const ch = await SignerChannel.open(t.value, this.clock, this.random);
-    if (!ch.ok) return this.failed(`${t.value.name}: ${fromChannelErrorText(ch.error)}`);
+    if (!ch.ok) return this.failed(`${t.value.name}: ${describeChannelError(ch.error)}`);
     const nonce = this.random(REQUEST_NONCE_BYTES);
     const r = await ch.value.transact(CMD.INFO, encodeMessage({ nonce }), { timeout_ms: HOST_TIMEOUTS_MS.command }, (f) => answersNonce(f, InfoResponse, nonce));
     const info = r.ok ? decodeMessage(InfoResponse, r.value.payload) : null;
     if (!info?.ok || info.value.protocol !== PROTOCOL_VERSION) {
       await ch.value.close();
-      return this.failed(`${t.value.name}: ${!r.ok ? fromChannelErrorText(r.error) : 'bad INFO answer or protocol version'}`);
+      return this.failed(`${t.value.name}: ${!r.ok ? describeChannelError(r.error) : 'bad INFO answer or protocol version'}`);
     }
     const { nonce: _n, ...device } = info.value;
     const conn: Connection = { channel: ch.value, info: device, pubkeys: new Map() };
@@ -249,11 +249,6 @@ export class HidSigner implements Signer {
     this.lastError = reason;
     return err(unavailable(reason));
   }
-}
-
-function fromChannelErrorText(e: Parameters<typeof fromChannelError>[0]): string {
-  const s = fromChannelError(e, false);
-  return s.kind === 'SignerUnavailable' || s.kind === 'SignerRefused' ? s.reason : s.kind;
 }
 
 /** True unless `f` decodes under `schema` with a different nonce (a stale answer to drop). */

@@ -69,6 +69,13 @@ describe('outcomes', () => {
     expect(r.events.at(-1)).toMatchObject({ kind: 'outcome', result: 'cancelled' });
   });
 
+  test('a request too large for one message is refused before anything is sent', async () => {
+    const r = rig('approve');
+    const res = await r.signer.sign(`BAN:02${'ab'.repeat(32)}:${'x'.repeat(7600)}:1`, { purpose: 'ban', summary: { title: 'ban', fields: {} } });
+    expect(res).toMatchObject({ ok: false, error: { kind: 'SignerRefused', reason: expect.stringContaining('exceeds 7609') } });
+    expect(r.events).toEqual([]);
+  });
+
   test('a text the device refuses → SignerRefused with the device reason, no prompt', async () => {
     const r = rig('approve');
     const res = await r.signer.sign(inviteText(`02${'ab'.repeat(32)}`), invite);
