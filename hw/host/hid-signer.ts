@@ -119,6 +119,10 @@ export class HidSigner implements Signer {
     });
   }
 
+  /**
+   * The 66-hex public key of `purpose`'s slot (GET_PUBKEY), cached per connection. During a
+   * pending approval only cached keys are answered; others get `SignerBusy`.
+   */
   async publicKey(purpose: SignerPurpose): Promise<KeyResult> {
     if (!isSignerPurpose(purpose)) return { ok: false, error: refused(`unknown purpose ${String(purpose)}`) };
     const cached = this.conn?.pubkeys.get(purpose);
@@ -131,6 +135,12 @@ export class HidSigner implements Signer {
     return r.ok ? { ok: true, node_id: r.value } : r;
   }
 
+  /**
+   * SIGN `text` (Lightning signmessage format) for `purpose`; approval purposes wait for the
+   * button. The summary is clipped to the wire limits (PROTOCOL.md §3.3).
+   * @returns the verified signature, or ApprovalRejected / ApprovalTimeout / SignerBusy /
+   *   SignerUnavailable / SignerRefused (with the device's reason).
+   */
   async sign(text: string, opts: { purpose: SignerPurpose; summary: ApprovalSummary }): Promise<SignResult> {
     const { purpose } = opts;
     if (!isSignerPurpose(purpose)) return err(refused(`unknown purpose ${String(purpose)}`));

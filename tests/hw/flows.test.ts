@@ -251,4 +251,10 @@ describe('attacks on the host', () => {
     expect(await s.info()).toMatchObject({ ok: true, value: { model: 'Hivebox Signer' } });
     expect(s.status().connected).toBe(true);
   });
+
+  test('a signer speaking another protocol version is refused at INIT', async () => {
+    const r = rig('approve');
+    const s = tapped(r, (f) => (f.cmd === CMD.INIT ? [{ ...f, payload: f.payload.map((b, i) => (i === 12 ? 2 : b)) }] : [f]));
+    expect(await s.publicKey('invite')).toMatchObject({ ok: false, error: { kind: 'SignerUnavailable', reason: expect.stringContaining('signer speaks protocol 2, host 1') } });
+  });
 });
