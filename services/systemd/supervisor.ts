@@ -3,8 +3,9 @@
  * budget, and keeps the one health state machine (runtime/core/health) up to date.
  *
  * Each round (`checkOnce`) probes every component in parallel (each probe bounded by
- * `probe_timeout_ms`), feeds the observations to the pure restart policy and health machine in
- * component order, runs the restart actions the policy asks for, and hands every health
+ * `probe_timeout_ms`), runs each observation through the pure restart policy, feeds the whole
+ * round to the health machine as one batch (so a round makes at most one transition), then runs
+ * the restart actions the policy asked for, and hands every health
  * `transition` to `onTransition` (log + MQTT + sd_notify STATUS=) and `ready` to `onReady`
  * (sd_notify READY=1). Probes and restart actions are injected so the same supervisor drives
  * systemd units (components.ts), lightningd's `plugin start`, or the simnet.
@@ -16,11 +17,13 @@ import {
   type HealthInput,
   type HealthState,
   initialHealth,
+  type Observation,
   stepHealth,
 } from '../../runtime/core/health/health-machine.ts';
 import {
   DEFAULT_RESTART_POLICY,
   INITIAL_RESTART_STATE,
+  type RestartEffect,
   type RestartPolicy,
   type RestartState,
   stepRestart,
@@ -110,24 +113,33 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
 
   const round = async (): Promise<HealthState> => {
     const results = await Promise.all(opts.components.map((c) => runProbe(c, opts.probe_timeout_ms ?? 5000)));
+    const observations: Observation[] = [];
+    const restartsDue: [SupervisedComponent, Extract<RestartEffect, { kind: 'restart' }>][] = [];
     for (const [i, c] of opts.components.entries()) {
       const result = results[i]!;
-      feed(result.up ? { kind: 'observed', component: c.name, up: true } : { kind: 'observed', component: c.name, up: false, reason: result.reason });
-      if (!c.restart) continue;
+      const seen: Observation = result.up ? { component: c.name, up: true } : { component: c.name, up: false, reason: result.reason };
+      if (!c.restart) {
+        observations.push(seen);
+        continue;
+      }
       const step = stepRestart(c.policy ?? DEFAULT_RESTART_POLICY, restarts.get(c.name)!, { up: result.up }, opts.now());
       restarts.set(c.name, step.state);
-      for (const e of step.effects) {
-        if (e.kind === 'restart') {
-          const outcome = await c.restart().catch((x: unknown) => ({ ok: false as const, error: x instanceof Error ? x.message : String(x) }));
-          opts.onEvent?.({ kind: 'restart', component: c.name, attempt: e.attempt, restarts_in_window: e.restarts_in_window, outcome });
-        } else {
-          opts.onEvent?.({ kind: 'gave_up', component: c.name, restarts_in_window: e.restarts_in_window, window_s: e.window_s });
-          const last = result.up ? '' : `: ${result.reason}`;
-          feed({ kind: 'gave_up', component: c.name, reason: `gave up after ${e.restarts_in_window} restarts in ${e.window_s} s${last}` });
-        }
+      const gaveUp = step.effects.find((e) => e.kind === 'gave_up');
+      if (gaveUp) {
+        opts.onEvent?.({ kind: 'gave_up', component: c.name, restarts_in_window: gaveUp.restarts_in_window, window_s: gaveUp.window_s });
+        const last = result.up ? '' : `: ${result.reason}`;
+        observations.push({ component: c.name, up: false, gave_up: true, reason: `gave up after ${gaveUp.restarts_in_window} restarts in ${gaveUp.window_s} s${last}` });
+      } else {
+        observations.push(seen);
       }
+      for (const e of step.effects) if (e.kind === 'restart') restartsDue.push([c, e]);
     }
+    feed({ kind: 'observed', observations });
     feed({ kind: 'tick' });
+    for (const [c, e] of restartsDue) {
+      const outcome = await c.restart!().catch((x: unknown) => ({ ok: false as const, error: x instanceof Error ? x.message : String(x) }));
+      opts.onEvent?.({ kind: 'restart', component: c.name, attempt: e.attempt, restarts_in_window: e.restarts_in_window, outcome });
+    }
     return health;
   };
 

@@ -65,11 +65,22 @@ export interface HealthState {
   readonly components: Readonly<Record<string, ComponentHealth>>;
 }
 
-/** What the machine accepts. */
-export type HealthInput =
-  | { readonly kind: 'observed'; readonly component: string; readonly up: boolean; readonly reason?: string }
-  | { readonly kind: 'gave_up'; readonly component: string; readonly reason: string }
-  | { readonly kind: 'tick' };
+/**
+ * One component observation. `gave_up: true` means its restart budget ran out (the restart policy
+ * said so); it implies down.
+ */
+export interface Observation {
+  readonly component: string;
+  readonly up: boolean;
+  readonly reason?: string;
+  readonly gave_up?: boolean;
+}
+
+/**
+ * What the machine accepts: a batch of observations (normally one supervisor round, so a round
+ * yields at most one transition), or a clock tick (startup timeout).
+ */
+export type HealthInput = { readonly kind: 'observed'; readonly observations: readonly Observation[] } | { readonly kind: 'tick' };
 
 /**
  * What the driver must do. `transition` comes whenever the status or its reasons change (so `from`
@@ -143,19 +154,17 @@ export function stepHealth(
   now: number,
 ): Result<{ state: HealthState; effects: HealthEffect[] }, HealthReject> {
   if (state.status === 'failed') return err({ kind: 'AlreadyFailed' });
-  let components = state.components;
-  if (input.kind !== 'tick') {
-    const prev = components[input.component];
-    if (!prev) return err({ kind: 'UnknownComponent', component: input.component });
-    let next: ComponentHealth;
-    if (input.kind === 'gave_up') {
-      next = { ...prev, up: false, gave_up: true, reason: clampReason(input.reason, 'gave up'), since: prev.up === false ? prev.since : now };
-    } else if (input.up) {
-      next = { up: true, reason: null, since: prev.up === true ? prev.since : now, gave_up: false, ever_up: true };
+  const components: Record<string, ComponentHealth> = { ...state.components };
+  for (const o of input.kind === 'observed' ? input.observations : []) {
+    const prev = components[o.component];
+    if (!prev) return err({ kind: 'UnknownComponent', component: o.component });
+    if (o.gave_up) {
+      components[o.component] = { ...prev, up: false, gave_up: true, reason: clampReason(o.reason, 'gave up'), since: prev.up === false ? prev.since : now };
+    } else if (o.up) {
+      components[o.component] = { up: true, reason: null, since: prev.up === true ? prev.since : now, gave_up: false, ever_up: true };
     } else {
-      next = { ...prev, up: false, reason: clampReason(input.reason, 'down'), since: prev.up === false ? prev.since : now };
+      components[o.component] = { ...prev, up: false, reason: clampReason(o.reason, 'down'), since: prev.up === false ? prev.since : now };
     }
-    components = { ...components, [input.component]: next };
   }
   const interim: HealthState = { ...state, components };
   const { status, reasons } = derive(spec, interim, now);
