@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { registerSelftest } from './commands/selftest.ts';
+import { registerWatch } from './commands/watch.ts';
 
 /** A function that adds one subcommand (with its `--help`) to the program. */
 export type CommandModule = (program: Command) => void;
@@ -11,4 +12,5 @@ export type CommandModule = (program: Command) => void;
 /** Every subcommand of `hivebox`, in help order. */
 export const COMMANDS: readonly CommandModule[] = [
   registerSelftest,
+  registerWatch,
 ];
