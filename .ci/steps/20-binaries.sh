@@ -7,7 +7,8 @@
 # (signmessage vector, in-memory SQLite, embedded node-hid addon). As root the selftests run a
 # second time in a private mount namespace with an empty tmpfs over the checkout's node_modules,
 # because a compiled binary can silently load an addon from the build machine's absolute path
-# (bun-platform-probe.md §7).
+# (bun-platform-probe.md §7). Last, as root, tests/systemd/boot/run.sh boots a Debian container with
+# the x64 binary and the shipped units (hivebox.service notify/watchdog/hardening, polkit, mosquitto).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 passed=0; failed=0
@@ -47,6 +48,15 @@ check arm64 linux-arm64 qemu-aarch64-static "$arm64"
 if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null 2>&1; then
   hidden=$(unshare -m sh -c 'mount -t tmpfs none "$1/node_modules" && cd "$2" && "$3" selftest && qemu-aarch64-static "$4" selftest' sh "$PWD" "$empty" "$x64" "$arm64" 2>&1)
   if [ "$(printf '%s\n' "$hidden" | grep -c '^{"ok":true')" -eq 2 ]; then ok "selftest x64 + arm64 with node_modules hidden"; else bad "selftest with node_modules hidden: $hidden"; fi
+fi
+# The x64 binary under the shipped units with real systemd as PID 1 (nspawn container; root only).
+if [ "$(id -u)" -eq 0 ]; then
+  for p in debootstrap systemd-container; do dpkg -s "$p" >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$p" >/dev/null; done
+  boot=$(bash tests/systemd/boot/run.sh "$x64" 2>&1)
+  printf '%s\n' "$boot" | sed 's/^/boot: /'
+  bp=$(printf '%s\n' "$boot" | sed -nE 's/^STEP ([0-9]+) passed.*/\1/p' | tail -1)
+  bf=$(printf '%s\n' "$boot" | sed -nE 's/^STEP [0-9]+ passed, ([0-9]+) failed.*/\1/p' | tail -1)
+  passed=$((passed + ${bp:-0})); failed=$((failed + ${bf:-1}))
 fi
 for f in "$x64" "$arm64"; do echo "size $(basename "$f"): $(stat -c %s "$f") bytes"; done
 
