@@ -3,9 +3,14 @@
  * adding a command is one line here plus its file under commands/.
  */
 import type { Command } from 'commander';
+import { registerPlugin } from './commands/plugin.ts';
+import { registerRun } from './commands/run.ts';
 
 /** A function that adds one subcommand (with its `--help`) to the program. */
 export type CommandModule = (program: Command) => void;
 
 /** Every subcommand of `hivebox`, in help order. */
-export const COMMANDS: readonly CommandModule[] = [];
+export const COMMANDS: readonly CommandModule[] = [
+  (p) => registerRun(p),
+  registerPlugin,
+];
