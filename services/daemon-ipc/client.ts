@@ -156,8 +156,8 @@ export class IpcClient {
     }
     this.ready = true;
     this.backoffMs = IPC_LIMITS.reconnect_min_ms;
-    if (this.droppedEvents > 0) this.opts.log('info', `hivebox daemon connected again (${this.droppedEvents} events dropped while it was away)`);
-    else this.opts.log('info', `connected to hivebox daemon at ${this.opts.path}`);
+    const dropped = this.droppedEvents > 0 ? `; ${this.droppedEvents} events were dropped while it was away` : '';
+    this.opts.log('info', `connected to hivebox daemon at ${this.opts.path}${dropped}`);
     this.droppedEvents = 0;
     const listeners = this.readyListeners;
     this.readyListeners = [];
