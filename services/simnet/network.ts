@@ -132,10 +132,12 @@ export class SimNetwork {
   /** Called by a stopping node: every peer sees the connection drop. */
   dropConnectionsOf(node: SimNode): void {
     for (const [peerId, p] of node.peers) {
-      if (!p.connected) continue;
+      if (p.connected) {
+        const other = this.byId.get(peerId);
+        if (other) this.markDisconnected(other, node.nodeId);
+      }
       p.connected = false;
-      const other = this.byId.get(peerId);
-      if (other) this.markDisconnected(other, node.nodeId);
+      if (!this.channelsOf(node.nodeId).some((c) => peerOf(c, node.nodeId) === peerId)) node.peers.delete(peerId);
     }
   }
 

@@ -74,6 +74,7 @@ export class SimNode {
   plugins: PluginHost[] = [];
   private readonly pluginSpecs: SimPluginSpec[];
   private server: RpcServer | null = null;
+  private stopping = false;
   private hookChain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -115,8 +116,10 @@ export class SimNode {
    * once. Peers see a disconnect either way.
    */
   async stop(mode: 'clean' | 'crash'): Promise<void> {
-    if (this.status !== 'running') return;
-    this.status = mode === 'crash' ? 'crashed' : 'stopped';
+    if (!this.running) return;
+    this.stopping = true;
+    await this.server?.close();
+    this.server = null;
     const plugins = this.plugins;
     if (mode === 'clean') for (const p of plugins) if (p.manifest?.subscriptions.includes('shutdown')) p.notify('shutdown', {});
     await Promise.all(
@@ -126,9 +129,9 @@ export class SimNode {
         await p.exited();
       }),
     );
-    await this.server?.close();
-    this.server = null;
     this.network.dropConnectionsOf(this);
+    this.status = mode === 'crash' ? 'crashed' : 'stopped';
+    this.stopping = false;
   }
 
   /**
@@ -155,15 +158,20 @@ export class SimNode {
       'torv3-enabled': false,
       always_use_proxy: false,
     });
-    if (refused) return refused;
+    if (refused) {
+      await host.exited();
+      return refused;
+    }
     const clash = host.manifest!.rpcmethods.find((r) => isBuiltinCommand(r.name) || this.plugins.some((p) => p !== host && p.manifest?.rpcmethods.some((o) => o.name === r.name)));
     if (clash) {
       this.log('unusual', `plugin-${host.name}`, `Killing plugin: method '${clash.name}' already registered`);
       host.kill('SIGKILL');
+      await host.exited();
       return `method ${clash.name} already registered`;
     }
     if (!startup && !host.manifest!.dynamic) {
       host.kill('SIGKILL');
+      await host.exited();
       return 'Not a dynamic plugin';
     }
     return null;
@@ -234,7 +242,7 @@ export class SimNode {
    * at a time per node.
    */
   receivePeerMessage(peerId: string, msgHex: string): void {
-    if (this.status !== 'running' || !this.peers.get(peerId)?.connected) return;
+    if (!this.running || !this.peers.get(peerId)?.connected) return;
     const type = peekType(msgHex);
     if (type === null) return;
     if (INTERNAL_PEER_TYPES.has(type)) return;
@@ -248,7 +256,7 @@ export class SimNode {
 
   private async custommsgHooks(peerId: string, msgHex: string, type: number): Promise<void> {
     for (const p of this.activePlugins()) {
-      if (this.status !== 'running') return;
+      if (!this.running) return;
       const reg = p.manifest!.hooks.find((h) => h.name === 'custommsg');
       if (!reg || (reg.filters !== undefined && !reg.filters.includes(type))) continue;
       const r = await p.call('custommsg', { peer_id: peerId, payload: msgHex }, SIMNET_LIMITS.hook_timeout_ms);
@@ -265,8 +273,8 @@ export class SimNode {
     }
   }
 
-  /** True while the node has the RPC socket up. */
+  /** True while lightningd runs and is not shutting down. */
   get running(): boolean {
-    return this.status === 'running';
+    return this.status === 'running' && !this.stopping;
   }
 }

@@ -150,6 +150,7 @@ export class PluginHost {
   /** Resolves when the process has exited. */
   async exited(): Promise<void> {
     await this.proc?.exited;
+    this.onProcessExit();
   }
 
   private refuse(reason: string): string {
