@@ -6,6 +6,8 @@ import type { Command } from 'commander';
 import { registerDecode } from './commands/decode.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerPlanner } from './commands/planner.ts';
+import { registerPlugin } from './commands/plugin.ts';
+import { registerRun } from './commands/run.ts';
 import { registerSelftest } from './commands/selftest.ts';
 import { registerSigner } from './commands/signer.ts';
 import { registerWatch } from './commands/watch.ts';
@@ -18,6 +20,8 @@ export const COMMANDS: readonly CommandModule[] = [
   registerDecode,
   registerPlan,
   registerPlanner,
+  registerPlugin,
+  registerRun,
   registerSelftest,
   registerSigner,
   registerWatch,
