@@ -1,26 +1,18 @@
 /**
  * `defaultScheme`: the signature library every Hivebox signature check uses unless a caller
- * passes another (issue 2 §3). Chosen once at module load by measured speed
- * (tests/bench/signatures.bench.ts under Bun 1.4.5: tiny-secp256k1 recovers ~2× faster than
- * @noble/curves and ~3× faster than @noble/secp256k1):
+ * passes another (issue 2 §3). Measured under Bun 1.4.5 (tests/bench/signatures.bench.ts):
+ * tiny-secp256k1 (WASM libsecp256k1) is fastest, @noble/curves second (recover ~1.6× faster than
+ * @noble/secp256k1), @noble/secp256k1 third.
  *
- * 1. tiny-secp256k1 (WASM libsecp256k1) when its `.wasm` file can be loaded — a checkout or an
- *    installed tree;
- * 2. otherwise @noble/secp256k1, the portable default (a `bun build --compile` binary does not
- *    embed tiny-secp256k1's `.wasm`, whose import then fails; checked).
- *
- * All schemes produce byte-identical RFC 6979 signatures (tests/crypto/schemes.test.ts).
+ * The default is @noble/curves: pure JS, so it is embedded in every `bun build --compile`
+ * binary (x64 and arm64) and behaves identically on every target. tiny-secp256k1 is not the
+ * default because its `.wasm` is not embedded by `bun build --compile`, and loading it lazily
+ * needs a top-level await that Bun 1.4.5's bundler mis-compiles (`__promiseAll is not defined`
+ * in the compiled binary). @noble/secp256k1 (the user's choice) remains the portable reference
+ * scheme; all three produce byte-identical RFC 6979 signatures (tests/crypto/schemes.test.ts).
  */
-import { nobleScheme } from './noble-scheme.ts';
+import { curvesScheme } from './curves-scheme.ts';
 import type { SignatureScheme } from './scheme.ts';
 
-async function fastestLoadable(): Promise<SignatureScheme> {
-  try {
-    return (await import('./tiny-secp-scheme.ts')).tinySecpScheme;
-  } catch {
-    return nobleScheme;
-  }
-}
-
-/** The fastest scheme that loads in this process (see file header). */
-export const defaultScheme: SignatureScheme = await fastestLoadable();
+/** The scheme used when a caller does not pass one (see file header for why). */
+export const defaultScheme: SignatureScheme = curvesScheme;
