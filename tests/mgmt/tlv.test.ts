@@ -39,7 +39,7 @@ describe('BigSize (BOLT 1 Appendix A)', () => {
   for (const [h, kind] of bad) {
     test(`rejects ${h || '(empty)'} as ${kind}`, () => {
       const d = decodeBigSize(hex(h), 0);
-      expect(!d.ok && d.error.kind).toBe(kind);
+      expect(!d.ok && (d.error.kind as string)).toBe(kind);
     });
   }
 });
@@ -66,7 +66,7 @@ describe('TLV streams (BOLT 1 decoding vectors, empty namespace)', () => {
   for (const [h, kind] of failures) {
     test(`fails ${h} with ${kind}`, () => {
       const d = decodeTlvStream(hex(h), none);
-      expect(!d.ok && d.error.kind).toBe(kind);
+      expect(!d.ok && (d.error.kind as string)).toBe(kind);
     });
   }
   const successes = ['', '21 00', 'fd0201 00', 'fd00fd 00', 'fd00ff 00', 'fe02000001 00', 'ff0200000000000001 00'];
