@@ -70,7 +70,8 @@ export interface CommandWrites {
   readonly changes?: readonly ChangeRecord[];
   readonly pending?: Omit<PendingAction, 'id' | 'status'>;
   readonly config?: { readonly key: string; readonly value: number };
-  readonly receipt: SignedReceipt;
+  /** Absent only when the node key could not sign (the nonce is still persisted). */
+  readonly receipt?: SignedReceipt;
 }
 
 /** Opens (creating if needed) the management database at `path` (`:memory:` for tests). */
@@ -181,7 +182,7 @@ export class MgmtStore {
           .run(w.pending.kind, w.pending.agent_did, w.pending.credential_id, w.pending.json, w.pending.created_at);
       }
       if (w.config) this.setConfig(w.config.key, w.config.value);
-      this.appendReceipt(w.receipt);
+      if (w.receipt) this.appendReceipt(w.receipt);
     })();
   }
 
@@ -228,6 +229,14 @@ export class MgmtStore {
   /** The subscription `tokenId`, or null. */
   getL402Token(tokenId: string): L402Token | null {
     const row = this.db.query<L402Token & { root_key: Uint8Array }, [string]>('SELECT * FROM l402_tokens WHERE token_id = ?').get(tokenId);
+    return row ? { ...row, root_key: new Uint8Array(row.root_key) } : null;
+  }
+
+  /** The newest subscription of `agentDid` still valid at `now` with actions left, or null (challenge reuse). */
+  activeL402Token(agentDid: string, now: number): L402Token | null {
+    const row = this.db
+      .query<L402Token, [string, number]>('SELECT * FROM l402_tokens WHERE agent_did = ? AND expires_at > ? AND used < max_actions ORDER BY created_at DESC LIMIT 1')
+      .get(agentDid, now);
     return row ? { ...row, root_key: new Uint8Array(row.root_key) } : null;
   }
 
