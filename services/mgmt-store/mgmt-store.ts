@@ -138,17 +138,16 @@ export class MgmtStore {
     return this.db.query<{ count: number }, [string, number]>('SELECT count FROM action_counters WHERE credential_id = ? AND day = ?').get(credentialId, day)?.count ?? 0;
   }
 
-  /** Accepted changes on `targets` at or after `since` (unix seconds). */
-  recentChanges(targets: readonly string[], since: number): ChangeRecord[] {
-    if (targets.length === 0) return [];
-    const marks = targets.map(() => '?').join(',');
-    return this.db.query<ChangeRecord, (string | number)[]>(`SELECT * FROM changes WHERE at >= ? AND target IN (${marks}) ORDER BY at`).all(since, ...targets);
+  /** The latest accepted change on each of `targets` at or after `since` (unix seconds). */
+  latestChanges(targets: readonly string[], since: number): ChangeRecord[] {
+    const q = this.db.query<ChangeRecord, [string, number]>('SELECT * FROM changes WHERE target = ? AND at >= ? ORDER BY at DESC, id DESC LIMIT 1');
+    return targets.flatMap((t) => q.all(t, since));
   }
 
-  /** Fee changes of `scid` at or after `since`: the fee before each change. */
-  feeChanges(scid: string, since: number): FeeChange[] {
+  /** The first fee change of `scid` at or after `since` (the fee before it is the 24 h reference), or none. */
+  firstFeeChange(scid: string, since: number): FeeChange[] {
     return this.db
-      .query<{ at: number; before_json: string }, [string, number]>('SELECT at, before_json FROM changes WHERE target = ? AND at >= ? ORDER BY at')
+      .query<{ at: number; before_json: string }, [string, number]>('SELECT at, before_json FROM changes WHERE target = ? AND at >= ? ORDER BY at, id LIMIT 1')
       .all(`fee:${scid}`, since)
       .map((r) => ({ scid, at: r.at, before_ppm: (JSON.parse(r.before_json) as { fee_ppm: number }).fee_ppm }));
   }

@@ -1,7 +1,8 @@
 /**
  * DID resolution for management (spec 002 §1 lifecycle step 3): `did:key` offline, `did:cid`
  * (Archon) through a configurable gatekeeper (`GET <url>/api/v1/did/<did>`, archetech/archon
- * gatekeeper-client.ts) with the resolved keys cached for `cache_ttl_s`.
+ * gatekeeper-client.ts) with the resolved keys cached for `cache_ttl_s`. Decoded `did:key`s are
+ * memoised too (decoding checks the point is on the curve).
  */
 import { didMethod, keysFromGatekeeperDocument, resolveDidKey, type DidError, type DidKeys } from '../../runtime/core/mgmt/did.ts';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
@@ -26,12 +27,13 @@ export interface ResolverOptions {
 /** `did:key` + `did:cid` resolver with a TTL cache. */
 export class HiveDidResolver implements DidResolver {
   private readonly cache = new Map<string, { keys: DidKeys; until: number }>();
+  private readonly didKeys = new Map<string, DidKeys>();
 
   constructor(private readonly opts: ResolverOptions = {}) {}
 
   async resolve(did: string, now: number): Promise<Result<DidKeys, DidError>> {
     const method = didMethod(did);
-    if (method === 'key') return resolveDidKey(did);
+    if (method === 'key') return this.resolveKey(did);
     if (method !== 'cid') return err({ kind: 'unsupported_method', did });
     const hit = this.cache.get(did);
     if (hit && hit.until > now) return ok(hit.keys);
@@ -40,6 +42,17 @@ export class HiveDidResolver implements DidResolver {
     const keys = keysFromGatekeeperDocument(did, fetched.value);
     if (keys.ok) this.cache.set(did, { keys: keys.value, until: now + (this.opts.cache_ttl_s ?? 3600) });
     return keys;
+  }
+
+  private resolveKey(did: string): Result<DidKeys, DidError> {
+    const hit = this.didKeys.get(did);
+    if (hit) return ok(hit);
+    const r = resolveDidKey(did);
+    if (r.ok) {
+      if (this.didKeys.size >= 4096) this.didKeys.clear();
+      this.didKeys.set(did, r.value);
+    }
+    return r;
   }
 
   /** Forget cached documents (e.g. after a revocation or key rotation notice). */

@@ -10,3 +10,4 @@ export * from './payment-gate.ts';
 export * from './rebalancer.ts';
 export * from './revocations.ts';
 export * from './settlement.ts';
+export * from './proof-cache.ts';

@@ -32,6 +32,7 @@ import type { DidResolver } from './did-resolver.ts';
 import { Executor } from './executor.ts';
 import { readChannels } from './node-view.ts';
 import { PaymentGate, paymentRef, type VerifiedPayment } from './payment-gate.ts';
+import { ProofCache } from './proof-cache.ts';
 import type { Rebalancer } from './rebalancer.ts';
 
 /** Inbound 49152 messages per Lightning peer per minute before the node stops answering (flood guard). */
@@ -85,6 +86,7 @@ export class ManagedNode {
   private readonly trusted: ReadonlySet<string>;
   private readonly executor: Executor;
   private readonly payments: PaymentGate;
+  private readonly proofs = new ProofCache();
   private readonly floods = new Map<string, { start: number; count: number }>();
   private queue: Promise<unknown> = Promise.resolve();
   private nodeId: string | null = null;
@@ -170,6 +172,7 @@ export class ManagedNode {
       acceptedToday: this.o.store.actionsOnDay(cred.id, utcDay(now)),
       channels,
       now,
+      proofCheck: this.proofs.check,
     });
     if (outcome.agentState) this.o.store.commit({ agent: { did: cred.agent_did, state: outcome.agentState } });
     if (!outcome.verdict.ok) return this.refuse(st, who, now, outcome.verdict.error);
@@ -187,8 +190,8 @@ export class ManagedNode {
     const scids = auth.def.channels(auth.params as never);
     const vetoed = checkLocalPolicy(this.policy, cmd, {
       channels,
-      feeChanges: scids.flatMap((s) => this.o.store.feeChanges(s, now - DAY_S)),
-      recentChanges: this.o.store.recentChanges(cmd.targets, now - this.policy.isolation_window_s),
+      feeChanges: scids.flatMap((s) => this.o.store.firstFeeChange(s, now - DAY_S + 1)),
+      recentChanges: this.o.store.latestChanges(cmd.targets, now - this.policy.isolation_window_s + 1),
       now,
     });
     if (vetoed) return this.refuse(st, who, now, vetoed);

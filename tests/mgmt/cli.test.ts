@@ -47,7 +47,7 @@ test('issue → command → receipts → reputation → revoke', async () => {
   const built = cli('advisor', 'build', '--key', advKey, '--credential', 'cred.json', '--schema', 'hive:fee-policy/v1', '--action', 'set_anchor', '--params', JSON.stringify({ channel_id: SCIDS.a, target_fee_ppm: 110 }));
   expect(built.code).toBe(0);
   const nonce = /nonce (\d+)/.exec(built.err)![1]!;
-  w.now = Math.floor(Date.now() / 1000) + 1;
+  w.now = Math.floor(Date.now() / 1000);
   const response = await w.node.handle('03' + '77'.repeat(32), fromHex(built.out.trim())!);
   const opened = cli('advisor', 'open', '--key', advKey, '--node', w.sim.id, '--nonce', nonce, '--hex', toHex(response!));
   expect(opened.code).toBe(0);

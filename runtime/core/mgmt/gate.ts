@@ -10,7 +10,7 @@
  * local policy (policy.ts) follow.
  */
 import { err, ok, type Result } from '../result.ts';
-import { parseCredential, verifyCredential, type ParsedCredential, type VerifiedCredential } from './credential.ts';
+import { parseCredential, verifyCredential, type CredentialContext, type ParsedCredential, type VerifiedCredential } from './credential.ts';
 import { verifyWithDidKeys, type DidKeys } from './did.ts';
 import { requestDigest, type MgmtRequest } from './messages.ts';
 import type { PolicyCommand } from './policy.ts';
@@ -56,6 +56,8 @@ export interface AuthFacts {
   readonly channels: ReadonlyMap<string, ChannelView>;
   /** Unix seconds. */
   readonly now: number;
+  /** Memoised credential proof check (see `CredentialContext.proofCheck`). */
+  readonly proofCheck?: CredentialContext['proofCheck'];
 }
 
 /** An authorized command, ready for payment and local policy. */
@@ -120,7 +122,7 @@ export function authorize(pre: Preflight, facts: AuthFacts): AuthOutcome {
   }
   const replay = admitNonce(facts.agentState, pre.req.nonce, facts.now);
   if (!replay.ok) return { agentState: null, verdict: replay };
-  const verified = verifyCredential(c, { issuerKeys: facts.issuerKeys, trustedIssuers: facts.trustedIssuers, nodeId: facts.nodeId, revoked: facts.revoked, now: facts.now });
+  const verified = verifyCredential(c, { issuerKeys: facts.issuerKeys, trustedIssuers: facts.trustedIssuers, nodeId: facts.nodeId, revoked: facts.revoked, now: facts.now, proofCheck: facts.proofCheck });
   if (!verified.ok) return { agentState: replay.value, verdict: err(reject('credential', verified.error.rule, verified.error.detail)) };
   return { agentState: replay.value, verdict: authorizeCommand(pre, verified.value, facts) };
 }

@@ -26,17 +26,17 @@ export interface AdvisorMetrics {
 export type ReputationOutcome = 'renew' | 'revoke' | 'neutral';
 
 /**
- * Metrics for `agentDid` over `[start, end)` (unix seconds).
+ * Metrics over the period `[start, end]` (unix seconds, both ends included).
  * @param channelsTouched scids of the advisor's accepted changes in the period.
  */
 export function advisorMetrics(receipts: readonly Receipt[], channelsTouched: readonly string[], revenue_delta_pct: number, start: number, end: number): AdvisorMetrics {
-  const inPeriod = receipts.filter((r) => r.executed_at >= start && r.executed_at < end);
+  const inPeriod = receipts.filter((r) => r.executed_at >= start && r.executed_at <= end);
   const days = Math.max(1, Math.ceil((end - start) / DAY_S));
   const activeDays = new Set(inPeriod.map((r) => Math.floor((r.executed_at - start) / DAY_S))).size;
   return {
     revenue_delta_pct,
     actions_taken: inPeriod.filter((r) => r.status === 'accepted').length,
-    uptime_pct: Math.round((activeDays / days) * 1000) / 10,
+    uptime_pct: Math.min(100, Math.round((activeDays / days) * 1000) / 10),
     channels_managed: new Set(channelsTouched).size,
   };
 }

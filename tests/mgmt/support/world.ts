@@ -5,6 +5,7 @@
  * the advisor's `did:key`, and `AdvisorClient.send` delivering straight to `ManagedNode.handle`.
  * The clock is a settable number shared by both sides.
  */
+import { sha256 } from '@noble/hashes/sha2.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,9 +107,12 @@ export class World {
     this.client = this.advisor(this.advisorKey);
   }
 
-  /** Deterministic "random" bytes (distinct per call). */
+  /** Deterministic "random" bytes, distinct per call: sha256 chain over a counter. */
   random(n: number): Uint8Array {
-    return seeded(n, 1000 + ++this.randomCounter);
+    const out = new Uint8Array(n);
+    const tag = ++this.randomCounter;
+    for (let off = 0, block = 0; off < n; off += 32, block++) out.set(sha256(new TextEncoder().encode(`world-random:${tag}:${block}`)).subarray(0, n - off), off);
+    return out;
   }
 
   /** Start mints, gatekeeper and the temp store. */
