@@ -120,11 +120,15 @@ export class ManagedNode {
 
   /**
    * Handle one request (bytes incl. the type) and return the 49153 response bytes, or null when
-   * the peer is over the flood limit or the node key could not sign. Never throws for peer input.
+   * the peer is over the flood limit, the node key could not sign, or the store failed (logged to
+   * stderr as JSON). Never throws.
    */
   handle(peerId: string, bytes: Uint8Array): Promise<Uint8Array | null> {
-    const run = this.queue.then(() => this.process(peerId, bytes));
-    this.queue = run.catch(() => undefined);
+    const run = this.queue.then(() => this.process(peerId, bytes)).catch((e: unknown) => {
+      console.error(JSON.stringify({ event: 'mgmt_handler_failed', peer_id: peerId, error: e instanceof Error ? e.message : String(e) }));
+      return null;
+    });
+    this.queue = run;
     return run;
   }
 

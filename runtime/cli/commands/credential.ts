@@ -33,7 +33,7 @@ export function registerCredential(program: Command): void {
   common(cmd.command('issue'))
     .description('issue a management credential to an advisor DID (signed on the signer)')
     .requiredOption('--agent <did>', 'advisor DID (did:key or did:cid)')
-    .requiredOption('--node <node_id>', 'managed node id (66 hex)')
+    .option('--node <node_id>', 'managed node id (66 hex; default $HIVEBOX_NODE_ID)', process.env.HIVEBOX_NODE_ID)
     .option('--tier <tier>', 'monitor | standard | advanced | admin', 'standard')
     .option('--max-fee-change-pct <n>', 'largest fee change per command, % of current', int('max-fee-change-pct'), 50)
     .option('--max-rebalance-sats <n>', 'largest rebalance, sats', int('max-rebalance-sats'), 1_000_000)
@@ -45,7 +45,7 @@ export function registerCredential(program: Command): void {
     .option('--share-pct <n>', 'performance share of the revenue gain, %', int('share-pct'))
     .action(async (o) => {
       if (!isTier(o.tier)) throw new InvalidArgumentError(`unknown tier ${o.tier}`);
-      if (!isNodeId(o.node)) throw new InvalidArgumentError('--node must be a 66-hex node id');
+      if (!isNodeId(o.node)) throw new InvalidArgumentError('--node (or HIVEBOX_NODE_ID) must be the managed node id, 66 hex');
       if (!['per_action', 'subscription', 'performance'].includes(o.model)) throw new InvalidArgumentError(`unknown model ${o.model}`);
       const tier = o.tier as Tier;
       const now = nowSeconds();

@@ -3,6 +3,7 @@
  * credential, payment, local policy — blocks on its own; issue 9 §3 "each rejection names the
  * layer and rule"). Transport and schema checks come first; execution errors come last.
  */
+import type { CredentialRule } from './credential.ts';
 
 /** Which layer refused. */
 export type MgmtLayer = 'transport' | 'schema' | 'credential' | 'payment' | 'policy' | 'execution';
@@ -22,15 +23,8 @@ export type MgmtRule =
   | 'unknown_action'
   | 'invalid_params'
   | 'unknown_channel'
-  // credential (spec 002 §1, §4 constraints)
-  | 'malformed_credential'
-  | 'untrusted_issuer'
-  | 'bad_credential_signature'
-  | 'wrong_node'
-  | 'not_yet_valid'
-  | 'expired'
-  | 'validity_too_long'
-  | 'revoked'
+  // credential (spec 002 §1 verification rules, credential.ts; §4 constraints)
+  | CredentialRule
   | 'agent_mismatch'
   | 'schema_not_allowed'
   | 'insufficient_tier'
