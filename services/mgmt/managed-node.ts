@@ -7,12 +7,16 @@
  * (credential, payment, local policy) pass. Requests are processed one at a time so nonce and
  * counter checks cannot race.
  *
+ * Receipts name the agent DID only once its signature has verified; earlier refusals (malformed,
+ * stale, unresolvable, forged) are recorded against `peer:<peer_id>`, so nobody can write receipts
+ * in another advisor's name.
+ *
  * Wiring: the daemon passes custommsg payloads to `onCustomMsg(peer_id, hex)`; the CLN plugin must
  * declare 49152/49153 in getmanifest `custommessages` (49152 is even: undeclared, lightningd
  * would drop the peer).
  */
 import { zbase32 } from '../../runtime/core/crypto/lnsign.ts';
-import { parseCredential, type VerifiedCredential } from '../../runtime/core/mgmt/credential.ts';
+import type { VerifiedCredential } from '../../runtime/core/mgmt/credential.ts';
 import { authorize, policyCommand, preflight, type Authorized } from '../../runtime/core/mgmt/gate.ts';
 import { decodeRequest, encodeResponse, MGMT_REQUEST_TYPE, responseSignedText, type MgmtStatus } from '../../runtime/core/mgmt/messages.ts';
 import { routingRevenueMsat } from '../../runtime/core/mgmt/performance.ts';
@@ -152,13 +156,8 @@ export class ManagedNode {
     const req = decoded.value;
     Object.assign(who, { schema_id: req.schema_type, params_hash: sha256Hex(req.schema_payload), nonce: req.nonce });
     const pre = preflight(req, now);
-    if (!pre.ok) {
-      const c = parseCredential(req.credential);
-      if (c.ok) Object.assign(who, { agent_did: c.value.agent_did, credential_id: c.value.id });
-      return this.refuse(st, who, now, pre.error);
-    }
+    if (!pre.ok) return this.refuse(st, who, now, pre.error);
     const cred = pre.value.credential;
-    Object.assign(who, { agent_did: cred.agent_did, credential_id: cred.id });
     const [agentKeys, issuerKeys] = await Promise.all([this.o.resolver.resolve(cred.agent_did, now), this.o.resolver.resolve(cred.issuer, now)]);
     if (!agentKeys.ok || !issuerKeys.ok) {
       const e = !agentKeys.ok ? agentKeys.error : !issuerKeys.ok ? issuerKeys.error : null;
@@ -179,6 +178,8 @@ export class ManagedNode {
       proofCheck: this.proofs.check,
     });
     if (outcome.agentState) this.o.store.commit({ agent: { did: cred.agent_did, state: outcome.agentState } });
+    const rule = outcome.verdict.ok ? null : outcome.verdict.error.rule;
+    if (rule !== 'bad_signature' && rule !== 'agent_mismatch') Object.assign(who, { agent_did: cred.agent_did, credential_id: cred.id });
     if (!outcome.verdict.ok) return this.refuse(st, who, now, outcome.verdict.error);
     const auth = outcome.verdict.value;
     who.action = auth.action;

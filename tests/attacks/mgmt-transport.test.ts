@@ -50,10 +50,12 @@ describe('replay protection', () => {
     expect(w.store.getAgentState(w.advisorKey.did)).toBeNull();
   });
 
-  test('a request signed by another key is refused and does not burn the agent nonce', async () => {
+  test('a request signed by another key is refused, does not burn the agent nonce, and is not receipted in its name', async () => {
     const thief = new KeyFileSigner(new Uint8Array(32).fill(0x66));
     expectRefusedRaw(w, snapshot(w), await w.raw(encodeRequest(buildRequest(setAnchor(110), cred, null, 10n ** 18n, w.now, thief.secretKey))), 'transport', 'bad_signature');
     expect(w.store.getAgentState(w.advisorKey.did)).toBeNull();
+    expect(w.lastReceipt().agent_did).toBe(`peer:${w.advisorNodeId}`);
+    expect(w.store.receipts(w.advisorKey.did)).toEqual([]);
     const ok = await w.raw(encodeRequest(buildRequest(setAnchor(110), cred, null, 5n, w.now, w.advisorKey.secretKey)));
     expect(JSON.parse(ok!.result).status).toBe('accepted');
   });

@@ -59,7 +59,8 @@ export type OpenError =
 /**
  * Decode and verify a 49153 response to the request with `nonce`, from `nodeId`, for `agentDid`.
  * Checks: codec, echoed nonce, node signature (Lightning, recovered key = nodeId), receipt JSON,
- * receipt signature, receipt fields (agent, nonce, result hash, state hash after).
+ * receipt signature, receipt fields (agent — or `peer:<id>` for a refusal made before the agent's
+ * signature was verified —, nonce, result hash, state hash after).
  */
 export function openResponse(bytes: Uint8Array, nodeId: string, nonce: bigint, agentDid: string): Result<OpenedResponse, OpenError> {
   const res = decodeResponse(bytes);
@@ -78,7 +79,8 @@ export function openResponse(bytes: Uint8Array, nodeId: string, nonce: bigint, a
   if (typeof receipt !== 'object' || receipt === null || typeof receipt.signature !== 'string') return err({ kind: 'bad_receipt', detail: 'no signature' });
   if (!verifyReceipt(receipt, nodeId)) return err({ kind: 'bad_receipt', detail: 'signature does not verify' });
   const stateHex = toHex(r.state_hash);
-  if (receipt.agent_did !== agentDid || receipt.request_nonce !== nonce.toString()) return err({ kind: 'bad_receipt', detail: 'receipt is for another request' });
+  const ours = receipt.agent_did === agentDid || (receipt.status !== 'accepted' && receipt.agent_did.startsWith('peer:'));
+  if (!ours || receipt.request_nonce !== nonce.toString()) return err({ kind: 'bad_receipt', detail: 'receipt is for another request' });
   if (receipt.result_hash !== toHex(sha256(utf8(r.result))) || receipt.state_hash_after !== stateHex) return err({ kind: 'bad_receipt', detail: 'receipt does not match the response' });
   return ok({ status: r.status, result, receipt, state_hash: stateHex, response: r });
 }
