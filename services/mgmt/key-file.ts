@@ -4,7 +4,7 @@
  * It implements the `DigestSigner` port but has no button: every signature is approved implicitly,
  * so it must not hold fleet-admin keys in production.
  */
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { signMessage } from '../../runtime/core/crypto/lnsign.ts';
 import { nobleScheme } from '../../runtime/core/crypto/noble-scheme.ts';
 import { didKeyFromPublicKey } from '../../runtime/core/mgmt/did.ts';
@@ -23,8 +23,14 @@ export class KeyFileSigner implements DigestSigner {
     this.did = didKeyFromPublicKey(pub);
   }
 
-  /** Read a key file. @throws Error when missing or not 64 hex characters. */
+  /**
+   * Read a key file.
+   * @throws Error when missing, readable by group or others (as ssh refuses private keys), or not
+   *   64 hex characters.
+   */
   static load(path: string): KeyFileSigner {
+    const mode = statSync(path).mode & 0o777;
+    if ((mode & 0o077) !== 0) throw new Error(`${path}: mode ${mode.toString(8)} lets others read the key; chmod 600 it`);
     const sk = fromHex(readFileSync(path, 'utf8').trim());
     if (!sk || sk.length !== 32) throw new Error(`${path}: expected 64 hex characters`);
     return new KeyFileSigner(sk);

@@ -3,7 +3,7 @@
  * `credential issue/list/revoke/reputation`, `advisor keygen/build/open`, `receipts --verify`.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveDidKey } from '../../runtime/core/mgmt/did.ts';
 import { verifyDocumentProof } from '../../runtime/core/mgmt/proof.ts';
@@ -27,7 +27,7 @@ beforeAll(async () => {
   db = join(w.dir, 'mgmt.sqlite');
   opKey = join(w.dir, 'operator.key');
   advKey = join(w.dir, 'advisor.key');
-  writeFileSync(opKey, toHex(w.operator.secretKey));
+  writeFileSync(opKey, toHex(w.operator.secretKey), { mode: 0o600 });
 });
 afterAll(async () => {
   await w.close();
@@ -71,4 +71,6 @@ test('issue → command → receipts → reputation → revoke', async () => {
   expect(JSON.parse(revoked.out)).toMatchObject({ type: ['HiveCredentialRevocation'], credential_id: cred.id });
   expect(cli('credential', 'list', '--db', db).out).toContain('\trevoked');
   expect(cli('credential', 'issue', '--db', db, '--agent', did, '--node', w.sim.id).code).toBe(1);
+  chmodSync(opKey, 0o644);
+  expect(cli('credential', 'revoke', 'x', '--db', db, '--signer-key', opKey).err).toContain('chmod 600');
 });
