@@ -1,11 +1,13 @@
 /**
  * Executes an accepted command's effect (spec 002 §4) through the node backend — `setchannel` for
  * fee anchors, the pluggable rebalancer, Hivebox's own config (mgmt store settings), read-only
- * health queries, pending actions for channel-open proposals — never through a shell. Returns the
+ * health queries (which also advertise `supported_schemas`, spec 002 §4 "Schema Versioning"),
+ * pending actions for channel-open proposals — never through a shell. Returns the
  * result for the receipt and the store writes to commit with it.
  */
 import type { RecentChange } from '../../runtime/core/mgmt/conflict.ts';
 import type { ChannelView, MgmtEffect } from '../../runtime/core/mgmt/schemas/action.ts';
+import { SUPPORTED_SCHEMAS } from '../../runtime/core/mgmt/schemas/registry.ts';
 import type { NodeBackend } from '../../runtime/core/ports.ts';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
 import type { CommandWrites } from '../mgmt-store/mgmt-store.ts';
@@ -91,6 +93,7 @@ export class Executor {
       total_msat: channels.reduce((s, c) => s + c.total_msat, 0),
       to_us_msat: channels.reduce((s, c) => s + c.to_us_msat, 0),
       config: { ...ctx.config },
+      supported_schemas: SUPPORTED_SCHEMAS,
     };
     if (e.include_channels) {
       result.channels = channels.map((c) => ({ scid: c.scid, peer_id: c.peer_id, fee_ppm: c.fee_ppm, to_us_msat: c.to_us_msat, total_msat: c.total_msat, state: c.state }));

@@ -45,7 +45,7 @@ describe('per-action Cashu', () => {
     const r = await w.client.command(w.sim.id, { schema: 'hive:monitor/v1', action: 'health_summary', params: { include_channels: true, include_forwards: true, hours: 72 } }, cred, token);
     if (!r.ok) throw new Error(JSON.stringify(r.error));
     expect(r.value.status).toBe(0);
-    expect(r.value.result).toMatchObject({ result: { channel_count: 3, forwards: { hours: 72, settled: 3, fee_msat: 3000 } } });
+    expect(r.value.result).toMatchObject({ result: { channel_count: 3, forwards: { hours: 72, settled: 3, fee_msat: 3000 }, supported_schemas: ['hive:config/v1', 'hive:expansion/v1', 'hive:fee-policy/v1', 'hive:monitor/v1', 'hive:rebalance/v1'] } });
     expect(r.value.receipt.state_hash_before).toBe(r.value.receipt.state_hash_after);
     expect(w.store.redeemedSats()).toBe(10);
   });
