@@ -160,3 +160,24 @@ export interface NodeBackend {
   /** `invoice`: for L402 (amount in msat). */
   invoice(amountMsat: number, label: string, description: string, expiry_s?: number): Promise<NodeResult<{ bolt11: string; payment_hash: string; expires_at: number }>>;
 }
+
+/** A compact secp256k1 ECDSA signature over a caller-supplied 32-byte digest. */
+export interface DigestSignature {
+  /** 64 bytes `r ‖ s`, low-s. */
+  readonly signature: Uint8Array;
+  /** The signing key (66-hex compressed). */
+  readonly node_id: NodeId;
+}
+
+/**
+ * A signer that can also sign raw 32-byte digests: the Archon-form proofs of W3C management and
+ * reputation credentials and revocations (spec 002 §1; ecosystem.md §E — compact ECDSA over
+ * sha256(JCS)). The hardware signer implements it for purposes `credential` and `revoke`, showing
+ * the summary and waiting for the button like `sign`.
+ */
+export interface DigestSigner extends Signer {
+  signDigest(
+    digest: Uint8Array,
+    opts: { purpose: SignerPurpose; summary: ApprovalSummary },
+  ): Promise<{ ok: true; value: DigestSignature } | { ok: false; error: SignerError }>;
+}

@@ -1,0 +1,29 @@
+/**
+ * `hivebox receipts [--agent DID]` (spec 002 "Audit Trail"): the node-signed management receipts
+ * as JSON lines, in log order; `--verify NODE_ID` checks each signature first and fails on any bad one.
+ */
+import type { Command } from 'commander';
+import { verifyReceipt } from '../../core/mgmt/receipt.ts';
+import { openCliStore } from '../../../services/mgmt/cli-support.ts';
+import { EXIT } from '../exit-codes.ts';
+
+/** Register `hivebox receipts`. */
+export function registerReceipts(program: Command): void {
+  program
+    .command('receipts')
+    .description('export management receipts as JSON lines')
+    .option('--db <path>', 'mgmt database')
+    .option('--agent <did>', 'only receipts about this advisor DID')
+    .option('--verify <node_id>', 'verify every receipt signature against this node id')
+    .action((o) => {
+      const store = openCliStore(o.db);
+      if (o.verify) {
+        const bad = store.receipts(o.agent).filter((r) => !verifyReceipt(r, o.verify));
+        if (bad.length > 0) {
+          console.error(`hivebox: ${bad.length} receipt(s) do not verify: ${bad.map((r) => r.receipt_id).join(', ')}`);
+          process.exit(EXIT.failure);
+        }
+      }
+      process.stdout.write(store.exportReceiptsJsonl(o.agent));
+    });
+}

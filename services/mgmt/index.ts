@@ -1,0 +1,13 @@
+/** Remote fleet management services (spec 002): managed node, advisor client, operator lifecycle. Re-exports only. */
+export * from './advisor-client.ts';
+export * from './did-resolver.ts';
+export * from './executor.ts';
+export * from './key-file.ts';
+export * from './managed-node.ts';
+export * from './node-view.ts';
+export * from './operator.ts';
+export * from './payment-gate.ts';
+export * from './rebalancer.ts';
+export * from './revocations.ts';
+export * from './settlement.ts';
+export * from './proof-cache.ts';
