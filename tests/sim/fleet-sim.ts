@@ -141,19 +141,24 @@ export class FleetSim {
       if (!cfg.ok) throw new Error(JSON.stringify(cfg.error));
       const node = new SimNode(i, key, join(sim.dir, `node-${i}.sqlite`), cfg.value, sim.statusFor(key.node_id));
       node.open(sim.now);
-      if (!outsiders.has(i)) {
-        const writes: StoreWrite[] = [
-          { op: 'put_hive', hive: { hive_id: HIVE_ID, created_at: SIM_T0, our_node_id: key.node_id, our_role: opts.tiers?.[i] ?? 'member' } },
-          { op: 'put_trusted_admin', admin: { admin_pubkey: ADMIN_ID, added_at: SIM_T0 } },
-          ...inHive.map((k): StoreWrite => ({ op: 'put_member', member: { node_id: k.node_id, tier: opts.tiers?.[sim.net.keys.indexOf(k)] ?? 'member', joined_at: SIM_T0, addresses: [] } })),
-        ];
-        if (!node.store.membership.applyWrites(writes).ok) throw new Error('seed failed');
-        node.open(sim.now);
-      }
       sim.nodes.push(node);
+      if (!outsiders.has(i)) sim.seedMembership(node, inHive);
       sim.byId.set(key.node_id, node);
     });
     return sim;
+  }
+
+  /** Write the hive, the admin key and `members` into `node`'s store (as after its join) and reload. */
+  seedMembership(node: SimNode, members: readonly SimKey[]): void {
+    const tierOf = (k: SimKey) => this.opts.tiers?.[this.net.keys.indexOf(k)] ?? 'member';
+    const writes: StoreWrite[] = [
+      { op: 'put_hive', hive: { hive_id: HIVE_ID, created_at: SIM_T0, our_node_id: node.node_id, our_role: tierOf(node.key) } },
+      { op: 'put_trusted_admin', admin: { admin_pubkey: ADMIN_ID, added_at: SIM_T0 } },
+      ...members.map((k): StoreWrite => ({ op: 'put_member', member: { node_id: k.node_id, tier: tierOf(k), joined_at: SIM_T0, addresses: [] } })),
+    ];
+    if (!node.store.membership.applyWrites(writes).ok) throw new Error('seed failed');
+    node.store.close();
+    node.open(this.now);
   }
 
   /** Unix seconds. */

@@ -13,8 +13,8 @@
  *   FULL_SYNC tier upgrade is §15 item 7). States merge takes an entry only with a strictly higher
  *   version, only for a member, only with the member's own GOSSIP signature on it (spec framing;
  *   unsigned entries are taken from cl-hive-framing peers only), and only with verifiable
- *   capacity claims. An entry about us with a higher version than ours lifts our version (a node
- *   that lost its store resumes above what the fleet saw).
+ *   capacity claims. An entry about us with a higher version than ours (signed by us) replaces our
+ *   own, so a node that lost its store resumes above what the fleet saw.
  */
 import { lightningSignedText } from '../canonical/signed-text.ts';
 import { pyDumps, type PyJson } from '../canonical/python-json.ts';
@@ -171,15 +171,9 @@ export function onFullSync(s: FleetState, a: Admitted<'FULL_SYNC'>, now: number,
     const st = c.state;
     const id = e.peer_id as NodeId;
     const existing = st.tables.states.get(id);
-    if (id === st.config.our_node_id) {
-      if (existing && e.version > existing.version) {
-        c.put('states', { ...existing, version: e.version });
-        c.log('warn', 'own_version_behind', { ours: existing.version, seen: e.version });
-      }
-      return;
-    }
     if (existing && e.version <= existing.version) return;
-    if (!isCertified(st, id, now)) return void (skipped[id] = 'not_member');
+    if (id === st.config.our_node_id) c.log('warn', 'own_version_behind', { ours: existing?.version ?? null, seen: e.version });
+    else if (!isCertified(st, id, now)) return void (skipped[id] = 'not_member');
     if (!entrySigned(e, raw) && (a.framing === 'spec' || raw.signature !== undefined)) return void (skipped[id] = 'unsigned_state');
     const topology = e.topology ?? [];
     const claims = verifyClaims(id, e.capacity_sats, topology, facts);
