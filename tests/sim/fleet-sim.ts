@@ -6,7 +6,8 @@
  * `fleetStep` → commit all persist effects in one store transaction → carry out the rest.
  *
  * What stands in for what (CLN v26.06):
- * - `send`: `encodeHiveMessage` → bytes queued with a seeded 20–120 ms latency → the receiver's
+ * - `send`: `encodeHiveMessage` → bytes queued with a seeded 20–120 ms latency (in order per
+ *   link, as over one BOLT 8 connection) → the receiver's
  *   step gets the raw bytes (the real codec both ways), as `sendcustommsg` → BOLT 8 → `custommsg`;
  *   a cut link or a down node drops the bytes, like a failed `sendcustommsg`.
  * - `sign`: lightningd `signmessage` with the node key; `admin_sign`: the fleet admin signer
@@ -120,6 +121,8 @@ export class FleetSim {
   private readonly work: [SimNode, FleetInput][] = [];
   private draining = false;
   private readonly cuts = new Set<string>();
+  /** Last delivery time per directed link: a BOLT 8 connection delivers in order (TCP). */
+  private readonly linkClock = new Map<string, number>();
   private readonly dir: string;
 
   private constructor(
@@ -229,7 +232,10 @@ export class FleetSim {
           return;
         }
         const [lo, hi] = this.opts.latency_ms ?? [20, 120];
-        this.enqueue({ at_ms: this.now_ms + this.rng.int(lo, hi), seq: this.seq++, from: node, to, bytes: enc.value });
+        const link = `${node.index}|${to.index}`;
+        const at_ms = Math.max(this.now_ms + this.rng.int(lo, hi), this.linkClock.get(link) ?? 0);
+        this.linkClock.set(link, at_ms);
+        this.enqueue({ at_ms, seq: this.seq++, from: node, to, bytes: enc.value });
         return;
       }
       case 'sign':

@@ -2,7 +2,7 @@
  * `fleetStep(state, input, now, facts) → {state, effects, reject}`: the fleet engine's single
  * entry point (issue 4). Messages pass the admission gate (machines/admit.ts) and go to their
  * handler through `HANDLERS` (a missing type is a compile error); the step then records the event
- * id of a reliable message, acknowledges it (MSG_ACK, direct deliveries only), applies implicit
+ * id of a reliable message, acknowledges it to the peer that delivered it (MSG_ACK), applies implicit
  * acks, and follows membership changes with fee-policy effects (machines/fee-routing.ts).
  *
  * A refused input returns the given state, no persist effect, one warn log and the reject — except
@@ -61,18 +61,18 @@ const RETRY_LATER: ReadonlySet<FleetReject['reason']> = new Set(['unknown_propos
 /** Run an admitted message through its handler, then the per-message bookkeeping. */
 function handle(s: FleetState, a: Admitted, now: number, facts: NodeFacts): FleetStep {
   const r = (HANDLERS[a.message.type] as Handler<FleetMsgType>)(s, a, now, facts);
-  const direct = !a.relayed && a.peer_id !== s.config.our_node_id;
+  const fromPeer = a.peer_id !== s.config.our_node_id;
   if (r.reject) {
-    if (a.event_id === null || !direct) return r;
+    if (a.event_id === null || !fromPeer) return r;
     const c = new Change(r.state);
     sendAck(c, a.peer_id, a.event_id, RETRY_LATER.has(r.reject.reason) ? 'retry_later' : 'invalid', now);
     return { state: r.state, effects: [...r.effects, ...c.effects], reject: r.reject };
   }
   const c = new Change(r.state).emit(...r.effects);
-  if (direct && c.state.framings.get(a.peer_id) !== a.framing) c.set({ framings: new Map(c.state.framings).set(a.peer_id, a.framing) });
+  if (fromPeer && c.state.framings.get(a.peer_id) !== a.framing) c.set({ framings: new Map(c.state.framings).set(a.peer_id, a.framing) });
   if (a.event_id !== null) {
     c.put('events', { event_id: a.event_id, msg_type: a.message.type, sender_id: a.sender_id, received_at: now });
-    if (direct) sendAck(c, a.peer_id, a.event_id, 'ok', now);
+    if (fromPeer) sendAck(c, a.peer_id, a.event_id, 'ok', now);
   }
   implicitAck(c, a);
   return c.done();

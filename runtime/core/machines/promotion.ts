@@ -5,7 +5,8 @@
  * a one-member hive (roster.ts). Only unique vouchers count, and only full, unbanned members whose
  * vouch is at most 7 days old (signatures were verified by the gate).
  *
- * Every member receives every VOUCH, so each one promotes the neophyte as soon as it holds a
+ * A VOUCH or PROMOTION for a target that is already a member is accepted as a no-op (it is
+ * acknowledged, so the sender's outbox stops). Every member receives every VOUCH, so each one promotes the neophyte as soon as it holds a
  * quorum itself (cl-hive's aggregator did not, §6.4 quirk 5); only the lowest-id counted voucher
  * sends the PROMOTION (for members that missed vouches), instead of every member.
  */
@@ -96,7 +97,9 @@ export function onPromotionRequest(s: FleetState, a: Admitted<'PROMOTION_REQUEST
 export function onVouch(s: FleetState, a: Admitted<'VOUCH'>, now: number): FleetStep {
   const p = a.message.payload;
   const rej = { peer_id: a.peer_id, msg_type: 'VOUCH' } as const;
-  if (memberOf(s, p.target_pubkey)?.tier !== 'neophyte') return refuse(s, { ...rej, reason: 'target_not_neophyte', fields: { target: p.target_pubkey } });
+  const tier = memberOf(s, p.target_pubkey)?.tier;
+  if (tier === 'member') return new Change(s).log('info', 'already_promoted', { target: p.target_pubkey }, a.sender_id).done();
+  if (tier !== 'neophyte') return refuse(s, { ...rej, reason: 'target_not_neophyte', fields: { target: p.target_pubkey } });
   if (now - p.timestamp > FLEET_LIMITS.vouchTtl_s) return refuse(s, { ...rej, reason: 'vouch_expired' });
   const c = new Change(s).put('vouches', { target_pubkey: p.target_pubkey as NodeId, request_id: p.request_id, voucher_pubkey: p.voucher_pubkey as NodeId, timestamp: p.timestamp, sig: p.sig });
   maybePromote(c, p.target_pubkey as NodeId, p.request_id, now);
@@ -107,7 +110,9 @@ export function onVouch(s: FleetState, a: Admitted<'VOUCH'>, now: number): Fleet
 export function onPromotion(s: FleetState, a: Admitted<'PROMOTION'>, now: number): FleetStep {
   const p = a.message.payload;
   const rej = { peer_id: a.peer_id, msg_type: 'PROMOTION' } as const;
-  if (memberOf(s, p.target_pubkey)?.tier !== 'neophyte') return refuse(s, { ...rej, reason: 'target_not_neophyte', fields: { target: p.target_pubkey } });
+  const tier = memberOf(s, p.target_pubkey)?.tier;
+  if (tier === 'member') return new Change(s).log('info', 'already_promoted', { target: p.target_pubkey }, a.sender_id).done();
+  if (tier !== 'neophyte') return refuse(s, { ...rej, reason: 'target_not_neophyte', fields: { target: p.target_pubkey } });
   const vouchers = countedVouchers(s, p.vouches as never, now);
   const quorum = currentQuorum(s, now);
   if (vouchers.length < quorum) return refuse(s, { ...rej, reason: 'quorum_not_met', fields: { counted: vouchers.length, quorum } });

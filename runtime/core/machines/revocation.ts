@@ -3,8 +3,9 @@
  * HIVE_REVOKE of a member node id, signed by a fleet admin key this hive trusts (the gate checks
  * the key and the signature). It takes effect on receipt: the member is removed and banned, its
  * fees restored and its state and intents dropped; nothing shared is rotated. The revocation is
- * kept for good and re-broadcast once by every node that applies it (the event-id table stops a
- * second application), and the admin's node sends it reliably. Producing one: the `revoke`
+ * kept for good and re-broadcast once, reliably, by every node that applies it (the event-id table
+ * stops a second application; every copy is acknowledged), so it arrives even if the admin's node
+ * goes down right after sending. Producing one: the `revoke`
  * command asks for an `admin_sign` (Signer, purpose `revoke`, physical approval).
  */
 import { Change, refuse } from '../fleet/change.ts';
@@ -57,7 +58,7 @@ export function onRevoke(s: FleetState, a: Admitted<'HIVE_REVOKE'>, now: number)
   removeMember(c, p.node_id as NodeId, 'revoked', p.reason, now);
   if (a.peer_id !== us) {
     const onward = broadcastRecipients(c.state, now).filter((id) => id !== a.peer_id);
-    deliver(c, 'HIVE_REVOKE', a.message.raw as Payload, onward, now, false);
+    deliver(c, 'HIVE_REVOKE', a.message.raw as Payload, onward, now, true);
   }
   return c.done();
 }
