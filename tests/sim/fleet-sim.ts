@@ -303,6 +303,19 @@ export class FleetSim {
     }
   }
 
+  /**
+   * Deliver queued messages one by one until `done()` holds or nothing is left.
+   * @returns the sim time (ms) when `done()` first held, or null.
+   */
+  deliverUntil(done: () => boolean): number | null {
+    while (!done()) {
+      const next = this.queue[0];
+      if (!next) return null;
+      this.deliver(next.at_ms);
+    }
+    return this.now_ms;
+  }
+
   /** Let `seconds` pass: deliver messages as they come due and tick every up node every `tick_s`. */
   advance(seconds: number, tick_s = 5): void {
     const end = this.now_ms + seconds * 1000;
