@@ -7,6 +7,7 @@
 import { expect } from 'bun:test';
 import type { PyJson } from '../../runtime/core/canonical/python-json.ts';
 import type { FleetRejectReason } from '../../runtime/core/fleet/types.ts';
+import type { RejectReason } from '../../runtime/core/machines/handshake-types.ts';
 import type { Tier } from '../../runtime/core/machines/membership.ts';
 import { FleetSim, type SimNode } from '../sim/fleet-sim.ts';
 
@@ -42,7 +43,7 @@ export function gossipPayload(sim: FleetSim, node: SimNode, version: number, pat
  * Run `attack` against `node` and assert: its latest reject is `reason`, its store dump is
  * unchanged, and its tables and membership are the very same objects as before.
  */
-export function expectRefusedUnchanged(node: SimNode, reason: FleetRejectReason, attack: () => void): void {
+export function expectRefusedUnchanged(node: SimNode, reason: FleetRejectReason | RejectReason, attack: () => void): void {
   const dump = node.store.dump();
   const tables = node.state.tables;
   const membership = node.state.membership;

@@ -6,6 +6,7 @@
  */
 import { afterEach, expect, test } from 'bun:test';
 import { FLEET_LIMITS } from '../../runtime/core/fleet/config.ts';
+import { fleetStep } from '../../runtime/core/fleet/step.ts';
 import { expectRefusedUnchanged, startedFleet } from '../attacks/fleet-fixtures.ts';
 import { bytesOf, signed } from '../sim/craft.ts';
 import type { FleetSim, SimNode } from '../sim/fleet-sim.ts';
@@ -24,9 +25,17 @@ test('bytes without the HIVE magic, and broken JSON after it: malformed', () => 
   expectRefusedUnchanged(victim, 'malformed', () => sim.inject(peer, victim, new TextEncoder().encode('HIVE{"type":32777,')));
 });
 
-test('a handshake type and a type the fleet does not consume: handshake_type, unhandled_type', () => {
+test('a handshake type reaching the fleet gate: handshake_type; through the node seam the handshake answers it', () => {
   const [victim, peer] = pair();
-  expectRefusedUnchanged(victim, 'handshake_type', () => sim.inject(peer, victim, bytesOf('HELLO', { pubkey: peer.node_id, protocol_version: 1 }, 'clhive')));
+  const hello = bytesOf('HELLO', { pubkey: peer.node_id, protocol_version: 1 }, 'clhive');
+  const r = fleetStep(victim.state, { kind: 'message', peer_id: peer.node_id, message: hello }, sim.now, sim.facts);
+  expect(r.reject?.reason).toBe('handshake_type');
+  expect(r.state).toBe(victim.state);
+  expectRefusedUnchanged(victim, 'already_member', () => sim.inject(peer, victim, hello));
+});
+
+test('a type the fleet does not consume: unhandled_type', () => {
+  const [victim, peer] = pair();
   expectRefusedUnchanged(victim, 'unhandled_type', () => sim.inject(peer, victim, bytesOf('FEE_REPORT', { peer_id: peer.node_id }, 'clhive')));
 });
 

@@ -12,6 +12,7 @@
  *   a cut link or a down node drops the bytes, like a failed `sendcustommsg`.
  * - `sign`: lightningd `signmessage` with the node key; `admin_sign`: the fleet admin signer
  *   (software key, button approved unless `adminApproves` is false).
+ * - `fetch_facts`: `listpeers` features (all optional bits) and `listpeerchannels` states of the peer.
  * - `fetch_member_channels` / `setchannel`: `listpeerchannels` / `setchannel` over the node's
  *   channel fee table (initial policy 1000 msat + 100 ppm).
  * - `execute_intent`: `fundchannel` succeeding; `ban_peer_apply`: the plugin's refuse-list.
@@ -26,13 +27,16 @@ import { fleetConfig, type FleetConfig } from '../../runtime/core/fleet/config.t
 import { currentFleetHash } from '../../runtime/core/machines/gossip.ts';
 import { currentMembershipHash } from '../../runtime/core/machines/state-sync.ts';
 import { publicCapacityIndex } from '../../runtime/core/fleet/public-capacity.ts';
+import { hiveNodeState, hiveStep, type HiveNodeEffect, type HiveNodeInput, type HiveNodeState, type HiveNodeStep } from '../../runtime/core/fleet/hive-node.ts';
 import { initialFleetState } from '../../runtime/core/fleet/state.ts';
-import { fleetStep } from '../../runtime/core/fleet/step.ts';
-import type { FleetEffect, FleetInput, FleetReject, FleetState, LocalStatus, NodeFacts } from '../../runtime/core/fleet/types.ts';
+import type { FleetState, LocalStatus, NodeFacts } from '../../runtime/core/fleet/types.ts';
+import { initialHandshakeState } from '../../runtime/core/machines/handshake-types.ts';
 import type { StoreWrite, Tier } from '../../runtime/core/machines/membership.ts';
+import { DEFAULT_FRAMING_CONFIG } from '../../runtime/core/wire/framing-choice.ts';
 import type { NodeId } from '../../runtime/core/types.ts';
 import { encodeHiveMessage } from '../../runtime/core/wire/encode.ts';
 import { openFleetStore, type FleetStore } from '../../services/store/fleet-store.ts';
+import { ALL_FEATURES_HEX } from '../handshake/pair.ts';
 import { ADMIN_ID, ADMIN_SK, HIVE_ID } from '../ticket/fixtures.ts';
 import { buildNetwork, type SimKey, type SimNetwork } from './network.ts';
 import { SeededRng } from './rng.ts';
@@ -54,17 +58,17 @@ export interface SimOptions {
 
 /** One simulated node. */
 export class SimNode {
-  state!: FleetState;
+  hive!: HiveNodeState;
   store!: FleetStore;
   up = true;
   adminApproves = true;
-  readonly rejects: FleetReject[] = [];
-  readonly events: Extract<FleetEffect, { kind: 'event' }>[] = [];
-  readonly logs: Extract<FleetEffect, { kind: 'log' }>[] = [];
+  readonly rejects: NonNullable<HiveNodeStep['reject']>[] = [];
+  readonly events: Extract<HiveNodeEffect, { kind: 'event' }>[] = [];
+  readonly logs: Extract<HiveNodeEffect, { kind: 'log' }>[] = [];
   /** scid → the policy `setchannel` last set. */
   readonly fees = new Map<string, { base: number; ppm: number }>();
   readonly ignored = new Set<string>();
-  readonly executed: Extract<FleetEffect, { kind: 'execute_intent' }>[] = [];
+  readonly executed: Extract<HiveNodeEffect, { kind: 'execute_intent' }>[] = [];
   status: LocalStatus;
 
   constructor(
@@ -81,13 +85,20 @@ export class SimNode {
     return this.key.node_id;
   }
 
-  /** (Re)open the store and load the state from it, as the daemon does at start-up. */
+  /** The fleet engine's state. */
+  get state(): FleetState {
+    return this.hive.fleet;
+  }
+
+  /** (Re)open the store and load both machines' state from it, as the daemon does at start-up. */
   open(now: number): void {
     const s = openFleetStore(this.dbPath, now);
     if (!s.ok) throw new Error(JSON.stringify(s.error));
     this.store = s.value;
     const loaded = this.store.load();
-    this.state = initialFleetState(this.config, loaded.membership, loaded.tables);
+    const fleet = initialFleetState(this.config, loaded.membership, loaded.tables);
+    const handshake = initialHandshakeState({ our_node_id: this.node_id, our_version: 'hivebox v0.1.0', accept_clhive_channel_join: false, framing: DEFAULT_FRAMING_CONFIG }, loaded.membership);
+    this.hive = hiveNodeState(handshake, fleet);
   }
 }
 
@@ -118,7 +129,7 @@ export class FleetSim {
   now_ms = SIM_T0 * 1000;
   private queue: InFlight[] = [];
   private seq = 0;
-  private readonly work: [SimNode, FleetInput][] = [];
+  private readonly work: [SimNode, HiveNodeInput][] = [];
   private draining = false;
   private readonly cuts = new Set<string>();
   /** Last delivery time per directed link: a BOLT 8 connection delivers in order (TCP). */
@@ -183,7 +194,7 @@ export class FleetSim {
   }
 
   /** Run one input through `node` like the daemon does, then everything that follows (not deliveries). */
-  input(node: SimNode, input: FleetInput): void {
+  input(node: SimNode, input: HiveNodeInput): void {
     this.work.push([node, input]);
     if (this.draining) return;
     this.draining = true;
@@ -208,17 +219,17 @@ export class FleetSim {
     for (const n of this.nodes) if (n.up) this.publish(n);
   }
 
-  private step(node: SimNode, input: FleetInput): void {
+  private step(node: SimNode, input: HiveNodeInput): void {
     if (!node.up) return;
-    const r = fleetStep(node.state, input, this.now, this.facts);
+    const r = hiveStep(node.hive, input, this.now, this.facts);
     const c = node.store.commit(r.effects);
     if (!c.ok) throw new Error(`store commit failed on node ${node.index}: ${JSON.stringify(c.error)}`);
-    node.state = r.state;
+    node.hive = r.state;
     if (r.reject) node.rejects.push(r.reject);
     for (const e of r.effects) this.carryOut(node, e);
   }
 
-  private carryOut(node: SimNode, e: FleetEffect): void {
+  private carryOut(node: SimNode, e: HiveNodeEffect): void {
     switch (e.kind) {
       case 'send': {
         const enc = encodeHiveMessage(e.type, e.payload, e.framing);
@@ -252,6 +263,13 @@ export class FleetSim {
           .filter((l) => (l.a === node.node_id && l.b === e.peer_id) || (l.b === node.node_id && l.a === e.peer_id))
           .map((l) => ({ scid: l.scid, fee_base_msat: node.fees.get(l.scid)?.base ?? 1000, fee_ppm: node.fees.get(l.scid)?.ppm ?? 100 }));
         this.work.push([node, { kind: 'member_channels', peer_id: e.peer_id, channels }]);
+        return;
+      }
+      case 'fetch_facts': {
+        const peer = this.byId.get(e.peer_id);
+        const channel = this.net.links.some((l) => (l.a === node.node_id && l.b === e.peer_id) || (l.b === node.node_id && l.a === e.peer_id));
+        const facts = peer?.up ? { features_hex: ALL_FEATURES_HEX, channel_states: channel ? ['CHANNELD_NORMAL'] : [] } : null;
+        this.work.push([node, { kind: 'peer_facts', request_id: e.request_id, peer_id: e.peer_id, facts, nonce_bytes: this.rng.bytes(32) }]);
         return;
       }
       case 'setchannel':
