@@ -9,12 +9,10 @@
  * (nested, so it joins the outer transaction) and the fleet rows generically from `TABLES`. If
  * any write fails nothing is kept and the caller keeps its old state.
  */
-import { Database } from 'bun:sqlite';
+import type { Database } from 'bun:sqlite';
 import type { MembershipState, StoreWrite } from '../../runtime/core/machines/membership.ts';
 import { EMPTY_TABLES, rowKey, TABLES, type ActionRow, type FleetRows, type FleetTables, type FleetWrite, type TableName } from '../../runtime/core/fleet/tables.ts';
-import { STORE_LIMITS } from './limits.ts';
-import { MembershipStore, type StoreDump, type StoreError } from './membership-store.ts';
-import { migrate } from './schema.ts';
+import { MembershipStore, openStoreDatabase, type StoreDump, type StoreError } from './membership-store.ts';
 
 /** An operator decision waiting in the inbox. */
 export interface DecisionRow {
@@ -164,19 +162,6 @@ export class FleetStore {
  * @param now unix seconds, recorded with each applied migration.
  */
 export function openFleetStore(path: string, now: number): { ok: true; value: FleetStore } | { ok: false; error: StoreError } {
-  let db: Database;
-  try {
-    db = new Database(path, { create: true, strict: true });
-    db.run('PRAGMA journal_mode = WAL');
-    db.run('PRAGMA synchronous = NORMAL');
-    db.run(`PRAGMA busy_timeout = ${STORE_LIMITS.busyTimeout_ms}`);
-  } catch (e) {
-    return { ok: false, error: { kind: 'open_failed', path, reason: e instanceof Error ? e.message : String(e) } };
-  }
-  const m = migrate(db, now);
-  if (!m.ok) {
-    db.close();
-    return { ok: false, error: { kind: 'schema_too_new', found: m.found } };
-  }
-  return { ok: true, value: new FleetStore(db, new MembershipStore(db)) };
+  const db = openStoreDatabase(path, now);
+  return db.ok ? { ok: true, value: new FleetStore(db.value, new MembershipStore(db.value)) } : db;
 }

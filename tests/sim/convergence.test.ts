@@ -62,6 +62,29 @@ describe.each([3, 10, 50])('a fleet of %i', (n) => {
   }, 60_000);
 });
 
+describe('stale state', () => {
+  test('a member silent for more than an hour is marked stale everywhere, and fresh again once it gossips', () => {
+    sim = FleetSim.create(3, { seed: 9 });
+    sim.publishAll();
+    sim.advance(1);
+    const silent = sim.nodes[2]!;
+    sim.stop(silent);
+    sim.advance(3_500, 60);
+    expect(sim.nodes[0]!.state.tables.states.get(silent.node_id)!.stale).toBe(0);
+    sim.advance(200, 60);
+    for (const node of sim.nodes.slice(0, 2)) {
+      expect(node.state.tables.states.get(silent.node_id)!.stale).toBe(1);
+      expect(node.logs.some((l) => l.event === 'state_stale' && l.peer_id === silent.node_id)).toBe(true);
+      expect(node.state.tables.states.get(node.node_id)!.stale).toBe(0);
+    }
+    sim.restart(silent);
+    sim.publish(silent);
+    sim.advance(1);
+    for (const node of sim.nodes) expect(node.state.tables.states.get(silent.node_id)!.stale).toBe(0);
+    expect(sim.converged()).toBe(true);
+  });
+});
+
 describe('restart mid-gossip', () => {
   test('a node stopped with its gossip half delivered resumes above its last version; every peer accepts it', () => {
     sim = FleetSim.create(10, { seed: 7, latency_ms: [50, 500] });

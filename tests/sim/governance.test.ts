@@ -36,19 +36,20 @@ function outboxLeft(s: FleetSim): string[] {
   return s.nodes.filter((n) => n.up).flatMap((n) => [...n.state.tables.outbox.values()].map((r) => `${n.index}:${r.msg_type}`));
 }
 
-function requestId(node: SimNode): string {
-  return [...node.state.tables.promotion_requests.values()].find((r) => r.target_pubkey === node.node_id)!.request_id;
+/** The neophyte asks for promotion and `vouchers` vouch for it; everything is delivered. */
+function requestAndVouch(s: FleetSim, neo: SimNode, vouchers: readonly SimNode[]): void {
+  s.input(neo, { kind: 'command', command: { name: 'request_promotion', random: s.rng.bytes(16) } });
+  s.advance(1);
+  const request_id = [...neo.state.tables.promotion_requests.values()].find((r) => r.target_pubkey === neo.node_id)!.request_id;
+  for (const m of vouchers) s.input(m, { kind: 'command', command: { name: 'vouch', target_pubkey: neo.node_id, request_id } });
+  s.advance(2);
 }
 
 describe('promotion', () => {
   test('with quorum: five of nine members vouch and every node promotes the neophyte', () => {
     sim = started(10, 41, [9]);
     const neo = sim.nodes[9]!;
-    sim.input(neo, { kind: 'command', command: { name: 'request_promotion', random: sim.rng.bytes(16) } });
-    sim.advance(1);
-    const request_id = requestId(neo);
-    for (const m of sim.nodes.slice(0, 5)) sim.input(m, { kind: 'command', command: { name: 'vouch', target_pubkey: neo.node_id, request_id } });
-    sim.advance(2);
+    requestAndVouch(sim, neo, sim.nodes.slice(0, 5));
     for (const node of sim.nodes) expect(tierOn(node, neo.node_id)).toBe('member');
     expect(neo.state.membership.hive!.our_role).toBe('member');
     expect(sim.stats.byType.get('PROMOTION')).toBe(9);
@@ -59,11 +60,7 @@ describe('promotion', () => {
   test('without quorum: four vouches of the five needed promote nobody', () => {
     sim = started(10, 42, [9]);
     const neo = sim.nodes[9]!;
-    sim.input(neo, { kind: 'command', command: { name: 'request_promotion', random: sim.rng.bytes(16) } });
-    sim.advance(1);
-    const request_id = requestId(neo);
-    for (const m of sim.nodes.slice(0, 4)) sim.input(m, { kind: 'command', command: { name: 'vouch', target_pubkey: neo.node_id, request_id } });
-    sim.advance(2);
+    requestAndVouch(sim, neo, sim.nodes.slice(0, 4));
     for (const node of sim.nodes) expect(tierOn(node, neo.node_id)).toBe('neophyte');
     expect(sim.stats.byType.get('PROMOTION') ?? 0).toBe(0);
     for (const node of sim.nodes) expect([...node.state.tables.vouches.values()].length).toBe(4);
@@ -72,12 +69,31 @@ describe('promotion', () => {
   test('a one-member hive promotes on the single member vouch (quorum 1)', () => {
     sim = started(2, 43, [1]);
     const neo = sim.nodes[1]!;
-    sim.input(neo, { kind: 'command', command: { name: 'request_promotion', random: sim.rng.bytes(16) } });
-    sim.advance(1);
-    sim.input(sim.nodes[0]!, { kind: 'command', command: { name: 'vouch', target_pubkey: neo.node_id, request_id: requestId(neo) } });
-    sim.advance(1);
+    requestAndVouch(sim, neo, [sim.nodes[0]!]);
     expect(tierOn(sim.nodes[0]!, neo.node_id)).toBe('member');
     expect(tierOn(neo, neo.node_id)).toBe('member');
+  });
+});
+
+describe('auto-vouch', () => {
+  test('members with auto_vouch vouch for a neophyte past its probation, and it is promoted without an operator', () => {
+    sim = FleetSim.create(4, { seed: 44, tiers: tiers(4, [3]), config: { auto_vouch: true, probation_s: 0 } });
+    sim.publishAll();
+    sim.advance(1);
+    const neo = sim.nodes[3]!;
+    sim.input(neo, { kind: 'command', command: { name: 'request_promotion', random: sim.rng.bytes(16) } });
+    sim.advance(2);
+    for (const node of sim.nodes) expect(tierOn(node, neo.node_id)).toBe('member');
+    expect(outboxLeft(sim)).toEqual([]);
+  });
+
+  test('inside the probation nobody vouches automatically', () => {
+    sim = FleetSim.create(4, { seed: 45, tiers: tiers(4, [3]), config: { auto_vouch: true } });
+    sim.publishAll();
+    sim.advance(1);
+    sim.input(sim.nodes[3]!, { kind: 'command', command: { name: 'request_promotion', random: sim.rng.bytes(16) } });
+    sim.advance(2);
+    expect(sim.stats.byType.get('VOUCH') ?? 0).toBe(0);
   });
 });
 
