@@ -162,6 +162,7 @@ describe('admin revocation', () => {
       expect(node.events.map((e) => e.name)).toContain('member_revoked');
     }
     expect(revoked.events.map((e) => e.name)).toContain('revoked_self');
+    expect(revoked.state.membership.members.size).toBe(0);
     const revokes = sim.stats.byType.get('HIVE_REVOKE')!;
     expect(revokes).toBeLessThanOrEqual(9 + 8 * 8);
     expect(sim.converged(sim.nodes.filter((n) => n !== revoked))).toBe(true);

@@ -7,10 +7,9 @@
  */
 import { Change, refuse } from '../fleet/change.ts';
 import { requestSignature } from '../fleet/outgoing.ts';
-import { removeMember } from '../fleet/removal.ts';
+import { dropFleet, removeMember } from '../fleet/removal.ts';
 import { broadcastRecipients, isCertified, isFullMember } from '../fleet/roster.ts';
 import type { FleetCommand, FleetState, FleetStep } from '../fleet/types.ts';
-import type { NodeId } from '../types.ts';
 import type { Admitted } from './admit.ts';
 
 /** Command: leave the hive. */
@@ -33,7 +32,6 @@ export function onMemberLeft(s: FleetState, a: Admitted<'MEMBER_LEFT'>, now: num
     removeMember(c, a.sender_id, 'left', p.reason, now);
     return c.done();
   }
-  for (const id of [...s.membership.members.keys()]) c.member({ op: 'delete_member', node_id: id as NodeId });
-  c.emit({ kind: 'event', name: 'left_hive', fields: { reason: p.reason } });
+  dropFleet(c, 'left_hive', { reason: p.reason });
   return c.done();
 }

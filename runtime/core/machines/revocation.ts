@@ -5,12 +5,13 @@
  * fees restored and its state and intents dropped; nothing shared is rotated. The revocation is
  * kept for good and re-broadcast once, reliably, by every node that applies it (the event-id table
  * stops a second application; every copy is acknowledged), so it arrives even if the admin's node
- * goes down right after sending. Producing one: the `revoke`
+ * goes down right after sending. The revoked node itself drops the fleet (its 0-fee policies are
+ * restored too). Producing one: the `revoke`
  * command asks for an `admin_sign` (Signer, purpose `revoke`, physical approval).
  */
 import { Change, refuse } from '../fleet/change.ts';
 import { deliver, requestSignature, type Payload } from '../fleet/outgoing.ts';
-import { removeMember } from '../fleet/removal.ts';
+import { dropFleet, removeMember } from '../fleet/removal.ts';
 import { broadcastRecipients, hiveIdOf } from '../fleet/roster.ts';
 import type { FleetCommand, FleetState, FleetStep } from '../fleet/types.ts';
 import { isNodeId, toHex, type NodeId } from '../types.ts';
@@ -54,7 +55,10 @@ export function onRevoke(s: FleetState, a: Admitted<'HIVE_REVOKE'>, now: number)
     received_at: now,
   });
   const us = s.config.our_node_id;
-  if (p.node_id === us) return c.emit({ kind: 'event', name: 'revoked_self', fields: { revocation_id: p.revocation_id, reason: p.reason } }).done();
+  if (p.node_id === us) {
+    dropFleet(c, 'revoked_self', { revocation_id: p.revocation_id, reason: p.reason });
+    return c.done();
+  }
   removeMember(c, p.node_id as NodeId, 'revoked', p.reason, now);
   if (a.peer_id !== us) {
     const onward = broadcastRecipients(c.state, now).filter((id) => id !== a.peer_id);
