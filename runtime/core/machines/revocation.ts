@@ -6,8 +6,8 @@
  * kept for good and re-broadcast once, reliably, by every node that applies it (the event-id table
  * stops a second application; every copy is acknowledged), so it arrives even if the admin's node
  * goes down right after sending. The revoked node itself drops the fleet (its 0-fee policies are
- * restored too). Producing one: the `revoke`
- * command asks for an `admin_sign` (Signer, purpose `revoke`, physical approval).
+ * restored too). Producing one: the `revoke` command asks for an `admin_sign` (Signer, purpose
+ * `revoke`, physical approval).
  */
 import { Change, refuse } from '../fleet/change.ts';
 import { deliver, requestSignature, type Payload } from '../fleet/outgoing.ts';
