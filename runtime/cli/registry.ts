@@ -3,13 +3,16 @@
  * adding a command is one line here plus its file under commands/.
  */
 import type { Command } from 'commander';
+import { registerActions } from './commands/actions.ts';
 import { registerAdvisor } from './commands/advisor.ts';
+import { registerApprove } from './commands/approve.ts';
 import { registerCredential } from './commands/credential.ts';
 import { registerDecode } from './commands/decode.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerPlanner } from './commands/planner.ts';
 import { registerPlugin } from './commands/plugin.ts';
 import { registerReceipts } from './commands/receipts.ts';
+import { registerReject } from './commands/reject.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSelftest } from './commands/selftest.ts';
 import { registerSigner } from './commands/signer.ts';
@@ -20,13 +23,16 @@ export type CommandModule = (program: Command) => void;
 
 /** Every subcommand of `hivebox`, in help order. */
 export const COMMANDS: readonly CommandModule[] = [
+  registerActions,
   registerAdvisor,
+  registerApprove,
   registerCredential,
   registerDecode,
   registerPlan,
   registerPlanner,
   registerPlugin,
   registerReceipts,
+  registerReject,
   registerRun,
   registerSelftest,
   registerSigner,

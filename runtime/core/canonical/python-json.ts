@@ -46,11 +46,15 @@ const SHORT_ESCAPES: Record<string, string> = {
   '\f': '\\f',
 };
 
+/** Printable ASCII without `"` and `\\`: needs no escape in either mode (the common case, checked first). */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 function hex4(code: number): string {
   return `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
 function escapeString(s: string, keepRaw: (code: number) => boolean): string {
+  if (PLAIN.test(s)) return s;
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const ch = s[i]!;
