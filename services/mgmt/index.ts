@@ -11,3 +11,4 @@ export * from './rebalancer.ts';
 export * from './revocations.ts';
 export * from './settlement.ts';
 export * from './proof-cache.ts';
+export * from './mgmt-engine.ts';
