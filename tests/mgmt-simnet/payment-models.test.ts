@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { fromHex, toHex } from '../../runtime/core/types.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { composeEngines } from '../../runtime/daemon/compose-engines.ts';
 import { l402Proof } from '../../services/mgmt/advisor-client.ts';
 import { waitUntil } from '../cln/fixtures/recording-engine.ts';
 import { SimWorld } from './support/sim-world.ts';
@@ -91,5 +92,6 @@ describe('composition with the Hive engine', () => {
     expect((await w.adv.backend.sendcustommsg(w.mgr.node.nodeId, hello)).ok).toBe(true);
     await waitUntil(() => w.hive.mgr.customMsgs().some((m) => m.payload === hello), 'Hive message at the Hive engine');
     expect(await w.mgr.cli.call('hive-status')).toEqual({ ok: true, value: { method: 'hive-status', params: {} } });
+    expect(() => composeEngines(w.hive.mgr, [w.engines.mgr, w.engines.adv])).toThrow('composeEngines: hive-mgmt-command is registered twice');
   });
 });
