@@ -71,13 +71,16 @@ describe('L402 subscription', () => {
 });
 
 describe('performance model', () => {
-  test('no per-command payment: accepted, the revenue baseline is recorded from mgr’s listforwards; also via hive-mgmt-command', async () => {
+  test('no per-command payment: accepted, baseline recorded from mgr’s listforwards, settled by the tick at expiry; also via hive-mgmt-command', async () => {
     const cred = await w.credential({ model: 'performance' });
     const r = await w.client.command(w.mgr.node.nodeId, setAnchor(w.scid, 105), cred, null);
     expect(r.ok && r.value.status).toBe(0);
     expect(r.ok && r.value.receipt.payment_ref).toBeNull();
     expect(w.stores.mgr.getBaseline(JSON.parse(cred).id)).toMatchObject({ baseline_msat: 0 });
     expect(await w.fee()).toBe(105);
+    await w.engines.mgr.onTick((w.clock() + 31 * 86_400) * 1000);
+    expect(JSON.parse(w.stores.mgr.getSettlement(JSON.parse(cred).id)!)).toMatchObject({ baseline_msat: 0, current_msat: 0, bonus_msat: 0 });
+    expect(w.logs.mgr.some((l) => l.event === 'mgmt_performance_settled' && l.fields.credential_id === JSON.parse(cred).id)).toBe(true);
     const viaRpc = await w.adv.daemon.engine.rpc('hive-mgmt-command', { node_id: w.mgr.node.nodeId, schema: 'hive:monitor/v1', action: 'health_summary', params: { include_channels: true }, credential: cred });
     expect(viaRpc).toMatchObject({ status: 0, result: { status: 'accepted', result: { channel_count: 2 } } });
   });

@@ -68,7 +68,11 @@ const str = (v: unknown, min: number, max: number): v is string => typeof v === 
 export function decodeRevocationGossip(msg: Uint8Array): RevocationGossipDecode {
   const d = decodeHiveMessage(msg);
   if (d.kind === 'not_hive') return { kind: 'not_revocation' };
-  if (d.kind === 'malformed') return d.type === 'MGMT_CREDENTIAL_REVOKE' ? { kind: 'malformed', reason: `${d.error.kind}: ${d.error.detail}` } : { kind: 'not_revocation' };
+  if (d.kind === 'malformed') {
+    const boltType = msg.length >= 2 ? (msg[0]! << 8) | msg[1]! : -1;
+    const ours = d.type === 'MGMT_CREDENTIAL_REVOKE' || (d.framing === 'spec' && boltType === REVOCATION_GOSSIP_TYPE);
+    return ours ? { kind: 'malformed', reason: `${d.error.kind}: ${d.error.detail}` } : { kind: 'not_revocation' };
+  }
   if (d.message.type !== 'MGMT_CREDENTIAL_REVOKE') return { kind: 'not_revocation' };
   const p = d.message.payload as Record<string, unknown>;
   const bad = (reason: string): RevocationGossipDecode => ({ kind: 'malformed', reason });
