@@ -12,3 +12,4 @@ export * from './revocations.ts';
 export * from './settlement.ts';
 export * from './proof-cache.ts';
 export * from './mgmt-engine.ts';
+export * from './flood-window.ts';

@@ -22,6 +22,7 @@ import { RpcFailure, type EngineContext, type EngineFactory } from '../../runtim
 import type { MgmtStore } from '../mgmt-store/mgmt-store.ts';
 import { AdvisorClient } from './advisor-client.ts';
 import type { DidResolver } from './did-resolver.ts';
+import { FloodWindow } from './flood-window.ts';
 import type { KeyFileSigner } from './key-file.ts';
 import { ManagedNode, type ManagedNodeOptions } from './managed-node.ts';
 import { acceptRevocation } from './revocations.ts';
@@ -71,7 +72,7 @@ export class MgmtEngine implements SubEngine {
   /** The advisor client, when this node is an advisor. */
   readonly advisor: AdvisorClient | null;
   private readonly trusted: ReadonlySet<string>;
-  private readonly floods = new Map<string, { start: number; count: number }>();
+  private readonly floods = new FloodWindow(REVOCATION_FLOOD_LIMIT);
   private lastSettle = -Infinity;
   private ownId: string | null = null;
 
@@ -139,19 +140,9 @@ export class MgmtEngine implements SubEngine {
     return Math.floor(this.ctx.now_ms() / 1000);
   }
 
-  private flooded(peerId: string, now: number): boolean {
-    const w = this.floods.get(peerId);
-    if (!w || now - w.start >= REVOCATION_FLOOD_LIMIT.window_s) {
-      this.floods.set(peerId, { start: now, count: 1 });
-      return false;
-    }
-    w.count += 1;
-    return w.count > REVOCATION_FLOOD_LIMIT.max;
-  }
-
   private async onRevocation(peerId: string, hex: string): Promise<void> {
     const now = this.now();
-    if (this.flooded(peerId, now)) return this.ctx.log('warn', 'mgmt_revocation_flood', { peer_id: peerId });
+    if (this.floods.over(peerId, now)) return this.ctx.log('warn', 'mgmt_revocation_flood', { peer_id: peerId });
     const d = decodeRevocationGossip(fromHex(hex) ?? new Uint8Array());
     if (d.kind !== 'revocation') return this.ctx.log('warn', 'mgmt_revocation_malformed', { peer_id: peerId, reason: d.kind === 'malformed' ? d.reason : 'not a revocation' });
     if (this.o.fleet.store.isRevoked(d.gossip.credential_id)) return;
