@@ -4,10 +4,12 @@
  * every listener, like a USB HID device whose hidraw node several processes have open.
  *
  * Stands for the firmware of the USB signer (a microcontroller with a button and a small screen):
- * CTAPHID channel allocation and framing, INFO / GET_PUBKEY / SIGN / CANCEL / PING, on-device
+ * CTAPHID channel allocation and framing, INFO / GET_PUBKEY / SIGN / SIGN_DIGEST / CANCEL / PING, on-device
  * purpose checks and display, keepalives while waiting, the approval timeout, and BUSY when a
  * second approval is requested. Keys live in `DeviceKeyStore`; the button is injected.
  */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { didKeyFromPublicKey } from '../../runtime/core/mgmt/did.ts';
 import type { SignerPurpose } from '../../runtime/core/ports.ts';
 import { toHex, utf8 } from '../../runtime/core/types.ts';
 import type { Clock } from '../clock.ts';
@@ -27,7 +29,8 @@ import { encodeInitResponse, encodeKeepalive } from '../framing/control-payloads
 import { hidErrorCode } from '../framing/errors.ts';
 import { packetize, type Frame } from '../framing/packetize.ts';
 import { Reassembler } from '../framing/reassembler.ts';
-import { decodeMessage, encodeMessage, InfoRequest, PubkeyRequest, SignRequest } from '../protocol/messages.ts';
+import { DIGEST_FORMAT, DIGEST_PURPOSES, describeDigestDocument } from '../protocol/digest-documents.ts';
+import { decodeMessage, encodeMessage, InfoRequest, PubkeyRequest, SignDigestRequest, SignRequest } from '../protocol/messages.ts';
 import { describeSignText, isSignerPurpose, PURPOSE_SLOTS } from '../protocol/purposes.ts';
 import type { ApprovalPrompt, Button, ButtonDecision } from './button.ts';
 import type { DeviceKeyStore } from './key-store.ts';
@@ -52,14 +55,20 @@ export interface DeviceOptions {
 
 /** Most channels the device keeps; the least recently used is recycled beyond this. */
 export const MAX_CHANNELS = 8;
-/** SIGN nonces remembered for NONCE_REUSED. */
+/** SIGN and SIGN_DIGEST nonces remembered for NONCE_REUSED. */
 export const NONCE_MEMORY = 64;
 
-interface PendingApproval {
+/** A request that passed every check and waits only for the operator (SIGN or SIGN_DIGEST). */
+interface SignJob {
   readonly cid: number;
+  /** Command the answer goes out as. */
+  readonly cmd: number;
   readonly nonce: Uint8Array;
-  readonly slot: number;
-  readonly text: string;
+  /** Keys of the `approved` answer besides `nonce` and `status` (signs when called). */
+  readonly approved: () => Record<string, unknown>;
+}
+
+interface PendingApproval extends SignJob {
   readonly prompt: ApprovalPrompt;
   readonly deadline_ms: number;
   cancelKeepalive: () => void;
@@ -179,6 +188,8 @@ export class SimulatedSignerDevice {
         return this.handlePubkey(cid, payload);
       case CMD.SIGN:
         return this.handleSign(cid, payload);
+      case CMD.SIGN_DIGEST:
+        return this.handleSignDigest(cid, payload);
       default:
         return this.sendError(cid, HID_ERR.INVALID_CMD);
     }
@@ -223,15 +234,27 @@ export class SimulatedSignerDevice {
     this.reply(cid, cmd, { nonce, status: 'error', code, reason: reason.slice(0, 256) });
   }
 
+  /** Steps 2–3 of §3.3 (busy, replayed nonce). @returns true when it answered and the request ends. */
+  private refusedEarly(cid: number, cmd: number, nonce: Uint8Array): boolean {
+    if (this.pending) {
+      this.reply(cid, cmd, { nonce, status: 'busy' });
+      return true;
+    }
+    const nonceHex = toHex(nonce);
+    if (this.nonces.includes(nonceHex)) {
+      this.appError(cid, cmd, nonce, APP_ERR.NONCE_REUSED, 'nonce seen before');
+      return true;
+    }
+    this.nonces.push(nonceHex);
+    if (this.nonces.length > NONCE_MEMORY) this.nonces.shift();
+    return false;
+  }
+
   private handleSign(cid: number, payload: Uint8Array): void {
     const req = decodeMessage(SignRequest, payload);
     if (!req.ok) return this.sendError(cid, HID_ERR.INVALID_PAR);
     const { nonce, purpose, text, summary } = req.value;
-    if (this.pending) return this.reply(cid, CMD.SIGN, { nonce, status: 'busy' });
-    const nonceHex = toHex(nonce);
-    if (this.nonces.includes(nonceHex)) return this.appError(cid, CMD.SIGN, nonce, APP_ERR.NONCE_REUSED, 'nonce seen before');
-    this.nonces.push(nonceHex);
-    if (this.nonces.length > NONCE_MEMORY) this.nonces.shift();
+    if (this.refusedEarly(cid, CMD.SIGN, nonce)) return;
     if (!isSignerPurpose(purpose)) return this.appError(cid, CMD.SIGN, nonce, APP_ERR.UNKNOWN_PURPOSE, `unknown purpose ${purpose}`);
     if (utf8(text).length > 6144) return this.appError(cid, CMD.SIGN, nonce, APP_ERR.TEXT_TOO_LONG, 'text over 6144 bytes');
     const d = describeSignText(purpose, text);
@@ -246,20 +269,42 @@ export class SimulatedSignerDevice {
         if (d.value.fields[k] !== v) return this.appError(cid, CMD.SIGN, nonce, APP_ERR.SUMMARY_MISMATCH, `field ${k} does not match the text`);
       } else fields[`host: ${k}`] = v;
     }
-    if (!rule.button) return this.approve(cid, nonce, rule.slot, text);
-    this.startPending(cid, nonce, rule.slot, text, { purpose: purpose as SignerPurpose, title: d.value.title, fields, timeout_s: this.timeout_s });
+    const slot = rule.slot;
+    const job: SignJob = { cid, cmd: CMD.SIGN, nonce, approved: () => ({ signature: this.opts.keys.signLightning(slot, text), pubkey: this.opts.keys.publicKey(slot), slot }) };
+    if (!rule.button) return this.answerApproved(job);
+    this.startPending(job, { purpose: purpose as SignerPurpose, title: d.value.title, fields, timeout_s: this.timeout_s });
   }
 
-  private approve(cid: number, nonce: Uint8Array, slot: number, text: string): void {
-    const signature = this.opts.keys.signLightning(slot, text);
-    this.reply(cid, CMD.SIGN, { nonce, status: 'approved', signature, pubkey: this.opts.keys.publicKey(slot), slot });
+  /** SIGN_DIGEST (PROTOCOL.md §3.6): hash the shown JCS document on the device, sign compact. */
+  private handleSignDigest(cid: number, payload: Uint8Array): void {
+    const req = decodeMessage(SignDigestRequest, payload);
+    if (!req.ok) return this.sendError(cid, HID_ERR.INVALID_PAR);
+    const { nonce, purpose, format, document } = req.value;
+    const cmd = CMD.SIGN_DIGEST;
+    if (this.refusedEarly(cid, cmd, nonce)) return;
+    if (!isSignerPurpose(purpose)) return this.appError(cid, cmd, nonce, APP_ERR.UNKNOWN_PURPOSE, `unknown purpose ${purpose}`);
+    if (format !== DIGEST_FORMAT || !DIGEST_PURPOSES.has(purpose)) return this.appError(cid, cmd, nonce, APP_ERR.FORMAT_UNSUPPORTED, `${purpose} is not signed in format ${format}`);
+    if (utf8(document).length > 6144) return this.appError(cid, cmd, nonce, APP_ERR.TEXT_TOO_LONG, 'document over 6144 bytes');
+    const d = describeDigestDocument(purpose, document);
+    if (!d.ok) return this.appError(cid, cmd, nonce, APP_ERR.TEXT_MALFORMED, d.error.reason);
+    const slot = PURPOSE_SLOTS[purpose].slot;
+    if (d.value.issuer !== didKeyFromPublicKey(this.opts.keys.publicKey(slot))) return this.appError(cid, cmd, nonce, APP_ERR.WRONG_KEY, 'document names another issuer');
+    const digest = sha256(utf8(document));
+    const job: SignJob = { cid, cmd, nonce, approved: () => ({ digest, signature: this.opts.keys.signCompact(slot, digest), pubkey: this.opts.keys.publicKey(slot), slot }) };
+    this.startPending(job, { purpose, title: d.value.title, fields: d.value.fields, timeout_s: this.timeout_s });
   }
 
-  private startPending(cid: number, nonce: Uint8Array, slot: number, text: string, prompt: ApprovalPrompt): void {
+  private answerApproved(job: SignJob): void {
+    this.reply(job.cid, job.cmd, { nonce: job.nonce, status: 'approved', ...job.approved() });
+  }
+
+  private startPending(job: SignJob, prompt: ApprovalPrompt): void {
     const clock = this.opts.clock;
+    const { cid } = job;
     const none = () => {};
     const pending: PendingApproval = {
-      cid, nonce, slot, text, prompt,
+      ...job,
+      prompt,
       deadline_ms: clock.now_ms() + this.timeout_s * 1000,
       cancelKeepalive: none, cancelTimeout: none, disarm: none,
     };
@@ -286,8 +331,8 @@ export class SimulatedSignerDevice {
     p.disarm();
     if (result === null) return;
     this.opts.onEvent?.({ kind: 'outcome', prompt: p.prompt, result });
-    if (result === 'approved') return this.approve(p.cid, p.nonce, p.slot, p.text);
-    if (result === 'timeout') return this.reply(p.cid, CMD.SIGN, { nonce: p.nonce, status: 'timeout', after_s: this.timeout_s });
-    this.reply(p.cid, CMD.SIGN, { nonce: p.nonce, status: result });
+    if (result === 'approved') return this.answerApproved(p);
+    if (result === 'timeout') return this.reply(p.cid, p.cmd, { nonce: p.nonce, status: 'timeout', after_s: this.timeout_s });
+    this.reply(p.cid, p.cmd, { nonce: p.nonce, status: result });
   }
 }

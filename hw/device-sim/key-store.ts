@@ -77,4 +77,14 @@ export class DeviceKeyStore {
     out[0] = 31 + sig[0]!;
     return out;
   }
+
+  /**
+   * Compact ECDSA signature (64 bytes `r ‖ s`, low-s, RFC 6979 nonce) over a 32-byte `digest` with
+   * `slot`'s key: the Archon-form proof value of SIGN_DIGEST (hw/PROTOCOL.md §3.6).
+   */
+  signCompact(slot: number, digest: Uint8Array): Uint8Array {
+    const sk = this.#secrets[slot];
+    if (!sk) throw new RangeError(`no key slot ${slot}`);
+    return nobleScheme.signRecoverable(digest, sk).slice(1);
+  }
 }

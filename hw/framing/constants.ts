@@ -51,6 +51,7 @@ export const CMD = {
   INFO: 0x40,
   GET_PUBKEY: 0x41,
   SIGN: 0x42,
+  SIGN_DIGEST: 0x43,
 } as const;
 
 /** One of the transport command codes. */
@@ -84,6 +85,7 @@ export const APP_ERR = {
   WRONG_KEY: 0x13,
   TEXT_TOO_LONG: 0x14,
   NONCE_REUSED: 0x15,
+  FORMAT_UNSUPPORTED: 0x16,
 } as const;
 
 /** Protocol version reported in the INIT response and INFO. */

@@ -1,22 +1,26 @@
 /**
- * `HidSigner`: the `Signer` port (runtime/core/ports.ts) over a Hivebox Signer reached through any
+ * `HidSigner`: the `Signer` and `DigestSigner` ports (runtime/core/ports.ts) over a Hivebox Signer reached through any
  * `ReportTransport` (node-hid, /dev/hidrawN, the simulator socket, the in-process simulator).
  *
  * - Connects lazily and reconnects after an unplug without a daemon restart: the next call runs
  *   the opener (discovery) again. An unplug during a request fails it with `SignerUnavailable`.
- * - One approval at a time: a second `sign` while one waits gets `SignerBusy` at once.
+ * - One approval at a time: a second `sign`/`signDigest` while one waits gets `SignerBusy` at once.
  * - Public keys are cached per connection, so `publicKey` answers during a pending approval.
  * - Every returned signature is checked by public-key recovery against the slot key.
  * - `pending()` / `status()` expose the waiting approval for `hivebox status` and MQTT.
  */
-import type { ApprovalSummary, Signer, SignerError, SignerPurpose, SignerSignature } from '../../runtime/core/ports.ts';
+import { sha256 } from '@noble/hashes/sha2.js';
+import type { z } from 'zod';
+import type { ApprovalSummary, DigestSignature, DigestSigner, SignerError, SignerPurpose, SignerSignature } from '../../runtime/core/ports.ts';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
 import { recoverSigner, zbase32 } from '../../runtime/core/crypto/lnsign.ts';
-import { isNodeId, toHex, type NodeId } from '../../runtime/core/types.ts';
+import { nobleScheme } from '../../runtime/core/crypto/noble-scheme.ts';
+import { fromHex, isNodeId, toHex, utf8, type NodeId } from '../../runtime/core/types.ts';
 import { realClock, secureRandom, type Clock, type RandomBytes } from '../clock.ts';
 import { CMD, KEEPALIVE_STATUS, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, REQUEST_NONCE_BYTES } from '../framing/constants.ts';
 import type { Frame } from '../framing/packetize.ts';
-import { decodeMessage, encodeMessage, InfoResponse, PubkeyResponse, SignResponse, SUMMARY_LIMITS } from '../protocol/messages.ts';
+import { DIGEST_FORMAT, describeDigestDocument } from '../protocol/digest-documents.ts';
+import { decodeMessage, encodeMessage, InfoResponse, PubkeyResponse, SignDigestResponse, SignResponse, SUMMARY_LIMITS } from '../protocol/messages.ts';
 import { clipUtf8, isSignerPurpose } from '../protocol/purposes.ts';
 import type { TransportOpener } from '../transport/report-transport.ts';
 import { describeChannelError, HOST_TIMEOUTS_MS, SignerChannel, type ChannelError, type TransactOptions } from './channel.ts';
@@ -54,12 +58,13 @@ interface Connection {
 }
 
 type SignResult = { ok: true; value: SignerSignature } | { ok: false; error: SignerError };
+type DigestResult = { ok: true; value: DigestSignature } | { ok: false; error: SignerError };
 type KeyResult = { ok: true; node_id: NodeId } | { ok: false; error: SignerError };
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** The host driver of a Hivebox Signer. */
-export class HidSigner implements Signer {
+export class HidSigner implements DigestSigner {
   private conn: Connection | null = null;
   private connecting: Promise<Result<Connection, SignerError>> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
@@ -146,13 +151,34 @@ export class HidSigner implements Signer {
     if (!isSignerPurpose(purpose)) return err(refused(`unknown purpose ${String(purpose)}`));
     const summary = normalizeSummary(opts.summary);
     if (!summary.ok) return summary;
-    if (this.signing) return err({ kind: 'SignerBusy' });
-    this.signing = true;
-    try {
-      return await this.exclusive(() => this.signOnDevice(text, purpose, summary.value));
-    } finally {
-      this.signing = false;
-    }
+    return this.approval(CMD.SIGN, purpose, summary.value, SignResponse, (nonce) => ({ nonce, purpose, text, summary: { title: summary.value.title, fields: { ...summary.value.fields } } }), (a, key) => {
+      const zbase = zbase32.encode(a.signature);
+      if (recoverSigner(text, zbase) !== key || toHex(a.pubkey) !== key) return err(refused('signature from the signer does not verify against its key'));
+      return ok({ zbase, node_id: key });
+    });
+  }
+
+  /**
+   * SIGN_DIGEST (PROTOCOL.md §3.6): the device receives `opts.document` (the JCS text), shows what
+   * it derives from it, hashes it itself and, after the button, returns a compact signature.
+   * `opts.summary` is not sent: the host shows the same derived title the device shows.
+   * @returns the verified signature, or SignerRefused when `document` is missing, does not hash to
+   *   `digest` or is not a credential/revocation the device would sign; else as {@link sign}.
+   */
+  async signDigest(digest: Uint8Array, opts: { purpose: SignerPurpose; summary: ApprovalSummary; document?: string }): Promise<DigestResult> {
+    const { purpose, document } = opts;
+    if (document === undefined) return err(refused('the Hivebox signer signs only documents it can show: pass the JCS document text'));
+    if (!sameBytes(sha256(utf8(document)), digest)) return err(refused('the document does not hash to the digest'));
+    const shown = describeDigestDocument(purpose, document);
+    if (!shown.ok) return err(refused(`not a document the signer signs: ${shown.error.reason}`));
+    const display = { title: shown.value.title, fields: shown.value.fields };
+    return this.approval(CMD.SIGN_DIGEST, purpose, display, SignDigestResponse, (nonce) => ({ nonce, purpose, format: DIGEST_FORMAT, document }), (a, key) => {
+      const pub = fromHex(key)!;
+      if (!sameBytes(a.digest, digest) || !sameBytes(a.pubkey, pub) || !nobleScheme.verify(a.signature, digest, pub)) {
+        return err(refused('signature from the signer does not verify against its key'));
+      }
+      return ok({ signature: a.signature, node_id: key });
+    });
   }
 
   /** Close the connection (the daemon is stopping). */
@@ -162,49 +188,65 @@ export class HidSigner implements Signer {
     await c?.channel.close();
   }
 
-  private async signOnDevice(text: string, purpose: SignerPurpose, summary: ApprovalSummary): Promise<SignResult> {
-    const c = await this.connect();
-    if (!c.ok) return c;
-    const key = await this.fetchPubkey(c.value, purpose);
-    if (!key.ok) return key;
-    const nonce = this.random(REQUEST_NONCE_BYTES);
-    const payload = encodeMessage({ nonce, purpose, text, summary: { title: summary.title, fields: { ...summary.fields } } });
-    if (payload.length > MAX_MESSAGE_BYTES) return err(refused(`request of ${payload.length} bytes exceeds ${MAX_MESSAGE_BYTES}`));
-    const timeout_s = c.value.info.timeout_s;
-    this.tracker.set({ purpose, title: summary.title, fields: summary.fields, started_ms: this.clock.now_ms(), seconds_left: timeout_s, waiting_for_user: false });
-    const r = await this.transact(
-      c.value.channel,
-      CMD.SIGN,
-      payload,
-      {
-        timeout_ms: this.opts.sign_timeout_ms ?? timeout_s * 1000 + HOST_TIMEOUTS_MS.approval_margin,
-        idle_ms: HOST_TIMEOUTS_MS.idle,
-        onKeepalive: (k) => this.tracker.update({ seconds_left: k.seconds_left, waiting_for_user: k.status === KEEPALIVE_STATUS.UPNEEDED }),
-      },
-      (f) => answersNonce(f, SignResponse, nonce),
-      true,
-    );
-    this.tracker.set(null);
-    if (!r.ok) return err(fromChannelError(r.error, true));
-    const a = decodeMessage(SignResponse, r.value.payload);
-    if (!a.ok) return err(unavailable(`malformed SIGN answer (${a.error.kind})`));
-    switch (a.value.status) {
-      case 'approved': {
-        const zbase = zbase32.encode(a.value.signature);
-        const signer = recoverSigner(text, zbase);
-        if (signer !== key.value || toHex(a.value.pubkey) !== key.value) return err(refused('signature from the signer does not verify against its key'));
-        return ok({ zbase, node_id: key.value });
-      }
-      case 'rejected':
-        return err({ kind: 'ApprovalRejected' });
-      case 'timeout':
-        return err({ kind: 'ApprovalTimeout', after_s: a.value.after_s });
-      case 'busy':
-        return err({ kind: 'SignerBusy' });
-      case 'cancelled':
-        return err(refused('the request was cancelled on the signer'));
-      case 'error':
-        return err(fromErrorAnswer(a.value));
+  /**
+   * One approval transaction (SIGN or SIGN_DIGEST): one at a time (SignerBusy otherwise), the
+   * pending approval published while it runs, the answer matched by nonce and mapped to a result.
+   */
+  private async approval<S extends typeof SignResponse | typeof SignDigestResponse, T>(
+    cmd: number,
+    purpose: SignerPurpose,
+    display: ApprovalSummary,
+    schema: S,
+    request: (nonce: Uint8Array) => Record<string, unknown>,
+    onApproved: (answer: Extract<z.infer<S>, { status: 'approved' }>, key: NodeId) => Result<T, SignerError>,
+  ): Promise<Result<T, SignerError>> {
+    if (this.signing) return err({ kind: 'SignerBusy' });
+    this.signing = true;
+    try {
+      return await this.exclusive(async () => {
+        const c = await this.connect();
+        if (!c.ok) return c;
+        const key = await this.fetchPubkey(c.value, purpose);
+        if (!key.ok) return key;
+        const nonce = this.random(REQUEST_NONCE_BYTES);
+        const payload = encodeMessage(request(nonce));
+        if (payload.length > MAX_MESSAGE_BYTES) return err(refused(`request of ${payload.length} bytes exceeds ${MAX_MESSAGE_BYTES}`));
+        const timeout_s = c.value.info.timeout_s;
+        this.tracker.set({ purpose, title: display.title, fields: display.fields, started_ms: this.clock.now_ms(), seconds_left: timeout_s, waiting_for_user: false });
+        const r = await this.transact(
+          c.value.channel,
+          cmd,
+          payload,
+          {
+            timeout_ms: this.opts.sign_timeout_ms ?? timeout_s * 1000 + HOST_TIMEOUTS_MS.approval_margin,
+            idle_ms: HOST_TIMEOUTS_MS.idle,
+            onKeepalive: (k) => this.tracker.update({ seconds_left: k.seconds_left, waiting_for_user: k.status === KEEPALIVE_STATUS.UPNEEDED }),
+          },
+          (f) => answersNonce(f, schema, nonce),
+          true,
+        );
+        this.tracker.set(null);
+        if (!r.ok) return err(fromChannelError(r.error, true));
+        const a = decodeMessage(schema, r.value.payload);
+        if (!a.ok) return err(unavailable(`malformed answer (${a.error.kind})`));
+        const answer = a.value as z.infer<typeof SignResponse> | z.infer<typeof SignDigestResponse>;
+        switch (answer.status) {
+          case 'approved':
+            return onApproved(answer as Extract<z.infer<S>, { status: 'approved' }>, key.value);
+          case 'rejected':
+            return err({ kind: 'ApprovalRejected' });
+          case 'timeout':
+            return err({ kind: 'ApprovalTimeout', after_s: answer.after_s });
+          case 'busy':
+            return err({ kind: 'SignerBusy' });
+          case 'cancelled':
+            return err(refused('the request was cancelled on the signer'));
+          case 'error':
+            return err(fromErrorAnswer(answer));
+        }
+      });
+    } finally {
+      this.signing = false;
     }
   }
 
@@ -293,7 +335,7 @@ export class HidSigner implements Signer {
 }
 
 /** True unless `f` decodes under `schema` with a different nonce (a stale answer to drop). */
-function answersNonce(f: Frame, schema: typeof SignResponse | typeof PubkeyResponse | typeof InfoResponse, nonce: Uint8Array): boolean {
+function answersNonce(f: Frame, schema: typeof SignResponse | typeof SignDigestResponse | typeof PubkeyResponse | typeof InfoResponse, nonce: Uint8Array): boolean {
   const d = decodeMessage(schema, f.payload);
   return !d.ok || sameBytes((d.value as { nonce: Uint8Array }).nonce, nonce);
 }

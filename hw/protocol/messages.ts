@@ -1,5 +1,5 @@
 /**
- * The CBOR request/response maps of INFO, GET_PUBKEY and SIGN (hw/PROTOCOL.md §3), as zod schemas,
+ * The CBOR request/response maps of INFO, GET_PUBKEY, SIGN and SIGN_DIGEST (hw/PROTOCOL.md §3), as zod schemas,
  * and the deterministic codec both ends use: cbor2 with CBOR Common Deterministic Encoding
  * (draft-ietf-cbor-cde) for encoding and strict CDE checks when decoding. Decoding never throws:
  * garbage → `GarbageCbor`, a well-formed map of the wrong shape → `SchemaMismatch`.
@@ -55,14 +55,37 @@ export const SignRequest = z.strictObject({
   }),
 });
 
-/** SIGN response, one shape per status. */
-export const SignResponse = z.discriminatedUnion('status', [
-  z.strictObject({ nonce, status: z.literal('approved'), signature: bytes(65), pubkey: bytes(33), slot: uint }),
+/** The answers SIGN and SIGN_DIGEST share besides `approved`. */
+const notApproved = [
   z.strictObject({ nonce, status: z.literal('rejected') }),
   z.strictObject({ nonce, status: z.literal('timeout'), after_s: uint }),
   z.strictObject({ nonce, status: z.literal('busy') }),
   z.strictObject({ nonce, status: z.literal('cancelled') }),
   ErrorAnswer,
+] as const;
+
+/** SIGN response, one shape per status. */
+export const SignResponse = z.discriminatedUnion('status', [
+  z.strictObject({ nonce, status: z.literal('approved'), signature: bytes(65), pubkey: bytes(33), slot: uint }),
+  ...notApproved,
+]);
+
+/**
+ * SIGN_DIGEST request (PROTOCOL.md §3.6): the JCS document itself, never a bare digest; no host
+ * summary — the device shows only what it derives from the document. `document` length is checked
+ * by the device (TEXT_TOO_LONG), `format` by the device too (FORMAT_UNSUPPORTED).
+ */
+export const SignDigestRequest = z.strictObject({
+  nonce,
+  purpose: text(32),
+  format: text(32),
+  document: z.string().min(1),
+});
+
+/** SIGN_DIGEST response: `approved` carries the SHA-256 the device computed and the 64-byte compact signature. */
+export const SignDigestResponse = z.discriminatedUnion('status', [
+  z.strictObject({ nonce, status: z.literal('approved'), digest: bytes(32), signature: bytes(64), pubkey: bytes(33), slot: uint }),
+  ...notApproved,
 ]);
 
 export type InfoRequest = z.infer<typeof InfoRequest>;
@@ -71,6 +94,8 @@ export type PubkeyRequest = z.infer<typeof PubkeyRequest>;
 export type PubkeyResponse = z.infer<typeof PubkeyResponse>;
 export type SignRequest = z.infer<typeof SignRequest>;
 export type SignResponse = z.infer<typeof SignResponse>;
+export type SignDigestRequest = z.infer<typeof SignDigestRequest>;
+export type SignDigestResponse = z.infer<typeof SignDigestResponse>;
 export type ErrorAnswer = z.infer<typeof ErrorAnswer>;
 
 /** Encode a message map with CBOR Common Deterministic Encoding. */

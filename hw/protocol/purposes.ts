@@ -60,6 +60,11 @@ const NODE = '(0[23][0-9a-f]{64})';
 const TS = '(\\d{1,12})';
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/;
 
+/** True when `s` has no character the device refuses to display (control, zero-width, bidi, BOM). */
+export function isDisplayable(s: string): boolean {
+  return !UNPRINTABLE.test(s);
+}
+
 const malformed = (reason: string): { ok: false; error: TextMalformed } => err({ kind: 'TextMalformed', reason });
 
 /** Clip `s` to `maxBytes` UTF-8 bytes, marking a cut with `…`. */

@@ -176,8 +176,13 @@ export interface DigestSignature {
  * the summary and waiting for the button like `sign`.
  */
 export interface DigestSigner extends Signer {
+  /**
+   * Sign `digest`. `document` is the RFC 8785 (JCS) text whose SHA-256 is `digest`: a signer with a
+   * display (the USB signer, hw/PROTOCOL.md §3.6) hashes and shows that text itself and refuses
+   * without it (`SignerRefused`) or when it does not hash to `digest`; a software key ignores it.
+   */
   signDigest(
     digest: Uint8Array,
-    opts: { purpose: SignerPurpose; summary: ApprovalSummary },
+    opts: { purpose: SignerPurpose; summary: ApprovalSummary; document?: string },
   ): Promise<{ ok: true; value: DigestSignature } | { ok: false; error: SignerError }>;
 }

@@ -11,3 +11,5 @@ export * from './rebalancer.ts';
 export * from './revocations.ts';
 export * from './settlement.ts';
 export * from './proof-cache.ts';
+export * from './mgmt-engine.ts';
+export * from './flood-window.ts';

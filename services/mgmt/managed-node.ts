@@ -34,6 +34,7 @@ import { DEFAULT_SUBSCRIPTION_TERMS, type SubscriptionTerms } from '../l402/subs
 import type { CommandWrites, MgmtStore } from '../mgmt-store/mgmt-store.ts';
 import type { DidResolver } from './did-resolver.ts';
 import { Executor } from './executor.ts';
+import { FloodWindow } from './flood-window.ts';
 import { readChannels } from './node-view.ts';
 import { PaymentGate, paymentRef, type VerifiedPayment } from './payment-gate.ts';
 import { ProofCache } from './proof-cache.ts';
@@ -91,7 +92,7 @@ export class ManagedNode {
   private readonly executor: Executor;
   private readonly payments: PaymentGate;
   private readonly proofs = new ProofCache();
-  private readonly floods = new Map<string, { start: number; count: number }>();
+  private readonly floods = new FloodWindow(PEER_FLOOD_LIMIT);
   private queue: Promise<unknown> = Promise.resolve();
   private nodeId: string | null = null;
 
@@ -136,19 +137,9 @@ export class ManagedNode {
     return run;
   }
 
-  private flooded(peerId: string, now: number): boolean {
-    const w = this.floods.get(peerId);
-    if (!w || now - w.start >= PEER_FLOOD_LIMIT.window_s) {
-      this.floods.set(peerId, { start: now, count: 1 });
-      return false;
-    }
-    w.count += 1;
-    return w.count > PEER_FLOOD_LIMIT.max;
-  }
-
   private async process(peerId: string, bytes: Uint8Array): Promise<Uint8Array | null> {
     const now = this.clock();
-    if (this.flooded(peerId, now)) return null;
+    if (this.floods.over(peerId, now)) return null;
     const st = new RequestState(this.o.backend, this.o.store.getConfig());
     const who: Attribution = { agent_did: `peer:${peerId}`, credential_id: null, schema_id: '', action: null, params_hash: sha256Hex(''), nonce: 0n, payment_ref: null };
     const decoded = decodeRequest(bytes);

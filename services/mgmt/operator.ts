@@ -7,7 +7,7 @@
 import { buildCredential, parseCredential, type CredentialSpec } from '../../runtime/core/mgmt/credential.ts';
 import { didKeyFromPublicKey } from '../../runtime/core/mgmt/did.ts';
 import { revenueDeltaPct } from '../../runtime/core/mgmt/performance.ts';
-import { attachProof, documentDigest } from '../../runtime/core/mgmt/proof.ts';
+import { attachProof, documentDigest, documentText } from '../../runtime/core/mgmt/proof.ts';
 import { advisorMetrics, buildReputationCredential, reputationOutcome } from '../../runtime/core/mgmt/reputation.ts';
 import { buildRevocation } from '../../runtime/core/mgmt/revocation.ts';
 import { DAY_S, unixToIso } from '../../runtime/core/mgmt/time.ts';
@@ -28,7 +28,7 @@ export async function signDocument<T extends Record<string, unknown>>(
   if (!pub.ok) return pub;
   const issuer = didKeyFromPublicKey(fromHex(pub.node_id)!);
   const doc = build(issuer);
-  const sig = await signer.signDigest(documentDigest(doc), { purpose, summary });
+  const sig = await signer.signDigest(documentDigest(doc), { purpose, summary, document: documentText(doc) });
   if (!sig.ok) return sig;
   if (sig.value.signature.length !== 64 || sig.value.node_id !== pub.node_id) return err({ kind: 'SignerRefused', reason: 'signer returned a signature by another key' });
   const vm = `${issuer}#${issuer.slice('did:key:'.length)}`;

@@ -55,15 +55,18 @@ export const listnodesCommand: CommandDef = {
   },
 };
 
-/** `listforwards [status] [in_channel] [out_channel]`: simnet routes no HTLCs, so the list is empty. */
+/** `listforwards [status] [in_channel] [out_channel]`: the payments this node forwarded for `pay` (payments.ts), all settled. */
 export const listforwardsCommand: CommandDef = {
   params: ['status', 'in_channel', 'out_channel', 'index', 'start', 'limit'],
   required: 0,
-  run({ params }: CommandCall) {
+  run({ node, params }: CommandCall) {
     if (params.status !== undefined && !['offered', 'settled', 'local_failed', 'failed'].includes(params.status as string)) {
       return badParam('status', 'a forward status', params.status);
     }
-    return ok({ forwards: [] });
+    const forwards = node.forwards.filter(
+      (f) => (params.status === undefined || f.status === params.status) && (params.in_channel === undefined || f.in_channel === params.in_channel) && (params.out_channel === undefined || f.out_channel === params.out_channel),
+    );
+    return ok({ forwards });
   },
 };
 

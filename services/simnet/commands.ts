@@ -8,6 +8,7 @@
 import { checkmessageCommand, signmessageCommand } from './cmd-sign.ts';
 import { listchannelsCommand, listforwardsCommand, listnodesCommand, listpeerchannelsCommand, setchannelCommand } from './cmd-channels.ts';
 import { feeratesCommand, getinfoCommand, invoiceCommand, listconfigsCommand, pluginCommand } from './cmd-node.ts';
+import { payCommand } from './cmd-pay.ts';
 import { connectCommand, disconnectCommand, listpeersCommand, sendcustommsgCommand } from './cmd-peers.ts';
 import { fail, type CommandAnswer, type CommandDef } from './command-types.ts';
 import { SIMNET_LIMITS } from './limits.ts';
@@ -31,6 +32,7 @@ export const BUILTIN_COMMANDS: Readonly<Record<string, CommandDef>> = {
   listconfigs: listconfigsCommand,
   feerates: feeratesCommand,
   invoice: invoiceCommand,
+  pay: payCommand,
   plugin: pluginCommand,
 };
 

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import type { SimNetwork } from './network.ts';
 import { nodeKeyFromSeed, type SimNodeKey } from './keys.ts';
 import { SIM_NODE_DEFAULTS, SIMNET_LIMITS } from './limits.ts';
+import type { SimForward } from './payments.ts';
 import { PluginHost, type PluginManifest } from './plugin-host.ts';
 import { isBuiltinCommand } from './commands.ts';
 import { startRpcServer, type RpcServer } from './rpc-server.ts';
@@ -50,6 +51,19 @@ export interface SimLogLine {
   readonly message: string;
 }
 
+/** An invoice this node issued (`invoice`), settled by another node's `pay`. */
+export interface SimInvoice {
+  readonly label: string;
+  readonly preimage: string;
+  readonly payment_hash: string;
+  readonly amount_msat: number;
+  /** Unix seconds. */
+  readonly expires_at: number;
+  status: 'unpaid' | 'paid';
+  paid_at?: number;
+  amount_received_msat?: number;
+}
+
 /** Lifecycle state of the simulated lightningd. */
 export type SimNodeStatus = 'stopped' | 'running' | 'crashed';
 
@@ -72,7 +86,11 @@ export class SimNode {
   readonly logs: SimLogLine[] = [];
   readonly peers = new Map<string, SimPeerState>();
   /** Invoices by label (preimage kept, as lightningd keeps it in its db). */
-  readonly invoices = new Map<string, { preimage: string; payment_hash: string }>();
+  readonly invoices = new Map<string, SimInvoice>();
+  /** Completed outgoing payments by payment_hash (`pay` answers a repeat with the stored result). */
+  readonly payments = new Map<string, Record<string, unknown>>();
+  /** Payments this node forwarded (`listforwards`). */
+  readonly forwards: SimForward[] = [];
   plugins: PluginHost[] = [];
   private readonly pluginSpecs: SimPluginSpec[];
   private server: RpcServer | null = null;

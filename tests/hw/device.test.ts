@@ -12,38 +12,12 @@ import { DEVICE_STATE_FILE, DeviceKeyStore } from '../../hw/device-sim/key-store
 import { APP_ERR, BROADCAST_CID, CMD, HID_ERR, REASSEMBLY_TIMEOUT_MS } from '../../hw/framing/constants.ts';
 import { decodeInitResponse, decodeKeepalive } from '../../hw/framing/control-payloads.ts';
 import { packetize, type Frame } from '../../hw/framing/packetize.ts';
-import { Reassembler } from '../../hw/framing/reassembler.ts';
 import { decodeMessage, encodeMessage, SignResponse } from '../../hw/protocol/messages.ts';
 import { recoverSigner, zbase32 } from '../../runtime/core/crypto/lnsign.ts';
 import { toHex } from '../../runtime/core/types.ts';
 import { INVITE_SUMMARY, inviteText, OTHER_NODE, seededRandom, tempDir } from './fixtures.ts';
 import { ManualClock } from './manual-clock.ts';
-
-/** A bare host: writes packetized frames into the device and records every IN frame and report. */
-class RawHost {
-  readonly frames: Frame[] = [];
-  readonly reports: Uint8Array[] = [];
-  private readonly re = new Reassembler();
-  constructor(private readonly device: SimulatedSignerDevice, clock: ManualClock) {
-    device.onReport((r) => {
-      this.reports.push(r);
-      const ev = this.re.push(r, clock.now_ms());
-      if (ev.kind === 'frame') this.frames.push(ev.frame);
-    });
-  }
-  send(cid: number, cmd: number, payload: Uint8Array): void {
-    const rs = packetize({ cid, cmd, payload });
-    if (!rs.ok) throw new Error(rs.error.kind);
-    for (const r of rs.value) this.device.receive(r);
-  }
-  take(): Frame[] {
-    return this.frames.splice(0);
-  }
-  init(): number {
-    this.send(BROADCAST_CID, CMD.INIT, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8));
-    return decodeInitResponse(this.take().at(-1)!.payload)!.cid;
-  }
-}
+import { RawHost } from './raw-host.ts';
 
 let n = 0;
 const nonce = () => {

@@ -70,7 +70,7 @@ test('issue → command → receipts → reputation → revoke', async () => {
   const revoked = cli('credential', 'revoke', cred.id, '--db', db, '--signer-key', opKey, '--reason', 'end of engagement');
   expect(JSON.parse(revoked.out)).toMatchObject({ type: ['HiveCredentialRevocation'], credential_id: cred.id });
   expect(cli('credential', 'list', '--db', db).out).toContain('\trevoked');
-  expect(cli('credential', 'issue', '--db', db, '--agent', did, '--node', w.sim.id).code).toBe(1);
+  expect(cli('credential', 'issue', '--db', db, '--agent', did, '--node', w.sim.id).code).toBe(69);
   chmodSync(opKey, 0o644);
   expect(cli('credential', 'revoke', 'x', '--db', db, '--signer-key', opKey).err).toContain('chmod 600');
 });

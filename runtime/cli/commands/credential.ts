@@ -9,8 +9,9 @@ import type { CompensationModel } from '../../core/mgmt/credential.ts';
 import { effectivePermissions, isTier, PERMISSIONS, type Tier } from '../../core/mgmt/tiers.ts';
 import { unixToIso } from '../../core/mgmt/time.ts';
 import { isNodeId } from '../../core/types.ts';
-import type { SignerError } from '../../core/ports.ts';
-import { nowSeconds, openCliStore, openOperatorSigner, randomBytes } from '../../../services/mgmt/cli-support.ts';
+import type { DigestSigner, SignerError } from '../../core/ports.ts';
+import { describeSignerError } from '../../../hw/host/signer-errors.ts';
+import { nowSeconds, openCliStore, openOperatorSigner, randomBytes, type SignerChoice } from '../../../services/mgmt/cli-support.ts';
 import { issueCredential, issueReputation, renewCredential, revokeCredential } from '../../../services/mgmt/operator.ts';
 import { EXIT } from '../exit-codes.ts';
 
@@ -21,14 +22,28 @@ const int = (name: string) => (v: string) => {
 };
 
 function signerFailed(e: SignerError): never {
-  console.error(`hivebox: signer refused: ${e.kind}${'reason' in e ? ` (${e.reason})` : ''}`);
-  process.exit(e.kind === 'SignerUnavailable' ? EXIT.unavailable : EXIT.refused);
+  console.error(`hivebox: ${describeSignerError(e)}`);
+  process.exit(e.kind === 'SignerUnavailable' || e.kind === 'SignerBusy' ? EXIT.unavailable : EXIT.refused);
+}
+
+/** Run `fn` with the operator's signer (button prompts on stderr), closing it afterwards. */
+async function withSigner<T>(o: SignerChoice, fn: (signer: DigestSigner) => Promise<T>): Promise<T> {
+  const s = openOperatorSigner(o, (line) => console.error(line));
+  try {
+    return await fn(s.signer);
+  } finally {
+    await s.close();
+  }
 }
 
 /** Register `hivebox credential`. */
 export function registerCredential(program: Command): void {
   const cmd = program.command('credential').description('issue, renew, revoke and list management credentials (spec 002)');
-  const common = (c: Command) => c.option('--db <path>', 'mgmt database (default $HIVEBOX_MGMT_DB or ./mgmt.sqlite)').option('--signer-key <file>', 'software signer key file (development; the hardware signer is used via the daemon)');
+  const common = (c: Command) =>
+    c
+      .option('--db <path>', 'mgmt database (default $HIVEBOX_MGMT_DB or ./mgmt.sqlite)')
+      .option('--signer <spec>', 'hardware signer: node-hid[:PATH] | hidraw[:PATH] | unix-socket:PATH (default $HIVEBOX_SIGNER, else node-hid discovery)')
+      .option('--signer-key <file>', 'software signer key file instead of the hardware signer (development: no button)');
 
   common(cmd.command('issue'))
     .description('issue a management credential to an advisor DID (signed on the signer)')
@@ -50,7 +65,7 @@ export function registerCredential(program: Command): void {
       const tier = o.tier as Tier;
       const now = nowSeconds();
       const allowed = effectivePermissions(tier, Object.fromEntries(PERMISSIONS.map((p) => [p, true])));
-      const r = await issueCredential(openOperatorSigner(o.signerKey), openCliStore(o.db), {
+      const r = await withSigner(o, (signer) => issueCredential(signer, openCliStore(o.db), {
         agent_did: o.agent,
         node_id: o.node,
         tier,
@@ -60,7 +75,7 @@ export function registerCredential(program: Command): void {
         issued_at: now,
         expires_at: now + o.days * 86_400,
         idBytes: randomBytes(16),
-      }, now);
+      }, now));
       if (!r.ok) signerFailed(r.error);
       console.log(r.value);
     });
@@ -68,7 +83,7 @@ export function registerCredential(program: Command): void {
   common(cmd.command('renew <id>'))
     .description('re-issue a credential with the same scope for a new period')
     .action(async (id: string, o) => {
-      const r = await renewCredential(openOperatorSigner(o.signerKey), openCliStore(o.db), id, nowSeconds(), randomBytes(16));
+      const r = await withSigner(o, (signer) => renewCredential(signer, openCliStore(o.db), id, nowSeconds(), randomBytes(16)));
       if (!r.ok) signerFailed(r.error);
       console.log(r.value);
     });
@@ -77,7 +92,7 @@ export function registerCredential(program: Command): void {
     .description('revoke a credential; prints the signed revocation for fleet gossip')
     .option('--reason <text>', 'why', 'revoked by operator')
     .action(async (id: string, o) => {
-      const r = await revokeCredential(openOperatorSigner(o.signerKey), openCliStore(o.db), id, o.reason, nowSeconds());
+      const r = await withSigner(o, (signer) => revokeCredential(signer, openCliStore(o.db), id, o.reason, nowSeconds()));
       if (!r.ok) signerFailed(r.error);
       console.log(r.value);
     });
@@ -107,7 +122,7 @@ export function registerCredential(program: Command): void {
       const baseline = o.baselineMsat ?? (latest ? store.getBaseline(latest.id)?.baseline_msat : undefined) ?? 0;
       const settled = latest ? store.getSettlement(latest.id) : null;
       const current = o.currentMsat ?? (settled ? (JSON.parse(settled) as { current_msat: number }).current_msat : baseline);
-      const r = await issueReputation(openOperatorSigner(o.signerKey), store, o.agent, { baseline_msat: baseline, current_msat: current }, nowSeconds(), randomBytes(16));
+      const r = await withSigner(o, (signer) => issueReputation(signer, store, o.agent, { baseline_msat: baseline, current_msat: current }, nowSeconds(), randomBytes(16)));
       if (!r.ok) signerFailed(r.error);
       console.log(r.value);
     });

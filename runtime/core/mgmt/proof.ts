@@ -30,10 +30,15 @@ export function jcs(doc: unknown): string {
   return s;
 }
 
+/** JCS(doc without `proof`): the text a proof covers (a signer with a display shows it). */
+export function documentText(doc: Readonly<Record<string, unknown>>): string {
+  const { proof: _proof, ...rest } = doc;
+  return jcs(rest);
+}
+
 /** sha256(JCS(doc without `proof`)): the 32 bytes a proof signs. */
 export function documentDigest(doc: Readonly<Record<string, unknown>>): Uint8Array {
-  const { proof: _proof, ...rest } = doc;
-  return sha256(utf8(jcs(rest)));
+  return sha256(utf8(documentText(doc)));
 }
 
 /** `doc` with an Archon-form proof made of `signature` (64 bytes compact). */

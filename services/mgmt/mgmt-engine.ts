@@ -1,0 +1,208 @@
+/**
+ * Remote management as a daemon sub-engine (runtime/daemon/compose-engines.ts): it owns the
+ * management traffic of a fleet member and nothing else —
+ *  - 49152 requests → `ManagedNode` (when this node accepts management), 49153 answers sent back;
+ *  - 49153 responses → `AdvisorClient` (when this node acts as an advisor, spec 002 "decentralized
+ *    fleets": a fleet member manages another);
+ *  - `MGMT_CREDENTIAL_REVOKE` (32889, spec framing) → verify the revocation's proof against a
+ *    trusted issuer, add it to the revocation list every command is checked against, and relay it
+ *    once to the other connected peers (flooding, deduplicated by the list itself);
+ *  - `hive-mgmt-revoke` (gossip a signed revocation from `hivebox credential revoke`) and
+ *    `hive-mgmt-command` (send a command as the advisor and return the verified answer);
+ *  - the tick settles expired performance credentials.
+ * Peer faults are logged and dropped, never thrown. Compose it with the Hive engine:
+ * `composeEngines(hiveEngine, [await mgmtEngineFactory(opts)(ctx)])`.
+ */
+import type { AdvisorCommand } from '../../runtime/core/mgmt/advisor.ts';
+import { MGMT_REQUEST_TYPE, MGMT_RESPONSE_TYPE } from '../../runtime/core/mgmt/messages.ts';
+import { decodeRevocationGossip, encodeRevocationGossip, REVOCATION_GOSSIP_TYPE } from '../../runtime/core/mgmt/revocation-gossip.ts';
+import { fromHex, toHex } from '../../runtime/core/types.ts';
+import type { SubEngine } from '../../runtime/daemon/compose-engines.ts';
+import { RpcFailure, type EngineContext, type EngineFactory } from '../../runtime/daemon/engine.ts';
+import type { MgmtStore } from '../mgmt-store/mgmt-store.ts';
+import { AdvisorClient } from './advisor-client.ts';
+import type { DidResolver } from './did-resolver.ts';
+import { FloodWindow } from './flood-window.ts';
+import type { KeyFileSigner } from './key-file.ts';
+import { ManagedNode, type ManagedNodeOptions } from './managed-node.ts';
+import { acceptRevocation } from './revocations.ts';
+import { settleExpiredCredentials } from './settlement.ts';
+
+/** The fleet's revocation list: where accepted revocations are kept and whose revocations count. */
+export interface MgmtFleetOptions {
+  readonly store: MgmtStore;
+  readonly resolver: DidResolver;
+  /** DIDs of the operator(s) whose credentials and revocations this node accepts. */
+  readonly trustedIssuers: readonly string[];
+}
+
+/** What the management sub-engine does on this node. */
+export interface MgmtEngineOptions {
+  readonly fleet: MgmtFleetOptions;
+  /** Accept management (answer 49152) with these settings; store, resolver and issuers come from `fleet`. */
+  readonly managed?: Omit<ManagedNodeOptions, 'backend' | 'store' | 'resolver' | 'trustedIssuers'>;
+  /** Act as an advisor with this DID key. `clock_ms` defaults to the daemon clock. */
+  readonly advisor?: { readonly key: KeyFileSigner; readonly timeout_ms?: number; readonly clock_ms?: () => number };
+}
+
+/** The `hive-*` commands of the management sub-engine. */
+export const MGMT_RPC_METHODS: readonly string[] = ['hive-mgmt-command', 'hive-mgmt-revoke'];
+
+/** JSON-RPC error codes of those commands. */
+export const MGMT_RPC_ERROR = {
+  INVALID_PARAMS: -32602,
+  REVOCATION_REFUSED: 1701,
+  NOT_AN_ADVISOR: 1702,
+  NO_TRUSTED_ANSWER: 1703,
+} as const;
+
+/** Gossiped revocations handled per peer per hour; more are dropped (cl-hive: 10 revokes/h per peer). */
+export const REVOCATION_FLOOD_LIMIT = { window_s: 3600, max: 10 } as const;
+
+/** How often the tick settles expired performance credentials, seconds. */
+const SETTLE_EVERY_S = 60;
+
+type Traffic = 'request' | 'response' | 'revocation';
+
+/** The management sub-engine of one node. */
+export class MgmtEngine implements SubEngine {
+  readonly rpcMethods = MGMT_RPC_METHODS;
+  /** The managed-node handler, when this node accepts management. */
+  readonly node: ManagedNode | null;
+  /** The advisor client, when this node is an advisor. */
+  readonly advisor: AdvisorClient | null;
+  private readonly trusted: ReadonlySet<string>;
+  private readonly floods = new FloodWindow(REVOCATION_FLOOD_LIMIT);
+  private lastSettle = -Infinity;
+  private ownId: string | null = null;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly o: MgmtEngineOptions,
+  ) {
+    const { store, resolver, trustedIssuers } = o.fleet;
+    this.trusted = new Set(trustedIssuers);
+    this.node = o.managed ? new ManagedNode({ ...o.managed, backend: ctx.backend, store, resolver, trustedIssuers }) : null;
+    this.advisor = o.advisor
+      ? new AdvisorClient({
+          key: o.advisor.key,
+          timeout_ms: o.advisor.timeout_ms,
+          clock_ms: o.advisor.clock_ms ?? ctx.now_ms,
+          send: async (peerId, bytes) => {
+            const r = await ctx.backend.sendcustommsg(peerId, toHex(bytes));
+            if (!r.ok) throw new Error(`sendcustommsg: ${r.error.message}`);
+          },
+        })
+      : null;
+  }
+
+  /** True for 49152 (managed nodes), 49153 (advisors) and spec-framed MGMT_CREDENTIAL_REVOKE. */
+  claims(payloadHex: string): boolean {
+    return this.classify(payloadHex) !== null;
+  }
+
+  private classify(hex: string): Traffic | null {
+    if (hex.length < 4) return null;
+    const type = Number.parseInt(hex.slice(0, 4), 16);
+    if (type === MGMT_REQUEST_TYPE) return this.node ? 'request' : null;
+    if (type === MGMT_RESPONSE_TYPE) return this.advisor ? 'response' : null;
+    if (type === REVOCATION_GOSSIP_TYPE && hex.slice(4, 12).toLowerCase() === '48495645') return 'revocation';
+    return null;
+  }
+
+  async onCustomMsg(peerId: string, payloadHex: string): Promise<void> {
+    const kind = this.classify(payloadHex);
+    if (kind === 'request') await this.node!.onCustomMsg(peerId, payloadHex);
+    else if (kind === 'response') {
+      const bytes = fromHex(payloadHex);
+      if (bytes && !this.advisor!.onMessage(peerId, bytes)) this.ctx.log('debug', 'mgmt_response_unmatched', { peer_id: peerId });
+    } else if (kind === 'revocation') await this.onRevocation(peerId, payloadHex);
+  }
+
+  async onPeerConnected(): Promise<void> {}
+
+  async onPeerDisconnected(): Promise<void> {}
+
+  async onTick(nowMs: number): Promise<void> {
+    const now = Math.floor(nowMs / 1000);
+    if (!this.node || now - this.lastSettle < SETTLE_EVERY_S) return;
+    this.lastSettle = now;
+    for (const s of await settleExpiredCredentials(this.o.fleet.store, this.ctx.backend, now)) this.ctx.log('info', 'mgmt_performance_settled', { ...s });
+  }
+
+  async rpc(method: string, params: Record<string, unknown>): Promise<unknown> {
+    if (method === 'hive-mgmt-revoke') return this.revokeRpc(params);
+    if (method === 'hive-mgmt-command') return this.commandRpc(params);
+    throw new RpcFailure(-32601, `Unknown command '${method}'`);
+  }
+
+  private now(): number {
+    return Math.floor(this.ctx.now_ms() / 1000);
+  }
+
+  private async onRevocation(peerId: string, hex: string): Promise<void> {
+    const now = this.now();
+    if (this.floods.over(peerId, now)) return this.ctx.log('warn', 'mgmt_revocation_flood', { peer_id: peerId });
+    const d = decodeRevocationGossip(fromHex(hex) ?? new Uint8Array());
+    if (d.kind !== 'revocation') return this.ctx.log('warn', 'mgmt_revocation_malformed', { peer_id: peerId, reason: d.kind === 'malformed' ? d.reason : 'not a revocation' });
+    if (this.o.fleet.store.isRevoked(d.gossip.credential_id)) return;
+    const r = await acceptRevocation(this.o.fleet.store, this.o.fleet.resolver, this.trusted, JSON.stringify(d.gossip.revocation), now);
+    if (!r.ok) return this.ctx.log('warn', 'mgmt_revocation_refused', { peer_id: peerId, credential_id: d.gossip.credential_id, reason: r.error });
+    this.ctx.log('info', 'mgmt_credential_revoked', { credential_id: r.value, from: peerId, sender_id: d.gossip.sender_id });
+    await this.broadcast(hex, peerId);
+  }
+
+  /** Send `hex` to every connected peer except `except`. @returns the peers it was sent to. */
+  private async broadcast(hex: string, except: string | null): Promise<string[]> {
+    const peers = await this.ctx.backend.listpeers();
+    if (!peers.ok) return [];
+    const sent: string[] = [];
+    for (const p of peers.value) {
+      if (!p.connected || p.id === except) continue;
+      const r = await this.ctx.backend.sendcustommsg(p.id, hex);
+      if (r.ok) sent.push(p.id);
+    }
+    return sent;
+  }
+
+  private async ownNodeId(): Promise<string> {
+    if (this.ownId === null) {
+      const info = await this.ctx.backend.getinfo();
+      if (!info.ok) throw new RpcFailure(info.error.code, info.error.message);
+      this.ownId = info.value.id;
+    }
+    return this.ownId;
+  }
+
+  /** `hive-mgmt-revoke {revocation}`: keep a signed revocation and gossip it to every connected peer. */
+  private async revokeRpc(params: Record<string, unknown>): Promise<{ credential_id: string; sent_to: string[] }> {
+    const raw = params.revocation;
+    const json = typeof raw === 'string' ? raw : typeof raw === 'object' && raw !== null ? JSON.stringify(raw) : null;
+    if (json === null) throw new RpcFailure(MGMT_RPC_ERROR.INVALID_PARAMS, 'revocation: expected the JSON printed by `hivebox credential revoke`');
+    const accepted = await acceptRevocation(this.o.fleet.store, this.o.fleet.resolver, this.trusted, json, this.now());
+    if (!accepted.ok) throw new RpcFailure(MGMT_RPC_ERROR.REVOCATION_REFUSED, `revocation refused: ${accepted.error}`);
+    const eventId = toHex(crypto.getRandomValues(new Uint8Array(16)));
+    const msg = encodeRevocationGossip(JSON.parse(json), await this.ownNodeId(), eventId, this.now());
+    if (!msg.ok) throw new RpcFailure(MGMT_RPC_ERROR.INVALID_PARAMS, `revocation cannot be sent: ${msg.error.detail}`);
+    return { credential_id: accepted.value, sent_to: await this.broadcast(toHex(msg.value), null) };
+  }
+
+  /** `hive-mgmt-command {node_id, schema, action, params, credential, payment?}`: as the advisor. */
+  private async commandRpc(p: Record<string, unknown>): Promise<unknown> {
+    if (!this.advisor) throw new RpcFailure(MGMT_RPC_ERROR.NOT_AN_ADVISOR, 'this node has no advisor key');
+    const { node_id, schema, action, params, credential, payment } = p;
+    if (typeof node_id !== 'string' || typeof schema !== 'string' || typeof action !== 'string' || typeof credential !== 'string') {
+      throw new RpcFailure(MGMT_RPC_ERROR.INVALID_PARAMS, 'expected node_id, schema, action, credential (JSON text), params (object), payment (optional text)');
+    }
+    if (payment !== undefined && typeof payment !== 'string') throw new RpcFailure(MGMT_RPC_ERROR.INVALID_PARAMS, 'payment: expected a Cashu token or "L402 <macaroon>:<preimage>"');
+    const cmd: AdvisorCommand = { schema, action, params: typeof params === 'object' && params !== null ? (params as Record<string, unknown>) : {} };
+    const r = await this.advisor.command(node_id, cmd, credential, payment ?? null);
+    if (!r.ok) throw new RpcFailure(MGMT_RPC_ERROR.NO_TRUSTED_ANSWER, `no trusted answer: ${r.error.kind}`, r.error);
+    return { status: r.value.status, result: r.value.result, receipt: r.value.receipt };
+  }
+}
+
+/** The engine factory for `startDaemon` / `startSimFleet` (or one part of a composed engine). */
+export function mgmtEngineFactory(o: MgmtEngineOptions): EngineFactory {
+  return async (ctx) => new MgmtEngine(ctx, o);
+}
