@@ -4,9 +4,15 @@
  */
 import type { Command } from 'commander';
 import { registerDecode } from './commands/decode.ts';
+import { registerPlugin } from './commands/plugin.ts';
+import { registerRun } from './commands/run.ts';
 
 /** A function that adds one subcommand (with its `--help`) to the program. */
 export type CommandModule = (program: Command) => void;
 
 /** Every subcommand of `hivebox`, in help order. */
-export const COMMANDS: readonly CommandModule[] = [registerDecode];
+export const COMMANDS: readonly CommandModule[] = [
+  (p) => registerRun(p),
+  registerPlugin,
+  registerDecode,
+];

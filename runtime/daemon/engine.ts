@@ -6,6 +6,9 @@
  * Every call must be safe to make with arbitrary peer input: the engine never throws for a peer's
  * fault (it logs and drops), and it never blocks the shell for longer than one store transaction.
  */
+import type { NodeBackend } from '../core/ports.ts';
+
+/** The Hive engine as the daemon shell drives it (see the file header for its duties). */
 export interface HiveEngine {
   /** A `custommsg` hook delivery: `payloadHex` includes the 2-byte BOLT type (CLN v26.06). */
   onCustomMsg(peerId: string, payloadHex: string): Promise<void>;
@@ -20,6 +23,8 @@ export interface HiveEngine {
    * @returns the JSON result; throws `RpcFailure` for an operator-facing error (code + message).
    */
   rpc(method: string, params: Record<string, unknown>): Promise<unknown>;
+  /** Graceful shutdown (SIGTERM): flush and close the store; called once, after the last event. */
+  close?(): Promise<void>;
 }
 
 /** An operator-facing RPC error: becomes a JSON-RPC error object with this code and message. */
@@ -32,3 +37,19 @@ export class RpcFailure extends Error {
     super(message);
   }
 }
+
+/** Structured log sink the daemon hands to the engine: one event name plus fields (ids as fields, no formatted text). */
+export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', event: string, fields?: Record<string, unknown>) => void;
+
+/** What the daemon gives an engine when it builds it. */
+export interface EngineContext {
+  /** The Lightning node (lightning-rpc on a real node, simnet's socket in simulation). */
+  readonly backend: NodeBackend;
+  /** Structured logger (stderr JSON lines under `hivebox run`). */
+  readonly log: LogFn;
+  /** The daemon's clock, unix ms (tests inject a fixed one). */
+  readonly now_ms: () => number;
+}
+
+/** How the daemon obtains its engine; the composition root (CLI or simnet fleet) passes one in. */
+export type EngineFactory = (ctx: EngineContext) => Promise<HiveEngine>;

@@ -1,0 +1,114 @@
+/**
+ * Loading the configuration: defaults ← TOML file ← `HIVEBOX_<SECTION>_<KEY>` environment
+ * variables ← `--set section.key=value` flags (later wins). The result is validated by
+ * `CONFIG_SCHEMA`; any bad key or value is a `ConfigError` naming the key and where it came from.
+ */
+import { readFileSync } from 'node:fs';
+import { err, ok, type Result } from '../core/result.ts';
+import { CONFIG_SCHEMA, type HiveboxConfig } from './schema.ts';
+
+/** Environment variables with a meaning of their own, not config keys. */
+export const RESERVED_ENV = new Set(['HIVEBOX_CONFIG', 'HIVEBOX_BUN']);
+
+/** Where configuration values come from. */
+export interface ConfigSources {
+  /** TOML file path (`--config FILE`, else `HIVEBOX_CONFIG`); absent = defaults only. */
+  readonly file?: string;
+  /** Environment (normally `process.env`). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** `section.key=value` overrides from the command line. */
+  readonly sets?: readonly string[];
+  /** Home directory for `~` expansion. */
+  readonly home?: string;
+}
+
+/** Why the configuration was refused; `message` names the key and its source. */
+export interface ConfigError {
+  readonly kind: 'file_missing' | 'toml_syntax' | 'unknown_key' | 'invalid_value' | 'bad_override';
+  readonly message: string;
+}
+
+type Tree = Record<string, unknown>;
+
+/** A flag or env value: TOML scalar syntax when it parses (numbers, booleans, 0o660, quoted strings), else the raw text. */
+function parseScalar(text: string): unknown {
+  try {
+    return (Bun.TOML.parse(`v = ${text}`) as { v: unknown }).v;
+  } catch {
+    return text;
+  }
+}
+
+function setPath(tree: Tree, section: string, key: string, value: unknown): void {
+  const s = tree[section];
+  const sec: Tree = typeof s === 'object' && s !== null && !Array.isArray(s) ? (s as Tree) : {};
+  sec[key] = value;
+  tree[section] = sec;
+}
+
+function expandHome(path: string, home: string | undefined): string {
+  return home !== undefined && path.startsWith('~/') ? `${home}${path.slice(1)}` : path;
+}
+
+/**
+ * Build the configuration from its sources.
+ * @returns the validated config, or the first problem found (file missing, TOML syntax, unknown
+ *   key, bad value, malformed override) with a message naming key and source.
+ */
+export function loadConfig(src: ConfigSources = {}): Result<HiveboxConfig, ConfigError> {
+  const env = src.env ?? {};
+  const origin = new Map<string, string>();
+  let tree: Tree = {};
+  const file = src.file ?? env.HIVEBOX_CONFIG;
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return err({ kind: 'file_missing', message: `config file not readable: ${file}` });
+    }
+    try {
+      tree = Bun.TOML.parse(text) as Tree;
+    } catch (e) {
+      return err({ kind: 'toml_syntax', message: `config file ${file}: ${e instanceof Error ? e.message : String(e)}` });
+    }
+    for (const [section, body] of Object.entries(tree)) {
+      origin.set(section, `file ${file}`);
+      if (typeof body === 'object' && body !== null) for (const k of Object.keys(body)) origin.set(`${section}.${k}`, `file ${file}`);
+    }
+  }
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('HIVEBOX_') || RESERVED_ENV.has(name) || value === undefined) continue;
+    const rest = name.slice('HIVEBOX_'.length).toLowerCase();
+    const cut = rest.indexOf('_');
+    if (cut <= 0) return err({ kind: 'unknown_key', message: `environment variable ${name} does not name a config key (HIVEBOX_<SECTION>_<KEY>)` });
+    const section = rest.slice(0, cut);
+    const key = rest.slice(cut + 1);
+    setPath(tree, section, key, parseScalar(value));
+    origin.set(`${section}.${key}`, `environment ${name}`);
+    if (!origin.has(section)) origin.set(section, `environment ${name}`);
+  }
+  for (const s of src.sets ?? []) {
+    const m = /^([a-z0-9_]+)\.([a-z0-9_]+)=(.*)$/s.exec(s);
+    if (!m) return err({ kind: 'bad_override', message: `--set expects section.key=value, got ${JSON.stringify(s)}` });
+    setPath(tree, m[1]!, m[2]!, parseScalar(m[3]!));
+    origin.set(`${m[1]}.${m[2]}`, `--set ${s}`);
+    if (!origin.has(m[1]!)) origin.set(m[1]!, `--set ${s}`);
+  }
+  const parsed = CONFIG_SCHEMA.safeParse(tree);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      const key = [path, issue.keys[0]].filter((p) => p !== '').join('.');
+      return err({ kind: 'unknown_key', message: `unknown config key "${key}" (from ${origin.get(key) ?? 'config'})` });
+    }
+    return err({ kind: 'invalid_value', message: `config key "${path}": ${issue.message} (from ${origin.get(path) ?? 'config'})` });
+  }
+  const cfg = parsed.data;
+  return ok({
+    ...cfg,
+    lightning: { ...cfg.lightning, rpc_file: expandHome(cfg.lightning.rpc_file, src.home) },
+    daemon: { ...cfg.daemon, ipc_socket: expandHome(cfg.daemon.ipc_socket, src.home) },
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * The hivebox configuration: one TOML file, every key with a default (issue 3 §3 "Configuration").
+ * Sections are strict: an unknown key is an error naming it. Other subsystems add their section
+ * here as one more entry of `CONFIG_SCHEMA`.
+ */
+import { z } from 'zod';
+
+/** `[lightning]`: how the daemon reaches lightningd. */
+export const LightningSection = z
+  .object({
+    /** Path of lightningd's `lightning-rpc` socket (`~` expands to $HOME). */
+    rpc_file: z.string().min(1).default('~/.lightning/bitcoin/lightning-rpc'),
+    /** Per-call timeout for lightningd RPCs, ms. */
+    rpc_timeout_ms: z.number().int().min(100).max(600_000).default(30_000),
+  })
+  .strict();
+
+/** `[daemon]`: the `hivebox run` process. */
+export const DaemonSection = z
+  .object({
+    /** Unix socket the plugin connects to (the plugin option `hivebox-socket` must match). */
+    ipc_socket: z.string().min(1).default('/run/hivebox/plugin.sock'),
+    /** File mode of the IPC socket (0o660: lightningd's user and hivebox's group). */
+    ipc_socket_mode: z.number().int().min(0).max(0o777).default(0o660),
+    /** Period of the engine tick, ms. */
+    tick_ms: z.number().int().min(50).max(3_600_000).default(1_000),
+    /** On SIGTERM, how long to wait for in-flight events before closing, ms. */
+    shutdown_grace_ms: z.number().int().min(0).max(60_000).default(5_000),
+  })
+  .strict();
+
+/** `[log]`: structured logs on stderr (journald picks them up under systemd). */
+export const LogSection = z
+  .object({
+    level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  })
+  .strict();
+
+/** The whole file. */
+export const CONFIG_SCHEMA = z
+  .object({
+    lightning: LightningSection.prefault({}),
+    daemon: DaemonSection.prefault({}),
+    log: LogSection.prefault({}),
+  })
+  .strict();
+
+/** A fully defaulted, validated configuration. */
+export type HiveboxConfig = z.infer<typeof CONFIG_SCHEMA>;

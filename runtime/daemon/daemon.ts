@@ -1,0 +1,148 @@
+/**
+ * The `hivebox run` daemon shell: composition only. It listens on the IPC socket for the plugin,
+ * holds the NodeBackend (lightning-rpc, or whatever the caller passes), builds the engine through
+ * the injected `EngineFactory`, feeds it plugin events in order, answers `hive-*` commands through
+ * `engine.rpc`, drives `onTick`, and stops gracefully.
+ *
+ * Connection events: lightningd reports a new connection twice (the `peer_connected` hook, then
+ * the `connect` notification); the daemon calls `onPeerConnected` once per connection, on
+ * whichever arrives first, and again only after a `disconnect`.
+ */
+import type { HiveboxConfig } from '../config/schema.ts';
+import type { NodeBackend } from '../core/ports.ts';
+import { listenIpc, type IpcEvent, type IpcServer } from '../../services/daemon-ipc/index.ts';
+import { createLightningBackend } from '../../services/lightning-rpc/index.ts';
+import { RpcFailure, type EngineFactory, type HiveEngine, type LogFn } from './engine.ts';
+import { EventQueue } from './event-queue.ts';
+import { jsonLogger } from './log.ts';
+
+/** Inputs of `startDaemon`. */
+export interface DaemonOptions {
+  /** Validated configuration (`loadConfig`). */
+  readonly config: HiveboxConfig;
+  /** Builds the engine once the backend exists. */
+  readonly engineFactory: EngineFactory;
+  /** Node backend; default: lightning-rpc on `config.lightning.rpc_file`. */
+  readonly backend?: NodeBackend;
+  /** Log sink; default JSON lines on stderr at `config.log.level`. */
+  readonly log?: LogFn;
+  /** Clock, unix ms; default `Date.now`. */
+  readonly now_ms?: () => number;
+}
+
+/** Counters for status output and tests. */
+export interface DaemonStats {
+  readonly events_handled: number;
+  readonly events_queued: number;
+  readonly rejected_lines: number;
+  readonly plugin_connections: number;
+  readonly ticks: number;
+}
+
+/** A running daemon. */
+export interface Daemon {
+  readonly ipcPath: string;
+  readonly backend: NodeBackend;
+  readonly engine: HiveEngine;
+  stats(): DaemonStats;
+  /** Resolves when every event received so far has been handled. */
+  idle(): Promise<void>;
+  /** Graceful stop: no new events, drain (bounded by `shutdown_grace_ms`), engine.close, release sockets. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** JSON-RPC code for an engine fault that is not an `RpcFailure`. */
+export const DAEMON_INTERNAL_ERROR = -32603;
+
+/**
+ * Start the daemon.
+ * @throws Error at startup only: the IPC socket is held by another live process, or the engine factory failed.
+ */
+export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
+  const { config } = opts;
+  const log = opts.log ?? jsonLogger(config.log.level);
+  const now_ms = opts.now_ms ?? Date.now;
+  const owned = opts.backend ? null : createLightningBackend({ socketPath: config.lightning.rpc_file, callTimeoutMs: config.lightning.rpc_timeout_ms });
+  const backend = opts.backend ?? owned!.backend;
+  const engine = await opts.engineFactory({ backend, log, now_ms });
+
+  const connected = new Set<string>();
+  const queue = new EventQueue<IpcEvent>(async (ev) => {
+    switch (ev.op) {
+      case 'custommsg':
+        return engine.onCustomMsg(ev.peer_id, ev.payload);
+      case 'peer_connected':
+      case 'connect':
+        if (connected.has(ev.peer_id)) return;
+        connected.add(ev.peer_id);
+        return engine.onPeerConnected(ev.peer_id);
+      case 'disconnect':
+        connected.delete(ev.peer_id);
+        return engine.onPeerDisconnected(ev.peer_id);
+    }
+  }, log);
+
+  let rejected = 0;
+  let accepting = true;
+  const ipc: IpcServer = await listenIpc(
+    config.daemon.ipc_socket,
+    {
+      onEvent: (ev) => {
+        if (accepting) queue.push(ev);
+      },
+      onRpc: async (method, params) => {
+        try {
+          return { result: (await engine.rpc(method, params)) ?? null };
+        } catch (e) {
+          if (e instanceof RpcFailure) return { error: { code: e.code, message: e.message, ...(e.data === undefined ? {} : { data: e.data }) } };
+          log('error', 'engine_rpc_failed', { method, error: e instanceof Error ? e.message : String(e) });
+          return { error: { code: DAEMON_INTERNAL_ERROR, message: `internal error in ${method}` } };
+        }
+      },
+      onHello: (h) => log('info', 'plugin_connected', { plugin_version: h.plugin_version, ...h.lightning }),
+      onReject: (reason) => {
+        rejected++;
+        log('warn', 'ipc_line_rejected', { reason });
+      },
+    },
+    config.daemon.ipc_socket_mode,
+  );
+
+  let ticks = 0;
+  let tickInFlight: Promise<void> | null = null;
+  const tickTimer = setInterval(() => {
+    if (tickInFlight) return;
+    ticks++;
+    tickInFlight = engine
+      .onTick(now_ms())
+      .catch((e: unknown) => log('error', 'engine_tick_failed', { error: e instanceof Error ? e.message : String(e) }))
+      .finally(() => {
+        tickInFlight = null;
+      });
+  }, config.daemon.tick_ms);
+
+  log('info', 'daemon_started', { ipc_socket: ipc.path, rpc_file: opts.backend ? null : config.lightning.rpc_file });
+
+  let stopping: Promise<void> | null = null;
+  return {
+    ipcPath: ipc.path,
+    backend,
+    engine,
+    stats: () => ({ events_handled: queue.handled, events_queued: queue.length, rejected_lines: rejected, plugin_connections: ipc.connections(), ticks }),
+    idle: () => queue.idle(),
+    stop: () => {
+      stopping ??= (async () => {
+        accepting = false;
+        clearInterval(tickTimer);
+        await ipc.close();
+        const drained = await Promise.race([queue.idle().then(() => true), Bun.sleep(config.daemon.shutdown_grace_ms).then(() => false)]);
+        if (!drained) log('warn', 'shutdown_grace_expired', { events_left: queue.length });
+        await tickInFlight;
+        await engine.close?.();
+        owned?.client.close();
+        log('info', 'daemon_stopped', {});
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * The `hive-*` commands the plugin registers with lightningd (getmanifest `rpcmethods`) and passes
+ * to the daemon. One table drives the manifest, positional → named parameter mapping and the
+ * daemon's dispatch; add a row to expose a new engine command through `lightning-cli`.
+ * Source: issue 3 §3 (hive-genesis, hive-invite, hive-join, hive-status, hive-members).
+ */
+
+/** One parameter: its name (as the engine receives it) and whether lightning-cli must give it. */
+export interface HiveRpcParam {
+  readonly name: string;
+  readonly required: boolean;
+}
+
+/** One registered command. */
+export interface HiveRpcMethod {
+  /** Command name, `hive-` prefixed. */
+  readonly name: string;
+  /** Parameters in positional order (lightning-cli `hive-join TICKET` → `{ticket}`). */
+  readonly params: readonly HiveRpcParam[];
+  /** One-line help shown by `lightning-cli help`. */
+  readonly description: string;
+}
+
+/** Every `hive-*` command, in help order. */
+export const HIVE_RPC_METHODS: readonly HiveRpcMethod[] = [
+  { name: 'hive-genesis', params: [{ name: 'hive_id', required: false }], description: 'Create a new Hive with this node as its first member' },
+  {
+    name: 'hive-invite',
+    params: [
+      { name: 'valid_hours', required: false },
+      { name: 'req_splice', required: false },
+      { name: 'req_dual_fund', required: false },
+      { name: 'req_version', required: false },
+    ],
+    description: 'Issue an invite ticket signed by the fleet admin key (needs the signer button)',
+  },
+  {
+    name: 'hive-join',
+    params: [
+      { name: 'ticket', required: true },
+      { name: 'peer_id', required: false },
+    ],
+    description: 'Join a Hive with an invite ticket',
+  },
+  { name: 'hive-status', params: [], description: 'Show this node\'s Hive membership, tier and daemon state' },
+  { name: 'hive-members', params: [], description: 'List the Hive members with tier and membership hash' },
+];
+
+/** lightningd's `usage` string: required names bare, optional names in brackets. */
+export function usageOf(m: HiveRpcMethod): string {
+  return m.params.map((p) => (p.required ? p.name : `[${p.name}]`)).join(' ');
+}
+
+/** Why passthrough params could not be named. */
+export interface ParamsError {
+  readonly message: string;
+}
+
+/**
+ * Turn lightningd's passthrough params (object, array, or absent) into named params.
+ * @returns the named object, or an error for too many positional values, an unknown name, or a
+ *   missing required parameter (answered to the caller as JSON-RPC -32602).
+ */
+export function nameParams(m: HiveRpcMethod, params: unknown): { ok: true; value: Record<string, unknown> } | { ok: false; error: ParamsError } {
+  let named: Record<string, unknown>;
+  if (params === undefined || params === null) named = {};
+  else if (Array.isArray(params)) {
+    if (params.length > m.params.length) return { ok: false, error: { message: `${m.name} takes at most ${m.params.length} parameters, got ${params.length}` } };
+    named = {};
+    params.forEach((v, i) => {
+      if (v !== null) named[m.params[i]!.name] = v;
+    });
+  } else if (typeof params === 'object') named = { ...(params as Record<string, unknown>) };
+  else return { ok: false, error: { message: 'params must be an object or an array' } };
+  const known = new Set(m.params.map((p) => p.name));
+  const unknown = Object.keys(named).find((k) => !known.has(k));
+  if (unknown !== undefined) return { ok: false, error: { message: `unknown parameter: ${unknown}` } };
+  const missing = m.params.find((p) => p.required && named[p.name] === undefined);
+  if (missing) return { ok: false, error: { message: `missing required parameter: ${missing.name}` } };
+  return { ok: true, value: named };
+}

@@ -1,0 +1,107 @@
+/**
+ * Messages of the plugin ↔ daemon IPC protocol (README.md in this folder): one JSON object per
+ * line. Every inbound line is checked against these zod schemas before it is acted on; node ids
+ * are 66-hex, payloads are bounded even-length hex.
+ */
+import { z } from 'zod';
+import { IPC_LIMITS } from './limits.ts';
+
+const nodeId = z.string().regex(/^0[23][0-9a-f]{64}$/, 'expected a 66-hex node id');
+const hexPayload = z
+  .string()
+  .max(IPC_LIMITS.max_payload_hex)
+  .regex(/^(?:[0-9a-f]{2}){2,}$/, 'expected lowercase even-length hex with a 2-byte type');
+
+/** Plugin → daemon, no answer: a `custommsg` hook delivery (payload includes the 2-byte BOLT type). */
+export const CustomMsgEvent = z.object({ op: z.literal('custommsg'), peer_id: nodeId, payload: hexPayload }).strict();
+/** Plugin → daemon, no answer: the `peer_connected` hook (features = the peer's init features hex). */
+export const PeerConnectedEvent = z
+  .object({ op: z.literal('peer_connected'), peer_id: nodeId, direction: z.enum(['in', 'out']), features: z.string().regex(/^[0-9a-f]*$/).max(1024) })
+  .strict();
+/** Plugin → daemon, no answer: the `connect` notification. */
+export const ConnectEvent = z.object({ op: z.literal('connect'), peer_id: nodeId, direction: z.enum(['in', 'out']) }).strict();
+/** Plugin → daemon, no answer: the `disconnect` notification. */
+export const DisconnectEvent = z.object({ op: z.literal('disconnect'), peer_id: nodeId }).strict();
+
+/** Every event the plugin forwards. */
+export const IpcEvent = z.discriminatedUnion('op', [CustomMsgEvent, PeerConnectedEvent, ConnectEvent, DisconnectEvent]);
+export type IpcEvent = z.infer<typeof IpcEvent>;
+
+/** Plugin → daemon request: greeting sent on every (re)connect; carries lightningd's init configuration. */
+export const HelloRequest = z
+  .object({
+    id: z.number().int().nonnegative(),
+    op: z.literal('hello'),
+    protocol: z.number().int(),
+    plugin_version: z.string().max(64),
+    lightning: z.object({ lightning_dir: z.string().max(4096), rpc_file: z.string().max(4096), network: z.string().max(32) }).strict(),
+  })
+  .strict();
+/** Plugin → daemon request: a `hive-*` command passed through lightningd (params already named). */
+export const RpcRequest = z
+  .object({
+    id: z.number().int().nonnegative(),
+    op: z.literal('rpc'),
+    method: z.string().regex(/^hive-[a-z0-9-]{1,64}$/),
+    params: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+
+/** Every request the plugin sends (each gets exactly one response with the same id). */
+export const IpcRequest = z.discriminatedUnion('op', [HelloRequest, RpcRequest]);
+export type IpcRequest = z.infer<typeof IpcRequest>;
+
+/** A JSON-RPC-style error object carried back to lightningd unchanged. */
+export const IpcErrorObject = z.object({ code: z.number().int(), message: z.string(), data: z.unknown().optional() }).strict();
+export type IpcErrorObject = z.infer<typeof IpcErrorObject>;
+
+/** Daemon → plugin: the answer to request `id`. */
+export const IpcResponse = z.union([
+  z.object({ id: z.number().int().nonnegative(), result: z.unknown() }).strict(),
+  z.object({ id: z.number().int().nonnegative(), error: IpcErrorObject }).strict(),
+]);
+export type IpcResponse = z.infer<typeof IpcResponse>;
+
+/** A line the plugin may send: a request (has `id`) or an event. */
+export type PluginLine = { kind: 'request'; request: IpcRequest } | { kind: 'event'; event: IpcEvent };
+
+/**
+ * Decode one plugin → daemon line.
+ * @returns the request or event, or a reason string (not JSON / unknown op / schema violation);
+ *   for a bad request whose id is readable, `id` is set so the daemon can answer with an error.
+ */
+export function decodePluginLine(line: string): { ok: true; value: PluginLine } | { ok: false; reason: string; id?: number } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+  const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'number' ? (raw as { id: number }).id : undefined;
+  if (id !== undefined) {
+    const r = IpcRequest.safeParse(raw);
+    return r.success ? { ok: true, value: { kind: 'request', request: r.data } } : { ok: false, reason: r.error.issues[0]?.message ?? 'bad request', id };
+  }
+  const e = IpcEvent.safeParse(raw);
+  return e.success ? { ok: true, value: { kind: 'event', event: e.data } } : { ok: false, reason: e.error.issues[0]?.message ?? 'bad event' };
+}
+
+/**
+ * Decode one daemon → plugin line.
+ * @returns the response or a reason string.
+ */
+export function decodeDaemonLine(line: string): { ok: true; value: IpcResponse } | { ok: false; reason: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+  const r = IpcResponse.safeParse(raw);
+  return r.success ? { ok: true, value: r.data } : { ok: false, reason: r.error.issues[0]?.message ?? 'bad response' };
+}
+
+/** Serialise one message as a protocol line (JSON never contains a raw newline). */
+export function encodeLine(msg: IpcEvent | IpcRequest | IpcResponse): string {
+  return `${JSON.stringify(msg)}\n`;
+}

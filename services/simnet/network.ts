@@ -1,0 +1,264 @@
+/**
+ * simnet: a simulated Lightning network of CLN v26.06 nodes (README.md in this folder). It owns
+ * the simulated nodes, the connections and channels between them, the public graph they all see
+ * (real data through an injected `GraphProvider`, plus the fleet's own public channels), and the
+ * fault controls tests use: per-link latency and loss, partition/heal, node restart, plugin crash.
+ *
+ * Connections stand for BOLT 8 sessions: both ends track the peer; a disconnect (manual,
+ * unknown-even-type, node stop, partition with `disconnect`) is seen by both. Like lightningd,
+ * a node reconnects to channel peers when it starts and when a partition heals.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NodeAnnouncement, NodeChannel } from '../../runtime/core/ports.ts';
+import { listchannelsEntries, newChannel, peerOf, type SimChannel } from './channel.ts';
+import { emptyGraph, type GraphProvider, type PublicGraph } from './graph.ts';
+import { healthyLink, linkKey, seededRandom, type LinkFaults } from './link.ts';
+import { SimNode, type SimNodeSpec } from './node.ts';
+import { peekType } from './wire-types.ts';
+
+/** Options of `SimNetwork.create`. */
+export interface SimNetworkOptions {
+  /** Directory for node dirs (default: a fresh short dir under the OS tmpdir, removed on stop). */
+  readonly root?: string;
+  /** The public network (default: empty). */
+  readonly graph?: GraphProvider;
+  /** Seed of the loss PRNG (default 1). */
+  readonly seed?: number;
+}
+
+/** Outcome of a connection attempt, with CLN's error code and message on failure. */
+export type ConnectOutcome = { ok: true; direction: 'out'; features: string; port: number } | { ok: false; code: number; message: string };
+
+/** The simulated network. */
+export class SimNetwork {
+  readonly root: string;
+  readonly nodes = new Map<string, SimNode>();
+  readonly channels: SimChannel[] = [];
+  private readonly byId = new Map<string, SimNode>();
+  private readonly links = new Map<string, LinkFaults>();
+  private readonly passivePeers = new Set<string>();
+  private readonly ownsRoot: boolean;
+  private readonly random: () => number;
+  private graph: PublicGraph = emptyGraph();
+
+  private constructor(opts: SimNetworkOptions) {
+    this.ownsRoot = opts.root === undefined;
+    this.root = opts.root ?? mkdtempSync(join(tmpdir(), 'hbx-'));
+    this.random = seededRandom(opts.seed ?? 1);
+  }
+
+  /** Build a network and load its public graph. */
+  static async create(opts: SimNetworkOptions = {}): Promise<SimNetwork> {
+    const net = new SimNetwork(opts);
+    if (opts.graph) net.graph = await opts.graph();
+    return net;
+  }
+
+  /** Add and start a node. */
+  async addNode(spec: SimNodeSpec): Promise<SimNode> {
+    if (this.nodes.has(spec.name)) throw new Error(`simnet: node ${spec.name} already exists`);
+    const node = new SimNode(this, spec);
+    this.nodes.set(spec.name, node);
+    this.byId.set(node.nodeId, node);
+    await node.start();
+    return node;
+  }
+
+  /** The node called `name`. @throws Error for an unknown name (test programming error). */
+  node(name: string): SimNode {
+    const n = this.nodes.get(name);
+    if (!n) throw new Error(`simnet: no node ${name}`);
+    return n;
+  }
+
+  /** The simulated node with this id, if any. */
+  nodeById(nodeId: string): SimNode | undefined {
+    return this.byId.get(nodeId);
+  }
+
+  /** Port a node "listens" on (stable per node, shown in addresses). */
+  portOf(nodeId: string): number {
+    return 9735 + [...this.byId.keys()].indexOf(nodeId) + 1;
+  }
+
+  // ---- connections -------------------------------------------------------------------------
+
+  /** `connect` from `from` to `toId` (lightningd connectd semantics, CLN error codes 400/401). */
+  async connect(from: SimNode, toId: string): Promise<ConnectOutcome> {
+    const to = this.byId.get(toId);
+    if (!to) {
+      if (this.passivePeers.has(linkKey(from.nodeId, toId))) return this.connectPassive(from, toId);
+      return { ok: false, code: 400, message: 'Unable to connect, no address known for peer' };
+    }
+    const port = this.portOf(toId);
+    if (!to.running || this.link(from.nodeId, toId).partitioned) return { ok: false, code: 401, message: `All addresses failed: 127.0.0.1:${port}: Connection refused` };
+    if (from.peers.get(toId)?.connected) return { ok: true, direction: 'out', features: to.features, port };
+    const okFrom = await from.peerConnectedHook(toId, 'out', to.features, port);
+    const okTo = await to.peerConnectedHook(from.nodeId, 'in', from.features, this.portOf(from.nodeId));
+    if (!okFrom || !okTo) return { ok: false, code: 401, message: 'All addresses failed: peer_connected hook disconnected' };
+    from.peers.set(toId, { connected: true, direction: 'out' });
+    to.peers.set(from.nodeId, { connected: true, direction: 'in' });
+    from.notify('connect', { id: toId, direction: 'out', address: { type: 'ipv4', address: '127.0.0.1', port } });
+    to.notify('connect', { id: from.nodeId, direction: 'in', address: { type: 'ipv4', address: '127.0.0.1', port: this.portOf(from.nodeId) } });
+    return { ok: true, direction: 'out', features: to.features, port };
+  }
+
+  private async connectPassive(from: SimNode, toId: string): Promise<ConnectOutcome> {
+    if (!from.peers.get(toId)?.connected) {
+      if (!(await from.peerConnectedHook(toId, 'out', '', 9735))) return { ok: false, code: 401, message: 'All addresses failed: peer_connected hook disconnected' };
+      from.peers.set(toId, { connected: true, direction: 'out' });
+      from.notify('connect', { id: toId, direction: 'out', address: { type: 'ipv4', address: '127.0.0.1', port: 9735 } });
+    }
+    return { ok: true, direction: 'out', features: '', port: 9735 };
+  }
+
+  /** Tear down the connection between `node` and `peerId` on both ends (disconnect notifications). */
+  disconnectPair(node: SimNode, peerId: string): void {
+    this.markDisconnected(node, peerId);
+    const other = this.byId.get(peerId);
+    if (other) this.markDisconnected(other, node.nodeId);
+  }
+
+  private markDisconnected(node: SimNode, peerId: string): void {
+    const p = node.peers.get(peerId);
+    if (!p?.connected) return;
+    p.connected = false;
+    if (!this.channelsOf(node.nodeId).some((c) => peerOf(c, node.nodeId) === peerId)) node.peers.delete(peerId);
+    if (node.running) node.notify('disconnect', { id: peerId });
+  }
+
+  /** Called by a stopping node: every peer sees the connection drop. */
+  dropConnectionsOf(node: SimNode): void {
+    for (const [peerId, p] of node.peers) {
+      if (p.connected) {
+        const other = this.byId.get(peerId);
+        if (other) this.markDisconnected(other, node.nodeId);
+      }
+      p.connected = false;
+      if (!this.channelsOf(node.nodeId).some((c) => peerOf(c, node.nodeId) === peerId)) node.peers.delete(peerId);
+    }
+  }
+
+  /** Reconnect `node` to its channel peers that are reachable (lightningd does this at start and after outages). */
+  async reconnectChannelPeers(node: SimNode): Promise<void> {
+    for (const ch of this.channelsOf(node.nodeId)) {
+      const peer = peerOf(ch, node.nodeId);
+      if (!node.peers.get(peer)?.connected) await this.connect(node, peer);
+    }
+  }
+
+  // ---- channels and graph ------------------------------------------------------------------
+
+  /**
+   * Open a channel between two fleet nodes (connecting them first), or from a fleet node to a real
+   * graph node (`to` is a node id not in the fleet: an attachment, which also makes that node a
+   * passive peer that ignores odd custom messages). Funding is not simulated: the channel is
+   * CHANNELD_NORMAL at once.
+   */
+  async openChannel(from: SimNode, toId: string, opts: { capacity_sat: number; public?: boolean }): Promise<SimChannel> {
+    const ch = newChannel(this.channels.length, from.nodeId, toId, opts.capacity_sat, opts.public ?? true, Math.floor(Date.now() / 1000));
+    if (!this.byId.has(toId)) this.passivePeers.add(linkKey(from.nodeId, toId));
+    const c = await this.connect(from, toId);
+    if (!c.ok) throw new Error(`simnet: cannot open channel, connect failed: ${c.message}`);
+    this.channels.push(ch);
+    return ch;
+  }
+
+  /** Channels with `nodeId` at one end. */
+  channelsOf(nodeId: string): SimChannel[] {
+    return this.channels.filter((c) => c.a === nodeId || c.b === nodeId);
+  }
+
+  /** `listchannels` view: real graph plus the fleet's public channels, filtered like CLN (one filter at a time). */
+  listchannels(filter: { short_channel_id?: string; source?: string; destination?: string }): NodeChannel[] {
+    const sim = this.channels.filter((c) => c.public).flatMap(listchannelsEntries);
+    const all = [...this.graph.channels, ...sim];
+    if (filter.short_channel_id !== undefined) return all.filter((c) => c.short_channel_id === filter.short_channel_id);
+    if (filter.source !== undefined) return all.filter((c) => c.source === filter.source);
+    if (filter.destination !== undefined) return all.filter((c) => c.destination === filter.destination);
+    return all;
+  }
+
+  /** `listnodes` view: graph nodes plus fleet nodes that have a public channel (only those have a node_announcement). */
+  listnodes(id?: string): NodeAnnouncement[] {
+    const now = Math.floor(Date.now() / 1000);
+    const fleet = [...this.byId.values()]
+      .filter((n) => this.channelsOf(n.nodeId).some((c) => c.public))
+      .map((n) => ({ nodeid: n.nodeId, alias: n.alias, color: n.nodeId.slice(2, 8), last_timestamp: now, features: n.features, addresses: [{ type: 'ipv4', address: '127.0.0.1', port: this.portOf(n.nodeId) }] }));
+    const all: NodeAnnouncement[] = [...this.graph.nodes, ...fleet];
+    return id === undefined ? all : all.filter((n) => n.nodeid === id);
+  }
+
+  // ---- message transport and faults --------------------------------------------------------
+
+  /** Faults of the link between two node ids (a fresh healthy link if never configured). */
+  link(a: string, b: string): LinkFaults {
+    const k = linkKey(a, b);
+    let l = this.links.get(k);
+    if (!l) {
+      l = healthyLink();
+      this.links.set(k, l);
+    }
+    return l;
+  }
+
+  /** Set latency (ms) and/or loss probability on the link between two nodes. */
+  setLink(a: SimNode, b: SimNode, faults: { latency_ms?: number; loss?: number }): void {
+    Object.assign(this.link(a.nodeId, b.nodeId), faults);
+  }
+
+  /**
+   * Cut the link: messages vanish. With `disconnect`, both ends also see the connection drop
+   * (as after ping timeouts); without it the sessions look alive but carry nothing.
+   */
+  partition(a: SimNode, b: SimNode, opts: { disconnect?: boolean } = {}): void {
+    this.link(a.nodeId, b.nodeId).partitioned = true;
+    if (opts.disconnect) this.disconnectPair(a, b.nodeId);
+  }
+
+  /** Restore the link; channel peers reconnect like lightningd's reconnect loop. */
+  async heal(a: SimNode, b: SimNode): Promise<void> {
+    this.link(a.nodeId, b.nodeId).partitioned = false;
+    if (a.running && b.running && this.channelsOf(a.nodeId).some((c) => peerOf(c, a.nodeId) === b.nodeId)) await this.connect(a, b.nodeId);
+  }
+
+  /**
+   * Carry a message from `from` to `toId` over their link (called after `sendcustommsg` queued it).
+   * Partitioned or lost → gone; otherwise delivered after the link latency. Passive graph peers
+   * ignore odd types and, per BOLT 1, drop the connection on an unknown even type.
+   */
+  transmit(from: SimNode, toId: string, msgHex: string): void {
+    const to = this.byId.get(toId);
+    if (!to) {
+      if ((peekType(msgHex) ?? 1) % 2 === 0) this.disconnectPair(from, toId);
+      return;
+    }
+    const l = this.link(from.nodeId, toId);
+    if (l.partitioned || (l.loss > 0 && this.random() < l.loss)) return;
+    if (l.latency_ms > 0) setTimeout(() => to.receivePeerMessage(from.nodeId, msgHex), l.latency_ms);
+    else queueMicrotask(() => to.receivePeerMessage(from.nodeId, msgHex));
+  }
+
+  /** Restart a node: clean stop, start (plugins relaunched), reconnect channel peers. */
+  async restartNode(node: SimNode): Promise<void> {
+    await node.stop('clean');
+    await node.start();
+    await this.reconnectChannelPeers(node);
+  }
+
+  /** Crash a plugin (SIGKILL); lightningd keeps running without it until `plugin start`. */
+  async crashPlugin(node: SimNode, pluginName: string): Promise<void> {
+    const p = node.plugins.find((h) => h.name === pluginName);
+    if (!p) throw new Error(`simnet: ${node.name} has no plugin ${pluginName}`);
+    p.kill('SIGKILL');
+    await p.exited();
+  }
+
+  /** Stop every node and remove the temporary root. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.nodes.values()].map((n) => n.stop('clean')));
+    if (this.ownsRoot) rmSync(this.root, { recursive: true, force: true });
+  }
+}

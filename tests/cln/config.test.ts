@@ -1,0 +1,82 @@
+/**
+ * Configuration loading (runtime/config): defaults for every key, TOML file, HIVEBOX_* environment
+ * and --set overrides in that order, and a clear error naming the key and its source for every
+ * kind of bad input.
+ */
+import { afterAll, describe, expect, test } from 'bun:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../runtime/config/index.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'hbx-cfg-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+describe('loadConfig', () => {
+  test('defaults for every key, ~ expanded', () => {
+    const r = loadConfig({ home: '/home/op' });
+    expect(r).toEqual({
+      ok: true,
+      value: {
+        lightning: { rpc_file: '/home/op/.lightning/bitcoin/lightning-rpc', rpc_timeout_ms: 30_000 },
+        daemon: { ipc_socket: '/run/hivebox/plugin.sock', ipc_socket_mode: 0o660, tick_ms: 1000, shutdown_grace_ms: 5000 },
+        log: { level: 'info' },
+      },
+    });
+  });
+
+  test('file ← env ← --set precedence', () => {
+    const f = file('ok.toml', '[daemon]\ntick_ms = 250\nipc_socket = "/tmp/a.sock"\n[log]\nlevel = "debug"\n');
+    const r = loadConfig({ file: f, env: { HIVEBOX_DAEMON_TICK_MS: '500', HIVEBOX_DAEMON_IPC_SOCKET_MODE: '0o600', PATH: '/bin' }, sets: ['daemon.tick_ms=750'] });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.daemon).toEqual({ ipc_socket: '/tmp/a.sock', ipc_socket_mode: 0o600, tick_ms: 750, shutdown_grace_ms: 5000 });
+    expect(r.value.log.level).toBe('debug');
+  });
+
+  test('HIVEBOX_CONFIG names the file when --config is absent', () => {
+    const f = file('env.toml', '[lightning]\nrpc_timeout_ms = 1000\n');
+    const r = loadConfig({ env: { HIVEBOX_CONFIG: f } });
+    expect(r.ok && r.value.lightning.rpc_timeout_ms).toBe(1000);
+  });
+
+  const cases: [string, Parameters<typeof loadConfig>[0], string, string][] = [
+    ['unknown key in the file', { file: file('k.toml', '[daemon]\ntick = 5\n') }, 'unknown_key', 'unknown config key "daemon.tick" (from file'],
+    ['unknown section', { file: file('s.toml', '[planner]\nx = 1\n') }, 'unknown_key', 'unknown config key "planner"'],
+    ['wrong type in the file', { file: file('t.toml', '[daemon]\ntick_ms = "fast"\n') }, 'invalid_value', 'config key "daemon.tick_ms"'],
+    ['out of range', { sets: ['daemon.tick_ms=1'] }, 'invalid_value', 'config key "daemon.tick_ms": Too small'],
+    ['bad enum from env', { env: { HIVEBOX_LOG_LEVEL: 'loud' } }, 'invalid_value', 'config key "log.level"'],
+    ['unknown env key', { env: { HIVEBOX_DAEMON_TICKS: '5' } }, 'unknown_key', 'unknown config key "daemon.ticks" (from environment HIVEBOX_DAEMON_TICKS)'],
+    ['env var without a key', { env: { HIVEBOX_DEBUG: '1' } }, 'unknown_key', 'environment variable HIVEBOX_DEBUG'],
+    ['malformed --set', { sets: ['tick_ms=5'] }, 'bad_override', '--set expects section.key=value'],
+    ['missing file', { file: join(dir, 'absent.toml') }, 'file_missing', 'config file not readable'],
+    ['TOML syntax', { file: file('bad.toml', '[daemon\ntick_ms = 5\n') }, 'toml_syntax', 'bad.toml'],
+  ];
+  for (const [what, src, kind, text] of cases) {
+    test(`refused: ${what}`, () => {
+      const r = loadConfig(src);
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.error.kind).toBe(kind as never);
+      expect(r.error.message).toContain(text);
+    });
+  }
+});
+
+describe('hivebox run', () => {
+  test('--help lists the config flags; a bad key exits 64 naming it', async () => {
+    const cwd = join(import.meta.dir, '../..');
+    const help = Bun.spawnSync(['bun', 'runtime/cli/main.ts', 'run', '--help'], { cwd });
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout.toString()).toContain('--config <file>');
+    const bad = Bun.spawnSync(['bun', 'runtime/cli/main.ts', 'run', '--set', 'daemon.nope=1'], { cwd });
+    expect(bad.exitCode).toBe(64);
+    expect(bad.stderr.toString()).toContain('unknown config key "daemon.nope"');
+  });
+});
