@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { registerDecode } from './commands/decode.ts';
 import { registerPlugin } from './commands/plugin.ts';
 import { registerRun } from './commands/run.ts';
+import { registerSigner } from './commands/signer.ts';
 
 /** A function that adds one subcommand (with its `--help`) to the program. */
 export type CommandModule = (program: Command) => void;
@@ -15,4 +16,5 @@ export const COMMANDS: readonly CommandModule[] = [
   (p) => registerRun(p),
   registerPlugin,
   registerDecode,
+  registerSigner,
 ];

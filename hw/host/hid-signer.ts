@@ -1,0 +1,266 @@
+/**
+ * `HidSigner`: the `Signer` port (runtime/core/ports.ts) over a Hivebox Signer reached through any
+ * `ReportTransport` (node-hid, /dev/hidrawN, the simulator socket, the in-process simulator).
+ *
+ * - Connects lazily and reconnects after an unplug without a daemon restart: the next call runs
+ *   the opener (discovery) again. An unplug during a request fails it with `SignerUnavailable`.
+ * - One approval at a time: a second `sign` while one waits gets `SignerBusy` at once.
+ * - Public keys are cached per connection, so `publicKey` answers during a pending approval.
+ * - Every returned signature is checked by public-key recovery against the slot key.
+ * - `pending()` / `status()` expose the waiting approval for `hivebox status` and MQTT.
+ */
+import type { ApprovalSummary, Signer, SignerError, SignerPurpose, SignerSignature } from '../../runtime/core/ports.ts';
+import { err, ok, type Result } from '../../runtime/core/result.ts';
+import { recoverSigner, zbase32 } from '../../runtime/core/crypto/lnsign.ts';
+import { isNodeId, toHex, type NodeId } from '../../runtime/core/types.ts';
+import { realClock, secureRandom, type Clock, type RandomBytes } from '../clock.ts';
+import { CMD, KEEPALIVE_STATUS, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, REQUEST_NONCE_BYTES } from '../framing/constants.ts';
+import type { Frame } from '../framing/packetize.ts';
+import { decodeMessage, encodeMessage, InfoResponse, PubkeyResponse, SignResponse, SUMMARY_LIMITS } from '../protocol/messages.ts';
+import { clipUtf8, isSignerPurpose } from '../protocol/purposes.ts';
+import type { TransportOpener } from '../transport/report-transport.ts';
+import { describeChannelError, HOST_TIMEOUTS_MS, SignerChannel } from './channel.ts';
+import { PendingApprovalTracker, type PendingApproval } from './pending-approval.ts';
+import { fromChannelError, fromErrorAnswer, refused, unavailable } from './signer-errors.ts';
+
+/** Options of a {@link HidSigner}. */
+export interface HidSignerOptions {
+  /** Opens the transport (with discovery); called again to reconnect after an unplug. */
+  readonly opener: TransportOpener;
+  readonly clock?: Clock;
+  /** Source of INIT and request nonces (default: the CSPRNG). */
+  readonly random?: RandomBytes;
+  /** Host SIGN timeout in ms (default: device `timeout_s` + 5 s). */
+  readonly sign_timeout_ms?: number;
+}
+
+/** Device identity from INFO. */
+export type SignerDeviceInfo = Omit<InfoResponse, 'nonce'>;
+
+/** What `hivebox status` shows about the signer. */
+export interface SignerStatus {
+  readonly connected: boolean;
+  readonly transport: string | null;
+  readonly device: SignerDeviceInfo | null;
+  readonly pending: PendingApproval | null;
+  /** Why the last connection ended or failed, if it did. */
+  readonly last_error: string | null;
+}
+
+interface Connection {
+  readonly channel: SignerChannel;
+  readonly info: SignerDeviceInfo;
+  readonly pubkeys: Map<SignerPurpose, NodeId>;
+}
+
+type SignResult = { ok: true; value: SignerSignature } | { ok: false; error: SignerError };
+type KeyResult = { ok: true; node_id: NodeId } | { ok: false; error: SignerError };
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** The host driver of a Hivebox Signer. */
+export class HidSigner implements Signer {
+  private conn: Connection | null = null;
+  private connecting: Promise<Result<Connection, SignerError>> | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private signing = false;
+  private lastError: string | null = null;
+  private readonly tracker = new PendingApprovalTracker();
+  private readonly clock: Clock;
+  private readonly random: RandomBytes;
+
+  constructor(private readonly opts: HidSignerOptions) {
+    this.clock = opts.clock ?? realClock;
+    this.random = opts.random ?? secureRandom;
+  }
+
+  /** The approval waiting on the button, or null. */
+  pending(): PendingApproval | null {
+    return this.tracker.value;
+  }
+
+  /** Subscribe to pending-approval changes (for MQTT). @returns unsubscribe. */
+  onPendingChange(listener: (p: PendingApproval | null) => void): () => void {
+    return this.tracker.subscribe(listener);
+  }
+
+  /** Connection, device and pending-approval state; no I/O. */
+  status(): SignerStatus {
+    const c = this.conn;
+    return { connected: c !== null, transport: c?.channel.transport.name ?? null, device: c?.info ?? null, pending: this.tracker.value, last_error: this.lastError };
+  }
+
+  /** INFO from the device (connecting if needed). */
+  async info(): Promise<Result<SignerDeviceInfo, SignerError>> {
+    if (this.signing) return err({ kind: 'SignerBusy' });
+    return this.exclusive(async () => {
+      const c = await this.connect();
+      return c.ok ? ok(c.value.info) : c;
+    });
+  }
+
+  /** PING: echo `payload` (0..7,609 bytes) through the device. */
+  async ping(payload: Uint8Array): Promise<Result<Uint8Array, SignerError>> {
+    if (this.signing) return err({ kind: 'SignerBusy' });
+    if (payload.length > MAX_MESSAGE_BYTES) return err(refused(`ping payload over ${MAX_MESSAGE_BYTES} bytes`));
+    return this.exclusive(async () => {
+      const c = await this.connect();
+      if (!c.ok) return c;
+      const r = await c.value.channel.transact(CMD.PING, payload, { timeout_ms: HOST_TIMEOUTS_MS.command });
+      if (!r.ok) return err(fromChannelError(r.error, false));
+      return sameBytes(r.value.payload, payload) ? ok(r.value.payload) : err(unavailable('PING echo differs'));
+    });
+  }
+
+  async publicKey(purpose: SignerPurpose): Promise<KeyResult> {
+    if (!isSignerPurpose(purpose)) return { ok: false, error: refused(`unknown purpose ${String(purpose)}`) };
+    const cached = this.conn?.pubkeys.get(purpose);
+    if (cached) return { ok: true, node_id: cached };
+    if (this.signing) return { ok: false, error: { kind: 'SignerBusy' } };
+    const r = await this.exclusive(async () => {
+      const c = await this.connect();
+      return c.ok ? this.fetchPubkey(c.value, purpose) : c;
+    });
+    return r.ok ? { ok: true, node_id: r.value } : r;
+  }
+
+  async sign(text: string, opts: { purpose: SignerPurpose; summary: ApprovalSummary }): Promise<SignResult> {
+    const { purpose } = opts;
+    if (!isSignerPurpose(purpose)) return err(refused(`unknown purpose ${String(purpose)}`));
+    const summary = normalizeSummary(opts.summary);
+    if (!summary.ok) return summary;
+    if (this.signing) return err({ kind: 'SignerBusy' });
+    this.signing = true;
+    try {
+      return await this.exclusive(() => this.signOnDevice(text, purpose, summary.value));
+    } finally {
+      this.signing = false;
+    }
+  }
+
+  /** Close the connection (the daemon is stopping). */
+  async close(): Promise<void> {
+    const c = this.conn;
+    this.conn = null;
+    await c?.channel.close();
+  }
+
+  private async signOnDevice(text: string, purpose: SignerPurpose, summary: ApprovalSummary): Promise<SignResult> {
+    const c = await this.connect();
+    if (!c.ok) return c;
+    const key = await this.fetchPubkey(c.value, purpose);
+    if (!key.ok) return key;
+    const nonce = this.random(REQUEST_NONCE_BYTES);
+    const payload = encodeMessage({ nonce, purpose, text, summary: { title: summary.title, fields: { ...summary.fields } } });
+    if (payload.length > MAX_MESSAGE_BYTES) return err(refused(`request of ${payload.length} bytes exceeds ${MAX_MESSAGE_BYTES}`));
+    const timeout_s = c.value.info.timeout_s;
+    this.tracker.set({ purpose, title: summary.title, fields: summary.fields, started_ms: this.clock.now_ms(), seconds_left: timeout_s, waiting_for_user: false });
+    const r = await c.value.channel.transact(
+      CMD.SIGN,
+      payload,
+      {
+        timeout_ms: this.opts.sign_timeout_ms ?? timeout_s * 1000 + HOST_TIMEOUTS_MS.approval_margin,
+        idle_ms: HOST_TIMEOUTS_MS.idle,
+        onKeepalive: (k) => this.tracker.update({ seconds_left: k.seconds_left, waiting_for_user: k.status === KEEPALIVE_STATUS.UPNEEDED }),
+      },
+      (f) => answersNonce(f, SignResponse, nonce),
+    );
+    this.tracker.set(null);
+    if (!r.ok) {
+      if (r.error.kind === 'Timeout' || r.error.kind === 'Silent') await c.value.channel.cancel();
+      return err(fromChannelError(r.error, true));
+    }
+    const a = decodeMessage(SignResponse, r.value.payload);
+    if (!a.ok) return err(unavailable(`malformed SIGN answer (${a.error.kind})`));
+    switch (a.value.status) {
+      case 'approved': {
+        const zbase = zbase32.encode(a.value.signature);
+        const signer = recoverSigner(text, zbase);
+        if (signer !== key.value || toHex(a.value.pubkey) !== key.value) return err(refused('signature from the signer does not verify against its key'));
+        return ok({ zbase, node_id: key.value });
+      }
+      case 'rejected':
+        return err({ kind: 'ApprovalRejected' });
+      case 'timeout':
+        return err({ kind: 'ApprovalTimeout', after_s: a.value.after_s });
+      case 'busy':
+        return err({ kind: 'SignerBusy' });
+      case 'cancelled':
+        return err(refused('the request was cancelled on the signer'));
+      case 'error':
+        return err(fromErrorAnswer(a.value));
+    }
+  }
+
+  private async fetchPubkey(c: Connection, purpose: SignerPurpose): Promise<Result<NodeId, SignerError>> {
+    const cached = c.pubkeys.get(purpose);
+    if (cached) return ok(cached);
+    const nonce = this.random(REQUEST_NONCE_BYTES);
+    const r = await c.channel.transact(CMD.GET_PUBKEY, encodeMessage({ nonce, purpose }), { timeout_ms: HOST_TIMEOUTS_MS.command }, (f) => answersNonce(f, PubkeyResponse, nonce));
+    if (!r.ok) return err(fromChannelError(r.error, false));
+    const a = decodeMessage(PubkeyResponse, r.value.payload);
+    if (!a.ok) return err(unavailable(`malformed GET_PUBKEY answer (${a.error.kind})`));
+    if ('status' in a.value) return err(fromErrorAnswer(a.value));
+    const hex = toHex(a.value.pubkey);
+    if (!isNodeId(hex)) return err(unavailable('signer returned an invalid public key'));
+    c.pubkeys.set(purpose, hex);
+    return ok(hex);
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private connect(): Promise<Result<Connection, SignerError>> {
+    if (this.conn && this.conn.channel.closed === null) return Promise.resolve(ok(this.conn));
+    this.conn = null;
+    this.connecting ??= this.openConnection().finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  private async openConnection(): Promise<Result<Connection, SignerError>> {
+    const t = await this.opts.opener();
+    if (!t.ok) return this.failed(t.error.reason);
+    const ch = await SignerChannel.open(t.value, this.clock, this.random);
+    if (!ch.ok) return this.failed(`${t.value.name}: ${describeChannelError(ch.error)}`);
+    const nonce = this.random(REQUEST_NONCE_BYTES);
+    const r = await ch.value.transact(CMD.INFO, encodeMessage({ nonce }), { timeout_ms: HOST_TIMEOUTS_MS.command }, (f) => answersNonce(f, InfoResponse, nonce));
+    const info = r.ok ? decodeMessage(InfoResponse, r.value.payload) : null;
+    if (!info?.ok || info.value.protocol !== PROTOCOL_VERSION) {
+      await ch.value.close();
+      return this.failed(`${t.value.name}: ${!r.ok ? describeChannelError(r.error) : 'bad INFO answer or protocol version'}`);
+    }
+    const { nonce: _n, ...device } = info.value;
+    const conn: Connection = { channel: ch.value, info: device, pubkeys: new Map() };
+    ch.value.onClosed((reason) => {
+      if (this.conn === conn) this.conn = null;
+      this.lastError = reason;
+    });
+    this.conn = conn;
+    this.lastError = null;
+    return ok(conn);
+  }
+
+  private failed(reason: string): { ok: false; error: SignerError } {
+    this.lastError = reason;
+    return err(unavailable(reason));
+  }
+}
+
+/** True unless `f` decodes under `schema` with a different nonce (a stale answer to drop). */
+function answersNonce(f: Frame, schema: typeof SignResponse | typeof PubkeyResponse | typeof InfoResponse, nonce: Uint8Array): boolean {
+  const d = decodeMessage(schema, f.payload);
+  return !d.ok || sameBytes((d.value as { nonce: Uint8Array }).nonce, nonce);
+}
+
+/** Clip the summary to the wire limits (PROTOCOL.md §3.3) the same way the device clips its own. */
+function normalizeSummary(s: ApprovalSummary): Result<ApprovalSummary, SignerError> {
+  const entries = Object.entries(s.fields);
+  if (entries.length > SUMMARY_LIMITS.fields) return err(refused(`summary has ${entries.length} fields, at most ${SUMMARY_LIMITS.fields}`));
+  if (entries.some(([k]) => new TextEncoder().encode(k).length > SUMMARY_LIMITS.key_bytes)) return err(refused(`summary field names are limited to ${SUMMARY_LIMITS.key_bytes} bytes`));
+  return ok({ title: clipUtf8(s.title, SUMMARY_LIMITS.title_bytes), fields: Object.fromEntries(entries.map(([k, v]) => [k, clipUtf8(v)])) });
+}

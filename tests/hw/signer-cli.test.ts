@@ -1,0 +1,45 @@
+/**
+ * `hivebox signer info|ping|pubkey` against a simulator on a unix socket, and the exit code when no
+ * signer is there (EXIT.unavailable = 69).
+ */
+import { afterEach, expect, test } from 'bun:test';
+import { join } from 'node:path';
+import { startSignerSimulator } from '../../hw/device-sim/start.ts';
+import { tempDir } from './fixtures.ts';
+
+const MAIN = join(import.meta.dir, '../../runtime/cli/main.ts');
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function hivebox(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const p = Bun.spawn([process.execPath, MAIN, ...args], { stdout: 'pipe', stderr: 'pipe' });
+  const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  return { code, out, err };
+}
+
+test('info, ping and pubkey over the simulator socket', async () => {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  const sim = await startSignerSimulator({ mode: 'in-process', stateDir: join(t.dir, 'signer') });
+  cleanups.push(() => sim.stop());
+  const via = ['--transport', 'unix-socket', '--path', sim.socketPath];
+  const info = await hivebox('signer', 'info', ...via);
+  expect(info.code).toBe(0);
+  expect(JSON.parse(info.out)).toMatchObject({ connected: true, device: { model: 'Hivebox Signer', protocol: 1, timeout_s: 60 } });
+  const ping = await hivebox('signer', 'ping', ...via, '--bytes', '7609');
+  expect(ping.out).toMatch(/^7609 bytes echoed in [0-9.]+ ms\n$/);
+  const pub = await hivebox('signer', 'pubkey', 'invite', ...via);
+  const key = await sim.signer.publicKey('invite');
+  expect(pub.out.trim()).toBe(key.ok ? key.node_id : 'unavailable');
+});
+
+test('no signer → exit 69 with the reason', async () => {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  const r = await hivebox('signer', 'info', '--transport', 'unix-socket', '--path', join(t.dir, 'none.sock'));
+  expect(r.code).toBe(69);
+  expect(r.err).toContain('Hivebox signer unavailable: no signer simulator at');
+  expect((await hivebox('signer', 'pubkey', 'payments')).code).toBe(64);
+});
