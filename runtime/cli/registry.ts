@@ -7,6 +7,8 @@ import { registerDecode } from './commands/decode.ts';
 import { registerPlugin } from './commands/plugin.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSigner } from './commands/signer.ts';
+import { registerPlan } from './commands/plan.ts';
+import { registerPlanner } from './commands/planner.ts';
 
 /** A function that adds one subcommand (with its `--help`) to the program. */
 export type CommandModule = (program: Command) => void;
@@ -17,4 +19,6 @@ export const COMMANDS: readonly CommandModule[] = [
   registerPlugin,
   registerDecode,
   registerSigner,
+  registerPlan,
+  registerPlanner,
 ];

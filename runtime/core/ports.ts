@@ -102,6 +102,9 @@ export interface NodeChannel {
   readonly fee_per_millionth: number;
   readonly delay: number;
   readonly last_update?: number;
+  /** htlc_minimum_msat / htlc_maximum_msat of this direction (absent in pre-0.7 CLN output). */
+  readonly htlc_minimum_msat?: number;
+  readonly htlc_maximum_msat?: number;
 }
 
 /** `listnodes` entry subset. */

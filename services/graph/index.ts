@@ -1,0 +1,10 @@
+/**
+ * services/graph: readers that turn Lightning graph files (CLN gossmap-compressed, CLN listchannels /
+ * listnodes JSON; gzip, xz or plain) into the compact in-memory graph of runtime/core/graph.
+ */
+export { loadGraphFile, loadNodeNames, type LoadedGraph, type LoadGraphOptions, type LoadStage } from './load.ts';
+export { describeGraphLoadError, type GraphLoadError } from './errors.ts';
+export { decodeGossmapCompressed } from './gossmap-compressed.ts';
+export { graphFromListChannels } from './listchannels-json.ts';
+export { parseNodeMap, nodeNamesFromListNodes, type NodeNames } from './node-names.ts';
+export { GRAPH_LIMITS } from './limits.ts';
