@@ -8,7 +8,7 @@ import { err, ok, type Result } from '../../runtime/core/result.ts';
 import { toHex } from '../../runtime/core/types.ts';
 import type { Clock, RandomBytes } from '../clock.ts';
 import { BROADCAST_CID, CMD, INIT_NONCE_BYTES, PROTOCOL_VERSION } from '../framing/constants.ts';
-import { decodeErrorCode, decodeInitResponse, decodeKeepalive, type InitResponse, type Keepalive } from '../framing/control-payloads.ts';
+import { decodeErrorCode, decodeInitResponse, decodeKeepalive, type Keepalive } from '../framing/control-payloads.ts';
 import { hidErrorName, type FramingError } from '../framing/errors.ts';
 import { packetize, type Frame } from '../framing/packetize.ts';
 import { Reassembler } from '../framing/reassembler.ts';
@@ -79,7 +79,7 @@ export class SignerChannel {
   private keepaliveHook: (k: Keepalive) => void = () => {};
   private matchHook: ((f: Frame) => boolean) | null = null;
 
-  private constructor(readonly transport: ReportTransport, private readonly clock: Clock, readonly init: { value: InitResponse | null }) {
+  private constructor(readonly transport: ReportTransport, private readonly clock: Clock) {
     this.reassembler = new Reassembler({ accept: (c) => c === this.cid || (this.cid === BROADCAST_CID && c === BROADCAST_CID) });
     transport.onReport((r) => this.onReport(r));
     transport.onClose((reason) => {
@@ -94,20 +94,21 @@ export class SignerChannel {
    * @returns the channel, or an error (the transport is closed on failure).
    */
   static async open(transport: ReportTransport, clock: Clock, random: RandomBytes): Promise<Result<SignerChannel, ChannelError>> {
-    const ch = new SignerChannel(transport, clock, { value: null });
+    const ch = new SignerChannel(transport, clock);
     const nonce = random(INIT_NONCE_BYTES);
-    const r = await ch.transact(CMD.INIT, nonce, { timeout_ms: HOST_TIMEOUTS_MS.init }, (f) => {
+    const answer = (f: Frame) => {
       const init = decodeInitResponse(f.payload);
-      return init !== null && toHex(init.nonce) === toHex(nonce);
-    });
-    const init = r.ok ? decodeInitResponse(r.value.payload) : null;
-    const bad = !r.ok ? r.error : init === null ? { kind: 'Protocol' as const, reason: 'bad INIT response' } : init.protocol_version !== PROTOCOL_VERSION ? { kind: 'Protocol' as const, reason: `signer speaks protocol ${init.protocol_version}, host ${PROTOCOL_VERSION}` } : null;
-    if (bad || init === null) {
+      return init !== null && toHex(init.nonce) === toHex(nonce) ? init : null;
+    };
+    const r = await ch.transact(CMD.INIT, nonce, { timeout_ms: HOST_TIMEOUTS_MS.init }, (f) => answer(f) !== null);
+    const init = r.ok ? answer(r.value) : null;
+    let failure: ChannelError | null = r.ok ? null : r.error;
+    if (init && init.protocol_version !== PROTOCOL_VERSION) failure = { kind: 'Protocol', reason: `signer speaks protocol ${init.protocol_version}, host ${PROTOCOL_VERSION}` };
+    if (failure || !init) {
       await transport.close();
-      return err(bad ?? { kind: 'Protocol', reason: 'bad INIT response' });
+      return err(failure ?? { kind: 'Protocol', reason: 'bad INIT response' });
     }
     ch.cid = init.cid;
-    ch.init.value = init;
     return ok(ch);
   }
 

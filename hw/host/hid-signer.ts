@@ -19,7 +19,7 @@ import type { Frame } from '../framing/packetize.ts';
 import { decodeMessage, encodeMessage, InfoResponse, PubkeyResponse, SignResponse, SUMMARY_LIMITS } from '../protocol/messages.ts';
 import { clipUtf8, isSignerPurpose } from '../protocol/purposes.ts';
 import type { TransportOpener } from '../transport/report-transport.ts';
-import { describeChannelError, HOST_TIMEOUTS_MS, SignerChannel } from './channel.ts';
+import { describeChannelError, HOST_TIMEOUTS_MS, SignerChannel, type ChannelError, type TransactOptions } from './channel.ts';
 import { PendingApprovalTracker, type PendingApproval } from './pending-approval.ts';
 import { fromChannelError, fromErrorAnswer, refused, unavailable } from './signer-errors.ts';
 
@@ -90,12 +90,19 @@ export class HidSigner implements Signer {
     return { connected: c !== null, transport: c?.channel.transport.name ?? null, device: c?.info ?? null, pending: this.tracker.value, last_error: this.lastError };
   }
 
-  /** INFO from the device (connecting if needed). */
+  /**
+   * INFO from the device: connects if needed, otherwise asks the connected device again, so a
+   * periodic call (the daemon's status tick) notices a device that was unplugged or went silent.
+   */
   async info(): Promise<Result<SignerDeviceInfo, SignerError>> {
     if (this.signing) return err({ kind: 'SignerBusy' });
     return this.exclusive(async () => {
+      const existing = this.conn !== null && this.conn.channel.closed === null;
       const c = await this.connect();
-      return c.ok ? ok(c.value.info) : c;
+      if (!c.ok || !existing) return c.ok ? ok(c.value.info) : c;
+      const again = await this.fetchInfo(c.value.channel);
+      if (!again.ok) return err(unavailable(again.error));
+      return ok(again.value);
     });
   }
 
@@ -106,12 +113,16 @@ export class HidSigner implements Signer {
     return this.exclusive(async () => {
       const c = await this.connect();
       if (!c.ok) return c;
-      const r = await c.value.channel.transact(CMD.PING, payload, { timeout_ms: HOST_TIMEOUTS_MS.command });
+      const r = await this.transact(c.value.channel, CMD.PING, payload, { timeout_ms: HOST_TIMEOUTS_MS.command });
       if (!r.ok) return err(fromChannelError(r.error, false));
       return sameBytes(r.value.payload, payload) ? ok(r.value.payload) : err(unavailable('PING echo differs'));
     });
   }
 
+  /**
+   * The 66-hex public key of `purpose`'s slot (GET_PUBKEY), cached per connection. During a
+   * pending approval only cached keys are answered; others get `SignerBusy`.
+   */
   async publicKey(purpose: SignerPurpose): Promise<KeyResult> {
     if (!isSignerPurpose(purpose)) return { ok: false, error: refused(`unknown purpose ${String(purpose)}`) };
     const cached = this.conn?.pubkeys.get(purpose);
@@ -124,6 +135,12 @@ export class HidSigner implements Signer {
     return r.ok ? { ok: true, node_id: r.value } : r;
   }
 
+  /**
+   * SIGN `text` (Lightning signmessage format) for `purpose`; approval purposes wait for the
+   * button. The summary is clipped to the wire limits (PROTOCOL.md §3.3).
+   * @returns the verified signature, or ApprovalRejected / ApprovalTimeout / SignerBusy /
+   *   SignerUnavailable / SignerRefused (with the device's reason).
+   */
   async sign(text: string, opts: { purpose: SignerPurpose; summary: ApprovalSummary }): Promise<SignResult> {
     const { purpose } = opts;
     if (!isSignerPurpose(purpose)) return err(refused(`unknown purpose ${String(purpose)}`));
@@ -155,7 +172,8 @@ export class HidSigner implements Signer {
     if (payload.length > MAX_MESSAGE_BYTES) return err(refused(`request of ${payload.length} bytes exceeds ${MAX_MESSAGE_BYTES}`));
     const timeout_s = c.value.info.timeout_s;
     this.tracker.set({ purpose, title: summary.title, fields: summary.fields, started_ms: this.clock.now_ms(), seconds_left: timeout_s, waiting_for_user: false });
-    const r = await c.value.channel.transact(
+    const r = await this.transact(
+      c.value.channel,
       CMD.SIGN,
       payload,
       {
@@ -164,12 +182,10 @@ export class HidSigner implements Signer {
         onKeepalive: (k) => this.tracker.update({ seconds_left: k.seconds_left, waiting_for_user: k.status === KEEPALIVE_STATUS.UPNEEDED }),
       },
       (f) => answersNonce(f, SignResponse, nonce),
+      true,
     );
     this.tracker.set(null);
-    if (!r.ok) {
-      if (r.error.kind === 'Timeout' || r.error.kind === 'Silent') await c.value.channel.cancel();
-      return err(fromChannelError(r.error, true));
-    }
+    if (!r.ok) return err(fromChannelError(r.error, true));
     const a = decodeMessage(SignResponse, r.value.payload);
     if (!a.ok) return err(unavailable(`malformed SIGN answer (${a.error.kind})`));
     switch (a.value.status) {
@@ -196,7 +212,7 @@ export class HidSigner implements Signer {
     const cached = c.pubkeys.get(purpose);
     if (cached) return ok(cached);
     const nonce = this.random(REQUEST_NONCE_BYTES);
-    const r = await c.channel.transact(CMD.GET_PUBKEY, encodeMessage({ nonce, purpose }), { timeout_ms: HOST_TIMEOUTS_MS.command }, (f) => answersNonce(f, PubkeyResponse, nonce));
+    const r = await this.transact(c.channel, CMD.GET_PUBKEY, encodeMessage({ nonce, purpose }), { timeout_ms: HOST_TIMEOUTS_MS.command }, (f) => answersNonce(f, PubkeyResponse, nonce));
     if (!r.ok) return err(fromChannelError(r.error, false));
     const a = decodeMessage(PubkeyResponse, r.value.payload);
     if (!a.ok) return err(unavailable(`malformed GET_PUBKEY answer (${a.error.kind})`));
@@ -205,6 +221,23 @@ export class HidSigner implements Signer {
     if (!isNodeId(hex)) return err(unavailable('signer returned an invalid public key'));
     c.pubkeys.set(purpose, hex);
     return ok(hex);
+  }
+
+  /**
+   * One transaction. After a host timeout on an approval the device is told to CANCEL; a device
+   * that went silent, sent garbage, or missed a plain command's deadline is disconnected, so the
+   * next call rediscovers it.
+   */
+  private async transact(channel: SignerChannel, cmd: number, payload: Uint8Array, opts: TransactOptions, match?: (f: Frame) => boolean, approval = false): Promise<Result<Frame, ChannelError>> {
+    const r = await channel.transact(cmd, payload, opts, match);
+    if (r.ok) return r;
+    const k = r.error.kind;
+    if (approval && (k === 'Timeout' || k === 'Silent')) await channel.cancel();
+    if (k === 'Silent' || k === 'Framing' || k === 'Protocol' || (k === 'Timeout' && !approval)) {
+      await channel.close();
+      this.lastError = describeChannelError(r.error);
+    }
+    return r;
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -227,15 +260,12 @@ export class HidSigner implements Signer {
     if (!t.ok) return this.failed(t.error.reason);
     const ch = await SignerChannel.open(t.value, this.clock, this.random);
     if (!ch.ok) return this.failed(`${t.value.name}: ${describeChannelError(ch.error)}`);
-    const nonce = this.random(REQUEST_NONCE_BYTES);
-    const r = await ch.value.transact(CMD.INFO, encodeMessage({ nonce }), { timeout_ms: HOST_TIMEOUTS_MS.command }, (f) => answersNonce(f, InfoResponse, nonce));
-    const info = r.ok ? decodeMessage(InfoResponse, r.value.payload) : null;
-    if (!info?.ok || info.value.protocol !== PROTOCOL_VERSION) {
+    const info = await this.fetchInfo(ch.value);
+    if (!info.ok) {
       await ch.value.close();
-      return this.failed(`${t.value.name}: ${!r.ok ? describeChannelError(r.error) : 'bad INFO answer or protocol version'}`);
+      return this.failed(`${t.value.name}: ${info.error}`);
     }
-    const { nonce: _n, ...device } = info.value;
-    const conn: Connection = { channel: ch.value, info: device, pubkeys: new Map() };
+    const conn: Connection = { channel: ch.value, info: info.value, pubkeys: new Map() };
     ch.value.onClosed((reason) => {
       if (this.conn === conn) this.conn = null;
       this.lastError = reason;
@@ -243,6 +273,17 @@ export class HidSigner implements Signer {
     this.conn = conn;
     this.lastError = null;
     return ok(conn);
+  }
+
+  /** One INFO transaction; the error is a reason text. */
+  private async fetchInfo(channel: SignerChannel): Promise<Result<SignerDeviceInfo, string>> {
+    const nonce = this.random(REQUEST_NONCE_BYTES);
+    const r = await this.transact(channel, CMD.INFO, encodeMessage({ nonce }), { timeout_ms: HOST_TIMEOUTS_MS.command }, (f) => answersNonce(f, InfoResponse, nonce));
+    if (!r.ok) return err(describeChannelError(r.error));
+    const info = decodeMessage(InfoResponse, r.value.payload);
+    if (!info.ok || info.value.protocol !== PROTOCOL_VERSION) return err('bad INFO answer or protocol version');
+    const { nonce: _echo, ...device } = info.value;
+    return ok(device);
   }
 
   private failed(reason: string): { ok: false; error: SignerError } {

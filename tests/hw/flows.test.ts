@@ -236,4 +236,25 @@ describe('attacks on the host', () => {
     await r.clock.advance(2700);
     expect(await p).toMatchObject({ ok: false, error: { kind: 'SignerUnavailable', reason: 'signer went silent for 2000 ms' } });
   });
+
+  test('a device that stops answering while idle is disconnected by the status check and found again', async () => {
+    const r = rig('approve');
+    let mute = false;
+    const s = tapped(r, (f) => (mute ? [] : [f]));
+    expect((await s.info()).ok).toBe(true);
+    mute = true;
+    const p = s.info();
+    await r.clock.advance(3000);
+    expect(await p).toMatchObject({ ok: false, error: { kind: 'SignerUnavailable', reason: 'no answer within 3000 ms' } });
+    expect(s.status()).toMatchObject({ connected: false, last_error: 'no answer within 3000 ms' });
+    mute = false;
+    expect(await s.info()).toMatchObject({ ok: true, value: { model: 'Hivebox Signer' } });
+    expect(s.status().connected).toBe(true);
+  });
+
+  test('a signer speaking another protocol version is refused at INIT', async () => {
+    const r = rig('approve');
+    const s = tapped(r, (f) => (f.cmd === CMD.INIT ? [{ ...f, payload: f.payload.map((b, i) => (i === 12 ? 2 : b)) }] : [f]));
+    expect(await s.publicKey('invite')).toMatchObject({ ok: false, error: { kind: 'SignerUnavailable', reason: expect.stringContaining('signer speaks protocol 2, host 1') } });
+  });
 });
