@@ -11,8 +11,9 @@
 export const HIVE_MAGIC_HEX = '48495645';
 /** BOLT type of cl-hive framed messages ("HI"). */
 export const CLHIVE_FRAMING_TYPE = 0x4849;
-/** Odd message ids of the spec's framing (spec 001 §1). */
+/** Lowest message id of the spec's framing (spec 001 §1: odd ids 32769–33000). */
 export const SPEC_TYPE_MIN = 32769;
+/** Highest message id of the spec's framing (spec 001 §1). */
 export const SPEC_TYPE_MAX = 33000;
 /** Spec 002 management message and response types (even: must be declared in getmanifest `custommessages`). */
 export const MANAGEMENT_TYPES: readonly number[] = [49152, 49153];

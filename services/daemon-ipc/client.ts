@@ -26,7 +26,7 @@ export interface IpcClientOptions {
   readonly hello: Omit<Extract<IpcRequest, { op: 'hello' }>, 'id' | 'op' | 'protocol'>;
   /** Log sink (the plugin routes it to lightningd's log; never stdout). */
   readonly log: (level: 'debug' | 'info' | 'warn', message: string) => void;
-  /** How long a request waits for a connection attempt when the daemon is not connected, ms (default 1000). */
+  /** How long a request waits for a connection attempt when the daemon is not connected, ms (default 1000); a refused attempt answers at once. */
   readonly connectWaitMs?: number;
 }
 
@@ -44,7 +44,7 @@ export class IpcClient {
   private backoffMs: number = IPC_LIMITS.reconnect_min_ms;
   private nextId = 1;
   private readonly waiters = new Map<number, Waiter>();
-  private readyListeners: (() => void)[] = [];
+  private readyListeners: ((ready: boolean) => void)[] = [];
   private droppedEvents = 0;
 
   constructor(private readonly opts: IpcClientOptions) {}
@@ -116,14 +116,14 @@ export class IpcClient {
     }
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.readyListeners = this.readyListeners.filter((l) => l !== onReady);
+        this.readyListeners = this.readyListeners.filter((l) => l !== onOutcome);
         resolve(false);
       }, ms);
-      const onReady = () => {
+      const onOutcome = (ready: boolean) => {
         clearTimeout(timer);
-        resolve(true);
+        resolve(ready);
       };
-      this.readyListeners.push(onReady);
+      this.readyListeners.push(onOutcome);
     });
   }
 
@@ -159,9 +159,14 @@ export class IpcClient {
     const dropped = this.droppedEvents > 0 ? `; ${this.droppedEvents} events were dropped while it was away` : '';
     this.opts.log('info', `connected to hivebox daemon at ${this.opts.path}${dropped}`);
     this.droppedEvents = 0;
+    this.settleWaiters(true);
+  }
+
+  /** Tell requests waiting for a connection how the current attempt ended. */
+  private settleWaiters(ready: boolean): void {
     const listeners = this.readyListeners;
     this.readyListeners = [];
-    for (const l of listeners) l();
+    for (const l of listeners) l(ready);
   }
 
   private onLine(line: string): void {
@@ -183,6 +188,7 @@ export class IpcClient {
     this.socket = null;
     this.ready = false;
     this.failWaiters();
+    if (!wasReady) this.settleWaiters(false);
     if (wasReady) this.opts.log('warn', 'lost connection to hivebox daemon; reconnecting');
     if (this.stopped) return;
     this.retryTimer = setTimeout(() => {

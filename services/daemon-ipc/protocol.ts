@@ -25,6 +25,7 @@ export const DisconnectEvent = z.object({ op: z.literal('disconnect'), peer_id: 
 
 /** Every event the plugin forwards. */
 export const IpcEvent = z.discriminatedUnion('op', [CustomMsgEvent, PeerConnectedEvent, ConnectEvent, DisconnectEvent]);
+/** A forwarded hook/notification (see `IpcEvent` schema). */
 export type IpcEvent = z.infer<typeof IpcEvent>;
 
 /** Plugin → daemon request: greeting sent on every (re)connect; carries lightningd's init configuration. */
@@ -49,10 +50,12 @@ export const RpcRequest = z
 
 /** Every request the plugin sends (each gets exactly one response with the same id). */
 export const IpcRequest = z.discriminatedUnion('op', [HelloRequest, RpcRequest]);
+/** A plugin request: hello or rpc (see `IpcRequest` schema). */
 export type IpcRequest = z.infer<typeof IpcRequest>;
 
 /** A JSON-RPC-style error object carried back to lightningd unchanged. */
 export const IpcErrorObject = z.object({ code: z.number().int(), message: z.string(), data: z.unknown().optional() }).strict();
+/** `{code, message, data?}` as JSON-RPC defines it. */
 export type IpcErrorObject = z.infer<typeof IpcErrorObject>;
 
 /** Daemon → plugin: the answer to request `id`. */
@@ -60,6 +63,7 @@ export const IpcResponse = z.union([
   z.object({ id: z.number().int().nonnegative(), result: z.unknown() }).strict(),
   z.object({ id: z.number().int().nonnegative(), error: IpcErrorObject }).strict(),
 ]);
+/** The daemon's answer to one request. */
 export type IpcResponse = z.infer<typeof IpcResponse>;
 
 /** A line the plugin may send: a request (has `id`) or an event. */

@@ -10,7 +10,10 @@
  * between objects (including "\n\n") is skipped, anything else at top level is a framing error.
  */
 
-/** Why a stream cannot be framed; after an error the reader is unusable and the connection must be closed. */
+/**
+ * Why a stream cannot be framed (`at` = offset of the offending character within the chunk that
+ * held it); after an error the reader is unusable and the connection must be closed.
+ */
 export type FrameError =
   | { readonly kind: 'not_object'; readonly at: number; readonly char: string }
   | { readonly kind: 'oversize'; readonly limit_chars: number };
@@ -38,9 +41,9 @@ function isJsonWhitespace(c: number): boolean {
  * (callers `JSON.parse` them, or read raw tokens from them as lightningd does).
  */
 export class JsonFrameReader {
-  private buf = '';
-  private pos = 0;
-  private start = -1;
+  private parts: string[] = [];
+  private partsLength = 0;
+  private inFrame = false;
   private depth = 0;
   private inString = false;
   private escaped = false;
@@ -51,23 +54,26 @@ export class JsonFrameReader {
 
   /** Characters buffered but not yet part of a complete frame. */
   get pending(): number {
-    return this.buf.length;
+    return this.partsLength;
   }
 
-  /** Feed the next piece of the stream. Returns completed frames; once an error is returned, every later call returns it again. */
+  /**
+   * Feed the next piece of the stream. Only the new piece is scanned (an incomplete frame is kept
+   * as a list of pieces), so a large response arriving in many reads costs linear time.
+   * Returns completed frames; once an error is returned, every later call returns it again.
+   */
   push(chunk: string): FramePush {
     if (this.failed) return { frames: [], error: this.failed };
-    this.buf += chunk;
     const frames: string[] = [];
-    const buf = this.buf;
-    let i = this.pos;
-    for (; i < buf.length; i++) {
-      const c = buf.charCodeAt(i);
-      if (this.start < 0) {
+    let segStart = this.inFrame ? 0 : -1;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk.charCodeAt(i);
+      if (!this.inFrame) {
         if (isJsonWhitespace(c)) continue;
-        if (c !== OPEN_BRACE) return this.fail({ kind: 'not_object', at: i, char: buf[i]! }, frames);
-        this.start = i;
+        if (c !== OPEN_BRACE) return this.fail({ kind: 'not_object', at: i, char: chunk[i]! }, frames);
+        this.inFrame = true;
         this.depth = 1;
+        segStart = i;
         continue;
       }
       if (this.inString) {
@@ -81,25 +87,28 @@ export class JsonFrameReader {
       else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         this.depth--;
         if (this.depth === 0) {
-          if (i + 1 - this.start > this.maxFrameChars) return this.fail({ kind: 'oversize', limit_chars: this.maxFrameChars }, frames);
-          frames.push(buf.slice(this.start, i + 1));
-          this.start = -1;
+          if (this.partsLength + i + 1 - segStart > this.maxFrameChars) return this.fail({ kind: 'oversize', limit_chars: this.maxFrameChars }, frames);
+          const tail = chunk.slice(segStart, i + 1);
+          frames.push(this.parts.length > 0 ? this.parts.join('') + tail : tail);
+          this.parts = [];
+          this.partsLength = 0;
+          this.inFrame = false;
         }
       }
     }
-    const keepFrom = this.start >= 0 ? this.start : buf.length;
-    this.buf = buf.slice(keepFrom);
-    this.pos = i - keepFrom;
-    if (this.start >= 0) {
-      this.start = 0;
-      if (this.buf.length > this.maxFrameChars) return this.fail({ kind: 'oversize', limit_chars: this.maxFrameChars }, frames);
+    if (this.inFrame) {
+      const rest = chunk.slice(segStart);
+      this.parts.push(rest);
+      this.partsLength += rest.length;
+      if (this.partsLength > this.maxFrameChars) return this.fail({ kind: 'oversize', limit_chars: this.maxFrameChars }, frames);
     }
     return { frames };
   }
 
   private fail(error: FrameError, frames: string[]): FramePush {
     this.failed = error;
-    this.buf = '';
+    this.parts = [];
+    this.partsLength = 0;
     return { frames, error };
   }
 }

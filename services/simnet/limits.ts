@@ -6,6 +6,7 @@
 /** The lightningd version whose behaviour simnet reproduces (getinfo `version`, LIGHTNINGD_VERSION). */
 export const CLN_VERSION = 'v26.06';
 
+/** Timeouts and size limits of the simulated lightningd. */
 export const SIMNET_LIMITS = {
   /** lightningd gives a plugin 60 s for getmanifest and 60 s for init (a-day-in-the-life-of-a-plugin.md "Timeouts"). */
   plugin_handshake_ms: 60_000,

@@ -42,6 +42,10 @@ export class SimNetwork {
   private readonly ownsRoot: boolean;
   private readonly random: () => number;
   private graph: PublicGraph = emptyGraph();
+  private readonly graphBySource = new Map<string, NodeChannel[]>();
+  private readonly graphByDestination = new Map<string, NodeChannel[]>();
+  private readonly graphByScid = new Map<string, NodeChannel[]>();
+  private readonly graphNodes = new Map<string, NodeAnnouncement>();
 
   private constructor(opts: SimNetworkOptions) {
     this.ownsRoot = opts.root === undefined;
@@ -49,10 +53,22 @@ export class SimNetwork {
     this.random = seededRandom(opts.seed ?? 1);
   }
 
-  /** Build a network and load its public graph. */
+  /** Build a network and load (and index) its public graph. */
   static async create(opts: SimNetworkOptions = {}): Promise<SimNetwork> {
     const net = new SimNetwork(opts);
     if (opts.graph) net.graph = await opts.graph();
+    for (const c of net.graph.channels) {
+      for (const [index, key] of [
+        [net.graphBySource, c.source],
+        [net.graphByDestination, c.destination],
+        [net.graphByScid, c.short_channel_id],
+      ] as const) {
+        const list = index.get(key);
+        if (list) list.push(c);
+        else index.set(key, [c]);
+      }
+    }
+    for (const n of net.graph.nodes) net.graphNodes.set(n.nodeid, n);
     return net;
   }
 
@@ -174,11 +190,10 @@ export class SimNetwork {
   /** `listchannels` view: real graph plus the fleet's public channels, filtered like CLN (one filter at a time). */
   listchannels(filter: { short_channel_id?: string; source?: string; destination?: string }): NodeChannel[] {
     const sim = this.channels.filter((c) => c.public).flatMap(listchannelsEntries);
-    const all = [...this.graph.channels, ...sim];
-    if (filter.short_channel_id !== undefined) return all.filter((c) => c.short_channel_id === filter.short_channel_id);
-    if (filter.source !== undefined) return all.filter((c) => c.source === filter.source);
-    if (filter.destination !== undefined) return all.filter((c) => c.destination === filter.destination);
-    return all;
+    if (filter.short_channel_id !== undefined) return [...(this.graphByScid.get(filter.short_channel_id) ?? []), ...sim.filter((c) => c.short_channel_id === filter.short_channel_id)];
+    if (filter.source !== undefined) return [...(this.graphBySource.get(filter.source) ?? []), ...sim.filter((c) => c.source === filter.source)];
+    if (filter.destination !== undefined) return [...(this.graphByDestination.get(filter.destination) ?? []), ...sim.filter((c) => c.destination === filter.destination)];
+    return [...this.graph.channels, ...sim];
   }
 
   /** `listnodes` view: graph nodes plus fleet nodes that have a public channel (only those have a node_announcement). */
@@ -187,8 +202,11 @@ export class SimNetwork {
     const fleet = [...this.byId.values()]
       .filter((n) => this.channelsOf(n.nodeId).some((c) => c.public))
       .map((n) => ({ nodeid: n.nodeId, alias: n.alias, color: n.nodeId.slice(2, 8), last_timestamp: now, features: n.features, addresses: [{ type: 'ipv4', address: '127.0.0.1', port: this.portOf(n.nodeId) }] }));
-    const all: NodeAnnouncement[] = [...this.graph.nodes, ...fleet];
-    return id === undefined ? all : all.filter((n) => n.nodeid === id);
+    if (id !== undefined) {
+      const known = this.graphNodes.get(id);
+      return [...(known ? [known] : []), ...fleet.filter((n) => n.nodeid === id)];
+    }
+    return [...this.graph.nodes, ...fleet];
   }
 
   // ---- message transport and faults --------------------------------------------------------

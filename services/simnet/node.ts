@@ -2,8 +2,10 @@
  * One simulated lightningd (CLN v26.06): node key, lightning-dir with a `lightning-rpc` socket,
  * the plugins it launches (real executables, spoken to exactly as lightningd does), peers and the
  * hook/notification traffic that peers cause:
- *  - start: getmanifest to every plugin, then init (options with defaults, configuration with
- *    lightning-dir, rpc-file, network, startup); a plugin that fails the handshake is killed;
+ *  - start: each configured plugin gets getmanifest, then init (options with defaults,
+ *    configuration with lightning-dir, rpc-file, network, startup); plugins start in parallel
+ *    (lightningd finishes every getmanifest before the first init — no plugin here depends on
+ *    that order); a plugin that fails the handshake or registers a taken method is killed;
  *  - incoming peer message: an unknown even type that no plugin declared in `custommessages`
  *    makes lightningd drop the peer; otherwise the `custommsg` hook chain runs in plugin order,
  *    honouring each registration's `filters`; a hook answer other than `{"result":"continue"}`
@@ -112,19 +114,20 @@ export class SimNode {
   }
 
   /**
-   * Stop lightningd. `clean`: `shutdown` notification, grace, SIGKILL; `crash`: everything dies at
-   * once. Peers see a disconnect either way.
+   * Stop lightningd. `clean`: plugins subscribed to `shutdown` get it and a grace period, the rest
+   * are killed at once; `crash`: everything dies at once. Peers see a disconnect either way.
    */
   async stop(mode: 'clean' | 'crash'): Promise<void> {
     if (!this.running) return;
     this.stopping = true;
     await this.server?.close();
     this.server = null;
-    const plugins = this.plugins;
-    if (mode === 'clean') for (const p of plugins) if (p.manifest?.subscriptions.includes('shutdown')) p.notify('shutdown', {});
     await Promise.all(
-      plugins.map(async (p) => {
-        if (mode === 'clean') await Promise.race([p.exited(), Bun.sleep(SIMNET_LIMITS.plugin_shutdown_grace_ms)]);
+      this.plugins.map(async (p) => {
+        if (mode === 'clean' && p.manifest?.subscriptions.includes('shutdown')) {
+          p.notify('shutdown', {});
+          await Promise.race([p.exited(), Bun.sleep(SIMNET_LIMITS.plugin_shutdown_grace_ms)]);
+        }
         p.kill('SIGKILL');
         await p.exited();
       }),

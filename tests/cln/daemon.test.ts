@@ -6,7 +6,7 @@
  * socket.
  */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -147,6 +147,10 @@ describe('lifecycle', () => {
     const other = await startDaemon({ config: config({ ipc_socket: stalePath }), engineFactory: new RecordingEngine().factory(), log: () => {} });
     await other.stop();
     expect(existsSync(stalePath)).toBe(false);
+  });
+
+  test('the IPC socket gets the configured mode (0660 by default, the trust boundary with lightningd\'s user)', () => {
+    expect(statSync(daemon.ipcPath).mode & 0o777).toBe(0o660);
   });
 
   test('stop drains queued events, closes the engine and removes the socket', async () => {
