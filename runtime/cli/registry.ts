@@ -3,10 +3,16 @@
  * adding a command is one line here plus its file under commands/.
  */
 import type { Command } from 'commander';
+import { configuredEngineFactory } from '../engine/engine-factory.ts';
 import { registerDecode } from './commands/decode.ts';
+import { registerGenesis } from './commands/genesis.ts';
+import { registerInvite } from './commands/invite.ts';
+import { registerJoin } from './commands/join.ts';
+import { registerMembers } from './commands/members.ts';
 import { registerPlugin } from './commands/plugin.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSigner } from './commands/signer.ts';
+import { registerStatus } from './commands/status.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerPlanner } from './commands/planner.ts';
 
@@ -15,8 +21,13 @@ export type CommandModule = (program: Command) => void;
 
 /** Every subcommand of `hivebox`, in help order. */
 export const COMMANDS: readonly CommandModule[] = [
-  (p) => registerRun(p),
+  (p) => registerRun(p, configuredEngineFactory),
   registerPlugin,
+  registerGenesis,
+  registerInvite,
+  registerJoin,
+  registerStatus,
+  registerMembers,
   registerDecode,
   registerSigner,
   registerPlan,

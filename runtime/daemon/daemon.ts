@@ -64,7 +64,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const now_ms = opts.now_ms ?? Date.now;
   const owned = opts.backend ? null : createLightningBackend({ socketPath: config.lightning.rpc_file, callTimeoutMs: config.lightning.rpc_timeout_ms });
   const backend = opts.backend ?? owned!.backend;
-  const engine = await opts.engineFactory({ backend, log, now_ms });
+  const engine = await opts.engineFactory({ config, backend, log, now_ms });
 
   const connected = new Set<string>();
   const queue = new EventQueue<IpcEvent>(async (ev) => {
