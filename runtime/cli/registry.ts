@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { configuredEngineFactory } from '../engine/engine-factory.ts';
 import { registerDecode } from './commands/decode.ts';
+import { registerDemo } from './commands/demo.ts';
 import { registerGenesis } from './commands/genesis.ts';
 import { registerInvite } from './commands/invite.ts';
 import { registerJoin } from './commands/join.ts';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly CommandModule[] = [
   registerJoin,
   registerStatus,
   registerMembers,
+  registerDemo,
   registerDecode,
   registerSigner,
   registerPlan,
