@@ -31,8 +31,9 @@ export function narrator(names: ReadonlyMap<string, string>): (node: string, e: 
   return (node, e) => {
     const at = `[${node}]`;
     switch (e.kind) {
+      case 'send_failed':
+        return `${at} → ${name(e.peer_id)}  ${e.type} not sent: ${e.error}`;
       case 'sent':
-        if (!e.ok) return `${at} → ${name(e.peer_id)}  ${e.type} not sent: ${e.error}`;
         return `${at} → ${name(e.peer_id)}  ${e.type.padEnd(9)} ${MEANING[e.type] ?? ''} (${e.framing} framing)`;
       case 'peer_facts': {
         const proven = e.features_hex === null ? null : negotiatedFeatures(e.features_hex);

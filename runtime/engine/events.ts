@@ -10,8 +10,10 @@ import type { Framing } from '../core/wire/framing.ts';
 export type EngineEvent =
   /** A Hive message from `peer_id` decoded and passed the size, type, freshness and signature checks. */
   | { readonly kind: 'received'; readonly peer_id: string; readonly type: string; readonly framing: Framing }
-  /** A Hive message handed to lightningd's `sendcustommsg` (`ok` false: lightningd refused it, `error` says why). */
-  | { readonly kind: 'sent'; readonly peer_id: string; readonly type: string; readonly framing: Framing; readonly ok: boolean; readonly error?: string }
+  /** A Hive message is being handed to lightningd's `sendcustommsg`. */
+  | { readonly kind: 'sent'; readonly peer_id: string; readonly type: string; readonly framing: Framing }
+  /** lightningd refused a `sendcustommsg` (peer gone, not connected); `error` is its message. */
+  | { readonly kind: 'send_failed'; readonly peer_id: string; readonly type: string; readonly error: string }
   /** Inbound Hive traffic dropped before any machine saw it (malformed, stale, bad signature, no handler). */
   | { readonly kind: 'dropped'; readonly peer_id: string; readonly reason: string; readonly type?: string; readonly detail?: string }
   /** A machine refused an input; nothing changed. */

@@ -278,8 +278,9 @@ export class HiveboxEngine implements HiveEngine {
       this.deps.log('error', 'encode_failed', { peer_id, type, ...bytes.error });
       return false;
     }
+    this.emit({ kind: 'sent', peer_id, type, framing });
     const r = await this.deps.backend.sendcustommsg(peer_id, toHex(bytes.value));
-    this.emit({ kind: 'sent', peer_id, type, framing, ok: r.ok, ...(r.ok ? {} : { error: r.error.message }) });
+    if (!r.ok) this.emit({ kind: 'send_failed', peer_id, type, error: r.error.message });
     return r.ok;
   }
 
@@ -304,7 +305,7 @@ export class HiveboxEngine implements HiveEngine {
   }
 
   private emit(e: EngineEvent): void {
-    const level = e.kind === 'dropped' || e.kind === 'rejected' || (e.kind === 'sent' && !e.ok) ? 'warn' : 'info';
+    const level = e.kind === 'dropped' || e.kind === 'rejected' || e.kind === 'send_failed' ? 'warn' : 'info';
     const { kind, ...fields } = e;
     this.deps.log(level, `hive_${kind}`, fields);
     try {

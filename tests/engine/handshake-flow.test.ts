@@ -50,7 +50,8 @@ describe('join happy path', () => {
     const sentByA = a.eventsOf('sent').filter((e) => e.peer_id === b.node_id).map((e) => e.type);
     expect(sentByB).toEqual(['HELLO', 'ATTEST']);
     expect(sentByA).toEqual(['CHALLENGE', 'WELCOME']);
-    expect([...a.eventsOf('sent'), ...b.eventsOf('sent')].every((e) => e.ok && e.framing === 'spec')).toBe(true);
+    expect([...a.eventsOf('sent'), ...b.eventsOf('sent')].every((e) => e.framing === 'spec')).toBe(true);
+    expect([...a.eventsOf('send_failed'), ...b.eventsOf('send_failed')]).toEqual([]);
     expect(a.eventsOf('peer_facts')).toEqual([{ kind: 'peer_facts', peer_id: b.node_id, features_hex: b.features_hex, channel_states: ['CHANNELD_NORMAL'] }]);
     expect(b.eventsOf('node_signed').map((e) => e.purpose)).toEqual(['challenge', 'manifest']);
     expect(a.eventsOf('member_admitted')).toEqual([{ kind: 'member_admitted', peer_id: b.node_id, via: 'ticket' }]);

@@ -24,9 +24,10 @@ const INVITE_TIMEOUT_MS = 300_000;
 /** Show the signer prompt and its countdown on stderr until `done` settles. */
 async function showPrompt(d: DaemonConnection, done: Promise<unknown>): Promise<void> {
   let finished = false;
-  void done.finally(() => {
+  const finish = () => {
     finished = true;
-  });
+  };
+  done.then(finish, finish);
   const tty = process.stderr.isTTY === true;
   let shown = false;
   while (!finished) {
