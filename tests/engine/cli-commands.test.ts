@@ -25,7 +25,7 @@ afterAll(async () => {
 /** Run `hivebox <args>` against node `name`'s daemon socket. */
 async function hivebox(name: string | null, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const socket = name === null ? join(hive.fleet.network.root, 'nobody.sock') : hive.member(name).daemon.ipcPath;
-  const p = Bun.spawn([process.execPath, MAIN, ...args, '--socket', socket], { stdout: 'pipe', stderr: 'pipe', env: { ...process.env, HIVEBOX_CONFIG: '' } });
+  const p = Bun.spawn([process.execPath, MAIN, ...args, '--socket', socket], { stdout: 'pipe', stderr: 'pipe', env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HIVEBOX_'))) });
   const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
   return { code, stdout, stderr };
 }
