@@ -62,6 +62,8 @@ export interface DemoOptions {
   readonly dir?: string;
   /** Observer of every engine event (tests, benches). */
   readonly onEvent?: (node: string, e: EngineEvent) => void;
+  /** Abort (Ctrl-C): stop every node, daemon and signer process now; the demo ends not formed. */
+  readonly signal?: AbortSignal;
 }
 
 /** One fleet node in the summary. */
@@ -160,6 +162,13 @@ export async function runDemo(opts: DemoOptions): Promise<DemoOutcome> {
   const names = new Map<string, string>();
   const narrate = narrator(names);
   let outcome: { formed: boolean; reason?: string; planner: PlannerSummary; report: string | null };
+  let stopping: Promise<void> | null = null;
+  const stopAll = () =>
+    (stopping ??= (async () => {
+      await fleet?.stop();
+      for (const s of signers) await s.stop();
+    })());
+  opts.signal?.addEventListener('abort', () => void stopAll(), { once: true });
   try {
     const g = await loadGraph(opts);
     graphSize = { nodes: g.nodeCount, channels: g.channelCount };
@@ -235,11 +244,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoOutcome> {
     const view = await plannerView(a.backend, nodes[0]!.members, opts.top ?? 10);
     outcome = { formed: true, planner: view.summary, report: view.text };
   } catch (e) {
-    const reason = e instanceof DemoFailure ? e.message : `unexpected error: ${e instanceof Error ? e.message : String(e)}`;
+    const reason = opts.signal?.aborted ? 'interrupted' : e instanceof DemoFailure ? e.message : `unexpected error: ${e instanceof Error ? e.message : String(e)}`;
     outcome = { formed: false, reason, planner: EMPTY_PLANNER, report: null };
   } finally {
-    await fleet?.stop();
-    for (const s of signers) await s.stop();
+    await stopAll();
     if (!opts.dir) rmSync(root, { recursive: true, force: true });
   }
   const { formed, reason, planner, report } = outcome;

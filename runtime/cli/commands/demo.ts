@@ -32,6 +32,10 @@ export function registerDemo(program: Command): void {
     .action(async (flags: DemoFlags) => {
       const top = Number(flags.top);
       if (!Number.isInteger(top) || top <= 0) program.error(`--top must be a positive integer, got ${JSON.stringify(flags.top)}`, { exitCode: EXIT.usage });
+      const abort = new AbortController();
+      const interrupt = () => abort.abort();
+      process.once('SIGINT', interrupt);
+      process.once('SIGTERM', interrupt);
       const say = flags.json ? (line: string) => void process.stderr.write(`${line}\n`) : (line: string) => console.log(line);
       const { summary, report } = await runDemo({
         graphPath: flags.graph,
@@ -40,7 +44,10 @@ export function registerDemo(program: Command): void {
         top,
         say,
         progress: (text) => void process.stderr.write(text),
+        signal: abort.signal,
       });
+      process.off('SIGINT', interrupt);
+      process.off('SIGTERM', interrupt);
       if (flags.json) console.log(JSON.stringify(summary));
       else if (report !== null) console.log(`\nThe planner's view of the fleet on the real graph (read through A's listchannels):\n\n${report}\n\nDone in ${summary.seconds} s.`);
       if (!summary.formed) {
