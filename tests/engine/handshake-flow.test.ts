@@ -5,8 +5,8 @@
  * that keeps everything.
  */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
-import { LoopbackNet, type LoopNode } from './fixtures/loopback.ts';
-import { admit, genesis, members } from './fixtures/fleet.ts';
+import type { LoopbackNet, LoopNode } from './fixtures/loopback.ts';
+import { admit, genesis, members, threeNodes } from './fixtures/fleet.ts';
 
 let net: LoopbackNet;
 let a: LoopNode;
@@ -14,13 +14,7 @@ let b: LoopNode;
 let c: LoopNode;
 
 beforeEach(() => {
-  net = new LoopbackNet();
-  a = net.add(1);
-  b = net.add(2);
-  c = net.add(3);
-  net.link(a, b, 'CHANNELD_NORMAL');
-  net.link(a, c, 'CHANNELD_NORMAL');
-  net.link(b, c, 'CHANNELD_NORMAL');
+  ({ net, a, b, c } = threeNodes('channel'));
 });
 
 afterEach(async () => {

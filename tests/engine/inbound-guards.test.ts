@@ -12,8 +12,8 @@ import { encodeHiveMessage, fullSyncSigningString, joinFrame, MSG_TYPES, type Ms
 import { membersAnnouncement } from '../../runtime/engine/membership-sync.ts';
 import { NOW, samplePayload } from '../wire/fixtures.ts';
 import { secretKey, nodeIdOf } from '../ticket/fixtures.ts';
-import { admit, genesis } from './fixtures/fleet.ts';
-import { LoopbackNet, type LoopNode } from './fixtures/loopback.ts';
+import { admit, genesis, threeNodes } from './fixtures/fleet.ts';
+import type { LoopbackNet, LoopNode } from './fixtures/loopback.ts';
 
 let net: LoopbackNet;
 let a: LoopNode;
@@ -21,13 +21,7 @@ let b: LoopNode;
 let c: LoopNode;
 
 beforeEach(async () => {
-  net = new LoopbackNet();
-  a = net.add(1);
-  b = net.add(2);
-  c = net.add(3);
-  net.link(a, b, 'CHANNELD_NORMAL');
-  net.link(a, c, 'CHANNELD_NORMAL');
-  net.link(b, c);
+  ({ net, a, b, c } = threeNodes('connected'));
   await genesis(a);
   await admit(net, a, b);
 });

@@ -8,8 +8,8 @@ import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
 import { RpcFailure } from '../../runtime/daemon/engine.ts';
 import { RPC_ERROR } from '../../runtime/engine/rpc/errors.ts';
 import type { StatusResult } from '../../runtime/engine/rpc/status.ts';
-import { admit, genesis, invite, members } from './fixtures/fleet.ts';
-import { LoopbackNet, type LoopNode } from './fixtures/loopback.ts';
+import { admit, genesis, invite, members, threeNodes } from './fixtures/fleet.ts';
+import type { LoopbackNet, LoopNode } from './fixtures/loopback.ts';
 
 let net: LoopbackNet;
 let a: LoopNode;
@@ -17,12 +17,7 @@ let b: LoopNode;
 let c: LoopNode;
 
 beforeEach(() => {
-  net = new LoopbackNet();
-  a = net.add(1);
-  b = net.add(2);
-  c = net.add(3);
-  net.link(a, b, 'CHANNELD_NORMAL');
-  net.link(a, c, 'CHANNELD_NORMAL');
+  ({ net, a, b, c } = threeNodes('none'));
 });
 
 afterEach(async () => {
