@@ -4,6 +4,8 @@
  */
 import type { Command } from 'commander';
 import { configuredEngineFactory } from '../engine/engine-factory.ts';
+import { registerActions } from './commands/actions.ts';
+import { registerApprove } from './commands/approve.ts';
 import { registerDecode } from './commands/decode.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerGenesis } from './commands/genesis.ts';
@@ -11,6 +13,7 @@ import { registerInvite } from './commands/invite.ts';
 import { registerJoin } from './commands/join.ts';
 import { registerMembers } from './commands/members.ts';
 import { registerPlugin } from './commands/plugin.ts';
+import { registerReject } from './commands/reject.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSigner } from './commands/signer.ts';
 import { registerStatus } from './commands/status.ts';
@@ -29,6 +32,9 @@ export const COMMANDS: readonly CommandModule[] = [
   registerJoin,
   registerStatus,
   registerMembers,
+  registerActions,
+  registerApprove,
+  registerReject,
   registerDemo,
   registerDecode,
   registerSigner,

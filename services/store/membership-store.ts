@@ -233,12 +233,12 @@ export class MembershipStore {
 }
 
 /**
- * Open (creating if needed) the store at `path`, switch it to WAL, and migrate it.
+ * Open (creating if needed) the SQLite file at `path`, switch it to WAL, and migrate it.
  * @param path file path, or `:memory:` for tests that need no durability.
  * @param now unix seconds, recorded with each applied migration.
- * @returns the store, or `open_failed` / `schema_too_new`.
+ * @returns the open database, or `open_failed` / `schema_too_new`.
  */
-export function openMembershipStore(path: string, now: number): { ok: true; value: MembershipStore } | { ok: false; error: StoreError } {
+export function openStoreDatabase(path: string, now: number): { ok: true; value: Database } | { ok: false; error: StoreError } {
   let db: Database;
   try {
     db = new Database(path, { create: true, strict: true });
@@ -253,5 +253,16 @@ export function openMembershipStore(path: string, now: number): { ok: true; valu
     db.close();
     return { ok: false, error: { kind: 'schema_too_new', found: m.found } };
   }
-  return { ok: true, value: new MembershipStore(db) };
+  return { ok: true, value: db };
+}
+
+/**
+ * Open (creating if needed) the store at `path`, switch it to WAL, and migrate it.
+ * @param path file path, or `:memory:` for tests that need no durability.
+ * @param now unix seconds, recorded with each applied migration.
+ * @returns the store, or `open_failed` / `schema_too_new`.
+ */
+export function openMembershipStore(path: string, now: number): { ok: true; value: MembershipStore } | { ok: false; error: StoreError } {
+  const db = openStoreDatabase(path, now);
+  return db.ok ? { ok: true, value: new MembershipStore(db.value) } : db;
 }

@@ -5,6 +5,7 @@
  * cl-hive's tables where they exist (clhive-protocol.md §10: `hive_members`, `hive_bans`).
  */
 import type { Database } from 'bun:sqlite';
+import { FLEET_MIGRATION } from './fleet-schema.ts';
 
 /** One schema step. `sql` statements run in order inside one transaction. */
 export interface Migration {
@@ -63,6 +64,7 @@ export const MIGRATIONS: readonly Migration[] = [
        ) STRICT`,
     ],
   },
+  FLEET_MIGRATION,
 ];
 
 /** The newest schema version this code knows. */

@@ -46,6 +46,9 @@ const SHORT_ESCAPES: Record<string, string> = {
   '\f': '\\f',
 };
 
+/** Printable ASCII without `"` and `\\`: needs no escape in either mode (the common case, checked first). */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 function hex4(code: number): string {
   return `\\u${code.toString(16).padStart(4, '0')}`;
 }
@@ -55,6 +58,7 @@ function hex4(code: number): string {
  * outside 0x20–0x7E is `\uXXXX` (lowercase hex; astral characters as UTF-16 surrogate pairs).
  */
 export function pyEscapeAscii(s: string): string {
+  if (PLAIN.test(s)) return s;
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const ch = s[i]!;
@@ -72,6 +76,7 @@ export function pyEscapeAscii(s: string): string {
  * control characters below 0x20 are escaped; everything else (non-ASCII, DEL) stays raw.
  */
 export function pyEscapeUnicode(s: string): string {
+  if (PLAIN.test(s)) return s;
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const ch = s[i]!;

@@ -24,8 +24,12 @@ export function pyStr(value: PyJson | undefined, missing = ''): string {
   throw new TypeError('pyStr: only scalars appear in signing strings');
 }
 
+/** UTF-16 surrogates: only strings containing one can order differently by code unit and by code point. */
+const SURROGATE = /[\ud800-\udfff]/;
+
 /** Python `a < b` for strings: code point order (JS `<` compares UTF-16 code units). */
 export function comparePyStrings(a: string, b: string): number {
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   const x = [...a];
   const y = [...b];
   const n = Math.min(x.length, y.length);

@@ -1,0 +1,194 @@
+/**
+ * `fleetStep(state, input, now, facts) → {state, effects, reject}`: the fleet engine's single
+ * entry point (issue 4). Messages pass the admission gate (machines/admit.ts) and go to their
+ * handler through `HANDLERS` (a missing type is a compile error); the step then records the event
+ * id of a reliable message, acknowledges it to the peer that delivered it (MSG_ACK), applies implicit
+ * acks, and follows membership changes with fee-policy effects (machines/fee-routing.ts).
+ *
+ * A refused input returns the given state, no persist effect, one warn log and the reject — except
+ * that a duplicate or refused reliable message is still answered with MSG_ACK (a reply, not a
+ * state change) so the sender's outbox stops or backs off.
+ */
+import { admit, type Admitted, type FleetMsgType } from '../machines/admit.ts';
+import { eventIdOf } from '../machines/event-id.ts';
+import { banPeerCommand, onBanPeer } from '../machines/ban-peer.ts';
+import { banTick, onBanProposal, onBanVote, proposeBan, voteBan } from '../machines/ban-vote.ts';
+import { feeTick, followMembership, onMemberChannels, suggestFee } from '../machines/fee-routing.ts';
+import { gossipTick, onGossip, onLocalStatus } from '../machines/gossip.ts';
+import { intentTick, onIntent, onIntentAbort, onIntentResult, proposeIntent } from '../machines/intent-lock.ts';
+import { leaveCommand, onMemberLeft } from '../machines/member-left.ts';
+import { implicitAck, onMsgAck, outboxTick, sendAck } from '../machines/outbox.ts';
+import { actionsTick, onOperatorDecision } from '../machines/pending-actions.ts';
+import { onPromotion, onPromotionRequest, onVouch, requestPromotion, vouchCommand } from '../machines/promotion.ts';
+import { onRevoke, revokeCommand } from '../machines/revocation.ts';
+import { onFullSync, onStateHash, sendFullSync, sendStateHash } from '../machines/state-sync.ts';
+import type { NodeId } from '../types.ts';
+import type { HiveMessageOf } from '../wire/decode.ts';
+import type { RawPayload } from '../wire/envelope.ts';
+import { MSG_TYPES } from '../wire/message-types.ts';
+import { validatePayload } from '../wire/schemas.ts';
+import { Change, refuse } from './change.ts';
+import { FLEET_LIMITS } from './config.ts';
+import { completeSignature, deliver } from './outgoing.ts';
+import { broadcastRecipients, isCertified } from './roster.ts';
+import { keyOf } from './tables.ts';
+import type { FleetCommand, FleetInput, FleetReject, FleetState, FleetStep, NodeFacts } from './types.ts';
+
+/** A message handler: gets an admitted message, returns the step. */
+type Handler<K extends FleetMsgType> = (s: FleetState, a: Admitted<K>, now: number, facts: NodeFacts) => FleetStep;
+
+/** The handler of every fleet message type. */
+export const HANDLERS: { readonly [K in FleetMsgType]: Handler<K> } = {
+  GOSSIP: (s, a, _now, facts) => onGossip(s, a, facts),
+  STATE_HASH: (s, a, now) => onStateHash(s, a, now),
+  FULL_SYNC: onFullSync,
+  INTENT: (s, a, now) => onIntent(s, a, now),
+  INTENT_ABORT: (s, a) => onIntentAbort(s, a),
+  PROMOTION_REQUEST: (s, a, now) => onPromotionRequest(s, a, now),
+  VOUCH: (s, a, now) => onVouch(s, a, now),
+  PROMOTION: (s, a, now) => onPromotion(s, a, now),
+  MEMBER_LEFT: (s, a, now) => onMemberLeft(s, a, now),
+  BAN_PROPOSAL: (s, a, now) => onBanProposal(s, a, now),
+  BAN_VOTE: (s, a, now) => onBanVote(s, a, now),
+  MSG_ACK: (s, a) => onMsgAck(s, a),
+  HIVE_REVOKE: (s, a, now) => onRevoke(s, a, now),
+  BAN_PEER: (s, a, now) => onBanPeer(s, a, now),
+};
+
+/** Handler rejects the sender should retry later (ordering), rather than drop. */
+const RETRY_LATER: ReadonlySet<FleetReject['reason']> = new Set(['unknown_proposal', 'target_not_member', 'target_not_neophyte', 'unknown_request']);
+
+/** Run an admitted message through its handler, then the per-message bookkeeping. */
+function handle(s: FleetState, a: Admitted, now: number, facts: NodeFacts): FleetStep {
+  const r = (HANDLERS[a.message.type] as Handler<FleetMsgType>)(s, a, now, facts);
+  const fromPeer = a.peer_id !== s.config.our_node_id;
+  if (r.reject) {
+    if (a.event_id === null || !fromPeer) return r;
+    const c = new Change(r.state);
+    sendAck(c, a.peer_id, a.event_id, RETRY_LATER.has(r.reject.reason) ? 'retry_later' : 'invalid', now);
+    return { state: r.state, effects: [...r.effects, ...c.effects], reject: r.reject };
+  }
+  const c = new Change(r.state).emit(...r.effects);
+  if (fromPeer && c.state.framings.get(a.peer_id) !== a.framing) c.set({ framings: new Map(c.state.framings).set(a.peer_id, a.framing) });
+  if (a.event_id !== null) {
+    c.put('events', { event_id: a.event_id, msg_type: a.message.type, sender_id: a.sender_id, received_at: now });
+    if (fromPeer) sendAck(c, a.peer_id, a.event_id, 'ok', now);
+  }
+  implicitAck(c, a);
+  return c.done();
+}
+
+function onMessage(s: FleetState, input: Extract<FleetInput, { kind: 'message' }>, now: number, facts: NodeFacts): FleetStep {
+  const gate = admit(s, input.peer_id, input.message, now);
+  if (gate.ok) return handle(s, gate.value, now, facts);
+  const r = refuse(s, gate.error);
+  const event_id = gate.error.fields?.event_id;
+  if (gate.error.reason !== 'duplicate' || typeof event_id !== 'string') return r;
+  const c = new Change(s);
+  sendAck(c, input.peer_id as NodeId, event_id, 'ok', now);
+  return { ...r, effects: [...r.effects, ...c.effects] };
+}
+
+/** A signature came back: send the message; our own governance messages go through our handler too. */
+function onSigned(s: FleetState, input: Extract<FleetInput, { kind: 'signed' }>, now: number, facts: NodeFacts): FleetStep {
+  const c = new Change(s);
+  const done = completeSignature(c, input.request_id, input.result);
+  if (!done.ok) {
+    const r = refuse(c.state, done.error);
+    return { ...r, state: c.state };
+  }
+  const { pending, payload } = done.value;
+  deliver(c, pending.type, payload, pending.recipients, now, pending.reliable, pending.retry_of);
+  const own = c.state.tables.states.get(s.config.our_node_id);
+  if (pending.type === 'GOSSIP' && pending.framing === 'spec' && own && own.version === payload.version) c.put('states', { ...own, signature: String(payload.signature) });
+  if (!pending.self_apply) return c.done();
+  const view = validatePayload(pending.type, 'spec', payload);
+  if (!view.ok) return c.log('warn', 'self_apply_invalid', { msg_type: pending.type, error: view.error }).done();
+  const message = { framing: 'spec', type: pending.type, type_id: MSG_TYPES[pending.type], version: 1, payload: view.value, raw: payload } as unknown as HiveMessageOf<FleetMsgType>;
+  const us = s.config.our_node_id;
+  const sender_id = pending.signer === us ? us : (String(payload.admin_pubkey) as NodeId);
+  const a: Admitted = { message, peer_id: us, sender_id, relayed: false, event_id: eventIdOf(pending.type, payload as RawPayload), framing: 'spec' };
+  const r = handle(c.state, a, now, facts);
+  return { state: r.state, effects: [...c.effects, ...r.effects], reject: null };
+}
+
+function onCommand(s: FleetState, cmd: FleetCommand, now: number): FleetStep {
+  switch (cmd.name) {
+    case 'propose_intent':
+      return proposeIntent(s, cmd, now);
+    case 'request_promotion':
+      return requestPromotion(s, cmd, now);
+    case 'vouch':
+      return vouchCommand(s, cmd, now);
+    case 'propose_ban':
+      return proposeBan(s, cmd, now);
+    case 'vote_ban':
+      return voteBan(s, cmd, now);
+    case 'revoke':
+      return revokeCommand(s, cmd, now);
+    case 'ban_peer':
+      return banPeerCommand(s, cmd, now);
+    case 'leave':
+      return leaveCommand(s, cmd, now);
+    case 'suggest_fee':
+      return suggestFee(s, cmd, now);
+  }
+}
+
+function onTick(s: FleetState, entropy: Uint8Array, now: number, facts: NodeFacts): FleetStep {
+  const c = new Change(s);
+  gossipTick(c, now, facts);
+  intentTick(c, now);
+  actionsTick(c, now);
+  banTick(c, now);
+  outboxTick(c, now, entropy);
+  feeTick(c, now);
+  for (const e of c.state.tables.events.values()) if (now - e.received_at > FLEET_LIMITS.eventRetention_s) c.del('events', keyOf(e.event_id));
+  return c.done();
+}
+
+function dispatch(s: FleetState, input: FleetInput, now: number, facts: NodeFacts): FleetStep {
+  switch (input.kind) {
+    case 'message':
+      return onMessage(s, input, now, facts);
+    case 'signed':
+      return onSigned(s, input, now, facts);
+    case 'tick':
+      return onTick(s, input.entropy, now, facts);
+    case 'local_status':
+      return onLocalStatus(s, input.status, now, facts);
+    case 'peer_connected': {
+      const c = new Change(s);
+      if (input.peer_id !== s.config.our_node_id && isCertified(s, input.peer_id, now) && isCertified(s, s.config.our_node_id, now)) sendStateHash(c, input.peer_id as NodeId, now);
+      return c.done();
+    }
+    case 'membership': {
+      const c = new Change({ ...s, membership: input.membership });
+      if (input.admitted !== undefined) sendFullSync(c, broadcastRecipients(c.state, now), now);
+      if (input.joined_via !== undefined) sendStateHash(c, input.joined_via as NodeId, now);
+      return c.done();
+    }
+    case 'member_channels':
+      return onMemberChannels(s, input.peer_id, input.channels, now);
+    case 'intent_result':
+      return onIntentResult(s, input.intent_id, input.ok, now, input.detail);
+    case 'operator_decision':
+      return onOperatorDecision(s, input.action_id, input.decision, now, input.reason);
+    case 'command':
+      return onCommand(s, input.command, now);
+  }
+}
+
+/**
+ * Advance the fleet by one input.
+ * @param now unix seconds.
+ * @param facts lookups over the node's view of the network (only GOSSIP and FULL_SYNC read them).
+ * @returns the next state and effects; `reject` names the rule when the input was refused.
+ */
+export function fleetStep(s: FleetState, input: FleetInput, now: number, facts: NodeFacts): FleetStep {
+  const r = dispatch(s, input, now, facts);
+  if (r.reject || r.state.membership.members === s.membership.members) return r;
+  const c = new Change(r.state).emit(...r.effects);
+  followMembership(c, s, now);
+  return c.done();
+}

@@ -1,0 +1,200 @@
+/**
+ * Anti-entropy: HIVE_STATE_HASH and HIVE_FULL_SYNC (spec 001 §3.2; clhive-protocol.md §2.3, §4.2–4.4).
+ *
+ * - A member that connects, and the member that welcomed us, get our signed STATE_HASH (fleet hash
+ *   and membership hash exactly as cl-hive computes them). A newly admitted member triggers a
+ *   FULL_SYNC broadcast.
+ * - A STATE_HASH that differs in fleet or membership hash is answered with a signed FULL_SYNC, at
+ *   most one per peer per 60 s. FULL_SYNC carries as many states as fit 60 kB (newest first); its
+ *   `fleet_hash` is the hash of exactly those states (the codec checks it on receipt).
+ * - Receiving FULL_SYNC (at most one per sender per 60 s): membership merge adds unknown members
+ *   as neophyte and fills missing addresses — it never demotes, removes, re-adds a departed or
+ *   banned node, or upgrades a tier (only a PROMOTION with a verified quorum does; cl-hive's
+ *   FULL_SYNC tier upgrade is §15 item 7). States merge takes an entry only with a strictly higher
+ *   version, only for a member, only with the member's own GOSSIP signature on it (spec framing;
+ *   unsigned entries are taken from cl-hive-framing peers only), and only with verifiable
+ *   capacity claims. An entry about us with a higher version than ours (signed by us) replaces our
+ *   own, so a node that lost its store resumes above what the fleet saw.
+ */
+import { lightningSignedText } from '../canonical/signed-text.ts';
+import { pyDumps, type PyJson } from '../canonical/python-json.ts';
+import { recoverSigner } from '../crypto/lnsign.ts';
+import { Change, refuse } from '../fleet/change.ts';
+import { FLEET_LIMITS } from '../fleet/config.ts';
+import { requestSignature } from '../fleet/outgoing.ts';
+import { isCertified } from '../fleet/roster.ts';
+import type { StateRow } from '../fleet/tables.ts';
+import type { FleetState, FleetStep, NodeFacts } from '../fleet/types.ts';
+import type { NodeId } from '../types.ts';
+import type { RawPayload } from '../wire/envelope.ts';
+import { FIELD_LIMITS } from '../wire/limits.ts';
+import { gossipSigningString } from '../wire/payloads/gossip.ts';
+import type { StateEntry } from '../wire/payloads/full-sync.ts';
+import { membershipHash, type MemberRow, statesHash } from '../wire/signing/hashes.ts';
+import type { Admitted } from './admit.ts';
+import { currentFleetHash, verifyClaims } from './gossip.ts';
+import { isBanned } from './membership.ts';
+
+/** Our member rows as FULL_SYNC and the membership hash see them. */
+export function memberRows(s: FleetState): (MemberRow & { addresses?: string[] })[] {
+  return [...s.membership.members.values()]
+    .sort((a, b) => (a.node_id < b.node_id ? -1 : 1))
+    .map((m) => ({ peer_id: m.node_id, tier: m.tier, joined_at: m.joined_at, ...(m.addresses.length ? { addresses: [...m.addresses] } : {}) }));
+}
+
+/** Our membership hash (clhive-protocol.md §4.3). */
+export function currentMembershipHash(s: FleetState): string {
+  return membershipHash(memberRows(s));
+}
+
+/** Send our signed STATE_HASH to `peer_id`. */
+export function sendStateHash(c: Change, peer_id: NodeId, now: number): void {
+  const s = c.state;
+  const payload = {
+    fleet_hash: currentFleetHash(s),
+    peer_count: s.tables.states.size,
+    timestamp: now,
+    membership_hash: currentMembershipHash(s),
+    sender_id: s.config.our_node_id,
+  };
+  requestSignature(c, { type: 'STATE_HASH', payload, purpose: 'state_hash', recipients: [peer_id] });
+}
+
+function stateEntry(r: StateRow): Record<string, PyJson> {
+  return {
+    peer_id: r.peer_id,
+    capacity_sats: r.capacity_sats,
+    available_sats: r.available_sats,
+    fee_policy: { ...r.fee_policy },
+    topology: [...r.topology],
+    version: r.version,
+    last_update: r.last_update,
+    timestamp: r.last_update,
+    state_hash: r.state_hash,
+    addresses: [...r.addresses],
+    capabilities: [...r.capabilities],
+    ...(r.signature ? { signature: r.signature } : {}),
+  };
+}
+
+/** Send a signed FULL_SYNC (states newest first within the byte budget, all members) to `recipients`. */
+export function sendFullSync(c: Change, recipients: readonly NodeId[], now: number): void {
+  const s = c.state;
+  const members = memberRows(s);
+  let budget = FLEET_LIMITS.fullSyncBudgetBytes - pyDumps(members as never).length;
+  const states: Record<string, PyJson>[] = [];
+  const rows = [...s.tables.states.values()].sort((a, b) => b.last_update - a.last_update);
+  for (const r of rows) {
+    const e = stateEntry(r);
+    const size = pyDumps(e).length + 1;
+    if (size > budget || states.length >= FIELD_LIMITS.fullSyncStates) break;
+    budget -= size;
+    states.push(e);
+  }
+  const payload = { states, fleet_hash: statesHash(states as never), timestamp: now, members, sender_id: s.config.our_node_id };
+  const sent = new Map(s.full_sync_sent);
+  for (const r of recipients) sent.set(r, now);
+  c.set({ full_sync_sent: sent });
+  requestSignature(c, { type: 'FULL_SYNC', payload: payload as never, purpose: 'full_sync', recipients });
+}
+
+/** STATE_HASH: on any mismatch answer with FULL_SYNC (rate limited per peer). */
+export function onStateHash(s: FleetState, a: Admitted<'STATE_HASH'>, now: number): FleetStep {
+  const p = a.message.payload;
+  const fleetMatch = p.fleet_hash === currentFleetHash(s);
+  const membersMatch = p.membership_hash === undefined || p.membership_hash === currentMembershipHash(s);
+  const c = new Change(s);
+  if (fleetMatch && membersMatch) return c.done();
+  const last = s.full_sync_sent.get(a.peer_id);
+  if (last !== undefined && now - last < FLEET_LIMITS.fullSyncCooldown_s) {
+    return c.log('info', 'full_sync_suppressed', { last_sent: last }, a.peer_id).done();
+  }
+  sendFullSync(c, [a.peer_id], now);
+  return c.done();
+}
+
+/** The member's own spec-framing GOSSIP signature on a FULL_SYNC entry. */
+function entrySigned(e: StateEntry, raw: RawPayload): boolean {
+  const sig = raw.signature;
+  if (typeof sig !== 'string') return false;
+  const signed = {
+    sender_id: e.peer_id,
+    timestamp: e.last_update ?? e.timestamp ?? 0,
+    version: e.version,
+    state_hash: e.state_hash ?? '',
+    capacity_sats: raw.capacity_sats ?? 0,
+    available_sats: raw.available_sats ?? 0,
+    fee_policy: raw.fee_policy ?? {},
+    topology: raw.topology ?? [],
+  };
+  return recoverSigner(lightningSignedText(gossipSigningString(signed as RawPayload, 'spec')), sig) === e.peer_id;
+}
+
+/** The `addresses` an entry carries (not in cl-hive's entry schema, so capped here). */
+function addressesOf(raw: RawPayload): string[] {
+  const list = Array.isArray(raw.addresses) ? raw.addresses : [];
+  return list.filter((x): x is string => typeof x === 'string' && x.length <= FIELD_LIMITS.addressChars).slice(0, FIELD_LIMITS.addressesItems);
+}
+
+function mergeMembers(c: Change, a: Admitted<'FULL_SYNC'>, now: number): number {
+  let added = 0;
+  for (const e of a.message.payload.members ?? []) {
+    const s = c.state;
+    const id = e.peer_id as NodeId;
+    const known = s.membership.members.get(id);
+    if (known) {
+      if (known.addresses.length === 0 && e.addresses?.length) c.member({ op: 'put_member', member: { ...known, addresses: [...e.addresses] } });
+      continue;
+    }
+    const gone = s.tables.departures.get(id);
+    if (id === s.config.our_node_id || isBanned(s.membership, id, now) || (gone && gone.departed_at >= e.joined_at)) continue;
+    c.member({ op: 'put_member', member: { node_id: id, tier: 'neophyte', joined_at: e.joined_at, addresses: [...(e.addresses ?? [])] } });
+    if (e.tier !== 'neophyte') c.log('info', 'tier_not_adopted', { claimed_tier: e.tier }, id);
+    added++;
+  }
+  return added;
+}
+
+/** FULL_SYNC: merge members, then states (rules in the file header). */
+export function onFullSync(s: FleetState, a: Admitted<'FULL_SYNC'>, now: number, facts: NodeFacts): FleetStep {
+  const seen = s.full_sync_seen.get(a.peer_id);
+  if (seen !== undefined && now - seen < FLEET_LIMITS.fullSyncCooldown_s) {
+    return refuse(s, { reason: 'rate_limited', peer_id: a.peer_id, msg_type: 'FULL_SYNC', fields: { last_processed: seen } });
+  }
+  const c = new Change(s).set({ full_sync_seen: new Map(s.full_sync_seen).set(a.peer_id, now) });
+  const members_added = mergeMembers(c, a, now);
+  const rawStates = (a.message.raw.states ?? []) as readonly RawPayload[];
+  const skipped: Record<string, string> = {};
+  let taken = 0;
+  a.message.payload.states.forEach((e, i) => {
+    const raw = rawStates[i]!;
+    const st = c.state;
+    const id = e.peer_id as NodeId;
+    const existing = st.tables.states.get(id);
+    if (existing && e.version <= existing.version) return;
+    if (id === st.config.our_node_id) c.log('warn', 'own_version_behind', { ours: existing?.version ?? null, seen: e.version });
+    else if (!isCertified(st, id, now)) return void (skipped[id] = 'not_member');
+    if (!entrySigned(e, raw) && (a.framing === 'spec' || raw.signature !== undefined)) return void (skipped[id] = 'unsigned_state');
+    const topology = e.topology ?? [];
+    const claims = verifyClaims(id, e.capacity_sats, topology, facts);
+    if (!claims.ok) return void (skipped[id] = 'capacity_unverified');
+    c.put('states', {
+      peer_id: id,
+      capacity_sats: e.capacity_sats,
+      available_sats: e.available_sats,
+      fee_policy: { ...(e.fee_policy ?? {}) },
+      topology: [...topology],
+      version: e.version,
+      last_update: e.last_update ?? e.timestamp ?? 0,
+      state_hash: e.state_hash ?? '',
+      addresses: addressesOf(raw),
+      capabilities: [...(e.capabilities ?? [])],
+      verified_capacity: claims.verified,
+      signature: typeof raw.signature === 'string' ? raw.signature : '',
+      stale: 0,
+    });
+    taken++;
+  });
+  c.log('info', 'full_sync_merged', { states_taken: taken, members_added, skipped }, a.peer_id);
+  return c.done();
+}
