@@ -17,7 +17,10 @@ const MEANING: Readonly<Record<string, string>> = {
   CHALLENGE: 'a fresh nonce to sign',
   ATTEST: 'nonce and manifest signed with its node key',
   WELCOME: 'admitted as neophyte, with the member list',
-  FULL_SYNC: 'signed member list',
+  FULL_SYNC: 'signed snapshot: member list and fleet states',
+  STATE_HASH: 'signed fleet and membership hashes, to compare',
+  GOSSIP: 'signed state: capacity, fees, topology',
+  MSG_ACK: 'acknowledged',
 };
 
 /**
@@ -48,8 +51,8 @@ export function narrator(names: ReadonlyMap<string, string>): (node: string, e: 
         return `${at} joined ${e.hive_id} through ${name(e.member_id)}`;
       case 'join_failed':
         return `${at} join through ${name(e.member_id)} failed: ${e.reason}`;
-      case 'members_learned':
-        return `${at} learned from ${name(e.from)}: ${e.added.map(name).join(', ')} joined`;
+      case 'fleet_event':
+        return `${at} fleet: ${e.name.replace(/_/g, ' ')} ${JSON.stringify(e.fields, (_k, v: unknown) => (typeof v === 'string' && names.has(v) ? names.get(v) : v))}`;
       case 'rejected':
         return `${at} refused ${e.type ?? 'input'}${e.peer_id ? ` from ${name(e.peer_id)}` : ''}: ${e.reason}`;
       case 'dropped':

@@ -202,7 +202,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoOutcome> {
           onEvent: onEvent(f.label),
         });
       },
-      log: () => () => {},
+      log: (name) => (level, event, fields) => {
+        if (level === 'error') opts.say(`[${FLEET.find((f) => f.name === name)!.label}] daemon error: ${event} ${JSON.stringify(fields)}`);
+      },
     });
     await fleet.waitPluginsConnected();
     const members = FLEET.map((f) => fleet!.member(f.name));

@@ -20,6 +20,8 @@ export const HiveSection = z
     join_wait_s: z.number().int().min(1).max(600).default(120),
     /** Seconds the operator has to press the signer button (shown as the countdown when the signer reports none). */
     approval_timeout_s: z.number().int().min(5).max(600).default(60),
+    /** Seconds between refreshes of our gossiped status and the members' public capacities (also refreshed on every membership change). */
+    status_interval_s: z.number().int().min(5).max(3_600).default(60),
   })
   .strict();
 

@@ -8,7 +8,7 @@ import type { Signer } from '../core/ports.ts';
 import { isNodeId } from '../core/types.ts';
 import type { EngineContext, EngineFactory } from '../daemon/engine.ts';
 import { createSigner } from '../../hw/host/signer-config.ts';
-import { openMembershipStore } from '../../services/store/index.ts';
+import { openFleetStore } from '../../services/store/fleet-store.ts';
 import type { HiveSettings } from './config.ts';
 import type { EngineEventSink } from './events.ts';
 import { HiveboxEngine } from './hive-engine.ts';
@@ -16,7 +16,7 @@ import { secureRandom, type RandomSource } from './random.ts';
 
 /** What an engine is built with besides the daemon's context. */
 export interface EngineSetup {
-  /** SQLite membership store path (`:memory:` for throwaway tests). */
+  /** SQLite node store path (membership and fleet tables; `:memory:` for throwaway tests). */
   readonly store_path: string;
   readonly signer: Signer;
   readonly settings: HiveSettings;
@@ -34,10 +34,10 @@ export function hiveEngineFactory(setup: EngineSetup): EngineFactory {
     const info = await ctx.backend.getinfo();
     if (!info.ok) throw new Error(`cannot start the Hive engine: lightningd getinfo failed: ${info.error.message}`);
     if (!isNodeId(info.value.id)) throw new Error(`cannot start the Hive engine: getinfo id ${JSON.stringify(info.value.id)} is not a node id`);
-    const store = openMembershipStore(setup.store_path, Math.floor(ctx.now_ms() / 1000));
+    const store = openFleetStore(setup.store_path, Math.floor(ctx.now_ms() / 1000));
     if (!store.ok) {
       const e = store.error;
-      throw new Error(`cannot open the membership store ${setup.store_path}: ${e.kind === 'schema_too_new' ? `written by a newer hivebox (schema ${e.found})` : e.reason}`);
+      throw new Error(`cannot open the node store ${setup.store_path}: ${e.kind === 'schema_too_new' ? `written by a newer hivebox (schema ${e.found})` : e.reason}`);
     }
     return new HiveboxEngine({
       backend: ctx.backend,

@@ -17,7 +17,7 @@ export type EngineEvent =
   /** Inbound Hive traffic dropped before any machine saw it (malformed, stale, bad signature, no handler). */
   | { readonly kind: 'dropped'; readonly peer_id: string; readonly reason: string; readonly type?: string; readonly detail?: string }
   /** A machine refused an input; nothing changed. */
-  | { readonly kind: 'rejected'; readonly reason: RejectReason | string; readonly peer_id?: string; readonly type?: string }
+  | { readonly kind: 'rejected'; readonly reason: RejectReason | string; readonly peer_id?: string; readonly type?: string; readonly fields?: Readonly<Record<string, unknown>> }
   /** Member side: what lightningd says about a HELLO sender (listpeers features, listpeerchannels states). */
   | { readonly kind: 'peer_facts'; readonly peer_id: string; readonly features_hex: string | null; readonly channel_states: readonly string[] }
   /** The node key signed something through lightningd's `signmessage`. */
@@ -28,8 +28,8 @@ export type EngineEvent =
   | { readonly kind: 'joined'; readonly hive_id: string; readonly member_id: string }
   /** Candidate side: a join ended without WELCOME. */
   | { readonly kind: 'join_failed'; readonly member_id: string; readonly reason: string }
-  /** A full member told us about members we did not know (FULL_SYNC `members`). */
-  | { readonly kind: 'members_learned'; readonly from: string; readonly added: readonly string[] }
+  /** An operator-facing fleet event (member promoted, revoked, left; peer ignored; intent committed; action pending …). */
+  | { readonly kind: 'fleet_event'; readonly name: string; readonly fields: Readonly<Record<string, unknown>> }
   /** The fleet signer is waiting for the button (`seconds_left` counts down), or stopped waiting. */
   | { readonly kind: 'approval'; readonly state: 'waiting' | 'done'; readonly prompt: string; readonly seconds_left?: number; readonly outcome?: string };
 

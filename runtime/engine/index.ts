@@ -6,7 +6,7 @@ export { HiveSection, DEFAULT_HIVE_SETTINGS, MANIFEST_VERSION, type HiveSettings
 export { configuredEngineFactory, hiveEngineFactory, type EngineSetup } from './engine-factory.ts';
 export type { EngineEvent, EngineEventSink } from './events.ts';
 export { HiveboxEngine, type HiveEngineDeps } from './hive-engine.ts';
-export { memberViews, membershipHashOf, type MemberView } from './membership-view.ts';
+export { memberViews, type MemberView } from './membership-view.ts';
 export { RPC_ERROR } from './rpc/errors.ts';
 export { RPC_COMMANDS, type HiveRpcName } from './rpc/index.ts';
 export type { GenesisResult } from './rpc/genesis.ts';

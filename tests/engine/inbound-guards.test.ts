@@ -9,7 +9,6 @@ import { signMessage } from '../../runtime/core/crypto/lnsign.ts';
 import { toHex } from '../../runtime/core/types.ts';
 import { encodeEnvelope, type RawPayload } from '../../runtime/core/wire/envelope.ts';
 import { encodeHiveMessage, fullSyncSigningString, joinFrame, MSG_TYPES, type MsgType, type PayloadInput } from '../../runtime/core/wire/index.ts';
-import { membersAnnouncement } from '../../runtime/engine/membership-sync.ts';
 import { NOW, samplePayload } from '../wire/fixtures.ts';
 import { secretKey, nodeIdOf } from '../ticket/fixtures.ts';
 import { admit, genesis, threeNodes } from './fixtures/fleet.ts';
@@ -42,7 +41,7 @@ const rawHex = (type: MsgType, payload: RawPayload) => toHex(joinFrame('spec', M
 /** Deliver `payloadHex` from `from` to `to` and assert: dropped/refused as `reason`, store unchanged, nothing sent. */
 async function expectNoEffect(from: string, to: LoopNode, payloadHex: string, reason: string | null): Promise<void> {
   const before = to.store.dump();
-  const stateBefore = to.engine.state.membership;
+  const stateBefore = to.engine.state.fleet.membership;
   const mark = to.events.length;
   await to.engine.onCustomMsg(from, payloadHex);
   await net.idle();
@@ -51,7 +50,7 @@ async function expectNoEffect(from: string, to: LoopNode, payloadHex: string, re
   else expect(events.filter((e) => e.kind === 'dropped' || e.kind === 'rejected').map((e) => ('reason' in e ? e.reason : null))).toEqual([reason]);
   expect(events.some((e) => e.kind === 'sent')).toBe(false);
   expect(to.store.dump()).toEqual(before);
-  expect(to.engine.state.membership).toBe(stateBefore);
+  expect(to.engine.state.fleet.membership).toBe(stateBefore);
 }
 
 describe('malformed input changes nothing', () => {
@@ -88,51 +87,28 @@ describe('not Hive traffic passes through', () => {
   });
 });
 
-describe('membership announcements (FULL_SYNC) are checked before they change anything', () => {
+describe('fleet messages pass the admission gate before they change anything', () => {
   const EXT = secretKey(0x44);
-  const signed = (payload: PayloadInput, sk: Uint8Array) => ({ ...payload, signature: signMessage(lightningSignedText(fullSyncSigningString(payload as RawPayload)), sk) });
-  const announcementFrom = (sender: string, now: number, extra: string) => {
-    const p = membersAnnouncement(a.engine.state.membership, sender as never, now) as { members: object[] };
-    return { ...p, members: [...p.members, { peer_id: extra, tier: 'member', joined_at: now }] } as PayloadInput;
+  const fullSync = (sender: string, now: number, sk: Uint8Array): PayloadInput => {
+    const members = [a, b].map((n) => ({ peer_id: n.node_id, tier: 'member', joined_at: now })).concat([{ peer_id: nodeIdOf(EXT), tier: 'member', joined_at: now }]);
+    const unsigned = { states: [], fleet_hash: '', timestamp: now, members, sender_id: sender };
+    return { ...unsigned, signature: signMessage(lightningSignedText(fullSyncSigningString(unsigned as RawPayload)), sk) };
   };
 
-  test('signed by someone else than sender_id → bad_signature', async () => {
-    const p = signed(announcementFrom(a.node_id, net.nowS(), nodeIdOf(EXT)), EXT);
-    await expectNoEffect(a.node_id, b, hex('FULL_SYNC', p), 'bad_signature');
+  test('FULL_SYNC signed by someone else than sender_id → bad_signature', async () => {
+    await expectNoEffect(a.node_id, b, hex('FULL_SYNC', fullSync(a.node_id, net.nowS(), EXT)), 'bad_signature');
   });
 
-  test('sender_id is not the BOLT 8 peer → sender_mismatch', async () => {
-    const p = signed(announcementFrom(a.node_id, net.nowS(), nodeIdOf(EXT)), a.sk);
-    await expectNoEffect(c.node_id, b, hex('FULL_SYNC', p), 'sender_mismatch');
+  test('FULL_SYNC from a node outside the hive → not_member', async () => {
+    await expectNoEffect(c.node_id, a, hex('FULL_SYNC', fullSync(c.node_id, net.nowS(), c.sk)), 'not_member');
   });
 
-  test('from a neophyte → not_full_member (only full members admit)', async () => {
-    const p = signed(announcementFrom(b.node_id, net.nowS(), nodeIdOf(EXT)), b.sk);
-    await expectNoEffect(b.node_id, a, hex('FULL_SYNC', p), 'not_full_member');
+  test('FULL_SYNC older than an hour → stale_timestamp', async () => {
+    await expectNoEffect(a.node_id, b, hex('FULL_SYNC', fullSync(a.node_id, net.nowS() - 3_700, a.sk)), 'stale_timestamp');
   });
 
-  test('from a stranger to a node outside any hive → not_in_hive', async () => {
-    const p = signed(announcementFrom(a.node_id, net.nowS(), nodeIdOf(EXT)), a.sk);
-    await expectNoEffect(a.node_id, c, hex('FULL_SYNC', p), 'not_in_hive');
-  });
-
-  test('older than an hour → stale_timestamp', async () => {
-    const p = signed(announcementFrom(a.node_id, net.nowS() - 3_700, nodeIdOf(EXT)), a.sk);
-    await expectNoEffect(a.node_id, b, hex('FULL_SYNC', p), 'stale_timestamp');
-  });
-
-  test('a valid announcement adds the new member only, never demoting anyone', async () => {
-    const p = announcementFrom(a.node_id, net.nowS(), nodeIdOf(EXT)) as { members: { peer_id: string; tier: string }[] };
-    const demoting = { ...p, members: p.members.map((m) => (m.peer_id === a.node_id ? { ...m, tier: 'neophyte' } : m)) };
-    await b.engine.onCustomMsg(a.node_id, hex('FULL_SYNC', signed(demoting as PayloadInput, a.sk)));
-    expect(b.store.member(nodeIdOf(EXT))).toMatchObject({ tier: 'member' });
-    expect(b.store.member(a.node_id)).toMatchObject({ tier: 'member' });
-  });
-});
-
-describe('types no machine handles yet', () => {
-  test('a well-formed, correctly signed, fresh GOSSIP is dropped as no_handler', async () => {
+  test('a well-formed, correctly signed GOSSIP relayed by a non-member → relay_not_allowed', async () => {
     net.now_ms = NOW * 1000;
-    await expectNoEffect(c.node_id, a, hex('GOSSIP', samplePayload('GOSSIP', 'spec')), 'no_handler');
+    await expectNoEffect(c.node_id, a, hex('GOSSIP', samplePayload('GOSSIP', 'spec')), 'relay_not_allowed');
   });
 });

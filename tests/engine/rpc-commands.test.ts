@@ -192,11 +192,11 @@ describe('unreachable member', () => {
     net.keep = (_from, _to, hex) => !hex.startsWith('8005');
     const p = b.engine.rpc('hive-join', { ticket: t.ticket, peer_id: a.node_id });
     await net.until(() => b.eventsOf('sent').some((e) => e.type === 'ATTEST'), 'the ATTEST');
-    expect(a.store.challenges()).toHaveLength(1);
+    expect(a.store.membership.challenges()).toHaveLength(1);
     for (let i = 0; i < 11; i++) await net.tick(30);
     expect((await failure(p)).data).toEqual({ [a.node_id]: 'join_timeout' });
     expect((await members(a)).members).toHaveLength(1);
-    expect(a.store.challenges()).toEqual([]);
+    expect(a.store.membership.challenges()).toEqual([]);
     net.keep = null;
     expect(await b.engine.rpc('hive-join', { ticket: t.ticket, peer_id: a.node_id })).toMatchObject({ tier: 'neophyte' });
   });

@@ -25,13 +25,13 @@ export async function genesisCommand(core: EngineCore, params: Record<string, un
   const admin = await core.approvals.adminKey();
   if (!admin.ok) throw signerFailure(admin.error);
   const now = core.now();
-  const g = genesis(core.state().membership, { our_node_id: core.our_node_id, admin_pubkey: admin.node_id, ...p.value }, now, core.random(HIVE_ID_RANDOM_BYTES));
+  const g = genesis(core.state().fleet.membership, { our_node_id: core.our_node_id, admin_pubkey: admin.node_id, ...p.value }, now, core.random(HIVE_ID_RANDOM_BYTES));
   if (!g.ok) {
     if (g.error.code === 'already_in_hive') throw rpcFailure(RPC_ERROR.alreadyInHive, `this node is already in hive ${g.error.hive_id}`);
     throw rpcFailure(RPC_ERROR.invalidParams, `hive-genesis: ${g.error.field} is not valid`);
   }
   const writes = g.value.effects.map((e) => e.write);
-  const applied = core.applyMembership(writes);
+  const applied = await core.applyMembership(writes);
   if (!applied.ok) throw rpcFailure(RPC_ERROR.storeError, `could not write the hive record: ${applied.error.kind}`);
   const hive = g.value.state.hive!;
   core.log('info', 'hive_genesis', { hive_id: hive.hive_id, admin_pubkey: admin.node_id });

@@ -31,12 +31,12 @@ export interface InviteResult {
 export async function inviteCommand(core: EngineCore, params: Record<string, unknown>): Promise<InviteResult> {
   const p = parseParams('hive-invite', InviteParams, params);
   if (!p.ok) throw p.error;
-  const hive = core.state().membership.hive;
+  const hive = core.state().fleet.membership.hive;
   if (!hive) throw rpcFailure(RPC_ERROR.notInHive, 'this node is not in a hive: run hive-genesis first');
   if (hive.our_role !== 'member') throw rpcFailure(RPC_ERROR.notAllowed, `a ${hive.our_role} cannot issue invites; only full members can`);
   const admin = await core.approvals.adminKey();
   if (!admin.ok) throw signerFailure(admin.error);
-  if (!core.state().membership.trusted_admins.has(admin.node_id)) {
+  if (!core.state().fleet.membership.trusted_admins.has(admin.node_id)) {
     throw rpcFailure(RPC_ERROR.notAllowed, `the signer's invite key ${admin.node_id} is not a trusted admin key of ${hive.hive_id}`);
   }
   const requirements = (p.value.req_splice ? REQUIREMENT_BITS.splice : 0) | (p.value.req_dual_fund ? REQUIREMENT_BITS['dual-fund'] : 0);

@@ -9,7 +9,8 @@ import { negotiatedFeatures } from '../../core/ticket/features.ts';
 import type { NodeBackend } from '../../core/ports.ts';
 import type { EngineCore } from '../engine-core.ts';
 import type { JoinOutcome } from '../join-waiters.ts';
-import { memberViews, membershipHashOf, type MemberView } from '../membership-view.ts';
+import { currentMembershipHash } from '../../core/machines/state-sync.ts';
+import { memberViews, type MemberView } from '../membership-view.ts';
 import { RPC_ERROR, rpcFailure } from './errors.ts';
 import { JoinParams, parseParams } from './params.ts';
 
@@ -58,13 +59,13 @@ async function within<T>(p: Promise<T>, ms: number): Promise<T | null> {
 export async function joinCommand(core: EngineCore, params: Record<string, unknown>): Promise<JoinResult> {
   const p = parseParams('hive-join', JoinParams, params);
   if (!p.ok) throw p.error;
-  const hive = core.state().membership.hive;
+  const hive = core.state().fleet.membership.hive;
   if (hive) throw rpcFailure(RPC_ERROR.alreadyInHive, `this node is already in hive ${hive.hive_id}`);
   const members = await candidatesFor(core.backend, p.value.peer_id);
   const features = [...(negotiatedFeatures(core.our_features_hex) ?? [])];
   const watch = core.joins.watch(members);
   for (const member_id of members) {
-    const step = await core.handshake({ kind: 'join', member_id, framing: 'auto', ticket: p.value.ticket, features });
+    const step = await core.step({ kind: 'join', member_id, framing: 'auto', ticket: p.value.ticket, features });
     if (!step.ok) {
       watch.cancel();
       throw rpcFailure(RPC_ERROR.storeError, `could not record the join: ${step.error.kind}`);
@@ -86,6 +87,6 @@ export async function joinCommand(core: EngineCore, params: Record<string, unkno
     const why = Object.entries(outcome.reasons).map(([id, r]) => `${id.slice(0, 16)}…: ${r}`).join('; ');
     throw rpcFailure(RPC_ERROR.joinFailed, `the join failed: ${why}`, outcome.reasons);
   }
-  const m = core.state().membership;
-  return { hive_id: outcome.hive_id, member_id: outcome.member_id, tier: 'neophyte', members: memberViews(m), membership_hash: membershipHashOf(m) };
+  const fleet = core.state().fleet;
+  return { hive_id: outcome.hive_id, member_id: outcome.member_id, tier: 'neophyte', members: memberViews(fleet.membership), membership_hash: currentMembershipHash(fleet) };
 }

@@ -1,11 +1,14 @@
 /**
- * `hive-status` and `hive-members`: this node's hive, tier, joins in progress, open challenges
- * and the approval waiting on the signer button; the member list with its membership hash.
+ * `hive-status` and `hive-members`: this node's hive, tier, fleet and membership hashes, joins in
+ * progress, open challenges, pending actions, ignored peers and the approval waiting on the signer
+ * button; the member list with its membership hash.
  */
+import { currentFleetHash } from '../../core/machines/gossip.ts';
+import { currentMembershipHash } from '../../core/machines/state-sync.ts';
 import type { EngineCore } from '../engine-core.ts';
 import type { PendingApprovalView } from '../approvals.ts';
 import { MANIFEST_VERSION } from '../config.ts';
-import { memberViews, membershipHashOf, type MemberView } from '../membership-view.ts';
+import { memberViews, type MemberView } from '../membership-view.ts';
 import { NoParams, parseParams } from './params.ts';
 
 /** Result of `hive-status`. */
@@ -17,10 +20,16 @@ export interface StatusResult {
   readonly tier: 'member' | 'neophyte' | null;
   readonly member_count: number;
   readonly membership_hash: string | null;
+  /** The fleet hash of the gossiped states (cl-hive STATE_HASH `fleet_hash`). */
+  readonly fleet_hash: string | null;
   /** Joins this node has in progress (candidate side). `started_at` unix seconds. */
   readonly joins: readonly { readonly member_id: string; readonly phase: string; readonly started_at: number }[];
   /** Challenges this node issued that are still open (member side). */
   readonly open_challenges: number;
+  /** Actions waiting for the operator (`hivebox actions`, advisor mode). */
+  readonly pending_actions: number;
+  /** External peers on the fleet's global ignore list. */
+  readonly ignored_peers: readonly string[];
   /** The approval waiting for the signer button, or null. */
   readonly pending_approval: PendingApprovalView | null;
 }
@@ -36,17 +45,20 @@ export interface MembersResult {
 export function statusCommand(core: EngineCore, params: Record<string, unknown>): StatusResult {
   const p = parseParams('hive-status', NoParams, params);
   if (!p.ok) throw p.error;
-  const s = core.state();
-  const hive = s.membership.hive;
+  const { handshake, fleet } = core.state();
+  const hive = fleet.membership.hive;
   return {
     node_id: core.our_node_id,
     version: MANIFEST_VERSION,
     hive_id: hive?.hive_id ?? null,
     tier: hive?.our_role ?? null,
-    member_count: s.membership.members.size,
-    membership_hash: hive ? membershipHashOf(s.membership) : null,
-    joins: [...s.joins.values()].map((j) => ({ member_id: j.member_id, phase: j.phase, started_at: j.started_at })),
-    open_challenges: s.membership.challenges.size,
+    member_count: fleet.membership.members.size,
+    membership_hash: hive ? currentMembershipHash(fleet) : null,
+    fleet_hash: hive ? currentFleetHash(fleet) : null,
+    joins: [...handshake.joins.values()].map((j) => ({ member_id: j.member_id, phase: j.phase, started_at: j.started_at })),
+    open_challenges: fleet.membership.challenges.size,
+    pending_actions: [...fleet.tables.actions.values()].filter((a) => a.status === 'pending').length,
+    ignored_peers: core.ignoredPeers(),
     pending_approval: core.approvals.view(),
   };
 }
@@ -55,6 +67,6 @@ export function statusCommand(core: EngineCore, params: Record<string, unknown>)
 export function membersCommand(core: EngineCore, params: Record<string, unknown>): MembersResult {
   const p = parseParams('hive-members', NoParams, params);
   if (!p.ok) throw p.error;
-  const m = core.state().membership;
-  return { hive_id: m.hive?.hive_id ?? null, members: memberViews(m), membership_hash: m.hive ? membershipHashOf(m) : null };
+  const fleet = core.state().fleet;
+  return { hive_id: fleet.membership.hive?.hive_id ?? null, members: memberViews(fleet.membership), membership_hash: fleet.membership.hive ? currentMembershipHash(fleet) : null };
 }
