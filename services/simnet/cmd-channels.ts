@@ -5,6 +5,7 @@
  */
 import { listpeerchannelsEntry, peerOf } from './channel.ts';
 import { badParam, fail, nodeIdParam, ok, type CommandCall, type CommandDef } from './command-types.ts';
+import { CLN_ERROR } from '../lightning-rpc/errors.ts';
 
 const SCID_RE = /^\d+x\d+x\d+$/;
 
@@ -29,7 +30,7 @@ export const listchannelsCommand: CommandDef = {
   required: 0,
   run({ node, params }: CommandCall) {
     const given = ['short_channel_id', 'source', 'destination'].filter((k) => params[k] !== undefined);
-    if (given.length > 1) return fail(-32602, 'Can only specify one of `short_channel_id`, `source` or `destination`');
+    if (given.length > 1) return fail(CLN_ERROR.INVALID_PARAMS, 'Can only specify one of `short_channel_id`, `source` or `destination`');
     if (params.short_channel_id !== undefined && (typeof params.short_channel_id !== 'string' || !SCID_RE.test(params.short_channel_id))) {
       return badParam('short_channel_id', 'a short_channel_id of form NxNxN', params.short_channel_id);
     }
@@ -96,7 +97,7 @@ export const setchannelCommand: CommandDef = {
     const matches = node.network
       .channelsOf(node.nodeId)
       .filter((c) => lower === 'all' || c.short_channel_id === id || c.channel_id === lower || peerOf(c, node.nodeId) === lower);
-    if (matches.length === 0) return fail(-1, 'Could not find any active channels of peer with that id');
+    if (matches.length === 0) return fail(CLN_ERROR.LIGHTNINGD, 'Could not find any active channels of peer with that id');
     const now_s = Math.floor(Date.now() / 1000);
     const channels = matches.map((c) => {
       const p = c.policy.get(node.nodeId)!;

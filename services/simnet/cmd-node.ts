@@ -9,6 +9,7 @@ import { toHex } from '../../runtime/core/types.ts';
 import { encodeBolt11 } from './bolt11.ts';
 import { badParam, fail, ok, type CommandCall, type CommandDef } from './command-types.ts';
 import { CLN_VERSION, SIM_NODE_DEFAULTS, SIMNET_LIMITS } from './limits.ts';
+import { CLN_ERROR } from '../lightning-rpc/errors.ts';
 
 /** `getinfo`. */
 export const getinfoCommand: CommandDef = {
@@ -65,7 +66,7 @@ export const listconfigsCommand: CommandDef = {
       }
     }
     if (params.config === undefined) return ok({ configs });
-    if (typeof params.config !== 'string' || !(params.config in configs)) return fail(-32602, `Unknown config option ${JSON.stringify(params.config)}`);
+    if (typeof params.config !== 'string' || !(params.config in configs)) return fail(CLN_ERROR.INVALID_PARAMS, `Unknown config option ${JSON.stringify(params.config)}`);
     return ok({ configs: { [params.config]: configs[params.config] } });
   },
 };
@@ -99,7 +100,7 @@ export const invoiceCommand: CommandDef = {
     if (typeof params.label !== 'string' && typeof params.label !== 'number') return badParam('label', 'a string or number', params.label);
     if (typeof params.description !== 'string') return badParam('description', 'a string', params.description);
     const label = String(params.label);
-    if (node.invoices.has(label)) return fail(900, `Duplicate label '${label}'`);
+    if (node.invoices.has(label)) return fail(CLN_ERROR.INVOICE_LABEL_ALREADY_EXISTS, `Duplicate label '${label}'`);
     const expiry = params.expiry === undefined ? 604_800 : params.expiry;
     if (typeof expiry !== 'number' || !Number.isSafeInteger(expiry) || expiry <= 0) return badParam('expiry', 'a positive number of seconds', expiry);
     const preimage = crypto.getRandomValues(new Uint8Array(32));
@@ -126,15 +127,15 @@ export const pluginCommand: CommandDef = {
         return ok({ command: 'list', plugins: list() });
       case 'start': {
         if (typeof params.plugin !== 'string') return badParam('plugin', 'a plugin path', params.plugin);
-        if (node.activePlugins().some((p) => p.path === params.plugin)) return fail(-3, `${params.plugin}: already registered`);
+        if (node.activePlugins().some((p) => p.path === params.plugin)) return fail(CLN_ERROR.PLUGIN_ERROR, `${params.plugin}: already registered`);
         const refused = await node.launchPlugin({ path: params.plugin, options: node.pluginOptionsFor(params.plugin) }, false);
-        if (refused) return fail(-3, `${params.plugin}: ${refused}`);
+        if (refused) return fail(CLN_ERROR.PLUGIN_ERROR, `${params.plugin}: ${refused}`);
         return ok({ command: 'start', plugins: list() });
       }
       case 'stop': {
         const name = params.plugin;
         const p = node.activePlugins().find((h) => h.path === name || h.name === name);
-        if (!p) return fail(-3, `Could not find plugin ${String(name)}`);
+        if (!p) return fail(CLN_ERROR.PLUGIN_ERROR, `Could not find plugin ${String(name)}`);
         if (p.manifest!.subscriptions.includes('shutdown')) p.notify('shutdown', {});
         await Promise.race([p.exited(), Bun.sleep(SIMNET_LIMITS.plugin_shutdown_grace_ms)]);
         p.kill('SIGKILL');

@@ -7,6 +7,7 @@
 import { fail, badParam, nodeIdParam, ok, type CommandCall, type CommandDef } from './command-types.ts';
 import { SIMNET_LIMITS } from './limits.ts';
 import { INTERNAL_PEER_TYPES, peekType } from './wire-types.ts';
+import { CLN_ERROR } from '../lightning-rpc/errors.ts';
 
 /** `connect id [host] [port]` (id may be `id@host:port`). */
 export const connectCommand: CommandDef = {
@@ -16,7 +17,7 @@ export const connectCommand: CommandDef = {
     const target = typeof params.id === 'string' ? params.id.split('@')[0] : undefined;
     const id = nodeIdParam(target);
     if (!id) return badParam('id', 'a node id', params.id);
-    if (id === node.nodeId) return fail(-1, 'Connection to ourselves');
+    if (id === node.nodeId) return fail(CLN_ERROR.LIGHTNINGD, 'Connection to ourselves');
     const r = await node.network.connect(node, id);
     if (!r.ok) return fail(r.code, r.message);
     return ok({ id, features: r.features, direction: r.direction, address: { type: 'ipv4', address: '127.0.0.1', port: r.port } });
@@ -30,8 +31,8 @@ export const disconnectCommand: CommandDef = {
   run({ node, params }: CommandCall) {
     const id = nodeIdParam(params.id);
     if (!id) return badParam('id', 'a node id', params.id);
-    if (!node.peers.has(id)) return fail(-1, 'Unknown peer');
-    if (!node.peers.get(id)!.connected) return fail(-1, 'Peer not connected');
+    if (!node.peers.has(id)) return fail(CLN_ERROR.LIGHTNINGD, 'Unknown peer');
+    if (!node.peers.get(id)!.connected) return fail(CLN_ERROR.LIGHTNINGD, 'Peer not connected');
     node.network.disconnectPair(node, id);
     return ok({});
   },
@@ -66,15 +67,15 @@ export const sendcustommsgCommand: CommandDef = {
     if (!id) return badParam('node_id', 'a node id', params.node_id);
     const msg = params.msg;
     if (typeof msg !== 'string' || msg.length < 4 || msg.length % 2 !== 0 || !/^[0-9a-fA-F]+$/.test(msg)) return badParam('msg', 'a hex value', msg);
-    if (msg.length / 2 > SIMNET_LIMITS.max_message_bytes) return fail(-32602, `msg: message too long (${msg.length / 2} bytes > ${SIMNET_LIMITS.max_message_bytes})`);
+    if (msg.length / 2 > SIMNET_LIMITS.max_message_bytes) return fail(CLN_ERROR.INVALID_PARAMS, `msg: message too long (${msg.length / 2} bytes > ${SIMNET_LIMITS.max_message_bytes})`);
     const type = peekType(msg)!;
     const internal = INTERNAL_PEER_TYPES.get(type);
     if (internal) {
-      return fail(-32600, `Cannot send messages of type ${type} (${internal}). It is not possible to send messages that have a type managed internally since that might cause issues with the internal state tracking.`);
+      return fail(CLN_ERROR.INVALID_REQUEST, `Cannot send messages of type ${type} (${internal}). It is not possible to send messages that have a type managed internally since that might cause issues with the internal state tracking.`);
     }
     const peer = node.peers.get(id);
-    if (!peer) return fail(-32600, `No such peer: ${id}`);
-    if (!peer.connected) return fail(-32600, `Peer is not connected: ${id}`);
+    if (!peer) return fail(CLN_ERROR.INVALID_REQUEST, `No such peer: ${id}`);
+    if (!peer.connected) return fail(CLN_ERROR.INVALID_REQUEST, `Peer is not connected: ${id}`);
     node.network.transmit(node, id, msg.toLowerCase());
     return ok({ status: 'Message sent to connectd for delivery' });
   },

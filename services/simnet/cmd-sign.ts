@@ -8,6 +8,7 @@ import { recoverSigner, signMessage, zbase32, ZBASE_SIG_LENGTH } from '../../run
 import { toHex } from '../../runtime/core/types.ts';
 import { badParam, fail, nodeIdParam, ok, type CommandCall, type CommandDef } from './command-types.ts';
 import { rawStringParam } from './raw-token.ts';
+import { CLN_ERROR } from '../lightning-rpc/errors.ts';
 
 /** lightningd refuses messages of 64 KiB and more ("Message must be < 64k"). */
 const MAX_MESSAGE_CHARS = 65_535;
@@ -19,7 +20,7 @@ export const signmessageCommand: CommandDef = {
   run({ node, raw }: CommandCall) {
     const text = rawStringParam(raw, 'message', 0);
     if (text === null) return badParam('message', 'a string', null);
-    if (text.length > MAX_MESSAGE_CHARS) return fail(-32602, 'Message must be < 64k');
+    if (text.length > MAX_MESSAGE_CHARS) return fail(CLN_ERROR.INVALID_PARAMS, 'Message must be < 64k');
     const zbase = signMessage(text, node.key.secretKey);
     const bytes = zbase32.decode(zbase);
     return ok({ signature: toHex(bytes.slice(1)), recid: toHex(Uint8Array.of(bytes[0]! - 31)), zbase });
@@ -40,8 +41,8 @@ export const checkmessageCommand: CommandDef = {
       if (!pubkey) return badParam('pubkey', 'a node id', params.pubkey);
       return ok({ pubkey, verified: recovered === pubkey });
     }
-    if (recovered === null) return fail(-32602, 'zbase: signature not valid');
-    if (node.network.listnodes(recovered).length === 0) return fail(1301, 'pubkey not found in the graph');
+    if (recovered === null) return fail(CLN_ERROR.INVALID_PARAMS, 'zbase: signature not valid');
+    if (node.network.listnodes(recovered).length === 0) return fail(CLN_ERROR.SIGNMESSAGE_PUBKEY_NOT_FOUND, 'pubkey not found in the graph');
     return ok({ pubkey: recovered, verified: true });
   },
 };

@@ -4,6 +4,7 @@
  * result or a CLN error object.
  */
 import type { SimNode } from './node.ts';
+import { CLN_ERROR } from '../lightning-rpc/errors.ts';
 
 /** A JSON-RPC answer body: `result`, or `error` with CLN's code and message. */
 export type CommandAnswer = { readonly result: unknown } | { readonly error: { code: number; message: string; data?: unknown } };
@@ -44,5 +45,5 @@ export function nodeIdParam(v: unknown): string | null {
 
 /** CLN's message for an ill-typed parameter (`param_*` helpers): "NAME: should be a X: invalid token '…'". */
 export function badParam(name: string, what: string, value: unknown): CommandAnswer {
-  return fail(-32602, `${name}: should be ${what}: invalid token '${JSON.stringify(value)}'`);
+  return fail(CLN_ERROR.INVALID_PARAMS, `${name}: should be ${what}: invalid token '${JSON.stringify(value)}'`);
 }

@@ -12,6 +12,7 @@ import { connectCommand, disconnectCommand, listpeersCommand, sendcustommsgComma
 import { fail, type CommandAnswer, type CommandDef } from './command-types.ts';
 import { SIMNET_LIMITS } from './limits.ts';
 import type { SimNode } from './node.ts';
+import { CLN_ERROR } from '../lightning-rpc/errors.ts';
 
 /** Built-in commands of the simulated lightningd. */
 export const BUILTIN_COMMANDS: Readonly<Record<string, CommandDef>> = {
@@ -41,17 +42,17 @@ export function isBuiltinCommand(name: string): boolean {
 function nameParams(def: CommandDef, params: unknown): { ok: true; named: Record<string, unknown> } | { ok: false; answer: CommandAnswer } {
   let named: Record<string, unknown> = {};
   if (Array.isArray(params)) {
-    if (params.length > def.params.length) return { ok: false, answer: fail(-32602, `too many parameters: got ${params.length}, expected ${def.params.length}`) };
+    if (params.length > def.params.length) return { ok: false, answer: fail(CLN_ERROR.INVALID_PARAMS, `too many parameters: got ${params.length}, expected ${def.params.length}`) };
     params.forEach((v, i) => {
       if (v !== null) named[def.params[i]!] = v;
     });
   } else if (typeof params === 'object' && params !== null) {
     named = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== null));
     const unknown = Object.keys(named).find((k) => !def.params.includes(k));
-    if (unknown !== undefined) return { ok: false, answer: fail(-32602, `unknown parameter: ${unknown}`) };
-  } else if (params !== undefined) return { ok: false, answer: fail(-32602, 'Expected array or object for params') };
+    if (unknown !== undefined) return { ok: false, answer: fail(CLN_ERROR.INVALID_PARAMS, `unknown parameter: ${unknown}`) };
+  } else if (params !== undefined) return { ok: false, answer: fail(CLN_ERROR.INVALID_PARAMS, 'Expected array or object for params') };
   const missing = def.params.slice(0, def.required).find((p) => named[p] === undefined);
-  if (missing !== undefined) return { ok: false, answer: fail(-32602, `missing required parameter: ${missing}`) };
+  if (missing !== undefined) return { ok: false, answer: fail(CLN_ERROR.INVALID_PARAMS, `missing required parameter: ${missing}`) };
   return { ok: true, named };
 }
 
@@ -64,7 +65,7 @@ export async function executeRequest(node: SimNode, raw: string): Promise<Record
   try {
     req = JSON.parse(raw);
   } catch {
-    return { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'Invalid JSON' } };
+    return { jsonrpc: '2.0', id: null, error: { code: CLN_ERROR.INVALID_REQUEST, message: 'Invalid JSON' } };
   }
   if (req.id === undefined) return null;
   let answer: CommandAnswer;
@@ -72,14 +73,14 @@ export async function executeRequest(node: SimNode, raw: string): Promise<Record
     answer = await answerRequest(node, req, raw);
   } catch (e) {
     node.log('broken', 'jsonrpc', `${String(req.method)} failed: ${e instanceof Error ? e.message : String(e)}`);
-    answer = fail(-1, `internal error in ${String(req.method)}`);
+    answer = fail(CLN_ERROR.LIGHTNINGD, `internal error in ${String(req.method)}`);
   }
   return { jsonrpc: '2.0', id: req.id, ...answer };
 }
 
 async function answerRequest(node: SimNode, req: { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown }, raw: string): Promise<CommandAnswer> {
-  if (req.jsonrpc !== '2.0') return fail(-32600, 'jsonrpc" field must be "2.0"');
-  if (typeof req.method !== 'string') return fail(-32600, 'Expected string for method');
+  if (req.jsonrpc !== '2.0') return fail(CLN_ERROR.INVALID_REQUEST, 'jsonrpc" field must be "2.0"');
+  if (typeof req.method !== 'string') return fail(CLN_ERROR.INVALID_REQUEST, 'Expected string for method');
   const def = BUILTIN_COMMANDS[req.method];
   if (def && Object.hasOwn(BUILTIN_COMMANDS, req.method)) {
     const p = nameParams(def, req.params);
@@ -87,8 +88,8 @@ async function answerRequest(node: SimNode, req: { jsonrpc?: unknown; id?: unkno
     return def.run({ node, params: p.named, raw, id: req.id });
   }
   const plugin = node.pluginForMethod(req.method);
-  if (!plugin) return fail(-32601, `Unknown command '${req.method}'`);
+  if (!plugin) return fail(CLN_ERROR.METHOD_NOT_FOUND, `Unknown command '${req.method}'`);
   const r = await plugin.call(req.method, req.params ?? {}, SIMNET_LIMITS.passthrough_timeout_ms, `${typeof req.id === 'string' ? req.id : JSON.stringify(req.id)}/`);
-  if ('failure' in r) return fail(-4, 'Plugin terminated before replying to RPC call.');
+  if ('failure' in r) return fail(CLN_ERROR.PLUGIN_TERMINATED, 'Plugin terminated before replying to RPC call.');
   return r;
 }

@@ -17,6 +17,7 @@ import { emptyGraph, type GraphProvider, type PublicGraph } from './graph.ts';
 import { healthyLink, linkKey, seededRandom, type LinkFaults } from './link.ts';
 import { SimNode, type SimNodeSpec } from './node.ts';
 import { peekType } from './wire-types.ts';
+import { CLN_ERROR } from '../lightning-rpc/errors.ts';
 
 /** Options of `SimNetwork.create`. */
 export interface SimNetworkOptions {
@@ -106,14 +107,14 @@ export class SimNetwork {
     const to = this.byId.get(toId);
     if (!to) {
       if (this.passivePeers.has(linkKey(from.nodeId, toId))) return this.connectPassive(from, toId);
-      return { ok: false, code: 400, message: 'Unable to connect, no address known for peer' };
+      return { ok: false, code: CLN_ERROR.CONNECT_NO_KNOWN_ADDRESS, message: 'Unable to connect, no address known for peer' };
     }
     const port = this.portOf(toId);
-    if (!to.running || this.link(from.nodeId, toId).partitioned) return { ok: false, code: 401, message: `All addresses failed: 127.0.0.1:${port}: Connection refused` };
+    if (!to.running || this.link(from.nodeId, toId).partitioned) return { ok: false, code: CLN_ERROR.CONNECT_ALL_ADDRESSES_FAILED, message: `All addresses failed: 127.0.0.1:${port}: Connection refused` };
     if (from.peers.get(toId)?.connected) return { ok: true, direction: 'out', features: to.features, port };
     const okFrom = await from.peerConnectedHook(toId, 'out', to.features, port);
     const okTo = await to.peerConnectedHook(from.nodeId, 'in', from.features, this.portOf(from.nodeId));
-    if (!okFrom || !okTo) return { ok: false, code: 401, message: 'All addresses failed: peer_connected hook disconnected' };
+    if (!okFrom || !okTo) return { ok: false, code: CLN_ERROR.CONNECT_ALL_ADDRESSES_FAILED, message: 'All addresses failed: peer_connected hook disconnected' };
     from.peers.set(toId, { connected: true, direction: 'out' });
     to.peers.set(from.nodeId, { connected: true, direction: 'in' });
     from.notify('connect', { id: toId, direction: 'out', address: { type: 'ipv4', address: '127.0.0.1', port } });
@@ -123,7 +124,7 @@ export class SimNetwork {
 
   private async connectPassive(from: SimNode, toId: string): Promise<ConnectOutcome> {
     if (!from.peers.get(toId)?.connected) {
-      if (!(await from.peerConnectedHook(toId, 'out', '', 9735))) return { ok: false, code: 401, message: 'All addresses failed: peer_connected hook disconnected' };
+      if (!(await from.peerConnectedHook(toId, 'out', '', 9735))) return { ok: false, code: CLN_ERROR.CONNECT_ALL_ADDRESSES_FAILED, message: 'All addresses failed: peer_connected hook disconnected' };
       from.peers.set(toId, { connected: true, direction: 'out' });
       from.notify('connect', { id: toId, direction: 'out', address: { type: 'ipv4', address: '127.0.0.1', port: 9735 } });
     }

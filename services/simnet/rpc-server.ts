@@ -10,6 +10,7 @@ import { describeFrameError, JsonFrameReader } from '../lightning-rpc/json-frame
 import { executeRequest } from './commands.ts';
 import { SIMNET_LIMITS } from './limits.ts';
 import type { SimNode } from './node.ts';
+import { CLN_ERROR } from '../lightning-rpc/errors.ts';
 
 /** A listening RPC socket. */
 export interface RpcServer {
@@ -33,7 +34,7 @@ export async function startRpcServer(node: SimNode): Promise<RpcServer> {
         });
       }
       if (error) {
-        socket.end(`${JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32600, message: `Invalid request: ${describeFrameError(error)}` } })}\n\n`);
+        socket.end(`${JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: CLN_ERROR.INVALID_REQUEST, message: `Invalid request: ${describeFrameError(error)}` } })}\n\n`);
       }
     });
     socket.on('error', () => {});
