@@ -141,10 +141,12 @@ function decimal(x: number): string {
 const hours = (span_s: number) => decimal(span_s / 3600);
 
 const TICKET_KEYS = ['admin_pubkey', 'expires_at', 'hive_id', 'initial_tier', 'issued_at', 'requirements'];
+/** Hivebox tickets (runtime/core/ticket/ticket.ts `ticketSignedText`) also bind `min_version` and `ticket_id`. */
+const HIVEBOX_TICKET_KEYS = [...TICKET_KEYS, 'min_version', 'ticket_id'];
 
 function parseInvite(s: string): Parsed {
-  const t = canonicalObject(s, TICKET_KEYS);
-  if (!t) return malformed('not a JSON-canonical invite ticket {admin_pubkey, expires_at, hive_id, initial_tier, issued_at, requirements}');
+  const t = canonicalObject(s, TICKET_KEYS) ?? canonicalObject(s, HIVEBOX_TICKET_KEYS);
+  if (!t) return malformed('not a JSON-canonical invite ticket {admin_pubkey, expires_at, hive_id, initial_tier, issued_at, requirements[, min_version, ticket_id]}');
   if (!isNodeId(t.admin_pubkey)) return malformed('admin_pubkey is not a node id');
   const hive = printable('hive_id', t.hive_id, 1, 64);
   const req = int('requirements', t.requirements, 0, 15);

@@ -3,11 +3,17 @@
  * adding a command is one line here plus its file under commands/.
  */
 import type { Command } from 'commander';
+import { configuredEngineFactory } from '../engine/engine-factory.ts';
 import { registerActions } from './commands/actions.ts';
 import { registerAdvisor } from './commands/advisor.ts';
 import { registerApprove } from './commands/approve.ts';
 import { registerCredential } from './commands/credential.ts';
 import { registerDecode } from './commands/decode.ts';
+import { registerDemo } from './commands/demo.ts';
+import { registerGenesis } from './commands/genesis.ts';
+import { registerInvite } from './commands/invite.ts';
+import { registerJoin } from './commands/join.ts';
+import { registerMembers } from './commands/members.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerPlanner } from './commands/planner.ts';
 import { registerPlugin } from './commands/plugin.ts';
@@ -16,6 +22,7 @@ import { registerReject } from './commands/reject.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSelftest } from './commands/selftest.ts';
 import { registerSigner } from './commands/signer.ts';
+import { registerStatus } from './commands/status.ts';
 import { registerWatch } from './commands/watch.ts';
 
 /** A function that adds one subcommand (with its `--help`) to the program. */
@@ -28,13 +35,19 @@ export const COMMANDS: readonly CommandModule[] = [
   registerApprove,
   registerCredential,
   registerDecode,
+  registerDemo,
+  registerGenesis,
+  registerInvite,
+  registerJoin,
+  registerMembers,
   registerPlan,
   registerPlanner,
   registerPlugin,
   registerReceipts,
   registerReject,
-  registerRun,
+  (p) => registerRun(p, configuredEngineFactory),
   registerSelftest,
   registerSigner,
+  registerStatus,
   registerWatch,
 ];

@@ -110,5 +110,6 @@ export function loadConfig(src: ConfigSources = {}): Result<HiveboxConfig, Confi
     ...cfg,
     lightning: { ...cfg.lightning, rpc_file: expandHome(cfg.lightning.rpc_file, src.home) },
     daemon: { ...cfg.daemon, ipc_socket: expandHome(cfg.daemon.ipc_socket, src.home) },
+    hive: { ...cfg.hive, store_path: expandHome(cfg.hive.store_path, src.home) },
   });
 }

@@ -4,6 +4,8 @@
  * here as one more entry of `CONFIG_SCHEMA`.
  */
 import { z } from 'zod';
+import { DEFAULT_SIGNER_CONFIG, SignerConfig } from '../../hw/host/signer-config.ts';
+import { HiveSection } from '../engine/config.ts';
 
 /** `[lightning]`: how the daemon reaches lightningd. */
 export const LightningSection = z
@@ -42,6 +44,10 @@ export const CONFIG_SCHEMA = z
     lightning: LightningSection.prefault({}),
     daemon: DaemonSection.prefault({}),
     log: LogSection.prefault({}),
+    /** `[hive]`: membership store and handshake (runtime/engine/config.ts). */
+    hive: HiveSection.prefault({}),
+    /** `[signer]`: how the daemon reaches the fleet signer (hw/host/signer-config.ts). */
+    signer: SignerConfig.default(DEFAULT_SIGNER_CONFIG),
   })
   .strict();
 

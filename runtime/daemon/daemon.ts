@@ -64,7 +64,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const now_ms = opts.now_ms ?? Date.now;
   const owned = opts.backend ? null : createLightningBackend({ socketPath: config.lightning.rpc_file, callTimeoutMs: config.lightning.rpc_timeout_ms });
   const backend = opts.backend ?? owned!.backend;
-  const engine = await opts.engineFactory({ backend, log, now_ms });
+  const engine = await opts.engineFactory({ config, backend, log, now_ms });
 
   const connected = new Set<string>();
   const queue = new EventQueue<IpcEvent>(async (ev) => {
@@ -135,7 +135,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         accepting = false;
         clearInterval(tickTimer);
         await ipc.close();
-        const drained = await Promise.race([queue.idle().then(() => true), Bun.sleep(config.daemon.shutdown_grace_ms).then(() => false)]);
+        let grace: ReturnType<typeof setTimeout> | undefined;
+        const expired = new Promise<boolean>((resolve) => {
+          grace = setTimeout(() => resolve(false), config.daemon.shutdown_grace_ms);
+        });
+        const drained = await Promise.race([queue.idle().then(() => true), expired]);
+        clearTimeout(grace);
         if (!drained) log('warn', 'shutdown_grace_expired', { events_left: queue.length });
         await tickInFlight;
         await engine.close?.();

@@ -6,6 +6,7 @@
  * Every call must be safe to make with arbitrary peer input: the engine never throws for a peer's
  * fault (it logs and drops), and it never blocks the shell for longer than one store transaction.
  */
+import type { HiveboxConfig } from '../config/schema.ts';
 import type { NodeBackend } from '../core/ports.ts';
 
 /** The Hive engine as the daemon shell drives it (see the file header for its duties). */
@@ -43,6 +44,8 @@ export type LogFn = (level: 'debug' | 'info' | 'warn' | 'error', event: string, 
 
 /** What the daemon gives an engine when it builds it. */
 export interface EngineContext {
+  /** The daemon's validated configuration (the engine reads its `[hive]` and `[signer]` sections). */
+  readonly config: HiveboxConfig;
   /** The Lightning node (lightning-rpc on a real node, simnet's socket in simulation). */
   readonly backend: NodeBackend;
   /** Structured logger (stderr JSON lines under `hivebox run`). */

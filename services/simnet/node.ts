@@ -144,7 +144,9 @@ export class SimNode {
       this.plugins.map(async (p) => {
         if (mode === 'clean' && p.manifest?.subscriptions.includes('shutdown')) {
           p.notify('shutdown', {});
-          await Promise.race([p.exited(), Bun.sleep(SIMNET_LIMITS.plugin_shutdown_grace_ms)]);
+          let grace: ReturnType<typeof setTimeout> | undefined;
+          await Promise.race([p.exited(), new Promise<void>((resolve) => (grace = setTimeout(resolve, SIMNET_LIMITS.plugin_shutdown_grace_ms)))]);
+          clearTimeout(grace);
         }
         p.kill('SIGKILL');
         await p.exited();

@@ -27,6 +27,8 @@ describe('loadConfig', () => {
         lightning: { rpc_file: '/home/op/.lightning/bitcoin/lightning-rpc', rpc_timeout_ms: 30_000 },
         daemon: { ipc_socket: '/run/hivebox/plugin.sock', ipc_socket_mode: 0o660, tick_ms: 1000, shutdown_grace_ms: 5000 },
         log: { level: 'info' },
+        hive: { store_path: '/var/lib/hivebox/hive.db', challenge_timeout_s: 30, accept_clhive_channel_join: false, join_wait_s: 120, approval_timeout_s: 60, status_interval_s: 60 },
+        signer: { transport: 'node-hid' },
       },
     });
   });

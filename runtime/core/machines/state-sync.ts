@@ -22,7 +22,7 @@ import { recoverSigner } from '../crypto/lnsign.ts';
 import { Change, refuse } from '../fleet/change.ts';
 import { FLEET_LIMITS } from '../fleet/config.ts';
 import { requestSignature } from '../fleet/outgoing.ts';
-import { isCertified } from '../fleet/roster.ts';
+import { isCertified, isFullMember } from '../fleet/roster.ts';
 import type { StateRow } from '../fleet/tables.ts';
 import type { FleetState, FleetStep, NodeFacts } from '../fleet/types.ts';
 import type { NodeId } from '../types.ts';
@@ -136,6 +136,13 @@ function addressesOf(raw: RawPayload): string[] {
   return list.filter((x): x is string => typeof x === 'string' && x.length <= FIELD_LIMITS.addressChars).slice(0, FIELD_LIMITS.addressesItems);
 }
 
+/** True when the merge would add the node a FULL_SYNC entry names: unknown, not us, not banned, not departed since. */
+function addable(s: FleetState, e: { readonly peer_id: string; readonly joined_at: number }, now: number): boolean {
+  const id = e.peer_id as NodeId;
+  const gone = s.tables.departures.get(id);
+  return !s.membership.members.has(id) && id !== s.config.our_node_id && !isBanned(s.membership, id, now) && !(gone && gone.departed_at >= e.joined_at);
+}
+
 function mergeMembers(c: Change, a: Admitted<'FULL_SYNC'>, now: number): number {
   let added = 0;
   for (const e of a.message.payload.members ?? []) {
@@ -146,8 +153,7 @@ function mergeMembers(c: Change, a: Admitted<'FULL_SYNC'>, now: number): number 
       if (known.addresses.length === 0 && e.addresses?.length) c.member({ op: 'put_member', member: { ...known, addresses: [...e.addresses] } });
       continue;
     }
-    const gone = s.tables.departures.get(id);
-    if (id === s.config.our_node_id || isBanned(s.membership, id, now) || (gone && gone.departed_at >= e.joined_at)) continue;
+    if (!addable(s, e, now)) continue;
     c.member({ op: 'put_member', member: { node_id: id, tier: 'neophyte', joined_at: e.joined_at, addresses: [...(e.addresses ?? [])] } });
     if (e.tier !== 'neophyte') c.log('info', 'tier_not_adopted', { claimed_tier: e.tier }, id);
     added++;
@@ -155,10 +161,15 @@ function mergeMembers(c: Change, a: Admitted<'FULL_SYNC'>, now: number): number 
   return added;
 }
 
-/** FULL_SYNC: merge members, then states (rules in the file header). */
+/**
+ * FULL_SYNC: merge members, then states (rules in the file header). The cooldown does not hold
+ * back a full member's FULL_SYNC that names a member we would add: that is an admission broadcast,
+ * and a second admission within 60 s must still reach the members admitted before it.
+ */
 export function onFullSync(s: FleetState, a: Admitted<'FULL_SYNC'>, now: number, facts: NodeFacts): FleetStep {
   const seen = s.full_sync_seen.get(a.peer_id);
-  if (seen !== undefined && now - seen < FLEET_LIMITS.fullSyncCooldown_s) {
+  const admission = isFullMember(s, a.peer_id, now) && (a.message.payload.members ?? []).some((e) => addable(s, e, now));
+  if (seen !== undefined && now - seen < FLEET_LIMITS.fullSyncCooldown_s && !admission) {
     return refuse(s, { reason: 'rate_limited', peer_id: a.peer_id, msg_type: 'FULL_SYNC', fields: { last_processed: seen } });
   }
   const c = new Change(s).set({ full_sync_seen: new Map(s.full_sync_seen).set(a.peer_id, now) });

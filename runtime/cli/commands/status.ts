@@ -1,0 +1,28 @@
+/**
+ * `hivebox status`: this node's hive, tier, members, joins in progress, open challenges and the
+ * approval waiting on the signer button (daemon command `hive-status`).
+ */
+import type { Command } from 'commander';
+import type { StatusResult } from '../../engine/rpc/status.ts';
+import { runDaemonCommand, withDaemonOptions, type DaemonCliOptions } from '../daemon-rpc.ts';
+
+/** The text form of a status. */
+export function renderStatus(s: StatusResult): string {
+  const lines = [`node      ${s.node_id} (${s.version})`];
+  if (s.hive_id === null) lines.push('hive      none (run `hivebox genesis` or `hivebox join TICKET`)');
+  else {
+    lines.push(`hive      ${s.hive_id}`, `tier      ${s.tier}`, `members   ${s.member_count}, membership hash ${s.membership_hash}`, `fleet     hash ${s.fleet_hash}, ${s.pending_actions} actions pending`);
+  }
+  if (s.ignored_peers.length > 0) lines.push(`ignored   ${s.ignored_peers.join(', ')}`);
+  for (const j of s.joins) lines.push(`joining   via ${j.member_id}: ${j.phase} since ${new Date(j.started_at * 1000).toISOString()}`);
+  if (s.open_challenges > 0) lines.push(`challenges open: ${s.open_challenges}`);
+  lines.push(s.pending_approval ? `signer    waiting: ${s.pending_approval.prompt} (${s.pending_approval.seconds_left} s left)` : 'signer    no approval pending');
+  return lines.join('\n');
+}
+
+/** Register `hivebox status`. */
+export function registerStatus(program: Command): void {
+  withDaemonOptions(program.command('status').description("show this node's hive membership, joins in progress and pending signer approvals")).action((opts: DaemonCliOptions) =>
+    runDaemonCommand('status', opts, (d) => d.call<StatusResult>('hive-status', {}), renderStatus),
+  );
+}

@@ -1,0 +1,134 @@
+/**
+ * How the operator commands (`hivebox genesis|invite|join|status|members`) reach the running
+ * daemon: over its IPC socket (services/daemon-ipc, the same socket and protocol the CLN plugin
+ * uses), sending the `hive-*` command the plugin would relay from lightning-cli. The socket path
+ * comes from `--socket`, else the configuration (`--config`, HIVEBOX_* environment, defaults).
+ * Daemon errors become one line on stderr and an exit code per failure class.
+ */
+import type { Command } from 'commander';
+import pkg from '../../package.json' with { type: 'json' };
+import { IpcClient, type IpcOutcome } from '../../services/daemon-ipc/index.ts';
+import { loadConfig } from '../config/load.ts';
+import { RPC_ERROR } from '../engine/rpc/errors.ts';
+import { EXIT } from './exit-codes.ts';
+
+/** Options every daemon command takes. */
+export interface DaemonCliOptions {
+  config?: string;
+  socket?: string;
+  json?: boolean;
+}
+
+/** A command failure: message for stderr, exit code. */
+export class DaemonCliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Add `--config`, `--socket` and `--json` to a daemon command. */
+export function withDaemonOptions(cmd: Command): Command {
+  return cmd
+    .option('--config <file>', 'hivebox TOML configuration (default: $HIVEBOX_CONFIG, else built-in defaults)')
+    .option('--socket <path>', 'daemon IPC socket (default: [daemon] ipc_socket from the configuration)')
+    .option('--json', 'print the result as one JSON object')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 1 failed, 2 bad ticket, 4 not possible in this hive state, 64 bad usage or config,\n69 daemon/signer unreachable, 75 busy or still in progress (try again), 77 refused on the signer.',
+    );
+}
+
+/** Exit code for a daemon error code (runtime/engine/rpc/errors.ts). */
+export function exitCodeForRpcError(code: number): number {
+  switch (code) {
+    case RPC_ERROR.invalidParams:
+      return EXIT.usage;
+    case RPC_ERROR.notInHive:
+    case RPC_ERROR.alreadyInHive:
+    case RPC_ERROR.notAllowed:
+      return EXIT.conflict;
+    case RPC_ERROR.approvalRejected:
+    case RPC_ERROR.approvalTimeout:
+    case RPC_ERROR.signerRefused:
+      return EXIT.refused;
+    case RPC_ERROR.signerBusy:
+    case RPC_ERROR.joinPending:
+      return EXIT.tempfail;
+    case RPC_ERROR.signerUnavailable:
+      return EXIT.unavailable;
+    case RPC_ERROR.badTicket:
+      return EXIT.malformed;
+    default:
+      return EXIT.failure;
+  }
+}
+
+/** An open connection to the daemon. */
+export class DaemonConnection {
+  private constructor(private readonly client: IpcClient) {}
+
+  /**
+   * Connect to the daemon socket named by the options.
+   * @throws DaemonCliError (usage) for a bad configuration.
+   */
+  static open(opts: DaemonCliOptions): DaemonConnection {
+    let path = opts.socket;
+    if (path === undefined) {
+      const cfg = loadConfig({ file: opts.config, env: process.env, home: process.env.HOME });
+      if (!cfg.ok) throw new DaemonCliError(cfg.error.message, EXIT.usage);
+      path = cfg.value.daemon.ipc_socket;
+    }
+    const client = new IpcClient({
+      path,
+      hello: { plugin_version: `hivebox-cli ${pkg.version}`, lightning: { lightning_dir: '', rpc_file: '', network: '' } },
+      log: () => {},
+      connectWaitMs: 2_000,
+    });
+    client.start();
+    return new DaemonConnection(client);
+  }
+
+  /** Send one `hive-*` command and wait up to `timeout_ms` for the daemon's answer. */
+  request(method: string, params: Record<string, unknown>, timeout_ms: number): Promise<IpcOutcome> {
+    return this.client.request(method, params, timeout_ms);
+  }
+
+  /**
+   * Send one command.
+   * @returns the result. @throws DaemonCliError with the daemon's message and the mapped exit code.
+   */
+  async call<T>(method: string, params: Record<string, unknown>, timeout_ms = 30_000): Promise<T> {
+    const out = await this.request(method, params, timeout_ms);
+    if ('result' in out) return out.result as T;
+    if ('error' in out) throw new DaemonCliError(out.error.message, exitCodeForRpcError(out.error.code));
+    if (out.failure.kind === 'timeout') throw new DaemonCliError(`the daemon did not answer ${method} within ${out.failure.after_ms / 1000} s`, EXIT.tempfail);
+    if (out.failure.kind === 'lost') throw new DaemonCliError(`the connection to the daemon was lost during ${method}`, EXIT.unavailable);
+    throw new DaemonCliError(`${out.failure.reason}; is \`hivebox run\` running?`, EXIT.unavailable);
+  }
+
+  close(): void {
+    this.client.stop();
+  }
+}
+
+/**
+ * Run a daemon command body with a connection, print its result (JSON with `--json`, else
+ * `render`), and exit with the mapped code on failure.
+ */
+export async function runDaemonCommand<T>(name: string, opts: DaemonCliOptions, body: (d: DaemonConnection) => Promise<T>, render: (result: T) => string): Promise<void> {
+  let conn: DaemonConnection | null = null;
+  try {
+    conn = DaemonConnection.open(opts);
+    const result = await body(conn);
+    console.log(opts.json ? JSON.stringify(result) : render(result));
+  } catch (e) {
+    if (!(e instanceof DaemonCliError)) throw e;
+    console.error(`hivebox ${name}: ${e.message}`);
+    process.exitCode = e.exitCode;
+  } finally {
+    conn?.close();
+  }
+}

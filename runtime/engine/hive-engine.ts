@@ -1,0 +1,359 @@
+/**
+ * The Hive engine: implements the daemon's `HiveEngine` (runtime/daemon/engine.ts) by driving the
+ * node's one sans-IO step, `hiveStep` (runtime/core/fleet/hive-node.ts: the handshake machines and
+ * the fleet machines over one membership), against the node store, lightningd and the fleet signer.
+ *
+ * Inbound custom message: decode (not Hive → pass through untouched; malformed → log, drop) →
+ * `hiveStep` (handshake types to the handshake machines; the rest through the fleet's admission
+ * gate: size, type, freshness, signature, membership) → ALL the step's writes in ONE store
+ * transaction → only if that commits, adopt the new state and carry out the effects, each kind
+ * through its entry in `EFFECTS` (a table that must name every effect kind): `send` (encode in
+ * the effect's framing, `sendcustommsg`), `sign` (node key via lightningd `signmessage`, fed back
+ * as `signed`), `admin_sign` (fleet signer, button press), `fetch_facts` / `fetch_member_channels`
+ * (listpeers / listpeerchannels, fed back with 32 CSPRNG bytes where a nonce is needed),
+ * `setchannel`, events (join waiters, status refresh) and logs.
+ *
+ * Every step runs synchronously from the current state to the commit, so concurrent inputs never
+ * interleave inside a step; effects run afterwards and re-enter as new inputs. Nothing a peer sends
+ * can make the engine throw: decoding and machines return values, and each entry point catches and
+ * logs anything unexpected. The tick also drains operator decisions (`hivebox approve|reject`) from
+ * the store inbox and refreshes what the fleet machines read from the node (local status, public
+ * capacities) every `status_interval_s` and after each membership change.
+ */
+import { fleetConfig } from '../core/fleet/config.ts';
+import { hiveNodeState, hiveStep, type HiveNodeEffect, type HiveNodeInput, type HiveNodeState, type HiveNodeStep } from '../core/fleet/hive-node.ts';
+import { publicCapacityIndex } from '../core/fleet/public-capacity.ts';
+import { initialFleetState } from '../core/fleet/state.ts';
+import type { FleetReject, MemberChannel, NodeFacts } from '../core/fleet/types.ts';
+import { initialHandshakeState, type HandshakeReject } from '../core/machines/handshake-types.ts';
+import { applyWrites, persist, type StoreWrite } from '../core/machines/membership.ts';
+import type { NodeBackend, NodeChannel, Signer } from '../core/ports.ts';
+import { err, ok, type Result } from '../core/result.ts';
+import { isNodeId, toHex, type NodeId } from '../core/types.ts';
+import { decodeHiveHex, encodeHiveMessage } from '../core/wire/index.ts';
+import { RpcFailure, type HiveEngine, type LogFn } from '../daemon/engine.ts';
+import type { FleetStore } from '../../services/store/fleet-store.ts';
+import type { StoreError } from '../../services/store/index.ts';
+import { Approvals } from './approvals.ts';
+import { framingConfigOf, MANIFEST_VERSION, type HiveSettings } from './config.ts';
+import type { EngineCore } from './engine-core.ts';
+import type { EngineEvent, EngineEventSink } from './events.ts';
+import { JoinWaiters } from './join-waiters.ts';
+import { localStatus } from './local-status.ts';
+import type { RandomSource } from './random.ts';
+import { RPC_COMMANDS } from './rpc/index.ts';
+
+/** JSON-RPC "method not found" (the plugin answers it too for names it does not register). */
+const METHOD_NOT_FOUND = -32601;
+
+/** Everything the engine is built from. */
+export interface HiveEngineDeps {
+  /** The Lightning node (lightning-rpc, or simnet's socket). */
+  readonly backend: NodeBackend;
+  /** The fleet-admin signer (USB HID signer, its simulator, or the software signer). */
+  readonly signer: Signer;
+  /** The open node store (membership and fleet tables); the engine closes it in `close()`. */
+  readonly store: FleetStore;
+  readonly settings: HiveSettings;
+  /** This node's id (getinfo `id`). */
+  readonly our_node_id: NodeId;
+  /** Our init features hex (getinfo `our_features.init`), '' when unknown. */
+  readonly our_features_hex: string;
+  /** Clock, unix ms. */
+  readonly now_ms: () => number;
+  readonly random: RandomSource;
+  readonly log: LogFn;
+  /** Observer of engine events (demo output, tests). */
+  readonly onEvent?: EngineEventSink;
+}
+
+/** Carries out one effect kind. */
+type EffectHandler<K extends HiveNodeEffect['kind']> = (engine: HiveboxEngine, e: Extract<HiveNodeEffect, { kind: K }>) => Promise<void>;
+
+/** The effect table: every effect kind the node step can return names its handler here. */
+const EFFECTS: { readonly [K in HiveNodeEffect['kind']]: EffectHandler<K> } = {
+  persist: async () => {},
+  persist_fleet: async () => {},
+  send: async (engine, e) => {
+    await engine.sendMessage(e.peer_id, e.type, e.payload, e.framing);
+  },
+  sign: async (engine, e) => {
+    const r = await engine.deps.backend.signmessage(e.text);
+    engine.emit({ kind: 'node_signed', purpose: e.purpose, ok: r.ok });
+    await engine.input({ kind: 'signed', request_id: e.request_id, result: r.ok ? { ok: true, zbase: r.value.zbase } : { ok: false, reason: `signmessage: ${r.error.message}` } });
+  },
+  admin_sign: async (engine, e) => {
+    const r = await engine.core.approvals.sign(e.text, 'revoke', e.summary);
+    await engine.input({ kind: 'signed', request_id: e.request_id, result: r.ok ? { ok: true, zbase: r.value.zbase } : { ok: false, reason: r.error.kind } });
+  },
+  fetch_facts: async (engine, e) => {
+    const facts = await engine.peerFacts(e.peer_id);
+    engine.emit({ kind: 'peer_facts', peer_id: e.peer_id, features_hex: facts?.features_hex ?? null, channel_states: facts?.channel_states ?? [] });
+    await engine.input({ kind: 'peer_facts', request_id: e.request_id, peer_id: e.peer_id, facts, nonce_bytes: engine.deps.random(32) });
+  },
+  fetch_member_channels: async (engine, e) => {
+    const r = await engine.deps.backend.listpeerchannels(e.peer_id);
+    if (!r.ok) {
+      engine.deps.log('warn', 'member_channels_unavailable', { peer_id: e.peer_id, error: r.error.message });
+      return;
+    }
+    const channels: MemberChannel[] = r.value
+      .filter((c) => c.peer_id === e.peer_id && c.state === 'CHANNELD_NORMAL' && c.short_channel_id !== undefined)
+      .map((c) => ({ scid: c.short_channel_id!, fee_base_msat: c.updates?.local?.fee_base_msat ?? 0, fee_ppm: c.updates?.local?.fee_proportional_millionths ?? 0 }));
+    await engine.input({ kind: 'member_channels', peer_id: e.peer_id, channels });
+  },
+  setchannel: async (engine, e) => {
+    const r = await engine.deps.backend.setchannel({ id: e.scid, feebase: e.feebase_msat, feeppm: e.feeppm });
+    engine.deps.log(r.ok ? 'info' : 'warn', 'setchannel', { peer_id: e.peer_id, scid: e.scid, feebase_msat: e.feebase_msat, feeppm: e.feeppm, ...(r.ok ? {} : { error: r.error.message }) });
+  },
+  ban_peer_apply: async (engine, e) => {
+    engine.ignored.set(e.node_id, { ban_id: e.ban_id, reason: e.reason, reporter_id: e.reporter_id });
+    engine.emit({ kind: 'fleet_event', name: 'peer_ignored', fields: { node_id: e.node_id, reason: e.reason, reporter_id: e.reporter_id } });
+  },
+  execute_intent: async (engine, e) => {
+    engine.deps.log('warn', 'intent_not_executed', { intent_id: e.intent_id, intent_type: e.intent_type, target: e.target });
+    await engine.input({ kind: 'intent_result', intent_id: e.intent_id, ok: false, detail: `${e.intent_type} is not available through this node backend` });
+  },
+  event: (engine, e) => engine.onMachineEvent(e),
+  log: async (engine, e) => {
+    engine.deps.log(e.level, e.event, { ...(e.peer_id ? { peer_id: e.peer_id } : {}), ...(e.reason ? { reason: e.reason } : {}), ...e.fields });
+  },
+};
+
+/** The engine. Build it with `hiveEngineFactory` (engine-factory.ts) or directly from deps. */
+export class HiveboxEngine implements HiveEngine {
+  /** The engine surface the `hive-*` commands use. */
+  readonly core: EngineCore;
+  /** External peers on the fleet's global ignore list (HIVE_BAN_PEER), by node id. */
+  readonly ignored = new Map<string, { ban_id: string; reason: string; reporter_id: string }>();
+  private hive: HiveNodeState;
+  private facts: NodeFacts = publicCapacityIndex([]);
+  private refreshedAt: number | null = null;
+  private refreshTail: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(readonly deps: HiveEngineDeps) {
+    const config = fleetConfig({ our_node_id: deps.our_node_id });
+    if (!config.ok) throw new Error(`fleet config: ${config.error.field} ${config.error.reason}`);
+    const loaded = deps.store.load();
+    const handshake = initialHandshakeState(
+      { our_node_id: deps.our_node_id, our_version: MANIFEST_VERSION, framing: framingConfigOf(deps.settings), accept_clhive_channel_join: deps.settings.accept_clhive_channel_join },
+      loaded.membership,
+    );
+    this.hive = hiveNodeState(handshake, initialFleetState(config.value, loaded.membership, loaded.tables));
+    const emit = (e: EngineEvent) => this.emit(e);
+    this.core = {
+      our_node_id: deps.our_node_id,
+      our_features_hex: deps.our_features_hex,
+      settings: deps.settings,
+      backend: deps.backend,
+      approvals: new Approvals(deps.signer, deps.settings.approval_timeout_s, deps.now_ms, emit),
+      joins: new JoinWaiters(),
+      log: deps.log,
+      random: deps.random,
+      now: () => this.now(),
+      state: () => this.hive,
+      step: (input) => this.input(input),
+      applyMembership: (writes) => this.applyMembership(writes),
+      ignoredPeers: () => [...this.ignored.keys()],
+      emit,
+    };
+  }
+
+  /** The node's state (handshake and fleet over one membership); for status views and tests. */
+  get state(): HiveNodeState {
+    return this.hive;
+  }
+
+  async onCustomMsg(peerId: string, payloadHex: string): Promise<void> {
+    await this.guarded('engine_custommsg_failed', () => this.receive(peerId, payloadHex));
+  }
+
+  async onPeerConnected(peerId: string): Promise<void> {
+    await this.guarded('engine_connect_failed', () => this.input({ kind: 'peer_connected', peer_id: peerId }));
+  }
+
+  async onPeerDisconnected(peerId: string): Promise<void> {
+    this.deps.log('debug', 'peer_disconnected', { peer_id: peerId });
+  }
+
+  async onTick(): Promise<void> {
+    await this.guarded('engine_tick_failed', async () => {
+      for (const d of this.deps.store.takeDecisions()) await this.input({ kind: 'operator_decision', action_id: d.action_id, decision: d.decision, reason: d.reason });
+      const due = this.refreshedAt === null || this.now() - this.refreshedAt >= this.deps.settings.status_interval_s;
+      if (due) await this.refreshNodeView();
+      await this.input({ kind: 'tick', entropy: this.deps.random(16) });
+    });
+  }
+
+  async rpc(method: string, params: Record<string, unknown>): Promise<unknown> {
+    if (!Object.hasOwn(RPC_COMMANDS, method)) throw new RpcFailure(METHOD_NOT_FOUND, `Unknown command '${method}'`);
+    return RPC_COMMANDS[method as keyof typeof RPC_COMMANDS](this.core, params);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.refreshTail;
+    this.deps.store.close();
+  }
+
+  // ---- inbound ------------------------------------------------------------------------------
+
+  private async receive(peerId: string, payloadHex: string): Promise<void> {
+    if (!isNodeId(peerId)) {
+      this.deps.log('warn', 'custommsg_bad_peer_id', { peer_id: peerId.slice(0, 80) });
+      return;
+    }
+    const decoded = decodeHiveHex(payloadHex);
+    if (decoded.kind === 'not_hive') {
+      this.deps.log('debug', 'custommsg_passthrough', { peer_id: peerId, reason: decoded.reason });
+      return;
+    }
+    if (decoded.kind === 'malformed') {
+      this.emit({ kind: 'dropped', peer_id: peerId, reason: decoded.error.kind, ...(decoded.type ? { type: decoded.type } : {}), detail: decoded.error.detail });
+      return;
+    }
+    this.emit({ kind: 'received', peer_id: peerId, type: decoded.message.type, framing: decoded.message.framing });
+    await this.input({ kind: 'message', peer_id: peerId, message: decoded });
+  }
+
+  // ---- the driver ---------------------------------------------------------------------------
+
+  /**
+   * Run one input: step, commit, adopt, carry out (see the file header).
+   * @returns the step's reject (null when accepted), or the store error (then nothing changed).
+   * @throws RangeError only for driver misuse (see handshakeStep).
+   */
+  async input(input: HiveNodeInput): Promise<Result<HandshakeReject | FleetReject | null, StoreError>> {
+    return this.apply(hiveStep(this.hive, input, this.now(), this.facts), input.kind, []);
+  }
+
+  private async apply(r: HiveNodeStep, what: string, extra: readonly StoreWrite[]): Promise<Result<HandshakeReject | FleetReject | null, StoreError>> {
+    const committed = this.deps.store.commit([...persist(...extra), ...r.effects]);
+    if (!committed.ok) {
+      this.deps.log('error', 'store_commit_failed', { input: what, ...committed.error });
+      return err(committed.error);
+    }
+    this.hive = r.state;
+    if (r.reject) {
+      const { reason, peer_id, msg_type, fields } = r.reject;
+      this.emit({ kind: 'rejected', reason, ...(peer_id ? { peer_id } : {}), ...(msg_type ? { type: msg_type } : {}), ...(fields ? { fields } : {}) });
+    }
+    for (const e of r.effects) await (EFFECTS[e.kind] as EffectHandler<typeof e.kind>)(this, e);
+    return ok(r.reject);
+  }
+
+  /** Membership writes made outside the machines (genesis): committed with the fleet's reaction to them. */
+  private async applyMembership(writes: readonly StoreWrite[]): Promise<Result<void, StoreError>> {
+    const membership = applyWrites(this.hive.fleet.membership, writes);
+    const r = await this.apply(hiveStep(this.hive, { kind: 'membership', membership }, this.now(), this.facts), 'membership', writes);
+    if (!r.ok) return r;
+    await this.refreshNodeView();
+    return ok(undefined);
+  }
+
+  /** Handshake and fleet events. */
+  async onMachineEvent(e: Extract<HiveNodeEffect, { kind: 'event' }>): Promise<void> {
+    if ('fields' in e) {
+      this.emit({ kind: 'fleet_event', name: e.name, fields: e.fields });
+      return;
+    }
+    switch (e.name) {
+      case 'member_admitted':
+        this.emit({ kind: 'member_admitted', peer_id: e.peer_id, via: e.via });
+        await this.refreshNodeView();
+        return;
+      case 'joined':
+        this.emit({ kind: 'joined', hive_id: e.hive_id, member_id: e.member_id });
+        this.core.joins.joined(e.hive_id, e.member_id);
+        await this.refreshNodeView();
+        return;
+      case 'join_failed':
+        this.emit({ kind: 'join_failed', member_id: e.member_id, reason: e.reason });
+        this.core.joins.failed(e.member_id, e.reason);
+        return;
+    }
+  }
+
+  /** listpeers `features` + listpeerchannels states for `peer_id`; null when lightningd cannot say. */
+  async peerFacts(peer_id: string): Promise<{ features_hex: string | null; channel_states: string[] } | null> {
+    const [peers, channels] = await Promise.all([this.deps.backend.listpeers(peer_id), this.deps.backend.listpeerchannels(peer_id)]);
+    if (!peers.ok || !channels.ok) {
+      this.deps.log('warn', 'peer_facts_unavailable', { peer_id, error: (!peers.ok ? peers.error : !channels.ok ? channels.error : null)?.message });
+      return null;
+    }
+    const peer = peers.value.find((p) => p.id === peer_id);
+    return {
+      features_hex: peer?.connected ? (peer.features ?? null) : null,
+      channel_states: channels.value.filter((c) => c.peer_id === peer_id).map((c) => c.state),
+    };
+  }
+
+  /**
+   * Re-read what the fleet machines judge against: the members' public channels (listchannels
+   * per member → public capacity index) and our own status (getinfo + listpeerchannels →
+   * `local_status`). Refreshes run one after another, each reading the membership as it is when
+   * it starts, so a refresh asked for after a membership change always sees the change.
+   */
+  private refreshNodeView(): Promise<void> {
+    this.refreshTail = this.refreshTail.then(() => this.guarded('node_view_refresh_failed', () => this.readNodeView()));
+    return this.refreshTail;
+  }
+
+  private async readNodeView(): Promise<void> {
+    this.refreshedAt = this.now();
+    const membership = this.hive.fleet.membership;
+    if (!membership.hive || this.closed) return;
+    const lists = await Promise.all([...membership.members.keys()].map((id) => this.deps.backend.listchannels({ source: id })));
+    const channels: NodeChannel[] = lists.flatMap((l) => (l.ok ? l.value : []));
+    this.facts = publicCapacityIndex(channels);
+    const [info, own] = await Promise.all([this.deps.backend.getinfo(), this.deps.backend.listpeerchannels()]);
+    if (!info.ok || !own.ok) {
+      this.deps.log('warn', 'local_status_unavailable', { error: (!info.ok ? info.error : !own.ok ? own.error : null)?.message });
+      return;
+    }
+    await this.input({ kind: 'local_status', status: localStatus(info.value, own.value, new Set(membership.members.keys())) });
+  }
+
+  // ---- outbound -----------------------------------------------------------------------------
+
+  /** Encode and `sendcustommsg`; false when it could not be encoded or lightningd refused it. */
+  async sendMessage(peer_id: string, type: Parameters<typeof encodeHiveMessage>[0], payload: Parameters<typeof encodeHiveMessage>[1], framing: 'spec' | 'clhive'): Promise<boolean> {
+    const bytes = encodeHiveMessage(type, payload, framing);
+    if (!bytes.ok) {
+      this.deps.log('error', 'encode_failed', { peer_id, type, ...bytes.error });
+      return false;
+    }
+    this.emit({ kind: 'sent', peer_id, type, framing });
+    const r = await this.deps.backend.sendcustommsg(peer_id, toHex(bytes.value));
+    if (!r.ok) this.emit({ kind: 'send_failed', peer_id, type, error: r.error.message });
+    return r.ok;
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private async guarded(event: string, body: () => Promise<unknown>): Promise<void> {
+    try {
+      await body();
+    } catch (e) {
+      this.deps.log('error', event, { error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  private now(): number {
+    return Math.floor(this.deps.now_ms() / 1000);
+  }
+
+  /** Report an event: the daemon log, then the observer (whose faults are ignored). */
+  emit(e: EngineEvent): void {
+    const level = e.kind === 'dropped' || e.kind === 'rejected' || e.kind === 'send_failed' ? 'warn' : 'info';
+    const { kind, ...fields } = e;
+    this.deps.log(level, `hive_${kind}`, fields);
+    try {
+      this.deps.onEvent?.(e);
+    } catch {
+      // An observer's fault must not disturb the engine.
+    }
+  }
+}

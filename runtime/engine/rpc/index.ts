@@ -1,0 +1,25 @@
+/**
+ * The `hive-*` command table: method name → command. The plugin registers the same names with
+ * lightningd (services/cln-plugin/rpc-methods.ts; tests/engine check both tables agree). The
+ * fleet layer adds its commands (`hive-actions`, `hive-approve`, …) as more rows.
+ */
+import type { EngineCore } from '../engine-core.ts';
+import { genesisCommand } from './genesis.ts';
+import { inviteCommand } from './invite.ts';
+import { joinCommand } from './join.ts';
+import { membersCommand, statusCommand } from './status.ts';
+
+/** One command: validates its params and returns the JSON result, or throws RpcFailure. */
+export type RpcCommand = (core: EngineCore, params: Record<string, unknown>) => unknown;
+
+/** Command names the engine serves. */
+export type HiveRpcName = 'hive-genesis' | 'hive-invite' | 'hive-join' | 'hive-status' | 'hive-members';
+
+/** Command per method. */
+export const RPC_COMMANDS = {
+  'hive-genesis': genesisCommand,
+  'hive-invite': inviteCommand,
+  'hive-join': joinCommand,
+  'hive-status': statusCommand,
+  'hive-members': membersCommand,
+} satisfies Record<HiveRpcName, RpcCommand>;

@@ -1,0 +1,92 @@
+/**
+ * `hive-join TICKET [peer_id]`: ask a member to admit us (spec 001 §2.2 candidate side). HELLO
+ * goes to `peer_id` (connecting first if needed) or, without it, to every connected peer; the
+ * command waits for WELCOME from one of them, for all of them to fail, or for `join_wait_s`.
+ * We claim the features our own init message advertises; members check them against what they
+ * negotiated with us.
+ */
+import { negotiatedFeatures } from '../../core/ticket/features.ts';
+import type { NodeBackend } from '../../core/ports.ts';
+import type { EngineCore } from '../engine-core.ts';
+import type { JoinOutcome } from '../join-waiters.ts';
+import { currentMembershipHash } from '../../core/machines/state-sync.ts';
+import { memberViews, type MemberView } from '../membership-view.ts';
+import { RPC_ERROR, rpcFailure } from './errors.ts';
+import { JoinParams, parseParams } from './params.ts';
+
+/** Result of a successful `hive-join`. */
+export interface JoinResult {
+  readonly hive_id: string;
+  /** The member that welcomed us. */
+  readonly member_id: string;
+  readonly tier: 'neophyte';
+  readonly members: readonly MemberView[];
+  readonly membership_hash: string;
+}
+
+/** Rejects of the local join step that mean the ticket itself is unusable. */
+const TICKET_REJECTS = new Set(['ticket_malformed', 'ticket_expired']);
+
+/** The peers to ask: `peer_id` (connected now, or connected to on the spot) or every connected peer. */
+async function candidatesFor(backend: NodeBackend, peer_id: string | undefined): Promise<string[]> {
+  const peers = await backend.listpeers(peer_id);
+  if (!peers.ok) throw rpcFailure(RPC_ERROR.nodeError, `lightningd listpeers failed: ${peers.error.message}`);
+  if (peer_id === undefined) {
+    const connected = peers.value.filter((p) => p.connected).map((p) => p.id);
+    if (connected.length === 0) throw rpcFailure(RPC_ERROR.joinFailed, 'no connected peer to ask; connect to a hive member or pass its node id as peer_id');
+    return connected;
+  }
+  if (!peers.value.some((p) => p.connected)) {
+    const c = await backend.connect(peer_id);
+    if (!c.ok) throw rpcFailure(RPC_ERROR.nodeError, `cannot connect to ${peer_id}: ${c.error.message}`);
+  }
+  return [peer_id];
+}
+
+async function within<T>(p: Promise<T>, ms: number): Promise<T | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Run `hive-join`. @throws RpcFailure (invalidParams, alreadyInHive, badTicket, nodeError, joinFailed, joinPending). */
+export async function joinCommand(core: EngineCore, params: Record<string, unknown>): Promise<JoinResult> {
+  const p = parseParams('hive-join', JoinParams, params);
+  if (!p.ok) throw p.error;
+  const hive = core.state().fleet.membership.hive;
+  if (hive) throw rpcFailure(RPC_ERROR.alreadyInHive, `this node is already in hive ${hive.hive_id}`);
+  const members = await candidatesFor(core.backend, p.value.peer_id);
+  const features = [...(negotiatedFeatures(core.our_features_hex) ?? [])];
+  const watch = core.joins.watch(members);
+  for (const member_id of members) {
+    const step = await core.step({ kind: 'join', member_id, framing: 'auto', ticket: p.value.ticket, features });
+    if (!step.ok) {
+      watch.cancel();
+      throw rpcFailure(RPC_ERROR.storeError, `could not record the join: ${step.error.kind}`);
+    }
+    const reject = step.value;
+    if (reject === null || reject.reason === 'join_in_progress') continue;
+    if (TICKET_REJECTS.has(reject.reason)) {
+      watch.cancel();
+      throw rpcFailure(RPC_ERROR.badTicket, `the ticket is not usable: ${reject.reason.slice('ticket_'.length)}`, reject.fields);
+    }
+    watch.fail(member_id, reject.reason);
+  }
+  const outcome: JoinOutcome | null = await within(watch.outcome, core.settings.join_wait_s * 1000);
+  if (outcome === null) {
+    watch.cancel();
+    throw rpcFailure(RPC_ERROR.joinPending, `no WELCOME within ${core.settings.join_wait_s} s; the join goes on in the background (see hive-status)`);
+  }
+  if (outcome.kind === 'failed') {
+    const why = Object.entries(outcome.reasons).map(([id, r]) => `${id.slice(0, 16)}…: ${r}`).join('; ');
+    throw rpcFailure(RPC_ERROR.joinFailed, `the join failed: ${why}`, outcome.reasons);
+  }
+  const fleet = core.state().fleet;
+  return { hive_id: outcome.hive_id, member_id: outcome.member_id, tier: 'neophyte', members: memberViews(fleet.membership), membership_hash: currentMembershipHash(fleet) };
+}

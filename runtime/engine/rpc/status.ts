@@ -1,0 +1,72 @@
+/**
+ * `hive-status` and `hive-members`: this node's hive, tier, fleet and membership hashes, joins in
+ * progress, open challenges, pending actions, ignored peers and the approval waiting on the signer
+ * button; the member list with its membership hash.
+ */
+import { currentFleetHash } from '../../core/machines/gossip.ts';
+import { currentMembershipHash } from '../../core/machines/state-sync.ts';
+import type { EngineCore } from '../engine-core.ts';
+import type { PendingApprovalView } from '../approvals.ts';
+import { MANIFEST_VERSION } from '../config.ts';
+import { memberViews, type MemberView } from '../membership-view.ts';
+import { NoParams, parseParams } from './params.ts';
+
+/** Result of `hive-status`. */
+export interface StatusResult {
+  readonly node_id: string;
+  readonly version: string;
+  /** null before genesis or a completed join. */
+  readonly hive_id: string | null;
+  readonly tier: 'member' | 'neophyte' | null;
+  readonly member_count: number;
+  readonly membership_hash: string | null;
+  /** The fleet hash of the gossiped states (cl-hive STATE_HASH `fleet_hash`). */
+  readonly fleet_hash: string | null;
+  /** Joins this node has in progress (candidate side). `started_at` unix seconds. */
+  readonly joins: readonly { readonly member_id: string; readonly phase: string; readonly started_at: number }[];
+  /** Challenges this node issued that are still open (member side). */
+  readonly open_challenges: number;
+  /** Actions waiting for the operator (`hivebox actions`, advisor mode). */
+  readonly pending_actions: number;
+  /** External peers on the fleet's global ignore list. */
+  readonly ignored_peers: readonly string[];
+  /** The approval waiting for the signer button, or null. */
+  readonly pending_approval: PendingApprovalView | null;
+}
+
+/** Result of `hive-members`. */
+export interface MembersResult {
+  readonly hive_id: string | null;
+  readonly members: readonly MemberView[];
+  readonly membership_hash: string | null;
+}
+
+/** Run `hive-status`. @throws RpcFailure (invalidParams). */
+export function statusCommand(core: EngineCore, params: Record<string, unknown>): StatusResult {
+  const p = parseParams('hive-status', NoParams, params);
+  if (!p.ok) throw p.error;
+  const { handshake, fleet } = core.state();
+  const hive = fleet.membership.hive;
+  return {
+    node_id: core.our_node_id,
+    version: MANIFEST_VERSION,
+    hive_id: hive?.hive_id ?? null,
+    tier: hive?.our_role ?? null,
+    member_count: fleet.membership.members.size,
+    membership_hash: hive ? currentMembershipHash(fleet) : null,
+    fleet_hash: hive ? currentFleetHash(fleet) : null,
+    joins: [...handshake.joins.values()].map((j) => ({ member_id: j.member_id, phase: j.phase, started_at: j.started_at })),
+    open_challenges: fleet.membership.challenges.size,
+    pending_actions: [...fleet.tables.actions.values()].filter((a) => a.status === 'pending').length,
+    ignored_peers: core.ignoredPeers(),
+    pending_approval: core.approvals.view(),
+  };
+}
+
+/** Run `hive-members`. @throws RpcFailure (invalidParams). */
+export function membersCommand(core: EngineCore, params: Record<string, unknown>): MembersResult {
+  const p = parseParams('hive-members', NoParams, params);
+  if (!p.ok) throw p.error;
+  const fleet = core.state().fleet;
+  return { hive_id: fleet.membership.hive?.hive_id ?? null, members: memberViews(fleet.membership), membership_hash: fleet.membership.hive ? currentMembershipHash(fleet) : null };
+}
