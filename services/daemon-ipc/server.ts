@@ -123,9 +123,9 @@ function handleLine(line: string, handlers: IpcHandlers, reply: (r: IpcResponse 
       reply({ id: req.id, error: { code: IPC_SERVER_ERROR.protocolMismatch, message: `daemon speaks IPC protocol ${IPC_PROTOCOL_VERSION}, plugin sent ${req.protocol}` } });
       return;
     }
-    const pushes = handlers.onHello?.(req) ?? [];
+    const pushes = handlers.onHello?.(req);
     reply({ id: req.id, result: { protocol: IPC_PROTOCOL_VERSION } });
-    for (const p of pushes) reply(p);
+    if (Array.isArray(pushes)) for (const p of pushes) reply(p);
     return;
   }
   handlers.onRpc(req.method, req.params).then(
