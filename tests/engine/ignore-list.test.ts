@@ -74,5 +74,5 @@ test('a banned external peer is refused on every member (openchannel and opencha
   await hive.fleet.restartDaemon('b');
   await waitUntil(() => b.node.logs.filter((l) => l.message === 'fleet ignore list: 2 peer(s)').length >= 2, 'list pushed again after the restart');
   expect((await fund(x, b.node.nodeId)).ok).toBe(false);
-  expect((await hive.cli<StatusResult>('b', 'hive-status')).ignored_peers.sort()).toEqual([x.nodeId, xv1.nodeId].sort());
+  expect((await hive.cli<StatusResult>('b', 'hive-status')).ignored_peers.toSorted()).toEqual([x.nodeId, xv1.nodeId].sort());
 });
