@@ -13,7 +13,7 @@ import { statusTopics } from '../../services/mqtt/topics.ts';
 import { createLightningBackend, type LightningRpcClient } from '../../services/lightning-rpc/index.ts';
 import { SimNetwork } from '../../services/simnet/index.ts';
 import { addDaemonSite, collectLines, spawnRun } from '../systemd/fixtures/run-daemon.ts';
-import { startBroker } from './broker.ts';
+import { startBroker, type TestBroker } from './broker.ts';
 import { subscribe } from './subscriber.ts';
 
 const MAIN = join(import.meta.dir, '../../runtime/cli/main.ts');
@@ -29,6 +29,18 @@ async function call<T>(cli: LightningRpcClient, method: string, params: Record<s
     if (r.ok) return r.value;
     if (i > 100 || r.error.code !== -32001) throw new Error(`${method}: ${r.error.message}`);
     await Bun.sleep(50);
+  }
+}
+
+/** The retained state a fresh subscriber receives, once it satisfies `want` (polled up to 15 s). */
+async function retainedState(broker: TestBroker, topic: string, want: (s: PublishedState) => boolean): Promise<PublishedState> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const late = await subscribe(broker, [topic]);
+    const msg = await late.waitFor((m) => m.retain, 5_000).finally(() => late.close());
+    const state = JSON.parse(msg.payload) as PublishedState;
+    if (want(state) || Date.now() > deadline) return state;
+    await Bun.sleep(200);
   }
 }
 
@@ -67,11 +79,8 @@ test('retained state with the fleet, engine events, status --watch, offline on S
   const joined = await events.waitFor((m) => m.topic === topics.event('member_joined'), 10_000);
   expect(JSON.parse(joined.payload)).toMatchObject({ kind: 'member_joined', node_id: b.node.nodeId, via: 'ticket' });
 
-  // A late subscriber gets the retained state with the fleet's data.
-  const late = await subscribe(broker, [topics.state]);
-  cleanup.push(() => late.close());
-  const stateMsg = await late.waitFor((m) => m.retain && (JSON.parse(m.payload) as PublishedState).members_count === 2, 15_000);
-  const state = JSON.parse(stateMsg.payload) as PublishedState;
+  // A late subscriber gets the retained state with the fleet's data (once the daemon republished it after the join).
+  const state = await retainedState(broker, topics.state, (s) => s.members_count === 2);
   expect(state).toMatchObject({ health: 'healthy', health_reasons: [], node_id: a.node.nodeId, hive_id, tier: 'member', members_count: 2, signer_connected: true, lightningd_up: true, pending_approvals: 0 });
   expect(state.fleet_hash).toMatch(/^[0-9a-f]{64}$/);
 
