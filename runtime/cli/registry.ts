@@ -3,7 +3,6 @@
  * adding a command is one line here plus its file under commands/.
  */
 import type { Command } from 'commander';
-import { configuredEngineFactory } from '../engine/engine-factory.ts';
 import { registerActions } from './commands/actions.ts';
 import { registerAdvisor } from './commands/advisor.ts';
 import { registerApprove } from './commands/approve.ts';
@@ -45,7 +44,7 @@ export const COMMANDS: readonly CommandModule[] = [
   registerPlugin,
   registerReceipts,
   registerReject,
-  (p) => registerRun(p, configuredEngineFactory),
+  registerRun,
   registerSelftest,
   registerSigner,
   registerStatus,

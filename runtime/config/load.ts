@@ -111,5 +111,10 @@ export function loadConfig(src: ConfigSources = {}): Result<HiveboxConfig, Confi
     lightning: { ...cfg.lightning, rpc_file: expandHome(cfg.lightning.rpc_file, src.home) },
     daemon: { ...cfg.daemon, ipc_socket: expandHome(cfg.daemon.ipc_socket, src.home) },
     hive: { ...cfg.hive, store_path: expandHome(cfg.hive.store_path, src.home) },
+    mgmt: {
+      ...cfg.mgmt,
+      store_path: expandHome(cfg.mgmt.store_path, src.home),
+      ...(cfg.mgmt.advisor_key_file !== undefined ? { advisor_key_file: expandHome(cfg.mgmt.advisor_key_file, src.home) } : {}),
+    },
   });
 }

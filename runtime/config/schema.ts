@@ -5,6 +5,9 @@
  */
 import { z } from 'zod';
 import { DEFAULT_SIGNER_CONFIG, SignerConfig } from '../../hw/host/signer-config.ts';
+import { MgmtSection } from '../../services/mgmt/config.ts';
+import { MqttSection } from '../../services/mqtt/config.ts';
+import { SupervisorSection } from '../daemon/appliance-config.ts';
 import { HiveSection } from '../engine/config.ts';
 
 /** `[lightning]`: how the daemon reaches lightningd. */
@@ -48,6 +51,12 @@ export const CONFIG_SCHEMA = z
     hive: HiveSection.prefault({}),
     /** `[signer]`: how the daemon reaches the fleet signer (hw/host/signer-config.ts). */
     signer: SignerConfig.default(DEFAULT_SIGNER_CONFIG),
+    /** `[supervisor]`: systemd notifications, health probes and restarts (runtime/daemon/appliance-config.ts). */
+    supervisor: SupervisorSection.prefault({}),
+    /** `[mqtt]`: LAN status publishing; off while `url` is unset (services/mqtt/config.ts). */
+    mqtt: MqttSection.prefault({}),
+    /** `[mgmt]`: remote management, spec 002 (services/mgmt/config.ts). */
+    mgmt: MgmtSection.prefault({}),
   })
   .strict();
 

@@ -7,10 +7,14 @@
  * Connection events: lightningd reports a new connection twice (the `peer_connected` hook, then
  * the `connect` notification); the daemon calls `onPeerConnected` once per connection, on
  * whichever arrives first, and again only after a `disconnect`.
+ *
+ * Ignore list: the engine's `ignoredPeers()` goes to every plugin after its hello and again
+ * whenever it changed after an event, a command or a tick (daemon-ipc `ignore_list` push), so the
+ * plugin's `openchannel` hooks refuse those peers without asking the daemon.
  */
 import type { HiveboxConfig } from '../config/schema.ts';
 import type { NodeBackend } from '../core/ports.ts';
-import { listenIpc, type IpcEvent, type IpcServer } from '../../services/daemon-ipc/index.ts';
+import { IPC_LIMITS, listenIpc, type DaemonPush, type IpcEvent, type IpcServer } from '../../services/daemon-ipc/index.ts';
 import { createLightningBackend } from '../../services/lightning-rpc/index.ts';
 import { RpcFailure, type EngineFactory, type HiveEngine, type LogFn } from './engine.ts';
 import { EventQueue } from './event-queue.ts';
@@ -66,25 +70,41 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const backend = opts.backend ?? owned!.backend;
   const engine = await opts.engineFactory({ config, backend, log, now_ms });
 
+  let ipc: IpcServer | null = null;
+  let pushedIgnoreList = '';
+  const ignoreListPush = (): DaemonPush => ({ op: 'ignore_list', node_ids: [...(engine.ignoredPeers?.() ?? [])].sort().slice(0, IPC_LIMITS.max_ignore_list) });
+  const syncIgnoreList = () => {
+    const push = ignoreListPush();
+    const key = push.node_ids.join(',');
+    if (key === pushedIgnoreList) return;
+    pushedIgnoreList = key;
+    ipc?.broadcast(push);
+    log('info', 'ignore_list_pushed', { peers: push.node_ids.length });
+  };
+
   const connected = new Set<string>();
   const queue = new EventQueue<IpcEvent>(async (ev) => {
     switch (ev.op) {
       case 'custommsg':
-        return engine.onCustomMsg(ev.peer_id, ev.payload);
+        await engine.onCustomMsg(ev.peer_id, ev.payload);
+        break;
       case 'peer_connected':
       case 'connect':
         if (connected.has(ev.peer_id)) return;
         connected.add(ev.peer_id);
-        return engine.onPeerConnected(ev.peer_id);
+        await engine.onPeerConnected(ev.peer_id);
+        break;
       case 'disconnect':
         connected.delete(ev.peer_id);
-        return engine.onPeerDisconnected(ev.peer_id);
+        await engine.onPeerDisconnected(ev.peer_id);
+        break;
     }
+    syncIgnoreList();
   }, log);
 
   let rejected = 0;
   let accepting = true;
-  const ipc: IpcServer = await listenIpc(
+  ipc = await listenIpc(
     config.daemon.ipc_socket,
     {
       onEvent: (ev) => {
@@ -97,9 +117,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
           if (e instanceof RpcFailure) return { error: { code: e.code, message: e.message, ...(e.data === undefined ? {} : { data: e.data }) } };
           log('error', 'engine_rpc_failed', { method, error: e instanceof Error ? e.message : String(e) });
           return { error: { code: DAEMON_INTERNAL_ERROR, message: `internal error in ${method}` } };
+        } finally {
+          syncIgnoreList();
         }
       },
-      onHello: (h) => log('info', 'plugin_connected', { plugin_version: h.plugin_version, ...h.lightning }),
+      onHello: (h) => {
+        log('info', 'plugin_connected', { plugin_version: h.plugin_version, ...h.lightning });
+        return [ignoreListPush()];
+      },
       onReject: (reason) => {
         rejected++;
         log('warn', 'ipc_line_rejected', { reason });
@@ -118,6 +143,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       .catch((e: unknown) => log('error', 'engine_tick_failed', { error: e instanceof Error ? e.message : String(e) }))
       .finally(() => {
         tickInFlight = null;
+        syncIgnoreList();
       });
   }, config.daemon.tick_ms);
 
@@ -128,13 +154,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     ipcPath: ipc.path,
     backend,
     engine,
-    stats: () => ({ events_handled: queue.handled, events_queued: queue.length, rejected_lines: rejected, plugin_connections: ipc.connections(), ticks }),
+    stats: () => ({ events_handled: queue.handled, events_queued: queue.length, rejected_lines: rejected, plugin_connections: ipc?.connections() ?? 0, ticks }),
     idle: () => queue.idle(),
     stop: () => {
       stopping ??= (async () => {
         accepting = false;
         clearInterval(tickTimer);
-        await ipc.close();
+        await ipc?.close();
         let grace: ReturnType<typeof setTimeout> | undefined;
         const expired = new Promise<boolean>((resolve) => {
           grace = setTimeout(() => resolve(false), config.daemon.shutdown_grace_ms);

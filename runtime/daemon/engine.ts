@@ -26,6 +26,11 @@ export interface HiveEngine {
   rpc(method: string, params: Record<string, unknown>): Promise<unknown>;
   /** Graceful shutdown (SIGTERM): flush and close the store; called once, after the last event. */
   close?(): Promise<void>;
+  /**
+   * External peers on the fleet's global ignore list (spec 000 §3.3). The daemon pushes the list
+   * to the plugin, whose `openchannel` hooks refuse them. Absent: no ignore list.
+   */
+  ignoredPeers?(): readonly string[];
 }
 
 /** An operator-facing RPC error: becomes a JSON-RPC error object with this code and message. */

@@ -62,15 +62,15 @@ export class Approvals {
     if (this.pending) return { ok: false, error: { kind: 'SignerBusy' } };
     const p: Pending = { purpose, title: summary.title, prompt: promptLine(summary), started_ms: this.now_ms(), countdown: null };
     this.pending = p;
-    this.emit({ kind: 'approval', state: 'waiting', prompt: p.prompt, seconds_left: this.timeout_s });
+    this.emit({ kind: 'approval', state: 'waiting', purpose, prompt: p.prompt, seconds_left: this.timeout_s });
     try {
       const r = await requestApproval(this.signer, { text, purpose, summary }, {
         onCountdown: (seconds_left) => {
           p.countdown = { seconds_left, at_ms: this.now_ms() };
-          this.emit({ kind: 'approval', state: 'waiting', prompt: p.prompt, seconds_left });
+          this.emit({ kind: 'approval', state: 'waiting', purpose, prompt: p.prompt, seconds_left });
         },
       });
-      this.emit({ kind: 'approval', state: 'done', prompt: p.prompt, outcome: r.ok ? 'approved' : r.error.kind });
+      this.emit({ kind: 'approval', state: 'done', purpose, prompt: p.prompt, outcome: r.ok ? 'approved' : r.error.kind });
       return r;
     } finally {
       this.pending = null;

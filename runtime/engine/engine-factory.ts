@@ -1,13 +1,17 @@
 /**
  * Building the engine for the daemon: ask lightningd who we are (getinfo), open the membership
  * store, pick the signer, and hand back a `HiveboxEngine`. `configuredEngineFactory` is what
- * `hivebox run` uses (store path and signer from the `[hive]` / `[signer]` config sections);
- * `hiveEngineFactory` takes them explicitly (simnet fleets, `hivebox demo`, tests).
+ * `hivebox run` uses (store path and signer from the `[hive]` / `[signer]` config sections, and
+ * the management sub-engine from `[mgmt]` composed with it); `hiveEngineFactory` takes its parts
+ * explicitly (simnet fleets, `hivebox demo`, tests).
  */
 import type { Signer } from '../core/ports.ts';
 import { isNodeId } from '../core/types.ts';
-import type { EngineContext, EngineFactory } from '../daemon/engine.ts';
+import { composeEngines } from '../daemon/compose-engines.ts';
+import type { EngineContext, EngineFactory, HiveEngine } from '../daemon/engine.ts';
 import { createSigner } from '../../hw/host/signer-config.ts';
+import { openMgmt } from '../../services/mgmt/config.ts';
+import { MgmtEngine } from '../../services/mgmt/mgmt-engine.ts';
 import { openFleetStore } from '../../services/store/fleet-store.ts';
 import type { HiveSettings } from './config.ts';
 import type { EngineEventSink } from './events.ts';
@@ -26,34 +30,78 @@ export interface EngineSetup {
 }
 
 /**
- * An EngineFactory over explicit parts.
+ * Build the Hive engine over explicit parts for the daemon's context.
  * @throws Error (a daemon startup error) when lightningd's getinfo fails or the store cannot open.
  */
-export function hiveEngineFactory(setup: EngineSetup): EngineFactory {
-  return async (ctx: EngineContext) => {
-    const info = await ctx.backend.getinfo();
-    if (!info.ok) throw new Error(`cannot start the Hive engine: lightningd getinfo failed: ${info.error.message}`);
-    if (!isNodeId(info.value.id)) throw new Error(`cannot start the Hive engine: getinfo id ${JSON.stringify(info.value.id)} is not a node id`);
-    const store = openFleetStore(setup.store_path, Math.floor(ctx.now_ms() / 1000));
-    if (!store.ok) {
-      const e = store.error;
-      throw new Error(`cannot open the node store ${setup.store_path}: ${e.kind === 'schema_too_new' ? `written by a newer hivebox (schema ${e.found})` : e.reason}`);
-    }
-    return new HiveboxEngine({
-      backend: ctx.backend,
-      signer: setup.signer,
-      store: store.value,
-      settings: setup.settings,
-      our_node_id: info.value.id,
-      our_features_hex: info.value.our_features?.init ?? '',
-      now_ms: ctx.now_ms,
-      random: setup.random ?? secureRandom,
-      log: ctx.log,
-      ...(setup.onEvent ? { onEvent: setup.onEvent } : {}),
-    });
-  };
+export async function buildHiveEngine(setup: EngineSetup, ctx: EngineContext): Promise<HiveboxEngine> {
+  const info = await ctx.backend.getinfo();
+  if (!info.ok) throw new Error(`cannot start the Hive engine: lightningd getinfo failed: ${info.error.message}`);
+  if (!isNodeId(info.value.id)) throw new Error(`cannot start the Hive engine: getinfo id ${JSON.stringify(info.value.id)} is not a node id`);
+  const store = openFleetStore(setup.store_path, Math.floor(ctx.now_ms() / 1000));
+  if (!store.ok) {
+    const e = store.error;
+    throw new Error(`cannot open the node store ${setup.store_path}: ${e.kind === 'schema_too_new' ? `written by a newer hivebox (schema ${e.found})` : e.reason}`);
+  }
+  return new HiveboxEngine({
+    backend: ctx.backend,
+    signer: setup.signer,
+    store: store.value,
+    settings: setup.settings,
+    our_node_id: info.value.id,
+    our_features_hex: info.value.our_features?.init ?? '',
+    now_ms: ctx.now_ms,
+    random: setup.random ?? secureRandom,
+    log: ctx.log,
+    ...(setup.onEvent ? { onEvent: setup.onEvent } : {}),
+  });
 }
 
-/** The engine `hivebox run` starts: store and signer from the daemon configuration. */
-export const configuredEngineFactory: EngineFactory = (ctx) =>
-  hiveEngineFactory({ store_path: ctx.config.hive.store_path, signer: createSigner(ctx.config.signer), settings: ctx.config.hive })(ctx);
+/**
+ * An EngineFactory over explicit parts (simnet fleets, `hivebox demo`, tests).
+ * @throws Error (a daemon startup error) as {@link buildHiveEngine}.
+ */
+export function hiveEngineFactory(setup: EngineSetup): EngineFactory {
+  return (ctx) => buildHiveEngine(setup, ctx);
+}
+
+/** What the caller of `configuredEngineFactory` may supply or wants back. */
+export interface ConfiguredEngineParts {
+  /** The fleet signer (default: `createSigner(config.signer)`); pass it when the caller also watches it. */
+  readonly signer?: Signer;
+  readonly onEvent?: EngineEventSink;
+  /** Receives the Hive engine itself (status views) once built. */
+  readonly onHiveEngine?: (engine: HiveboxEngine) => void;
+}
+
+/**
+ * The engine `hivebox run` starts: the Hive engine over the `[hive]` store with the `[signer]`
+ * signer, composed with the management sub-engine when `[mgmt]` enables it (or sets an advisor
+ * key): management traffic and `hive-mgmt-*` commands go to it, the rest to the Hive engine.
+ * @throws Error (startup) as `hiveEngineFactory`, or when the mgmt store or advisor key cannot be opened.
+ */
+export function configuredEngineFactory(parts: ConfiguredEngineParts = {}): EngineFactory {
+  return async (ctx) => {
+    const { config } = ctx;
+    const signer = parts.signer ?? createSigner(config.signer);
+    const hive = await buildHiveEngine({ store_path: config.hive.store_path, signer, settings: config.hive, ...(parts.onEvent ? { onEvent: parts.onEvent } : {}) }, ctx);
+    parts.onHiveEngine?.(hive);
+    let mgmt: ReturnType<typeof openMgmt>;
+    try {
+      mgmt = openMgmt(config.mgmt);
+    } catch (e) {
+      await hive.close();
+      throw new Error(`cannot start remote management: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (!mgmt) return hive;
+    const opened = mgmt;
+    const composed = composeEngines(hive, [new MgmtEngine(ctx, opened.options)]);
+    const engine: HiveEngine = {
+      ...composed,
+      close: async () => {
+        await composed.close?.();
+        opened.close();
+      },
+    };
+    return engine;
+  };
+}

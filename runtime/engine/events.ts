@@ -4,6 +4,7 @@
  * one to the daemon log; `hivebox demo` prints them as lines.
  */
 import type { RejectReason } from '../core/machines/handshake-types.ts';
+import type { SignerPurpose } from '../core/ports.ts';
 import type { Framing } from '../core/wire/framing.ts';
 
 /** One engine event. */
@@ -31,7 +32,7 @@ export type EngineEvent =
   /** An operator-facing fleet event (member promoted, revoked, left; peer ignored; intent committed; action pending …). */
   | { readonly kind: 'fleet_event'; readonly name: string; readonly fields: Readonly<Record<string, unknown>> }
   /** The fleet signer is waiting for the button (`seconds_left` counts down), or stopped waiting. */
-  | { readonly kind: 'approval'; readonly state: 'waiting' | 'done'; readonly prompt: string; readonly seconds_left?: number; readonly outcome?: string };
+  | { readonly kind: 'approval'; readonly state: 'waiting' | 'done'; readonly purpose: SignerPurpose; readonly prompt: string; readonly seconds_left?: number; readonly outcome?: string };
 
 /** Receives engine events; must not throw (a throw is caught and ignored). */
 export type EngineEventSink = (event: EngineEvent) => void;

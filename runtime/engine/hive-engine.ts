@@ -124,7 +124,7 @@ const EFFECTS: { readonly [K in HiveNodeEffect['kind']]: EffectHandler<K> } = {
 export class HiveboxEngine implements HiveEngine {
   /** The engine surface the `hive-*` commands use. */
   readonly core: EngineCore;
-  /** External peers on the fleet's global ignore list (HIVE_BAN_PEER), by node id. */
+  /** External peers on the fleet's global ignore list (HIVE_BAN_PEER), by node id; loaded from the store's `peer_bans`. */
   readonly ignored = new Map<string, { ban_id: string; reason: string; reporter_id: string }>();
   private hive: HiveNodeState;
   private facts: NodeFacts = publicCapacityIndex([]);
@@ -141,6 +141,7 @@ export class HiveboxEngine implements HiveEngine {
       loaded.membership,
     );
     this.hive = hiveNodeState(handshake, initialFleetState(config.value, loaded.membership, loaded.tables));
+    for (const b of loaded.tables.peer_bans.values()) this.ignored.set(b.peer_id, { ban_id: b.ban_id, reason: b.reason, reporter_id: b.reporter_id });
     const emit = (e: EngineEvent) => this.emit(e);
     this.core = {
       our_node_id: deps.our_node_id,
@@ -155,7 +156,7 @@ export class HiveboxEngine implements HiveEngine {
       state: () => this.hive,
       step: (input) => this.input(input),
       applyMembership: (writes) => this.applyMembership(writes),
-      ignoredPeers: () => [...this.ignored.keys()],
+      ignoredPeers: () => this.ignoredPeers(),
       emit,
     };
   }
@@ -184,6 +185,11 @@ export class HiveboxEngine implements HiveEngine {
       if (due) await this.refreshNodeView();
       await this.input({ kind: 'tick', entropy: this.deps.random(16) });
     });
+  }
+
+  /** External peers on the fleet's global ignore list (kept in the store's `peer_bans`, so they survive restarts). */
+  ignoredPeers(): readonly string[] {
+    return [...this.ignored.keys()];
   }
 
   async rpc(method: string, params: Record<string, unknown>): Promise<unknown> {

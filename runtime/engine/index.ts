@@ -3,7 +3,7 @@
  * effects through lightningd and the fleet signer, plus the `hive-*` commands.
  */
 export { HiveSection, DEFAULT_HIVE_SETTINGS, MANIFEST_VERSION, type HiveSettings } from './config.ts';
-export { configuredEngineFactory, hiveEngineFactory, type EngineSetup } from './engine-factory.ts';
+export { configuredEngineFactory, hiveEngineFactory, type ConfiguredEngineParts, type EngineSetup } from './engine-factory.ts';
 export type { EngineEvent, EngineEventSink } from './events.ts';
 export { HiveboxEngine, type HiveEngineDeps } from './hive-engine.ts';
 export { memberViews, type MemberView } from './membership-view.ts';

@@ -22,7 +22,7 @@ export function buildManifest(): Record<string, unknown> {
   return {
     options: PLUGIN_OPTIONS.map((o) => ({ ...o })),
     rpcmethods: HIVE_RPC_METHODS.map((m) => ({ name: m.name, usage: usageOf(m), description: m.description })),
-    hooks: [{ name: 'custommsg', filters: custommsgFilters() }, { name: 'peer_connected' }],
+    hooks: [{ name: 'custommsg', filters: custommsgFilters() }, { name: 'peer_connected' }, { name: 'openchannel' }, { name: 'openchannel2' }],
     subscriptions: ['connect', 'disconnect', 'shutdown'],
     custommessages: [...MANAGEMENT_TYPES],
     nonnumericids: true,

@@ -8,6 +8,11 @@
  *  - `custommsg` / `peer_connected` hooks → `{"result":"continue"}` written before anything else
  *    happens, then Hive traffic is forwarded to the daemon asynchronously; foreign messages are
  *    not forwarded (pass-through, spec 001 §1.1);
+ *  - `openchannel` / `openchannel2` hooks → answered at once from memory: `reject` for a peer on
+ *    the fleet's global ignore list (spec 000 §3.3; pushed by the daemon after each hello and on
+ *    every change), else `continue`. The hook never waits for the daemon: with no daemon ever
+ *    reached the list is empty and every open continues; after a daemon restart the last list
+ *    stays in force until the next push (a ban is never lifted by a daemon outage);
  *  - `connect` / `disconnect` notifications → forwarded; `shutdown` → exit;
  *  - `hive-*` commands → daemon, answer or a clear JSON-RPC error when the daemon is away.
  * Logs go to lightningd through the `log` notification (stderr before init), never as stdout text.
@@ -53,11 +58,15 @@ interface Incoming {
 
 const METHODS = new Map(HIVE_RPC_METHODS.map((m) => [m.name, m]));
 
+/** `error_message` sent to a refused peer (lightningd passes it on in its `error`); names no reason. */
+export const OPENCHANNEL_REFUSAL = 'Channel refused by this node';
+
 /** Plugin state machine over the lightningd JSON-RPC stream. Feed each frame to `onFrame`. */
 export class HiveboxPlugin {
   private link: DaemonLink | null = null;
   private initialised = false;
   private rpcTimeoutMs = DEFAULT_RPC_TIMEOUT_S * 1000;
+  private ignored: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly io: PluginIo,
@@ -90,6 +99,10 @@ export class HiveboxPlugin {
       case 'peer_connected':
         if (hasId) this.reply(msg.id!, { result: 'continue' });
         this.onPeerConnected(msg.params);
+        return;
+      case 'openchannel':
+      case 'openchannel2':
+        if (hasId) this.reply(msg.id!, this.onOpenChannel(msg.method, msg.params));
         return;
       case 'connect':
       case 'disconnect':
@@ -140,6 +153,10 @@ export class HiveboxPlugin {
         lightning: { lightning_dir: String(conf['lightning-dir'] ?? ''), rpc_file: String(conf['rpc-file'] ?? ''), network: String(conf['network'] ?? '') },
       },
       log: (level, message) => this.log(level, message),
+      onPush: (push) => {
+        this.ignored = new Set(push.node_ids);
+        this.log('info', `fleet ignore list: ${push.node_ids.length} peer(s)`);
+      },
     });
     this.link.start();
     return {};
@@ -157,6 +174,15 @@ export class HiveboxPlugin {
     if (!peer || typeof peer.id !== 'string' || !NODE_ID_RE.test(peer.id)) return;
     const features = typeof peer.features === 'string' && /^[0-9a-fA-F]{0,1024}$/.test(peer.features) ? peer.features.toLowerCase() : '';
     this.link?.sendEvent({ op: 'peer_connected', peer_id: peer.id.toLowerCase(), direction: peer.direction === 'out' ? 'out' : 'in', features });
+  }
+
+  /** The hook answer for `openchannel` / `openchannel2` (CLN v26.06 hooks.md): `{id, …}` under the hook's name. */
+  private onOpenChannel(hook: 'openchannel' | 'openchannel2', params: unknown): Record<string, unknown> {
+    const body = ((params ?? {}) as Record<string, { id?: unknown } | undefined>)[hook];
+    const id = typeof body?.id === 'string' ? body.id.toLowerCase() : null;
+    if (id === null || !this.ignored.has(id)) return { result: 'continue' };
+    this.log('info', `refused ${hook} from ${id}: on the fleet ignore list`);
+    return { result: 'reject', error_message: OPENCHANNEL_REFUSAL };
   }
 
   private onConnectionNotification(topic: 'connect' | 'disconnect', params: unknown): void {

@@ -2,7 +2,8 @@
  * The `hive-*` commands the plugin registers with lightningd (getmanifest `rpcmethods`) and passes
  * to the daemon. One table drives the manifest, positional → named parameter mapping and the
  * daemon's dispatch; add a row to expose a new engine command through `lightning-cli`.
- * Source: issue 3 §3 (hive-genesis, hive-invite, hive-join, hive-status, hive-members).
+ * Source: issue 3 §3 (hive-genesis, hive-invite, hive-join, hive-status, hive-members); issue 9
+ * (hive-mgmt-command, hive-mgmt-revoke: the management sub-engine, services/mgmt/mgmt-engine.ts).
  */
 
 /** One parameter: its name (as the engine receives it) and whether lightning-cli must give it. */
@@ -44,6 +45,23 @@ export const HIVE_RPC_METHODS: readonly HiveRpcMethod[] = [
   },
   { name: 'hive-status', params: [], description: 'Show this node\'s Hive membership, tier and daemon state' },
   { name: 'hive-members', params: [], description: 'List the Hive members with tier and membership hash' },
+  {
+    name: 'hive-mgmt-command',
+    params: [
+      { name: 'node_id', required: true },
+      { name: 'schema', required: true },
+      { name: 'action', required: true },
+      { name: 'params', required: true },
+      { name: 'credential', required: true },
+      { name: 'payment', required: false },
+    ],
+    description: 'As an advisor: send a signed management command (spec 002) to a managed node and return its verified answer and receipt',
+  },
+  {
+    name: 'hive-mgmt-revoke',
+    params: [{ name: 'revocation', required: true }],
+    description: 'Keep a signed credential revocation (from `hivebox credential revoke`) and gossip it to the fleet',
+  },
 ];
 
 /** lightningd's `usage` string: required names bare, optional names in brackets. */

@@ -7,7 +7,7 @@
 import { createConnection, type Socket } from 'node:net';
 import { LineReader } from './line-reader.ts';
 import { IPC_LIMITS, IPC_PROTOCOL_VERSION } from './limits.ts';
-import { decodeDaemonLine, encodeLine, type IpcErrorObject, type IpcEvent, type IpcRequest } from './protocol.ts';
+import { decodeDaemonLine, encodeLine, type DaemonPush, type IpcErrorObject, type IpcEvent, type IpcRequest } from './protocol.ts';
 
 /** Why a request got no answer from the daemon. */
 export type IpcFailure =
@@ -28,6 +28,8 @@ export interface IpcClientOptions {
   readonly log: (level: 'debug' | 'info' | 'warn', message: string) => void;
   /** How long a request waits for a connection attempt when the daemon is not connected, ms (default 1000); a refused attempt answers at once. */
   readonly connectWaitMs?: number;
+  /** A line the daemon pushed unasked (the ignore list). */
+  readonly onPush?: (push: DaemonPush) => void;
 }
 
 interface Waiter {
@@ -175,11 +177,16 @@ export class IpcClient {
       this.opts.log('warn', `ignoring bad line from daemon: ${d.reason}`);
       return;
     }
-    const w = this.waiters.get(d.value.id);
+    if (d.value.kind === 'push') {
+      this.opts.onPush?.(d.value.push);
+      return;
+    }
+    const res = d.value.response;
+    const w = this.waiters.get(res.id);
     if (!w) return;
-    this.waiters.delete(d.value.id);
+    this.waiters.delete(res.id);
     clearTimeout(w.timer);
-    w.resolve('error' in d.value ? { error: d.value.error } : { result: d.value.result });
+    w.resolve('error' in res ? { error: res.error } : { result: res.result });
   }
 
   private onClose(socket: Socket): void {

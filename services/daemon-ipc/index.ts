@@ -5,5 +5,5 @@
 export { IpcClient, type IpcClientOptions, type IpcFailure, type IpcOutcome } from './client.ts';
 export { IPC_LIMITS, IPC_PROTOCOL_VERSION } from './limits.ts';
 export { LineReader } from './line-reader.ts';
-export { decodeDaemonLine, decodePluginLine, encodeLine, type IpcErrorObject, type IpcEvent, type IpcRequest, type IpcResponse } from './protocol.ts';
+export { decodeDaemonLine, decodePluginLine, encodeLine, IgnoreListPush, type DaemonLine, type DaemonPush, type IpcErrorObject, type IpcEvent, type IpcRequest, type IpcResponse } from './protocol.ts';
 export { IPC_SERVER_ERROR, listenIpc, type IpcHandlers, type IpcServer } from './server.ts';

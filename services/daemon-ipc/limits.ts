@@ -14,6 +14,8 @@ export const IPC_LIMITS = {
   /** Reconnect back-off of the plugin, ms: first retry and cap. */
   reconnect_min_ms: 100,
   reconnect_max_ms: 2_000,
+  /** Most node ids in one ignore-list push (66 chars each: ≤ 690 kB, well inside a line). */
+  max_ignore_list: 10_000,
 } as const;
 
 /** Version of the IPC protocol, sent in `hello`; the daemon refuses other versions. */

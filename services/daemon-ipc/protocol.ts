@@ -58,6 +58,15 @@ export const IpcErrorObject = z.object({ code: z.number().int(), message: z.stri
 /** `{code, message, data?}` as JSON-RPC defines it. */
 export type IpcErrorObject = z.infer<typeof IpcErrorObject>;
 
+/**
+ * Daemon → plugin, no answer: the fleet's global ignore list (HIVE_BAN_PEER targets, spec 000
+ * §3.3), sent after every hello and whenever it changes. The plugin refuses channel opens from
+ * these node ids in its `openchannel` / `openchannel2` hooks.
+ */
+export const IgnoreListPush = z.object({ op: z.literal('ignore_list'), node_ids: z.array(nodeId).max(IPC_LIMITS.max_ignore_list) }).strict();
+/** A line the daemon sends without being asked (see `IgnoreListPush`). */
+export type DaemonPush = z.infer<typeof IgnoreListPush>;
+
 /** Daemon → plugin: the answer to request `id`. */
 export const IpcResponse = z.union([
   z.object({ id: z.number().int().nonnegative(), result: z.unknown() }).strict(),
@@ -90,22 +99,29 @@ export function decodePluginLine(line: string): { ok: true; value: PluginLine } 
   return e.success ? { ok: true, value: { kind: 'event', event: e.data } } : { ok: false, reason: e.error.issues[0]?.message ?? 'bad event' };
 }
 
+/** A line the daemon may send: the answer to a request, or a push. */
+export type DaemonLine = { kind: 'response'; response: IpcResponse } | { kind: 'push'; push: DaemonPush };
+
 /**
  * Decode one daemon → plugin line.
- * @returns the response or a reason string.
+ * @returns the response or push, or a reason string.
  */
-export function decodeDaemonLine(line: string): { ok: true; value: IpcResponse } | { ok: false; reason: string } {
+export function decodeDaemonLine(line: string): { ok: true; value: DaemonLine } | { ok: false; reason: string } {
   let raw: unknown;
   try {
     raw = JSON.parse(line);
   } catch {
     return { ok: false, reason: 'not JSON' };
   }
+  if (typeof raw === 'object' && raw !== null && 'op' in raw) {
+    const p = IgnoreListPush.safeParse(raw);
+    return p.success ? { ok: true, value: { kind: 'push', push: p.data } } : { ok: false, reason: p.error.issues[0]?.message ?? 'bad push' };
+  }
   const r = IpcResponse.safeParse(raw);
-  return r.success ? { ok: true, value: r.data } : { ok: false, reason: r.error.issues[0]?.message ?? 'bad response' };
+  return r.success ? { ok: true, value: { kind: 'response', response: r.data } } : { ok: false, reason: r.error.issues[0]?.message ?? 'bad response' };
 }
 
 /** Serialise one message as a protocol line (JSON never contains a raw newline). */
-export function encodeLine(msg: IpcEvent | IpcRequest | IpcResponse): string {
+export function encodeLine(msg: IpcEvent | IpcRequest | IpcResponse | DaemonPush): string {
   return `${JSON.stringify(msg)}\n`;
 }

@@ -8,7 +8,7 @@ import { chmodSync, existsSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { LineReader } from './line-reader.ts';
 import { IPC_LIMITS, IPC_PROTOCOL_VERSION } from './limits.ts';
-import { decodePluginLine, encodeLine, type IpcEvent, type IpcRequest, type IpcResponse } from './protocol.ts';
+import { decodePluginLine, encodeLine, type DaemonPush, type IpcEvent, type IpcRequest, type IpcResponse } from './protocol.ts';
 
 /** What the daemon does with plugin traffic. Handlers must not throw; a throw is logged and answered as an internal error. */
 export interface IpcHandlers {
@@ -16,8 +16,8 @@ export interface IpcHandlers {
   onEvent(event: IpcEvent): void;
   /** An `rpc` request; resolve with `{result}` or `{error}`. `hello` is answered by the server itself. */
   onRpc(method: string, params: Record<string, unknown>): Promise<{ result: unknown } | { error: { code: number; message: string; data?: unknown } }>;
-  /** A plugin (re)connected and said hello (its lightningd configuration). */
-  onHello?(hello: Extract<IpcRequest, { op: 'hello' }>): void;
+  /** A plugin (re)connected and said hello (its lightningd configuration); the pushes returned follow the answer on that connection. */
+  onHello?(hello: Extract<IpcRequest, { op: 'hello' }>): readonly DaemonPush[] | void;
   /** A line was rejected (bad JSON, schema violation, oversize); the text is for logs. */
   onReject?(reason: string): void;
 }
@@ -28,6 +28,8 @@ export interface IpcServer {
   readonly path: string;
   /** Number of plugin connections open now. */
   connections(): number;
+  /** Send `push` to every connected plugin (ignored by connections that are closing). */
+  broadcast(push: DaemonPush): void;
   /** Stop listening, close plugin connections, remove the socket file. */
   close(): Promise<void>;
 }
@@ -70,6 +72,10 @@ export async function listenIpc(path: string, handlers: IpcHandlers, mode = 0o66
   return {
     path,
     connections: () => sockets.size,
+    broadcast(push) {
+      const line = encodeLine(push);
+      for (const s of sockets) if (!s.destroyed) s.write(line);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
@@ -85,7 +91,7 @@ function serveConnection(socket: Socket, handlers: IpcHandlers, sockets: Set<Soc
   sockets.add(socket);
   socket.setEncoding('utf8');
   const reader = new LineReader(IPC_LIMITS.max_line_chars);
-  const reply = (r: IpcResponse) => {
+  const reply = (r: IpcResponse | DaemonPush) => {
     if (!socket.destroyed) socket.write(encodeLine(r));
   };
   socket.on('data', (chunk: string) => {
@@ -100,7 +106,7 @@ function serveConnection(socket: Socket, handlers: IpcHandlers, sockets: Set<Soc
   socket.on('close', () => sockets.delete(socket));
 }
 
-function handleLine(line: string, handlers: IpcHandlers, reply: (r: IpcResponse) => void): void {
+function handleLine(line: string, handlers: IpcHandlers, reply: (r: IpcResponse | DaemonPush) => void): void {
   const d = decodePluginLine(line);
   if (!d.ok) {
     handlers.onReject?.(d.reason);
@@ -117,8 +123,9 @@ function handleLine(line: string, handlers: IpcHandlers, reply: (r: IpcResponse)
       reply({ id: req.id, error: { code: IPC_SERVER_ERROR.protocolMismatch, message: `daemon speaks IPC protocol ${IPC_PROTOCOL_VERSION}, plugin sent ${req.protocol}` } });
       return;
     }
-    handlers.onHello?.(req);
+    const pushes = handlers.onHello?.(req);
     reply({ id: req.id, result: { protocol: IPC_PROTOCOL_VERSION } });
+    if (Array.isArray(pushes)) for (const p of pushes) reply(p);
     return;
   }
   handlers.onRpc(req.method, req.params).then(

@@ -9,6 +9,7 @@ import { LightningRpcClient, type LightningRpcClientOptions } from './client.ts'
 
 export { ClnNodeBackend } from './backend.ts';
 export { LightningRpcClient, type CallOptions, type LightningRpcClientOptions } from './client.ts';
+export { clnPluginRpc } from './plugin-control.ts';
 export { CLIENT_ERROR, CLN_ERROR } from './errors.ts';
 export { describeFrameError, JsonFrameReader, type FrameError } from './json-frames.ts';
 export { signmessageParamsJson } from './signmessage-request.ts';

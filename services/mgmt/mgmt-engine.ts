@@ -45,8 +45,14 @@ export interface MgmtEngineOptions {
   readonly advisor?: { readonly key: KeyFileSigner; readonly timeout_ms?: number; readonly clock_ms?: () => number };
 }
 
+/** The `hive-*` commands of the management sub-engine and their parameter names (the plugin's rows in services/cln-plugin/rpc-methods.ts match). */
+export const MGMT_RPC_PARAMS: Readonly<Record<string, readonly string[]>> = {
+  'hive-mgmt-command': ['node_id', 'schema', 'action', 'params', 'credential', 'payment'],
+  'hive-mgmt-revoke': ['revocation'],
+};
+
 /** The `hive-*` commands of the management sub-engine. */
-export const MGMT_RPC_METHODS: readonly string[] = ['hive-mgmt-command', 'hive-mgmt-revoke'];
+export const MGMT_RPC_METHODS: readonly string[] = Object.keys(MGMT_RPC_PARAMS);
 
 /** JSON-RPC error codes of those commands. */
 export const MGMT_RPC_ERROR = {

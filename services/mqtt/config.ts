@@ -29,6 +29,20 @@ export const MqttConfigSchema = z.object({
   protocol: z.enum(['auto', '5', '3.1.1']).default('auto'),
 });
 
+/**
+ * The `[mqtt]` section of the hivebox configuration file (runtime/config/schema.ts): the same keys,
+ * but `url` may be left out, and then MQTT status is off. Unknown keys are errors.
+ */
+export const MqttSection = MqttConfigSchema.extend({ url: MqttConfigSchema.shape.url.optional() }).strict();
+
+/** Validated `[mqtt]` section. */
+export type MqttSettings = z.infer<typeof MqttSection>;
+
+/** The publisher configuration of a section, or null when no broker URL is configured (MQTT off). */
+export function mqttConfigOf(s: MqttSettings): MqttConfig | null {
+  return s.url === undefined ? null : { ...s, url: s.url };
+}
+
 /** Parsed MQTT config (defaults filled in). */
 export type MqttConfig = z.infer<typeof MqttConfigSchema>;
 

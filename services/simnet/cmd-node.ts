@@ -2,7 +2,8 @@
  * simnet's node-level commands, shaped as CLN v26.06 doc/schemas: `getinfo`, `listconfigs`
  * (v23.08+ `configs` object with value_str/value_int/value_bool and source), `feerates`
  * (a fixed, realistic mainnet fee environment), `invoice` (real BOLT 11 signed by the node key),
- * and `plugin start|stop|list` (dynamic plugins; a crashed plugin is only restarted this way).
+ * and `plugin start|stop|list` (dynamic plugins; a crashed plugin is only restarted this way;
+ * `plugin start` takes the plugin's options as further keyword params, lightning-plugin(7)).
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex } from '../../runtime/core/types.ts';
@@ -116,11 +117,13 @@ export const invoiceCommand: CommandDef = {
   },
 };
 
-/** `plugin start PATH | stop NAME | list`. */
+/** `plugin start PATH [name=value …] | stop NAME | list`. */
 export const pluginCommand: CommandDef = {
   params: ['subcommand', 'plugin'],
   required: 1,
+  keywordOptions: true,
   async run({ node, params }: CommandCall) {
+    const { subcommand: _s, plugin: _p, ...options } = params;
     const list = () => node.activePlugins().map((p) => ({ name: p.path, active: true, dynamic: p.manifest!.dynamic }));
     switch (params.subcommand) {
       case 'list':
@@ -128,7 +131,8 @@ export const pluginCommand: CommandDef = {
       case 'start': {
         if (typeof params.plugin !== 'string') return badParam('plugin', 'a plugin path', params.plugin);
         if (node.activePlugins().some((p) => p.path === params.plugin)) return fail(CLN_ERROR.PLUGIN_ERROR, `${params.plugin}: already registered`);
-        const refused = await node.launchPlugin({ path: params.plugin, options: node.pluginOptionsFor(params.plugin) }, false);
+        const given = Object.entries(options).filter((e): e is [string, string | number | boolean] => ['string', 'number', 'boolean'].includes(typeof e[1]));
+        const refused = await node.launchPlugin({ path: params.plugin, options: { ...node.pluginOptionsFor(params.plugin), ...Object.fromEntries(given) } }, false);
         if (refused) return fail(CLN_ERROR.PLUGIN_ERROR, `${params.plugin}: ${refused}`);
         return ok({ command: 'start', plugins: list() });
       }

@@ -23,6 +23,8 @@ export interface CommandCall {
 export interface CommandDef {
   readonly params: readonly string[];
   readonly required: number;
+  /** Named (object) params may carry further `key=value` options (CLN `plugin start … options`). */
+  readonly keywordOptions?: boolean;
   run(call: CommandCall): CommandAnswer | Promise<CommandAnswer>;
 }
 

@@ -8,6 +8,7 @@
 import { checkmessageCommand, signmessageCommand } from './cmd-sign.ts';
 import { listchannelsCommand, listforwardsCommand, listnodesCommand, listpeerchannelsCommand, setchannelCommand } from './cmd-channels.ts';
 import { feeratesCommand, getinfoCommand, invoiceCommand, listconfigsCommand, pluginCommand } from './cmd-node.ts';
+import { fundchannelCommand } from './cmd-fund.ts';
 import { payCommand } from './cmd-pay.ts';
 import { connectCommand, disconnectCommand, listpeersCommand, sendcustommsgCommand } from './cmd-peers.ts';
 import { fail, type CommandAnswer, type CommandDef } from './command-types.ts';
@@ -33,6 +34,7 @@ export const BUILTIN_COMMANDS: Readonly<Record<string, CommandDef>> = {
   feerates: feeratesCommand,
   invoice: invoiceCommand,
   pay: payCommand,
+  fundchannel: fundchannelCommand,
   plugin: pluginCommand,
 };
 
@@ -51,7 +53,7 @@ function nameParams(def: CommandDef, params: unknown): { ok: true; named: Record
   } else if (typeof params === 'object' && params !== null) {
     named = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== null));
     const unknown = Object.keys(named).find((k) => !def.params.includes(k));
-    if (unknown !== undefined) return { ok: false, answer: fail(CLN_ERROR.INVALID_PARAMS, `unknown parameter: ${unknown}`) };
+    if (unknown !== undefined && !def.keywordOptions) return { ok: false, answer: fail(CLN_ERROR.INVALID_PARAMS, `unknown parameter: ${unknown}`) };
   } else if (params !== undefined) return { ok: false, answer: fail(CLN_ERROR.INVALID_PARAMS, 'Expected array or object for params') };
   const missing = def.params.slice(0, def.required).find((p) => named[p] === undefined);
   if (missing !== undefined) return { ok: false, answer: fail(CLN_ERROR.INVALID_PARAMS, `missing required parameter: ${missing}`) };

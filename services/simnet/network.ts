@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeAnnouncement, NodeChannel } from '../../runtime/core/ports.ts';
 import { listchannelsEntries, newChannel, peerOf, type SimChannel } from './channel.ts';
+import { openHookFor, openHookPayload } from './channel-open.ts';
 import { emptyGraph, type GraphProvider, type PublicGraph } from './graph.ts';
 import { healthyLink, linkKey, seededRandom, type LinkFaults } from './link.ts';
 import { SimNode, type SimNodeSpec } from './node.ts';
@@ -28,6 +29,9 @@ export interface SimNetworkOptions {
   /** Seed of the loss PRNG (default 1). */
   readonly seed?: number;
 }
+
+/** Outcome of `fundChannel`: the new channel, or CLN's error code and message. */
+export type FundOutcome = { ok: true; channel: SimChannel } | { ok: false; code: number; message: string };
 
 /** Outcome of a connection attempt, with CLN's error code and message on failure. */
 export type ConnectOutcome = { ok: true; direction: 'out'; features: string; port: number } | { ok: false; code: number; message: string };
@@ -181,6 +185,34 @@ export class SimNetwork {
     if (!c.ok) throw new Error(`simnet: cannot open channel, connect failed: ${c.message}`);
     this.channels.push(ch);
     return ch;
+  }
+
+  /**
+   * `fundchannel` as the opener's lightningd runs it: connect, then the fundee's `openchannel` or
+   * `openchannel2` hook chain (channel-open.ts picks the protocol from both init features), and
+   * the channel in CHANNELD_NORMAL with `push_msat` on the fundee's side. A refusal comes back as
+   * CLN reports the peer's error (-1 "They sent ERROR channel <id>: <error_message>") and the
+   * fundee drops the connection, as hooks.md says; a real graph node (attachment) always accepts.
+   */
+  async fundChannel(from: SimNode, toId: string, opts: { capacity_sat: number; push_msat?: number; public?: boolean }): Promise<FundOutcome> {
+    const c = await this.connect(from, toId);
+    if (!c.ok) return c;
+    const ch = newChannel(this.channels.length, from.nodeId, toId, opts.capacity_sat, opts.public ?? true, Math.floor(Date.now() / 1000));
+    const push = opts.push_msat ?? 0;
+    const to = this.byId.get(toId);
+    if (to) {
+      const hook = openHookFor(from.features, to.features);
+      const answer = await to.openChannelHook(hook, openHookPayload(hook, ch, from.nodeId, push));
+      if (answer.result === 'crashed') return { ok: false, code: CLN_ERROR.LIGHTNINGD, message: 'Peer died' };
+      if (answer.result === 'reject') {
+        this.disconnectPair(from, toId);
+        return { ok: false, code: CLN_ERROR.LIGHTNINGD, message: `They sent ERROR channel ${ch.channel_id}: ${answer.error_message}` };
+      }
+    }
+    ch.to_msat.set(from.nodeId, ch.capacity_msat - push);
+    ch.to_msat.set(toId, push);
+    this.channels.push(ch);
+    return { ok: true, channel: ch };
   }
 
   /** Channels with `nodeId` at one end. */

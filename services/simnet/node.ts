@@ -11,6 +11,9 @@
  *    honouring each registration's `filters`; a hook answer other than `{"result":"continue"}`
  *    crashes lightningd (checked on v26.06), and simnet marks the node crashed;
  *  - connection: `peer_connected` hook chain (`disconnect` aborts), then `connect` notifications;
+ *  - a peer opening a channel: the `openchannel` (v1) or `openchannel2` (dual-funded) hook chain;
+ *    the first `reject` refuses the open with its `error_message`, an answer other than
+ *    `continue`/`reject` is fatal to lightningd (openchannel_hook_cb), as on v26.06;
  *  - plugins that die stay dead until `plugin start` (no automatic restart).
  */
 import { mkdirSync } from 'node:fs';
@@ -257,6 +260,31 @@ export class SimNode {
       }
     }
     return true;
+  }
+
+  /**
+   * Run the `openchannel` / `openchannel2` hook chain for an open from a peer.
+   * @returns `continue` when every plugin continued (or none registered), `reject` with the first
+   *   refusal's `error_message` ("" when absent), or `crashed` when a plugin's answer made
+   *   lightningd exit. A plugin that dies or exceeds simnet's hook timeout counts as continue.
+   */
+  async openChannelHook(hook: 'openchannel' | 'openchannel2', params: Record<string, unknown>): Promise<{ result: 'continue' } | { result: 'reject'; error_message: string } | { result: 'crashed' }> {
+    for (const p of this.activePlugins()) {
+      if (!p.manifest!.hooks.some((h) => h.name === hook)) continue;
+      const r = await p.call(hook, params, SIMNET_LIMITS.hook_timeout_ms);
+      if ('failure' in r) continue;
+      const answer = 'result' in r ? (r.result as { result?: unknown; error_message?: unknown } | null) : null;
+      if (answer?.result === 'continue') continue;
+      if (answer?.result === 'reject') {
+        const error_message = typeof answer.error_message === 'string' ? answer.error_message : '';
+        this.log('debug', 'lightningd', `${hook}_hook_cb says '${error_message}'`);
+        return { result: 'reject', error_message };
+      }
+      this.log('broken', 'lightningd', `Plugin returned an invalid response to the ${hook} hook: ${JSON.stringify('result' in r ? r.result : r.error)}`);
+      await this.stop('crash');
+      return { result: 'crashed' };
+    }
+    return { result: 'continue' };
   }
 
   /**

@@ -4,8 +4,8 @@
  * `plugin start`: lightningd never restarts a plugin that died, CLN doc lightning-plugin(7)), and
  * the hardware signer. Each returns a {@link SupervisedComponent} for createSupervisor.
  */
-import type { NodeBackend, NodeResult, Signer, SignerPurpose } from '../../runtime/core/ports.ts';
-import { err, ok } from '../../runtime/core/result.ts';
+import type { NodeBackend, NodeResult, Signer, SignerError, SignerPurpose } from '../../runtime/core/ports.ts';
+import { err, ok, type Result } from '../../runtime/core/result.ts';
 import type { SupervisedComponent } from './supervisor.ts';
 import type { UnitControl } from './systemctl.ts';
 
@@ -92,18 +92,26 @@ export function pluginComponent(rpc: PluginRpc, path: string, flags: ComponentFl
   };
 }
 
+/** A signer that can be asked whether its device still answers (HidSigner: INFO, no button). */
+export type ProbedSigner = Pick<Signer, 'publicKey'> & { info?: () => Promise<Result<unknown, SignerError>> };
+
 /**
- * The fleet-admin hardware signer: up while it answers `publicKey(purpose)`. Observe-only: a USB
- * device is re-plugged by a person, not restarted by software.
+ * The fleet-admin hardware signer. With `info` (the HID signer) each probe asks the device again,
+ * so an unplug is noticed; a device busy waiting for a button press counts as up. Without it, up
+ * while it answers `publicKey(purpose)`. Observe-only: a USB device is re-plugged by a person, not
+ * restarted by software.
  */
-export function signerComponent(signer: Pick<Signer, 'publicKey'>, purpose: SignerPurpose = 'governance', flags: ComponentFlags = {}): SupervisedComponent {
+export function signerComponent(signer: ProbedSigner, purpose: SignerPurpose = 'governance', flags: ComponentFlags = {}): SupervisedComponent {
+  const describe = (e: SignerError) => ('reason' in e ? `${e.kind}: ${e.reason}` : e.kind);
   return {
     ...spec('signer', flags),
     async probe() {
+      if (signer.info) {
+        const r = await signer.info();
+        return r.ok || r.error.kind === 'SignerBusy' ? { up: true } : { up: false, reason: describe(r.error) };
+      }
       const r = await signer.publicKey(purpose);
-      if (r.ok) return { up: true };
-      const e = r.error;
-      return { up: false, reason: 'reason' in e ? `${e.kind}: ${e.reason}` : e.kind };
+      return r.ok ? { up: true } : { up: false, reason: describe(r.error) };
     },
   };
 }

@@ -117,7 +117,13 @@ async function simFleet() {
       const sock = join(root, `${name}.sock`);
       const node = await net.addNode({ name, plugins: [{ path: HIVEBOX_PLUGIN_EXECUTABLE, options: { 'hivebox-socket': sock } }] });
       const signer = name === 'a' ? sim.socketPath : join(root, 'none.sock');
-      const sets = [`hive.store_path=${JSON.stringify(join(root, `${name}.db`))}`, 'log.level="error"', 'signer.transport="unix-socket"', `signer.path=${JSON.stringify(signer)}`];
+      const sets = [
+        `hive.store_path=${JSON.stringify(join(root, `${name}.db`))}`,
+        'log.level="error"',
+        'signer.transport="unix-socket"',
+        `signer.path=${JSON.stringify(signer)}`,
+        `supervisor.plugin_path=${JSON.stringify(HIVEBOX_PLUGIN_EXECUTABLE)}`,
+      ];
       daemons.push(Bun.spawn([process.execPath, MAIN, 'run', '--rpc-file', node.rpcPath, '--socket', sock, ...sets.flatMap((x) => ['--set', x])], { stdout: 'ignore', stderr: 'inherit', env }));
       clis.push(createLightningBackend({ socketPath: node.rpcPath }).client);
     }

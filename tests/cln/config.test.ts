@@ -29,8 +29,55 @@ describe('loadConfig', () => {
         log: { level: 'info' },
         hive: { store_path: '/var/lib/hivebox/hive.db', challenge_timeout_s: 30, accept_clhive_channel_join: false, join_wait_s: 120, approval_timeout_s: 60, status_interval_s: 60 },
         signer: { transport: 'node-hid' },
+        supervisor: {
+          interval_ms: 5000,
+          probe_timeout_ms: 5000,
+          startup_timeout_s: 120,
+          stop_timeout_s: 15,
+          plugin_path: '/usr/lib/hivebox/hivebox-plugin',
+          mosquitto_unit: 'mosquitto.service',
+          swarm_unit: '',
+          restart_base_backoff_s: 2,
+          restart_max_backoff_s: 60,
+          restart_budget: 5,
+          restart_window_s: 600,
+        },
+        mqtt: { topic_prefix: 'hivebox', discovery_prefix: 'homeassistant', discovery: true, commands: false, state_interval_s: 30, protocol: 'auto' },
+        mgmt: { enabled: false, store_path: '/var/lib/hivebox/mgmt.sqlite', trusted_issuers: [], allowed_mints: [], policy: {} },
       },
     });
+  });
+
+  test('[mqtt] is off without a url; [mgmt] with a nested [mgmt.policy] table; HIVEBOX_MQTT_PASSWORD reaches mqtt.password', () => {
+    const f = file(
+      'appliance.toml',
+      [
+        '[mqtt]',
+        'url = "mqtt://127.0.0.1:1883"',
+        'username = "hivebox"',
+        '[supervisor]',
+        'mosquitto_unit = ""',
+        '[mgmt]',
+        'enabled = true',
+        'store_path = "~/mgmt.sqlite"',
+        'trusted_issuers = ["did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme"]',
+        'allowed_mints = ["http://127.0.0.1:3338"]',
+        '[mgmt.policy]',
+        'max_fee_change_pct_24h = 10',
+        'quiet_hours = { start_hour = 22, end_hour = 6 }',
+      ].join('\n'),
+    );
+    const r = loadConfig({ file: f, env: { HIVEBOX_MQTT_PASSWORD: 's3cret' }, home: '/home/op' });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.mqtt).toMatchObject({ url: 'mqtt://127.0.0.1:1883', username: 'hivebox', password: 's3cret' });
+    expect(r.value.supervisor.mosquitto_unit).toBe('');
+    expect(r.value.mgmt).toMatchObject({ enabled: true, store_path: '/home/op/mgmt.sqlite', policy: { max_fee_change_pct_24h: 10, quiet_hours: { start_hour: 22, end_hour: 6 } } });
+    const bad = (text: string) => loadConfig({ file: file('bad-appliance.toml', text) });
+    expect(bad('[mqtt]\nurl = "http://x"\n')).toMatchObject({ ok: false, error: { kind: 'invalid_value', message: expect.stringContaining('mqtt.url') } });
+    expect(bad('[mgmt.policy]\nquiet = 1\n')).toMatchObject({ ok: false, error: { kind: 'unknown_key', message: expect.stringContaining('mgmt.policy.quiet') } });
+    expect(bad('[supervisor]\nmosquitto_unit = "mosquitto; rm -rf /"\n')).toMatchObject({ ok: false, error: { kind: 'invalid_value' } });
+    expect(bad('[mgmt]\ntrusted_issuers = ["not a did"]\n')).toMatchObject({ ok: false, error: { kind: 'invalid_value' } });
   });
 
   test('file ← env ← --set precedence', () => {

@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { custommsgFilters, HIVE_RPC_METHODS, PLUGIN_RPC_ERROR } from '../../services/cln-plugin/index.ts';
+import { custommsgFilters, HIVE_RPC_METHODS, OPENCHANNEL_REFUSAL, PLUGIN_RPC_ERROR } from '../../services/cln-plugin/index.ts';
 import { listenIpc, type IpcEvent, type IpcServer } from '../../services/daemon-ipc/index.ts';
 import { waitUntil } from './fixtures/recording-engine.ts';
 import { PluginProcess } from './fixtures/plugin-process.ts';
@@ -25,8 +25,9 @@ let daemon: IpcServer | null;
 let events: IpcEvent[];
 let rpcs: { method: string; params: Record<string, unknown> }[];
 
-async function startDaemon(): Promise<IpcServer> {
+async function startDaemon(ignored: string[] = []): Promise<IpcServer> {
   return listenIpc(sock, {
+    onHello: () => [{ op: 'ignore_list', node_ids: ignored }],
     onEvent: (e) => events.push(e),
     onRpc: async (method, params) => {
       rpcs.push({ method, params });
@@ -74,7 +75,7 @@ describe('handshake', () => {
     expect((m.rpcmethods as { name: string }[]).map((r) => r.name)).toEqual(HIVE_RPC_METHODS.map((r) => r.name));
     expect(m.rpcmethods).toContainEqual({ name: 'hive-join', usage: 'ticket [peer_id]', description: expect.any(String) });
     const hooks = m.hooks as { name: string; filters?: number[] }[];
-    expect(hooks.map((h) => h.name)).toEqual(['custommsg', 'peer_connected']);
+    expect(hooks.map((h) => h.name)).toEqual(['custommsg', 'peer_connected', 'openchannel', 'openchannel2']);
     const filters = hooks[0]!.filters!;
     expect(filters).toEqual(custommsgFilters());
     expect(filters).toContain(18505);
@@ -187,6 +188,47 @@ describe('hooks', () => {
       { op: 'disconnect', peer_id: PEER },
       { op: 'peer_connected', peer_id: PEER, direction: 'in', features: '08a0' },
     ]);
+  });
+});
+
+describe('openchannel / openchannel2 hooks (global ignore list)', () => {
+  const OTHER = `03${'cd'.repeat(32)}`;
+  const v1 = (id: string) => ({ openchannel: { id, funding_msat: 100_000_000, push_msat: 0, dust_limit_msat: 546_000, channel_reserve_msat: 1_000_000, htlc_minimum_msat: 0, feerate_per_kw: 7500, to_self_delay: 144, max_accepted_htlcs: 483, channel_flags: 1 } });
+  const v2 = (id: string) => ({ openchannel2: { id, channel_id: 'ab'.repeat(32), their_funding_msat: 100_000_000, dust_limit_msat: 546_000, funding_feerate_per_kw: 7500, commitment_feerate_per_kw: 7500, to_self_delay: 144, max_accepted_htlcs: 483, channel_flags: 1, locktime: 934_000 } });
+
+  test('daemon never reached: every open continues at once', async () => {
+    await initPlugin();
+    const t0 = performance.now();
+    expect((await plugin.call('o1', 'openchannel', v1(PEER))).result).toEqual({ result: 'continue' });
+    expect((await plugin.call('o2', 'openchannel2', v2(PEER))).result).toEqual({ result: 'continue' });
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+
+  test('a peer on the pushed ignore list is rejected on both hooks, others continue; the list survives a daemon outage', async () => {
+    daemon = await startDaemon([PEER]);
+    await initPlugin();
+    await plugin.waitFrame((f) => f.method === 'log' && String((f.params as { message: string }).message).includes('fleet ignore list: 1 peer'), 'ignore list pushed');
+    expect((await plugin.call('o1', 'openchannel', v1(PEER))).result).toEqual({ result: 'reject', error_message: OPENCHANNEL_REFUSAL });
+    expect((await plugin.call('o2', 'openchannel2', v2(PEER.toUpperCase()))).result).toEqual({ result: 'reject', error_message: OPENCHANNEL_REFUSAL });
+    expect((await plugin.call('o3', 'openchannel', v1(OTHER))).result).toEqual({ result: 'continue' });
+    expect((await plugin.call('o4', 'openchannel', { openchannel: { funding_msat: 1 } })).result).toEqual({ result: 'continue' });
+    await daemon.close();
+    daemon = null;
+    expect((await plugin.call('o5', 'openchannel', v1(PEER))).result).toEqual({ result: 'reject', error_message: OPENCHANNEL_REFUSAL });
+    expect(events).toEqual([]);
+  });
+
+  test('a changed list pushed to connected plugins replaces the old one; a malformed push is ignored', async () => {
+    daemon = await startDaemon([PEER]);
+    await initPlugin();
+    await linked();
+    daemon.broadcast({ op: 'ignore_list', node_ids: [OTHER] });
+    await plugin.waitFrame((f) => f.method === 'log' && String((f.params as { message: string }).message).includes('fleet ignore list: 1 peer') && plugin.frames.filter((g) => g.method === 'log' && String((g.params as { message: string }).message).startsWith('fleet ignore list')).length === 2, 'second push');
+    expect((await plugin.call('o1', 'openchannel', v1(PEER))).result).toEqual({ result: 'continue' });
+    expect((await plugin.call('o2', 'openchannel', v1(OTHER))).result).toEqual({ result: 'reject', error_message: OPENCHANNEL_REFUSAL });
+    daemon.broadcast({ op: 'ignore_list', node_ids: ['not-a-node-id'] } as never);
+    await plugin.waitFrame((f) => f.method === 'log' && String((f.params as { message: string }).message).includes('ignoring bad line'), 'bad push logged');
+    expect((await plugin.call('o3', 'openchannel', v1(OTHER))).result).toEqual({ result: 'reject', error_message: OPENCHANNEL_REFUSAL });
   });
 });
 

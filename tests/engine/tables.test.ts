@@ -1,16 +1,17 @@
 /**
- * The `hive-*` commands the engine serves are exactly the ones the CLN plugin registers with
- * lightningd, with the same parameter names.
+ * The `hive-*` commands the engines serve (the Hive engine and the management sub-engine
+ * composed with it) are exactly the ones the CLN plugin registers with lightningd, with the same
+ * parameter names.
  */
 import { expect, test } from 'bun:test';
 import { RPC_COMMANDS } from '../../runtime/engine/rpc/index.ts';
 import { GenesisParams, InviteParams, JoinParams, NoParams } from '../../runtime/engine/rpc/params.ts';
 import { HIVE_RPC_METHODS } from '../../services/cln-plugin/rpc-methods.ts';
+import { MGMT_RPC_PARAMS } from '../../services/mgmt/mgmt-engine.ts';
 
-test('the engine serves exactly the commands the plugin registers, with the same parameter names', () => {
-  expect(Object.keys(RPC_COMMANDS).sort()).toEqual(HIVE_RPC_METHODS.map((m) => m.name).sort());
+test('the engines serve exactly the commands the plugin registers, with the same parameter names', () => {
+  expect([...Object.keys(RPC_COMMANDS), ...Object.keys(MGMT_RPC_PARAMS)].sort()).toEqual(HIVE_RPC_METHODS.map((m) => m.name).sort());
   const schemas = { 'hive-genesis': GenesisParams, 'hive-invite': InviteParams, 'hive-join': JoinParams, 'hive-status': NoParams, 'hive-members': NoParams };
-  for (const m of HIVE_RPC_METHODS) {
-    expect(Object.keys(schemas[m.name as keyof typeof schemas].shape).sort()).toEqual(m.params.map((p) => p.name).sort());
-  }
+  const names: Record<string, readonly string[]> = { ...Object.fromEntries(Object.entries(schemas).map(([k, v]) => [k, Object.keys(v.shape)])), ...MGMT_RPC_PARAMS };
+  for (const m of HIVE_RPC_METHODS) expect([...names[m.name]!].sort()).toEqual(m.params.map((p) => p.name).sort());
 });

@@ -181,6 +181,70 @@ describe('channels, gossip and peers', () => {
   });
 });
 
+describe('fundchannel and the openchannel hooks', () => {
+  const opens = (n: SimNode) => n.logs.filter((l) => l.message.startsWith('HOOK open')).map((l) => l.message.slice(5).split(' ').slice(0, 3).join(' '));
+
+  test('dual-fund peers run openchannel2, others openchannel (v26.06 payload keys); an accepted open is CHANNELD_NORMAL on both ends', async () => {
+    const probe = writeProbePlugin(net.root, 'probe', { PROBE_OPEN: 'continue' });
+    const b = await net.addNode({ name: 'b', plugins: [{ path: probe }] });
+    const dual = await net.addNode({ name: 'dual' });
+    const v1 = await net.addNode({ name: 'v1', features: '0a8a59a1' });
+    const r2 = await cli(dual).client.call<{ txid: string; tx: string; channel_id: string; outnum: number }>('fundchannel', { id: b.nodeId, amount: 250_000 });
+    const r1 = await cli(v1).client.call('fundchannel', [b.nodeId, '100000sat', null, false, null, 5_000_000]);
+    expect(r1.ok && r2.ok).toBe(true);
+    expect(opens(b)).toEqual([`openchannel2 ${dual.nodeId} 250000000`, `openchannel ${v1.nodeId} 100000000`]);
+    const keys = b.logs.filter((l) => l.message.startsWith('HOOK open')).map((l) => JSON.parse(l.message.slice(l.message.indexOf('['))) as string[]);
+    expect(keys[0]).toEqual(expect.arrayContaining(['id', 'channel_id', 'their_funding_msat', 'funding_feerate_per_kw', 'commitment_feerate_per_kw', 'locktime', 'channel_type']));
+    expect(keys[1]).toEqual(expect.arrayContaining(['id', 'funding_msat', 'push_msat', 'dust_limit_msat', 'channel_reserve_msat', 'feerate_per_kw', 'to_self_delay', 'channel_flags', 'channel_type']));
+    if (!r2.ok) throw new Error('unreachable');
+    const tx = r2.value.tx;
+    expect(r2.value.txid).toBe(Buffer.from(sha256(sha256(Buffer.from(tx, 'hex')))).reverse().toString('hex'));
+    expect(r2.value.outnum).toBe(0);
+    const seenByB = await cli(b).backend.listpeerchannels(v1.nodeId);
+    expect(seenByB).toMatchObject({ ok: true, value: [{ state: 'CHANNELD_NORMAL', total_msat: 100_000_000, to_us_msat: 5_000_000, private: true }] });
+    expect(await cli(dual).backend.listpeerchannels(b.nodeId)).toMatchObject({ ok: true, value: [{ state: 'CHANNELD_NORMAL', channel_id: r2.value.channel_id, total_msat: 250_000_000 }] });
+  });
+
+  test('the first reject in the chain refuses the open: -1 "They sent ERROR channel …: <error_message>", no channel, peer disconnected', async () => {
+    const first = writeProbePlugin(net.root, 'first', { PROBE_OPEN: 'continue' });
+    const no = writeProbePlugin(net.root, 'no', { PROBE_OPEN: 'reject' });
+    const never = writeProbePlugin(net.root, 'never', { PROBE_OPEN: 'continue' });
+    const b = await net.addNode({ name: 'b', plugins: [{ path: first }, { path: no }, { path: never }] });
+    const a = await net.addNode({ name: 'a' });
+    const r = await cli(a).client.call('fundchannel', { id: b.nodeId, amount: 100_000 });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe(-1);
+    expect(r.error.message).toMatch(/^They sent ERROR channel [0-9a-f]{64}: probe says no$/);
+    expect(b.logs.filter((l) => l.source === 'plugin-first' && l.message.startsWith('HOOK open'))).toHaveLength(1);
+    expect(b.logs.filter((l) => l.source === 'plugin-never' && l.message.startsWith('HOOK open'))).toHaveLength(0);
+    expect(await cli(a).backend.listpeerchannels()).toEqual({ ok: true, value: [] });
+    expect(a.peers.get(b.nodeId)?.connected ?? false).toBe(false);
+  });
+
+  test('an openchannel answer other than continue/reject is fatal to the fundee; bad amounts are refused before any hook', async () => {
+    const bogus = writeProbePlugin(net.root, 'bogus', { PROBE_OPEN: 'bogus' });
+    const b = await net.addNode({ name: 'b', plugins: [{ path: bogus }] });
+    const a = await net.addNode({ name: 'a' });
+    for (const amount of ['all', 0, '12.5sat', 16_777_216]) expect((await cli(a).client.call('fundchannel', { id: b.nodeId, amount })).ok).toBe(false);
+    expect(opens(b)).toEqual([]);
+    const r = await cli(a).client.call('fundchannel', { id: b.nodeId, amount: 100_000 });
+    expect(r.ok).toBe(false);
+    expect(b.status).toBe('crashed');
+  });
+
+  test('plugin start takes the plugin\'s options as keyword params', async () => {
+    const path = `${import.meta.dir}/../../services/cln-plugin/hivebox-plugin`;
+    const n = await net.addNode({ name: 'n', plugins: [{ path, options: { 'hivebox-socket': `${net.root}/x.sock` } }] });
+    await net.crashPlugin(n, 'hivebox-plugin');
+    const r = await cli(n).client.call('plugin', { subcommand: 'start', plugin: path, 'hivebox-socket': `${net.root}/y.sock` });
+    expect(r.ok).toBe(true);
+    expect(await cli(n).backend.listconfigs('hivebox-socket')).toMatchObject({ ok: true, value: { configs: { 'hivebox-socket': { value_str: expect.any(String) } } } });
+    expect((await cli(n).client.call('plugin', { subcommand: 'list', bogus: 1 })).ok).toBe(true);
+    expect((await cli(n).client.call('getinfo', { bogus: 1 })).ok).toBe(false);
+  });
+});
+
 describe('node-level commands', () => {
   test('getinfo, feerates, invoice (real BOLT 11 signed by the node key)', async () => {
     const n = await net.addNode({ name: 'n' });

@@ -1,10 +1,23 @@
 /**
  * `hivebox status`: this node's hive, tier, members, joins in progress, open challenges and the
- * approval waiting on the signer button (daemon command `hive-status`).
+ * approval waiting on the signer button (daemon command `hive-status`). `--watch` follows the
+ * live state the daemon publishes over MQTT instead (`hivebox watch`, broker from `[mqtt]`).
  */
 import type { Command } from 'commander';
+import { loadConfig } from '../../config/load.ts';
 import type { StatusResult } from '../../engine/rpc/status.ts';
 import { runDaemonCommand, withDaemonOptions, type DaemonCliOptions } from '../daemon-rpc.ts';
+import { EXIT } from '../exit-codes.ts';
+import { watchAction } from './watch.ts';
+
+/** Options of `hivebox status`. */
+interface StatusCliOptions extends DaemonCliOptions {
+  watch?: boolean;
+  url?: string;
+  node: string;
+  once?: boolean;
+  timeout: string;
+}
 
 /** The text form of a status. */
 export function renderStatus(s: StatusResult): string {
@@ -20,9 +33,38 @@ export function renderStatus(s: StatusResult): string {
   return lines.join('\n');
 }
 
+/** `--watch`: the broker, credentials and topic prefix from `[mqtt]`, `--url` overriding the URL. */
+async function watchFromConfig(opts: StatusCliOptions): Promise<void> {
+  const cfg = loadConfig({ file: opts.config, env: process.env, home: process.env.HOME });
+  if (!cfg.ok) {
+    console.error(`hivebox status: ${cfg.error.message}`);
+    process.exit(EXIT.usage);
+  }
+  const m = cfg.value.mqtt;
+  const url = opts.url ?? m.url;
+  if (url === undefined) {
+    console.error('hivebox status --watch: no MQTT broker: set [mqtt] url in the configuration or pass --url');
+    process.exit(EXIT.usage);
+  }
+  await watchAction({
+    url,
+    ...(m.username !== undefined ? { username: m.username } : {}),
+    ...(m.password !== undefined ? { password: m.password } : {}),
+    ...(m.ca_file !== undefined ? { ca: m.ca_file } : {}),
+    prefix: m.topic_prefix,
+    node: opts.node,
+    ...(opts.once ? { once: true } : {}),
+    timeout: opts.timeout,
+  });
+}
+
 /** Register `hivebox status`. */
 export function registerStatus(program: Command): void {
-  withDaemonOptions(program.command('status').description("show this node's hive membership, joins in progress and pending signer approvals")).action((opts: DaemonCliOptions) =>
-    runDaemonCommand('status', opts, (d) => d.call<StatusResult>('hive-status', {}), renderStatus),
-  );
+  withDaemonOptions(program.command('status').description("show this node's hive membership, joins in progress and pending signer approvals"))
+    .option('--watch', 'follow the live status published over MQTT (broker from [mqtt] in the configuration)')
+    .option('--url <url>', 'with --watch: broker URL instead of [mqtt] url')
+    .option('--node <prefix>', 'with --watch: node id prefix (12 hex) or + for all', '+')
+    .option('--once', 'with --watch: print the first complete state and exit')
+    .option('--timeout <s>', 'with --watch --once: give up after this many seconds', '10')
+    .action((opts: StatusCliOptions) => (opts.watch ? watchFromConfig(opts) : runDaemonCommand('status', opts, (d) => d.call<StatusResult>('hive-status', {}), renderStatus)));
 }

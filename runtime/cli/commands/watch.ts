@@ -43,6 +43,48 @@ export function renderNodes(nodes: ReadonlyMap<string, NodeView>, now: number): 
   return out.join('\n');
 }
 
+/**
+ * Follow the status topics and render them (`--once`: print the first complete state and end;
+ * exit code 69 when none arrives within `timeout` seconds). Resolves when done or on Ctrl-C.
+ */
+export async function watchAction(o: WatchCliOptions): Promise<void> {
+  const { watchStatus } = await import('../../../services/mqtt/status-watcher.ts');
+  const password = o.password ?? process.env.HIVEBOX_MQTT_PASSWORD;
+  const ca = o.ca ? await Bun.file(o.ca).text() : undefined;
+  const tty = process.stdout.isTTY && !o.once;
+  await new Promise<void>((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const client = watchStatus({
+      url: o.url,
+      ...(o.username ? { username: o.username } : {}),
+      ...(password ? { password } : {}),
+      ...(ca ? { ca } : {}),
+      prefix: o.prefix,
+      node: o.node,
+      onError: (m) => console.error(`hivebox watch: ${m}`),
+      onChange: (nodes) => {
+        const text = renderNodes(nodes, Math.floor(Date.now() / 1000));
+        if (o.once) {
+          if (![...nodes.values()].some((v) => v.state && v.availability)) return;
+          console.log(text);
+          clearTimeout(timer);
+          void client.endAsync().then(resolve);
+          return;
+        }
+        process.stdout.write(tty ? `\x1b[2J\x1b[H${text}\n` : `${text}\n\n`);
+      },
+    });
+    if (o.once) {
+      timer = setTimeout(() => {
+        console.error('hivebox watch: no status received');
+        process.exitCode = EXIT.unavailable;
+        void client.endAsync().then(resolve);
+      }, Number(o.timeout) * 1000);
+    }
+    process.once('SIGINT', () => void client.endAsync().then(resolve));
+  });
+}
+
 /** Register `hivebox watch`. */
 export function registerWatch(program: Command): void {
   program
@@ -56,41 +98,5 @@ export function registerWatch(program: Command): void {
     .option('--node <prefix>', 'node id prefix (12 hex) or + for all', '+')
     .option('--once', 'print the first complete state and exit')
     .option('--timeout <s>', 'with --once: give up after this many seconds', '10')
-    .action(async (o: WatchCliOptions) => {
-      const { watchStatus } = await import('../../../services/mqtt/status-watcher.ts');
-      const password = o.password ?? process.env.HIVEBOX_MQTT_PASSWORD;
-      const ca = o.ca ? await Bun.file(o.ca).text() : undefined;
-      const tty = process.stdout.isTTY && !o.once;
-      await new Promise<void>((resolve) => {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const client = watchStatus({
-          url: o.url,
-          ...(o.username ? { username: o.username } : {}),
-          ...(password ? { password } : {}),
-          ...(ca ? { ca } : {}),
-          prefix: o.prefix,
-          node: o.node,
-          onError: (m) => console.error(`hivebox watch: ${m}`),
-          onChange: (nodes) => {
-            const text = renderNodes(nodes, Math.floor(Date.now() / 1000));
-            if (o.once) {
-              if (![...nodes.values()].some((v) => v.state && v.availability)) return;
-              console.log(text);
-              clearTimeout(timer);
-              void client.endAsync().then(resolve);
-              return;
-            }
-            process.stdout.write(tty ? `\x1b[2J\x1b[H${text}\n` : `${text}\n\n`);
-          },
-        });
-        if (o.once) {
-          timer = setTimeout(() => {
-            console.error('hivebox watch: no status received');
-            process.exitCode = EXIT.unavailable;
-            void client.endAsync().then(resolve);
-          }, Number(o.timeout) * 1000);
-        }
-        process.once('SIGINT', () => void client.endAsync().then(resolve));
-      });
-    });
+    .action((o: WatchCliOptions) => watchAction(o));
 }

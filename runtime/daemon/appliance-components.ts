@@ -1,0 +1,99 @@
+/**
+ * The parts of the appliance `hivebox run` supervises (issue 6 §3), built from the `[supervisor]`
+ * and `[mqtt]` sections. READY=1 waits for the first three (`required_for_ready`):
+ *  - `store`      the node store answers on its own read-only SQLite connection (critical);
+ *  - `lightningd` its RPC answers `getinfo` — observed only: lightningd.service restarts it on a
+ *                 crash, and restarting a Lightning node because one call was slow would be worse;
+ *  - `signer`     the signer check: ready once it has been probed, up or not — an unplugged signer
+ *                 makes the box `degraded` with the reason, it does not hold READY back;
+ * and, when configured:
+ *  - `plugin`     listed active in `plugin list`; restarted with `plugin start` (lightningd never
+ *                 restarts a plugin that died);
+ *  - `mosquitto`  the MQTT client holds a broker session; the local broker's unit is restarted;
+ *  - `swarm`      the hyperswarm sidecar's unit (the seam for when the sidecar ships).
+ */
+import { Database } from 'bun:sqlite';
+import type { RestartPolicy } from '../core/health/restart-policy.ts';
+import type { NodeBackend } from '../core/ports.ts';
+import type { HiveboxConfig } from '../config/schema.ts';
+import { lightningdComponent, pluginComponent, signerComponent, unitComponent, type PluginRpc, type ProbedSigner } from '../../services/systemd/components.ts';
+import type { SupervisedComponent } from '../../services/systemd/supervisor.ts';
+import type { UnitControl } from '../../services/systemd/systemctl.ts';
+import { restartPolicyOf } from './appliance-config.ts';
+
+/** What the components are built over. */
+export interface ApplianceParts {
+  readonly config: HiveboxConfig;
+  /** lightningd RPC for probes (its own connection, so a busy engine never delays a probe). */
+  readonly backend: Pick<NodeBackend, 'getinfo'>;
+  readonly plugins: PluginRpc;
+  readonly signer: ProbedSigner;
+  readonly units: UnitControl;
+  /** The MQTT broker session, when `[mqtt] url` is set. */
+  readonly mqtt: { readonly url: string; connected(): boolean } | null;
+}
+
+/** A set of components and what must be released with them. */
+export interface ApplianceComponents {
+  readonly components: readonly SupervisedComponent[];
+  close(): void;
+}
+
+/** How long the MQTT probe waits for a session being (re)established before calling it down, ms. */
+const MQTT_CONNECT_GRACE_MS = 2_000;
+
+/** The store: `SELECT count(*) FROM sqlite_master` on a separate read-only connection. */
+function storeComponent(path: string): { component: SupervisedComponent; close(): void } {
+  let db: Database | null = null;
+  return {
+    component: {
+      name: 'store',
+      required_for_ready: true,
+      critical: true,
+      async probe() {
+        try {
+          db ??= new Database(path, { readonly: true });
+          db.query('SELECT count(*) AS n FROM sqlite_master').get();
+          return { up: true };
+        } catch (e) {
+          db?.close();
+          db = null;
+          return { up: false, reason: `${path}: ${e instanceof Error ? e.message : String(e)}` };
+        }
+      },
+    },
+    close: () => db?.close(),
+  };
+}
+
+/** The broker session of the MQTT publisher; restarts the local broker unit when one is named. */
+function mqttComponent(mqtt: { url: string; connected(): boolean }, unit: string, units: UnitControl, policy: RestartPolicy): SupervisedComponent {
+  const restart = unit === '' ? {} : { restart: unitComponent('mosquitto', unit, units).restart! };
+  return {
+    name: 'mosquitto',
+    required_for_ready: false,
+    critical: false,
+    policy,
+    async probe() {
+      for (let waited = 0; !mqtt.connected() && waited < MQTT_CONNECT_GRACE_MS; waited += 50) await Bun.sleep(50);
+      return mqtt.connected() ? { up: true } : { up: false, reason: `broker ${mqtt.url} not connected` };
+    },
+    ...restart,
+  };
+}
+
+/** Build the supervised components from the configuration. */
+export function applianceComponents(p: ApplianceParts): ApplianceComponents {
+  const s = p.config.supervisor;
+  const policy = restartPolicyOf(s);
+  const store = storeComponent(p.config.hive.store_path);
+  const components: SupervisedComponent[] = [
+    store.component,
+    lightningdComponent(p.backend, undefined, { required_for_ready: true }),
+    signerComponent(p.signer, 'invite', { required_for_ready: false }),
+  ];
+  if (s.plugin_path !== '') components.push(pluginComponent(p.plugins, s.plugin_path, { policy }));
+  if (p.mqtt) components.push(mqttComponent(p.mqtt, s.mosquitto_unit, p.units, policy));
+  if (s.swarm_unit !== '') components.push(unitComponent('swarm', s.swarm_unit, p.units, { policy }));
+  return { components, close: store.close };
+}

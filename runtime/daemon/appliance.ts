@@ -1,0 +1,253 @@
+/**
+ * `hivebox run` as an appliance (issue 6 §2–4): composition only — the logic lives in the modules
+ * it wires together.
+ *
+ * Start: sd_notify watchdog pings from the event loop at once (services/systemd/sd-notify.ts);
+ * STATUS= "starting: waiting for lightningd …" until lightningd answers `getinfo` (bounded by
+ * `[supervisor] startup_timeout_s`); the daemon shell with the configured engine (Hive engine +
+ * management sub-engine, runtime/engine/engine-factory.ts); the MQTT status publisher when
+ * `[mqtt] url` is set; then the supervisor over the appliance's components
+ * (appliance-components.ts). READY=1 goes out when the health machine leaves `starting`: the
+ * store and lightningd have been up and the signer has been checked (an absent signer is reported
+ * as `degraded`, not waited for). Every health transition is logged, sent as STATUS= and published.
+ *
+ * Engine events become MQTT `event/<kind>` messages and republish the retained state
+ * (appliance-status.ts). A health of `failed` (a critical component given up on, or startup timed
+ * out) calls `onFailed`: `hivebox run` stops and exits non-zero for systemd's Restart=.
+ *
+ * Stop (SIGTERM): STOPPING=1, supervisor off, the daemon stops intake, drains in-flight events,
+ * lets the running tick finish and closes the engine (each step's writes — the outbox rows
+ * included — are already committed; closing checkpoints the WAL), then `offline` is published
+ * (retained; a clean disconnect keeps the last will from firing) and the signer is released.
+ */
+import type { HealthState } from '../core/health/health-machine.ts';
+import type { Signer } from '../core/ports.ts';
+import type { HiveboxConfig } from '../config/schema.ts';
+import { configuredEngineFactory, type ConfiguredEngineParts } from '../engine/engine-factory.ts';
+import type { EngineEvent } from '../engine/events.ts';
+import type { StatusResult } from '../engine/rpc/status.ts';
+import { versionLine } from '../cli/version.ts';
+import pkg from '../../package.json' with { type: 'json' };
+import { createSigner } from '../../hw/host/signer-config.ts';
+import { ClnNodeBackend, clnPluginRpc, LightningRpcClient } from '../../services/lightning-rpc/index.ts';
+import { mqttConfigOf } from '../../services/mqtt/config.ts';
+import { startStatusPublisher, type StatusPublisher } from '../../services/mqtt/publisher.ts';
+import type { ProbedSigner } from '../../services/systemd/components.ts';
+import { openNotifier, type Notifier } from '../../services/systemd/sd-notify.ts';
+import { systemctl, type UnitControl } from '../../services/systemd/systemctl.ts';
+import { createSupervisor, type Supervisor } from '../../services/systemd/supervisor.ts';
+import { applianceComponents } from './appliance-components.ts';
+import { changesState, mqttEventOf, statusSnapshot, statusText, type HiveShareTarget } from './appliance-status.ts';
+import { startDaemon, type Daemon } from './daemon.ts';
+import type { EngineFactory, LogFn } from './engine.ts';
+import { jsonLogger } from './log.ts';
+
+/** The fleet signer as the appliance holds it: probed by the supervisor, released on stop. */
+export type ApplianceSigner = Signer & ProbedSigner & { close?: () => Promise<void> };
+
+/** Inputs of `startAppliance`. */
+export interface ApplianceOptions {
+  /** Validated configuration (`loadConfig`). */
+  readonly config: HiveboxConfig;
+  /** Environment systemd started us with (NOTIFY_SOCKET, WATCHDOG_USEC); default `process.env`. */
+  readonly env?: Record<string, string | undefined>;
+  /** The fleet signer; default `createSigner(config.signer)` (the USB signer). */
+  readonly signer?: ApplianceSigner;
+  /** Builds the engine from the appliance's parts; default `configuredEngineFactory`. */
+  readonly engineFactory?: (parts: ConfiguredEngineParts) => EngineFactory;
+  /** systemd unit control for restarts; default the `systemctl` binary. */
+  readonly units?: UnitControl;
+  /** The planner's hive_share targets for the MQTT state (none until a planner provides them). */
+  readonly hiveShareTargets?: () => Promise<readonly HiveShareTarget[]>;
+  /** Log sink; default JSON lines on stderr at `config.log.level`. */
+  readonly log?: LogFn;
+  /** Clock, unix ms; default `Date.now`. */
+  readonly now_ms?: () => number;
+  /** Health reached `failed`; the caller stops the appliance and exits non-zero. */
+  readonly onFailed?: (health: HealthState) => void;
+}
+
+/** A running appliance. */
+export interface Appliance {
+  readonly daemon: Daemon;
+  readonly supervisor: Supervisor;
+  readonly notifier: Notifier;
+  /** The MQTT publisher, or null when `[mqtt] url` is unset. */
+  readonly publisher: StatusPublisher | null;
+  /** Graceful stop (see the file header). Idempotent. */
+  stop(reason?: string): Promise<void>;
+}
+
+/** Delay that collects a burst of engine events into one state publish, ms. */
+const REFRESH_DEBOUNCE_MS = 200;
+
+/**
+ * Wait until lightningd answers `getinfo`, saying so in STATUS= while it does not.
+ * @throws Error after `timeout_s` with the last reason.
+ */
+async function waitForLightningd(rpc: ClnNodeBackend, notifier: Notifier, config: HiveboxConfig, log: LogFn): Promise<string> {
+  const deadline = Date.now() + config.supervisor.startup_timeout_s * 1000;
+  let said = '';
+  for (;;) {
+    const r = await rpc.getinfo();
+    if (r.ok) return r.value.id;
+    const line = `starting: waiting for lightningd at ${config.lightning.rpc_file} (${r.error.message})`;
+    if (line !== said) {
+      said = line;
+      notifier.status(line);
+      log('warn', 'lightningd_unavailable', { rpc_file: config.lightning.rpc_file, error: r.error.message });
+    }
+    if (Date.now() > deadline) throw new Error(`lightningd did not answer getinfo within ${config.supervisor.startup_timeout_s} s: ${r.error.message}`);
+    await Bun.sleep(Math.min(1000, config.supervisor.interval_ms));
+  }
+}
+
+/**
+ * Start the appliance.
+ * @throws Error at startup only: lightningd never answered, the IPC socket is taken, the engine
+ *   or the MQTT CA file could not be opened. STATUS= says why before the throw.
+ */
+export async function startAppliance(opts: ApplianceOptions): Promise<Appliance> {
+  const { config } = opts;
+  const log = opts.log ?? jsonLogger(config.log.level);
+  const now_ms = opts.now_ms ?? Date.now;
+  const now = () => Math.floor(now_ms() / 1000);
+  const notifier = openNotifier(opts.env ?? process.env);
+  const stopWatchdog = notifier.startWatchdog({ onError: (e) => log('warn', 'sd_notify_failed', { ...e }) });
+  const signer = opts.signer ?? createSigner(config.signer);
+  const rpc = new LightningRpcClient({ socketPath: config.lightning.rpc_file, callTimeoutMs: config.supervisor.probe_timeout_ms, idPrefix: 'hivebox-supervisor' });
+  const probes = new ClnNodeBackend(rpc);
+  const mqttConfig = mqttConfigOf(config.mqtt);
+
+  let daemon: Daemon | null = null;
+  let publisher: StatusPublisher | null = null;
+  let supervisor: Supervisor | null = null;
+  let lastStatus: StatusResult | null = null;
+  let lastGossipAt: number | null = null;
+  let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+
+  async function readStatus(): Promise<StatusResult> {
+    lastStatus = (await daemon!.engine.rpc('hive-status', {})) as StatusResult;
+    return lastStatus;
+  }
+
+  let lastLine = '';
+  let lastState = '';
+  const snapshotOf = (status: StatusResult, targets: readonly HiveShareTarget[]) =>
+    statusSnapshot({ status, health: supervisor!.health(), now: now(), last_gossip_at: lastGossipAt, targets });
+
+  /** Say `line` in STATUS= unless it is what systemd shows already. */
+  function sayStatus(line: string): void {
+    if (line === lastLine) return;
+    lastLine = line;
+    notifier.status(line);
+  }
+
+  /**
+   * Re-read the status; when it changed, update STATUS= (after READY) and republish the retained
+   * MQTT state (the publisher also republishes every `state_interval_s` to keep ages fresh).
+   */
+  async function refresh(): Promise<void> {
+    if (!daemon || !supervisor) return;
+    const status = await readStatus().catch((e: unknown) => void log('warn', 'status_read_failed', { error: e instanceof Error ? e.message : String(e) }));
+    if (!status) return;
+    if (supervisor.health().ready) sayStatus(statusText(supervisor.health(), status));
+    const state = JSON.stringify({ ...snapshotOf(status, []), last_gossip_age_s: null });
+    if (state === lastState) return;
+    lastState = state;
+    await publisher?.publishState();
+  }
+
+  function onEvent(e: EngineEvent): void {
+    if (e.kind === 'received' && e.type === 'GOSSIP') lastGossipAt = now();
+    const ev = mqttEventOf(e);
+    if (ev && publisher) void publisher.publishEvent(ev.kind, ev.payload).then((r) => !r.ok && log('warn', 'mqtt_event_not_published', { kind: ev.kind, error: r.error.kind }));
+    if (changesState(e) && !refreshTimer) {
+      refreshTimer = setTimeout(() => {
+        refreshTimer = null;
+        void refresh();
+      }, REFRESH_DEBOUNCE_MS);
+    }
+  }
+
+  async function release(): Promise<void> {
+    if (refreshTimer) clearTimeout(refreshTimer);
+    stopWatchdog();
+    await signer.close?.();
+    rpc.close();
+  }
+
+  try {
+    const nodeId = await waitForLightningd(probes, notifier, config, log);
+    notifier.status(`starting: opening the node store ${config.hive.store_path}`);
+    daemon = await startDaemon({ config, engineFactory: (opts.engineFactory ?? configuredEngineFactory)({ signer, onEvent }), log, now_ms });
+    await readStatus();
+
+    const parts = applianceComponents({
+      config,
+      backend: probes,
+      plugins: clnPluginRpc(rpc, { 'hivebox-socket': config.daemon.ipc_socket }),
+      signer,
+      units: opts.units ?? systemctl(),
+      mqtt: mqttConfig ? { url: mqttConfig.url, connected: () => publisher?.connected() ?? false } : null,
+    });
+    const sup = createSupervisor({
+      components: parts.components,
+      startup_timeout_s: config.supervisor.startup_timeout_s,
+      probe_timeout_ms: config.supervisor.probe_timeout_ms,
+      now,
+      onReady: (h) => {
+        lastLine = statusText(h, lastStatus);
+        notifier.ready(lastLine);
+        log('info', 'ready', { health: h.status, version: versionLine() });
+      },
+      onTransition: (t, h) => {
+        log(t.to === 'healthy' ? 'info' : 'warn', 'health_transition', { from: t.from, to: t.to, reasons: t.reasons });
+        void refresh();
+        if (t.to === 'failed') opts.onFailed?.(h);
+      },
+      onEvent: (e) => log(e.kind === 'gave_up' ? 'error' : 'warn', `supervisor_${e.kind}`, { ...e }),
+    });
+    supervisor = sup;
+    if (mqttConfig) {
+      publisher = await startStatusPublisher({
+        config: mqttConfig,
+        device: { nodeId, swVersion: pkg.version, model: `${process.platform}-${process.arch}` },
+        now,
+        log: (line) => log('info', 'mqtt', { message: line }),
+        snapshot: async () => snapshotOf(await readStatus(), (await opts.hiveShareTargets?.()) ?? []),
+      });
+    }
+    const stopSupervisor = sup.start(config.supervisor.interval_ms);
+    const statusTimer = setInterval(() => void refresh(), config.supervisor.interval_ms);
+
+    const d = daemon;
+    const pub = publisher;
+    let stopping: Promise<void> | null = null;
+    return {
+      daemon: d,
+      supervisor: sup,
+      notifier,
+      publisher: pub,
+      stop: (reason = 'SIGTERM') => {
+        stopping ??= (async () => {
+          notifier.stopping(`stopping (${reason}): finishing in-flight events, closing the store`);
+          log('info', 'stopping', { reason });
+          stopSupervisor();
+          clearInterval(statusTimer);
+          await d.stop();
+          parts.close();
+          await pub?.close();
+          await release();
+        })();
+        return stopping;
+      },
+    };
+  } catch (e) {
+    notifier.status(`failed: ${e instanceof Error ? e.message : String(e)}`);
+    await daemon?.stop();
+    await publisher?.close();
+    await release();
+    throw e;
+  }
+}

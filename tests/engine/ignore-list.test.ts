@@ -1,0 +1,78 @@
+/**
+ * The global ignore list end to end over simnet (spec 000 §3.3; issue 4 §3): a full member bans an
+ * external attacker (HIVE_BAN_PEER), every member's daemon pushes the list to its plugin, and the
+ * plugin's openchannel/openchannel2 hooks refuse channels from that peer — on the banning node and
+ * on the member that received the ban — while other peers still open channels. The list is kept in
+ * the store and is in force again after a daemon restart.
+ */
+import { afterEach, beforeEach, expect, test } from 'bun:test';
+import type { InviteResult, StatusResult } from '../../runtime/engine/index.ts';
+import type { HiveboxEngine } from '../../runtime/engine/hive-engine.ts';
+import { OPENCHANNEL_REFUSAL } from '../../services/cln-plugin/index.ts';
+import { createLightningBackend, type LightningRpcClient } from '../../services/lightning-rpc/index.ts';
+import type { SimNode } from '../../services/simnet/index.ts';
+import { waitUntil } from '../cln/fixtures/recording-engine.ts';
+import { startSimHive, type SimHive } from './fixtures/sim-hive.ts';
+
+let hive: SimHive;
+const clients: LightningRpcClient[] = [];
+
+beforeEach(async () => {
+  hive = await startSimHive(['a', 'b']);
+  await hive.fleet.network.openChannel(hive.member('a').node, hive.member('b').node.nodeId, { capacity_sat: 5_000_000 });
+  await hive.cli('a', 'hive-genesis');
+  const t = await hive.cli<InviteResult>('a', 'hive-invite', {});
+  await hive.cli('b', 'hive-join', { ticket: t.ticket, peer_id: hive.member('a').node.nodeId });
+});
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await hive.stop();
+});
+
+/** Poll `cond` (async) every 20 ms until true. @throws after 10 s. */
+async function eventually(cond: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(20);
+  }
+}
+
+/** `fundchannel` from an external node (no Hivebox) to a fleet member. */
+async function fund(from: SimNode, to: string, amount = 200_000) {
+  const c = createLightningBackend({ socketPath: from.rpcPath, idPrefix: 'ext' }).client;
+  clients.push(c);
+  return c.call('fundchannel', { id: to, amount });
+}
+
+test('a banned external peer is refused on every member (openchannel and openchannel2); others are not; the ban survives a daemon restart', async () => {
+  const net = hive.fleet.network;
+  const x = await net.addNode({ name: 'x' });
+  const xv1 = await net.addNode({ name: 'xv1', seed: 'x-v1', features: '0a8a59a1' });
+  const y = await net.addNode({ name: 'y' });
+  const [a, b] = [hive.member('a'), hive.member('b')];
+  expect((await fund(x, a.node.nodeId)).ok).toBe(true);
+
+  const engineA = a.daemon.engine as HiveboxEngine;
+  for (const target of [x.nodeId, xv1.nodeId]) {
+    await engineA.input({ kind: 'command', command: { name: 'ban_peer', peer_id: target, reason: 'channel jamming', evidence: ['htlc flood 2026-11-21'], random: crypto.getRandomValues(new Uint8Array(16)) } });
+  }
+  for (const n of ['a', 'b']) await eventually(async () => (await hive.cli<StatusResult>(n, 'hive-status')).ignored_peers.length === 2, `${n} has both bans`);
+  await waitUntil(() => [a, b].every((m) => m.node.logs.some((l) => l.message === 'fleet ignore list: 2 peer(s)')), 'both plugins got the list');
+
+  for (const m of [a, b]) {
+    const refused = await fund(x, m.node.nodeId);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.message).toEndWith(`: ${OPENCHANNEL_REFUSAL}`);
+    const refusedV1 = await fund(xv1, m.node.nodeId);
+    expect(refusedV1.ok === false && refusedV1.error.message.endsWith(OPENCHANNEL_REFUSAL)).toBe(true);
+    expect((await fund(y, m.node.nodeId)).ok).toBe(true);
+  }
+  expect(b.node.logs.filter((l) => l.message.startsWith('refused openchannel2 from') || l.message.startsWith('refused openchannel from')).map((l) => l.message.split(' ')[1])).toEqual(['openchannel2', 'openchannel']);
+
+  await hive.fleet.restartDaemon('b');
+  await waitUntil(() => b.node.logs.filter((l) => l.message === 'fleet ignore list: 2 peer(s)').length >= 2, 'list pushed again after the restart');
+  expect((await fund(x, b.node.nodeId)).ok).toBe(false);
+  expect((await hive.cli<StatusResult>('b', 'hive-status')).ignored_peers.toSorted()).toEqual([x.nodeId, xv1.nodeId].sort());
+});
