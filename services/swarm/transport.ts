@@ -61,6 +61,8 @@ export interface SwarmTransportOptions {
   /** Our binding statement whenever it changes: put it in GOSSIP as `hivebox_swarm_binding`. */
   readonly onBinding?: (statement: BindingStatement) => void;
   readonly onReject?: (report: SwarmRejectReport) => void;
+  /** A member became reachable over the swarm (its binding was admitted on this connection). */
+  readonly onPeer?: (peer: { node_id: NodeId; swarm_key: SwarmKey; host: string; port: number }) => void;
   readonly log?: (line: string) => void;
 }
 
@@ -121,6 +123,15 @@ export class SwarmTransport {
   /** CLN `connect`/`disconnect` notifications for a member, so routing prefers Lightning. */
   lightningPeer(nodeId: NodeId, connected: boolean): void {
     this.apply({ kind: 'lightning_peer', node_id: nodeId, connected });
+  }
+
+  /**
+   * Dial a swarm key directly (hyperswarm `joinPeer`), e.g. a member's key learned from its
+   * gossip binding while topic discovery has not found it. The gate admits it like any peer.
+   * @returns false while the sidecar is down.
+   */
+  dial(key: SwarmKey): boolean {
+    return this.client.connect(key);
   }
 
   /** Which way a message to `nodeId` would go now. */
@@ -196,9 +207,11 @@ export class SwarmTransport {
           .catch((e: unknown) => this.opts.log?.(`swarm: engine.onCustomMsg threw: ${String(e)}`));
         return;
       }
-      case 'peer_bound':
-        this.opts.log?.(`swarm: ${effect.node_id} bound to ${effect.swarm_key} at ${effect.host}:${effect.port}`);
+      case 'peer_bound': {
+        const { node_id, swarm_key, host, port } = effect;
+        this.opts.onPeer?.({ node_id, swarm_key, host, port });
         return;
+      }
       case 'lightning_connect':
         void this.opts.connectLightning?.(effect.node_id, effect.host, effect.port)?.catch((e: unknown) => this.opts.log?.(`swarm: connect ${effect.node_id} failed: ${String(e)}`));
         return;

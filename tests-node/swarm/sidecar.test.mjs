@@ -17,11 +17,14 @@ import { LineProcess, SIDECAR, startSidecar } from './fixtures/line-process.mjs'
 let testnet
 const procs = []
 const topic = () => randomBytes(32).toString('hex')
-async function sidecar (name, extra) {
-  const p = await startSidecar(testnet.bootstrap, name, extra)
+/** A sidecar on the testnet; `--refresh-s 1` so a lookup missed under load is retried quickly. */
+async function sidecar (name, extra = []) {
+  const p = await startSidecar(testnet.bootstrap, name, ['--refresh-s', '1', ...extra])
   procs.push(p)
   return p
 }
+/** Wait limit for discovery: hyperswarm on a loaded VM can need a few refreshes. */
+const LONG = { timeout_ms: 30000 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
 
 before(async () => { testnet = await createTestnet(3, { host: '127.0.0.1' }) })
@@ -38,8 +41,8 @@ test('two sidecars on one topic discover each other and carry frames both ways i
   b.send({ cmd: 'join', topic: tp, id: 1 })
   await b.waitFor((e) => e.event === 'joined' && e.id === 1)
   a.send({ cmd: 'join', topic: tp, id: 2 })
-  const upA = await a.waitFor((e) => e.event === 'peer_up' && e.public_key === b.key)
-  const upB = await b.waitFor((e) => e.event === 'peer_up' && e.public_key === a.key)
+  const upA = await a.waitFor((e) => e.event === 'peer_up' && e.public_key === b.key, LONG)
+  const upB = await b.waitFor((e) => e.event === 'peer_up' && e.public_key === a.key, LONG)
   t.diagnostic(`swarm_discovery_ms ${(Math.max(upA.at_ms, upB.at_ms) - t0).toFixed(1)}`)
   assert.equal(upA.host, '127.0.0.1')
   assert.equal(upA.initiator, true)
@@ -73,15 +76,15 @@ test('two sidecars on one topic discover each other and carry frames both ways i
 })
 
 test('sidecars joining one topic at the same moment still meet (--refresh-s); another topic never meets them', async () => {
-  const a = await sidecar('x1', ['--refresh-s', '1'])
-  const b = await sidecar('x2', ['--refresh-s', '1'])
-  const c = await sidecar('x3', ['--refresh-s', '1'])
+  const a = await sidecar('x1')
+  const b = await sidecar('x2')
+  const c = await sidecar('x3')
   const shared = topic()
   a.send({ cmd: 'join', topic: topic(), id: 1 })
   b.send({ cmd: 'join', topic: shared, id: 1 })
   c.send({ cmd: 'join', topic: shared, id: 1 })
   await Promise.all([a, b, c].map((p) => p.waitFor((e) => e.event === 'joined')))
-  await c.waitFor((e) => e.event === 'peer_up' && e.public_key === b.key)
+  await c.waitFor((e) => e.event === 'peer_up' && e.public_key === b.key, LONG)
   await new Promise((r) => setTimeout(r, 1500))
   assert.deepEqual(a.all((e) => e.event === 'peer_up'), [])
 })
@@ -93,7 +96,7 @@ test('drop with block_s closes the connection and refuses the key, also when it 
   b.send({ cmd: 'join', topic: tp, id: 1 })
   await b.waitFor((e) => e.event === 'joined')
   a.send({ cmd: 'join', topic: tp })
-  await b.waitFor((e) => e.event === 'peer_up' && e.public_key === a.key)
+  await b.waitFor((e) => e.event === 'peer_up' && e.public_key === a.key, LONG)
   const since = b.mark()
   b.send({ cmd: 'drop', public_key: a.key, reason: 'unbound', block_s: 600 })
   const down = await b.waitFor((e) => e.event === 'peer_down' && e.public_key === a.key, { since })
@@ -113,7 +116,7 @@ test('--max-peers caps connections', async () => {
   await hub.waitFor((e) => e.event === 'joined')
   const spokes = await Promise.all([sidecar('s1'), sidecar('s2'), sidecar('s3')])
   for (const s of spokes) s.send({ cmd: 'join', topic: tp })
-  await hub.waitFor((e) => e.event === 'peer_up')
+  await hub.waitFor((e) => e.event === 'peer_up', LONG)
   await new Promise((r) => setTimeout(r, 1000))
   hub.send({ cmd: 'stats', id: 2 })
   assert.equal((await hub.waitFor((e) => e.event === 'stats' && e.id === 2)).connections, 1)
@@ -133,7 +136,7 @@ test('bad commands and sends to unknown keys are errors; a zero-length frame fro
   await a.waitFor((e) => e.event === 'joined' && e.id === 5)
   raw.join(Buffer.from(tp, 'hex'))
   const rawKey = raw.keyPair.publicKey.toString('hex')
-  assert.equal((await a.waitFor((e) => e.event === 'error' && e.code === 'frame_error')).public_key, rawKey)
+  assert.equal((await a.waitFor((e) => e.event === 'error' && e.code === 'frame_error', LONG)).public_key, rawKey)
   assert.equal((await a.waitFor((e) => e.event === 'peer_down' && e.public_key === rawKey)).reason, 'frame_error')
   await raw.destroy()
 })

@@ -12,7 +12,7 @@ export const SWARM_LIMITS = {
   /** Swarm connections the gate keeps (bound + awaiting binding); cl-hive's reported max_members is 50. */
   max_connections: 64,
   /** A new connection must present its binding statement within this time or it is dropped. */
-  binding_timeout_ms: 10_000,
+  binding_timeout_ms: 4_000,
   /** Longest validity a binding statement may claim (expires_at − issued_at). */
   max_binding_validity_s: 14 * 86_400,
   /** Validity Hivebox gives its own binding statements. */

@@ -1,6 +1,6 @@
 // Command-line options of the sidecar (services/swarm/PROTOCOL.md "Starting the sidecar").
 
-const USAGE = 'usage: node services/swarm/sidecar/main.mjs [--socket PATH] [--seed-file PATH] [--bootstrap HOST:PORT[,HOST:PORT…]] [--host ADDR] [--max-peers N] [--refresh-s S]'
+const USAGE = 'usage: node services/swarm/sidecar/main.mjs [--socket PATH] [--seed-file PATH] [--bootstrap HOST:PORT[,HOST:PORT…]] [--host ADDR] [--max-peers N] [--refresh-s S] [--port N]'
 
 /**
  * @typedef {object} SidecarOptions
@@ -10,6 +10,7 @@ const USAGE = 'usage: node services/swarm/sidecar/main.mjs [--socket PATH] [--se
  * @property {string | null} host  address the DHT binds (tests: 127.0.0.1)
  * @property {number} maxPeers  connection cap (client and server connections together)
  * @property {number} refreshS  seconds between topic re-announcements and lookups
+ * @property {number} port  UDP port of the DHT socket; 0 = a random free port on each start
  */
 
 /**
@@ -18,7 +19,7 @@ const USAGE = 'usage: node services/swarm/sidecar/main.mjs [--socket PATH] [--se
  */
 export function parseOptions (argv) {
   /** @type {SidecarOptions} */
-  const o = { socket: null, seedFile: null, bootstrap: null, host: null, maxPeers: 64, refreshS: 60 }
+  const o = { socket: null, seedFile: null, bootstrap: null, host: null, maxPeers: 64, refreshS: 60, port: 0 }
   for (let i = 0; i < argv.length; i += 2) {
     const flag = argv[i]
     const value = argv[i + 1]
@@ -31,6 +32,12 @@ export function parseOptions (argv) {
         const n = Number(value)
         if (!Number.isSafeInteger(n) || n < 1 || n > 1024) return { ok: false, message: `--max-peers: 1..1024, got ${value}` }
         o.maxPeers = n
+        break
+      }
+      case '--port': {
+        const n = Number(value)
+        if (!Number.isSafeInteger(n) || n < 0 || n > 65535) return { ok: false, message: `--port: 0..65535, got ${value}` }
+        o.port = n
         break
       }
       case '--refresh-s': {

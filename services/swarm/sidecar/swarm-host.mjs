@@ -10,12 +10,14 @@ import { encodeFrame, FrameDecoder, MAX_FRAME_BYTES } from './framing.mjs'
 export const PROTOCOL_VERSION = 1
 /** A connection whose unsent bytes exceed this is not written to (`backpressure` error). */
 export const MAX_BUFFERED_BYTES = 1 << 20
+/** A dropped connection gets this long to flush what we queued before it is destroyed. */
+export const DROP_GRACE_MS = 1000
 
 const hex = (buf) => Buffer.from(buf).toString('hex')
 
 /**
  * @typedef {(event: Record<string, unknown>) => void} Emit  writes one event line to the daemon
- * @typedef {{ conn: import('stream').Duplex & { remotePublicKey: Buffer, rawStream: { remoteHost: string, remotePort: number } }, reason: string }} Entry
+ * @typedef {{ conn: import('stream').Duplex & { remotePublicKey: Buffer, rawStream: { remoteHost: string, remotePort: number } }, reason: string, dropped: boolean }} Entry
  */
 
 export class SwarmHost {
@@ -35,7 +37,10 @@ export class SwarmHost {
     this.topics = new Map()
     this.counters = { frames_in: 0, frames_out: 0, bytes_in: 0, bytes_out: 0, frames_refused: 0, connections_total: 0, connections_refused: 0 }
     this.started_ms = Date.now()
-    const dhtOptions = {}
+    // hyperdht would take 49737.. by default. A sidecar restarted after a crash then reuses the dead
+    // one's port, and peers still holding streams to that address leave the new connections
+    // half-open for seconds (seen on the local testnet); a fresh random port avoids that.
+    const dhtOptions = { port: options.port === 0 ? [0, 0] : options.port }
     if (options.bootstrap) dhtOptions.bootstrap = options.bootstrap
     if (options.host) dhtOptions.host = options.host
     this.swarm = new Hyperswarm({
@@ -86,7 +91,7 @@ export class SwarmHost {
       return
     }
     /** @type {Entry} */
-    const entry = { conn, reason: 'closed' }
+    const entry = { conn, reason: 'closed', dropped: false }
     this.conns.set(key, entry)
     this.counters.connections_total++
     this.emit({
@@ -108,6 +113,7 @@ export class SwarmHost {
         conn.destroy()
         return
       }
+      if (entry.dropped) return
       for (const frame of frames) {
         this.counters.frames_in++
         this.counters.bytes_in += frame.length
@@ -177,7 +183,11 @@ export class SwarmHost {
     this.counters.bytes_out += c.data.length
   }
 
-  /** Close the connection to a key and, for `block_s` > 0, refuse it (both directions) until then. */
+  /**
+   * Close the connection to a key and, for `block_s` > 0, refuse it (both directions) until then.
+   * Frames already queued (our binding) are flushed first, so the peer learns why; its further
+   * frames are ignored, and the stream is destroyed after DROP_GRACE_MS whatever the peer does.
+   */
   drop (c) {
     if (c.block_s > 0) {
       this.blocks.set(c.public_key, Date.now() + c.block_s * 1000)
@@ -186,7 +196,9 @@ export class SwarmHost {
     const entry = this.conns.get(c.public_key)
     if (!entry) return
     entry.reason = `dropped: ${c.reason}`
-    entry.conn.destroy()
+    entry.dropped = true
+    entry.conn.end()
+    setTimeout(() => entry.conn.destroy(), DROP_GRACE_MS).unref()
   }
 
   /** @param {string} key */
