@@ -13,6 +13,13 @@ const USAGE = 'usage: node services/swarm/sidecar/main.mjs [--socket PATH] [--se
  * @property {number} port  UDP port of the DHT socket; 0 = a random free port on each start
  */
 
+/** Integer options: flag → field and accepted range. */
+const INTEGER_OPTIONS = {
+  '--max-peers': { key: 'maxPeers', min: 1, max: 1024 },
+  '--port': { key: 'port', min: 0, max: 65535 },
+  '--refresh-s': { key: 'refreshS', min: 1, max: 3600 }
+}
+
 /**
  * @param {string[]} argv arguments after the script name
  * @returns {{ ok: true, options: SidecarOptions } | { ok: false, message: string }}
@@ -24,28 +31,17 @@ export function parseOptions (argv) {
     const flag = argv[i]
     const value = argv[i + 1]
     if (value === undefined) return { ok: false, message: `${flag}: missing value\n${USAGE}` }
+    const range = INTEGER_OPTIONS[flag]
+    if (range) {
+      const n = Number(value)
+      if (!Number.isSafeInteger(n) || n < range.min || n > range.max) return { ok: false, message: `${flag}: ${range.min}..${range.max}, got ${value}` }
+      o[range.key] = n
+      continue
+    }
     switch (flag) {
       case '--socket': o.socket = value; break
       case '--seed-file': o.seedFile = value; break
       case '--host': o.host = value; break
-      case '--max-peers': {
-        const n = Number(value)
-        if (!Number.isSafeInteger(n) || n < 1 || n > 1024) return { ok: false, message: `--max-peers: 1..1024, got ${value}` }
-        o.maxPeers = n
-        break
-      }
-      case '--port': {
-        const n = Number(value)
-        if (!Number.isSafeInteger(n) || n < 0 || n > 65535) return { ok: false, message: `--port: 0..65535, got ${value}` }
-        o.port = n
-        break
-      }
-      case '--refresh-s': {
-        const n = Number(value)
-        if (!Number.isSafeInteger(n) || n < 1 || n > 3600) return { ok: false, message: `--refresh-s: 1..3600, got ${value}` }
-        o.refreshS = n
-        break
-      }
       case '--bootstrap': {
         const nodes = []
         for (const part of value.split(',').filter(Boolean)) {
