@@ -1,0 +1,64 @@
+/**
+ * Bounded, time-limited set of message digests (issue 10 §3 "de-duplicates messages that arrive
+ * both ways"). A Hive message can reach us over Lightning `custommsg` and over the swarm; the
+ * daemon records sha256(peer node_id ‖ envelope bytes) here before either copy reaches the engine.
+ *
+ * Deterministic: `now_ms` is passed in. Mutable for speed (one digest per inbound message at up
+ * to 50,000 entries); insertion order is expiry order because entries share one TTL.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { fromHex, toHex, utf8 } from '../types.ts';
+
+/** Defaults: cl-hive relay dedup keeps MAX_SEEN_MESSAGES = 50000 (clhive-protocol.md §1.6). */
+export const SEEN_SET_DEFAULTS = { max_entries: 50_000, ttl_ms: 600_000 } as const;
+
+/**
+ * Digest identifying one delivery: sha256(utf8(peer node_id) ‖ payload bytes), hex.
+ * @param payloadHex the custommsg payload hex (with the 2-byte type); non-hex input is hashed as text.
+ */
+export function deliveryDigest(peerNodeId: string, payloadHex: string): string {
+  const id = utf8(peerNodeId);
+  const body = fromHex(payloadHex) ?? utf8(payloadHex);
+  const buf = new Uint8Array(id.length + body.length);
+  buf.set(id, 0);
+  buf.set(body, id.length);
+  return toHex(sha256(buf));
+}
+
+/** Seen-set: remembers a digest for `ttl_ms`, holds at most `max_entries` (oldest evicted first). */
+export class SeenSet {
+  private readonly seen = new Map<string, number>();
+
+  constructor(
+    readonly max_entries: number = SEEN_SET_DEFAULTS.max_entries,
+    readonly ttl_ms: number = SEEN_SET_DEFAULTS.ttl_ms,
+  ) {}
+
+  /**
+   * Record `digest` at `now_ms`.
+   * @returns `duplicate` when it was recorded within the last `ttl_ms` (the record is not
+   *   refreshed, so a message resent forever is let through once per TTL), else `fresh`.
+   */
+  check(digest: string, now_ms: number): 'fresh' | 'duplicate' {
+    this.expire(now_ms);
+    if (this.seen.has(digest)) return 'duplicate';
+    if (this.seen.size >= this.max_entries) {
+      const oldest = this.seen.keys().next();
+      if (!oldest.done) this.seen.delete(oldest.value);
+    }
+    this.seen.set(digest, now_ms + this.ttl_ms);
+    return 'fresh';
+  }
+
+  /** Entries currently held. */
+  get size(): number {
+    return this.seen.size;
+  }
+
+  private expire(now_ms: number): void {
+    for (const [digest, until_ms] of this.seen) {
+      if (until_ms > now_ms) return;
+      this.seen.delete(digest);
+    }
+  }
+}
