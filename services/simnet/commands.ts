@@ -7,6 +7,7 @@
  */
 import { checkmessageCommand, signmessageCommand } from './cmd-sign.ts';
 import { listchannelsCommand, listforwardsCommand, listnodesCommand, listpeerchannelsCommand, setchannelCommand } from './cmd-channels.ts';
+import { fundchannelCommand, listfundsCommand } from './cmd-fund.ts';
 import { feeratesCommand, getinfoCommand, invoiceCommand, listconfigsCommand, pluginCommand } from './cmd-node.ts';
 import { payCommand } from './cmd-pay.ts';
 import { connectCommand, disconnectCommand, listpeersCommand, sendcustommsgCommand } from './cmd-peers.ts';
@@ -34,6 +35,8 @@ export const BUILTIN_COMMANDS: Readonly<Record<string, CommandDef>> = {
   invoice: invoiceCommand,
   pay: payCommand,
   plugin: pluginCommand,
+  listfunds: listfundsCommand,
+  fundchannel: fundchannelCommand,
 };
 
 /** True for a name lightningd itself implements (a plugin may not register it). */

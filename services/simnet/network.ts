@@ -15,6 +15,7 @@ import type { NodeAnnouncement, NodeChannel } from '../../runtime/core/ports.ts'
 import { listchannelsEntries, newChannel, peerOf, type SimChannel } from './channel.ts';
 import { emptyGraph, type GraphProvider, type PublicGraph } from './graph.ts';
 import { healthyLink, linkKey, seededRandom, type LinkFaults } from './link.ts';
+import { SIM_NODE_DEFAULTS } from './limits.ts';
 import { SimNode, type SimNodeSpec } from './node.ts';
 import { peekType } from './wire-types.ts';
 import { CLN_ERROR } from '../lightning-rpc/errors.ts';
@@ -37,6 +38,8 @@ export class SimNetwork {
   readonly root: string;
   readonly nodes = new Map<string, SimNode>();
   readonly channels: SimChannel[] = [];
+  /** Chain tip every node reports (getinfo `blockheight`); `mineBlocks` advances it. */
+  blockheight: number = SIM_NODE_DEFAULTS.blockheight;
   private readonly byId = new Map<string, SimNode>();
   private readonly links = new Map<string, LinkFaults>();
   private readonly passivePeers = new Set<string>();
@@ -106,7 +109,7 @@ export class SimNetwork {
   async connect(from: SimNode, toId: string): Promise<ConnectOutcome> {
     const to = this.byId.get(toId);
     if (!to) {
-      if (this.passivePeers.has(linkKey(from.nodeId, toId))) return this.connectPassive(from, toId);
+      if (this.passivePeers.has(linkKey(from.nodeId, toId)) || this.inGraph(toId)) return this.connectPassive(from, toId);
       return { ok: false, code: CLN_ERROR.CONNECT_NO_KNOWN_ADDRESS, message: 'Unable to connect, no address known for peer' };
     }
     const port = this.portOf(toId);
@@ -183,6 +186,49 @@ export class SimNetwork {
     return ch;
   }
 
+  /**
+   * `fundchannel` from `from` to `toId` (a simnet node or a real graph node, connected first as
+   * lightningd does with an address from gossip): the funding transaction spends the wallet and
+   * the channel waits in CHANNELD_AWAITING_LOCKIN until block `blockheight + 1 + (minDepth - 1)`.
+   * @returns the channel, or the connect failure / null when the wallet cannot pay amount + fee.
+   */
+  async fundChannel(from: SimNode, toId: string, opts: { capacity_sat: number; fee_sat: number; public: boolean; minDepth: number }): Promise<SimChannel | Extract<ConnectOutcome, { ok: false }> | null> {
+    const c = await this.connect(from, toId);
+    if (!c.ok) return c;
+    if (!this.byId.has(toId)) this.passivePeers.add(linkKey(from.nodeId, toId));
+    const spent = from.wallet.spend(opts.capacity_sat, opts.fee_sat);
+    if (!spent) return null;
+    const funding = { txid: spent.txid, confirm_at_block: this.blockheight + opts.minDepth };
+    const ch = newChannel(this.channels.length, from.nodeId, toId, opts.capacity_sat, opts.public, Math.floor(Date.now() / 1000), funding);
+    this.channels.push(ch);
+    return ch;
+  }
+
+  /**
+   * Mine `n` blocks: funding transactions that reach their depth lock in (CHANNELD_NORMAL, scid
+   * assigned, announced in `listchannels`) and their change outputs confirm.
+   */
+  mineBlocks(n: number): void {
+    this.blockheight += n;
+    for (const ch of this.channels) {
+      if (ch.state !== 'CHANNELD_AWAITING_LOCKIN' || !ch.funding || ch.funding.confirm_at_block > this.blockheight) continue;
+      ch.state = 'CHANNELD_NORMAL';
+      for (const node of this.byId.values()) {
+        for (const o of node.wallet.outputs) {
+          if (o.txid === ch.funding.txid && o.status === 'unconfirmed') {
+            o.status = 'confirmed';
+            o.blockheight = ch.funding.confirm_at_block;
+          }
+        }
+      }
+    }
+  }
+
+  /** True when `nodeId` is in the injected public graph (lightningd would know its address from gossip). */
+  private inGraph(nodeId: string): boolean {
+    return this.graphNodes.has(nodeId) || this.graphBySource.has(nodeId);
+  }
+
   /** Channels with `nodeId` at one end. */
   channelsOf(nodeId: string): SimChannel[] {
     return this.channels.filter((c) => c.a === nodeId || c.b === nodeId);
@@ -190,7 +236,7 @@ export class SimNetwork {
 
   /** `listchannels` view: real graph plus the fleet's public channels, filtered like CLN (one filter at a time). */
   listchannels(filter: { short_channel_id?: string; source?: string; destination?: string }): NodeChannel[] {
-    const sim = this.channels.filter((c) => c.public).flatMap(listchannelsEntries);
+    const sim = this.channels.filter((c) => c.public && c.state === 'CHANNELD_NORMAL').flatMap(listchannelsEntries);
     if (filter.short_channel_id !== undefined) return [...(this.graphByScid.get(filter.short_channel_id) ?? []), ...sim.filter((c) => c.short_channel_id === filter.short_channel_id)];
     if (filter.source !== undefined) return [...(this.graphBySource.get(filter.source) ?? []), ...sim.filter((c) => c.source === filter.source)];
     if (filter.destination !== undefined) return [...(this.graphByDestination.get(filter.destination) ?? []), ...sim.filter((c) => c.destination === filter.destination)];
@@ -201,7 +247,7 @@ export class SimNetwork {
   listnodes(id?: string): NodeAnnouncement[] {
     const now = Math.floor(Date.now() / 1000);
     const fleet = [...this.byId.values()]
-      .filter((n) => this.channelsOf(n.nodeId).some((c) => c.public))
+      .filter((n) => this.channelsOf(n.nodeId).some((c) => c.public && c.state === 'CHANNELD_NORMAL'))
       .map((n) => ({ nodeid: n.nodeId, alias: n.alias, color: n.nodeId.slice(2, 8), last_timestamp: now, features: n.features, addresses: [{ type: 'ipv4', address: '127.0.0.1', port: this.portOf(n.nodeId) }] }));
     if (id !== undefined) {
       const known = this.graphNodes.get(id);
