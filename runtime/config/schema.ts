@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { DEFAULT_SIGNER_CONFIG, SignerConfig } from '../../hw/host/signer-config.ts';
 import { HiveSection } from '../engine/config.ts';
+import { PlannerSection } from '../engine/planner-settings.ts';
 
 /** `[lightning]`: how the daemon reaches lightningd. */
 export const LightningSection = z
@@ -46,6 +47,8 @@ export const CONFIG_SCHEMA = z
     log: LogSection.prefault({}),
     /** `[hive]`: membership store and handshake (runtime/engine/config.ts). */
     hive: HiveSection.prefault({}),
+    /** `[planner]`: the daemon's planner loop and thresholds (runtime/engine/planner-settings.ts). */
+    planner: PlannerSection.prefault({}),
     /** `[signer]`: how the daemon reaches the fleet signer (hw/host/signer-config.ts). */
     signer: SignerConfig.default(DEFAULT_SIGNER_CONFIG),
   })

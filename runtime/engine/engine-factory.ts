@@ -9,9 +9,11 @@ import { isNodeId } from '../core/types.ts';
 import type { EngineContext, EngineFactory } from '../daemon/engine.ts';
 import { createSigner } from '../../hw/host/signer-config.ts';
 import { openFleetStore } from '../../services/store/fleet-store.ts';
+import { openPlannerStore } from '../../services/store/planner-store.ts';
 import type { HiveSettings } from './config.ts';
 import type { EngineEventSink } from './events.ts';
 import { HiveboxEngine } from './hive-engine.ts';
+import { DEFAULT_PLANNER_SETTINGS, type PlannerSettings } from './planner-settings.ts';
 import { secureRandom, type RandomSource } from './random.ts';
 
 /** What an engine is built with besides the daemon's context. */
@@ -20,6 +22,8 @@ export interface EngineSetup {
   readonly store_path: string;
   readonly signer: Signer;
   readonly settings: HiveSettings;
+  /** `[planner]` settings (default: defaults). */
+  readonly planner?: PlannerSettings;
   /** Default: the OS CSPRNG. */
   readonly random?: RandomSource;
   readonly onEvent?: EngineEventSink;
@@ -39,6 +43,8 @@ export function hiveEngineFactory(setup: EngineSetup): EngineFactory {
       const e = store.error;
       throw new Error(`cannot open the node store ${setup.store_path}: ${e.kind === 'schema_too_new' ? `written by a newer hivebox (schema ${e.found})` : e.reason}`);
     }
+    const plannerStore = openPlannerStore(setup.store_path, Math.floor(ctx.now_ms() / 1000));
+    if (!plannerStore.ok) throw new Error(`cannot open the planner tables of ${setup.store_path}: ${plannerStore.error.kind}`);
     return new HiveboxEngine({
       backend: ctx.backend,
       signer: setup.signer,
@@ -50,10 +56,11 @@ export function hiveEngineFactory(setup: EngineSetup): EngineFactory {
       random: setup.random ?? secureRandom,
       log: ctx.log,
       ...(setup.onEvent ? { onEvent: setup.onEvent } : {}),
+      planner: { store: plannerStore.value, settings: setup.planner ?? DEFAULT_PLANNER_SETTINGS },
     });
   };
 }
 
 /** The engine `hivebox run` starts: store and signer from the daemon configuration. */
 export const configuredEngineFactory: EngineFactory = (ctx) =>
-  hiveEngineFactory({ store_path: ctx.config.hive.store_path, signer: createSigner(ctx.config.signer), settings: ctx.config.hive })(ctx);
+  hiveEngineFactory({ store_path: ctx.config.hive.store_path, signer: createSigner(ctx.config.signer), settings: ctx.config.hive, planner: ctx.config.planner })(ctx);
