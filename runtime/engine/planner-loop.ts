@@ -248,7 +248,10 @@ export class PlannerLoop {
   async decide(d: OperatorDecision): Promise<Result<DecisionOutcome, DecisionError>> {
     const now = this.host.now();
     const resolved = resolveAction(this.record, this.host.state().fleet.tables, d.action_id);
-    if (!resolved) return err({ kind: 'unknown_action', action_id: d.action_id });
+    if (!resolved) {
+      const past = this.record.decided.findLast((x) => x.action_id === d.action_id);
+      return err(past ? { kind: 'action_not_pending', action_id: d.action_id, status: past.status } : { kind: 'unknown_action', action_id: d.action_id });
+    }
     if (resolved.source === 'fleet') return this.decideFleet(resolved.row, d, now);
     const a = resolved.action;
     const asked: ActionDecision =

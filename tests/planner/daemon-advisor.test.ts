@@ -36,7 +36,7 @@ async function start(): Promise<PlannerHive> {
   return h;
 }
 
-async function pending(h: PlannerHive): Promise<ActionView[]> {
+async function pending(h: PlannerHive): Promise<readonly ActionView[]> {
   return (await h.cli<PendingActionsResult>('a', 'hive-pending-actions')).actions;
 }
 
