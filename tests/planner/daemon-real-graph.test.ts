@@ -13,20 +13,19 @@ import type { StatusResult } from '../../runtime/engine/rpc/status.ts';
 import type { PendingActionsResult } from '../../runtime/engine/rpc/actions.ts';
 import type { PlannerLogResult } from '../../runtime/engine/rpc/planner.ts';
 import { FILES, realGraph } from '../graph/real-graphs.ts';
-import { startPlannerHive, type PlannerHive } from './fixtures/planner-hive.ts';
+import { attach, midTargets, startPlannerHive, type PlannerHive } from './fixtures/planner-hive.ts';
 
 const ATTACH_SAT = 50_000_000;
 let graph: Graph;
-/** Mid-sized routing nodes (1–1.5 BTC public capacity, ≥ 10 channels), biggest first. */
+/** Mid-sized routing nodes (midTargets). */
 let mids: string[];
 let hubs: string[];
 let hive: PlannerHive | null = null;
 
 beforeAll(async () => {
   graph = await realGraph(FILES.compressed2026);
-  const byCap = [...Array(graph.nodeCount).keys()].sort((x, y) => graph.activeCapacitySat[y]! - graph.activeCapacitySat[x]! || (graph.nodeIds[x]! < graph.nodeIds[y]! ? -1 : 1));
-  hubs = byCap.slice(0, 2).map((n) => graph.nodeIds[n]!);
-  mids = byCap.filter((n) => graph.activeCapacitySat[n]! >= 100_000_000 && graph.activeCapacitySat[n]! <= 150_000_000 && graph.activeChannelCount[n]! >= 10).map((n) => graph.nodeIds[n]!);
+  hubs = [...Array(graph.nodeCount).keys()].sort((x, y) => graph.activeCapacitySat[y]! - graph.activeCapacitySat[x]!).slice(0, 2).map((n) => graph.nodeIds[n]!);
+  mids = midTargets(graph);
 });
 afterEach(async () => {
   await hive?.stop();
@@ -36,7 +35,7 @@ afterEach(async () => {
 /** Node a attached to `targets` with 50 M sat channels, then the first cycle. */
 async function attachedHive(targets: readonly string[]): Promise<PlannerHive> {
   const h = await startPlannerHive({ names: ['a'], graph, planner: { first_cycle_delay_s: 30 } });
-  for (const t of targets) await h.fleet.network.openChannel(h.member('a').node, t, { capacity_sat: ATTACH_SAT });
+  await attach(h, 'a', targets, ATTACH_SAT);
   h.advance(30);
   await h.cycles('a', 1);
   return h;
