@@ -8,7 +8,6 @@
  * daemon socket.
  */
 import { afterEach, beforeAll, expect, test } from 'bun:test';
-import { join } from 'node:path';
 import type { Graph } from '../../runtime/core/graph/graph.ts';
 import type { Explanation } from '../../runtime/core/planner/decision-log.ts';
 import type { NodeChannel, NodePeerChannel } from '../../runtime/core/ports.ts';
@@ -16,9 +15,8 @@ import type { ActionView } from '../../runtime/engine/action-queue.ts';
 import type { DecideResult, PendingActionsResult } from '../../runtime/engine/rpc/actions.ts';
 import type { EnableExpansionsResult, PlannerLogResult } from '../../runtime/engine/rpc/planner.ts';
 import { FILES, realGraph } from '../graph/real-graphs.ts';
-import { startPlannerHive, type PlannerHive } from './fixtures/planner-hive.ts';
+import { fundedHive, hiveboxCli, SIMNET_TEST_TIMEOUT_MS, type PlannerHive } from './fixtures/planner-hive.ts';
 
-const MAIN = join(import.meta.dir, '../../runtime/cli/main.ts');
 let graph: Graph;
 let hive: PlannerHive | null = null;
 beforeAll(async () => {
@@ -29,23 +27,13 @@ afterEach(async () => {
   hive = null;
 });
 
-/** A one-member hive on the 2019 graph with 1 BTC on chain; the first cycle waits 60 s. */
-async function start(): Promise<PlannerHive> {
-  const h = await startPlannerHive({ names: ['a'], graph, planner: { first_cycle_delay_s: 60 } });
-  h.member('a').node.wallet.deposit(100_000_000, h.fleet.network.blockheight - 10);
-  return h;
-}
+const start = () => fundedHive(graph);
 
 async function pending(h: PlannerHive): Promise<readonly ActionView[]> {
   return (await h.cli<PendingActionsResult>('a', 'hive-pending-actions')).actions;
 }
 
-/** The hivebox CLI against `a`'s daemon socket (async: the daemon runs in this process). */
-async function hivebox(h: PlannerHive, ...args: string[]): Promise<{ exit: number; out: string; err: string }> {
-  const p = Bun.spawn(['bun', MAIN, ...args, '--socket', join(h.root, 'a', 'hivebox.sock')], { stdout: 'pipe', stderr: 'pipe', env: { ...process.env, HIVEBOX_STORE: '' } });
-  const [out, err, exit] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
-  return { exit, out, err };
-}
+const hivebox = (h: PlannerHive, ...args: string[]) => hiveboxCli(h, args);
 
 /** Enable expansions, run the first cycle, return its one channel-open action. */
 async function firstProposal(h: PlannerHive): Promise<ActionView> {
@@ -79,7 +67,7 @@ test('expansions disabled (the default): nothing is proposed, and the log and ex
   const cli = await hivebox(hive, 'planner', 'explain', x.node_id);
   expect(cli.exit).toBe(0);
   expect(cli.out).toContain('expansions_disabled: hive_share 0.0 % < 5.0 %');
-});
+}, SIMNET_TEST_TIMEOUT_MS);
 
 test('approve: one pending action → intent lock → hold → commit → fundchannel → channel visible once mined', async () => {
   hive = await start();
@@ -120,7 +108,7 @@ test('approve: one pending action → intent lock → hold → commit → fundch
   await hive.cycles('a', 2);
   const e = await hive.cli<Explanation>('a', 'hive-planner-explain', { node_id: x });
   expect(e.found === 'decision' && e.decision.reason).toBe('already_connected');
-});
+}, SIMNET_TEST_TIMEOUT_MS);
 
 test('reject: the intent is aborted, the target is skipped for 24 h with the reason, then proposed again', async () => {
   hive = await start();
@@ -148,4 +136,4 @@ test('reject: the intent is aborted, the target is skipped for 24 h with the rea
   await hive.cycles('a', 3);
   const again = await pending(hive);
   expect(again.map((v) => [v.action_id, v.target])).toEqual([['pa-3-1', x]]);
-});
+}, SIMNET_TEST_TIMEOUT_MS);

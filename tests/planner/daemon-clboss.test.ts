@@ -12,7 +12,7 @@ import type { PlannerStatus } from '../../runtime/engine/planner-status.ts';
 import type { DecideResult, PendingActionsResult } from '../../runtime/engine/rpc/actions.ts';
 import { FILES, realGraph } from '../graph/real-graphs.ts';
 import { writeClbossStandin } from './fixtures/clboss-standin.ts';
-import { attach, midTargets, startPlannerHive, type PlannerHive } from './fixtures/planner-hive.ts';
+import { attach, midTargets, SIMNET_TEST_TIMEOUT_MS, startPlannerHive, type PlannerHive } from './fixtures/planner-hive.ts';
 
 let graph: Graph;
 let sat: string[];
@@ -63,11 +63,11 @@ test('advisor: each saturated target is a pending clboss-unmanage action; approv
   const g = await hive.cli<Explanation>('a', 'hive-planner-explain', { node_id: first!.target! });
   expect(g.found === 'decision' && g.decision.reason).toBe('already_guarded');
   expect(clbossCalls(hive)).toHaveLength(1);
-});
+}, SIMNET_TEST_TIMEOUT_MS);
 
 test('failsafe: the cycle runs clboss-unmanage itself for every new saturated target; nothing waits', async () => {
   hive = await withClboss({ governance_mode: 'failsafe' });
   await hive.until(async () => clbossCalls(hive!).length === 3);
   expect(clbossCalls(hive).sort()).toEqual(sat.map((t) => `CLBOSS clboss-unmanage ${t} lnfee`).sort());
   expect(await hive.cli<PlannerStatus>('a', 'hive-planner-status')).toMatchObject({ governance_mode: 'failsafe', guarded_targets: 3, pending_actions: 0, clboss_present: true });
-});
+}, SIMNET_TEST_TIMEOUT_MS);

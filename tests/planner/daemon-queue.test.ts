@@ -13,9 +13,8 @@ import type { PlannerStatus } from '../../runtime/engine/planner-status.ts';
 import { RPC_ERROR } from '../../runtime/engine/rpc/errors.ts';
 import type { DecideResult, PendingActionsResult } from '../../runtime/engine/rpc/actions.ts';
 import { FILES, realGraph } from '../graph/real-graphs.ts';
-import { startPlannerHive, type PlannerHive } from './fixtures/planner-hive.ts';
+import { fundedHive, hiveboxCli, SIMNET_TEST_TIMEOUT_MS, type PlannerHive } from './fixtures/planner-hive.ts';
 
-const MAIN = join(import.meta.dir, '../../runtime/cli/main.ts');
 let graph: Graph;
 let hive: PlannerHive | null = null;
 beforeAll(async () => {
@@ -28,8 +27,7 @@ afterEach(async () => {
 
 /** One member on the 2019 graph, 1 BTC on chain, expansions on, first cycle run: its one proposal. */
 async function proposed(): Promise<{ h: PlannerHive; a: ActionView }> {
-  const h = await startPlannerHive({ names: ['a'], graph, planner: { first_cycle_delay_s: 60, planner_enable_expansions: true } });
-  h.member('a').node.wallet.deposit(100_000_000, h.fleet.network.blockheight - 10);
+  const h = await fundedHive(graph, { planner_enable_expansions: true });
   h.advance(60);
   await h.cycles('a', 1);
   const actions = (await h.cli<PendingActionsResult>('a', 'hive-pending-actions')).actions;
@@ -70,13 +68,12 @@ test('after the hold the fleet action joins the planner action; approving by the
   const again = await cliError(h, 'hive-approve-action', { action_id: a.action_id });
   expect(again.code).toBe(RPC_ERROR.actionNotPending);
   expect(again.message).toBe(`action ${a.action_id} is executed`);
-});
+}, SIMNET_TEST_TIMEOUT_MS);
 
 test('offline: `hivebox reject --store` puts a planner decision in the inbox; the daemon applies it on its next tick', async () => {
   const { h, a } = await proposed();
   hive = h;
-  const p = Bun.spawn(['bun', MAIN, 'reject', a.action_id, '--reason', 'offline', '--store', join(h.root, 'a', 'hive.db')], { stdout: 'pipe', stderr: 'pipe', env: { ...process.env, HIVEBOX_STORE: '' } });
-  const [out, , exit] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  const { out, exit } = await hiveboxCli(h, ['reject', a.action_id, '--reason', 'offline', '--store', join(h.root, 'a', 'hive.db')], null);
   expect(exit).toBe(0);
   expect(out).toContain(`reject ${a.action_id} recorded (inbox #1)`);
   const history = await h.until(async () => {
@@ -85,7 +82,7 @@ test('offline: `hivebox reject --store` puts a planner decision in the inbox; th
   });
   expect(history.reason).toBe('offline');
   expect((await h.cli<PendingActionsResult>('a', 'hive-pending-actions')).actions).toEqual([]);
-});
+}, SIMNET_TEST_TIMEOUT_MS);
 
 test('bad decisions and parameters are refused with their own codes and change nothing', async () => {
   const { h, a } = await proposed();
@@ -102,4 +99,4 @@ test('bad decisions and parameters are refused with their own codes and change n
   expect((await cliError(h, 'hive-planner-log', { limit: 0 })).code).toBe(RPC_ERROR.invalidParams);
   expect(await h.cli<PendingActionsResult>('a', 'hive-pending-actions')).toEqual(before);
   expect(await h.cli<PlannerStatus>('a', 'hive-planner-status')).toEqual(statusBefore);
-});
+}, SIMNET_TEST_TIMEOUT_MS);

@@ -13,7 +13,7 @@ import type { StatusResult } from '../../runtime/engine/rpc/status.ts';
 import type { PendingActionsResult } from '../../runtime/engine/rpc/actions.ts';
 import type { PlannerLogResult } from '../../runtime/engine/rpc/planner.ts';
 import { FILES, realGraph } from '../graph/real-graphs.ts';
-import { attach, midTargets, startPlannerHive, type PlannerHive } from './fixtures/planner-hive.ts';
+import { attach, midTargets, SIMNET_TEST_TIMEOUT_MS, startPlannerHive, type PlannerHive } from './fixtures/planner-hive.ts';
 
 const ATTACH_SAT = 50_000_000;
 let graph: Graph;
@@ -77,7 +77,7 @@ test('a cycle on the real 2026 graph through listchannels: decision log, explana
   expect(await hive.cli<Explanation>('a', 'hive-planner-explain', { node_id: small })).toMatchObject({ found: 'below_min_capacity', public_capacity_sat: pub(small) });
   expect(await hive.cli<Explanation>('a', 'hive-planner-explain', { node_id: a })).toMatchObject({ found: 'member' });
   expect(await hive.cli<Explanation>('a', 'hive-planner-explain', { node_id: `02${'ab'.repeat(32)}` })).toMatchObject({ found: 'not_in_graph' });
-});
+}, SIMNET_TEST_TIMEOUT_MS);
 
 test('twelve new saturated targets: mass saturation detected, the cycle is aborted with an event, nothing changes', async () => {
   const sat = mids.slice(0, 12);
@@ -98,4 +98,4 @@ test('twelve new saturated targets: mass saturation detected, the cycle is abort
     ['c1', 12],
     ['c2', 12],
   ]);
-});
+}, SIMNET_TEST_TIMEOUT_MS);

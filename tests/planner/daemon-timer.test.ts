@@ -5,7 +5,7 @@
  */
 import { afterEach, expect, test } from 'bun:test';
 import type { PlannerStatus } from '../../runtime/engine/planner-status.ts';
-import { startPlannerHive, type PlannerHive } from './fixtures/planner-hive.ts';
+import { SIMNET_TEST_TIMEOUT_MS, startPlannerHive, type PlannerHive } from './fixtures/planner-hive.ts';
 import { smallGraph } from './small-graph.ts';
 
 let hive: PlannerHive | null = null;
@@ -39,7 +39,7 @@ test('planner_interval_s = 10 still runs every 300 s at most; no jitter, no earl
   const second = await hive.cycles('a', 2);
   expect(second.last_cycle!.at).toBe(t0 + 300);
   expect(second.last_cycle!.cycle_id).toBe('c2');
-});
+}, SIMNET_TEST_TIMEOUT_MS);
 
 test('jitter from the injected randomness delays the next cycle by 0..jitter_max_s, never less than the interval', async () => {
   let k = 0;
@@ -54,7 +54,7 @@ test('jitter from the injected randomness delays the next cycle by 0..jitter_max
   expect((await settle(hive)).cycles_run).toBe(1);
   hive.advance(1);
   expect((await hive.cycles('a', 2)).last_cycle!.at).toBe(t0 + 300 + jitter);
-});
+}, SIMNET_TEST_TIMEOUT_MS);
 
 test('the record survives a daemon restart: the timer keeps counting from the last cycle', async () => {
   hive = await startPlannerHive({ names: ['a'], graph: GRAPH, planner: { planner_interval_s: 600 } });
@@ -71,4 +71,4 @@ test('the record survives a daemon restart: the timer keeps counting from the la
   expect(after).toMatchObject({ cycles_run: 1, next_run_at: first.last_cycle!.at + 600, last_cycle: { cycle_id: 'c1' } });
   hive.advance(600);
   expect((await hive.cycles('a', 2)).last_cycle!.cycle_id).toBe('c2');
-});
+}, SIMNET_TEST_TIMEOUT_MS);
