@@ -368,7 +368,7 @@ export class PlannerLoop {
 
   /** `hive-planner-status`. */
   status(): PlannerStatus {
-    return plannerStatus(this.record, this.config(), { next_run_at: this.nextRunAt(), effective_interval_s: effectiveIntervalS(this.base.planner_interval_s), jitter_max_s: this.settings.jitter_max_s, clboss_present: this.lastClboss, degraded: this.degraded });
+    return plannerStatus(this.record, this.config(), { now: this.host.now(), next_run_at: this.nextRunAt(), effective_interval_s: effectiveIntervalS(this.base.planner_interval_s), jitter_max_s: this.settings.jitter_max_s, clboss_present: this.lastClboss, degraded: this.degraded });
   }
 
   /**

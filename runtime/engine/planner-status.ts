@@ -50,6 +50,8 @@ export interface PlannerStatus extends PlannerSummaryView {
 
 /** Loop facts the record does not hold. */
 export interface LoopFacts {
+  /** Unix s. */
+  readonly now: number;
   readonly next_run_at: number;
   readonly effective_interval_s: number;
   readonly jitter_max_s: number;
@@ -86,7 +88,7 @@ export function plannerStatus(r: PlannerRecord, cfg: PlannerConfig, f: LoopFacts
     clboss_present: f.clboss_present,
     degraded_inputs: f.degraded,
     mass_saturation: r.saturation_events,
-    rejections_in_backoff: Object.values(r.planner.rejections).filter((at) => (r.last_cycle?.at ?? at) - at < cfg.rejection_backoff_s).length,
+    rejections_in_backoff: Object.values(r.planner.rejections).filter((at) => f.now - at < cfg.rejection_backoff_s).length,
   };
 }
 

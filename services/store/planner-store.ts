@@ -33,14 +33,14 @@ export class PlannerStore {
   /** @param db an open, migrated database (WAL). */
   constructor(private readonly db: Database) {}
 
-  /** The record, or null when none was written or it is not JSON (then the planner starts fresh). */
+  /** The record, or null when none was written; a row that is not JSON comes back with `record: null` (the caller discards it). */
   load(): StoredPlannerRecord | null {
     const row = this.db.query('SELECT format, record, updated_at FROM planner_state WHERE id = 1').get() as { format: number; record: string; updated_at: number } | null;
     if (!row) return null;
     try {
       return { format: row.format, record: JSON.parse(row.record), updated_at: row.updated_at };
     } catch {
-      return null;
+      return { format: row.format, record: null, updated_at: row.updated_at };
     }
   }
 

@@ -13,7 +13,7 @@ import type { StatusResult } from '../../runtime/engine/rpc/status.ts';
 import type { PendingActionsResult } from '../../runtime/engine/rpc/actions.ts';
 import type { PlannerLogResult } from '../../runtime/engine/rpc/planner.ts';
 import { FILES, realGraph } from '../graph/real-graphs.ts';
-import { attach, midTargets, SIMNET_TEST_TIMEOUT_MS, startPlannerHive, type PlannerHive } from './fixtures/planner-hive.ts';
+import { attach, hiveboxCli, midTargets, SIMNET_TEST_TIMEOUT_MS, startPlannerHive, type PlannerHive } from './fixtures/planner-hive.ts';
 
 const ATTACH_SAT = 50_000_000;
 let graph: Graph;
@@ -68,6 +68,17 @@ test('a cycle on the real 2026 graph through listchannels: decision log, explana
   expect(status.planner.top_targets.slice(0, 3).map((t) => t.node_id).sort()).toEqual([...sat].sort());
   expect(status.planner).toMatchObject({ governance_mode: 'advisor', expansions_enabled: false, guarded_targets: 3, mass_saturation_events: 0, last_cycle: { cycle_id: 'c1', outcome: 'completed' } });
   expect(status.pending_actions).toBe(0);
+
+  const cliStatus = await hiveboxCli(hive, ['status']);
+  expect(cliStatus.exit).toBe(0);
+  expect(cliStatus.out).toContain('planner   advisor, expansions off; last c1 completed;');
+  expect(cliStatus.out).toContain(`  top     ${status.planner.top_targets[0]!.node_id}`);
+  const cliLog = await hiveboxCli(hive, ['planner', 'log', '--limit', '3']);
+  expect(cliLog.out.split('\n').slice(0, 1)).toEqual([`cycle c1: completed; ${JSON.stringify(log!.counts)}`]);
+  expect(cliLog.out).toContain(`… ${total_targets - 3} more`);
+  const cliPlanner = await hiveboxCli(hive, ['planner', 'status']);
+  expect(cliPlanner.out).toContain('mode      advisor, expansions disabled, CLBoss absent');
+  expect(cliPlanner.out).toContain('actions   0 pending, 3 targets guarded, 0 in rejection backoff');
 
   const unattached = graph.nodeIds.find((id, n) => graph.activeCapacitySat[n]! > 5e8 && !hubs.includes(id))!;
   const why = await hive.cli<Explanation>('a', 'hive-planner-explain', { node_id: unattached });
