@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import type { ActionView } from '../action-queue.ts';
 import type { EngineCore } from '../engine-core.ts';
-import type { DecisionError, DecisionOutcome, OperatorDecision } from '../planner-loop.ts';
+import type { DecisionError, DecisionOutcome, OperatorDecision } from '../planner-decisions.ts';
 import { RPC_ERROR, rpcFailure } from './errors.ts';
 import { parseParams } from './params.ts';
 
