@@ -8,7 +8,7 @@ import { err, ok, type Result } from '../core/result.ts';
 import { CONFIG_SCHEMA, type HiveboxConfig } from './schema.ts';
 
 /** Environment variables with a meaning of their own, not config keys. */
-export const RESERVED_ENV = new Set(['HIVEBOX_CONFIG', 'HIVEBOX_BUN']);
+export const RESERVED_ENV = new Set(['HIVEBOX_CONFIG', 'HIVEBOX_BUN', 'HIVEBOX_STORE']);
 
 /** Where configuration values come from. */
 export interface ConfigSources {

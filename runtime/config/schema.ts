@@ -9,6 +9,7 @@ import { MgmtSection } from '../../services/mgmt/config.ts';
 import { MqttSection } from '../../services/mqtt/config.ts';
 import { SupervisorSection } from '../daemon/appliance-config.ts';
 import { HiveSection } from '../engine/config.ts';
+import { PlannerSection } from '../engine/planner-settings.ts';
 
 /** `[lightning]`: how the daemon reaches lightningd. */
 export const LightningSection = z
@@ -49,6 +50,8 @@ export const CONFIG_SCHEMA = z
     log: LogSection.prefault({}),
     /** `[hive]`: membership store and handshake (runtime/engine/config.ts). */
     hive: HiveSection.prefault({}),
+    /** `[planner]`: the daemon's planner loop and thresholds (runtime/engine/planner-settings.ts). */
+    planner: PlannerSection.prefault({}),
     /** `[signer]`: how the daemon reaches the fleet signer (hw/host/signer-config.ts). */
     signer: SignerConfig.default(DEFAULT_SIGNER_CONFIG),
     /** `[supervisor]`: systemd notifications, health probes and restarts (runtime/daemon/appliance-config.ts). */

@@ -133,6 +133,34 @@ export interface NodeForward {
   readonly resolved_time?: number;
 }
 
+/** `fundchannel` request (CLN doc/schemas/fundchannel.json): open a channel to `id` funded from the node's wallet. */
+export interface FundChannelRequest {
+  readonly id: string;
+  /** Channel size in satoshis (CLN's `amount`, taken from the on-chain wallet). */
+  readonly amount_sat: number;
+  /** CLN feerate: `slow` | `normal` | `urgent` | `<n>perkb` | `<n>perkw`; absent = lightningd's `opening` estimate. */
+  readonly feerate?: string;
+  /** Announce the channel (public), CLN default true. */
+  readonly announce?: boolean;
+}
+
+/** `fundchannel` result subset: the funding transaction and the new channel's id. */
+export interface FundChannelResult {
+  readonly tx: string;
+  readonly txid: string;
+  readonly outnum: number;
+  readonly channel_id: string;
+}
+
+/** `listfunds` output subset (CLN doc/schemas/listfunds.json `outputs[]`). */
+export interface NodeFundsOutput {
+  readonly txid: string;
+  readonly output: number;
+  readonly amount_msat: number;
+  readonly status: 'unconfirmed' | 'confirmed' | 'spent' | 'immature';
+  readonly reserved: boolean;
+}
+
 /** Result of a backend call: a value, or the node's RPC error (never a throw for node-side errors). */
 export type NodeResult<T> = { ok: true; value: T } | { ok: false; error: NodeRpcError };
 
@@ -159,6 +187,15 @@ export interface NodeBackend {
   feerates(style: 'perkb' | 'perkw'): Promise<NodeResult<{ perkb?: { opening?: number; min_acceptable?: number }; perkw?: { opening?: number } }>>;
   /** `invoice`: for L402 (amount in msat). */
   invoice(amountMsat: number, label: string, description: string, expiry_s?: number): Promise<NodeResult<{ bolt11: string; payment_hash: string; expires_at: number }>>;
+  /** `fundchannel`: connects first when lightningd knows an address for `id` (gossip), as CLN does. */
+  fundchannel(req: FundChannelRequest): Promise<NodeResult<FundChannelResult>>;
+  /** `listfunds`: the on-chain wallet's outputs (channels omitted). */
+  listfunds(): Promise<NodeResult<{ outputs: readonly NodeFundsOutput[] }>>;
+  /**
+   * Any other lightningd command by name with named params (`plugin list`, `clboss-unmanage`, …),
+   * for commands whose shape the caller checks itself. Result unvalidated.
+   */
+  call(method: string, params: Record<string, unknown>): Promise<NodeResult<unknown>>;
 }
 
 /** A compact secp256k1 ECDSA signature over a caller-supplied 32-byte digest. */

@@ -3,19 +3,15 @@
  * (pure; no I/O): the retained MQTT `state` snapshot (services/mqtt/snapshot.ts), the one-line
  * sd_notify STATUS= text, and the MQTT `event/<kind>` message (if any) for an engine event.
  *
- * Field sources: `hive-status` (hive id, tier, members, fleet hash, pending actions and the
- * approval waiting on the signer button), the health machine (health, reasons, lightningd and
- * signer components), the last received GOSSIP (age), and the planner's hive_share targets when
- * a planner provides them.
+ * Field sources: `hive-status` (hive id, tier, members, fleet hash, pending actions, the approval
+ * waiting on the signer button, and the planner's top hive_share targets from its last cycle), the
+ * health machine (health, reasons, lightningd and signer components) and the last received GOSSIP (age).
  */
 import type { HealthState } from '../core/health/health-machine.ts';
 import { describeHealth } from '../core/health/health-machine.ts';
 import type { EngineEvent } from '../engine/events.ts';
 import type { StatusResult } from '../engine/rpc/status.ts';
 import type { EventKind, StatusSnapshot } from '../../services/mqtt/snapshot.ts';
-
-/** One hive_share target as the planner reports it (0..1 share of the target's public capacity). */
-export type HiveShareTarget = StatusSnapshot['top_hive_share_targets'][number];
 
 /** Most targets in the snapshot (services/mqtt/snapshot.ts caps the array at 5). */
 const MAX_TARGETS = 5;
@@ -28,7 +24,6 @@ export interface SnapshotInputs {
   readonly health: HealthState;
   readonly now: number;
   readonly last_gossip_at: number | null;
-  readonly targets: readonly HiveShareTarget[];
 }
 
 /** A component is up when its last observation was up (unknown components count as down). */
@@ -54,7 +49,7 @@ export function statusSnapshot(i: SnapshotInputs): StatusSnapshot {
     signer_connected: componentUp(i.health, 'signer'),
     lightningd_up: componentUp(i.health, 'lightningd'),
     last_gossip_age_s: i.last_gossip_at === null ? null : Math.max(0, i.now - i.last_gossip_at),
-    top_hive_share_targets: [...i.targets].sort((a, b) => b.hive_share - a.hive_share).slice(0, MAX_TARGETS),
+    top_hive_share_targets: [...s.planner.top_targets].sort((a, b) => b.hive_share - a.hive_share).slice(0, MAX_TARGETS),
   };
 }
 

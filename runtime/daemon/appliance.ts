@@ -37,7 +37,7 @@ import { openNotifier, type Notifier } from '../../services/systemd/sd-notify.ts
 import { systemctl, type UnitControl } from '../../services/systemd/systemctl.ts';
 import { createSupervisor, type Supervisor } from '../../services/systemd/supervisor.ts';
 import { applianceComponents } from './appliance-components.ts';
-import { changesState, mqttEventOf, statusSnapshot, statusText, type HiveShareTarget } from './appliance-status.ts';
+import { changesState, mqttEventOf, statusSnapshot, statusText } from './appliance-status.ts';
 import { startDaemon, type Daemon } from './daemon.ts';
 import type { EngineFactory, LogFn } from './engine.ts';
 import { jsonLogger } from './log.ts';
@@ -57,8 +57,6 @@ export interface ApplianceOptions {
   readonly engineFactory?: (parts: ConfiguredEngineParts) => EngineFactory;
   /** systemd unit control for restarts; default the `systemctl` binary. */
   readonly units?: UnitControl;
-  /** The planner's hive_share targets for the MQTT state (none until a planner provides them). */
-  readonly hiveShareTargets?: () => Promise<readonly HiveShareTarget[]>;
   /** Log sink; default JSON lines on stderr at `config.log.level`. */
   readonly log?: LogFn;
   /** Clock, unix ms; default `Date.now`. */
@@ -133,8 +131,7 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
 
   let lastLine = '';
   let lastState = '';
-  const snapshotOf = (status: StatusResult, targets: readonly HiveShareTarget[]) =>
-    statusSnapshot({ status, health: supervisor!.health(), now: now(), last_gossip_at: lastGossipAt, targets });
+  const snapshotOf = (status: StatusResult) => statusSnapshot({ status, health: supervisor!.health(), now: now(), last_gossip_at: lastGossipAt });
 
   /** Say `line` in STATUS= unless it is what systemd shows already. */
   function sayStatus(line: string): void {
@@ -152,7 +149,7 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
     const status = await readStatus().catch((e: unknown) => void log('warn', 'status_read_failed', { error: e instanceof Error ? e.message : String(e) }));
     if (!status) return;
     if (supervisor.health().ready) sayStatus(statusText(supervisor.health(), status));
-    const state = JSON.stringify({ ...snapshotOf(status, []), last_gossip_age_s: null });
+    const state = JSON.stringify({ ...snapshotOf(status), last_gossip_age_s: null });
     if (state === lastState) return;
     lastState = state;
     await publisher?.publishState();
@@ -215,7 +212,7 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
         device: { nodeId, swVersion: pkg.version, model: `${process.platform}-${process.arch}` },
         now,
         log: (line) => log('info', 'mqtt', { message: line }),
-        snapshot: async () => snapshotOf(await readStatus(), (await opts.hiveShareTargets?.()) ?? []),
+        snapshot: async () => snapshotOf(await readStatus()),
       });
     }
     const stopSupervisor = sup.start(config.supervisor.interval_ms);

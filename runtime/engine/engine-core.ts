@@ -17,6 +17,7 @@ import type { Approvals } from './approvals.ts';
 import type { HiveSettings } from './config.ts';
 import type { EngineEvent } from './events.ts';
 import type { JoinWaiters } from './join-waiters.ts';
+import type { PlannerLoop } from './planner-loop.ts';
 import type { RandomSource } from './random.ts';
 
 /** The engine surface commands work through. */
@@ -47,4 +48,6 @@ export interface EngineCore {
   ignoredPeers(): readonly string[];
   /** Report an event (log + observer). */
   emit(event: EngineEvent): void;
+  /** The planner loop: its log, explanations, status and the one queue of pending actions. */
+  readonly planner: PlannerLoop;
 }

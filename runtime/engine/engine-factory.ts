@@ -1,9 +1,9 @@
 /**
  * Building the engine for the daemon: ask lightningd who we are (getinfo), open the membership
  * store, pick the signer, and hand back a `HiveboxEngine`. `configuredEngineFactory` is what
- * `hivebox run` uses (store path and signer from the `[hive]` / `[signer]` config sections, and
- * the management sub-engine from `[mgmt]` composed with it); `hiveEngineFactory` takes its parts
- * explicitly (simnet fleets, `hivebox demo`, tests).
+ * `hivebox run` uses (store path, signer and planner settings from the `[hive]` / `[signer]` /
+ * `[planner]` config sections, and the management sub-engine from `[mgmt]` composed with it);
+ * `hiveEngineFactory` takes its parts explicitly (simnet fleets, `hivebox demo`, tests).
  */
 import type { Signer } from '../core/ports.ts';
 import { isNodeId } from '../core/types.ts';
@@ -13,9 +13,11 @@ import { createSigner } from '../../hw/host/signer-config.ts';
 import { openMgmt } from '../../services/mgmt/config.ts';
 import { MgmtEngine } from '../../services/mgmt/mgmt-engine.ts';
 import { openFleetStore } from '../../services/store/fleet-store.ts';
+import { openPlannerStore } from '../../services/store/planner-store.ts';
 import type { HiveSettings } from './config.ts';
 import type { EngineEventSink } from './events.ts';
 import { HiveboxEngine } from './hive-engine.ts';
+import { DEFAULT_PLANNER_SETTINGS, type PlannerSettings } from './planner-settings.ts';
 import { secureRandom, type RandomSource } from './random.ts';
 
 /** What an engine is built with besides the daemon's context. */
@@ -24,6 +26,8 @@ export interface EngineSetup {
   readonly store_path: string;
   readonly signer: Signer;
   readonly settings: HiveSettings;
+  /** `[planner]` settings (default: defaults). */
+  readonly planner?: PlannerSettings;
   /** Default: the OS CSPRNG. */
   readonly random?: RandomSource;
   readonly onEvent?: EngineEventSink;
@@ -42,6 +46,8 @@ export async function buildHiveEngine(setup: EngineSetup, ctx: EngineContext): P
     const e = store.error;
     throw new Error(`cannot open the node store ${setup.store_path}: ${e.kind === 'schema_too_new' ? `written by a newer hivebox (schema ${e.found})` : e.reason}`);
   }
+  const plannerStore = openPlannerStore(setup.store_path, Math.floor(ctx.now_ms() / 1000));
+  if (!plannerStore.ok) throw new Error(`cannot open the planner tables of ${setup.store_path}: ${plannerStore.error.kind}`);
   return new HiveboxEngine({
     backend: ctx.backend,
     signer: setup.signer,
@@ -53,6 +59,7 @@ export async function buildHiveEngine(setup: EngineSetup, ctx: EngineContext): P
     random: setup.random ?? secureRandom,
     log: ctx.log,
     ...(setup.onEvent ? { onEvent: setup.onEvent } : {}),
+    planner: { store: plannerStore.value, settings: setup.planner ?? DEFAULT_PLANNER_SETTINGS },
   });
 }
 
@@ -83,7 +90,7 @@ export function configuredEngineFactory(parts: ConfiguredEngineParts = {}): Engi
   return async (ctx) => {
     const { config } = ctx;
     const signer = parts.signer ?? createSigner(config.signer);
-    const hive = await buildHiveEngine({ store_path: config.hive.store_path, signer, settings: config.hive, ...(parts.onEvent ? { onEvent: parts.onEvent } : {}) }, ctx);
+    const hive = await buildHiveEngine({ store_path: config.hive.store_path, signer, settings: config.hive, planner: config.planner, ...(parts.onEvent ? { onEvent: parts.onEvent } : {}) }, ctx);
     parts.onHiveEngine?.(hive);
     let mgmt: ReturnType<typeof openMgmt>;
     try {

@@ -33,6 +33,7 @@ import { isNodeId, toHex, type NodeId } from '../core/types.ts';
 import { decodeHiveHex, encodeHiveMessage } from '../core/wire/index.ts';
 import { RpcFailure, type HiveEngine, type LogFn } from '../daemon/engine.ts';
 import type { FleetStore } from '../../services/store/fleet-store.ts';
+import { openPlannerStore, type PlannerStore } from '../../services/store/planner-store.ts';
 import type { StoreError } from '../../services/store/index.ts';
 import { Approvals } from './approvals.ts';
 import { framingConfigOf, MANIFEST_VERSION, type HiveSettings } from './config.ts';
@@ -40,6 +41,8 @@ import type { EngineCore } from './engine-core.ts';
 import type { EngineEvent, EngineEventSink } from './events.ts';
 import { JoinWaiters } from './join-waiters.ts';
 import { localStatus } from './local-status.ts';
+import { PlannerLoop } from './planner-loop.ts';
+import { DEFAULT_PLANNER_SETTINGS, type PlannerSettings } from './planner-settings.ts';
 import type { RandomSource } from './random.ts';
 import { RPC_COMMANDS } from './rpc/index.ts';
 
@@ -65,6 +68,8 @@ export interface HiveEngineDeps {
   readonly log: LogFn;
   /** Observer of engine events (demo output, tests). */
   readonly onEvent?: EngineEventSink;
+  /** The planner's store (the node store file; default: in memory) and `[planner]` settings (default: defaults). */
+  readonly planner?: { readonly store: PlannerStore; readonly settings: PlannerSettings };
 }
 
 /** Carries out one effect kind. */
@@ -110,10 +115,7 @@ const EFFECTS: { readonly [K in HiveNodeEffect['kind']]: EffectHandler<K> } = {
     engine.ignored.set(e.node_id, { ban_id: e.ban_id, reason: e.reason, reporter_id: e.reporter_id });
     engine.emit({ kind: 'fleet_event', name: 'peer_ignored', fields: { node_id: e.node_id, reason: e.reason, reporter_id: e.reporter_id } });
   },
-  execute_intent: async (engine, e) => {
-    engine.deps.log('warn', 'intent_not_executed', { intent_id: e.intent_id, intent_type: e.intent_type, target: e.target });
-    await engine.input({ kind: 'intent_result', intent_id: e.intent_id, ok: false, detail: `${e.intent_type} is not available through this node backend` });
-  },
+  execute_intent: (engine, e) => engine.planner.executeIntent(e),
   event: (engine, e) => engine.onMachineEvent(e),
   log: async (engine, e) => {
     engine.deps.log(e.level, e.event, { ...(e.peer_id ? { peer_id: e.peer_id } : {}), ...(e.reason ? { reason: e.reason } : {}), ...e.fields });
@@ -124,6 +126,9 @@ const EFFECTS: { readonly [K in HiveNodeEffect['kind']]: EffectHandler<K> } = {
 export class HiveboxEngine implements HiveEngine {
   /** The engine surface the `hive-*` commands use. */
   readonly core: EngineCore;
+  /** The planner loop (runtime/engine/planner-loop.ts), ticked after the fleet. */
+  readonly planner: PlannerLoop;
+  private readonly plannerStore: PlannerStore;
   /** External peers on the fleet's global ignore list (HIVE_BAN_PEER), by node id; loaded from the store's `peer_bans`. */
   readonly ignored = new Map<string, { ban_id: string; reason: string; reporter_id: string }>();
   private hive: HiveNodeState;
@@ -143,6 +148,12 @@ export class HiveboxEngine implements HiveEngine {
     this.hive = hiveNodeState(handshake, initialFleetState(config.value, loaded.membership, loaded.tables));
     for (const b of loaded.tables.peer_bans.values()) this.ignored.set(b.peer_id, { ban_id: b.ban_id, reason: b.reason, reporter_id: b.reporter_id });
     const emit = (e: EngineEvent) => this.emit(e);
+    this.plannerStore = deps.planner?.store ?? plannerMemoryStore();
+    this.planner = new PlannerLoop(
+      { backend: deps.backend, random: deps.random, log: deps.log, now: () => this.now(), state: () => this.hive, step: (input) => this.input(input), emit, configureFleet: (patch) => this.configureFleet(patch) },
+      this.plannerStore,
+      deps.planner?.settings ?? DEFAULT_PLANNER_SETTINGS,
+    );
     this.core = {
       our_node_id: deps.our_node_id,
       our_features_hex: deps.our_features_hex,
@@ -158,6 +169,7 @@ export class HiveboxEngine implements HiveEngine {
       applyMembership: (writes) => this.applyMembership(writes),
       ignoredPeers: () => this.ignoredPeers(),
       emit,
+      planner: this.planner,
     };
   }
 
@@ -185,6 +197,7 @@ export class HiveboxEngine implements HiveEngine {
       if (due) await this.refreshNodeView();
       await this.input({ kind: 'tick', entropy: this.deps.random(16) });
     });
+    await this.guarded('planner_tick_failed', () => this.planner.tick());
   }
 
   /** External peers on the fleet's global ignore list (kept in the store's `peer_bans`, so they survive restarts). */
@@ -202,6 +215,7 @@ export class HiveboxEngine implements HiveEngine {
     this.closed = true;
     await this.refreshTail;
     this.deps.store.close();
+    this.plannerStore.close();
   }
 
   // ---- inbound ------------------------------------------------------------------------------
@@ -347,6 +361,16 @@ export class HiveboxEngine implements HiveEngine {
     }
   }
 
+  /** Align the fleet machines' planner settings with the planner loop's (not persisted: the loop re-applies them at start). */
+  private configureFleet(patch: { readonly planner_enable_expansions: boolean; readonly planner_interval_s: number }): void {
+    const config = fleetConfig({ ...this.hive.fleet.config, ...patch });
+    if (!config.ok) {
+      this.deps.log('error', 'fleet_config_refused', { field: config.error.field, reason: config.error.reason });
+      return;
+    }
+    this.hive = { ...this.hive, fleet: { ...this.hive.fleet, config: config.value } };
+  }
+
   private now(): number {
     return Math.floor(this.deps.now_ms() / 1000);
   }
@@ -362,4 +386,11 @@ export class HiveboxEngine implements HiveEngine {
       // An observer's fault must not disturb the engine.
     }
   }
+}
+
+/** A throwaway planner store for engines built without one (tests that need no planner durability). */
+function plannerMemoryStore(): PlannerStore {
+  const s = openPlannerStore(':memory:', 0);
+  if (!s.ok) throw new Error(`cannot open an in-memory planner store: ${s.error.kind}`);
+  return s.value;
 }

@@ -2,8 +2,9 @@
  * The `hive-*` commands the plugin registers with lightningd (getmanifest `rpcmethods`) and passes
  * to the daemon. One table drives the manifest, positional → named parameter mapping and the
  * daemon's dispatch; add a row to expose a new engine command through `lightning-cli`.
- * Source: issue 3 §3 (hive-genesis, hive-invite, hive-join, hive-status, hive-members); issue 9
- * (hive-mgmt-command, hive-mgmt-revoke: the management sub-engine, services/mgmt/mgmt-engine.ts).
+ * Source: issue 3 §3 (hive-genesis, hive-invite, hive-join, hive-status, hive-members); issue 7
+ * and clhive-protocol.md §6.7 (pending actions, approve / reject, planner log and switches);
+ * issue 9 (hive-mgmt-command, hive-mgmt-revoke: the management sub-engine, services/mgmt/mgmt-engine.ts).
  */
 
 /** One parameter: its name (as the engine receives it) and whether lightning-cli must give it. */
@@ -45,6 +46,27 @@ export const HIVE_RPC_METHODS: readonly HiveRpcMethod[] = [
   },
   { name: 'hive-status', params: [], description: 'Show this node\'s Hive membership, tier and daemon state' },
   { name: 'hive-members', params: [], description: 'List the Hive members with tier and membership hash' },
+  { name: 'hive-pending-actions', params: [{ name: 'all', required: false }], description: 'List the actions waiting for approve / reject (planner proposals and fleet intents, one id space)' },
+  {
+    name: 'hive-approve-action',
+    params: [
+      { name: 'action_id', required: true },
+      { name: 'amount_sats', required: false },
+    ],
+    description: 'Approve a pending action ("all" for every one); a channel open goes through the intent lock, then fundchannel',
+  },
+  {
+    name: 'hive-reject-action',
+    params: [
+      { name: 'action_id', required: true },
+      { name: 'reason', required: false },
+    ],
+    description: 'Reject a pending action ("all" for every one); the target is not proposed again for 24 h',
+  },
+  { name: 'hive-planner-log', params: [{ name: 'limit', required: false }], description: "The planner's last decision log: figures and the deciding rule per target" },
+  { name: 'hive-planner-explain', params: [{ name: 'node_id', required: true }], description: 'Why the planner did or did not act on a node' },
+  { name: 'hive-planner-enable-expansions', params: [{ name: 'enabled', required: false }], description: 'Show or switch channel-open proposals (default false)' },
+  { name: 'hive-planner-status', params: [], description: "The planner's timer, switches, last cycle, mass-saturation events and top targets" },
   {
     name: 'hive-mgmt-command',
     params: [

@@ -4,10 +4,13 @@
  * `nodes`, `forwards`). Errors stay values (`NodeRpcError`).
  */
 import type {
+  FundChannelRequest,
+  FundChannelResult,
   NodeAnnouncement,
   NodeBackend,
   NodeChannel,
   NodeForward,
+  NodeFundsOutput,
   NodeInfo,
   NodePeer,
   NodePeerChannel,
@@ -80,5 +83,18 @@ export class ClnNodeBackend implements NodeBackend {
 
   invoice(amountMsat: number, label: string, description: string, expiry_s?: number): ReturnType<NodeBackend['invoice']> {
     return this.rpc.call('invoice', { amount_msat: amountMsat, label, description, expiry: expiry_s });
+  }
+
+  fundchannel(req: FundChannelRequest): Promise<NodeResult<FundChannelResult>> {
+    return this.rpc.call('fundchannel', { id: req.id, amount: req.amount_sat, feerate: req.feerate, announce: req.announce });
+  }
+
+  async listfunds(): Promise<NodeResult<{ outputs: readonly NodeFundsOutput[] }>> {
+    const r = await this.rpc.call<{ outputs: readonly NodeFundsOutput[] }>('listfunds', {});
+    return r.ok ? { ok: true, value: { outputs: r.value.outputs } } : r;
+  }
+
+  call(method: string, params: Record<string, unknown>): Promise<NodeResult<unknown>> {
+    return this.rpc.call(method, params);
   }
 }

@@ -21,6 +21,12 @@ export const CLN_ERROR = {
   PLUGIN_TERMINATED: -4,
   /** lightningd is shutting down. */
   LIGHTNINGD_SHUTDOWN: -5,
+  /** `fundchannel`: amount above the largest channel the peer accepts. */
+  FUND_MAX_EXCEEDED: 300,
+  /** `fundchannel`: the wallet cannot pay the amount plus the funding fee. */
+  FUND_CANNOT_AFFORD: 301,
+  /** `fundchannel`: the channel output would be dust. */
+  FUND_OUTPUT_IS_DUST: 302,
   /** `connect`: no address known for the node. */
   CONNECT_NO_KNOWN_ADDRESS: 400,
   /** `connect`: every known address failed. */

@@ -1,8 +1,10 @@
 /**
  * Simulated channels between fleet nodes, or from a fleet node to a real graph node ("attachment").
- * A channel is born in CHANNELD_NORMAL (no funding flow is simulated) and shows up, like a
- * confirmed announced channel on CLN v26.06, in both ends' `listpeerchannels` and, when public, in
- * every node's `listchannels` (one entry per direction, doc/schemas/listchannels.json).
+ * A test's channel (`SimNetwork.openChannel`) is born in CHANNELD_NORMAL; a `fundchannel` channel
+ * waits in CHANNELD_AWAITING_LOCKIN (no short_channel_id yet) until its funding confirms. A normal
+ * channel shows up, like a confirmed announced channel on CLN v26.06, in both ends'
+ * `listpeerchannels` and, when public, in every node's `listchannels` (one entry per direction,
+ * doc/schemas/listchannels.json).
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { NodeChannel } from '../../runtime/core/ports.ts';
@@ -19,6 +21,9 @@ export interface ChannelPolicy {
   last_update: number;
 }
 
+/** Channel states simnet models (CLN `listpeerchannels` `state`). */
+export type SimChannelState = 'CHANNELD_AWAITING_LOCKIN' | 'CHANNELD_NORMAL';
+
 /** A simulated channel; `a` is the opener. */
 export interface SimChannel {
   readonly short_channel_id: string;
@@ -29,12 +34,27 @@ export interface SimChannel {
   readonly public: boolean;
   readonly policy: Map<string, ChannelPolicy>;
   readonly to_msat: Map<string, number>;
+  /** AWAITING_LOCKIN from `fundchannel` until its funding confirms (`SimNetwork.mineBlocks`), then NORMAL. */
+  state: SimChannelState;
+  /** Funding transaction and the block height it confirms at (channels opened with `fundchannel`). */
+  readonly funding?: { readonly txid: string; readonly confirm_at_block: number };
 }
 
-/** Create a channel of `capacity_sat`, all funds on the opener's side, default CLN fees both ways. */
-export function newChannel(index: number, a: string, b: string, capacity_sat: number, isPublic: boolean, now_s: number): SimChannel {
+/**
+ * Create a channel of `capacity_sat`, all funds on the opener's side, default CLN fees both ways;
+ * CHANNELD_NORMAL with a made-up past scid unless `funding` says where it confirms.
+ */
+export function newChannel(
+  index: number,
+  a: string,
+  b: string,
+  capacity_sat: number,
+  isPublic: boolean,
+  now_s: number,
+  funding?: { readonly txid: string; readonly confirm_at_block: number },
+): SimChannel {
   const capacity_msat = capacity_sat * 1000;
-  const scid = `${SIM_NODE_DEFAULTS.blockheight - 100 + index}x${1 + index}x0`;
+  const scid = funding ? `${funding.confirm_at_block}x${1 + index}x0` : `${SIM_NODE_DEFAULTS.blockheight - 100 + index}x${1 + index}x0`;
   const policy = (): ChannelPolicy => ({
     fee_base_msat: SIM_NODE_DEFAULTS.fee_base_msat,
     fee_proportional_millionths: SIM_NODE_DEFAULTS.fee_ppm,
@@ -58,6 +78,8 @@ export function newChannel(index: number, a: string, b: string, capacity_sat: nu
       [a, capacity_msat],
       [b, 0],
     ]),
+    state: funding ? 'CHANNELD_AWAITING_LOCKIN' : 'CHANNELD_NORMAL',
+    ...(funding ? { funding } : {}),
   };
 }
 
@@ -106,15 +128,17 @@ export function listpeerchannelsEntry(ch: SimChannel, nodeId: string, peerConnec
     fee_proportional_millionths: p.fee_proportional_millionths,
   });
   const to_us_msat = ch.to_msat.get(nodeId)!;
+  const normal = ch.state === 'CHANNELD_NORMAL';
   return {
     peer_id: peer,
     peer_connected: peerConnected,
     reestablished: peerConnected,
-    state: 'CHANNELD_NORMAL',
+    state: ch.state,
     opener: ch.a === nodeId ? 'local' : 'remote',
     features: ['option_static_remotekey', 'option_anchors'],
     owner: peerConnected ? 'channeld' : undefined,
-    short_channel_id: ch.short_channel_id,
+    ...(ch.funding ? { funding_txid: ch.funding.txid, funding_outnum: 0 } : {}),
+    short_channel_id: normal ? ch.short_channel_id : undefined,
     direction: direction(ch, nodeId),
     channel_id: ch.channel_id,
     private: !ch.public,
@@ -127,6 +151,6 @@ export function listpeerchannelsEntry(ch: SimChannel, nodeId: string, peerConnec
     minimum_htlc_out_msat: local.htlc_minimum_msat,
     maximum_htlc_out_msat: local.htlc_maximum_msat,
     updates: { local: half(local), remote: half(remote) },
-    status: ['CHANNELD_NORMAL:Channel ready for use.'],
+    status: [normal ? 'CHANNELD_NORMAL:Channel ready for use.' : 'CHANNELD_AWAITING_LOCKIN:Funding needs more confirmations.'],
   };
 }

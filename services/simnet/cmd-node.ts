@@ -24,13 +24,13 @@ export const getinfoCommand: CommandDef = {
       alias: node.alias,
       color: node.nodeId.slice(2, 8),
       num_peers: node.peers.size,
-      num_pending_channels: 0,
+      num_pending_channels: channels.filter((c) => c.state !== 'CHANNELD_NORMAL').length,
       num_active_channels: active,
       num_inactive_channels: channels.length - active,
       address: [],
       binding: [{ type: 'ipv4', address: '127.0.0.1', port: node.network.portOf(node.nodeId) }],
       version: CLN_VERSION,
-      blockheight: SIM_NODE_DEFAULTS.blockheight,
+      blockheight: node.network.blockheight,
       network: 'bitcoin',
       fees_collected_msat: 0,
       'lightning-dir': node.dir,
@@ -73,7 +73,7 @@ export const listconfigsCommand: CommandDef = {
 };
 
 /** Simulated mempool: sat per 1000 vbytes (perkb) — 4 sat/vB opening, 1.012 sat/vB floor. */
-const PERKB = { opening: 4000, mutual_close: 2000, unilateral_close: 5000, penalty: 4000, min_acceptable: 1012, max_acceptable: 100_000, floor: 1012 };
+export const PERKB = { opening: 4000, mutual_close: 2000, unilateral_close: 5000, penalty: 4000, min_acceptable: 1012, max_acceptable: 100_000, floor: 1012 };
 
 /** `feerates style` (style = perkb | perkw; perkw = perkb / 4). */
 export const feeratesCommand: CommandDef = {

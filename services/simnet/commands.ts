@@ -7,8 +7,8 @@
  */
 import { checkmessageCommand, signmessageCommand } from './cmd-sign.ts';
 import { listchannelsCommand, listforwardsCommand, listnodesCommand, listpeerchannelsCommand, setchannelCommand } from './cmd-channels.ts';
+import { fundchannelCommand, listfundsCommand } from './cmd-fund.ts';
 import { feeratesCommand, getinfoCommand, invoiceCommand, listconfigsCommand, pluginCommand } from './cmd-node.ts';
-import { fundchannelCommand } from './cmd-fund.ts';
 import { payCommand } from './cmd-pay.ts';
 import { connectCommand, disconnectCommand, listpeersCommand, sendcustommsgCommand } from './cmd-peers.ts';
 import { fail, type CommandAnswer, type CommandDef } from './command-types.ts';
@@ -34,8 +34,9 @@ export const BUILTIN_COMMANDS: Readonly<Record<string, CommandDef>> = {
   feerates: feeratesCommand,
   invoice: invoiceCommand,
   pay: payCommand,
-  fundchannel: fundchannelCommand,
   plugin: pluginCommand,
+  listfunds: listfundsCommand,
+  fundchannel: fundchannelCommand,
 };
 
 /** True for a name lightningd itself implements (a plugin may not register it). */

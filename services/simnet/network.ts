@@ -13,10 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeAnnouncement, NodeChannel } from '../../runtime/core/ports.ts';
 import { listchannelsEntries, newChannel, peerOf, type SimChannel } from './channel.ts';
-import { openHookFor, openHookPayload } from './channel-open.ts';
+import { channelOutputScript, fundingTransaction, maxFundingSat, openHookFor, openHookPayload } from './channel-open.ts';
 import { emptyGraph, type GraphProvider, type PublicGraph } from './graph.ts';
 import { healthyLink, linkKey, seededRandom, type LinkFaults } from './link.ts';
+import { SIM_NODE_DEFAULTS } from './limits.ts';
 import { SimNode, type SimNodeSpec } from './node.ts';
+import type { SimReservation } from './wallet.ts';
 import { peekType } from './wire-types.ts';
 import { CLN_ERROR } from '../lightning-rpc/errors.ts';
 
@@ -30,8 +32,8 @@ export interface SimNetworkOptions {
   readonly seed?: number;
 }
 
-/** Outcome of `fundChannel`: the new channel, or CLN's error code and message. */
-export type FundOutcome = { ok: true; channel: SimChannel } | { ok: false; code: number; message: string };
+/** Outcome of `fundChannel`: the new channel and its funding transaction (hex) and txid, or CLN's error code and message. */
+export type FundOutcome = { ok: true; channel: SimChannel; tx: string; txid: string } | { ok: false; code: number; message: string };
 
 /** Outcome of a connection attempt, with CLN's error code and message on failure. */
 export type ConnectOutcome = { ok: true; direction: 'out'; features: string; port: number } | { ok: false; code: number; message: string };
@@ -41,6 +43,8 @@ export class SimNetwork {
   readonly root: string;
   readonly nodes = new Map<string, SimNode>();
   readonly channels: SimChannel[] = [];
+  /** Chain tip every node reports (getinfo `blockheight`); `mineBlocks` advances it. */
+  blockheight: number = SIM_NODE_DEFAULTS.blockheight;
   private readonly byId = new Map<string, SimNode>();
   private readonly links = new Map<string, LinkFaults>();
   private readonly passivePeers = new Set<string>();
@@ -110,7 +114,7 @@ export class SimNetwork {
   async connect(from: SimNode, toId: string): Promise<ConnectOutcome> {
     const to = this.byId.get(toId);
     if (!to) {
-      if (this.passivePeers.has(linkKey(from.nodeId, toId))) return this.connectPassive(from, toId);
+      if (this.passivePeers.has(linkKey(from.nodeId, toId)) || this.inGraph(toId)) return this.connectPassive(from, toId);
       return { ok: false, code: CLN_ERROR.CONNECT_NO_KNOWN_ADDRESS, message: 'Unable to connect, no address known for peer' };
     }
     const port = this.portOf(toId);
@@ -188,31 +192,76 @@ export class SimNetwork {
   }
 
   /**
-   * `fundchannel` as the opener's lightningd runs it: connect, then the fundee's `openchannel` or
-   * `openchannel2` hook chain (channel-open.ts picks the protocol from both init features), and
-   * the channel in CHANNELD_NORMAL with `push_msat` on the fundee's side. A refusal comes back as
-   * CLN reports the peer's error (-1 "They sent ERROR channel <id>: <error_message>") and the
-   * fundee drops the connection, as hooks.md says; a real graph node (attachment) always accepts.
+   * `fundchannel` as the opener's lightningd runs it (single-funded): the amount within what both
+   * peers' features allow, the opener's wallet reserved for amount + fee, connect (a simnet node, or
+   * a real graph node as lightningd does with an address from gossip), then the fundee's
+   * `openchannel` or `openchannel2` hook chain (channel-open.ts picks the protocol from both init
+   * features). A refusal comes back as CLN reports the peer's error (-1 "They sent ERROR channel
+   * <id>: <error_message>"), the fundee drops the connection (hooks.md) and the wallet is released;
+   * a real graph node (a passive peer, standing for a current node that negotiates large channels)
+   * always accepts. Accepted: the wallet is spent by the funding transaction, `push_msat` is on the
+   * fundee's side, and the channel waits in CHANNELD_AWAITING_LOCKIN until block
+   * `blockheight + minDepth` (`mineBlocks`).
+   * @returns the channel and its funding transaction, or CLN's error (300 too large, 301 cannot
+   * afford, connect's 400/401, -1 refused or peer died); a failure changes no wallet or channel.
    */
-  async fundChannel(from: SimNode, toId: string, opts: { capacity_sat: number; push_msat?: number; public?: boolean }): Promise<FundOutcome> {
+  async fundChannel(from: SimNode, toId: string, opts: { capacity_sat: number; fee_sat: number; push_msat?: number; public: boolean; minDepth: number }): Promise<FundOutcome> {
+    const to = this.byId.get(toId);
+    const max = maxFundingSat(from.features, to ? to.features : SIM_NODE_DEFAULTS.init_features);
+    if (opts.capacity_sat > max) return { ok: false, code: CLN_ERROR.FUND_MAX_EXCEEDED, message: `Amount exceeded ${max}sat` };
+    const count = from.wallet.spendableCount();
+    const coins = from.wallet.reserve(opts.capacity_sat, opts.fee_sat);
+    if (!coins) {
+      const short = opts.capacity_sat + opts.fee_sat - from.wallet.spendableSat();
+      return { ok: false, code: CLN_ERROR.FUND_CANNOT_AFFORD, message: `Could not afford ${opts.capacity_sat}sat using all ${count} available UTXOs: ${short}sat short` };
+    }
+    const opened = await this.openFunded(from, toId, to, coins, opts, max);
+    if (!opened.ok) from.wallet.release(coins);
+    return opened;
+  }
+
+  /** `fundChannel` after the wallet is reserved: connect, the fundee's hooks, the funding transaction. */
+  private async openFunded(from: SimNode, toId: string, to: SimNode | undefined, coins: SimReservation, opts: { capacity_sat: number; push_msat?: number; public: boolean; minDepth: number }, max_funding_sat: number): Promise<FundOutcome> {
     const c = await this.connect(from, toId);
     if (!c.ok) return c;
-    const ch = newChannel(this.channels.length, from.nodeId, toId, opts.capacity_sat, opts.public ?? true, Math.floor(Date.now() / 1000));
+    if (!to) this.passivePeers.add(linkKey(from.nodeId, toId));
+    const first = coins.inputs[0]!;
+    const outputs = [{ amount_sat: opts.capacity_sat, script: channelOutputScript(from.nodeId, toId, first) }, ...(coins.change_sat > 0 ? [{ amount_sat: coins.change_sat, script: from.wallet.scriptpubkey }] : [])];
+    const { tx, txid } = fundingTransaction(coins.inputs, outputs, this.blockheight);
+    const ch = newChannel(this.channels.length, from.nodeId, toId, opts.capacity_sat, opts.public, Math.floor(Date.now() / 1000), { txid, confirm_at_block: this.blockheight + opts.minDepth });
     const push = opts.push_msat ?? 0;
-    const to = this.byId.get(toId);
     if (to) {
       const hook = openHookFor(from.features, to.features);
-      const answer = await to.openChannelHook(hook, openHookPayload(hook, ch, from.nodeId, push));
+      const answer = await to.openChannelHook(hook, openHookPayload(hook, ch, { opener_id: from.nodeId, push_msat: push, blockheight: this.blockheight, max_funding_sat }));
       if (answer.result === 'crashed') return { ok: false, code: CLN_ERROR.LIGHTNINGD, message: 'Peer died' };
       if (answer.result === 'reject') {
         this.disconnectPair(from, toId);
         return { ok: false, code: CLN_ERROR.LIGHTNINGD, message: `They sent ERROR channel ${ch.channel_id}: ${answer.error_message}` };
       }
     }
+    from.wallet.spend(coins, txid);
     ch.to_msat.set(from.nodeId, ch.capacity_msat - push);
     ch.to_msat.set(toId, push);
     this.channels.push(ch);
-    return { ok: true, channel: ch };
+    return { ok: true, channel: ch, tx, txid };
+  }
+
+  /**
+   * Mine `n` blocks: funding transactions that reach their depth lock in (CHANNELD_NORMAL, scid
+   * assigned, announced in `listchannels`) and their change outputs confirm.
+   */
+  mineBlocks(n: number): void {
+    this.blockheight += n;
+    for (const ch of this.channels) {
+      if (ch.state !== 'CHANNELD_AWAITING_LOCKIN' || !ch.funding || ch.funding.confirm_at_block > this.blockheight) continue;
+      ch.state = 'CHANNELD_NORMAL';
+      this.byId.get(ch.a)?.wallet.confirm(ch.funding.txid, ch.funding.confirm_at_block);
+    }
+  }
+
+  /** True when `nodeId` is in the injected public graph (lightningd would know its address from gossip). */
+  private inGraph(nodeId: string): boolean {
+    return this.graphNodes.has(nodeId) || this.graphBySource.has(nodeId);
   }
 
   /** Channels with `nodeId` at one end. */
@@ -222,7 +271,7 @@ export class SimNetwork {
 
   /** `listchannels` view: real graph plus the fleet's public channels, filtered like CLN (one filter at a time). */
   listchannels(filter: { short_channel_id?: string; source?: string; destination?: string }): NodeChannel[] {
-    const sim = this.channels.filter((c) => c.public).flatMap(listchannelsEntries);
+    const sim = this.channels.filter((c) => c.public && c.state === 'CHANNELD_NORMAL').flatMap(listchannelsEntries);
     if (filter.short_channel_id !== undefined) return [...(this.graphByScid.get(filter.short_channel_id) ?? []), ...sim.filter((c) => c.short_channel_id === filter.short_channel_id)];
     if (filter.source !== undefined) return [...(this.graphBySource.get(filter.source) ?? []), ...sim.filter((c) => c.source === filter.source)];
     if (filter.destination !== undefined) return [...(this.graphByDestination.get(filter.destination) ?? []), ...sim.filter((c) => c.destination === filter.destination)];
@@ -233,7 +282,7 @@ export class SimNetwork {
   listnodes(id?: string): NodeAnnouncement[] {
     const now = Math.floor(Date.now() / 1000);
     const fleet = [...this.byId.values()]
-      .filter((n) => this.channelsOf(n.nodeId).some((c) => c.public))
+      .filter((n) => this.channelsOf(n.nodeId).some((c) => c.public && c.state === 'CHANNELD_NORMAL'))
       .map((n) => ({ nodeid: n.nodeId, alias: n.alias, color: n.nodeId.slice(2, 8), last_timestamp: now, features: n.features, addresses: [{ type: 'ipv4', address: '127.0.0.1', port: this.portOf(n.nodeId) }] }));
     if (id !== undefined) {
       const known = this.graphNodes.get(id);

@@ -25,6 +25,7 @@ import type { SimForward } from './payments.ts';
 import { PluginHost, type PluginManifest } from './plugin-host.ts';
 import { isBuiltinCommand } from './commands.ts';
 import { startRpcServer, type RpcServer } from './rpc-server.ts';
+import { SimWallet } from './wallet.ts';
 import { INTERNAL_PEER_TYPES, peekType } from './wire-types.ts';
 
 /** A plugin lightningd is configured to start (`plugin=PATH` plus its `name=value` options). */
@@ -94,6 +95,8 @@ export class SimNode {
   readonly payments = new Map<string, Record<string, unknown>>();
   /** Payments this node forwarded (`listforwards`). */
   readonly forwards: SimForward[] = [];
+  /** On-chain funds (`listfunds`, spent by `fundchannel`); fund it with `wallet.deposit`. */
+  readonly wallet: SimWallet;
   plugins: PluginHost[] = [];
   private readonly pluginSpecs: SimPluginSpec[];
   private server: RpcServer | null = null;
@@ -111,6 +114,7 @@ export class SimNode {
     this.dir = join(network.root, spec.name);
     this.rpcPath = join(this.dir, 'lightning-rpc');
     this.pluginSpecs = [...(spec.plugins ?? [])];
+    this.wallet = new SimWallet(this.key.nodeId);
   }
 
   /** 66-hex node id. */

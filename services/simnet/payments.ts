@@ -59,6 +59,7 @@ const spendable = (ch: SimChannel, nodeId: string) => ch.to_msat.get(nodeId)! - 
 /** Channels `node` can send `amount_msat` over right now, with the node at the far end. */
 function usableChannels(net: SimNetwork, node: SimNode, amount_msat: number): { channel: SimChannel; next: SimNode }[] {
   return net.channelsOf(node.nodeId).flatMap((channel) => {
+    if (channel.state !== 'CHANNELD_NORMAL') return [];
     const next = net.nodeById(peerOf(channel, node.nodeId));
     if (!next?.running || !node.peers.get(next.nodeId)?.connected || net.link(node.nodeId, next.nodeId).partitioned) return [];
     return spendable(channel, node.nodeId) >= amount_msat ? [{ channel, next }] : [];

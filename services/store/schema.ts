@@ -6,6 +6,7 @@
  */
 import type { Database } from 'bun:sqlite';
 import { FLEET_MIGRATION } from './fleet-schema.ts';
+import { PLANNER_MIGRATION } from './planner-schema.ts';
 
 /** One schema step. `sql` statements run in order inside one transaction. */
 export interface Migration {
@@ -65,6 +66,7 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   FLEET_MIGRATION,
+  PLANNER_MIGRATION,
 ];
 
 /** The newest schema version this code knows. */

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
         daemon: { ipc_socket: '/run/hivebox/plugin.sock', ipc_socket_mode: 0o660, tick_ms: 1000, shutdown_grace_ms: 5000 },
         log: { level: 'info' },
         hive: { store_path: '/var/lib/hivebox/hive.db', challenge_timeout_s: 30, accept_clhive_channel_join: false, join_wait_s: 120, approval_timeout_s: 60, status_interval_s: 60 },
+        planner: { first_cycle_delay_s: 45, jitter_max_s: 300, health_window_s: 604_800, retry_after_failure_s: 60 },
         signer: { transport: 'node-hid' },
         supervisor: {
           interval_ms: 5000,
@@ -97,7 +98,9 @@ describe('loadConfig', () => {
 
   const cases: [string, Parameters<typeof loadConfig>[0], string, string][] = [
     ['unknown key in the file', { file: file('k.toml', '[daemon]\ntick = 5\n') }, 'unknown_key', 'unknown config key "daemon.tick" (from file'],
-    ['unknown section', { file: file('s.toml', '[planner]\nx = 1\n') }, 'unknown_key', 'unknown config key "planner"'],
+    ['unknown section', { file: file('s.toml', '[gardener]\nx = 1\n') }, 'unknown_key', 'unknown config key "gardener"'],
+    ['unknown planner threshold', { file: file('p.toml', '[planner]\nplanner_intervall_s = 1\n') }, 'unknown_key', 'unknown config key "planner.planner_intervall_s"'],
+    ['planner threshold out of range', { sets: ['planner.saturation_max_new_actions_per_cycle=50'] }, 'invalid_value', 'config key "planner.saturation_max_new_actions_per_cycle": must be between 0 and 5'],
     ['wrong type in the file', { file: file('t.toml', '[daemon]\ntick_ms = "fast"\n') }, 'invalid_value', 'config key "daemon.tick_ms"'],
     ['out of range', { sets: ['daemon.tick_ms=1'] }, 'invalid_value', 'config key "daemon.tick_ms": Too small'],
     ['bad enum from env', { env: { HIVEBOX_LOG_LEVEL: 'loud' } }, 'invalid_value', 'config key "log.level"'],

@@ -39,10 +39,11 @@ async function eventually(cond: () => Promise<boolean>, what: string): Promise<v
   }
 }
 
-/** `fundchannel` from an external node (no Hivebox) to a fleet member. */
+/** `fundchannel` from an external node (no Hivebox) to a fleet member, from a fresh confirmed UTXO. */
 async function fund(from: SimNode, to: string, amount = 200_000) {
   const c = createLightningBackend({ socketPath: from.rpcPath, idPrefix: 'ext' }).client;
   clients.push(c);
+  from.wallet.deposit(amount * 2, hive.fleet.network.blockheight);
   return c.call('fundchannel', { id: to, amount });
 }
 

@@ -5,13 +5,28 @@
  */
 import { expect, test } from 'bun:test';
 import { RPC_COMMANDS } from '../../runtime/engine/rpc/index.ts';
+import { ApproveActionParams, PendingActionsParams, RejectActionParams } from '../../runtime/engine/rpc/actions.ts';
 import { GenesisParams, InviteParams, JoinParams, NoParams } from '../../runtime/engine/rpc/params.ts';
+import { EnableExpansionsParams, PlannerExplainParams, PlannerLogParams } from '../../runtime/engine/rpc/planner.ts';
 import { HIVE_RPC_METHODS } from '../../services/cln-plugin/rpc-methods.ts';
 import { MGMT_RPC_PARAMS } from '../../services/mgmt/mgmt-engine.ts';
 
 test('the engines serve exactly the commands the plugin registers, with the same parameter names', () => {
   expect([...Object.keys(RPC_COMMANDS), ...Object.keys(MGMT_RPC_PARAMS)].sort()).toEqual(HIVE_RPC_METHODS.map((m) => m.name).sort());
-  const schemas = { 'hive-genesis': GenesisParams, 'hive-invite': InviteParams, 'hive-join': JoinParams, 'hive-status': NoParams, 'hive-members': NoParams };
+  const schemas = {
+    'hive-genesis': GenesisParams,
+    'hive-invite': InviteParams,
+    'hive-join': JoinParams,
+    'hive-status': NoParams,
+    'hive-members': NoParams,
+    'hive-pending-actions': PendingActionsParams,
+    'hive-approve-action': ApproveActionParams,
+    'hive-reject-action': RejectActionParams,
+    'hive-planner-log': PlannerLogParams,
+    'hive-planner-explain': PlannerExplainParams,
+    'hive-planner-enable-expansions': EnableExpansionsParams,
+    'hive-planner-status': NoParams,
+  };
   const names: Record<string, readonly string[]> = { ...Object.fromEntries(Object.entries(schemas).map(([k, v]) => [k, Object.keys(v.shape)])), ...MGMT_RPC_PARAMS };
   for (const m of HIVE_RPC_METHODS) expect([...names[m.name]!].sort()).toEqual(m.params.map((p) => p.name).sort());
 });

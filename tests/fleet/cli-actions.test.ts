@@ -62,11 +62,11 @@ test('reject records the reason and the daemon aborts the intent', () => {
   expect(node.state.tables.actions.get(action_id)).toMatchObject({ status: 'rejected', reason: 'too small' });
 });
 
-test('unknown action: exit 1; expired: exit 1; no store: exit 64', () => {
+test('unknown action: exit 1; expired: exit 1; no store and no daemon: exit 69', () => {
   const { node, action_id } = withAction(903);
   expect(cli('approve', 'ffffffffffff', '--store', node.dbPath, '--now', String(sim!.now)).exit).toBe(1);
   const late = cli('approve', action_id, '--store', node.dbPath, '--now', String(sim!.now + 2 * 86_400));
   expect(late.exit).toBe(1);
   expect(late.err).toContain('expired');
-  expect(cli('actions').exit).toBe(64);
+  expect(cli('actions', '--socket', join(node.dbPath, '..', 'no-daemon.sock')).exit).toBe(69);
 });

@@ -67,15 +67,16 @@ describe('commit', () => {
     store.close();
   });
 
-  test('schema v2 sits next to the membership tables; a reopen migrates nothing again', () => {
+  test('schema v2 (and the planner\'s v3) sits next to the membership tables; a reopen migrates nothing again', () => {
     const store = freshStore();
-    expect(store.membership.schemaVersion()).toBe(2);
+    expect(store.membership.schemaVersion()).toBe(3);
     store.close();
     const again = openFleetStore(join(dir!, 'node.sqlite'), 1_760_000_999);
     if (!again.ok) throw new Error('reopen');
     expect(again.value.dump().schema_version).toEqual([
       { version: 1, applied_at: 1_760_000_000 },
       { version: 2, applied_at: 1_760_000_000 },
+      { version: 3, applied_at: 1_760_000_000 },
     ]);
     again.value.close();
   });

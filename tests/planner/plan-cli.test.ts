@@ -54,7 +54,7 @@ test('bad flags and bad files: distinct exit codes and a clear message', async (
 
 test('planner explain answers why a target was not proposed; planner log prints the decisions', async () => {
   const target = '03cde60a6323f7122d5178255766e38114b4722ede08f7c9e0c5df9b912cc201d6';
-  const r = await hivebox('planner', 'explain', target, '--members', '0242a4ae0c5bef18048fbecf995094b74bfb0f7391418d71ed394784373f41e4f3', '--json');
+  const r = await hivebox('planner', 'explain', target, '--graph', FILES.compressed2026, '--members', '0242a4ae0c5bef18048fbecf995094b74bfb0f7391418d71ed394784373f41e4f3', '--json');
   expect(r.code).toBe(EXIT.ok);
   const e = JSON.parse(r.stdout);
   expect(e).toMatchObject({ found: 'decision', decision: { node_id: target, alias: 'bfx-lnd1', reason: 'age_unknown', age_days: null } });

@@ -184,11 +184,12 @@ describe('channels, gossip and peers', () => {
 describe('fundchannel and the openchannel hooks', () => {
   const opens = (n: SimNode) => n.logs.filter((l) => l.message.startsWith('HOOK open')).map((l) => l.message.slice(5).split(' ').slice(0, 3).join(' '));
 
-  test('dual-fund peers run openchannel2, others openchannel (v26.06 payload keys); an accepted open is CHANNELD_NORMAL on both ends', async () => {
+  test('dual-fund peers run openchannel2, others openchannel (v26.06 payload keys); an accepted open locks in, then is CHANNELD_NORMAL on both ends', async () => {
     const probe = writeProbePlugin(net.root, 'probe', { PROBE_OPEN: 'continue' });
     const b = await net.addNode({ name: 'b', plugins: [{ path: probe }] });
     const dual = await net.addNode({ name: 'dual' });
     const v1 = await net.addNode({ name: 'v1', features: '0a8a59a1' });
+    for (const n of [dual, v1]) n.wallet.deposit(1_000_000, net.blockheight);
     const r2 = await cli(dual).client.call<{ txid: string; tx: string; channel_id: string; outnum: number }>('fundchannel', { id: b.nodeId, amount: 250_000 });
     const r1 = await cli(v1).client.call('fundchannel', [b.nodeId, '100000sat', null, false, null, 5_000_000]);
     expect(r1.ok && r2.ok).toBe(true);
@@ -200,17 +201,21 @@ describe('fundchannel and the openchannel hooks', () => {
     const tx = r2.value.tx;
     expect(r2.value.txid).toBe(Buffer.from(sha256(sha256(Buffer.from(tx, 'hex')))).reverse().toString('hex'));
     expect(r2.value.outnum).toBe(0);
+    expect(await cli(b).backend.listpeerchannels(v1.nodeId)).toMatchObject({ ok: true, value: [{ state: 'CHANNELD_AWAITING_LOCKIN' }] });
+    net.mineBlocks(3);
     const seenByB = await cli(b).backend.listpeerchannels(v1.nodeId);
     expect(seenByB).toMatchObject({ ok: true, value: [{ state: 'CHANNELD_NORMAL', total_msat: 100_000_000, to_us_msat: 5_000_000, private: true }] });
     expect(await cli(dual).backend.listpeerchannels(b.nodeId)).toMatchObject({ ok: true, value: [{ state: 'CHANNELD_NORMAL', channel_id: r2.value.channel_id, total_msat: 250_000_000 }] });
   });
 
-  test('the first reject in the chain refuses the open: -1 "They sent ERROR channel …: <error_message>", no channel, peer disconnected', async () => {
+  test('the first reject in the chain refuses the open: -1 "They sent ERROR channel …: <error_message>", no channel, peer disconnected, wallet untouched', async () => {
     const first = writeProbePlugin(net.root, 'first', { PROBE_OPEN: 'continue' });
     const no = writeProbePlugin(net.root, 'no', { PROBE_OPEN: 'reject' });
     const never = writeProbePlugin(net.root, 'never', { PROBE_OPEN: 'continue' });
     const b = await net.addNode({ name: 'b', plugins: [{ path: first }, { path: no }, { path: never }] });
     const a = await net.addNode({ name: 'a' });
+    a.wallet.deposit(1_000_000, net.blockheight);
+    const funds = await cli(a).backend.listfunds();
     const r = await cli(a).client.call('fundchannel', { id: b.nodeId, amount: 100_000 });
     expect(r.ok).toBe(false);
     if (r.ok) return;
@@ -220,12 +225,15 @@ describe('fundchannel and the openchannel hooks', () => {
     expect(b.logs.filter((l) => l.source === 'plugin-never' && l.message.startsWith('HOOK open'))).toHaveLength(0);
     expect(await cli(a).backend.listpeerchannels()).toEqual({ ok: true, value: [] });
     expect(a.peers.get(b.nodeId)?.connected ?? false).toBe(false);
+    expect(await cli(a).backend.listfunds()).toEqual(funds);
   });
 
   test('an openchannel answer other than continue/reject is fatal to the fundee; bad amounts are refused before any hook', async () => {
     const bogus = writeProbePlugin(net.root, 'bogus', { PROBE_OPEN: 'bogus' });
-    const b = await net.addNode({ name: 'b', plugins: [{ path: bogus }] });
+    const noLargeChannels = '800898882a8259a1';
+    const b = await net.addNode({ name: 'b', plugins: [{ path: bogus }], features: noLargeChannels });
     const a = await net.addNode({ name: 'a' });
+    a.wallet.deposit(20_000_000, net.blockheight);
     for (const amount of ['all', 0, '12.5sat', 16_777_216]) expect((await cli(a).client.call('fundchannel', { id: b.nodeId, amount })).ok).toBe(false);
     expect(opens(b)).toEqual([]);
     const r = await cli(a).client.call('fundchannel', { id: b.nodeId, amount: 100_000 });

@@ -58,7 +58,7 @@ describe('opening', () => {
     const db = new Database(path);
     expect(db.query('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
     const tables = (db.query("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    expect(tables.filter((t) => !t.startsWith('fleet_'))).toEqual(['banned_keys', 'hive', 'members', 'open_challenges', 'schema_version', 'trusted_admins', 'used_tickets']);
+    expect(tables.filter((t) => !t.startsWith('fleet_') && !t.startsWith('planner_'))).toEqual(['banned_keys', 'hive', 'members', 'open_challenges', 'schema_version', 'trusted_admins', 'used_tickets']);
     db.close();
   });
 

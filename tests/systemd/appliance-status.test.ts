@@ -7,6 +7,7 @@ import { describe, expect, test } from 'bun:test';
 import { initialHealth, stepHealth, type HealthState } from '../../runtime/core/health/health-machine.ts';
 import { mqttEventOf, statusSnapshot, statusText } from '../../runtime/daemon/appliance-status.ts';
 import type { EngineEvent } from '../../runtime/engine/events.ts';
+import type { TopTarget } from '../../runtime/engine/planner-status.ts';
 import type { StatusResult } from '../../runtime/engine/rpc/status.ts';
 import { StatusSnapshotSchema } from '../../services/mqtt/snapshot.ts';
 
@@ -38,23 +39,25 @@ const STATUS: StatusResult = {
   joins: [],
   open_challenges: 0,
   pending_actions: 2,
+  planner: { governance_mode: 'advisor', expansions_enabled: false, next_run_at: 2300, last_cycle: null, pending_actions: 2, guarded_targets: 0, mass_saturation_events: 0, top_targets: [] },
   ignored_peers: [],
   pending_approval: { purpose: 'invite', title: 'invite', prompt: 'Press the button', started_ms: 0, seconds_left: 30 },
 };
 
 describe('state snapshot', () => {
-  test('built from hive-status and health, valid for the publisher; targets sorted and capped at 5', () => {
-    const targets = Array.from({ length: 7 }, (_, i) => ({ node_id: `02${String(i).repeat(64)}`, hive_share: i / 10 }));
-    const s = statusSnapshot({ status: STATUS, health: health(false), now: 2000, last_gossip_at: 1958, targets });
+  test("built from hive-status and health, valid for the publisher; the planner's targets sorted and capped at 5", () => {
+    const top_targets: TopTarget[] = Array.from({ length: 7 }, (_, i) => ({ node_id: `02${String(i).repeat(64)}`, alias: `t${i}`, hive_share: i / 10, public_capacity_sat: 100_000_000 }));
+    const s = statusSnapshot({ status: { ...STATUS, planner: { ...STATUS.planner, top_targets } }, health: health(false), now: 2000, last_gossip_at: 1958 });
     expect(StatusSnapshotSchema.safeParse(s).success).toBe(true);
     expect(s).toMatchObject({ health: 'degraded', health_reasons: ['signer: SignerUnavailable: no device'], node_id: ME, hive_id: 'hive_1a2b3c4d', tier: 'member', members_count: 3, fleet_hash: 'ef'.repeat(32), pending_approvals: 3, signer_connected: false, lightningd_up: true, last_gossip_age_s: 42 });
     expect(s.top_hive_share_targets.map((t) => t.hive_share)).toEqual([0.6, 0.5, 0.4, 0.3, 0.2]);
+    expect(s.top_hive_share_targets[0]).toEqual({ node_id: `02${'6'.repeat(64)}`, alias: 't6', hive_share: 0.6, public_capacity_sat: 100_000_000 });
   });
 
   test('before any hive and any gossip: nulls, still valid', () => {
-    const s = statusSnapshot({ status: { ...STATUS, hive_id: null, tier: null, member_count: 0, fleet_hash: null, membership_hash: null, pending_actions: 0, pending_approval: null }, health: health(true), now: 5, last_gossip_at: null, targets: [] });
+    const s = statusSnapshot({ status: { ...STATUS, hive_id: null, tier: null, member_count: 0, fleet_hash: null, membership_hash: null, pending_actions: 0, pending_approval: null }, health: health(true), now: 5, last_gossip_at: null });
     expect(StatusSnapshotSchema.safeParse(s).success).toBe(true);
-    expect(s).toMatchObject({ health: 'healthy', hive_id: null, last_gossip_age_s: null, pending_approvals: 0, signer_connected: true });
+    expect(s).toMatchObject({ health: 'healthy', hive_id: null, last_gossip_age_s: null, pending_approvals: 0, signer_connected: true, top_hive_share_targets: [] });
   });
 });
 

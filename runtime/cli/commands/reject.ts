@@ -1,19 +1,19 @@
 /**
- * `hivebox reject ACTION_ID [--reason TEXT] [--store FILE]`: reject a pending action
- * (clhive-protocol.md §6.7 `hive-reject-action`); the daemon aborts its intent and releases the
- * target for the fleet on its next tick. Exit codes as `hivebox actions`.
+ * `hivebox reject ACTION_ID [--reason TEXT]`: reject a pending action (clhive-protocol.md §6.7
+ * `hive-reject-action`; "all" for every one): the planner does not propose the target again for
+ * 24 h and the fleet aborts its intent (INTENT_ABORT releases the target). Through the daemon at
+ * once, or with `--store FILE` on the daemon's next tick. Exit codes as `hivebox actions`.
  */
 import type { Command } from 'commander';
-import { decideAndExit, NOW_OPTION, STORE_OPTION } from './actions.ts';
+import { withDaemonOptions } from '../daemon-rpc.ts';
+import { decide, NOW_OPTION, STORE_OPTION, type ActionCliOptions } from './actions.ts';
 
 /** Register `hivebox reject`. */
 export function registerReject(program: Command): void {
-  program
-    .command('reject')
-    .description('reject a pending action (the daemon aborts its intent on its next tick)')
-    .argument('<action_id>', 'id from `hivebox actions`')
+  withDaemonOptions(program.command('reject').description('reject a pending action (24 h backoff for its target; the intent is aborted)'))
+    .argument('<action_id>', 'id from `hivebox actions`, or "all"')
     .option('--reason <text>', 'why (kept with the action)', '')
     .option(...STORE_OPTION)
     .option(...NOW_OPTION)
-    .action((action_id: string, opts: { store?: string; now?: string; reason: string }) => decideAndExit(opts, action_id, 'reject', opts.reason));
+    .action((action_id: string, opts: ActionCliOptions & { reason: string }) => decide(opts, action_id, 'reject', opts.reason, null));
 }

@@ -1,7 +1,8 @@
 /**
- * `hivebox status`: this node's hive, tier, members, joins in progress, open challenges and the
- * approval waiting on the signer button (daemon command `hive-status`). `--watch` follows the
- * live state the daemon publishes over MQTT instead (`hivebox watch`, broker from `[mqtt]`).
+ * `hivebox status`: this node's hive, tier, members, joins in progress, open challenges, the
+ * planner's summary with its top hive_share targets, and the approval waiting on the signer
+ * button (daemon command `hive-status`). `--watch` follows the live state the daemon publishes
+ * over MQTT instead (`hivebox watch`, broker from `[mqtt]`).
  */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.ts';
@@ -26,6 +27,10 @@ export function renderStatus(s: StatusResult): string {
   else {
     lines.push(`hive      ${s.hive_id}`, `tier      ${s.tier}`, `members   ${s.member_count}, membership hash ${s.membership_hash}`, `fleet     hash ${s.fleet_hash}, ${s.pending_actions} actions pending`);
   }
+  const p = s.planner;
+  const last = p.last_cycle ? `last ${p.last_cycle.cycle_id ?? '-'} ${p.last_cycle.outcome}` : 'no cycle yet';
+  lines.push(`planner   ${p.governance_mode}, expansions ${p.expansions_enabled ? 'on' : 'off'}; ${last}; next ${new Date(p.next_run_at * 1000).toISOString()}; ${p.guarded_targets} guarded, ${p.mass_saturation_events} mass-saturation events`);
+  for (const t of p.top_targets) lines.push(`  top     ${t.node_id} ${(t.alias || '-').slice(0, 20).padEnd(20)} hive_share ${(t.hive_share * 100).toFixed(1)} %`);
   if (s.ignored_peers.length > 0) lines.push(`ignored   ${s.ignored_peers.join(', ')}`);
   for (const j of s.joins) lines.push(`joining   via ${j.member_id}: ${j.phase} since ${new Date(j.started_at * 1000).toISOString()}`);
   if (s.open_challenges > 0) lines.push(`challenges open: ${s.open_challenges}`);

@@ -36,6 +36,12 @@ export const RPC_ERROR = {
   nodeError: 1430,
   /** The store could not write (disk full, I/O error); nothing changed. */
   storeError: 1440,
+  /** No pending action has this id (`hive-approve-action`, `hive-reject-action`). */
+  unknownAction: 1450,
+  /** The action was already decided or has expired. */
+  actionNotPending: 1451,
+  /** The fleet refused the decision (e.g. another member holds the target's intent lock). */
+  actionRefused: 1452,
 } as const;
 
 /** An RpcFailure with one of our codes. */

@@ -4,16 +4,30 @@
  * fleet layer adds its commands (`hive-actions`, `hive-approve`, …) as more rows.
  */
 import type { EngineCore } from '../engine-core.ts';
+import { approveActionCommand, pendingActionsCommand, rejectActionCommand } from './actions.ts';
 import { genesisCommand } from './genesis.ts';
 import { inviteCommand } from './invite.ts';
 import { joinCommand } from './join.ts';
+import { enableExpansionsCommand, plannerExplainCommand, plannerLogCommand, plannerStatusCommand } from './planner.ts';
 import { membersCommand, statusCommand } from './status.ts';
 
 /** One command: validates its params and returns the JSON result, or throws RpcFailure. */
 export type RpcCommand = (core: EngineCore, params: Record<string, unknown>) => unknown;
 
 /** Command names the engine serves. */
-export type HiveRpcName = 'hive-genesis' | 'hive-invite' | 'hive-join' | 'hive-status' | 'hive-members';
+export type HiveRpcName =
+  | 'hive-genesis'
+  | 'hive-invite'
+  | 'hive-join'
+  | 'hive-status'
+  | 'hive-members'
+  | 'hive-pending-actions'
+  | 'hive-approve-action'
+  | 'hive-reject-action'
+  | 'hive-planner-log'
+  | 'hive-planner-explain'
+  | 'hive-planner-enable-expansions'
+  | 'hive-planner-status';
 
 /** Command per method. */
 export const RPC_COMMANDS = {
@@ -22,4 +36,11 @@ export const RPC_COMMANDS = {
   'hive-join': joinCommand,
   'hive-status': statusCommand,
   'hive-members': membersCommand,
+  'hive-pending-actions': pendingActionsCommand,
+  'hive-approve-action': approveActionCommand,
+  'hive-reject-action': rejectActionCommand,
+  'hive-planner-log': plannerLogCommand,
+  'hive-planner-explain': plannerExplainCommand,
+  'hive-planner-enable-expansions': enableExpansionsCommand,
+  'hive-planner-status': plannerStatusCommand,
 } satisfies Record<HiveRpcName, RpcCommand>;

@@ -1,7 +1,7 @@
 /**
  * `hive-status` and `hive-members`: this node's hive, tier, fleet and membership hashes, joins in
- * progress, open challenges, pending actions, ignored peers and the approval waiting on the signer
- * button; the member list with its membership hash.
+ * progress, open challenges, pending actions, the planner's summary, ignored peers and the approval
+ * waiting on the signer button; the member list with its membership hash.
  */
 import { currentFleetHash } from '../../core/machines/gossip.ts';
 import { currentMembershipHash } from '../../core/machines/state-sync.ts';
@@ -9,6 +9,7 @@ import type { EngineCore } from '../engine-core.ts';
 import type { PendingApprovalView } from '../approvals.ts';
 import { MANIFEST_VERSION } from '../config.ts';
 import { memberViews, type MemberView } from '../membership-view.ts';
+import { plannerSummaryView, type PlannerSummaryView } from '../planner-status.ts';
 import { NoParams, parseParams } from './params.ts';
 
 /** Result of `hive-status`. */
@@ -26,8 +27,10 @@ export interface StatusResult {
   readonly joins: readonly { readonly member_id: string; readonly phase: string; readonly started_at: number }[];
   /** Challenges this node issued that are still open (member side). */
   readonly open_challenges: number;
-  /** Actions waiting for the operator (`hivebox actions`, advisor mode). */
+  /** Actions waiting for the operator (`hivebox actions`, advisor mode: planner proposals and fleet intents). */
   readonly pending_actions: number;
+  /** The planner: next run, last cycle, switches, mass-saturation events, top hive_share targets. */
+  readonly planner: PlannerSummaryView;
   /** External peers on the fleet's global ignore list. */
   readonly ignored_peers: readonly string[];
   /** The approval waiting for the signer button, or null. */
@@ -57,7 +60,8 @@ export function statusCommand(core: EngineCore, params: Record<string, unknown>)
     fleet_hash: hive ? currentFleetHash(fleet) : null,
     joins: [...handshake.joins.values()].map((j) => ({ member_id: j.member_id, phase: j.phase, started_at: j.started_at })),
     open_challenges: fleet.membership.challenges.size,
-    pending_actions: [...fleet.tables.actions.values()].filter((a) => a.status === 'pending').length,
+    pending_actions: core.planner.actions().length,
+    planner: plannerSummaryView(core.planner.status()),
     ignored_peers: core.ignoredPeers(),
     pending_approval: core.approvals.view(),
   };

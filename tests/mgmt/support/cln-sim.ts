@@ -141,6 +141,23 @@ export class ClnSim implements NodeBackend {
     return ok({ bolt11, payment_hash, expires_at: 4_102_444_800 });
   }
 
+  /** No on-chain wallet is simulated: lightningd's "cannot afford" answer (code 301). */
+  async fundchannel(req: { amount_sat: number }) {
+    this.count('fundchannel');
+    return fail<never>('fundchannel', 301, `Could not afford ${req.amount_sat}sat using all 0 available UTXOs`);
+  }
+
+  async listfunds() {
+    return ok({ outputs: [] });
+  }
+
+  /** `plugin list` answers an empty list; other commands are unknown to this simulator. */
+  async call(method: string, params: Record<string, unknown>) {
+    this.count(method);
+    if (method === 'plugin' && params.subcommand === 'list') return ok<unknown>({ command: 'list', plugins: [] });
+    return fail<unknown>(method, -32601, `Unknown command '${method}'`);
+  }
+
   /** Test helper: pay an invoice of this node and learn its preimage (hex), as the payer would. */
   payInvoice(bolt11: string): string {
     const inv = this.invoices.get(bolt11);
