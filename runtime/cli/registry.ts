@@ -6,7 +6,9 @@ import type { Command } from 'commander';
 import { registerDecode } from './commands/decode.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerPlanner } from './commands/planner.ts';
+import { registerSelftest } from './commands/selftest.ts';
 import { registerSigner } from './commands/signer.ts';
+import { registerWatch } from './commands/watch.ts';
 
 /** A function that adds one subcommand (with its `--help`) to the program. */
 export type CommandModule = (program: Command) => void;
@@ -16,5 +18,7 @@ export const COMMANDS: readonly CommandModule[] = [
   registerDecode,
   registerPlan,
   registerPlanner,
+  registerSelftest,
   registerSigner,
+  registerWatch,
 ];
