@@ -14,13 +14,19 @@
 import { nobleScheme } from './noble-scheme.ts';
 import type { SignatureScheme } from './scheme.ts';
 
-async function fastestLoadable(): Promise<SignatureScheme> {
+/**
+ * Loaded with a synchronous `require`, not a top-level `await import()`: a top-level await makes
+ * this module async, and `bun build --compile` (1.4.5) then emits a bundle that dies at start with
+ * `ReferenceError: __promiseAll is not defined` (oven-sh/bun PR #42046, an unwrapped module that
+ * awaits two async ESM wrappers: lnsign.ts and signed-parts.ts both import this file).
+ */
+function fastestLoadable(): SignatureScheme {
   try {
-    return (await import('./tiny-secp-scheme.ts')).tinySecpScheme;
+    return (require('./tiny-secp-scheme.ts') as typeof import('./tiny-secp-scheme.ts')).tinySecpScheme;
   } catch {
     return nobleScheme;
   }
 }
 
 /** The fastest scheme that loads in this process (see file header). */
-export const defaultScheme: SignatureScheme = await fastestLoadable();
+export const defaultScheme: SignatureScheme = fastestLoadable();
