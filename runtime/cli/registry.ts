@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { registerDecode } from './commands/decode.ts';
+import { registerFirstboot } from './commands/firstboot.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerPlanner } from './commands/planner.ts';
 import { registerSelftest } from './commands/selftest.ts';
@@ -16,6 +17,7 @@ export type CommandModule = (program: Command) => void;
 /** Every subcommand of `hivebox`, in help order. */
 export const COMMANDS: readonly CommandModule[] = [
   registerDecode,
+  registerFirstboot,
   registerPlan,
   registerPlanner,
   registerSelftest,
