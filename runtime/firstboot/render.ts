@@ -33,7 +33,7 @@ export interface OutputDir {
   readonly group: string;
 }
 
-/** Where firstboot keeps things and what the daemon reads (agreed paths; see runtime/firstboot/README.md). */
+/** Where firstboot keeps things and what the daemon reads (agreed paths; images/README.md "First boot"). */
 export const BOX_PATHS = {
   /** Every setting incl. secrets (root 0600): the box's memory of imported secrets. */
   settings: '/etc/hivebox/firstboot-settings.json',
