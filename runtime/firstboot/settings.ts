@@ -9,6 +9,7 @@
  * already has. Every other key is taken from the boot file as it is (absent = default).
  */
 import { z } from 'zod';
+import { parseJsonAs } from './json-file.ts';
 import { decodeTicket } from '../core/ticket/codec.ts';
 
 /** A key the import refused or needs, with the reason (shown in MQTT `health_reasons`). */
@@ -236,10 +237,5 @@ const StoredSchema: z.ZodType<BoxSettings> = z.object({
 
 /** Parse the stored settings file (JSON); null when it is not a valid settings object. */
 export function parseStoredSettings(text: string): BoxSettings | null {
-  try {
-    const r = StoredSchema.safeParse(JSON.parse(text));
-    return r.success ? r.data : null;
-  } catch {
-    return null;
-  }
+  return parseJsonAs(StoredSchema, text);
 }

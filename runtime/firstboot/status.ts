@@ -6,6 +6,7 @@
  * the box keeps running.
  */
 import { z } from 'zod';
+import { parseJsonAs } from './json-file.ts';
 import type { Observation } from '../core/health/health-machine.ts';
 
 /** Version of the status file layout. */
@@ -37,12 +38,7 @@ export const FIRSTBOOT_COMPONENT = 'firstboot';
 
 /** Parse status file text; null when it is not a valid status. */
 export function parseFirstbootStatus(text: string): FirstbootStatus | null {
-  try {
-    const r = FirstbootStatusSchema.safeParse(JSON.parse(text));
-    return r.success ? r.data : null;
-  } catch {
-    return null;
-  }
+  return parseJsonAs(FirstbootStatusSchema, text);
 }
 
 /** One line for logs and MQTT: `bitcoind.rpc_host: missing: …; hive.role: …`. */
