@@ -2,7 +2,8 @@
  * Blanking imported secrets in the boot partition's hivebox.toml (pure, line based): the line
  * `password = "s3cret"` under `[mqtt]` becomes `password = ""  # imported <time>; …`, every other
  * line (comments included) stays as the operator wrote it. Handles `[section]` headers and dotted
- * top-level keys (`mqtt.password = …`). A secret written another way (inline table, multi-line
+ * top-level keys (`mqtt.password = …`), and files saved on Windows (CRLF line ends, byte order
+ * mark). A secret written another way (inline table, multi-line
  * string) is reported as not removed; the caller re-parses the result to check.
  */
 
@@ -26,19 +27,21 @@ export function redactSecrets(text: string, keys: readonly string[], note: strin
   const wanted = new Set(keys);
   const redacted: string[] = [];
   let section = '';
-  const lines = text.split('\n').map((line) => {
+  const lines = text.split('\n').map((raw) => {
+    const eol = raw.endsWith('\r') ? '\r' : '';
+    const line = eol ? raw.slice(0, -1) : raw;
     const h = HEADER.exec(line);
     if (h) {
       section = h[1]!;
-      return line;
+      return raw;
     }
     const m = KEY_LINE.exec(line);
-    if (!m) return line;
+    if (!m) return raw;
     const key = m[2]!.replace(/\s+/g, '');
     const full = section ? `${section}.${key}` : key;
-    if (!wanted.has(full) || !ONE_LINE_STRING.test(m[3]!.trim())) return line;
+    if (!wanted.has(full) || !ONE_LINE_STRING.test(m[3]!.trim())) return raw;
     redacted.push(full);
-    return `${m[1]}${m[2]} = ""  # ${note}`;
+    return `${m[1]}${m[2]} = ""  # ${note}${eol}`;
   });
   return { text: lines.join('\n'), redacted, not_found: keys.filter((k) => !redacted.includes(k)) };
 }

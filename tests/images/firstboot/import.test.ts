@@ -102,6 +102,15 @@ describe('good boot file', () => {
     expect(parsed.mqtt.password).toBe('');
   });
 
+  test('a file saved by a Windows editor (BOM, CRLF) imports and keeps its line ends', () => {
+    box.writeBoot(`\uFEFF${goodBootFile(ticket())}`.replace(/\n/g, '\r\n'));
+    expect(box.run().ok).toBe(true);
+    expect(status(box)).toMatchObject({ ok: true, redacted: expect.arrayContaining(['mqtt.password']) });
+    const boot = box.read('/boot/firmware/hivebox.toml');
+    expect(boot).not.toContain('correct horse battery');
+    expect(boot.split('\n').slice(0, -1).every((l) => l.endsWith('\r'))).toBe(true);
+  });
+
   test('a second boot keeps the secrets the box holds and changes nothing else', () => {
     const t = ticket();
     box.writeBoot(goodBootFile(t));
