@@ -165,6 +165,11 @@ try {
     modes,
   );
 
+  for (const [user, file] of [['hivebox', '/etc/hivebox/hivebox.toml'], ['hivebox', '/etc/hivebox/hive-role.json'], ['lightningd', '/etc/lightningd/config']] as const) {
+    const r = inBox(['setpriv', `--reuid=${user}`, `--regid=${user}`, '--init-groups', 'cat', file]);
+    expectThat(r.code === 0, `${user} can read ${file} (after hivebox.service set up its directories)`, r.out);
+  }
+  expectThat(inBox(['setpriv', '--reuid=hivebox', '--regid=hivebox', '--init-groups', 'cat', '/etc/hivebox/firstboot-settings.json']).code !== 0, 'the daemon cannot read the stored secrets file');
   expectThat(inBox(['systemctl', 'is-active', 'mosquitto.service']).out === 'active', 'mosquitto.service active');
   const daemonConf = Bun.TOML.parse(inBox(['cat', '/etc/hivebox/hivebox.toml']).out) as { mqtt?: { url: string; username: string; password: string } };
   expectThat(daemonConf.mqtt?.url === `mqtt://127.0.0.1:${port}`, 'daemon config points at the box broker', daemonConf.mqtt?.url);
