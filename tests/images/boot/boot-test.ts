@@ -77,7 +77,9 @@ if (!Bun.which('systemd-nspawn')) {
 
 // 1. Build the amd64 image (base from the cache when the recipe and lock are unchanged).
 const buildStart = performance.now();
-const build = Bun.spawnSync(['bun', 'run', 'image', '--', '--arch', 'amd64', '--compression-level', '1'], { cwd: REPO, stdout: 'pipe', stderr: 'pipe' });
+// HIVEBOX_BOOT_BINARY: put another x64 hivebox binary into the image (e.g. one built from main).
+const binary = process.env.HIVEBOX_BOOT_BINARY ? ['--binary', process.env.HIVEBOX_BOOT_BINARY] : [];
+const build = Bun.spawnSync(['bun', 'run', 'image', '--', '--arch', 'amd64', '--compression-level', '1', ...binary], { cwd: REPO, stdout: 'pipe', stderr: 'pipe' });
 const buildLine = build.stdout.toString().trim().split('\n').pop() ?? '';
 if (build.exitCode !== 0) {
   console.log(build.stderr.toString().split('\n').slice(-25).join('\n'));
