@@ -81,6 +81,8 @@ const recipeR = loadRecipe(values.recipe!);
 if (!recipeR.ok) fail(recipeR.error.message, 64);
 const recipe = recipeR.value;
 const lightningdTree = values.lightningd ?? (recipe.hivebox.lightningd_tree || null);
+const level = values['compression-level'] !== undefined ? Number(values['compression-level']) : recipe.disk.compression_level;
+if (!Number.isInteger(level) || level < 0 || level > 19) fail('--compression-level must be an integer 0-19', 64);
 
 const started = performance.now();
 const log = (line: string) => console.error(`[${((performance.now() - started) / 1000).toFixed(1)}s] ${line}`);
@@ -121,8 +123,6 @@ if (!disk.ok) fail(disk.error);
 log(`disk ${disk.value.path}: ${(disk.value.bytes / 2 ** 20).toFixed(0)} MiB (root contents ${disk.value.root_used_mib} MiB)`);
 const tDisk = performance.now();
 
-const level = values['compression-level'] !== undefined ? Number(values['compression-level']) : recipe.disk.compression_level;
-if (!Number.isInteger(level) || level < 0 || level > 19) fail('--compression-level must be an integer 0-19', 64);
 const compressed = compressImage(disk.value.path, recipe.disk.compression, level, values['keep-raw']!);
 if (!compressed.ok) fail(compressed.error);
 const sha256 = await writeChecksum(compressed.value);
