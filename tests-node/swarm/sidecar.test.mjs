@@ -95,7 +95,10 @@ test('drop with block_s closes the connection and refuses the key, also when it 
   const tp = topic()
   b.send({ cmd: 'join', topic: tp, id: 1 })
   await b.waitFor((e) => e.event === 'joined')
-  a.send({ cmd: 'join', topic: tp })
+  // Only a dials (b cannot discover a): when both dial at once, hyperswarm's duplicate resolution
+  // can leave each side holding the stream the other closed, which is the gate's job to heal
+  // (README "Observed behaviour"), not what this test is about.
+  a.send({ cmd: 'connect', public_key: b.key })
   await b.waitFor((e) => e.event === 'peer_up' && e.public_key === a.key, LONG)
   const since = b.mark()
   b.send({ cmd: 'drop', public_key: a.key, reason: 'unbound', block_s: 600 })

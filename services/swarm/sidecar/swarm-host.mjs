@@ -120,6 +120,10 @@ export class SwarmHost {
         this.emit({ event: 'frame', public_key: key, data: frame.toString('base64') })
       }
     })
+    // A Noise stream is a streamx Duplex: the peer's end() ends only our readable side, and 'close'
+    // waits for our writable side too. Finish ours at once, or a peer that dropped us leaves this
+    // side half-open (no peer_down, no redial) until UDX gives up on the silent stream.
+    conn.on('end', () => conn.end())
     conn.on('error', (e) => { if (entry.reason === 'closed') entry.reason = `error: ${e.code || e.message}` })
     conn.on('close', () => {
       if (this.conns.get(key) !== entry) return
