@@ -9,6 +9,7 @@ import { MgmtSection } from '../../services/mgmt/config.ts';
 import { MqttSection } from '../../services/mqtt/config.ts';
 import { SupervisorSection } from '../daemon/appliance-config.ts';
 import { HiveSection } from '../engine/config.ts';
+import { BOX_PATHS } from '../firstboot/render.ts';
 import { PlannerSection } from '../engine/planner-settings.ts';
 
 /** `[lightning]`: how the daemon reaches lightningd. */
@@ -32,6 +33,10 @@ export const DaemonSection = z
     tick_ms: z.number().int().min(50).max(3_600_000).default(1_000),
     /** On SIGTERM, how long to wait for in-flight events before closing, ms. */
     shutdown_grace_ms: z.number().int().min(0).max(60_000).default(5_000),
+    /** First-boot enrolment: the hive role `hivebox firstboot` wrote (runtime/daemon/hive-role.ts); no file = no enrolment. */
+    hive_role_file: z.string().min(1).default(BOX_PATHS.hiveRole),
+    /** Seconds between enrolment attempts that can succeed later (signer unplugged, no connected peer yet). */
+    hive_role_retry_s: z.number().int().min(1).max(3_600).default(60),
   })
   .strict();
 

@@ -11,6 +11,9 @@
  * store and lightningd have been up and the signer has been checked (an absent signer is reported
  * as `degraded`, not waited for). Every health transition is logged, sent as STATUS= and published.
  *
+ * Enrolment: the hive role first boot wrote (`[daemon] hive_role_file`) is applied once the engine
+ * runs — genesis or join with the ticket — while this node is in no hive (hive-role.ts).
+ *
  * Engine events become MQTT `event/<kind>` messages and republish the retained state
  * (appliance-status.ts). A health of `failed` (a critical component given up on, or startup timed
  * out) calls `onFailed`: `hivebox run` stops and exits non-zero for systemd's Restart=.
@@ -39,6 +42,7 @@ import { createSupervisor, type Supervisor } from '../../services/systemd/superv
 import { applianceComponents } from './appliance-components.ts';
 import { changesState, mqttEventOf, statusSnapshot, statusText } from './appliance-status.ts';
 import { startDaemon, type Daemon } from './daemon.ts';
+import { startHiveRole } from './hive-role.ts';
 import type { EngineFactory, LogFn } from './engine.ts';
 import { jsonLogger } from './log.ts';
 
@@ -217,6 +221,8 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
     }
     const stopSupervisor = sup.start(config.supervisor.interval_ms);
     const statusTimer = setInterval(() => void refresh(), config.supervisor.interval_ms);
+    const enrolment = startHiveRole({ path: config.daemon.hive_role_file, retry_s: config.daemon.hive_role_retry_s, engine: daemon.engine, log, now });
+    void enrolment.settled.then(() => refresh());
 
     const d = daemon;
     const pub = publisher;
@@ -232,6 +238,7 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
           log('info', 'stopping', { reason });
           stopSupervisor();
           clearInterval(statusTimer);
+          enrolment.stop();
           await d.stop();
           parts.close();
           await pub?.close();

@@ -25,7 +25,7 @@ describe('loadConfig', () => {
       ok: true,
       value: {
         lightning: { rpc_file: '/home/op/.lightning/bitcoin/lightning-rpc', rpc_timeout_ms: 30_000 },
-        daemon: { ipc_socket: '/run/hivebox/plugin.sock', ipc_socket_mode: 0o660, tick_ms: 1000, shutdown_grace_ms: 5000 },
+        daemon: { ipc_socket: '/run/hivebox/plugin.sock', ipc_socket_mode: 0o660, tick_ms: 1000, shutdown_grace_ms: 5000, hive_role_file: '/etc/hivebox/hive-role.json', hive_role_retry_s: 60 },
         log: { level: 'info' },
         hive: { store_path: '/var/lib/hivebox/hive.db', challenge_timeout_s: 30, accept_clhive_channel_join: false, join_wait_s: 120, approval_timeout_s: 60, status_interval_s: 60 },
         planner: { first_cycle_delay_s: 45, jitter_max_s: 300, health_window_s: 604_800, retry_after_failure_s: 60 },
@@ -86,7 +86,7 @@ describe('loadConfig', () => {
     const r = loadConfig({ file: f, env: { HIVEBOX_DAEMON_TICK_MS: '500', HIVEBOX_DAEMON_IPC_SOCKET_MODE: '0o600', PATH: '/bin' }, sets: ['daemon.tick_ms=750'] });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.value.daemon).toEqual({ ipc_socket: '/tmp/a.sock', ipc_socket_mode: 0o600, tick_ms: 750, shutdown_grace_ms: 5000 });
+    expect(r.value.daemon).toEqual({ ipc_socket: '/tmp/a.sock', ipc_socket_mode: 0o600, tick_ms: 750, shutdown_grace_ms: 5000, hive_role_file: '/etc/hivebox/hive-role.json', hive_role_retry_s: 60 });
     expect(r.value.log.level).toBe('debug');
   });
 
