@@ -14,6 +14,7 @@ import { registerGenesis } from './commands/genesis.ts';
 import { registerInvite } from './commands/invite.ts';
 import { registerJoin } from './commands/join.ts';
 import { registerMembers } from './commands/members.ts';
+import { registerMqtt } from './commands/mqtt.ts';
 import { registerPlan } from './commands/plan.ts';
 import { registerPlanner } from './commands/planner.ts';
 import { registerPlugin } from './commands/plugin.ts';
@@ -41,6 +42,7 @@ export const COMMANDS: readonly CommandModule[] = [
   registerInvite,
   registerJoin,
   registerMembers,
+  registerMqtt,
   registerPlan,
   registerPlanner,
   registerPlugin,

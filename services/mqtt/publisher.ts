@@ -17,7 +17,7 @@ import { err, ok, type Result } from '../../runtime/core/result.ts';
 import type { MqttConfig } from './config.ts';
 import { type CommandName, COMMANDS, type DeviceInfo, discoveryPayload } from './discovery.ts';
 import { EVENT_KINDS, EVENT_MAX_BYTES, type EventKind, type PublishedState, type StatusSnapshot, StatusSnapshotSchema } from './snapshot.ts';
-import { AVAILABILITY, type StatusTopics, statusTopics } from './topics.ts';
+import { AVAILABILITY, retainedTopics, type StatusTopics, statusTopics } from './topics.ts';
 
 /** Why a publish did not happen. */
 export type PublishError =
@@ -176,9 +176,7 @@ export async function startStatusPublisher(opts: StatusPublisherOptions): Promis
     if (closed) return;
     clearInterval(timer);
     if (client.connected) {
-      const last: [string, string][] = clearRetained
-        ? [[topics.discovery, ''], [topics.state, ''], [topics.availability, '']]
-        : [[topics.availability, AVAILABILITY.offline]];
+      const last: [string, string][] = clearRetained ? retainedTopics(topics).map((t) => [t, '']) : [[topics.availability, AVAILABILITY.offline]];
       await withTimeout(Promise.all(last.map(([t, p]) => publish(t, p, true))), timeout_ms);
     }
     closed = true;

@@ -53,3 +53,11 @@ export function statusTopics(nodeId: string, prefix = 'hivebox', discoveryPrefix
     haStatus: `${discoveryPrefix}/status`,
   };
 }
+
+/**
+ * The retained topics a node leaves on the broker: Home Assistant discovery, state, availability.
+ * An empty retained payload deletes each (MQTT 5 §3.3.1.3), which removes the device from Home Assistant.
+ */
+export function retainedTopics(topics: StatusTopics): readonly string[] {
+  return [topics.discovery, topics.state, topics.availability];
+}
