@@ -59,6 +59,20 @@ describe('sending and routing', () => {
     expect(g.step({ kind: 'send', node_id: B.node_id, bytes: hiveFrame(65_536) }).reject).toBe('oversize');
   });
 
+  test('spec-framed Hive messages (odd Hive type ‖ HIVE ‖ envelope) travel both ways unchanged; an even type before HIVE is not Hive', () => {
+    const g = new GateDriver();
+    g.bind(B);
+    const clhive = hiveFrame(200);
+    const spec = new Uint8Array(clhive.length + 2);
+    spec.set([0x80, 0x09], 0);
+    spec.set(clhive, 2);
+    expect(g.step({ kind: 'send', node_id: B.node_id, bytes: spec }).effects).toEqual([{ kind: 'send_frame', swarm_key: B.swarm_key, bytes: spec }]);
+    expect(g.frame(B.swarm_key, spec).effects).toEqual([{ kind: 'deliver', node_id: B.node_id, payload_hex: toHex(spec) }]);
+    const even = spec.slice();
+    even[1] = 0x08;
+    expect(g.step({ kind: 'send', node_id: B.node_id, bytes: even }).reject).toBe('not_hive');
+  });
+
   test('route: Lightning when connected, else swarm when bound, else none (outbox)', () => {
     const g = new GateDriver();
     g.bind(B);

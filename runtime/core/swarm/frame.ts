@@ -1,12 +1,16 @@
 /**
  * What one swarm frame carries (issue 10 §3). The sidecar length-prefixes frames on the Noise
  * stream (services/swarm/PROTOCOL.md); the gate sees whole frame payloads, of two kinds:
- * - Hive frame: the exact bytes cl-hive hands to `sendcustommsg` — magic `HIVE` ‖ UTF-8 JSON
- *   envelope (clhive-protocol.md §1.1) — so it enters `HiveEngine.onCustomMsg` unchanged;
+ * - Hive frame: the exact bytes a member hands to `sendcustommsg`, in either framing of
+ *   runtime/core/wire/framing.ts — cl-hive's magic `HIVE` ‖ UTF-8 JSON envelope
+ *   (clhive-protocol.md §1.1), or spec 001 §1.1's odd Hive type (u16be) ‖ `HIVE` ‖ envelope, which
+ *   Hivebox members speak to each other — so it enters `HiveEngine.onCustomMsg` unchanged (a GOSSIP
+ *   signature covers a framing-specific string, so the framing cannot be rewritten in transit);
  * - binding frame: magic `HSWB` ‖ UTF-8 JSON binding statement (binding.ts), first on a connection.
  */
 import { err, ok, type Result } from '../result.ts';
 import { utf8 } from '../types.ts';
+import { isHiveTypeId } from '../wire/message-types.ts';
 import type { BindingReject, BindingStatement } from './binding.ts';
 import type { SwarmLimits } from './limits.ts';
 
@@ -24,10 +28,14 @@ function startsWith(bytes: Uint8Array, magic: Uint8Array): boolean {
   return true;
 }
 
-/** Classify a frame payload by its magic. */
+/**
+ * Classify a frame payload by its magic: `binding` (`HSWB`), `hive` (`HIVE` at byte 0, or an odd
+ * Hive type 32769–33000 followed by `HIVE` at byte 2), else `unknown`.
+ */
 export function frameKind(bytes: Uint8Array): FrameKind {
-  if (startsWith(bytes, HIVE_MAGIC)) return 'hive';
   if (startsWith(bytes, BINDING_MAGIC)) return 'binding';
+  if (startsWith(bytes, HIVE_MAGIC)) return 'hive';
+  if (bytes.length >= 6 && isHiveTypeId((bytes[0]! << 8) | bytes[1]!) && startsWith(bytes.subarray(2), HIVE_MAGIC)) return 'hive';
   return 'unknown';
 }
 
