@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DEFAULT_SIGNER_CONFIG, SignerConfig } from '../../hw/host/signer-config.ts';
 import { MgmtSection } from '../../services/mgmt/config.ts';
 import { MqttSection } from '../../services/mqtt/config.ts';
+import { SwarmSection } from '../../services/swarm/config.ts';
 import { SupervisorSection } from '../daemon/appliance-config.ts';
 import { HiveSection } from '../engine/config.ts';
 import { BOX_PATHS } from '../firstboot/render.ts';
@@ -65,6 +66,8 @@ export const CONFIG_SCHEMA = z
     mqtt: MqttSection.prefault({}),
     /** `[mgmt]`: remote management, spec 002 (services/mgmt/config.ts). */
     mgmt: MgmtSection.prefault({}),
+    /** `[swarm]`: the hyperswarm fallback transport; off by default (services/swarm/config.ts). */
+    swarm: SwarmSection.prefault({}),
   })
   .strict();
 

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../runtime/config/index.ts';
+import { sidecarTargetOf } from '../../services/swarm/config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hbx-cfg-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,8 +46,41 @@ describe('loadConfig', () => {
         },
         mqtt: { topic_prefix: 'hivebox', discovery_prefix: 'homeassistant', discovery: true, commands: false, state_interval_s: 30, protocol: 'auto' },
         mgmt: { enabled: false, store_path: '/var/lib/hivebox/mgmt.sqlite', trusted_issuers: [], allowed_mints: [], policy: {} },
+        swarm: {
+          enabled: false,
+          sidecar_socket: '',
+          node: 'node',
+          seed_file: '',
+          bootstrap: [],
+          host: '',
+          port: 0,
+          max_peers: 64,
+          refresh_s: 60,
+          autoconnect_lightning: false,
+          lightning_port: 9735,
+        },
       },
     });
+  });
+
+  test('[swarm]: keys reach the sidecar target, ~ expands, bad values are refused naming the key', () => {
+    const f = file('swarm.toml', ['[swarm]', 'enabled = true', 'seed_file = "~/swarm.seed"', 'bootstrap = ["127.0.0.1:49737", "dht.example:1"]', 'host = "127.0.0.1"', 'refresh_s = 5'].join('\n'));
+    const r = loadConfig({ file: f, home: '/home/op' });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.swarm).toMatchObject({ enabled: true, seed_file: '/home/op/swarm.seed', autoconnect_lightning: false });
+    expect(sidecarTargetOf(r.value.swarm)).toEqual({
+      kind: 'spawn',
+      node: 'node',
+      args: ['--seed-file', '/home/op/swarm.seed', '--bootstrap', '127.0.0.1:49737,dht.example:1', '--host', '127.0.0.1', '--port', '0', '--max-peers', '64', '--refresh-s', '5'],
+    });
+    const attached = loadConfig({ file: file('swarm-socket.toml', '[swarm]\nenabled = true\nsidecar_socket = "/run/hivebox-swarm/swarm.sock"\n') });
+    expect(attached.ok && sidecarTargetOf(attached.value.swarm)).toEqual({ kind: 'socket', path: '/run/hivebox-swarm/swarm.sock' });
+    const bad = (text: string) => loadConfig({ file: file('bad-swarm.toml', text) });
+    expect(bad('[swarm]\nbootstrap = ["no-port"]\n')).toMatchObject({ ok: false, error: { kind: 'invalid_value', message: expect.stringContaining('swarm.bootstrap.0') } });
+    expect(bad('[swarm]\nbootstrap = ["h:70000"]\n')).toMatchObject({ ok: false, error: { kind: 'invalid_value', message: expect.stringContaining('swarm.bootstrap.0') } });
+    expect(bad('[swarm]\nrefresh_s = 0\n')).toMatchObject({ ok: false, error: { kind: 'invalid_value', message: expect.stringContaining('swarm.refresh_s') } });
+    expect(bad('[swarm]\nenable = true\n')).toMatchObject({ ok: false, error: { kind: 'unknown_key', message: expect.stringContaining('swarm.enable') } });
   });
 
   test('[mqtt] is off without a url; [mgmt] with a nested [mgmt.policy] table; HIVEBOX_MQTT_PASSWORD reaches mqtt.password', () => {
