@@ -66,6 +66,7 @@ export function narrator(names: ReadonlyMap<string, string>): (node: string, e: 
         prompted.add(node);
         return `${at} ${e.prompt} (${e.seconds_left} s)`;
       case 'received':
+      case 'swarm_binding':
         return null;
     }
   };

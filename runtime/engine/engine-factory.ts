@@ -6,6 +6,7 @@
  * `hiveEngineFactory` takes its parts explicitly (simnet fleets, `hivebox demo`, tests).
  */
 import type { Signer } from '../core/ports.ts';
+import type { BindingStatement } from '../core/swarm/binding.ts';
 import { isNodeId } from '../core/types.ts';
 import { composeEngines } from '../daemon/compose-engines.ts';
 import type { EngineContext, EngineFactory, HiveEngine } from '../daemon/engine.ts';
@@ -31,6 +32,8 @@ export interface EngineSetup {
   /** Default: the OS CSPRNG. */
   readonly random?: RandomSource;
   readonly onEvent?: EngineEventSink;
+  /** Our current swarm binding for outgoing GOSSIP (HiveEngineDeps.swarmBinding); absent: swarm off. */
+  readonly swarmBinding?: () => BindingStatement | null;
 }
 
 /**
@@ -59,6 +62,7 @@ export async function buildHiveEngine(setup: EngineSetup, ctx: EngineContext): P
     random: setup.random ?? secureRandom,
     log: ctx.log,
     ...(setup.onEvent ? { onEvent: setup.onEvent } : {}),
+    ...(setup.swarmBinding ? { swarmBinding: setup.swarmBinding } : {}),
     planner: { store: plannerStore.value, settings: setup.planner ?? DEFAULT_PLANNER_SETTINGS },
   });
 }
@@ -78,6 +82,8 @@ export interface ConfiguredEngineParts {
   readonly onEvent?: EngineEventSink;
   /** Receives the Hive engine itself (status views) once built. */
   readonly onHiveEngine?: (engine: HiveboxEngine) => void;
+  /** Our current swarm binding for outgoing GOSSIP (`[swarm]`, runtime/daemon/swarm-link.ts). */
+  readonly swarmBinding?: () => BindingStatement | null;
 }
 
 /**
@@ -90,7 +96,7 @@ export function configuredEngineFactory(parts: ConfiguredEngineParts = {}): Engi
   return async (ctx) => {
     const { config } = ctx;
     const signer = parts.signer ?? createSigner(config.signer);
-    const hive = await buildHiveEngine({ store_path: config.hive.store_path, signer, settings: config.hive, planner: config.planner, ...(parts.onEvent ? { onEvent: parts.onEvent } : {}) }, ctx);
+    const hive = await buildHiveEngine({ store_path: config.hive.store_path, signer, settings: config.hive, planner: config.planner, ...(parts.onEvent ? { onEvent: parts.onEvent } : {}), ...(parts.swarmBinding ? { swarmBinding: parts.swarmBinding } : {}) }, ctx);
     parts.onHiveEngine?.(hive);
     let mgmt: ReturnType<typeof openMgmt>;
     try {

@@ -5,6 +5,7 @@
  */
 import type { RejectReason } from '../core/machines/handshake-types.ts';
 import type { SignerPurpose } from '../core/ports.ts';
+import type { BindingStatement } from '../core/swarm/binding.ts';
 import type { Framing } from '../core/wire/framing.ts';
 
 /** One engine event. */
@@ -31,6 +32,11 @@ export type EngineEvent =
   | { readonly kind: 'join_failed'; readonly member_id: string; readonly reason: string }
   /** An operator-facing fleet event (member promoted, revoked, left; peer ignored; intent committed; action pending …). */
   | { readonly kind: 'fleet_event'; readonly name: string; readonly fields: Readonly<Record<string, unknown>> }
+  /**
+   * A GOSSIP from `sender_id` that the fleet admitted carried `hivebox_swarm_binding` (issue 10 §2).
+   * Only its shape is checked here; the swarm gate verifies hive, freshness and signature.
+   */
+  | { readonly kind: 'swarm_binding'; readonly sender_id: string; readonly statement: BindingStatement }
   /** The fleet signer is waiting for the button (`seconds_left` counts down), or stopped waiting. */
   | { readonly kind: 'approval'; readonly state: 'waiting' | 'done'; readonly purpose: SignerPurpose; readonly prompt: string; readonly seconds_left?: number; readonly outcome?: string };
 

@@ -28,9 +28,10 @@ import type { FleetReject, MemberChannel, NodeFacts } from '../core/fleet/types.
 import { initialHandshakeState, type HandshakeReject } from '../core/machines/handshake-types.ts';
 import { applyWrites, persist, type StoreWrite } from '../core/machines/membership.ts';
 import type { NodeBackend, NodeChannel, Signer } from '../core/ports.ts';
+import type { BindingStatement } from '../core/swarm/binding.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { isNodeId, toHex, type NodeId } from '../core/types.ts';
-import { decodeHiveHex, encodeHiveMessage } from '../core/wire/index.ts';
+import { decodeHiveHex, encodeHiveMessage, type MsgType, type PayloadInput } from '../core/wire/index.ts';
 import { RpcFailure, type HiveEngine, type LogFn } from '../daemon/engine.ts';
 import type { FleetStore } from '../../services/store/fleet-store.ts';
 import { openPlannerStore, type PlannerStore } from '../../services/store/planner-store.ts';
@@ -70,6 +71,11 @@ export interface HiveEngineDeps {
   readonly onEvent?: EngineEventSink;
   /** The planner's store (the node store file; default: in memory) and `[planner]` settings (default: defaults). */
   readonly planner?: { readonly store: PlannerStore; readonly settings: PlannerSettings };
+  /**
+   * Our current swarm binding statement (issue 10 §2; runtime/daemon/swarm-link.ts), or null while
+   * there is none. The GOSSIP we send carries it as `hivebox_swarm_binding`. Absent: swarm off.
+   */
+  readonly swarmBinding?: () => BindingStatement | null;
 }
 
 /** Carries out one effect kind. */
@@ -80,7 +86,7 @@ const EFFECTS: { readonly [K in HiveNodeEffect['kind']]: EffectHandler<K> } = {
   persist: async () => {},
   persist_fleet: async () => {},
   send: async (engine, e) => {
-    await engine.sendMessage(e.peer_id, e.type, e.payload, e.framing);
+    await engine.sendMessage(e.peer_id, e.type, engine.withSwarmBinding(e.type, e.payload), e.framing);
   },
   sign: async (engine, e) => {
     const r = await engine.deps.backend.signmessage(e.text);
@@ -235,7 +241,11 @@ export class HiveboxEngine implements HiveEngine {
       return;
     }
     this.emit({ kind: 'received', peer_id: peerId, type: decoded.message.type, framing: decoded.message.framing });
-    await this.input({ kind: 'message', peer_id: peerId, message: decoded });
+    const r = await this.input({ kind: 'message', peer_id: peerId, message: decoded });
+    const m = decoded.message;
+    if (r.ok && r.value === null && m.type === 'GOSSIP' && m.payload.hivebox_swarm_binding !== undefined) {
+      this.emit({ kind: 'swarm_binding', sender_id: m.payload.sender_id, statement: m.payload.hivebox_swarm_binding });
+    }
   }
 
   // ---- the driver ---------------------------------------------------------------------------
@@ -338,6 +348,17 @@ export class HiveboxEngine implements HiveEngine {
 
   // ---- outbound -----------------------------------------------------------------------------
 
+  /**
+   * `payload` with our swarm binding as `hivebox_swarm_binding` when it is our own GOSSIP and a
+   * binding exists (issue 10 §2). Added after signing: the GOSSIP signing string does not cover it.
+   */
+  withSwarmBinding(type: MsgType, payload: PayloadInput): PayloadInput {
+    const st = type === 'GOSSIP' && payload.sender_id === this.deps.our_node_id ? (this.deps.swarmBinding?.() ?? null) : null;
+    if (st === null) return payload;
+    const { hive_id, node_id, swarm_key, issued_at, expires_at, signature } = st;
+    return { ...payload, hivebox_swarm_binding: { hive_id, node_id, swarm_key, issued_at, expires_at, signature } };
+  }
+
   /** Encode and `sendcustommsg`; false when it could not be encoded or lightningd refused it. */
   async sendMessage(peer_id: string, type: Parameters<typeof encodeHiveMessage>[0], payload: Parameters<typeof encodeHiveMessage>[1], framing: 'spec' | 'clhive'): Promise<boolean> {
     const bytes = encodeHiveMessage(type, payload, framing);
@@ -377,7 +398,7 @@ export class HiveboxEngine implements HiveEngine {
 
   /** Report an event: the daemon log, then the observer (whose faults are ignored). */
   emit(e: EngineEvent): void {
-    const level = e.kind === 'dropped' || e.kind === 'rejected' || e.kind === 'send_failed' ? 'warn' : 'info';
+    const level = e.kind === 'dropped' || e.kind === 'rejected' || e.kind === 'send_failed' ? 'warn' : e.kind === 'swarm_binding' ? 'debug' : 'info';
     const { kind, ...fields } = e;
     this.deps.log(level, `hive_${kind}`, fields);
     try {

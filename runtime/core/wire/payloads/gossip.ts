@@ -9,6 +9,12 @@
  *   always `""`, since gossip carries `state_hash` (§15 item 6).
  * - spec framing: `fleet_hash = payload.state_hash ?? ""`, so the signature binds the sender's
  *   fleet hash too (issue 4 §1).
+ *
+ * `hivebox_swarm_binding` (optional, Hivebox only; issue 10 §2): the sender's swarm key binding
+ * statement (runtime/core/swarm/binding.ts). It carries its own node-key signature, so it is not
+ * part of the signing string above, which stays byte-identical to cl-hive's; cl-hive ignores the
+ * key (clhive-protocol.md §1.4). A value that is not exactly the binding shape makes the whole
+ * GOSSIP invalid (`invalid_field`), so nothing of it is applied.
  */
 import { z } from 'zod';
 import { canonicalJson, PyFloat, type PyJson } from '../../canonical/python-json.ts';
@@ -16,6 +22,7 @@ import type { RawPayload } from '../envelope.ts';
 import type { Framing } from '../framing.ts';
 import { FIELD_LIMITS } from '../limits.ts';
 import { count, pubkey, text, zbaseSig } from '../primitives.ts';
+import { decodeBinding, type BindingStatement } from '../../swarm/binding.ts';
 import { pySorted, sha256Hex } from '../signing/py-format.ts';
 
 const feeValue = z.preprocess(
@@ -33,6 +40,9 @@ export const Capabilities = z.array(text(FIELD_LIMITS.capabilityChars)).max(FIEL
 
 /** `addresses`: "host:port" strings from `getinfo`. */
 export const Addresses = z.array(text(FIELD_LIMITS.addressChars)).max(FIELD_LIMITS.addressesItems);
+
+/** `hivebox_swarm_binding`: exactly the six binding fields with valid shapes (`decodeBinding`); the signature is checked by the swarm gate. */
+export const SwarmBindingValue = z.custom<BindingStatement>((v) => decodeBinding(v).ok, 'not a swarm binding statement');
 
 /** GOSSIP payload schema. `available_sats ≤ capacity_sats`; `peer_id`, when sent, equals `sender_id`. */
 export const GossipPayload = z
@@ -52,6 +62,7 @@ export const GossipPayload = z
     budget_last_update: count.optional(),
     addresses: Addresses.optional(),
     capabilities: Capabilities.optional(),
+    hivebox_swarm_binding: SwarmBindingValue.optional(),
     signature: zbaseSig,
   })
   .superRefine((p, ctx) => {
