@@ -10,14 +10,17 @@
  *  - `plugin`     listed active in `plugin list`; restarted with `plugin start` (lightningd never
  *                 restarts a plugin that died);
  *  - `mosquitto`  the MQTT client holds a broker session; the local broker's unit is restarted;
- *  - `swarm`      the hyperswarm sidecar's unit (the seam for when the sidecar ships).
+ *  - `swarm`      with `[swarm] enabled`: the swarm transport's sidecar (swarm-link.ts), down with
+ *                 "swarm down" while it is; restarted through `swarm_unit` when one is named (a
+ *                 spawned sidecar is restarted by the transport itself). Without `[swarm] enabled`,
+ *                 a named `swarm_unit` is only watched as a unit.
  */
 import { Database } from 'bun:sqlite';
 import type { RestartPolicy } from '../core/health/restart-policy.ts';
 import type { NodeBackend } from '../core/ports.ts';
 import type { HiveboxConfig } from '../config/schema.ts';
 import { lightningdComponent, pluginComponent, signerComponent, unitComponent, type PluginRpc, type ProbedSigner } from '../../services/systemd/components.ts';
-import type { SupervisedComponent } from '../../services/systemd/supervisor.ts';
+import type { ProbeResult, SupervisedComponent } from '../../services/systemd/supervisor.ts';
 import type { UnitControl } from '../../services/systemd/systemctl.ts';
 import { restartPolicyOf } from './appliance-config.ts';
 
@@ -31,6 +34,8 @@ export interface ApplianceParts {
   readonly units: UnitControl;
   /** The MQTT broker session, when `[mqtt] url` is set. */
   readonly mqtt: { readonly url: string; connected(): boolean } | null;
+  /** The swarm transport's probe (SwarmLink.probe), when `[swarm] enabled`. */
+  readonly swarm: { probe(): Promise<ProbeResult> } | null;
 }
 
 /** A set of components and what must be released with them. */
@@ -82,6 +87,12 @@ function mqttComponent(mqtt: { url: string; connected(): boolean }, unit: string
   };
 }
 
+/** The swarm transport: its own probe; restarts `unit` (systemd/hivebox-swarm.service) when one is named. */
+function swarmComponent(swarm: { probe(): Promise<ProbeResult> }, unit: string, units: UnitControl, policy: RestartPolicy): SupervisedComponent {
+  const restart = unit === '' ? {} : { restart: unitComponent('swarm', unit, units).restart! };
+  return { name: 'swarm', required_for_ready: false, critical: false, policy, probe: () => swarm.probe(), ...restart };
+}
+
 /** Build the supervised components from the configuration. */
 export function applianceComponents(p: ApplianceParts): ApplianceComponents {
   const s = p.config.supervisor;
@@ -94,6 +105,7 @@ export function applianceComponents(p: ApplianceParts): ApplianceComponents {
   ];
   if (s.plugin_path !== '') components.push(pluginComponent(p.plugins, s.plugin_path, { policy }));
   if (p.mqtt) components.push(mqttComponent(p.mqtt, s.mosquitto_unit, p.units, policy));
-  if (s.swarm_unit !== '') components.push(unitComponent('swarm', s.swarm_unit, p.units, { policy }));
+  if (p.swarm) components.push(swarmComponent(p.swarm, s.swarm_unit, p.units, policy));
+  else if (s.swarm_unit !== '') components.push(unitComponent('swarm', s.swarm_unit, p.units, { policy }));
   return { components, close: store.close };
 }

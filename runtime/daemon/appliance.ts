@@ -14,11 +14,16 @@
  * Enrolment: the hive role first boot wrote (`[daemon] hive_role_file`) is applied once the engine
  * runs — genesis or join with the ticket — while this node is in no hive (hive-role.ts).
  *
+ * Swarm (`[swarm] enabled`, swarm-link.ts): the engine's backend and inbound path are wrapped for
+ * the hyperswarm fallback transport, which starts once the node is in a hive; admitted GOSSIP
+ * bindings go to it, and its health is the supervisor's `swarm` component.
+ *
  * Engine events become MQTT `event/<kind>` messages and republish the retained state
  * (appliance-status.ts). A health of `failed` (a critical component given up on, or startup timed
  * out) calls `onFailed`: `hivebox run` stops and exits non-zero for systemd's Restart=.
  *
- * Stop (SIGTERM): STOPPING=1, supervisor off, the daemon stops intake, drains in-flight events,
+ * Stop (SIGTERM): STOPPING=1, supervisor off, the swarm transport stops (its sidecar shuts down,
+ * frames already admitted are handed to the daemon), the daemon stops intake, drains in-flight events,
  * lets the running tick finish and closes the engine (each step's writes — the outbox rows
  * included — are already committed; closing checkpoints the WAL), then `offline` is published
  * (retained; a clean disconnect keeps the last will from firing) and the signer is released.
@@ -28,6 +33,7 @@ import type { Signer } from '../core/ports.ts';
 import type { HiveboxConfig } from '../config/schema.ts';
 import { configuredEngineFactory, type ConfiguredEngineParts } from '../engine/engine-factory.ts';
 import type { EngineEvent } from '../engine/events.ts';
+import type { HiveboxEngine } from '../engine/hive-engine.ts';
 import type { StatusResult } from '../engine/rpc/status.ts';
 import { versionLine } from '../cli/version.ts';
 import pkg from '../../package.json' with { type: 'json' };
@@ -45,6 +51,7 @@ import { startDaemon, type Daemon } from './daemon.ts';
 import { startHiveRole } from './hive-role.ts';
 import type { EngineFactory, LogFn } from './engine.ts';
 import { jsonLogger } from './log.ts';
+import { SwarmLink, swarmViewOf } from './swarm-link.ts';
 
 /** The fleet signer as the appliance holds it: probed by the supervisor, released on stop. */
 export type ApplianceSigner = Signer & ProbedSigner & { close?: () => Promise<void> };
@@ -76,6 +83,8 @@ export interface Appliance {
   readonly notifier: Notifier;
   /** The MQTT publisher, or null when `[mqtt] url` is unset. */
   readonly publisher: StatusPublisher | null;
+  /** The swarm transport's link, or null unless `[swarm] enabled`. */
+  readonly swarm: SwarmLink | null;
   /** Graceful stop (see the file header). Idempotent. */
   stop(reason?: string): Promise<void>;
 }
@@ -127,6 +136,8 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
   let lastStatus: StatusResult | null = null;
   let lastGossipAt: number | null = null;
   let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  let hiveEngine: HiveboxEngine | null = null;
+  const swarm = config.swarm.enabled ? new SwarmLink({ settings: config.swarm, log, now_ms }) : null;
 
   async function readStatus(): Promise<StatusResult> {
     lastStatus = (await daemon!.engine.rpc('hive-status', {})) as StatusResult;
@@ -152,6 +163,7 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
     if (!daemon || !supervisor) return;
     const status = await readStatus().catch((e: unknown) => void log('warn', 'status_read_failed', { error: e instanceof Error ? e.message : String(e) }));
     if (!status) return;
+    void swarm?.sync();
     if (supervisor.health().ready) sayStatus(statusText(supervisor.health(), status));
     const state = JSON.stringify({ ...snapshotOf(status), last_gossip_age_s: null });
     if (state === lastState) return;
@@ -161,6 +173,8 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
 
   function onEvent(e: EngineEvent): void {
     if (e.kind === 'received' && e.type === 'GOSSIP') lastGossipAt = now();
+    if (e.kind === 'swarm_binding') swarm?.learnBinding(e.statement);
+    if (changesState(e)) void swarm?.sync();
     const ev = mqttEventOf(e);
     if (ev && publisher) void publisher.publishEvent(ev.kind, ev.payload).then((r) => !r.ok && log('warn', 'mqtt_event_not_published', { kind: ev.kind, error: r.error.kind }));
     if (changesState(e) && !refreshTimer) {
@@ -181,8 +195,16 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
   try {
     const nodeId = await waitForLightningd(probes, notifier, config, log);
     notifier.status(`starting: opening the node store ${config.hive.store_path}`);
-    daemon = await startDaemon({ config, engineFactory: (opts.engineFactory ?? configuredEngineFactory)({ signer, onEvent }), log, now_ms });
+    const engineFactory = (opts.engineFactory ?? configuredEngineFactory)({
+      signer,
+      onEvent,
+      onHiveEngine: (e) => (hiveEngine = e),
+      ...(swarm ? { swarmBinding: () => swarm.binding } : {}),
+    });
+    daemon = await startDaemon({ config, engineFactory: swarm ? swarm.engineFactory(engineFactory) : engineFactory, log, now_ms });
     await readStatus();
+    const running = daemon;
+    await swarm?.attach({ deliver: (peerId, hex) => running.deliver(peerId, hex), backend: running.backend, view: () => (hiveEngine ? swarmViewOf(hiveEngine.state.fleet.membership) : null) });
 
     const parts = applianceComponents({
       config,
@@ -191,6 +213,7 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
       signer,
       units: opts.units ?? systemctl(),
       mqtt: mqttConfig ? { url: mqttConfig.url, connected: () => publisher?.connected() ?? false } : null,
+      swarm,
     });
     const sup = createSupervisor({
       components: parts.components,
@@ -232,6 +255,7 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
       supervisor: sup,
       notifier,
       publisher: pub,
+      swarm,
       stop: (reason = 'SIGTERM') => {
         stopping ??= (async () => {
           notifier.stopping(`stopping (${reason}): finishing in-flight events, closing the store`);
@@ -239,6 +263,7 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
           stopSupervisor();
           clearInterval(statusTimer);
           enrolment.stop();
+          await swarm?.stop();
           await d.stop();
           parts.close();
           await pub?.close();
@@ -249,6 +274,7 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
     };
   } catch (e) {
     notifier.status(`failed: ${e instanceof Error ? e.message : String(e)}`);
+    await swarm?.stop();
     await daemon?.stop();
     await publisher?.close();
     await release();

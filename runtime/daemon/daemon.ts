@@ -8,6 +8,10 @@
  * the `connect` notification); the daemon calls `onPeerConnected` once per connection, on
  * whichever arrives first, and again only after a `disconnect`.
  *
+ * Other inbound paths (the swarm transport, runtime/daemon/swarm-link.ts) hand custom messages to
+ * `deliver`, which queues them behind the plugin's events: the engine is never called from two
+ * paths at once.
+ *
  * Ignore list: the engine's `ignoredPeers()` goes to every plugin after its hello and again
  * whenever it changed after an event, a command or a tick (daemon-ipc `ignore_list` push), so the
  * plugin's `openchannel` hooks refuse those peers without asking the daemon.
@@ -49,6 +53,12 @@ export interface Daemon {
   readonly backend: NodeBackend;
   readonly engine: HiveEngine;
   stats(): DaemonStats;
+  /**
+   * Queue a custom message from another transport (`payloadHex` incl. the 2-byte type) behind the
+   * plugin's events, handled exactly like a `custommsg` hook delivery.
+   * @returns resolves once the engine handled it, or at once when the daemon is stopping (dropped).
+   */
+  deliver(peerId: string, payloadHex: string): Promise<void>;
   /** Resolves when every event received so far has been handled. */
   idle(): Promise<void>;
   /** Graceful stop: no new events, drain (bounded by `shutdown_grace_ms`), engine.close, release sockets. Idempotent. */
@@ -83,7 +93,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   };
 
   const connected = new Set<string>();
-  const queue = new EventQueue<IpcEvent>(async (ev) => {
+  const handle = async (ev: IpcEvent): Promise<void> => {
     switch (ev.op) {
       case 'custommsg':
         await engine.onCustomMsg(ev.peer_id, ev.payload);
@@ -100,6 +110,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         break;
     }
     syncIgnoreList();
+  };
+  const queue = new EventQueue<{ readonly ev: IpcEvent; readonly done?: () => void }>(async ({ ev, done }) => {
+    try {
+      await handle(ev);
+    } finally {
+      done?.();
+    }
   }, log);
 
   let rejected = 0;
@@ -108,7 +125,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     config.daemon.ipc_socket,
     {
       onEvent: (ev) => {
-        if (accepting) queue.push(ev);
+        if (accepting) queue.push({ ev });
       },
       onRpc: async (method, params) => {
         try {
@@ -155,6 +172,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     backend,
     engine,
     stats: () => ({ events_handled: queue.handled, events_queued: queue.length, rejected_lines: rejected, plugin_connections: ipc?.connections() ?? 0, ticks }),
+    deliver: (peerId, payloadHex) =>
+      new Promise<void>((resolve) => {
+        if (!accepting) return resolve();
+        queue.push({ ev: { op: 'custommsg', peer_id: peerId, payload: payloadHex }, done: resolve });
+      }),
     idle: () => queue.idle(),
     stop: () => {
       stopping ??= (async () => {

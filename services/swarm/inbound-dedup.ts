@@ -9,7 +9,8 @@ import { deliveryDigest, SeenSet } from '../../runtime/core/swarm/seen-set.ts';
 import type { HiveEngine } from '../../runtime/daemon/engine.ts';
 
 /**
- * Wrap `engine`. Only `onCustomMsg` is filtered; every other call passes through.
+ * Wrap `engine`. Only `onCustomMsg` is filtered; every other call (`close` and `ignoredPeers`
+ * included, when the engine has them) passes through.
  * @param seen the bounded seen-set (default 50,000 digests for 10 minutes).
  * @param nowMs monotonic-enough clock in milliseconds.
  * @param onDuplicate told about each dropped copy (metrics/logs).
@@ -32,5 +33,7 @@ export function dedupInbound(
     onPeerDisconnected: (peerId) => engine.onPeerDisconnected(peerId),
     onTick: (nowMsArg) => engine.onTick(nowMsArg),
     rpc: (method, params) => engine.rpc(method, params),
+    ...(engine.close ? { close: () => engine.close!() } : {}),
+    ...(engine.ignoredPeers ? { ignoredPeers: () => engine.ignoredPeers!() } : {}),
   };
 }

@@ -13,7 +13,7 @@ import {
   type BindingStatement,
   type SwarmKey,
 } from '../../runtime/core/swarm/binding.ts';
-import { initialGate, stepGate, type SwarmEffect, type SwarmDropReason, type SwarmGateInput, type SwarmGateState, type SwarmReject } from '../../runtime/core/swarm/gate.ts';
+import { boundKey, initialGate, stepGate, type SwarmEffect, type SwarmDropReason, type SwarmGateInput, type SwarmGateState, type SwarmReject } from '../../runtime/core/swarm/gate.ts';
 import { SWARM_LIMITS, type SwarmLimits } from '../../runtime/core/swarm/limits.ts';
 import { chooseRoute, type HiveRoute } from '../../runtime/core/swarm/route.ts';
 import { swarmTopic } from '../../runtime/core/swarm/topic.ts';
@@ -132,6 +132,11 @@ export class SwarmTransport {
    */
   dial(key: SwarmKey): boolean {
     return this.client.connect(key);
+  }
+
+  /** True while `nodeId` has a bound swarm connection (whatever Lightning does). */
+  bound(nodeId: NodeId): boolean {
+    return boundKey(this.gate, nodeId) !== undefined;
   }
 
   /** Which way a message to `nodeId` would go now. */
