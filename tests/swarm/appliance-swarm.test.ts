@@ -6,8 +6,8 @@
  * (tests-node/swarm/fixtures/testnet.mjs): hyperswarm cannot be loaded inside Bun.
  *  - `[swarm]` off (the default): no transport, no sidecar process.
  *  - Two members whose Lightning connection is cut (simnet partition + disconnect) still exchange
- *    Hive messages over the swarm: A's GOSSIP after a topology change reaches B's engine, carrying
- *    A's swarm binding, and both fleet hashes converge.
+ *    Hive messages over the swarm: A's GOSSIP after a topology (and fee) change reaches B's engine,
+ *    which admits it with A's swarm binding, and both fleet hashes converge.
  *  - The sidecar SIGKILLed: health degraded with "swarm down", then healthy once it is restarted.
  */
 import { afterAll, afterEach, beforeAll, expect, test } from 'bun:test';
@@ -89,7 +89,15 @@ test('Lightning cut: Hive messages still flow over the swarm and the fleet conve
   await net.openChannel(a.node, c.nodeId, { capacity_sat: 2_000_000 });
 
   await waitUntil(() => b.events.slice(mark).some((e) => e.kind === 'received' && e.type === 'GOSSIP' && e.peer_id === a.node.nodeId), 'a\'s GOSSIP reaches b over the swarm', 60_000);
-  await waitUntil(() => b.events.slice(mark).some((e) => e.kind === 'swarm_binding' && e.sender_id === a.node.nodeId), 'a\'s binding reaches b in GOSSIP', 10_000);
+  // B admits A's GOSSIP only once its own view of the public graph shows the new A–C channel
+  // (spec 003 claim check, refreshed every status_interval_s); until then each fee change on A–C
+  // makes A gossip again.
+  const admitted = () => b.events.slice(mark).some((e) => e.kind === 'swarm_binding' && e.sender_id === a.node.nodeId);
+  for (let fee = 1; fee <= 10 && !admitted(); fee++) {
+    await a.call('setchannel', { id: c.nodeId, feebase: fee, feeppm: fee });
+    await waitUntil(admitted, 'a\'s GOSSIP admitted by b', 6_000).catch(() => undefined);
+  }
+  expect(admitted()).toBe(true);
   const binding = b.events.slice(mark).find((e) => e.kind === 'swarm_binding');
   expect(binding).toMatchObject({ statement: { node_id: a.node.nodeId, hive_id: (await status(a)).hive_id } });
   let hashes: (string | null)[] = [];
