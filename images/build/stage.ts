@@ -1,6 +1,7 @@
 /**
  * The image's root filesystem, staged from a copy of the cached Debian base: the hivebox binary,
- * the appliance runtime's units and rules (systemd/), the image's own files (images/rootfs/),
+ * the appliance runtime's units and rules (systemd/), the hyperswarm sidecar with its npm packages
+ * (sidecar.ts), the image's own files (images/rootfs/),
  * accounts (systemd-sysusers), enabled and masked units (`systemctl --root`), fstab, and a
  * scrub of everything that must differ per box (machine-id, SSH host keys) or is build residue.
  * Also collects the boot partition's files: the Pi firmware/kernel (arm64) and hivebox.toml.
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
 import { readAccounts } from '../../runtime/firstboot/atomic-write.ts';
 import { describeToolError, runTool } from './exec.ts';
+import { stageSidecar } from './sidecar.ts';
 import type { ImageArch, Recipe } from './recipe.ts';
 
 /** What {@link stageRoot} needs. */
@@ -42,6 +44,7 @@ export const RUNTIME_FILES: readonly { from: string; to: string }[] = [
   { from: 'systemd/hivebox.service', to: 'usr/lib/systemd/system/hivebox.service' },
   { from: 'systemd/hivebox-lightningd.service', to: 'usr/lib/systemd/system/hivebox-lightningd.service' },
   { from: 'systemd/hivebox-swarm.service', to: 'usr/lib/systemd/system/hivebox-swarm.service' },
+  { from: 'systemd/80-hivebox.preset', to: 'usr/lib/systemd/system-preset/80-hivebox.preset' },
   { from: 'systemd/mosquitto.service.d/hivebox.conf', to: 'usr/lib/systemd/system/mosquitto.service.d/hivebox.conf' },
   { from: 'systemd/hivebox.sysusers', to: 'usr/lib/sysusers.d/hivebox.conf' },
   { from: 'systemd/50-hivebox-units.rules', to: 'usr/share/polkit-1/rules.d/50-hivebox-units.rules' },
@@ -86,6 +89,7 @@ export function stageRoot(o: StageOptions): Result<Staged, string> {
       }
       return ok(undefined);
     }],
+    ['swarm sidecar (Node)', () => stageSidecar(o.repo, root, o.arch)],
     ['lightningd tree', () => {
       if (!o.lightningdTree) return ok(undefined);
       if (!existsSync(join(o.lightningdTree, 'usr/bin/lightningd'))) return err(`${o.lightningdTree}/usr/bin/lightningd missing (the tree is copied over /)`);

@@ -4,11 +4,12 @@
  * (The build itself runs in CI steps 40/41, as root.)
  */
 import { describe, expect, test } from 'bun:test';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diskLayout, FIRST_SECTOR, derivedUuid, rootSizeMib, sfdiskScript } from '../../images/build/disk.ts';
 import { aptPreferences, diffLock, formatPackageList, parseDpkgQuery, parsePackageList } from '../../images/build/lock.ts';
 import { baseKey, packagesFor, parseRecipe } from '../../images/build/recipe.ts';
+import { keepForTarget, SIDECAR_DIR, SIDECAR_ROOT_PACKAGES, sidecarPackages } from '../../images/build/sidecar.ts';
 import { RUNTIME_FILES } from '../../images/build/stage.ts';
 import { readBootFile } from '../../runtime/firstboot/settings.ts';
 
@@ -120,5 +121,31 @@ describe('disk layout', () => {
     expect(u).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(derivedUuid('seed', 'ext4')).toBe(u);
     expect(derivedUuid('seed', 'ext4-hash')).not.toBe(u);
+  });
+});
+
+describe('swarm sidecar in the image', () => {
+  test('the package closure holds the sidecar imports and their native addons, resolved from node_modules', () => {
+    const p = sidecarPackages(REPO);
+    expect(p.ok).toBe(true);
+    if (!p.ok) return;
+    expect(p.value).toEqual(expect.arrayContaining(['hyperswarm', 'hyperdht', 'udx-native', 'sodium-native', '@hyperswarm/secret-stream']));
+    expect(p.value).not.toContain('node-hid');
+    expect(p.value).not.toContain('mqtt');
+  });
+
+  test('the roots are exactly the bare specifiers the sidecar imports', () => {
+    const imported = new Set<string>();
+    for (const f of readdirSync(join(REPO, SIDECAR_DIR)).filter((n) => n.endsWith('.mjs'))) {
+      for (const m of readFileSync(join(REPO, SIDECAR_DIR, f), 'utf8').matchAll(/^import .* from '([^'.][^']*)'$/gm)) if (!m[1]!.startsWith('node:')) imported.add(m[1]!);
+    }
+    expect([...imported].sort()).toEqual([...SIDECAR_ROOT_PACKAGES].sort());
+  });
+
+  test('prebuilds for other targets are left out; everything else is kept', () => {
+    expect(keepForTarget('/r/node_modules/udx-native/prebuilds/linux-arm64/udx-native.node', 'linux-arm64')).toBe(true);
+    expect(keepForTarget('/r/node_modules/udx-native/prebuilds/darwin-arm64/udx-native.node', 'linux-arm64')).toBe(false);
+    expect(keepForTarget('/r/node_modules/udx-native/prebuilds', 'linux-x64')).toBe(true);
+    expect(keepForTarget('/r/node_modules/udx-native/lib/stream.js', 'linux-x64')).toBe(true);
   });
 });

@@ -62,6 +62,35 @@ function login(port: number, username: string, password: string): Promise<{ ok: 
   });
 }
 
+/**
+ * Attach to the sidecar's socket as the daemon does (services/swarm/PROTOCOL.md): wait for `ready`,
+ * ask `stats`. @returns the ready event once stats answered, or null by `deadline` (performance.now ms).
+ */
+async function swarmReady(path: string, deadline: number): Promise<{ public_key: string } | null> {
+  const socketUp = await until(deadline, () => (sh(['test', '-S', path]).code === 0 ? true : null), 250);
+  if (!socketUp) return null;
+  let buffered = '';
+  let ready: { public_key: string } | null = null;
+  let answered = false;
+  const sock = await Bun.connect({
+    unix: path,
+    socket: {
+      data(s, chunk) {
+        buffered += chunk.toString();
+        for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+          const ev = JSON.parse(buffered.slice(0, nl)) as { event: string; public_key: string; id?: number };
+          buffered = buffered.slice(nl + 1);
+          if (ev.event === 'ready') (ready = ev), s.write('{"cmd":"stats","id":1}\n');
+          if (ev.event === 'stats' && ev.id === 1) answered = true;
+        }
+      },
+    },
+  });
+  await until(deadline, () => (answered ? true : null), 100);
+  sock.end();
+  return answered ? ready : null;
+}
+
 async function until<T>(deadline: number, probe: () => Promise<T | null> | T | null, everyMs = 250): Promise<T | null> {
   for (;;) {
     const v = await probe();
@@ -205,7 +234,7 @@ try {
   const wrong = await login(port, OPERATOR.username, 'wrong-password-123');
   expectThat(!wrong.ok, 'wrong broker password refused', wrong.reason);
 
-  for (const unit of ['hivebox-lightningd.service', 'hivebox-swarm.service', 'ssh.service', 'hivebox-growroot.service']) {
+  for (const unit of ['hivebox-lightningd.service', 'ssh.service', 'hivebox-growroot.service']) {
     const r = inBox(['systemctl', 'show', '-p', 'ActiveState,ConditionResult', '--value', unit]).out.split('\n');
     expectThat(r[0] === 'inactive' && r[1] === 'no', `${unit} skipped by its condition (not failed)`, r.join(' '));
   }
@@ -220,6 +249,14 @@ try {
   expectThat(seen.hive_id !== null && /^hive_/.test(seen.hive_id), 'first-boot role applied: the box founded a hive (state.hive_id)', String(seen.hive_id));
   if (seen.online) figure('boot.to_online_s', ((seen.online - t0) / 1000).toFixed(2));
   if (seen.healthy) figure('boot.to_healthy_s', ((seen.healthy - t0) / 1000).toFixed(2));
+
+  // The packaged swarm sidecar: off by default, runs under the image's Debian nodejs when started.
+  expectThat(inBox(['systemctl', 'is-enabled', 'hivebox-swarm.service']).out === 'disabled', 'hivebox-swarm.service installed, not enabled (the swarm is opt-in)');
+  const nodeVersion = inBox(['node', '--version']).out;
+  figure('image.node_version', nodeVersion);
+  inBox(['systemctl', 'start', 'hivebox-swarm.service']);
+  const ready = await swarmReady(`/proc/${pid1}/root/run/hivebox-swarm/swarm.sock`, deadline);
+  expectThat(ready !== null && /^[0-9a-f]{64}$/.test(ready.public_key), `packaged sidecar answers on its socket under node ${nodeVersion} (ready, stats)`, JSON.stringify(ready));
 
   const failedUnits = inBox(['systemctl', '--failed', '--plain', '--no-legend']).out.split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0]!);
   expectThat(failedUnits.length === 0, 'systemctl --failed empty', failedUnits.join(' '));

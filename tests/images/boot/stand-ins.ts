@@ -13,7 +13,8 @@
  *
  * The daemon is pointed at both by a hivebox.service drop-in in the test's copy of the root
  * (environment overrides, runtime/config/load.ts), the way an operator would configure a box
- * whose lightningd or signer lives elsewhere. Not shipped code.
+ * whose lightningd or signer lives elsewhere. A hivebox-swarm.service drop-in keeps the packaged
+ * sidecar on a standalone DHT bound to loopback. Not shipped code.
  */
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -53,6 +54,18 @@ export function prepareStandIns(work: string, root: string): StandIns {
       'Environment=HIVEBOX_SIGNER_TRANSPORT=unix-socket',
       `Environment=HIVEBOX_SIGNER_PATH=${BOX_SIGNER_DIR}/signer.sock`,
       `Environment=HIVEBOX_SUPERVISOR_PLUGIN_PATH=${wrapper}`,
+      '',
+    ].join('\n'),
+  );
+  const swarmDropIn = join(root, 'etc/systemd/system/hivebox-swarm.service.d');
+  mkdirSync(swarmDropIn, { recursive: true });
+  writeFileSync(
+    join(swarmDropIn, 'boot-test.conf'),
+    [
+      '# Boot test: a standalone DHT on loopback (no bootstrap nodes), so the sidecar never leaves this machine.',
+      '[Service]',
+      'ExecStart=',
+      'ExecStart=/usr/bin/node /opt/hivebox/services/swarm/sidecar/main.mjs --socket /run/hivebox-swarm/swarm.sock --seed-file /var/lib/hivebox-swarm/swarm.seed --host 127.0.0.1 --bootstrap ""',
       '',
     ].join('\n'),
   );
