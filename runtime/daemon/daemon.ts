@@ -18,6 +18,7 @@
  */
 import type { HiveboxConfig } from '../config/schema.ts';
 import type { NodeBackend } from '../core/ports.ts';
+import type { DeliveryPath } from '../core/swarm/seen-set.ts';
 import { IPC_LIMITS, listenIpc, type DaemonPush, type IpcEvent, type IpcServer } from '../../services/daemon-ipc/index.ts';
 import { createLightningBackend } from '../../services/lightning-rpc/index.ts';
 import { RpcFailure, type EngineFactory, type HiveEngine, type LogFn } from './engine.ts';
@@ -93,10 +94,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   };
 
   const connected = new Set<string>();
-  const handle = async (ev: IpcEvent): Promise<void> => {
+  const handle = async (ev: IpcEvent, via: DeliveryPath): Promise<void> => {
     switch (ev.op) {
       case 'custommsg':
-        await engine.onCustomMsg(ev.peer_id, ev.payload);
+        await engine.onCustomMsg(ev.peer_id, ev.payload, via);
         break;
       case 'peer_connected':
       case 'connect':
@@ -111,9 +112,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }
     syncIgnoreList();
   };
-  const queue = new EventQueue<{ readonly ev: IpcEvent; readonly done?: () => void }>(async ({ ev, done }) => {
+  const queue = new EventQueue<{ readonly ev: IpcEvent; readonly via?: DeliveryPath; readonly done?: () => void }>(async ({ ev, via, done }) => {
     try {
-      await handle(ev);
+      await handle(ev, via ?? 'lightning');
     } finally {
       done?.();
     }
@@ -175,7 +176,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     deliver: (peerId, payloadHex) =>
       new Promise<void>((resolve) => {
         if (!accepting) return resolve();
-        queue.push({ ev: { op: 'custommsg', peer_id: peerId, payload: payloadHex }, done: resolve });
+        queue.push({ ev: { op: 'custommsg', peer_id: peerId, payload: payloadHex }, via: 'swarm', done: resolve });
       }),
     idle: () => queue.idle(),
     stop: () => {

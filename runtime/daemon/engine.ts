@@ -8,11 +8,15 @@
  */
 import type { HiveboxConfig } from '../config/schema.ts';
 import type { NodeBackend } from '../core/ports.ts';
+import type { DeliveryPath } from '../core/swarm/seen-set.ts';
 
 /** The Hive engine as the daemon shell drives it (see the file header for its duties). */
 export interface HiveEngine {
-  /** A `custommsg` hook delivery: `payloadHex` includes the 2-byte BOLT type (CLN v26.06). */
-  onCustomMsg(peerId: string, payloadHex: string): Promise<void>;
+  /**
+   * A Hive message: `payloadHex` includes the 2-byte BOLT type (CLN v26.06). `via` says which way it
+   * came: `lightning` (the plugin's `custommsg` hook, the default) or `swarm` (services/swarm).
+   */
+  onCustomMsg(peerId: string, payloadHex: string, via?: DeliveryPath): Promise<void>;
   /** `connect` notification / `peer_connected` hook for `peerId`. */
   onPeerConnected(peerId: string): Promise<void>;
   /** `disconnect` notification. */

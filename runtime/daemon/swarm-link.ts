@@ -22,7 +22,7 @@ import type { NodeBackend } from '../core/ports.ts';
 import type { BindingStatement, SwarmKey } from '../core/swarm/binding.ts';
 import type { SwarmReject } from '../core/swarm/gate.ts';
 import type { HiveRoute } from '../core/swarm/route.ts';
-import { SeenSet } from '../core/swarm/seen-set.ts';
+import { SEEN_SET_DEFAULTS, SeenSet } from '../core/swarm/seen-set.ts';
 import { isNodeId, type NodeId } from '../core/types.ts';
 import type { MembershipState } from '../core/machines/membership.ts';
 import { sidecarTargetOf, type SwarmSettings } from '../../services/swarm/config.ts';
@@ -32,6 +32,14 @@ import { SwarmTransport, type SwarmStatus, type SwarmTransportOptions } from '..
 import type { ProbeResult } from '../../services/systemd/supervisor.ts';
 import type { EngineFactory, HiveEngine, LogFn } from './engine.ts';
 
+
+/**
+ * How long a copy by the other path counts as a duplicate, ms. A sender puts one message on one
+ * path (hive-sender.ts); both copies arrive only when a failed Lightning send fell back to the swarm,
+ * within seconds. It stays below the outbox's first retry (30 s, runtime/core/machines/outbox.ts),
+ * so a retry — by either path — always reaches the engine, which answers it with a fresh MSG_ACK.
+ */
+export const CROSS_PATH_DEDUP_MS = 20_000;
 /** What the link drives of a transport (SwarmTransport; unit tests pass a fake). */
 export interface SwarmTransportPort {
   start(): void;
@@ -174,7 +182,7 @@ export class SwarmLink {
   }
 
   private wrapEngine(engine: HiveEngine): HiveEngine {
-    const once = dedupInbound(engine, new SeenSet(), this.opts.now_ms, (peerId) => {
+    const once = dedupInbound(engine, new SeenSet(SEEN_SET_DEFAULTS.max_entries, CROSS_PATH_DEDUP_MS), this.opts.now_ms, (peerId) => {
       this.duplicateCount++;
       this.opts.log('debug', 'swarm_duplicate_dropped', { peer_id: peerId });
     });

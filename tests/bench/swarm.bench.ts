@@ -29,7 +29,7 @@ await opsPerSecond('swarm.gate_admit_2kb_frame', 20_000, () => {
   stepGate(g.state, frame, t_ms);
 });
 const seen = new SeenSet();
-await opsPerSecond('swarm.seen_set_check', 20_000, (i) => seen.check(deliveryDigest(B.node_id, i.toString(16).padStart(8, '0')), i));
+await opsPerSecond('swarm.seen_set_check', 20_000, (i) => seen.check(deliveryDigest(B.node_id, i.toString(16).padStart(8, '0')), i, 'lightning'));
 
 /** Start the Node testnet fixture; resolves with its bootstrap list and a stop function. */
 async function testnet(): Promise<{ bootstrap: string; stop: () => void }> {

@@ -5,12 +5,20 @@ import { B, C } from './gate-driver.ts';
 
 const HEX = '48495645' + '7b7d';
 
-test('the same bytes from the same node are a duplicate within the TTL, fresh again after it', () => {
+test('the same bytes from the same node by the other path are a duplicate within the TTL, fresh again after it', () => {
   const seen = new SeenSet(10, 1000);
   const d = deliveryDigest(B.node_id, HEX);
-  expect(seen.check(d, 0)).toBe('fresh');
-  expect(seen.check(d, 999)).toBe('duplicate');
-  expect(seen.check(d, 1000)).toBe('fresh');
+  expect(seen.check(d, 0, 'lightning')).toBe('fresh');
+  expect(seen.check(d, 999, 'swarm')).toBe('duplicate');
+  expect(seen.check(d, 1000, 'swarm')).toBe('fresh');
+});
+
+test('a repeat by the same path is a retry, not a duplicate: it reaches the engine (which re-ACKs it)', () => {
+  const seen = new SeenSet(10, 1000);
+  const d = deliveryDigest(B.node_id, HEX);
+  expect(seen.check(d, 0, 'swarm')).toBe('fresh');
+  expect(seen.check(d, 10, 'swarm')).toBe('fresh');
+  expect(seen.check(d, 20, 'lightning')).toBe('duplicate');
 });
 
 test('the digest covers the delivering node id and every byte', () => {
@@ -21,8 +29,8 @@ test('the digest covers the delivering node id and every byte', () => {
 
 test('flood of distinct messages: the set never exceeds max_entries, oldest evicted first', () => {
   const seen = new SeenSet(100, 60_000);
-  for (let i = 0; i < 1000; i++) seen.check(deliveryDigest(B.node_id, i.toString(16).padStart(8, '0')), i);
+  for (let i = 0; i < 1000; i++) seen.check(deliveryDigest(B.node_id, i.toString(16).padStart(8, '0')), i, 'lightning');
   expect(seen.size).toBe(100);
-  expect(seen.check(deliveryDigest(B.node_id, (999).toString(16).padStart(8, '0')), 1000)).toBe('duplicate');
-  expect(seen.check(deliveryDigest(B.node_id, (0).toString(16).padStart(8, '0')), 1000)).toBe('fresh');
+  expect(seen.check(deliveryDigest(B.node_id, (999).toString(16).padStart(8, '0')), 1000, 'swarm')).toBe('duplicate');
+  expect(seen.check(deliveryDigest(B.node_id, (0).toString(16).padStart(8, '0')), 1000, 'swarm')).toBe('fresh');
 });

@@ -183,6 +183,11 @@ test('a message arriving over the plugin and over the swarm reaches the engine o
   ]);
   expect(link.duplicates).toBe(2);
   expect(daemon.stats().events_handled).toBeGreaterThanOrEqual(4);
+
+  // The same bytes again by the same path are the sender's retry (a lost MSG_ACK): the engine sees it.
+  client.sendEvent({ op: 'custommsg', peer_id: B, payload: HIVE_HEX });
+  await waitUntil(() => engine.customMsgs().length === 3, 'retry by the same path handled');
+  expect(link.duplicates).toBe(2);
 });
 
 test('outbound: Lightning when connected, swarm when bound, else lightningd\'s failure; management traffic stays on Lightning', async () => {

@@ -81,7 +81,7 @@ test('signmessage failing leaves the swarm up but unbound, and says so', async (
   expect(t.binding).toBeNull();
 });
 
-test('a message arriving over Lightning and over the swarm reaches the engine once', async () => {
+test('a message arriving over Lightning and over the swarm reaches the engine once; a repeat by the same path (a retry) reaches it again', async () => {
   const delivered: string[] = [];
   const engine: HiveEngine = {
     onCustomMsg: async (peer, hex) => void delivered.push(`${peer}:${hex}`),
@@ -94,11 +94,13 @@ test('a message arriving over Lightning and over the swarm reaches the engine on
   const duplicates: string[] = [];
   const once = dedupInbound(engine, undefined, () => now, (p) => duplicates.push(p));
   await once.onCustomMsg(B.node_id, HIVE_HEX);
-  await once.onCustomMsg(B.node_id, HIVE_HEX);
-  await once.onCustomMsg(A.node_id, HIVE_HEX);
+  await once.onCustomMsg(B.node_id, HIVE_HEX, 'swarm');
+  await once.onCustomMsg(A.node_id, HIVE_HEX, 'swarm');
   expect(delivered).toEqual([`${B.node_id}:${HIVE_HEX}`, `${A.node_id}:${HIVE_HEX}`]);
   expect(duplicates).toEqual([B.node_id]);
   now += 600_000;
-  await once.onCustomMsg(B.node_id, HIVE_HEX);
+  await once.onCustomMsg(B.node_id, HIVE_HEX, 'swarm');
   expect(delivered).toHaveLength(3);
+  await once.onCustomMsg(B.node_id, HIVE_HEX, 'swarm');
+  expect(delivered).toHaveLength(4);
 });
