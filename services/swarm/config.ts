@@ -13,7 +13,7 @@ const bootstrapNode = z.string().regex(/^[^\s,:]+:([1-9][0-9]{0,4})$/, 'HOST:POR
 /** `[swarm]`. */
 export const SwarmSection = z
   .object({
-    /** Run the swarm transport once this node is in a hive. Needs Node ≥ 20 for the sidecar. */
+    /** Run the swarm transport once this node is in a hive. Needs Node (≥ 18) for the sidecar. */
     enabled: z.boolean().default(false),
     /**
      * "" = the daemon spawns `node services/swarm/sidecar/main.mjs` itself and restarts it with
@@ -21,8 +21,10 @@ export const SwarmSection = z
      * systemd/hivebox-swarm.service, `/run/hivebox-swarm/swarm.sock` (that unit owns the key seed).
      */
     sidecar_socket: z.string().default(''),
-    /** Spawn mode: the Node (≥ 20) executable, looked up on PATH when bare. */
+    /** Spawn mode: the Node (≥ 18) executable, looked up on PATH when bare. */
     node: z.string().min(1).default('node'),
+    /** Spawn mode: the sidecar's main.mjs; "" = this checkout's, or the image's /opt/hivebox/services/swarm/sidecar/main.mjs under the compiled binary. */
+    script: z.string().default(''),
     /** Spawn mode: file keeping the sidecar's Noise key seed (created mode 0600), so the swarm key survives restarts; "" = a fresh key on every start. */
     seed_file: z.string().default(''),
     /** Spawn mode: hyperdht bootstrap nodes `HOST:PORT`; [] = hyperdht's public bootstrap nodes. */
@@ -62,5 +64,5 @@ export function sidecarTargetOf(s: SwarmSettings): SidecarTarget {
     '--refresh-s',
     String(s.refresh_s),
   ];
-  return { kind: 'spawn', node: s.node, args };
+  return { kind: 'spawn', node: s.node, ...(s.script !== '' ? { script: s.script } : {}), args };
 }

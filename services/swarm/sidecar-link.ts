@@ -3,15 +3,28 @@
  * a connection to the unix socket of systemd/hivebox-swarm.service. Both give lines in, lines out.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 
-/** Absolute path of the sidecar entry point. */
+/** Absolute path of the sidecar entry point in this checkout. */
 export const SIDECAR_MAIN = new URL('./sidecar/main.mjs', import.meta.url).pathname;
+/** Where the appliance image installs it (images/build/sidecar.ts); the compiled binary has no checkout. */
+export const IMAGE_SIDECAR_MAIN = '/opt/hivebox/services/swarm/sidecar/main.mjs';
 
-/** Where the sidecar runs. `node` defaults to `node` on PATH; `args` are PROTOCOL.md options. */
-export type SidecarTarget = { readonly kind: 'spawn'; readonly node?: string; readonly args?: readonly string[] } | { readonly kind: 'socket'; readonly path: string };
+/** The sidecar script to spawn when none is configured: the checkout's, else the image's. */
+export function defaultSidecarMain(): string {
+  return existsSync(SIDECAR_MAIN) ? SIDECAR_MAIN : IMAGE_SIDECAR_MAIN;
+}
+
+/**
+ * Where the sidecar runs. `node` defaults to `node` on PATH, `script` to {@link defaultSidecarMain};
+ * `args` are PROTOCOL.md options.
+ */
+export type SidecarTarget =
+  | { readonly kind: 'spawn'; readonly node?: string; readonly script?: string; readonly args?: readonly string[] }
+  | { readonly kind: 'socket'; readonly path: string };
 
 /** One session with the sidecar. */
 export interface SidecarLink {
@@ -54,7 +67,7 @@ function linkOver(input: Readable, output: Writable, closed: Promise<string>, cl
  */
 export function openSidecarLink(target: SidecarTarget, log: (line: string) => void): SidecarLink {
   if (target.kind === 'spawn') {
-    const child = spawn(target.node ?? 'node', [SIDECAR_MAIN, ...(target.args ?? [])], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(target.node ?? 'node', [target.script ?? defaultSidecarMain(), ...(target.args ?? [])], { stdio: ['pipe', 'pipe', 'pipe'] });
     createInterface({ input: child.stderr }).on('line', log).on('error', () => {});
     const closed = new Promise<string>((resolve) => {
       child.once('error', (e) => resolve(`spawn failed: ${e.message}`));

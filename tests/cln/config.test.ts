@@ -50,6 +50,7 @@ describe('loadConfig', () => {
           enabled: false,
           sidecar_socket: '',
           node: 'node',
+          script: '',
           seed_file: '',
           bootstrap: [],
           host: '',
@@ -74,6 +75,8 @@ describe('loadConfig', () => {
       node: 'node',
       args: ['--seed-file', '/home/op/swarm.seed', '--bootstrap', '127.0.0.1:49737,dht.example:1', '--host', '127.0.0.1', '--port', '0', '--max-peers', '64', '--refresh-s', '5'],
     });
+    const scripted = loadConfig({ file: file('swarm-script.toml', '[swarm]\nenabled = true\nscript = "~/sidecar/main.mjs"\n'), home: '/home/op' });
+    expect(scripted.ok && sidecarTargetOf(scripted.value.swarm)).toMatchObject({ kind: 'spawn', script: '/home/op/sidecar/main.mjs' });
     const attached = loadConfig({ file: file('swarm-socket.toml', '[swarm]\nenabled = true\nsidecar_socket = "/run/hivebox-swarm/swarm.sock"\n') });
     expect(attached.ok && sidecarTargetOf(attached.value.swarm)).toEqual({ kind: 'socket', path: '/run/hivebox-swarm/swarm.sock' });
     const bad = (text: string) => loadConfig({ file: file('bad-swarm.toml', text) });

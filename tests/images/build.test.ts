@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { diskLayout, FIRST_SECTOR, derivedUuid, rootSizeMib, sfdiskScript } from '../../images/build/disk.ts';
 import { aptPreferences, diffLock, formatPackageList, parseDpkgQuery, parsePackageList } from '../../images/build/lock.ts';
 import { baseKey, packagesFor, parseRecipe } from '../../images/build/recipe.ts';
-import { keepForTarget, SIDECAR_DIR, SIDECAR_ROOT_PACKAGES, sidecarPackages } from '../../images/build/sidecar.ts';
+import { keepForTarget, SIDECAR_DIR, SIDECAR_PREFIX, SIDECAR_ROOT_PACKAGES, sidecarPackages } from '../../images/build/sidecar.ts';
+import { defaultSidecarMain, IMAGE_SIDECAR_MAIN, SIDECAR_MAIN } from '../../services/swarm/sidecar-link.ts';
 import { RUNTIME_FILES } from '../../images/build/stage.ts';
 import { readBootFile } from '../../runtime/firstboot/settings.ts';
 
@@ -140,6 +141,11 @@ describe('swarm sidecar in the image', () => {
       for (const m of readFileSync(join(REPO, SIDECAR_DIR, f), 'utf8').matchAll(/^import .* from '([^'.][^']*)'$/gm)) if (!m[1]!.startsWith('node:')) imported.add(m[1]!);
     }
     expect([...imported].sort()).toEqual([...SIDECAR_ROOT_PACKAGES].sort());
+  });
+
+  test('the daemon spawns the sidecar where the image installs it when it runs without a checkout', () => {
+    expect(IMAGE_SIDECAR_MAIN).toBe(`/${SIDECAR_PREFIX}/${SIDECAR_DIR}/main.mjs`);
+    expect(defaultSidecarMain()).toBe(SIDECAR_MAIN);
   });
 
   test('prebuilds for other targets are left out; everything else is kept', () => {
