@@ -41,7 +41,10 @@ function fail(message: string, code = 1): never {
 }
 
 function missingTools(arch: ImageArch): string[] {
-  const tools = { ...REQUIRED_TOOLS, ...(arch === 'arm64' && process.arch !== 'arm64' ? { 'qemu-aarch64-static': 'qemu-user-static' } : {}) };
+  // A foreign architecture also needs arch-test: mmdebstrap refuses without it ("install arch-test
+  // for foreign architecture support").
+  const foreign = arch === 'arm64' && process.arch !== 'arm64' ? { 'qemu-aarch64-static': 'qemu-user-static', 'arch-test': 'arch-test' } : {};
+  const tools = { ...REQUIRED_TOOLS, ...foreign };
   return Object.entries(tools)
     .filter(([tool]) => Bun.which(tool, { PATH: `${process.env.PATH}:/usr/sbin:/sbin` }) === null)
     .map(([, pkg]) => pkg);

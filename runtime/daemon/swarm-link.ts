@@ -32,7 +32,6 @@ import { SwarmTransport, type SwarmStatus, type SwarmTransportOptions } from '..
 import type { ProbeResult } from '../../services/systemd/supervisor.ts';
 import type { EngineFactory, HiveEngine, LogFn } from './engine.ts';
 
-
 /**
  * How long a copy by the other path counts as a duplicate, ms. A sender puts one message on one
  * path (hive-sender.ts); both copies arrive only when a failed Lightning send fell back to the swarm,
@@ -40,6 +39,7 @@ import type { EngineFactory, HiveEngine, LogFn } from './engine.ts';
  * so a retry — by either path — always reaches the engine, which answers it with a fresh MSG_ACK.
  */
 export const CROSS_PATH_DEDUP_MS = 20_000;
+
 /** What the link drives of a transport (SwarmTransport; unit tests pass a fake). */
 export interface SwarmTransportPort {
   start(): void;
