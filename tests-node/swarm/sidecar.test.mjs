@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline'
 import createTestnet from '@hyperswarm/testnet'
 import Hyperswarm from 'hyperswarm'
 import DHT from 'hyperdht'
-import { LineProcess, SIDECAR, startSidecar } from './fixtures/line-process.mjs'
+import { LineProcess, liveLink, SIDECAR, startSidecar } from './fixtures/line-process.mjs'
 
 let testnet
 const procs = []
@@ -48,9 +48,13 @@ test('two sidecars on one topic discover each other and carry frames both ways i
   assert.equal(upA.initiator, true)
   assert.deepEqual(upA.topics, [tp])
 
+  await liveLink(b, a)
+  const sinceProbe = await liveLink(a, b)
+  a.send({ cmd: 'stats', id: 6 })
+  const before = await a.waitFor((e) => e.event === 'stats' && e.id === 6)
   const big = randomBytes(65535)
   a.send({ cmd: 'send', public_key: b.key, data: big.toString('base64') })
-  const got = await b.waitFor((e) => e.event === 'frame' && e.public_key === a.key)
+  const got = await b.waitFor((e) => e.event === 'frame' && e.public_key === a.key, { since: sinceProbe })
   assert.deepEqual(Buffer.from(got.data, 'base64'), big)
 
   const rtts = []
@@ -71,8 +75,8 @@ test('two sidecars on one topic discover each other and carry frames both ways i
   a.send({ cmd: 'stats', id: 7 })
   const stats = await a.waitFor((e) => e.event === 'stats' && e.id === 7)
   assert.equal(stats.connections, 1)
-  assert.equal(stats.frames_out, 21)
-  assert.equal(stats.frames_in, 20)
+  assert.equal(stats.frames_out - before.frames_out, 21)
+  assert.ok(stats.frames_in - before.frames_in >= 20, `frames_in grew by ${stats.frames_in - before.frames_in}`)
 })
 
 test('sidecars joining one topic at the same moment still meet (--refresh-s); another topic never meets them', async () => {

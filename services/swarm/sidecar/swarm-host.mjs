@@ -12,6 +12,16 @@ export const PROTOCOL_VERSION = 1
 export const MAX_BUFFERED_BYTES = 1 << 20
 /** A dropped connection gets this long to flush what we queued before it is destroyed. */
 export const DROP_GRACE_MS = 1000
+/** Every connection sends an empty Noise frame this often when it has nothing else to send. */
+export const KEEPALIVE_MS = 2000
+/**
+ * A connection that has received nothing (not even a keep-alive) for this long is destroyed.
+ * hyperswarm's duplicate resolution sometimes leaves a stream open on one side only; that side
+ * would keep it, refuse the peer's new dials as duplicates and never see peer_down. Live peers send
+ * keep-alives at least every 5 s (hyperdht's default; ours 2 s), so only such a dead stream goes
+ * quiet this long; destroying it lets hyperswarm dial again.
+ */
+export const IDLE_TIMEOUT_MS = 7000
 
 const hex = (buf) => Buffer.from(buf).toString('hex')
 
@@ -92,6 +102,8 @@ export class SwarmHost {
     }
     /** @type {Entry} */
     const entry = { conn, reason: 'closed', dropped: false }
+    conn.setKeepAlive(KEEPALIVE_MS)
+    conn.setTimeout(IDLE_TIMEOUT_MS)
     this.conns.set(key, entry)
     this.counters.connections_total++
     this.emit({
