@@ -108,6 +108,29 @@ try {
   const selftest = sh(['qemu-aarch64-static', '-L', sysroot, bin, 'selftest'], { timeoutMs: 120_000 });
   expectThat(selftest.out.startsWith('{"ok":true,"target":"linux-arm64"'), 'hivebox selftest (signing, SQLite, node-hid with the image\'s libusb/libudev)', selftest.out);
 
+  // The swarm sidecar as packaged: Debian's aarch64 node runs it with the linux-arm64 prebuilds
+  // (udx-native, sodium-native) on a standalone loopback DHT until it says `ready`.
+  const nodeBin = join(work, 'node');
+  dbg(`dump -p /usr/bin/node ${nodeBin}`);
+  // Debian's node loads some builtins (cjs-module-lexer, undici, acorn) from /usr/share/nodejs.
+  sh(['mkdir', '-p', `${sysroot}/usr/share`]);
+  dbg(`rdump /usr/share/nodejs ${sysroot}/usr/share`);
+  dbg(`rdump /opt/hivebox ${work}`);
+  const sidecar = Bun.spawn(['qemu-aarch64-static', '-L', sysroot, nodeBin, join(work, 'hivebox/services/swarm/sidecar/main.mjs'), '--host', '127.0.0.1', '--bootstrap', ''], { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe' });
+  const reader = sidecar.stdout.getReader();
+  let firstLine = '';
+  const readLine = (async () => {
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      firstLine += new TextDecoder().decode(chunk.value);
+      if (firstLine.includes('\n')) return;
+    }
+  })();
+  await Promise.race([readLine, Bun.sleep(120_000)]);
+  sidecar.kill();
+  const readyEvent = firstLine.split('\n')[0] ?? '';
+  expectThat(readyEvent.includes('"event":"ready"'), 'swarm sidecar runs under the image\'s aarch64 node with its linux-arm64 prebuilds (ready)', readyEvent || (await new Response(sidecar.stderr).text()).slice(-400));
+  expectThat(!sh(['ls', join(work, 'hivebox/node_modules/udx-native/prebuilds')]).out.includes('darwin'), 'sidecar packages carry only linux-arm64 prebuilds');
+
   const exists = (p: string) => !/File not found|not found by ext2_lookup/.test(sh(['debugfs', '-R', `stat ${p}`, ext]).out);
   for (const p of [
     '/usr/lib/systemd/system/hivebox.service',
