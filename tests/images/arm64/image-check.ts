@@ -115,8 +115,9 @@ try {
   // Debian's node loads some builtins (cjs-module-lexer, undici, acorn) from /usr/share/nodejs.
   sh(['mkdir', '-p', `${sysroot}/usr/share`]);
   dbg(`rdump /usr/share/nodejs ${sysroot}/usr/share`);
-  dbg(`rdump /opt/hivebox ${work}`);
-  const sidecar = Bun.spawn(['qemu-aarch64-static', '-L', sysroot, nodeBin, join(work, 'hivebox/services/swarm/sidecar/main.mjs'), '--host', '127.0.0.1', '--bootstrap', ''], { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe' });
+  sh(['mkdir', '-p', `${work}/opt`]);
+  dbg(`rdump /opt/hivebox ${work}/opt`);
+  const sidecar = Bun.spawn(['qemu-aarch64-static', '-L', sysroot, nodeBin, join(work, 'opt/hivebox/services/swarm/sidecar/main.mjs'), '--host', '127.0.0.1', '--bootstrap', ''], { stdin: 'pipe', stdout: 'pipe', stderr: 'pipe' });
   const reader = sidecar.stdout.getReader();
   let firstLine = '';
   const readLine = (async () => {
@@ -129,7 +130,8 @@ try {
   sidecar.kill();
   const readyEvent = firstLine.split('\n')[0] ?? '';
   expectThat(readyEvent.includes('"event":"ready"'), 'swarm sidecar runs under the image\'s aarch64 node with its linux-arm64 prebuilds (ready)', readyEvent || (await new Response(sidecar.stderr).text()).slice(-400));
-  expectThat(!sh(['ls', join(work, 'hivebox/node_modules/udx-native/prebuilds')]).out.includes('darwin'), 'sidecar packages carry only linux-arm64 prebuilds');
+  const prebuilds = sh(['ls', join(work, 'opt/hivebox/node_modules/udx-native/prebuilds')]).out.split(/\s+/);
+  expectThat(prebuilds.join(' ') === 'linux-arm64', 'sidecar packages carry only linux-arm64 prebuilds', prebuilds.join(' '));
 
   const exists = (p: string) => !/File not found|not found by ext2_lookup/.test(sh(['debugfs', '-R', `stat ${p}`, ext]).out);
   for (const p of [
