@@ -214,5 +214,7 @@ test('B\'s sidecar crashes: B reports degraded, restarts it, and rebinds with A 
   const newKey = (await B.waitFor((e) => e.ev === 'binding', { since })).statement.swarm_key
   assert.notEqual(newKey, B.key)
   assert.equal(rebound.swarm_key, newKey)
+  // Binding is mutual: B routes over the swarm once it has admitted A's binding on the new connection too.
+  await boundTo(B, A, since)
   assert.equal(await deliver(B, A, gossipHex(B.node_id)), 'swarm')
 })

@@ -35,6 +35,13 @@ export interface StandIns {
   startLightningd(pid1: string): Promise<{ node: SimNode; stop(): Promise<void> }>;
 }
 
+/** Write `/etc/systemd/system/<unit>.d/boot-test.conf` in `root`: a `[Service]` section of `lines` (a comment first). */
+function writeDropIn(root: string, unit: string, [comment, ...lines]: readonly string[]): void {
+  const dir = join(root, 'etc/systemd/system', `${unit}.d`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'boot-test.conf'), [comment, '[Service]', ...lines, ''].join('\n'));
+}
+
 /** Lay out the stand-ins' folders and write the daemon's drop-in into the container root `root`. */
 export function prepareStandIns(work: string, root: string): StandIns {
   const lnRoot = join(work, 'ln');
@@ -44,31 +51,17 @@ export function prepareStandIns(work: string, root: string): StandIns {
   mkdirSync(lnDir, { recursive: true, mode: 0o755 });
   mkdirSync(signerDir, { recursive: true, mode: 0o755 });
   writeFileSync(wrapper, `#!/bin/sh\nexec ${join(root, 'usr/bin/hivebox')} plugin "$@"\n`, { mode: 0o755 });
-  const dropIn = join(root, 'etc/systemd/system/hivebox.service.d');
-  mkdirSync(dropIn, { recursive: true });
-  writeFileSync(
-    join(dropIn, 'boot-test.conf'),
-    [
-      '# Boot test: lightningd and the signer are stand-ins on the host (tests/images/boot/stand-ins.ts).',
-      '[Service]',
-      'Environment=HIVEBOX_SIGNER_TRANSPORT=unix-socket',
-      `Environment=HIVEBOX_SIGNER_PATH=${BOX_SIGNER_DIR}/signer.sock`,
-      `Environment=HIVEBOX_SUPERVISOR_PLUGIN_PATH=${wrapper}`,
-      '',
-    ].join('\n'),
-  );
-  const swarmDropIn = join(root, 'etc/systemd/system/hivebox-swarm.service.d');
-  mkdirSync(swarmDropIn, { recursive: true });
-  writeFileSync(
-    join(swarmDropIn, 'boot-test.conf'),
-    [
-      '# Boot test: a standalone DHT on loopback (no bootstrap nodes), so the sidecar never leaves this machine.',
-      '[Service]',
-      'ExecStart=',
-      'ExecStart=/usr/bin/node /opt/hivebox/services/swarm/sidecar/main.mjs --socket /run/hivebox-swarm/swarm.sock --seed-file /var/lib/hivebox-swarm/swarm.seed --host 127.0.0.1 --bootstrap ""',
-      '',
-    ].join('\n'),
-  );
+  writeDropIn(root, 'hivebox.service', [
+    '# Boot test: lightningd and the signer are stand-ins on the host (tests/images/boot/stand-ins.ts).',
+    'Environment=HIVEBOX_SIGNER_TRANSPORT=unix-socket',
+    `Environment=HIVEBOX_SIGNER_PATH=${BOX_SIGNER_DIR}/signer.sock`,
+    `Environment=HIVEBOX_SUPERVISOR_PLUGIN_PATH=${wrapper}`,
+  ]);
+  writeDropIn(root, 'hivebox-swarm.service', [
+    '# Boot test: a standalone DHT on loopback (no bootstrap nodes), so the sidecar never leaves this machine.',
+    'ExecStart=',
+    'ExecStart=/usr/bin/node /opt/hivebox/services/swarm/sidecar/main.mjs --socket /run/hivebox-swarm/swarm.sock --seed-file /var/lib/hivebox-swarm/swarm.seed --host 127.0.0.1 --bootstrap ""',
+  ]);
   return {
     binds: [`--bind=${lnDir}:${BOX_LIGHTNING_DIR}`, `--bind=${signerDir}:${BOX_SIGNER_DIR}`],
     async startSigner() {
