@@ -163,7 +163,6 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
     if (!daemon || !supervisor) return;
     const status = await readStatus().catch((e: unknown) => void log('warn', 'status_read_failed', { error: e instanceof Error ? e.message : String(e) }));
     if (!status) return;
-    void swarm?.sync();
     if (supervisor.health().ready) sayStatus(statusText(supervisor.health(), status));
     const state = JSON.stringify({ ...snapshotOf(status), last_gossip_age_s: null });
     if (state === lastState) return;

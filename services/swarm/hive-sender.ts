@@ -38,9 +38,8 @@ export const NO_ROUTE_CODE = -32600;
  * Results keep the NodeBackend contract: ok when Lightning or the swarm took the message;
  * otherwise lightningd's own error when it was asked, else `NO_ROUTE_CODE` "Peer is not
  * connected", so the engine's outbox retries exactly as for a Lightning failure.
- * @param onRoute told the route of every Hive message routed (logs, tests).
  */
-export function swarmRoutedBackend(backend: NodeBackend, swarm: () => SwarmRouter | null, onRoute?: (nodeId: NodeId, route: HiveRoute) => void): NodeBackend {
+export function swarmRoutedBackend(backend: NodeBackend, swarm: () => SwarmRouter | null): NodeBackend {
   const sendcustommsg = async (nodeId: string, msgHex: string): Promise<NodeResult<{ status: string }>> => {
     const router = swarm();
     const head = fromHex(msgHex.slice(0, 12));
@@ -55,7 +54,6 @@ export function swarmRoutedBackend(backend: NodeBackend, swarm: () => SwarmRoute
       nodeId,
       msgHex,
     );
-    onRoute?.(nodeId, route);
     if (route === 'lightning' && asked.result) return asked.result;
     if (route === 'swarm') return { ok: true, value: { status: 'sent over the swarm' } };
     if (asked.result && !asked.result.ok) return asked.result;
