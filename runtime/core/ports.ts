@@ -53,6 +53,8 @@ export interface NodeRpcError {
   readonly code: number;
   readonly message: string;
   readonly method: string;
+  /** The error object's `data`, when lightningd sent one (e.g. `waitsendpay`'s routing-failure object). */
+  readonly data?: unknown;
 }
 
 /** `getinfo` subset (CLN doc/schemas/getinfo.json). */
@@ -84,9 +86,23 @@ export interface NodePeerChannel {
   readonly private?: boolean;
   readonly total_msat?: number;
   readonly to_us_msat?: number;
+  /** What we can send / receive over it now (after reserves and HTLCs in flight). */
+  readonly spendable_msat?: number;
+  readonly receivable_msat?: number;
+  /** Our policy (`local`, for forwards out) and the peer's (`remote`, for payments coming in to us). */
   readonly updates?: {
-    local?: { fee_base_msat: number; fee_proportional_millionths: number; cltv_expiry_delta: number; htlc_minimum_msat: number; htlc_maximum_msat: number };
+    local?: ChannelUpdatePolicy;
+    remote?: ChannelUpdatePolicy;
   };
+}
+
+/** One direction's channel_update fields as `listpeerchannels` reports them. */
+export interface ChannelUpdatePolicy {
+  readonly fee_base_msat: number;
+  readonly fee_proportional_millionths: number;
+  readonly cltv_expiry_delta: number;
+  readonly htlc_minimum_msat: number;
+  readonly htlc_maximum_msat: number;
 }
 
 /** `listchannels` entry (one direction of a public channel; CLN doc/schemas/listchannels.json). */

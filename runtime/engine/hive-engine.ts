@@ -156,7 +156,7 @@ export class HiveboxEngine implements HiveEngine {
     const emit = (e: EngineEvent) => this.emit(e);
     this.plannerStore = deps.planner?.store ?? plannerMemoryStore();
     this.planner = new PlannerLoop(
-      { backend: deps.backend, random: deps.random, log: deps.log, now: () => this.now(), state: () => this.hive, step: (input) => this.input(input), emit, configureFleet: (patch) => this.configureFleet(patch) },
+      { backend: deps.backend, our_node_id: deps.our_node_id, random: deps.random, log: deps.log, now: () => this.now(), state: () => this.hive, step: (input) => this.input(input), emit, configureFleet: (patch) => this.configureFleet(patch) },
       this.plannerStore,
       deps.planner?.settings ?? DEFAULT_PLANNER_SETTINGS,
     );

@@ -32,6 +32,10 @@ import type { NodeBackend } from '../core/ports.ts';
 import type { Result } from '../core/result.ts';
 import type { LogFn } from '../daemon/engine.ts';
 import type { PlannerStore } from '../../services/store/planner-store.ts';
+import { CircularPayer, type CircularResult } from '../../services/liquidity/circular-rebalancer.ts';
+import { spliceOurSide, type SpliceDone } from '../../services/liquidity/splice.ts';
+import type { PushRebalanceProposal } from '../core/planner/actions.ts';
+import { err } from '../core/result.ts';
 import { actionQueue, type ActionView } from './action-queue.ts';
 import type { EngineEvent } from './events.ts';
 import { fleetCommand, historyOf, OperatorDecisions, withDecided, type DecisionError, type DecisionOutcome, type OperatorDecision } from './planner-decisions.ts';
@@ -44,6 +48,8 @@ import type { RandomSource } from './random.ts';
 /** What the loop needs from the engine. */
 export interface PlannerHost {
   readonly backend: NodeBackend;
+  /** Our node id (getinfo). */
+  readonly our_node_id: string;
   readonly random: RandomSource;
   readonly log: LogFn;
   now(): number;
@@ -53,6 +59,12 @@ export interface PlannerHost {
   emit(event: EngineEvent): void;
   /** Align the fleet machines' copy of the planner settings (expansions switch, interval). */
   configureFleet(patch: { readonly planner_enable_expansions: boolean; readonly planner_interval_s: number }): void;
+}
+
+/** The history line of a completed liquidity move. */
+function describeMove(v: CircularResult | SpliceDone): string {
+  if ('payment_hash' in v) return `paid ${v.amount_sat} sat around ${v.hops} hops for ${v.fee_msat} msat fee (payment ${v.payment_hash})`;
+  return `spliced ${v.amount_sat} sat ${v.direction} of ${v.scid}, txid ${v.txid}`;
 }
 
 /** The daemon's planner. Build one per engine; call `tick` from the engine's tick. */
@@ -66,6 +78,7 @@ export class PlannerLoop {
   private degraded: readonly string[] = [];
   private cycling = false;
   private readonly decisions: OperatorDecisions;
+  private readonly payer: CircularPayer;
 
   constructor(
     private readonly host: PlannerHost,
@@ -78,6 +91,7 @@ export class PlannerLoop {
     if (stored && !parsed) host.log('warn', 'planner_record_discarded', { format: stored.format, updated_at: stored.updated_at });
     this.record = parsed ?? INITIAL_PLANNER_RECORD;
     this.startedAt = host.now();
+    this.payer = new CircularPayer(host.backend, host.random);
     this.decisions = new OperatorDecisions(host, { record: () => this.record, commit: (next) => this.commit(next), carryOut: (e) => this.carryOut(e) }, this.base.rejection_backoff_s);
     this.syncFleet();
   }
@@ -189,10 +203,41 @@ export class PlannerLoop {
         return;
       case 'rebalance':
       case 'splice':
-        this.host.log('info', 'planner_liquidity_approved', { action_id: e.action_id, ...e.proposal });
-        this.host.emit({ kind: 'fleet_event', name: `${e.type}_approved`, fields: { action_id: e.action_id, amount_sat: e.proposal.amount_sat } });
+        await this.moveLiquidity(e);
         return;
     }
+  }
+
+  /**
+   * Carry out an approved liquidity move through lightningd and record the outcome (`hivebox
+   * actions --all`): a push rebalance is a circular payment from our idle channel into the
+   * draining one and back over the fleet route (services/liquidity/circular-rebalancer.ts), paid
+   * by the member whose idle channel it is; a splice reallocation is our side of the splice
+   * (services/liquidity/splice.ts). What cannot run here is recorded as failed with the reason.
+   */
+  private async moveLiquidity(e: Extract<PlannerEffect, { type: 'rebalance' | 'splice' }>): Promise<void> {
+    const r = e.type === 'rebalance' ? await this.pushRebalance(e.proposal) : await spliceOurSide(this.host.backend, this.host.our_node_id, e.proposal);
+    const detail = r.ok ? describeMove(r.value) : r.error;
+    const p = e.proposal;
+    this.host.log(r.ok ? 'info' : 'warn', `planner_${e.type}`, { action_id: e.action_id, amount_sat: p.amount_sat, ...(r.ok ? { result: r.value } : { error: r.error }) });
+    this.host.emit({ kind: 'fleet_event', name: `${e.type}_${r.ok ? 'executed' : 'failed'}`, fields: { action_id: e.action_id, amount_sat: p.amount_sat, detail } });
+    const target = p.kind === 'push_rebalance' ? p.in_scid : p.winner_scid;
+    this.commit(withDecided(this.record, { action_id: e.action_id, kind: p.kind, target, amount_sats: p.amount_sat, status: r.ok ? 'executed' : 'failed', decided_at: this.host.now(), reason: detail, proposal: p }));
+  }
+
+  private pushRebalance(p: PushRebalanceProposal): ReturnType<CircularPayer['pay']> {
+    const us = this.host.our_node_id;
+    if (p.from_member !== us) return Promise.resolve(err(`the idle channel ${p.out_scid} belongs to member ${p.from_member.slice(0, 16)}…, which pays the rebalance on its own node`));
+    return this.payer.pay({
+      out_scid: p.out_scid,
+      in_scid: p.in_scid,
+      in_node: p.to_member,
+      back_route: p.to_member === us ? [] : p.fleet_route,
+      amount_sat: p.amount_sat,
+      max_fee_msat: Math.floor((p.amount_sat * 1000 * this.settings.rebalance_max_fee_ppm) / 1_000_000),
+      timeout_s: this.settings.rebalance_timeout_s,
+      only_via: null,
+    });
   }
 
   // ---- operator decisions (planner-decisions.ts) ------------------------------------------------

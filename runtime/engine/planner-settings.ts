@@ -19,6 +19,10 @@ const LoopKeys = z.object({
   health_window_s: z.number().int().min(3_600).max(90 * 86_400).default(7 * 86_400),
   /** After a cycle could not read its inputs (lightningd down), wait this long before trying again, seconds. */
   retry_after_failure_s: z.number().int().min(1).max(3_600).default(60),
+  /** Fee cap of an approved push rebalance, ppm of its amount (the route's public hops; fleet hops are 0-fee). */
+  rebalance_max_fee_ppm: z.number().int().min(0).max(10_000).default(500),
+  /** How long an approved push rebalance waits for its payment to settle (`waitsendpay` timeout), seconds. */
+  rebalance_timeout_s: z.number().int().min(5).max(600).default(60),
 });
 
 const LOOP_KEYS = new Set(Object.keys(LoopKeys.shape));

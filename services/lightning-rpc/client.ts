@@ -124,7 +124,7 @@ export class LightningRpcClient {
       return;
     }
     if (typeof msg !== 'object' || msg === null || !('id' in msg)) return;
-    const m = msg as { id: unknown; result?: unknown; error?: { code?: unknown; message?: unknown } };
+    const m = msg as { id: unknown; result?: unknown; error?: { code?: unknown; message?: unknown; data?: unknown } };
     const key = typeof m.id === 'string' ? m.id : JSON.stringify(m.id);
     const p = this.pending.get(key);
     if (!p) return;
@@ -133,7 +133,7 @@ export class LightningRpcClient {
     if (m.error !== undefined) {
       const code = typeof m.error?.code === 'number' ? m.error.code : CLIENT_ERROR.BAD_RESPONSE;
       const message = typeof m.error?.message === 'string' ? m.error.message : JSON.stringify(m.error);
-      p.resolve({ ok: false, error: rpcError(p.method, code, message) });
+      p.resolve({ ok: false, error: { ...rpcError(p.method, code, message), ...(m.error?.data === undefined ? {} : { data: m.error.data }) } });
     } else if ('result' in m) {
       p.resolve({ ok: true, value: m.result });
     } else {

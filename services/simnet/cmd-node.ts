@@ -112,7 +112,7 @@ export const invoiceCommand: CommandDef = {
       { amount_msat: amount, timestamp_s: now_s, payment_hash, payment_secret, description: params.description, expiry_s: expiry, min_final_cltv_expiry: 18 },
       node.key.secretKey,
     );
-    node.invoices.set(label, { label, preimage: toHex(preimage), payment_hash: toHex(payment_hash), amount_msat: amount, expires_at: now_s + expiry, status: 'unpaid' });
+    node.invoices.set(label, { label, preimage: toHex(preimage), payment_hash: toHex(payment_hash), payment_secret: toHex(payment_secret), amount_msat: amount, expires_at: now_s + expiry, status: 'unpaid' });
     return ok({ payment_hash: toHex(payment_hash), expires_at: now_s + expiry, bolt11, payment_secret: toHex(payment_secret), created_index: node.invoices.size });
   },
 };

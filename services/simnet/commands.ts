@@ -10,6 +10,7 @@ import { listchannelsCommand, listforwardsCommand, listnodesCommand, listpeercha
 import { fundchannelCommand, listfundsCommand } from './cmd-fund.ts';
 import { feeratesCommand, getinfoCommand, invoiceCommand, listconfigsCommand, pluginCommand } from './cmd-node.ts';
 import { payCommand } from './cmd-pay.ts';
+import { sendpayCommand, waitsendpayCommand } from './cmd-sendpay.ts';
 import { connectCommand, disconnectCommand, listpeersCommand, sendcustommsgCommand } from './cmd-peers.ts';
 import { fail, type CommandAnswer, type CommandDef } from './command-types.ts';
 import { SIMNET_LIMITS } from './limits.ts';
@@ -34,6 +35,8 @@ export const BUILTIN_COMMANDS: Readonly<Record<string, CommandDef>> = {
   feerates: feeratesCommand,
   invoice: invoiceCommand,
   pay: payCommand,
+  sendpay: sendpayCommand,
+  waitsendpay: waitsendpayCommand,
   plugin: pluginCommand,
   listfunds: listfundsCommand,
   fundchannel: fundchannelCommand,

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import type { SimNetwork } from './network.ts';
 import { nodeKeyFromSeed, type SimNodeKey } from './keys.ts';
 import { SIM_NODE_DEFAULTS, SIMNET_LIMITS } from './limits.ts';
+import type { SendpayAttempt } from './cmd-sendpay.ts';
 import type { SimForward } from './payments.ts';
 import { PluginHost, type PluginManifest } from './plugin-host.ts';
 import { isBuiltinCommand } from './commands.ts';
@@ -60,6 +61,8 @@ export interface SimInvoice {
   readonly label: string;
   readonly preimage: string;
   readonly payment_hash: string;
+  /** BOLT 11 `s` field: the payer must present it (`sendpay payment_secret`). */
+  readonly payment_secret: string;
   readonly amount_msat: number;
   /** Unix seconds. */
   readonly expires_at: number;
@@ -93,6 +96,8 @@ export class SimNode {
   readonly invoices = new Map<string, SimInvoice>();
   /** Completed outgoing payments by payment_hash (`pay` answers a repeat with the stored result). */
   readonly payments = new Map<string, Record<string, unknown>>();
+  /** `sendpay` attempts by payment_hash, their outcome waiting for `waitsendpay` (cmd-sendpay.ts). */
+  readonly sendpays = new Map<string, SendpayAttempt>();
   /** Payments this node forwarded (`listforwards`). */
   readonly forwards: SimForward[] = [];
   /** On-chain funds (`listfunds`, spent by `fundchannel`); fund it with `wallet.deposit`. */

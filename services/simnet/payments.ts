@@ -16,17 +16,19 @@ import { peerOf } from './channel.ts';
 import type { SimNetwork } from './network.ts';
 import type { SimInvoice, SimNode } from './node.ts';
 
-/** A forward an intermediate node settled (CLN doc/schemas/listforwards.json subset). */
+/** A forward an intermediate node settled or failed (CLN doc/schemas/listforwards.json subset). */
 export interface SimForward {
   readonly created_index: number;
   readonly in_channel: string;
   readonly in_htlc_id: number;
   readonly in_msat: number;
   readonly out_channel: string;
-  readonly out_htlc_id: number;
+  readonly out_htlc_id?: number;
   readonly out_msat: number;
   readonly fee_msat: number;
-  readonly status: 'settled';
+  readonly status: 'settled' | 'local_failed';
+  /** BOLT 4 failure name of a `local_failed` forward. */
+  readonly failreason?: string;
   readonly style: 'tlv';
   /** Unix seconds with fraction, as CLN prints them. */
   readonly received_time: number;
@@ -34,7 +36,7 @@ export interface SimForward {
 }
 
 /** One hop: the channel and the amount that crosses it. */
-interface Hop {
+export interface Hop {
   readonly channel: SimChannel;
   readonly from: SimNode;
   readonly to: SimNode;
@@ -54,7 +56,8 @@ export interface PaymentSuccess {
   readonly hops: number;
 }
 
-const spendable = (ch: SimChannel, nodeId: string) => ch.to_msat.get(nodeId)! - Math.floor(ch.capacity_msat / 100);
+/** What `nodeId` can send over `ch` now: its balance above a 1 % reserve. */
+export const spendable = (ch: SimChannel, nodeId: string) => ch.to_msat.get(nodeId)! - Math.floor(ch.capacity_msat / 100);
 
 /** Channels `node` can send `amount_msat` over right now, with the node at the far end. */
 function usableChannels(net: SimNetwork, node: SimNode, amount_msat: number): { channel: SimChannel; next: SimNode }[] {
@@ -137,6 +140,15 @@ export function settlePayment(
   const invoice = [...payee.invoices.values()].find((i) => i.payment_hash === payment_hash);
   const refusal = payeeRefusal(invoice, amount_msat, now_s);
   if (refusal || !invoice) return { ok: false, error: { kind: 'destination_refused', reason: refusal ?? 'unknown invoice' } };
+  recordHops(hops, now_s);
+  invoice.status = 'paid';
+  invoice.paid_at = now_s;
+  invoice.amount_received_msat = amount_msat;
+  return { ok: true, value: { preimage: invoice.preimage, amount_sent_msat: sent, hops: hops.length } };
+}
+
+/** Move the amounts along `hops` and record each intermediate node's settled forward. */
+export function recordHops(hops: readonly Hop[], now_s: number): void {
   for (const h of hops) {
     h.channel.to_msat.set(h.from.nodeId, h.channel.to_msat.get(h.from.nodeId)! - h.amount_msat);
     h.channel.to_msat.set(h.to.nodeId, h.channel.to_msat.get(h.to.nodeId)! + h.amount_msat);
@@ -160,8 +172,4 @@ export function settlePayment(
       resolved_time: now_s,
     });
   }
-  invoice.status = 'paid';
-  invoice.paid_at = now_s;
-  invoice.amount_received_msat = amount_msat;
-  return { ok: true, value: { preimage: invoice.preimage, amount_sent_msat: sent, hops: hops.length } };
 }

@@ -66,6 +66,7 @@ test('a corrupt row starts the planner fresh with a warning; nothing of it is us
   const logs: string[] = [];
   const host: PlannerHost = {
     backend: {} as PlannerHost['backend'],
+    our_node_id: '02' + '11'.repeat(32),
     random: () => new Uint8Array(2),
     log: (_level, event) => logs.push(event),
     now: () => 100,
