@@ -10,7 +10,7 @@
  * the channel with `fundchannel` (the operator's amount). Rejection starts the planner's 24 h
  * backoff and aborts the intent (INTENT_ABORT). A decision made directly on the fleet action
  * elsewhere (`hivebox approve --store`) is mirrored into the planner. Other approvals become their
- * effect (CLBoss command; liquidity moves recorded for the operator).
+ * effect (CLBoss command; push rebalance or splice carried out through lightningd, its outcome recorded).
  *
  * Each change is read → computed → persisted → adopted before anything is awaited, so decisions
  * and cycles never overwrite each other. Errors change nothing and come back as values.
@@ -57,8 +57,8 @@ export interface RecordKeeper {
   record(): PlannerRecord;
   /** Persist, then adopt; false (record unchanged) when the store refused. */
   commit(next: PlannerRecord): boolean;
-  /** Carry out an approved action's effect (CLBoss command, liquidity record). */
-  carryOut(e: PlannerEffect): Promise<void>;
+  /** Carry out an approved action's effect (CLBoss command, liquidity move); resolves to what it did, in words, when that matters to the operator. */
+  carryOut(e: PlannerEffect): Promise<string | null>;
 }
 
 /** Step the fleet with `input`; the reject reason (or store error) as text, null when accepted. */
@@ -107,7 +107,12 @@ export class OperatorDecisions {
     this.host.emit({ kind: 'fleet_event', name: d.decision === 'approve' ? 'action_approved' : 'action_rejected', fields: { action_id: a.action_id, kind: p.kind, ...(target ? { target } : {}) } });
     let outcome = d.decision === 'reject' && target ? `rejected; ${target.slice(0, 16)}… is not proposed again before ${now + this.rejectionBackoffS}` : `${d.decision}d`;
     if (p.kind === 'channel_open') outcome = `${outcome}; ${await this.settleOpen(p.target)}`;
-    else for (const e of r.value.effects) await this.keeper.carryOut(e);
+    else {
+      for (const e of r.value.effects) {
+        const did = await this.keeper.carryOut(e);
+        if (did !== null) outcome = `${outcome}; ${did}`;
+      }
+    }
     return ok({ action_id: a.action_id, decision: d.decision, kind: p.kind, target, outcome });
   }
 

@@ -15,8 +15,8 @@
  *
  * The operator's decisions on every pending action (one id space) and the channel opens they send
  * through the Intent Lock Protocol to `fundchannel` live in planner-decisions.ts; the loop owns
- * the record they change. Liquidity approvals (push rebalance, splice) are recorded with their
- * numbers for the operator to carry out.
+ * the record they change. Liquidity approvals (push rebalance, splice) are carried out through
+ * lightningd and their outcome recorded (`moveLiquidity`).
  *
  * State changes follow the engine's rule: read the record, compute, persist, adopt, then act;
  * every step between awaits is synchronous, so cycles and decisions never overwrite each other.
@@ -184,27 +184,26 @@ export class PlannerLoop {
     return ((b[0]! << 8) | b[1]!) % (this.settings.jitter_max_s + 1);
   }
 
-  private async carryOut(e: PlannerEffect): Promise<void> {
+  private async carryOut(e: PlannerEffect): Promise<string | null> {
     switch (e.type) {
       case 'event':
         this.host.emit({ kind: 'fleet_event', name: e.name, fields: e.fields });
-        return;
+        return null;
       case 'intent_request': {
         const r = await fleetCommand(this.host, { name: 'propose_intent', intent_type: e.intent_type, target: e.target, amount_sats: e.amount_sat, source: 'planner' });
         this.host.log(r === null ? 'info' : 'warn', 'planner_intent_request', { action_id: e.action_id, target: e.target, amount_sat: e.amount_sat, ...(r === null ? {} : { refused: r }) });
-        return;
+        return null;
       }
       case 'clboss_command': {
         const r = await this.host.backend.call(e.command, { nodeid: e.peer_id, tags: e.tags });
         this.host.log(r.ok ? 'info' : 'warn', 'planner_clboss_command', { command: e.command, peer_id: e.peer_id, ...(r.ok ? {} : { error: r.error.message }) });
-        return;
+        return null;
       }
       case 'open_channel':
-        return;
+        return null;
       case 'rebalance':
       case 'splice':
-        await this.moveLiquidity(e);
-        return;
+        return this.moveLiquidity(e);
     }
   }
 
@@ -215,7 +214,7 @@ export class PlannerLoop {
    * by the member whose idle channel it is; a splice reallocation is our side of the splice
    * (services/liquidity/splice.ts). What cannot run here is recorded as failed with the reason.
    */
-  private async moveLiquidity(e: Extract<PlannerEffect, { type: 'rebalance' | 'splice' }>): Promise<void> {
+  private async moveLiquidity(e: Extract<PlannerEffect, { type: 'rebalance' | 'splice' }>): Promise<string> {
     const r = e.type === 'rebalance' ? await this.pushRebalance(e.proposal) : await spliceOurSide(this.host.backend, this.host.our_node_id, e.proposal);
     const detail = r.ok ? describeMove(r.value) : r.error;
     const p = e.proposal;
@@ -223,6 +222,7 @@ export class PlannerLoop {
     this.host.emit({ kind: 'fleet_event', name: `${e.type}_${r.ok ? 'executed' : 'failed'}`, fields: { action_id: e.action_id, amount_sat: p.amount_sat, detail } });
     const target = p.kind === 'push_rebalance' ? p.in_scid : p.winner_scid;
     this.commit(withDecided(this.record, { action_id: e.action_id, kind: p.kind, target, amount_sats: p.amount_sat, status: r.ok ? 'executed' : 'failed', decided_at: this.host.now(), reason: detail, proposal: p }));
+    return r.ok ? detail : `failed: ${detail}`;
   }
 
   private pushRebalance(p: PushRebalanceProposal): ReturnType<CircularPayer['pay']> {
