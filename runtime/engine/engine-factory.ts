@@ -107,7 +107,8 @@ export function configuredEngineFactory(parts: ConfiguredEngineParts = {}): Engi
     }
     if (!mgmt) return hive;
     const opened = mgmt;
-    const composed = composeEngines(hive, [new MgmtEngine(ctx, opened.options)]);
+    const fleetMembers = () => new Set(hive.state.fleet.membership.members.keys());
+    const composed = composeEngines(hive, [new MgmtEngine(ctx, { ...opened.options, fleetMembers })]);
     const engine: HiveEngine = {
       ...composed,
       close: async () => {

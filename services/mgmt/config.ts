@@ -8,13 +8,11 @@
  */
 import { z } from 'zod';
 import { DEFAULT_POLICY, localPolicySchema } from '../../runtime/core/mgmt/policy.ts';
-import { err } from '../../runtime/core/result.ts';
 import { CashuRedeemer } from '../cashu/redeemer.ts';
 import { MgmtStore } from '../mgmt-store/mgmt-store.ts';
 import { HiveDidResolver } from './did-resolver.ts';
 import { KeyFileSigner } from './key-file.ts';
 import type { MgmtEngineOptions } from './mgmt-engine.ts';
-import { FleetFirstRebalancer, type Rebalancer } from './rebalancer.ts';
 
 /** `[mgmt]`. */
 export const MgmtSection = z
@@ -39,12 +37,6 @@ export const MgmtSection = z
 /** Validated `[mgmt]` section. */
 export type MgmtSettings = z.infer<typeof MgmtSection>;
 
-/**
- * What a circular rebalance runs on when no rebalancer is wired to lightningd yet: every request
- * is answered "not available" (the command's receipt records the failure; nothing moves).
- */
-export const NO_REBALANCE_ROUTES: Rebalancer = { rebalance: async () => err('circular rebalancing is not available on this node') };
-
 /** The opened parts of a management sub-engine; `close` releases the store. */
 export interface OpenedMgmt {
   readonly options: MgmtEngineOptions;
@@ -65,7 +57,7 @@ export function openMgmt(s: MgmtSettings): OpenedMgmt | null {
     const options: MgmtEngineOptions = {
       fleet: { store, resolver, trustedIssuers: s.trusted_issuers },
       ...(s.enabled
-        ? { managed: { cashu: new CashuRedeemer(s.allowed_mints), rebalancer: new FleetFirstRebalancer(null, NO_REBALANCE_ROUTES), policy: { ...DEFAULT_POLICY, ...s.policy } } }
+        ? { managed: { cashu: new CashuRedeemer(s.allowed_mints), policy: { ...DEFAULT_POLICY, ...s.policy } } }
         : {}),
       ...(s.advisor_key_file !== undefined ? { advisor: { key: KeyFileSigner.load(s.advisor_key_file) } } : {}),
     };

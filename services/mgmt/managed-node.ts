@@ -1,8 +1,10 @@
 /**
  * The managed node's handler for inbound management requests (type 49152, spec 002 §3) — the
  * driver around the pure gate: decode → preflight → resolve DIDs → authorize (signature, nonce,
- * credential, schema, tier, constraints, daily cap) → payment verify → local policy → payment
- * settle → execute → signed receipt + signed 49153 response. Every request that gets past the
+ * credential, schema, tier, constraints, daily cap) → payment verify (Cashu NUT-07 UNSPENT, L402
+ * caveats) → local policy → execute → payment settle, only after the command executed (a failed
+ * command leaves the advisor's token unspent and its receipt says `payment: not_taken`) → signed
+ * receipt + signed 49153 response. Every request that gets past the
  * per-peer flood limit yields a receipt, accepted or not; nothing executes unless all three layers
  * (credential, payment, local policy) pass. Requests are processed one at a time so nonce and
  * counter checks cannot race.
@@ -191,8 +193,6 @@ export class ManagedNode {
       now,
     });
     if (vetoed) return this.refuse(st, who, now, vetoed);
-    const settled = await this.payments.settle(paid.value, now);
-    if (!settled.ok) return this.refuse(st, who, now, settled.error);
     return this.execute(st, who, auth, paid.value, channels, now);
   }
 
@@ -207,11 +207,14 @@ export class ManagedNode {
       now,
     });
     const before = toHex(stateHash(channels.values(), st.config));
-    if (!ran.ok) return this.finish(who, now, 2, 'error', { status: 'error', layer: 'execution', rule: 'backend_error', detail: ran.error, paid: paid.kind !== 'none' }, before, before, {}, reject('execution', 'backend_error', ran.error));
+    const unpaid = paid.kind === 'none' ? 'none' : 'not_taken: the command did not execute, the payment stays with the advisor';
+    if (!ran.ok) return this.finish(who, now, 2, 'error', { status: 'error', layer: 'execution', rule: 'backend_error', detail: ran.error, payment: unpaid }, before, before, {}, reject('execution', 'backend_error', ran.error));
+    const settled = await this.payments.settle(paid, now);
+    const payment = paid.kind === 'none' ? 'none' : settled.ok ? 'taken' : `not_taken: ${settled.error.detail}`;
     const config = ran.value.writes.config ? { ...st.config, [ran.value.writes.config.key]: ran.value.writes.config.value } : st.config;
     const after = auth.def.mutates ? await readChannels(this.o.backend) : null;
     const afterHash = toHex(stateHash((after?.ok ? after.value : channels).values(), config));
-    const result = { status: 'accepted', schema: auth.schema_id, action: auth.action, result: ran.value.result };
+    const result = { status: 'accepted', schema: auth.schema_id, action: auth.action, result: ran.value.result, payment };
     return this.finish(who, now, 0, 'accepted', result, before, afterHash, { ...ran.value.writes, countAction: { credential_id: c.id, day: utcDay(now) } }, null);
   }
 

@@ -25,6 +25,7 @@ import type { DidResolver } from './did-resolver.ts';
 import { FloodWindow } from './flood-window.ts';
 import type { KeyFileSigner } from './key-file.ts';
 import { ManagedNode, type ManagedNodeOptions } from './managed-node.ts';
+import { lightningRebalancer, type Rebalancer } from './rebalancer.ts';
 import { acceptRevocation } from './revocations.ts';
 import { settleExpiredCredentials } from './settlement.ts';
 
@@ -39,8 +40,13 @@ export interface MgmtFleetOptions {
 /** What the management sub-engine does on this node. */
 export interface MgmtEngineOptions {
   readonly fleet: MgmtFleetOptions;
-  /** Accept management (answer 49152) with these settings; store, resolver and issuers come from `fleet`. */
-  readonly managed?: Omit<ManagedNodeOptions, 'backend' | 'store' | 'resolver' | 'trustedIssuers'>;
+  /**
+   * Accept management (answer 49152) with these settings; store, resolver and issuers come from
+   * `fleet`. Without a `rebalancer`, circular rebalances go through lightningd (`lightningRebalancer`).
+   */
+  readonly managed?: Omit<ManagedNodeOptions, 'backend' | 'store' | 'resolver' | 'trustedIssuers' | 'rebalancer'> & { readonly rebalancer?: Rebalancer };
+  /** The fleet's member node ids (the hive route of a rebalance); default none. */
+  readonly fleetMembers?: () => ReadonlySet<string>;
   /** Act as an advisor with this DID key. `clock_ms` defaults to the daemon clock. */
   readonly advisor?: { readonly key: KeyFileSigner; readonly timeout_ms?: number; readonly clock_ms?: () => number };
 }
@@ -88,7 +94,8 @@ export class MgmtEngine implements SubEngine {
   ) {
     const { store, resolver, trustedIssuers } = o.fleet;
     this.trusted = new Set(trustedIssuers);
-    this.node = o.managed ? new ManagedNode({ ...o.managed, backend: ctx.backend, store, resolver, trustedIssuers }) : null;
+    const rebalancer = o.managed?.rebalancer ?? lightningRebalancer(ctx.backend, o.fleetMembers ?? (() => new Set()));
+    this.node = o.managed ? new ManagedNode({ ...o.managed, rebalancer, backend: ctx.backend, store, resolver, trustedIssuers }) : null;
     this.advisor = o.advisor
       ? new AdvisorClient({
           key: o.advisor.key,

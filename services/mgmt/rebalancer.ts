@@ -4,7 +4,9 @@
  * `amount_sats` out of `from_scid` and back in through `to_scid`; `FleetFirstRebalancer` tries the
  * fleet's (zero-fee, spec 000) routes first when asked to and falls back to public routes.
  */
-import type { Result } from '../../runtime/core/result.ts';
+import type { NodeBackend } from '../../runtime/core/ports.ts';
+import { ok, type Result } from '../../runtime/core/result.ts';
+import { CircularPayer } from '../liquidity/circular-rebalancer.ts';
 
 /** A circular rebalance to perform. */
 export interface RebalanceRequest {
@@ -21,6 +23,8 @@ export interface RebalanceResult {
   readonly route: 'hive' | 'public';
   readonly fee_msat: number;
   readonly hops: number;
+  /** The payment that moved the funds (lightningd's payment_hash), when it went through lightningd. */
+  readonly payment_hash?: string;
 }
 
 /** Performs circular rebalances; failures are values (no route, fee too high, node error). */
@@ -42,4 +46,40 @@ export class FleetFirstRebalancer implements Rebalancer {
     }
     return this.publicRoutes.rebalance(req);
   }
+}
+
+/**
+ * A rebalancer over lightningd's sendpay (services/liquidity/circular-rebalancer.ts): a circular
+ * payment out of `from_scid` and back in through `to_scid` to an invoice of our own, the fee cap
+ * being `max_fee_ppm` of the amount. `fleet` (a function, read per request) limits the hops between
+ * the two channels to fleet members (the 0-fee hive route); without it any public route is used.
+ */
+export class LightningRebalancer implements Rebalancer {
+  constructor(
+    private readonly payer: CircularPayer,
+    private readonly timeout_s: number,
+    private readonly fleet: (() => ReadonlySet<string>) | null,
+  ) {}
+
+  async rebalance(req: RebalanceRequest): Promise<Result<RebalanceResult, string>> {
+    const r = await this.payer.pay({
+      out_scid: req.from_scid,
+      in_scid: req.to_scid,
+      amount_sat: req.amount_sats,
+      max_fee_msat: Math.floor((req.amount_sats * 1000 * req.max_fee_ppm) / 1_000_000),
+      timeout_s: this.timeout_s,
+      only_via: this.fleet ? this.fleet() : null,
+    });
+    if (!r.ok) return r;
+    return ok({ route: this.fleet ? 'hive' : 'public', fee_msat: r.value.fee_msat, hops: r.value.hops, payment_hash: r.value.payment_hash });
+  }
+}
+
+/** Seconds a management rebalance waits for its payment (`waitsendpay` timeout). */
+export const MGMT_REBALANCE_TIMEOUT_S = 60;
+
+/** The rebalancer a managed node uses: fleet-member routes first when asked, then public ones. */
+export function lightningRebalancer(backend: NodeBackend, fleetMembers: () => ReadonlySet<string>): Rebalancer {
+  const payer = new CircularPayer(backend);
+  return new FleetFirstRebalancer(new LightningRebalancer(payer, MGMT_REBALANCE_TIMEOUT_S, fleetMembers), new LightningRebalancer(payer, MGMT_REBALANCE_TIMEOUT_S, null));
 }

@@ -82,7 +82,7 @@ describe('performance model', () => {
     expect(JSON.parse(w.stores.mgr.getSettlement(JSON.parse(cred).id)!)).toMatchObject({ baseline_msat: 0, current_msat: 0, bonus_msat: 0 });
     expect(w.logs.mgr.some((l) => l.event === 'mgmt_performance_settled' && l.fields.credential_id === JSON.parse(cred).id)).toBe(true);
     const viaRpc = await w.adv.daemon.engine.rpc('hive-mgmt-command', { node_id: w.mgr.node.nodeId, schema: 'hive:monitor/v1', action: 'health_summary', params: { include_channels: true }, credential: cred });
-    expect(viaRpc).toMatchObject({ status: 0, result: { status: 'accepted', result: { channel_count: 2 } } });
+    expect(viaRpc).toMatchObject({ status: 0, result: { status: 'accepted', result: { channel_count: 3 } } });
   });
 });
 

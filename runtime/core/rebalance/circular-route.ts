@@ -54,7 +54,7 @@ export interface CircularRouteRequest {
   readonly max_fee_msat: number;
   /** CLTV delta the final hop (our invoice, `min_final_cltv_expiry`) needs. */
   readonly final_cltv: number;
-  /** Nodes allowed between `out_scid`'s peer and `in_scid`'s source, or null for any (public route). */
+  /** The only nodes the route may pass between our two channels — their peers included — or null for any (public route). */
   readonly only_via: ReadonlySet<string> | null;
 }
 
@@ -141,6 +141,7 @@ export function circularRoute(req: CircularRouteRequest, channels: readonly Dire
     if (!hop) return err({ kind: 'no_path', from: backNodes[i]!, to: backNodes[i + 1]! });
     back.push(hop);
   }
+  if (req.only_via && (!req.only_via.has(first.destination) || !req.only_via.has(last.source))) return err({ kind: 'no_path', from: first.destination, to: last.source });
   const middle = shortestPath(channels, first.destination, last.source, req, new Set([req.out_scid, req.in_scid]));
   if (!middle) return err({ kind: 'no_path', from: first.destination, to: last.source });
   const path = [first, ...middle, last, ...back];

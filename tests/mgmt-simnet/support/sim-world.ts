@@ -9,7 +9,8 @@
  *  - `ops`: the operator's node, connected to `adv` only, with the operator's USB signer (the
  *    device simulator, approve button) issuing credentials and revocations.
  * Channels: adv→mgr `scid` (managed) and `protectedScid` (on mgr's local policy's protected list,
- * filled in once the channel exists). The managed channel starts at 100 ppm.
+ * filled in once the channel exists), mgr→adv `outScid` (mgr's funds, for circular rebalances
+ * through mgr's lightningd). The managed channel starts at 100 ppm.
  * Payments: the local Cashu mint on 127.0.0.1 (allow-listed) and a foreign one; L402 invoices from
  * mgr's `invoice`, paid by adv's `pay`.
  */
@@ -34,7 +35,6 @@ import { HiveDidResolver } from '../../../services/mgmt/did-resolver.ts';
 import { KeyFileSigner } from '../../../services/mgmt/key-file.ts';
 import { MgmtEngine, type MgmtEngineOptions } from '../../../services/mgmt/mgmt-engine.ts';
 import { issueCredential, revokeCredential } from '../../../services/mgmt/operator.ts';
-import { FleetFirstRebalancer, type Rebalancer } from '../../../services/mgmt/rebalancer.ts';
 import { RecordingEngine, waitUntil } from '../../cln/fixtures/recording-engine.ts';
 
 /** Options of one credential (defaults: standard, fee/monitor schemas, per-action 10 sat, 30 days from an hour ago). */
@@ -66,9 +66,6 @@ export interface SimSnapshot {
   receipts: number;
 }
 
-/** Rebalancing is not part of these flows: a rebalancer that refuses, so nothing moves. */
-const noRoutes: Rebalancer = { rebalance: async () => ({ ok: false, error: 'no rebalance routes in this simnet' }) };
-
 type Name = 'mgr' | 'adv' | 'ops';
 
 /** One structured log line of a node's daemon or engines. */
@@ -85,6 +82,8 @@ export class SimWorld {
   readonly advisorKey = new KeyFileSigner(seeded(32, 1));
   scid = '';
   protectedScid = '';
+  /** mgr's own channel to adv (mgr opened it: 2 M sat on mgr's side), the source of circular rebalances. */
+  outScid = '';
 
   private constructor(
     readonly root: string,
@@ -145,7 +144,7 @@ export class SimWorld {
         const opts: MgmtEngineOptions = {
           fleet: { store: stores[n], resolver: new HiveDidResolver(), trustedIssuers: [operatorDid] },
           ...(n === 'mgr'
-            ? { managed: { cashu: new CashuRedeemer([mint.url]), rebalancer: new FleetFirstRebalancer(null, noRoutes), policy: { ...DEFAULT_POLICY, ...o.policy, protected_channels: protectedChannels }, subscription: o.subscription, clock } }
+            ? { managed: { cashu: new CashuRedeemer([mint.url]), policy: { ...DEFAULT_POLICY, ...o.policy, protected_channels: protectedChannels }, subscription: o.subscription, clock } }
             : {}),
           ...(n === 'adv' ? { advisor: { key: new KeyFileSigner(seeded(32, 1)), timeout_ms: 10_000, clock_ms: () => (clock() + skew.s) * 1000 } } : {}),
         };
@@ -164,6 +163,7 @@ export class SimWorld {
     const net = this.fleet.network;
     this.scid = (await net.openChannel(this.adv.node, this.mgr.node.nodeId, { capacity_sat: 5_000_000 })).short_channel_id;
     this.protectedScid = (await net.openChannel(this.adv.node, this.mgr.node.nodeId, { capacity_sat: 1_000_000 })).short_channel_id;
+    this.outScid = (await net.openChannel(this.mgr.node, this.adv.node.nodeId, { capacity_sat: 2_000_000 })).short_channel_id;
     await net.connect(this.ops.node, this.adv.node.nodeId);
     const set = await this.mgr.backend.setchannel({ id: this.scid, feeppm: 100 });
     if (!set.ok) throw new Error(set.error.message);

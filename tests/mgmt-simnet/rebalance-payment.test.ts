@@ -1,0 +1,63 @@
+/**
+ * `hive:rebalance/v1 circular_rebalance` carried out on the managed node's lightningd (simnet):
+ * an invoice of mgr's own paid mgr → adv (outScid) → mgr (scid) with sendpay/waitsendpay; the
+ * advisor's Cashu token is checked before (NUT-07) and swapped only after the payment settled. A
+ * rebalance that cannot run (fee cap below the route's fee) moves nothing, leaves the token unspent
+ * at the mint and its receipt says the payment was not taken.
+ */
+import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { CashuRedeemer } from '../../services/cashu/redeemer.ts';
+import { SimWorld } from './support/sim-world.ts';
+
+let w: SimWorld;
+beforeAll(async () => {
+  w = await SimWorld.create();
+});
+afterAll(async () => {
+  await w.stop();
+});
+
+const rebalance = (amount_sats: number, max_fee_ppm: number) => ({
+  schema: 'hive:rebalance/v1',
+  action: 'circular_rebalance',
+  params: { from_channel: w.outScid, to_channel: w.scid, amount_sats, max_fee_ppm, prefer_hive_route: true },
+});
+
+async function unspent(token: string): Promise<boolean> {
+  const redeemer = new CashuRedeemer([w.mint.url]);
+  const t = redeemer.inspect(token, 10);
+  if (!t.ok) throw new Error(t.error.detail);
+  return (await redeemer.checkUnspent(t.value)).ok;
+}
+
+test('a paid circular rebalance moves the funds through lightningd, then takes the token', async () => {
+  const cred = await w.credential({ schemas: ['hive:rebalance/*'] });
+  const token = await (await w.wallet(50)).pay(10);
+  const before = await w.snapshot();
+  const r = await w.client.command(w.mgr.node.nodeId, rebalance(100_000, 500), cred, token);
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  expect(r.value.status).toBe(0);
+  // adv charges its default 1000 msat + 10 ppm to forward into scid; no fleet members here, so the public route.
+  expect(r.value.result).toMatchObject({ status: 'accepted', payment: 'taken', result: { from_channel: w.outScid, to_channel: w.scid, amount_sats: 100_000, route: 'public', fee_msat: 2_000, hops: 2 } });
+  const after = await w.snapshot();
+  expect(after.to_us_msat[w.scid]).toBe(before.to_us_msat[w.scid]! + 100_000_000);
+  expect(after.to_us_msat[w.outScid]).toBe(before.to_us_msat[w.outScid]! - 100_002_000);
+  expect(after.redeemed_sats).toBe(before.redeemed_sats + 10);
+  expect(await unspent(token)).toBe(false);
+  expect(w.lastReceipt()).toMatchObject({ status: 'accepted', action: 'circular_rebalance' });
+});
+
+test('a rebalance that fails keeps the advisor’s token unspent; the receipt says so; nothing moves', async () => {
+  const cred = await w.credential({ schemas: ['hive:rebalance/*'] });
+  const token = await (await w.wallet(50)).pay(10);
+  const before = await w.snapshot();
+  const r = await w.client.command(w.mgr.node.nodeId, rebalance(100_000, 1), cred, token);
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  expect(r.value.status).toBe(2);
+  expect(r.value.result).toMatchObject({ status: 'error', layer: 'execution', rule: 'backend_error', payment: 'not_taken: the command did not execute, the payment stays with the advisor' });
+  expect((r.value.result as { detail: string }).detail).toContain('cheapest route costs 2000 msat, above the cap of 100 msat');
+  const after = await w.snapshot();
+  expect(after).toEqual({ ...before, receipts: before.receipts + 1 });
+  expect(await unspent(token)).toBe(true);
+  expect(w.lastReceipt()).toMatchObject({ status: 'error', layer: 'execution', payment_ref: expect.stringMatching(/^cashu:/) });
+});
