@@ -9,6 +9,7 @@ import { registerApprove } from './commands/approve.ts';
 import { registerCredential } from './commands/credential.ts';
 import { registerDecode } from './commands/decode.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerEarnings } from './commands/earnings.ts';
 import { registerFirstboot } from './commands/firstboot.ts';
 import { registerGenesis } from './commands/genesis.ts';
 import { registerInvite } from './commands/invite.ts';
@@ -37,6 +38,7 @@ export const COMMANDS: readonly CommandModule[] = [
   registerCredential,
   registerDecode,
   registerDemo,
+  registerEarnings,
   registerFirstboot,
   registerGenesis,
   registerInvite,

@@ -52,6 +52,17 @@ export interface L402Token {
   readonly created_at: number;
 }
 
+/** A redeemed Cashu token: the proofs the node holds for it (cashu-ts `Proof` JSON). */
+export interface RedeemedToken {
+  readonly token_hash: string;
+  readonly mint: string;
+  readonly amount_sats: number;
+  readonly redeemed_at: number;
+  readonly proofs_json: string;
+  /** Unix s when `hivebox earnings withdraw` exported the proofs, else null. */
+  readonly withdrawn_at: number | null;
+}
+
 /** A pending action (expansion proposals, performance payouts) awaiting the operator. */
 export interface PendingAction {
   readonly id: number;
@@ -82,6 +93,8 @@ export class MgmtStore {
     this.db = new Database(path, { create: true, strict: true });
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
     this.db.exec(MGMT_SCHEMA);
+    const cols = this.db.query<{ name: string }, []>('PRAGMA table_info(cashu_redeemed)').all();
+    if (!cols.some((c) => c.name === 'withdrawn_at')) this.db.exec('ALTER TABLE cashu_redeemed ADD COLUMN withdrawn_at INTEGER');
   }
 
   /** Close the database. */
@@ -247,6 +260,29 @@ export class MgmtStore {
   /** Record proofs received from a Cashu swap (the node's earnings). @returns false when already recorded. */
   recordRedeemed(tokenHash: string, mint: string, amountSats: number, at: number, proofsJson: string): boolean {
     return this.db.query('INSERT OR IGNORE INTO cashu_redeemed (token_hash, mint, amount_sats, redeemed_at, proofs_json) VALUES (?, ?, ?, ?, ?)').run(tokenHash, mint, amountSats, at, proofsJson).changes === 1;
+  }
+
+  /** Every redeemed Cashu token, oldest first (the node's Cashu earnings; `withdrawn_at` once exported). */
+  redeemedTokens(): RedeemedToken[] {
+    return this.db.query<RedeemedToken, []>('SELECT token_hash, mint, amount_sats, redeemed_at, proofs_json, withdrawn_at FROM cashu_redeemed ORDER BY redeemed_at, token_hash').all();
+  }
+
+  /**
+   * Take the proofs not yet withdrawn (of `mint`, or every mint): marks them withdrawn at `now` and
+   * returns them, in one transaction, so two withdrawals never export the same proofs.
+   */
+  withdrawRedeemed(now: number, mint?: string): RedeemedToken[] {
+    return this.db.transaction(() => {
+      const rows = this.redeemedTokens().filter((r) => r.withdrawn_at === null && (mint === undefined || r.mint === mint));
+      const mark = this.db.query('UPDATE cashu_redeemed SET withdrawn_at = ? WHERE token_hash = ? AND withdrawn_at IS NULL');
+      for (const r of rows) mark.run(now, r.token_hash);
+      return rows;
+    })();
+  }
+
+  /** Every L402 subscription issued, newest first. */
+  l402Tokens(): Omit<L402Token, 'root_key'>[] {
+    return this.db.query<Omit<L402Token, 'root_key'>, []>('SELECT token_id, payment_hash, agent_did, tier, expires_at, max_actions, used, bolt11, created_at FROM l402_tokens ORDER BY created_at DESC').all();
   }
 
   /** Total sats received through Cashu. */

@@ -3,9 +3,11 @@
  * an invoice of mgr's own paid mgr → adv (outScid) → mgr (scid) with sendpay/waitsendpay; the
  * advisor's Cashu token is checked before (NUT-07) and swapped only after the payment settled. A
  * rebalance that cannot run (fee cap below the route's fee) moves nothing, leaves the token unspent
- * at the mint and its receipt says the payment was not taken.
+ * at the mint and its receipt says the payment was not taken. `hivebox earnings` lists what was
+ * redeemed and `earnings withdraw` exports it as a Cashu token.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
+import { join } from 'node:path';
 import { CashuRedeemer } from '../../services/cashu/redeemer.ts';
 import { SimWorld } from './support/sim-world.ts';
 
@@ -61,3 +63,34 @@ test('a rebalance that fails keeps the advisor’s token unspent; the receipt sa
   expect(await unspent(token)).toBe(true);
   expect(w.lastReceipt()).toMatchObject({ status: 'error', layer: 'execution', payment_ref: expect.stringMatching(/^cashu:/) });
 });
+
+test('hivebox earnings lists the redeemed token; earnings withdraw exports its proofs as a Cashu token the mint accepts, once', async () => {
+  const db = join(w.root, 'mgr.sqlite');
+  const listed = cli('earnings', '--db', db, '--json');
+  expect(listed.code).toBe(0);
+  const earnings = JSON.parse(listed.out) as { cashu: { amount_sats: number; mint: string; withdrawn_at: number | null }[]; cashu_held_sats: number };
+  expect(earnings.cashu.length).toBeGreaterThan(0);
+  expect(earnings.cashu_held_sats).toBe(w.stores.mgr.redeemedSats());
+  expect(cli('earnings', '--db', db).out).toContain(`${earnings.cashu_held_sats} sat held`);
+
+  const out = cli('earnings', 'withdraw', '--db', db, '--json');
+  expect(out.code).toBe(0);
+  const { tokens } = JSON.parse(out.out) as { tokens: { mint: string; amount_sats: number; token: string }[] };
+  expect(tokens).toHaveLength(1);
+  expect(tokens[0]!.amount_sats).toBe(earnings.cashu_held_sats);
+  const redeemer = new CashuRedeemer([w.mint.url]);
+  const t = redeemer.inspect(tokens[0]!.token, earnings.cashu_held_sats);
+  if (!t.ok) throw new Error(t.error.detail);
+  expect((await redeemer.checkUnspent(t.value)).ok).toBe(true);
+  expect((await redeemer.redeem(t.value)).ok).toBe(true);
+  expect(JSON.parse(cli('earnings', '--db', db, '--json').out).cashu_held_sats).toBe(0);
+  const again = cli('earnings', 'withdraw', '--db', db);
+  expect(again.code).not.toBe(0);
+  expect(again.err).toContain('no Cashu proofs to withdraw');
+});
+
+const MAIN = join(import.meta.dir, '../../runtime/cli/main.ts');
+function cli(...args: string[]): { code: number; out: string; err: string } {
+  const r = Bun.spawnSync(['bun', MAIN, ...args], { env: { ...process.env, HIVEBOX_MGMT_DB: '' } });
+  return { code: r.exitCode, out: r.stdout.toString(), err: r.stderr.toString() };
+}
