@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { registerActions } from './commands/actions.ts';
 import { registerAdvisor } from './commands/advisor.ts';
 import { registerApprove } from './commands/approve.ts';
+import { registerChannels } from './commands/channels.ts';
 import { registerCredential } from './commands/credential.ts';
 import { registerDecode } from './commands/decode.ts';
 import { registerDemo } from './commands/demo.ts';
@@ -35,6 +36,7 @@ export const COMMANDS: readonly CommandModule[] = [
   registerActions,
   registerAdvisor,
   registerApprove,
+  registerChannels,
   registerCredential,
   registerDecode,
   registerDemo,

@@ -77,13 +77,16 @@ const FLEET_EVENTS: Readonly<Record<string, EventKind>> = {
   revoked_self: 'revocation',
   intent_committed: 'intent_won',
   intent_aborted: 'intent_lost',
+  channel_alert: 'channel_alert',
+  channel_alert_cleared: 'channel_alert_cleared',
 };
 
 /**
  * The MQTT event for an engine event, or null when it is not one operators subscribe to:
  * member_joined (we admitted a neophyte, or we joined), member_left, invite_approved /
  * invite_rejected (the signer button on an invite), ban (member or external peer), revocation,
- * intent_won (our intent committed) / intent_lost (aborted: a lower initiator won, or it expired).
+ * intent_won (our intent committed) / intent_lost (aborted: a lower initiator won, or it expired),
+ * channel_alert / channel_alert_cleared (a liquidity alert raised or cleared, with hysteresis).
  */
 export function mqttEventOf(e: EngineEvent): MqttEvent | null {
   switch (e.kind) {

@@ -32,6 +32,8 @@ import type { HealthState } from '../core/health/health-machine.ts';
 import type { Signer } from '../core/ports.ts';
 import type { HiveboxConfig } from '../config/schema.ts';
 import { configuredEngineFactory, type ConfiguredEngineParts } from '../engine/engine-factory.ts';
+import type { ChannelsResult } from '../engine/channel-monitor.ts';
+
 import type { EngineEvent } from '../engine/events.ts';
 import type { HiveboxEngine } from '../engine/hive-engine.ts';
 import type { StatusResult } from '../engine/rpc/status.ts';
@@ -91,6 +93,18 @@ export interface Appliance {
 
 /** Delay that collects a burst of engine events into one state publish, ms. */
 const REFRESH_DEBOUNCE_MS = 200;
+
+/** Engine events after which the retained channel health summary is republished at once. */
+const CHANNEL_ALERT_EVENTS: ReadonlySet<string> = new Set(['channel_alert', 'channel_alert_cleared']);
+
+/** The engine's channel health summary (`hive-channels`), or null when its engine has none (a test engine). */
+async function channelSummary(d: Daemon): Promise<ChannelsResult['summary']> {
+  try {
+    return ((await d.engine.rpc('hive-channels', {})) as ChannelsResult).summary;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * Wait until lightningd answers `getinfo`, saying so in STATUS= while it does not.
@@ -171,6 +185,7 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
   }
 
   function onEvent(e: EngineEvent): void {
+    if (e.kind === 'fleet_event' && CHANNEL_ALERT_EVENTS.has(e.name)) void publisher?.publishState();
     if (e.kind === 'received' && e.type === 'GOSSIP') lastGossipAt = now();
     if (e.kind === 'swarm_binding') swarm?.learnBinding(e.statement);
     if (changesState(e)) void swarm?.sync();
@@ -239,6 +254,7 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
         now,
         log: (line) => log('info', 'mqtt', { message: line }),
         snapshot: async () => snapshotOf(await readStatus()),
+        channelHealth: () => channelSummary(daemon!),
       });
     }
     const stopSupervisor = sup.start(config.supervisor.interval_ms);

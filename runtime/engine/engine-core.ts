@@ -14,6 +14,7 @@ import type { NodeId } from '../core/types.ts';
 import type { LogFn } from '../daemon/engine.ts';
 import type { StoreError } from '../../services/store/index.ts';
 import type { Approvals } from './approvals.ts';
+import type { ChannelMonitor } from './channel-monitor.ts';
 import type { HiveSettings } from './config.ts';
 import type { EngineEvent } from './events.ts';
 import type { JoinWaiters } from './join-waiters.ts';
@@ -50,4 +51,6 @@ export interface EngineCore {
   emit(event: EngineEvent): void;
   /** The planner loop: its log, explanations, status and the one queue of pending actions. */
   readonly planner: PlannerLoop;
+  /** Channel health readings and liquidity alerts (`hive-channels`). */
+  readonly channels: ChannelMonitor;
 }

@@ -43,6 +43,7 @@ import type { EngineEvent, EngineEventSink } from './events.ts';
 import { JoinWaiters } from './join-waiters.ts';
 import { localStatus } from './local-status.ts';
 import { PlannerLoop } from './planner-loop.ts';
+import { ChannelMonitor } from './channel-monitor.ts';
 import { DEFAULT_PLANNER_SETTINGS, type PlannerSettings } from './planner-settings.ts';
 import type { RandomSource } from './random.ts';
 import { RPC_COMMANDS } from './rpc/index.ts';
@@ -134,6 +135,8 @@ export class HiveboxEngine implements HiveEngine {
   readonly core: EngineCore;
   /** The planner loop (runtime/engine/planner-loop.ts), ticked after the fleet. */
   readonly planner: PlannerLoop;
+  /** Channel health and liquidity alerts (spec 004), read on the tick. */
+  readonly channels: ChannelMonitor;
   private readonly plannerStore: PlannerStore;
   /** External peers on the fleet's global ignore list (HIVE_BAN_PEER), by node id; loaded from the store's `peer_bans`. */
   readonly ignored = new Map<string, { ban_id: string; reason: string; reporter_id: string }>();
@@ -160,6 +163,16 @@ export class HiveboxEngine implements HiveEngine {
       this.plannerStore,
       deps.planner?.settings ?? DEFAULT_PLANNER_SETTINGS,
     );
+    this.channels = new ChannelMonitor({
+      backend: deps.backend,
+      log: deps.log,
+      now: () => this.now(),
+      emit,
+      thresholds: () => {
+        const c = this.planner.config();
+        return { low_below: c.health_low_ratio_below, high_above: c.health_high_ratio_above, window_s: this.planner.settings.health_window_s };
+      },
+    });
     this.core = {
       our_node_id: deps.our_node_id,
       our_features_hex: deps.our_features_hex,
@@ -176,6 +189,7 @@ export class HiveboxEngine implements HiveEngine {
       ignoredPeers: () => this.ignoredPeers(),
       emit,
       planner: this.planner,
+      channels: this.channels,
     };
   }
 
@@ -204,6 +218,7 @@ export class HiveboxEngine implements HiveEngine {
       await this.input({ kind: 'tick', entropy: this.deps.random(16) });
     });
     await this.guarded('planner_tick_failed', () => this.planner.tick());
+    await this.guarded('channel_health_failed', () => this.channels.tick());
   }
 
   /** External peers on the fleet's global ignore list (kept in the store's `peer_bans`, so they survive restarts). */

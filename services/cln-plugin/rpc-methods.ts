@@ -67,6 +67,7 @@ export const HIVE_RPC_METHODS: readonly HiveRpcMethod[] = [
   { name: 'hive-planner-explain', params: [{ name: 'node_id', required: true }], description: 'Why the planner did or did not act on a node' },
   { name: 'hive-planner-enable-expansions', params: [{ name: 'enabled', required: false }], description: 'Show or switch channel-open proposals (default false)' },
   { name: 'hive-planner-status', params: [], description: "The planner's timer, switches, last cycle, mass-saturation events and top targets" },
+  { name: 'hive-channels', params: [{ name: 'refresh', required: false }], description: 'Channel health: liquidity ratio, alert (low outbound < 0.2, low inbound > 0.8), success rate, fees earned' },
   {
     name: 'hive-mgmt-command',
     params: [

@@ -8,6 +8,7 @@
  * i.e. state unknown (HA mqtt `PAYLOAD_NONE`). Publishing an empty retained payload to the same topic removes the
  * device and all its entities. Pure: builds JSON, does no I/O.
  */
+import { channelHealthComponents } from './channel-health.ts';
 import type { StatusSnapshot } from './snapshot.ts';
 import { AVAILABILITY, type StatusTopics } from './topics.ts';
 
@@ -117,6 +118,7 @@ export function discoveryPayload(topics: StatusTopics, device: DeviceInfo, comma
       ...e.extra,
     };
   }
+  Object.assign(components, channelHealthComponents(id, topics.channels, availability));
   if (commands) {
     for (const [cmd, label] of Object.entries(COMMANDS)) {
       components[`${id}_cmd_${cmd}`] = {

@@ -7,13 +7,15 @@
  *   `online`, the discovery config, and a fresh state, so a broker restart heals itself.
  * - `homeassistant/status = online` (HA restarted) → discovery and state are published again.
  * - State is pulled from an injected provider (no engine dependency), validated, published
- *   retained on demand and every `state_interval_s`.
+ *   retained on demand and every `state_interval_s`; so is the channel health summary
+ *   (`…/channels`, channel-health.ts) when a provider is given.
  * - Read-only unless `commands: true`; then only `…/cmd/refresh` (republish) is accepted.
  * - `close()` publishes `offline` before disconnecting (a clean DISCONNECT suppresses the will);
  *   `uninstall()` clears every retained topic, removing the device from Home Assistant.
  */
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
+import { type ChannelHealthSummary, ChannelHealthSummarySchema } from './channel-health.ts';
 import type { MqttConfig } from './config.ts';
 import { type CommandName, COMMANDS, type DeviceInfo, discoveryPayload } from './discovery.ts';
 import { EVENT_KINDS, EVENT_MAX_BYTES, type EventKind, type PublishedState, type StatusSnapshot, StatusSnapshotSchema } from './snapshot.ts';
@@ -39,6 +41,8 @@ export interface StatusPublisherOptions {
   readonly now?: () => number;
   /** Journal line sink; default stderr. */
   readonly log?: (line: string) => void;
+  /** Channel health summary for the retained `channels` topic, published with the state; null = nothing read yet. */
+  readonly channelHealth?: () => ChannelHealthSummary | null | Promise<ChannelHealthSummary | null>;
   /** Called after an accepted command was handled (commands must be enabled). */
   readonly onCommand?: (name: CommandName) => void;
 }
@@ -123,7 +127,26 @@ export async function startStatusPublisher(opts: StatusPublisherOptions): Promis
       return err({ kind: 'BadSnapshot', issues });
     }
     const state: PublishedState = { ...parsed.data, updated_at: now(), sw_version: opts.device.swVersion };
-    return publish(topics.state, JSON.stringify(state), true);
+    const published = await publish(topics.state, JSON.stringify(state), true);
+    return published.ok ? publishChannels() : published;
+  };
+
+  /** The retained channel health summary, when the provider has one that passes its schema. */
+  const publishChannels = async (): Promise<Result<void, PublishError>> => {
+    if (!opts.channelHealth) return ok(undefined);
+    let summary: ChannelHealthSummary | null;
+    try {
+      summary = await opts.channelHealth();
+    } catch (e) {
+      return err({ kind: 'SnapshotFailed', reason: e instanceof Error ? e.message : String(e) });
+    }
+    if (summary === null) return ok(undefined);
+    const parsed = ChannelHealthSummarySchema.safeParse(summary);
+    if (!parsed.success) {
+      log(`mqtt: channel health not published: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      return err({ kind: 'BadSnapshot', issues: parsed.error.message });
+    }
+    return publish(topics.channels, JSON.stringify({ ...parsed.data, updated_at: now() }), true);
   };
 
   const publishDiscovery = () =>

@@ -58,6 +58,8 @@ export const EVENT_KINDS = [
   'revocation',
   'intent_won',
   'intent_lost',
+  'channel_alert',
+  'channel_alert_cleared',
 ] as const;
 
 /** One event kind. */

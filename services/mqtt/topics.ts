@@ -2,6 +2,7 @@
  * Hivebox's MQTT topic layout (issue 6 §4, ecosystem.md §C):
  *   hivebox/<node_id_prefix>/availability   retained `online` | `offline` (also the last will)
  *   hivebox/<node_id_prefix>/state          retained JSON StatusSnapshot
+ *   hivebox/<node_id_prefix>/channels       retained JSON channel health summary (channel-health.ts)
  *   hivebox/<node_id_prefix>/event/<kind>   QoS 1, not retained
  *   hivebox/<node_id_prefix>/cmd/<name>     only when commands are enabled (non-destructive)
  *   homeassistant/device/hivebox_<node_id_prefix>/config   retained Home Assistant device discovery
@@ -20,6 +21,8 @@ export interface StatusTopics {
   readonly base: string;
   readonly availability: string;
   readonly state: string;
+  /** Retained channel health summary. */
+  readonly channels: string;
   /** `…/event/<kind>`. */
   event(kind: string): string;
   /** `…/cmd/<name>`. */
@@ -47,6 +50,7 @@ export function statusTopics(nodeId: string, prefix = 'hivebox', discoveryPrefix
     base,
     availability: `${base}/availability`,
     state: `${base}/state`,
+    channels: `${base}/channels`,
     event: (kind) => `${base}/event/${kind}`,
     command: (name) => `${base}/cmd/${name}`,
     discovery: `${discoveryPrefix}/device/hivebox_${p}/config`,
@@ -55,9 +59,9 @@ export function statusTopics(nodeId: string, prefix = 'hivebox', discoveryPrefix
 }
 
 /**
- * The retained topics a node leaves on the broker: Home Assistant discovery, state, availability.
+ * The retained topics a node leaves on the broker: Home Assistant discovery, state, channel health, availability.
  * An empty retained payload deletes each (MQTT 5 §3.3.1.3), which removes the device from Home Assistant.
  */
 export function retainedTopics(topics: StatusTopics): readonly string[] {
-  return [topics.discovery, topics.state, topics.availability];
+  return [topics.discovery, topics.state, topics.channels, topics.availability];
 }

@@ -76,6 +76,7 @@ function health(scid: string, peer: number, capacity: number, local: number, out
     liquidity_ratio: local / capacity,
     alert: local / capacity < 0.2 ? 'low_outbound' : local / capacity > 0.8 ? 'low_inbound' : null,
     forwards_out: outPerDay ? 10 : 0,
+    forwards_out_attempted: outPerDay ? 10 : 0,
     forwards_in: 0,
     out_sat_per_day: outPerDay,
     in_sat_per_day: inPerDay,

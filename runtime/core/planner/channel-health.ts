@@ -17,6 +17,8 @@ export interface ChannelHealth {
   readonly liquidity_ratio: number;
   readonly alert: 'low_outbound' | 'low_inbound' | null;
   readonly forwards_out: number;
+  /** Forwards out through it that were tried: settled, failed or local_failed. */
+  readonly forwards_out_attempted: number;
   readonly forwards_in: number;
   readonly out_sat_per_day: number;
   readonly in_sat_per_day: number;
@@ -93,6 +95,7 @@ export function channelHealth(
       liquidity_ratio: ratio,
       alert: ratio < cfg.health_low_ratio_below ? 'low_outbound' : ratio > cfg.health_high_ratio_above ? 'low_inbound' : null,
       forwards_out: a.outN,
+      forwards_out_attempted: a.tried,
       forwards_in: a.inN,
       out_sat_per_day: outPerDay,
       in_sat_per_day: inPerDay,

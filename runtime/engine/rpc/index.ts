@@ -5,6 +5,7 @@
  */
 import type { EngineCore } from '../engine-core.ts';
 import { approveActionCommand, pendingActionsCommand, rejectActionCommand } from './actions.ts';
+import { channelsCommand } from './channels.ts';
 import { genesisCommand } from './genesis.ts';
 import { inviteCommand } from './invite.ts';
 import { joinCommand } from './join.ts';
@@ -27,7 +28,8 @@ export type HiveRpcName =
   | 'hive-planner-log'
   | 'hive-planner-explain'
   | 'hive-planner-enable-expansions'
-  | 'hive-planner-status';
+  | 'hive-planner-status'
+  | 'hive-channels';
 
 /** Command per method. */
 export const RPC_COMMANDS = {
@@ -43,4 +45,5 @@ export const RPC_COMMANDS = {
   'hive-planner-explain': plannerExplainCommand,
   'hive-planner-enable-expansions': enableExpansionsCommand,
   'hive-planner-status': plannerStatusCommand,
+  'hive-channels': channelsCommand,
 } satisfies Record<HiveRpcName, RpcCommand>;
