@@ -6,13 +6,16 @@
  */
 import { expect, test } from 'bun:test';
 import { type DiscoveryComponent, discoveryPayload, ENTITY_FIELDS } from '../../services/mqtt/discovery.ts';
+import { CHANNEL_ENTITY_FIELDS, ChannelHealthSummarySchema } from '../../services/mqtt/channel-health.ts';
 import { statusTopics } from '../../services/mqtt/topics.ts';
 import { NODE_ID, SNAPSHOT } from './fixtures/snapshot.ts';
 import { renderTemplates } from './jinja.ts';
 
 const topics = statusTopics(NODE_ID);
 const payload = discoveryPayload(topics, { nodeId: NODE_ID, swVersion: '0.1.0' }, false);
-const components = Object.entries(payload.components);
+const components = Object.entries(payload.components).filter(([, c]) => c.state_topic === topics.state);
+const channelComponents = Object.entries(payload.components).filter(([, c]) => c.state_topic === topics.channels);
+const CHANNELS: Parameters<typeof ChannelHealthSummarySchema.parse>[0] & object = { channels: 4, channels_in_alert: 2, low_outbound: 1, low_inbound: 1, worst_liquidity_ratio: 0.05, worst_short_channel_id: '933900x1x0', forward_success_rate: 0.875, fees_earned_msat: 12_345, window_days: 7 };
 const published = (over: Partial<typeof SNAPSHOT> = {}) => JSON.stringify({ ...SNAPSHOT, ...over, updated_at: 1_700_000_000, sw_version: '0.1.0' });
 
 test('topic is device-based discovery with a valid object id', () => {
@@ -47,6 +50,8 @@ test('every entity has platform, a unique unique_id, the state topic and availab
   }
   expect(ids.size).toBe(components.length);
   expect(components.length).toBe(Object.keys(ENTITY_FIELDS).length);
+  expect(channelComponents.length + components.length).toBe(Object.keys(payload.components).length);
+  expect(channelComponents.map(([, c]) => c.unique_id)).toEqual(Object.keys(CHANNEL_ENTITY_FIELDS).map((k) => `hivebox_03864ef025fd_${k}`));
 });
 
 test('every state field the issue lists has an entity', () => {
@@ -85,4 +90,14 @@ test('attribute templates render to JSON objects', () => {
 
 test('health enum options match the health machine states', () => {
   expect(payload.components.hivebox_03864ef025fd_health).toMatchObject({ device_class: 'enum', options: ['starting', 'healthy', 'degraded', 'failed'] });
+});
+
+test('channel health entities render with Jinja2 from the retained channels summary (and unknown before any forward)', () => {
+  const templates = channelComponents.map(([, c]) => c.value_template as string);
+  const json = (over: Partial<typeof CHANNELS> = {}) => JSON.stringify({ ...ChannelHealthSummarySchema.parse({ ...CHANNELS, ...over }), updated_at: 1_700_000_000 });
+  expect(renderTemplates(templates, json())).toEqual(['2', '5.0', '87.5']);
+  expect(renderTemplates(templates, json({ forward_success_rate: null, worst_liquidity_ratio: null, worst_short_channel_id: null }))).toEqual(['2', 'None', 'None']);
+  const attrs = channelComponents.filter(([, c]) => c.json_attributes_template);
+  for (const [, c] of attrs) expect(c.json_attributes_topic).toBe(topics.channels);
+  expect(renderTemplates(attrs.map(([, c]) => c.json_attributes_template as string), json()).map((o) => JSON.parse(o))).toEqual([{ low_outbound: 1, low_inbound: 1, channels: 4 }, { short_channel_id: '933900x1x0' }]);
 });
