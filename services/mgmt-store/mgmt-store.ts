@@ -226,6 +226,42 @@ export class MgmtStore {
     return this.db.query<PendingAction, []>('SELECT * FROM pending_actions ORDER BY id').all();
   }
 
+  /** The pending action `id`, or null. */
+  getPendingAction(id: number): PendingAction | null {
+    return this.db.query<PendingAction, [number]>('SELECT * FROM pending_actions WHERE id = ?').get(id);
+  }
+
+  /** Decide a pending action. @returns false when it is not pending (unknown or decided already). */
+  decidePendingAction(id: number, status: 'approved' | 'rejected'): boolean {
+    return this.db.query("UPDATE pending_actions SET status = ? WHERE id = ? AND status = 'pending'").run(status, id).changes === 1;
+  }
+
+  /**
+   * Changes with a TTL (`after_json.until`) that ran out by `now`, not reverted yet, and still the
+   * latest change of their target (a newer change replaced them), oldest first.
+   */
+  expiredTtlChanges(now: number): (ChangeRecord & { readonly id: number })[] {
+    return this.db
+      .query<ChangeRecord & { id: number }, [number]>(
+        `SELECT c.* FROM changes c
+         WHERE json_extract(c.after_json, '$.until') <= ?
+           AND c.id = (SELECT MAX(id) FROM changes WHERE target = c.target)
+           AND NOT EXISTS (SELECT 1 FROM ttl_reverts r WHERE r.change_id = c.id)
+         ORDER BY c.id`,
+      )
+      .all(now);
+  }
+
+  /** Record that change `id`'s TTL ran out and what was done (`reverted …` or why not). */
+  recordTtlRevert(id: number, at: number, outcome: string): void {
+    this.db.query('INSERT OR IGNORE INTO ttl_reverts (change_id, reverted_at, outcome) VALUES (?, ?, ?)').run(id, at, outcome);
+  }
+
+  /** Delete a config value (a TTL revert to "never set"). */
+  deleteConfig(key: string): void {
+    this.db.query('DELETE FROM settings WHERE key = ?').run(key);
+  }
+
   /** Queue a pending action outside a command (e.g. a performance payout). */
   addPendingAction(p: Omit<PendingAction, 'id' | 'status'>): void {
     this.db.query('INSERT INTO pending_actions (kind, agent_did, credential_id, json, created_at) VALUES (?, ?, ?, ?, ?)').run(p.kind, p.agent_did, p.credential_id, p.json, p.created_at);

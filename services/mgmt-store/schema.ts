@@ -2,7 +2,8 @@
  * SQLite schema of the management store (issue 9 §2, §5): credentials, revocations, per-agent
  * replay state, action counters, the append-only receipt log (UPDATE/DELETE refused by triggers),
  * accepted changes (fee history and the conflict rule), pending actions, L402 subscriptions,
- * redeemed Cashu tokens, advisor-tunable config, performance baselines and settlements.
+ * redeemed Cashu tokens, advisor-tunable config, TTL reverts of fee anchors and config changes,
+ * performance baselines and settlements.
  */
 
 /** DDL applied on open; idempotent. */
@@ -98,6 +99,11 @@ CREATE TABLE IF NOT EXISTS baselines (
   credential_id TEXT PRIMARY KEY,
   start INTEGER NOT NULL,
   baseline_msat INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ttl_reverts (
+  change_id INTEGER PRIMARY KEY,
+  reverted_at INTEGER NOT NULL,
+  outcome TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS settlements (
   credential_id TEXT PRIMARY KEY,

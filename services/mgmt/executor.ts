@@ -1,6 +1,8 @@
 /**
  * Executes an accepted command's effect (spec 002 §4) through the node backend — `setchannel` for
- * fee anchors, the pluggable rebalancer, Hivebox's own config (mgmt store settings), read-only
+ * fee anchors, the pluggable rebalancer, Hivebox's own config (mgmt store settings, which the
+ * running node applies: `min_fee_ppm`/`max_fee_ppm` bound every anchor, `base_fee_msat` is the
+ * base fee anchors set, `rebalance_max_fee_ppm` caps every rebalance's fee), read-only
  * health queries (which also advertise `supported_schemas`, spec 002 §4 "Schema Versioning"),
  * pending actions for channel-open proposals — never through a shell. Returns the
  * result for the receipt and the store writes to commit with it.
@@ -46,16 +48,19 @@ export class Executor {
     switch (e.kind) {
       case 'set_channel_fee': {
         const before = ctx.channels.get(e.scid)?.fee_ppm ?? 0;
-        const r = await this.backend.setchannel({ id: e.scid, feeppm: e.fee_ppm });
+        const { min_fee_ppm: min, max_fee_ppm: max, base_fee_msat: feebase } = ctx.config;
+        if ((min !== undefined && e.fee_ppm < min) || (max !== undefined && e.fee_ppm > max)) return err(`fee ${e.fee_ppm} ppm is outside this node's min_fee_ppm..max_fee_ppm (${min ?? 0}..${max ?? '∞'})`);
+        const r = await this.backend.setchannel({ id: e.scid, feeppm: e.fee_ppm, ...(feebase === undefined ? {} : { feebase }) });
         if (!r.ok) return err(`setchannel: ${r.error.message}`);
         const anchor_until = ctx.now + e.ttl_hours * 3600;
         return ok({
           result: { scid: e.scid, fee_ppm_before: before, fee_ppm_after: e.fee_ppm, anchor_until },
-          writes: { changes: [change(ctx, `fee:${e.scid}`, { fee_ppm: before }, { fee_ppm: e.fee_ppm, anchor_until })] },
+          writes: { changes: [change(ctx, `fee:${e.scid}`, { fee_ppm: before }, { fee_ppm: e.fee_ppm, until: anchor_until })] },
         });
       }
       case 'rebalance': {
-        const r = await this.rebalancer.rebalance(e);
+        const cap = ctx.config.rebalance_max_fee_ppm;
+        const r = await this.rebalancer.rebalance(cap === undefined ? e : { ...e, max_fee_ppm: Math.min(e.max_fee_ppm, cap) });
         if (!r.ok) return err(`rebalance: ${r.error}`);
         const after = { amount_sats: e.amount_sats, ...r.value };
         return ok({
@@ -65,9 +70,10 @@ export class Executor {
       }
       case 'set_config': {
         const before = ctx.config[e.parameter] ?? null;
+        const until = ctx.now + e.ttl_hours * 3600;
         return ok({
-          result: { parameter: e.parameter, before, after: e.value },
-          writes: { config: { key: e.parameter, value: e.value }, changes: [change(ctx, `config:${e.parameter}`, { value: before }, { value: e.value })] },
+          result: { parameter: e.parameter, before, after: e.value, until },
+          writes: { config: { key: e.parameter, value: e.value }, changes: [change(ctx, `config:${e.parameter}`, { value: before }, { value: e.value, until })] },
         });
       }
       case 'health_summary':

@@ -9,7 +9,8 @@
  *    once to the other connected peers (flooding, deduplicated by the list itself);
  *  - `hive-mgmt-revoke` (gossip a signed revocation from `hivebox credential revoke`) and
  *    `hive-mgmt-command` (send a command as the advisor and return the verified answer);
- *  - the tick settles expired performance credentials.
+ *  - the tick settles expired performance credentials and reverts fee anchors and config values
+ *    whose TTL ran out (ttl-reverts.ts).
  * Peer faults are logged and dropped, never thrown. Compose it with the Hive engine:
  * `composeEngines(hiveEngine, [await mgmtEngineFactory(opts)(ctx)])`.
  */
@@ -28,6 +29,7 @@ import { ManagedNode, type ManagedNodeOptions } from './managed-node.ts';
 import { lightningRebalancer, type Rebalancer } from './rebalancer.ts';
 import { acceptRevocation } from './revocations.ts';
 import { settleExpiredCredentials } from './settlement.ts';
+import { revertExpiredChanges } from './ttl-reverts.ts';
 
 /** The fleet's revocation list: where accepted revocations are kept and whose revocations count. */
 export interface MgmtFleetOptions {
@@ -141,6 +143,7 @@ export class MgmtEngine implements SubEngine {
     if (!this.node || now - this.lastSettle < SETTLE_EVERY_S) return;
     this.lastSettle = now;
     for (const s of await settleExpiredCredentials(this.o.fleet.store, this.ctx.backend, now)) this.ctx.log('info', 'mgmt_performance_settled', { ...s });
+    for (const r of await revertExpiredChanges(this.o.fleet.store, this.ctx.backend, now)) this.ctx.log('info', 'mgmt_ttl_reverted', { ...r });
   }
 
   async rpc(method: string, params: Record<string, unknown>): Promise<unknown> {

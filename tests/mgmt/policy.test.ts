@@ -30,7 +30,7 @@ describe('local policy', () => {
 
   test('protected channels and locked config', () => {
     expect(rule(checkLocalPolicy({ ...DEFAULT_POLICY, protected_channels: ['1x1x1'] }, fee(110), facts(day)))).toBe('protected_channel');
-    const cfg: PolicyCommand = { ...fee(0), effect: { kind: 'set_config', parameter: 'min_fee_ppm', value: 1 }, channels: [], targets: ['config:min_fee_ppm'] };
+    const cfg: PolicyCommand = { ...fee(0), effect: { kind: 'set_config', parameter: 'min_fee_ppm', value: 1, ttl_hours: 24 }, channels: [], targets: ['config:min_fee_ppm'] };
     expect(rule(checkLocalPolicy({ ...DEFAULT_POLICY, locked_config: ['min_fee_ppm'] }, cfg, facts(day)))).toBe('config_locked');
   });
 

@@ -40,7 +40,7 @@ export type MgmtEffect =
       readonly max_fee_ppm: number;
       readonly prefer_hive_route: boolean;
     }
-  | { readonly kind: 'set_config'; readonly parameter: string; readonly value: number }
+  | { readonly kind: 'set_config'; readonly parameter: string; readonly value: number; readonly ttl_hours: number }
   | { readonly kind: 'health_summary'; readonly include_channels: boolean; readonly include_forwards: boolean; readonly hours: number }
   | { readonly kind: 'pending_channel_open'; readonly peer_id: string; readonly capacity_sats: number; readonly push_sats: number; readonly reasoning: string };
 

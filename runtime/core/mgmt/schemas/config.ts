@@ -1,7 +1,8 @@
 /**
  * `hive:config/v1` — `adjust` (spec 002 §4): change one fee/rebalance algorithm parameter of the
  * node's own config. Required tier standard; the parameter must be in {@link CONFIG_PARAMETERS}
- * and the value inside its range (cl-revenue-ops style parameters, clhive-protocol.md §8.1).
+ * and the value inside its range (cl-revenue-ops style parameters, clhive-protocol.md §8.1). The
+ * value holds for `ttl_hours` (default 24), then reverts (services/mgmt/ttl-reverts.ts).
  */
 import { z } from 'zod';
 import { defineAction, type SchemaDef } from './action.ts';
@@ -20,6 +21,8 @@ const adjustParams = z
   .object({
     parameter: z.string().refine((k) => Object.hasOwn(CONFIG_PARAMETERS, k), 'parameter not in the allowed list'),
     value: z.number().finite(),
+    /** Hours until the value reverts to what it was (the daemon's tick; spec 002 §4 TTL, as `set_anchor`). */
+    ttl_hours: z.number().int().min(1).max(168).default(24),
     trigger_reason: z.string().max(200).default(''),
     confidence: z.number().min(0).max(1).default(0.5),
     context_metrics: z.record(z.string().max(64), z.number()).default({}),
@@ -44,7 +47,7 @@ export const configV1: SchemaDef = {
       constraints: () => null,
       targets: (p) => [`config:${p.parameter}`],
       channels: () => [],
-      plan: (p) => ({ kind: 'set_config', parameter: p.parameter, value: p.value }),
+      plan: (p) => ({ kind: 'set_config', parameter: p.parameter, value: p.value, ttl_hours: p.ttl_hours }),
     }),
   },
 };
