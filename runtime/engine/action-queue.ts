@@ -14,9 +14,10 @@ import type { PlannerRecord } from './planner-record.ts';
 /** One entry of the queue. Amounts in sat, times unix seconds. */
 export interface ActionView {
   readonly action_id: string;
-  readonly source: 'planner' | 'fleet';
-  /** Planner proposal kind, or the fleet intent type. */
-  readonly kind: ActionProposal['kind'] | IntentType;
+  /** Who proposed it: the planner, the fleet (intent), or an advisor through remote management. */
+  readonly source: 'planner' | 'fleet' | 'mgmt';
+  /** Planner proposal kind, the fleet intent type, or a management action kind. */
+  readonly kind: ActionProposal['kind'] | IntentType | 'performance_payout';
   /** The intent type this action goes through (channel opens), else null. */
   readonly intent_type: IntentType | null;
   readonly target: string | null;

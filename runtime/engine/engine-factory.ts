@@ -13,6 +13,7 @@ import type { EngineContext, EngineFactory, HiveEngine } from '../daemon/engine.
 import { createSigner } from '../../hw/host/signer-config.ts';
 import { openMgmt } from '../../services/mgmt/config.ts';
 import { MgmtEngine } from '../../services/mgmt/mgmt-engine.ts';
+import { mgmtActionSource } from '../../services/mgmt/pending-queue.ts';
 import { openFleetStore } from '../../services/store/fleet-store.ts';
 import { openPlannerStore } from '../../services/store/planner-store.ts';
 import type { HiveSettings } from './config.ts';
@@ -89,7 +90,8 @@ export interface ConfiguredEngineParts {
 /**
  * The engine `hivebox run` starts: the Hive engine over the `[hive]` store with the `[signer]`
  * signer, composed with the management sub-engine when `[mgmt]` enables it (or sets an advisor
- * key): management traffic and `hive-mgmt-*` commands go to it, the rest to the Hive engine.
+ * key): management traffic and `hive-mgmt-*` commands go to it, the rest to the Hive engine;
+ * its pending actions (advisor proposals, payouts) join the operator's queue.
  * @throws Error (startup) as `hiveEngineFactory`, or when the mgmt store or advisor key cannot be opened.
  */
 export function configuredEngineFactory(parts: ConfiguredEngineParts = {}): EngineFactory {
@@ -108,6 +110,7 @@ export function configuredEngineFactory(parts: ConfiguredEngineParts = {}): Engi
     if (!mgmt) return hive;
     const opened = mgmt;
     const fleetMembers = () => new Set(hive.state.fleet.membership.members.keys());
+    if (opened.options.managed) hive.planner.attachActions(mgmtActionSource(opened.options.fleet.store));
     const composed = composeEngines(hive, [new MgmtEngine(ctx, { ...opened.options, fleetMembers })]);
     const engine: HiveEngine = {
       ...composed,

@@ -38,6 +38,7 @@ import type { PushRebalanceProposal } from '../core/planner/actions.ts';
 import { err } from '../core/result.ts';
 import { actionQueue, type ActionView } from './action-queue.ts';
 import type { EngineEvent } from './events.ts';
+import type { ExternalActionSource } from './external-actions.ts';
 import { fleetCommand, historyOf, OperatorDecisions, withDecided, type DecisionError, type DecisionOutcome, type OperatorDecision } from './planner-decisions.ts';
 import { gatherCycleInput } from './planner-inputs.ts';
 import { appendBounded, INITIAL_PLANNER_RECORD, parsePlannerRecord, PLANNER_RECORD_FORMAT, SATURATION_EVENT_HISTORY, type PlannerRecord } from './planner-record.ts';
@@ -79,6 +80,7 @@ export class PlannerLoop {
   private cycling = false;
   private readonly decisions: OperatorDecisions;
   private readonly payer: CircularPayer;
+  private readonly external: ExternalActionSource[] = [];
 
   constructor(
     private readonly host: PlannerHost,
@@ -242,14 +244,23 @@ export class PlannerLoop {
 
   // ---- operator decisions (planner-decisions.ts) ------------------------------------------------
 
-  /** The one queue of pending actions (planner and fleet), `all` adds decided ones. */
+  /** The one queue of pending actions (planner, fleet and attached sources), `all` adds decided ones. */
   actions(all = false): ActionView[] {
-    return actionQueue(this.record, this.host.state().fleet.tables, { all });
+    return [...actionQueue(this.record, this.host.state().fleet.tables, { all }), ...this.external.flatMap((s) => s.list(all))];
   }
 
-  /** Approve or reject any pending action by its id (planner-decisions.ts). */
+  /** Approve or reject any pending action by its id (planner-decisions.ts, or the source that owns it). */
   decide(d: OperatorDecision): Promise<Result<DecisionOutcome, DecisionError>> {
-    return this.decisions.decide(d);
+    const source = this.external.find((s) => s.owns(d.action_id));
+    if (!source) return this.decisions.decide(d);
+    return source.decide(d, {
+      proposeOpen: (target, amount_sat) => fleetCommand(this.host, { name: 'propose_intent', intent_type: 'channel_open', target, amount_sats: amount_sat, source: 'operator', approved: true }),
+    });
+  }
+
+  /** Add a source of pending actions to the queue (remote management's proposals and payouts). */
+  attachActions(source: ExternalActionSource): void {
+    this.external.push(source);
   }
 
   /** Fund a committed channel-open intent of ours (the engine's `execute_intent`; planner-decisions.ts). */

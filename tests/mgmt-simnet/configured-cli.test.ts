@@ -5,7 +5,7 @@
  * params, through lightningd → plugin → daemon → sub-engine), the managed node checks the
  * credential against its configured trusted issuer, its configured Cashu mint allow-list and its
  * configured local policy, and answers with a signed receipt. The Hive engine still answers
- * `hive-status` on both.
+ * `hive-status` on both, and an advisor's expansion proposals join its pending-actions queue.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { join } from 'node:path';
@@ -56,7 +56,7 @@ afterAll(async () => {
   await net.stop();
 });
 
-async function credential(model: 'performance' | 'per_action'): Promise<string> {
+async function credential(model: 'performance' | 'per_action', expansion = false): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const advisor = KeyFileSigner.load(join(net.root, 'advisor.key'));
   const r = await issueCredential(
@@ -65,9 +65,9 @@ async function credential(model: 'performance' | 'per_action'): Promise<string> 
     {
       agent_did: advisor.did,
       node_id: mgr.node.nodeId,
-      tier: 'standard',
-      permissions: { monitor: true, fee_policy: true, rebalance: false, config_tune: false },
-      constraints: { max_fee_change_pct: 50, max_rebalance_sats: 0, max_daily_actions: 100, allowed_schemas: ['hive:fee-policy/*', 'hive:monitor/*'] },
+      tier: expansion ? 'advanced' : 'standard',
+      permissions: { monitor: true, fee_policy: true, rebalance: false, config_tune: false, channel_open: expansion },
+      constraints: { max_fee_change_pct: 50, max_rebalance_sats: 0, max_daily_actions: 100, allowed_schemas: ['hive:fee-policy/*', 'hive:monitor/*', ...(expansion ? ['hive:expansion/*'] : [])] },
       compensation: { model, rate_sats: 10, currency: 'cashu' },
       issued_at: now - 60,
       expires_at: now + 30 * 86_400,
@@ -126,4 +126,27 @@ test('a Cashu token from a mint outside [mgmt] allowed_mints is refused and noth
 test('the advisor-only node refuses hive-mgmt-command params it cannot use, and a node without an advisor key says so', async () => {
   expect(await errorOf(adv.call('hive-mgmt-command', [mgr.node.nodeId, 'hive:monitor/v1', 'health_summary', {}]))).toBe('hive-mgmt-command: missing required parameter: credential');
   expect(await errorOf(mgr.call('hive-mgmt-command', [adv.node.nodeId, 'hive:monitor/v1', 'health_summary', {}, '{}']))).toBe('hive-mgmt-command: this node has no advisor key');
+});
+
+test('an advisor\'s expansion proposal joins the operator\'s one queue: approve announces a pre-approved intent (lower amount), reject records it', async () => {
+  await mgr.call('hive-genesis');
+  const cred = await credential('performance', true);
+  const propose = (peer_id: string, reasoning: string) =>
+    adv.call<CommandAnswer>('hive-mgmt-command', { node_id: mgr.node.nodeId, schema: 'hive:expansion/v1', action: 'propose_channel_open', params: { peer_id, capacity_sats: 2_000_000, reasoning }, credential: cred });
+  const target = adv.node.nodeId;
+  expect((await propose(target, 'well connected')).result).toMatchObject({ status: 'accepted', result: { pending: true } });
+  expect((await propose('02' + 'ee'.repeat(32), 'second')).result.status).toBe('accepted');
+  const pending = (await mgr.call<{ actions: { action_id: string; source: string; kind: string; target: string; amount_sats: number; status: string; reason: string }[] }>('hive-pending-actions')).actions;
+  const [first, second] = pending.filter((a) => a.source === 'mgmt');
+  expect(first).toMatchObject({ kind: 'channel_open', target, amount_sats: 2_000_000, status: 'pending' });
+  expect(first!.reason).toContain('well connected');
+
+  const approved = await mgr.call<{ decided: { outcome: string }[] }>('hive-approve-action', [first!.action_id, 1_500_000]);
+  expect(approved.decided[0]!.outcome).toBe('pre-approved intent for 1500000 sat announced; it commits after its hold and the channel is funded');
+  const rejected = await mgr.call<{ decided: { outcome: string }[] }>('hive-reject-action', [second!.action_id, 'not now']);
+  expect(rejected.decided[0]!.outcome).toBe('rejected: not now');
+  expect(await errorOf(mgr.call('hive-approve-action', [second!.action_id]))).toContain(`action ${second!.action_id} is rejected`);
+  const all = (await mgr.call<{ actions: { action_id: string; status: string }[] }>('hive-pending-actions', { all: true })).actions;
+  expect(all.filter((a) => a.action_id.startsWith('mg-')).map((a) => a.status)).toEqual(['approved', 'rejected']);
+  expect((await mgr.call<{ actions: unknown[] }>('hive-pending-actions')).actions.some((a) => (a as { action_id: string }).action_id.startsWith('mg-'))).toBe(false);
 });
