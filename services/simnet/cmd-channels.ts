@@ -55,7 +55,7 @@ export const listnodesCommand: CommandDef = {
   },
 };
 
-/** `listforwards [status] [in_channel] [out_channel]`: the payments this node forwarded for `pay` (payments.ts), all settled. */
+/** `listforwards [status] [in_channel] [out_channel]`: the payments this node forwarded (`settled`, payments.ts) or refused (`local_failed`, cmd-sendpay.ts). */
 export const listforwardsCommand: CommandDef = {
   params: ['status', 'in_channel', 'out_channel', 'index', 'start', 'limit'],
   required: 0,
