@@ -110,7 +110,7 @@ export function configuredEngineFactory(parts: ConfiguredEngineParts = {}): Engi
     if (!mgmt) return hive;
     const opened = mgmt;
     const fleetMembers = () => new Set(hive.state.fleet.membership.members.keys());
-    if (opened.options.managed) hive.planner.attachActions(mgmtActionSource(opened.options.fleet.store));
+    if (opened.options.managed) hive.planner.attachActions(mgmtActionSource(opened.options.fleet.store, () => Math.floor(ctx.now_ms() / 1000)));
     const composed = composeEngines(hive, [new MgmtEngine(ctx, { ...opened.options, fleetMembers })]);
     const engine: HiveEngine = {
       ...composed,

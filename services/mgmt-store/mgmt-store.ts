@@ -316,14 +316,23 @@ export class MgmtStore {
     })();
   }
 
+  /** Mark the held `spent` tokens withdrawn and record the swap's change as held, in one transaction. */
+  replaceHeld(spent: readonly string[], now: number, change: Omit<RedeemedToken, 'redeemed_at' | 'withdrawn_at'> | null): void {
+    this.db.transaction(() => {
+      const mark = this.db.query('UPDATE cashu_redeemed SET withdrawn_at = ? WHERE token_hash = ? AND withdrawn_at IS NULL');
+      for (const h of spent) mark.run(now, h);
+      if (change) this.recordRedeemed(change.token_hash, change.mint, change.amount_sats, now, change.proofs_json);
+    })();
+  }
+
   /** Every L402 subscription issued, newest first. */
   l402Tokens(): Omit<L402Token, 'root_key'>[] {
     return this.db.query<Omit<L402Token, 'root_key'>, []>('SELECT token_id, payment_hash, agent_did, tier, expires_at, max_actions, used, bolt11, created_at FROM l402_tokens ORDER BY created_at DESC').all();
   }
 
-  /** Total sats received through Cashu. */
+  /** Total sats received through Cashu (change from the node's own payouts, `change:…` rows, is not income). */
   redeemedSats(): number {
-    return this.db.query<{ s: number | null }, []>('SELECT SUM(amount_sats) AS s FROM cashu_redeemed').get()?.s ?? 0;
+    return this.db.query<{ s: number | null }, []>("SELECT SUM(amount_sats) AS s FROM cashu_redeemed WHERE token_hash NOT LIKE 'change:%'").get()?.s ?? 0;
   }
 
   /** Advisor-tunable config (Hivebox's own settings for `hive:config/v1`). */

@@ -4,8 +4,8 @@
  * payout settled at a credential's expiry (settlement.ts), as `mg-<id>` in `hivebox actions`.
  * Approving a channel open announces a pre-approved intent through the fleet's Intent Lock
  * Protocol (after the hold, `fundchannel` opens it — the operator may lower the amount); approving
- * a payout records the operator's agreement to pay the advisor the bonus (sent by the operator:
- * the node holds no spendable balance for it). Rejecting records the refusal. Decisions are
+ * a payout pays the bonus out of the node's Cashu earnings as a token for the advisor (payout.ts),
+ * printed in the outcome for the operator to hand over. Rejecting records the refusal. Decisions are
  * stored in the management store's `pending_actions.status`.
  */
 import { err, ok, type Result } from '../../runtime/core/result.ts';
@@ -13,6 +13,7 @@ import type { ActionView } from '../../runtime/engine/action-queue.ts';
 import type { ExternalActionSource, FleetOps } from '../../runtime/engine/external-actions.ts';
 import type { DecisionError, DecisionOutcome, OperatorDecision } from '../../runtime/engine/planner-decisions.ts';
 import type { MgmtStore, PendingAction } from '../mgmt-store/mgmt-store.ts';
+import { payFromEarnings } from './payout.ts';
 
 const PREFIX = 'mg-';
 
@@ -47,7 +48,7 @@ function view(p: PendingAction): ActionView {
 }
 
 /** The queue source over `store`. */
-export function mgmtActionSource(store: MgmtStore): ExternalActionSource {
+export function mgmtActionSource(store: MgmtStore, now: () => number): ExternalActionSource {
   return {
     owns: (id) => id.startsWith(PREFIX),
     list: (all) => store.pendingActions().filter((p) => all || p.status === 'pending').map(view),
@@ -64,7 +65,9 @@ export function mgmtActionSource(store: MgmtStore): ExternalActionSource {
       if (d.decision === 'reject') return done(`rejected${d.reason ? `: ${d.reason}` : ''}`);
       if (row.kind !== 'channel_open') {
         if (d.amount_sat !== undefined) return err({ kind: 'bad_amount', action_id: d.action_id, reason: 'a payout keeps its settled amount' });
-        return done(`approved: pay ${v.amount_sats} sat to ${row.agent_did}`);
+        const paid = await payFromEarnings(store, v.amount_sats!, now());
+        if (!paid.ok) return err({ kind: 'refused', action_id: d.action_id, reason: `cannot pay the bonus: ${paid.error}` });
+        return done(`approved: ${paid.value.amount_sats} sat for ${row.agent_did} as a Cashu token (hand it to the advisor): ${paid.value.token}`);
       }
       const amount = d.amount_sat ?? v.amount_sats!;
       if (amount > v.amount_sats!) return err({ kind: 'bad_amount', action_id: d.action_id, reason: `above the proposed ${v.amount_sats} sat` });

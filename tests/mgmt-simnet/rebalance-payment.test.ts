@@ -4,11 +4,13 @@
  * advisor's Cashu token is checked before (NUT-07) and swapped only after the payment settled. A
  * rebalance that cannot run (fee cap below the route's fee) moves nothing, leaves the token unspent
  * at the mint and its receipt says the payment was not taken. `hivebox earnings` lists what was
- * redeemed and `earnings withdraw` exports it as a Cashu token.
+ * redeemed and `earnings withdraw` exports it as a Cashu token; an approved performance payout is
+ * paid out of those proofs as a token for the advisor.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { join } from 'node:path';
 import { CashuRedeemer } from '../../services/cashu/redeemer.ts';
+import { mgmtActionSource } from '../../services/mgmt/pending-queue.ts';
 import { SimWorld } from './support/sim-world.ts';
 
 let w: SimWorld;
@@ -64,13 +66,38 @@ test('a rebalance that fails keeps the advisor’s token unspent; the receipt sa
   expect(w.lastReceipt()).toMatchObject({ status: 'error', layer: 'execution', payment_ref: expect.stringMatching(/^cashu:/) });
 });
 
+test('approving a performance payout pays the bonus out of the held Cashu proofs as a token for the advisor', async () => {
+  const store = w.stores.mgr;
+  const held = store.redeemedSats();
+  expect(held).toBeGreaterThanOrEqual(10);
+  store.addPendingAction({ kind: 'performance_payout', agent_did: w.advisorKey.did, credential_id: 'cred-x', json: JSON.stringify({ bonus_msat: 7_000 }), created_at: w.clock() });
+  const queue = mgmtActionSource(store, w.clock);
+  const [payout] = queue.list(false).filter((a) => a.kind === 'performance_payout');
+  expect(payout).toMatchObject({ source: 'mgmt', amount_sats: 7, status: 'pending' });
+  const noFleet = { proposeOpen: async () => 'no fleet in this test' };
+  const r = await queue.decide({ action_id: payout!.action_id, decision: 'approve' }, noFleet);
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  const token = r.value.outcome.split(': ').at(-1)!;
+  expect(r.value.outcome).toStartWith(`approved: 7 sat for ${w.advisorKey.did} as a Cashu token`);
+  const redeemer = new CashuRedeemer([w.mint.url]);
+  const t = redeemer.inspect(token, 7);
+  if (!t.ok) throw new Error(t.error.detail);
+  expect(t.value.amount_sats).toBe(7);
+  expect((await redeemer.checkUnspent(t.value)).ok).toBe(true);
+  const left = store.redeemedTokens().filter((x) => x.withdrawn_at === null).reduce((s, x) => s + x.amount_sats, 0);
+  expect(left).toBe(held - 7);
+  expect(queue.list(true).find((a) => a.action_id === payout!.action_id)?.status).toBe('approved');
+  const again = await queue.decide({ action_id: payout!.action_id, decision: 'approve' }, noFleet);
+  expect(!again.ok && again.error.kind).toBe('action_not_pending');
+});
+
 test('hivebox earnings lists the redeemed token; earnings withdraw exports its proofs as a Cashu token the mint accepts, once', async () => {
   const db = join(w.root, 'mgr.sqlite');
   const listed = cli('earnings', '--db', db, '--json');
   expect(listed.code).toBe(0);
   const earnings = JSON.parse(listed.out) as { cashu: { amount_sats: number; mint: string; withdrawn_at: number | null }[]; cashu_held_sats: number };
   expect(earnings.cashu.length).toBeGreaterThan(0);
-  expect(earnings.cashu_held_sats).toBe(w.stores.mgr.redeemedSats());
+  expect(earnings.cashu_held_sats).toBe(w.stores.mgr.redeemedTokens().filter((x) => x.withdrawn_at === null).reduce((s, x) => s + x.amount_sats, 0));
   expect(cli('earnings', '--db', db).out).toContain(`${earnings.cashu_held_sats} sat held`);
 
   const out = cli('earnings', 'withdraw', '--db', db, '--json');
