@@ -65,7 +65,7 @@ export interface PlannerHost {
 /** The history line of a completed liquidity move. */
 function describeMove(v: CircularResult | SpliceDone): string {
   if ('payment_hash' in v) return `paid ${v.amount_sat} sat around ${v.hops} hops for ${v.fee_msat} msat fee (payment ${v.payment_hash})`;
-  return `spliced ${v.amount_sat} sat ${v.direction} of ${v.scid}, txid ${v.txid}`;
+  return `spliced ${v.amount_sat} sat ${v.direction === 'out' ? 'out of' : 'into'} ${v.scid}, txid ${v.txid}`;
 }
 
 /** The daemon's planner. Build one per engine; call `tick` from the engine's tick. */

@@ -33,7 +33,7 @@ export const SIM_CHANNEL_TYPE = { bits: [12, 22], names: ['static_remotekey/even
 const OPEN_DEFAULTS = { dust_limit_msat: 546_000, max_htlc_value_in_flight_msat: 18_446_744_073_709_551_615, htlc_minimum_msat: 0, feerate_per_kw: 1000, to_self_delay: 144, max_accepted_htlcs: 483 };
 
 /** True when init features `hex` set bit `bit` (BOLT 9: bit 0 is the last byte's lowest bit). */
-function featureBit(hex: string, bit: number): boolean {
+export function featureBit(hex: string, bit: number): boolean {
   const byteFromEnd = Math.floor(bit / 8);
   const at = hex.length - 2 * (byteFromEnd + 1);
   if (at < 0) return false;

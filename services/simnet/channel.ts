@@ -30,7 +30,8 @@ export interface SimChannel {
   readonly channel_id: string;
   readonly a: string;
   readonly b: string;
-  readonly capacity_msat: number;
+  /** Changes when a splice is published (cmd-splice.ts). */
+  capacity_msat: number;
   readonly public: boolean;
   readonly policy: Map<string, ChannelPolicy>;
   readonly to_msat: Map<string, number>;

@@ -11,6 +11,7 @@ import { fundchannelCommand, listfundsCommand } from './cmd-fund.ts';
 import { feeratesCommand, getinfoCommand, invoiceCommand, listconfigsCommand, pluginCommand } from './cmd-node.ts';
 import { payCommand } from './cmd-pay.ts';
 import { sendpayCommand, waitsendpayCommand } from './cmd-sendpay.ts';
+import { addpsbtoutputCommand, fundpsbtCommand, signpsbtCommand, spliceInitCommand, spliceSignedCommand, spliceUpdateCommand } from './cmd-splice.ts';
 import { connectCommand, disconnectCommand, listpeersCommand, sendcustommsgCommand } from './cmd-peers.ts';
 import { fail, type CommandAnswer, type CommandDef } from './command-types.ts';
 import { SIMNET_LIMITS } from './limits.ts';
@@ -37,6 +38,12 @@ export const BUILTIN_COMMANDS: Readonly<Record<string, CommandDef>> = {
   pay: payCommand,
   sendpay: sendpayCommand,
   waitsendpay: waitsendpayCommand,
+  addpsbtoutput: addpsbtoutputCommand,
+  fundpsbt: fundpsbtCommand,
+  signpsbt: signpsbtCommand,
+  splice_init: spliceInitCommand,
+  splice_update: spliceUpdateCommand,
+  splice_signed: spliceSignedCommand,
   plugin: pluginCommand,
   listfunds: listfundsCommand,
   fundchannel: fundchannelCommand,

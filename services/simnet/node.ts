@@ -22,6 +22,7 @@ import type { SimNetwork } from './network.ts';
 import { nodeKeyFromSeed, type SimNodeKey } from './keys.ts';
 import { SIM_NODE_DEFAULTS, SIMNET_LIMITS } from './limits.ts';
 import type { SendpayAttempt } from './cmd-sendpay.ts';
+import type { SimPsbt } from './cmd-splice.ts';
 import type { SimForward } from './payments.ts';
 import { PluginHost, type PluginManifest } from './plugin-host.ts';
 import { isBuiltinCommand } from './commands.ts';
@@ -98,6 +99,8 @@ export class SimNode {
   readonly payments = new Map<string, Record<string, unknown>>();
   /** `sendpay` attempts by payment_hash, their outcome waiting for `waitsendpay` (cmd-sendpay.ts). */
   readonly sendpays = new Map<string, SendpayAttempt>();
+  /** PSBTs this node made (fundpsbt, addpsbtoutput, splice_init), by their base64 text (cmd-splice.ts). */
+  readonly psbts = new Map<string, SimPsbt>();
   /** Payments this node forwarded (`listforwards`). */
   readonly forwards: SimForward[] = [];
   /** On-chain funds (`listfunds`, spent by `fundchannel`); fund it with `wallet.deposit`. */

@@ -88,6 +88,11 @@ export class SimWallet {
     if (r.change_sat > 0) this.outputs.push({ txid, output: 1, amount_msat: r.change_sat * 1000, status: 'unconfirmed', reserved: false });
   }
 
+  /** Receive output `output` of our own transaction `txid` (a splice-out), unconfirmed until it confirms. */
+  receive(txid: string, output: number, amount_sat: number): void {
+    this.outputs.push({ txid, output, amount_msat: amount_sat * 1000, status: 'unconfirmed', reserved: false });
+  }
+
   /** The funding transaction `txid` confirmed at `blockheight`: its change output confirms too. */
   confirm(txid: string, blockheight: number): void {
     for (const o of this.outputs) {

@@ -5,7 +5,8 @@
  * into member B's draining channel and back over B's channel to A (sendpay/waitsendpay); balances
  * move, forwarding nodes list settled forwards, `hivebox actions --all` shows the outcome. A fee
  * cap below the route's fees and a broken hop fail with the reason and move nothing; a splice with a
- * peer that did not negotiate splicing says so.
+ * peer that did not negotiate splicing says so; with one that did, our side splices out to the
+ * wallet or in from it through splice_init / splice_update / splice_signed.
  */
 import { afterEach, expect, test } from 'bun:test';
 import type { ActionProposal, PendingAction } from '../../runtime/core/planner/actions.ts';
@@ -151,4 +152,32 @@ test('a splice out of a channel whose peer did not negotiate splicing says why a
   expect(approved.out).toContain(`failed: peer ${IDS.x!.slice(0, 16)}… did not negotiate splicing (option_splice, feature bits 62/63)`);
   expect(channels.ax.capacity_msat).toBe(1_000_000_000);
   expect((await history(h)).find((v) => v.action_id === 'pa-1-1' && v.status === 'failed')?.reason).toContain('did not negotiate splicing');
+}, SIMNET_TEST_TIMEOUT_MS);
+
+test('a splice out where both peers negotiated splicing: splice_init/update/signed move 100 k sat from the channel to the wallet', async () => {
+  const splice: ActionProposal = { kind: 'splice_reallocation', loser_member: IDS.a!, loser_scid: SCIDS.ax!, winner_member: IDS.b!, winner_scid: SCIDS.yb!, amount_sat: 100_000, loser_yield_ppm_year: 1, winner_yield_ppm_year: 5_000 };
+  const { h, channels } = await start(splice);
+  const before = local(channels.ax, IDS.a!);
+  const approved = await hiveboxCli(h, ['approve', 'pa-1-1']);
+  expect(approved.out).toMatch(new RegExp(`spliced 100000 sat out of ${SCIDS.ax!}, txid [0-9a-f]{64}`));
+  expect(channels.ax.capacity_msat).toBe(900_000_000);
+  expect(local(channels.ax, IDS.a!)).toBe(before - 100_000_000);
+  const funds = await h.member('a').backend.listfunds();
+  expect(funds.ok && funds.value.outputs.filter((o) => o.status === 'unconfirmed').map((o) => o.amount_msat)).toHaveLength(1);
+  const pub = await h.member('b').backend.listchannels({ short_channel_id: SCIDS.ax! });
+  expect(pub.ok && pub.value.map((c) => c.amount_msat)).toEqual([900_000_000, 900_000_000]);
+  expect((await history(h)).find((v) => v.action_id === 'pa-1-1' && v.status === 'executed')?.reason).toContain('spliced 100000 sat out');
+}, SIMNET_TEST_TIMEOUT_MS);
+
+test('a splice in on the winner: fundpsbt reserves the wallet, signpsbt signs, splice_signed adds 100 k sat to the channel', async () => {
+  const splice: ActionProposal = { kind: 'splice_reallocation', loser_member: IDS.b!, loser_scid: SCIDS.yb!, winner_member: IDS.a!, winner_scid: SCIDS.ax!, amount_sat: 100_000, loser_yield_ppm_year: 1, winner_yield_ppm_year: 5_000 };
+  const { h, channels } = await start(splice);
+  h.member('a').node.wallet.deposit(1_000_000, h.fleet.network.blockheight - 10);
+  const before = local(channels.ax, IDS.a!);
+  const approved = await hiveboxCli(h, ['approve', 'pa-1-1']);
+  expect(approved.out).toMatch(new RegExp(`spliced 100000 sat into ${SCIDS.ax!}, txid [0-9a-f]{64}`));
+  expect(channels.ax.capacity_msat).toBe(1_100_000_000);
+  expect(local(channels.ax, IDS.a!)).toBe(before + 100_000_000);
+  const funds = await h.member('a').backend.listfunds();
+  expect(funds.ok && funds.value.outputs.filter((o) => o.status === 'confirmed').length).toBe(0);
 }, SIMNET_TEST_TIMEOUT_MS);
