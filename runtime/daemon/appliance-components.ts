@@ -8,7 +8,8 @@
  *                 makes the box `degraded` with the reason, it does not hold READY back;
  * and, when configured:
  *  - `plugin`     listed active in `plugin list`; restarted with `plugin start` (lightningd never
- *                 restarts a plugin that died);
+ *                 restarts a plugin that died); it runs in lightningd, so while lightningd is down
+ *                 the supervisor waits for it instead of spending the plugin's restart budget;
  *  - `mosquitto`  the MQTT client holds a broker session; the local broker's unit is restarted;
  *  - `swarm`      with `[swarm] enabled`: the swarm transport's sidecar (swarm-link.ts), down with
  *                 "swarm down" while it is; restarted through `swarm_unit` when one is named (a
@@ -103,7 +104,7 @@ export function applianceComponents(p: ApplianceParts): ApplianceComponents {
     lightningdComponent(p.backend, undefined, { required_for_ready: true }),
     signerComponent(p.signer, 'invite', { required_for_ready: false }),
   ];
-  if (s.plugin_path !== '') components.push(pluginComponent(p.plugins, s.plugin_path, { policy }));
+  if (s.plugin_path !== '') components.push({ ...pluginComponent(p.plugins, s.plugin_path, { policy }), runs_in: 'lightningd' });
   if (p.mqtt) components.push(mqttComponent(p.mqtt, s.mosquitto_unit, p.units, policy));
   if (p.swarm) components.push(swarmComponent(p.swarm, s.swarm_unit, p.units, policy));
   else if (s.swarm_unit !== '') components.push(unitComponent('swarm', s.swarm_unit, p.units, { policy }));

@@ -48,6 +48,16 @@ export interface SimNodeSpec {
   readonly features?: string;
   /** Plugins started with the node. */
   readonly plugins?: readonly SimPluginSpec[];
+  /**
+   * `developer` in lightningd's config: every plugin is started with `--developer` on its command
+   * line, also through `plugin start` (seen on CLN v26.06, ../shared/research/real-cln-facts.md).
+   */
+  readonly developer?: boolean;
+  /**
+   * `dev-debug-subprocess=NAME` (developer only): the plugin whose executable's basename is NAME
+   * also gets `--dev-debug-self`.
+   */
+  readonly dev_debug_subprocess?: string;
 }
 
 /** One line of the node's log (lightningd's log levels). */
@@ -107,6 +117,8 @@ export class SimNode {
   readonly wallet: SimWallet;
   plugins: PluginHost[] = [];
   private readonly pluginSpecs: SimPluginSpec[];
+  private readonly developer: boolean;
+  private readonly devDebugSubprocess: string | undefined;
   private server: RpcServer | null = null;
   private stopping = false;
   private hookChain: Promise<void> = Promise.resolve();
@@ -122,6 +134,8 @@ export class SimNode {
     this.dir = join(network.root, spec.name);
     this.rpcPath = join(this.dir, 'lightning-rpc');
     this.pluginSpecs = [...(spec.plugins ?? [])];
+    this.developer = spec.developer === true;
+    this.devDebugSubprocess = spec.dev_debug_subprocess;
     this.wallet = new SimWallet(this.key.nodeId);
   }
 
@@ -177,8 +191,11 @@ export class SimNode {
    * @returns null when it is running, else why it was killed.
    */
   async launchPlugin(spec: SimPluginSpec, startup: boolean): Promise<string | null> {
+    const name = spec.path.split('/').pop()!;
+    const args = this.developer ? ['--developer', ...(this.devDebugSubprocess === name ? ['--dev-debug-self'] : [])] : [];
     const host = new PluginHost({
       path: spec.path,
+      args,
       cwd: this.dir,
       log: (level, source, message) => this.log(level, source, message),
       onExit: (h) => {

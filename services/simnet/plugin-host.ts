@@ -1,8 +1,8 @@
 /**
  * lightningd's side of the plugin protocol for one plugin process (CLN v26.06,
  * a-day-in-the-life-of-a-plugin.md, hooks.md, json-rpc-passthrough.md). It launches the real
- * executable with lightningd's environment (LIGHTNINGD_PLUGIN, LIGHTNINGD_VERSION, cwd =
- * lightning-dir), sends `getmanifest` then `init` (60 s each), frames the plugin's stdout as a JSON
+ * executable with lightningd's arguments (`--developer` in developer mode) and environment
+ * (LIGHTNINGD_PLUGIN, LIGHTNINGD_VERSION, cwd = lightning-dir), sends `getmanifest` then `init` (60 s each), frames the plugin's stdout as a JSON
  * stream, routes answers by id, turns `log` notifications into node log lines, and kills a plugin
  * that writes non-JSON-RPC to stdout, as lightningd does. It never restarts a dead plugin.
  */
@@ -31,6 +31,8 @@ export type PluginCallFailure = { readonly failure: 'terminated' | 'timeout' };
 export interface PluginHostOptions {
   /** Executable path (`plugin=` in lightningd's config). */
   readonly path: string;
+  /** Command-line arguments after the path (lightningd in developer mode passes `--developer`). */
+  readonly args?: readonly string[];
   /** Working directory: the node's lightning-dir. */
   readonly cwd: string;
   /** Node log sink. */
@@ -99,7 +101,7 @@ export class PluginHost {
    * @returns null on success, else why the plugin was killed (timeout, bad manifest, disabled).
    */
   async start(options: (manifest: PluginManifest) => Record<string, unknown>, configuration: Record<string, unknown>): Promise<string | null> {
-    this.proc = Bun.spawn([this.opts.path], {
+    this.proc = Bun.spawn([this.opts.path, ...(this.opts.args ?? [])], {
       cwd: this.opts.cwd,
       env: { ...process.env, LIGHTNINGD_PLUGIN: '1', LIGHTNINGD_VERSION: CLN_VERSION },
       stdin: 'pipe',

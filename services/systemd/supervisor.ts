@@ -7,7 +7,8 @@
  * round to the health machine as one batch (so a round makes at most one transition), then runs
  * the restart actions the policy asked for, and hands every health
  * `transition` to `onTransition` (log + MQTT + sd_notify STATUS=) and `ready` to `onReady`
- * (sd_notify READY=1). Probes and restart actions are injected so the same supervisor drives
+ * (sd_notify READY=1). A component that `runs_in` another (the plugin in lightningd) waits while
+ * that one is down instead of spending its restart budget. Probes and restart actions are injected so the same supervisor drives
  * systemd units (components.ts), lightningd's `plugin start`, or the simnet.
  * The clock is injected (`now()` → unix seconds) so backoff and budgets are testable without waiting.
  */
@@ -26,6 +27,7 @@ import {
   type RestartEffect,
   type RestartPolicy,
   type RestartState,
+  refundRestart,
   stepRestart,
 } from '../../runtime/core/health/restart-policy.ts';
 import type { Result } from '../../runtime/core/result.ts';
@@ -41,11 +43,16 @@ export interface SupervisedComponent extends ComponentSpec {
   restart?: () => Promise<Result<void, string>>;
   /** Backoff and budget; default {@link DEFAULT_RESTART_POLICY}. */
   readonly policy?: RestartPolicy;
+  /**
+   * Name of the component this one runs inside (`lightningd` for the plugin). While that one is
+   * down this one is not restarted, and a restart that failed while it went down is not counted.
+   */
+  readonly runs_in?: string;
 }
 
 /** Something the supervisor did or saw, for the journal. */
 export type SupervisorEvent =
-  | { kind: 'restart'; component: string; attempt: number; restarts_in_window: number; outcome: Result<void, string> }
+  | { kind: 'restart'; component: string; attempt: number; restarts_in_window: number; outcome: Result<void, string>; counted?: false }
   | { kind: 'gave_up'; component: string; restarts_in_window: number; window_s: number };
 
 /** Supervisor wiring. */
@@ -114,15 +121,22 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
   const round = async (): Promise<HealthState> => {
     const results = await Promise.all(opts.components.map((c) => runProbe(c, opts.probe_timeout_ms ?? 5000)));
     const observations: Observation[] = [];
-    const restartsDue: [SupervisedComponent, Extract<RestartEffect, { kind: 'restart' }>][] = [];
+    const restartsDue: [SupervisedComponent, Extract<RestartEffect, { kind: 'restart' }>, number][] = [];
+    const hostUp = (c: SupervisedComponent, rs: readonly ProbeResult[]) => {
+      const i = opts.components.findIndex((h) => h.name === c.runs_in);
+      return i < 0 || rs[i]!.up;
+    };
     for (const [i, c] of opts.components.entries()) {
       const result = results[i]!;
-      const seen: Observation = result.up ? { component: c.name, up: true } : { component: c.name, up: false, reason: result.reason };
+      const blocked = !result.up && !hostUp(c, results);
+      const seen: Observation = result.up
+        ? { component: c.name, up: true }
+        : { component: c.name, up: false, reason: blocked ? `waiting for ${c.runs_in}: ${result.reason}` : result.reason };
       if (!c.restart) {
         observations.push(seen);
         continue;
       }
-      const step = stepRestart(c.policy ?? DEFAULT_RESTART_POLICY, restarts.get(c.name)!, { up: result.up }, opts.now());
+      const step = stepRestart(c.policy ?? DEFAULT_RESTART_POLICY, restarts.get(c.name)!, { up: result.up, blocked }, opts.now());
       restarts.set(c.name, step.state);
       const gaveUp = step.effects.find((e) => e.kind === 'gave_up');
       if (gaveUp) {
@@ -132,13 +146,16 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
       } else {
         observations.push(seen);
       }
-      for (const e of step.effects) if (e.kind === 'restart') restartsDue.push([c, e]);
+      for (const e of step.effects) if (e.kind === 'restart') restartsDue.push([c, e, step.state.restarts.at(-1)!]);
     }
     feed({ kind: 'observed', observations });
     feed({ kind: 'tick' });
-    for (const [c, e] of restartsDue) {
+    for (const [c, e, at] of restartsDue) {
       const outcome = await c.restart!().catch((x: unknown) => ({ ok: false as const, error: x instanceof Error ? x.message : String(x) }));
-      opts.onEvent?.({ kind: 'restart', component: c.name, attempt: e.attempt, restarts_in_window: e.restarts_in_window, outcome });
+      const host = opts.components.find((h) => h.name === c.runs_in);
+      const hostGone = !outcome.ok && host !== undefined && !(await runProbe(host, opts.probe_timeout_ms ?? 5000)).up;
+      if (hostGone) restarts.set(c.name, refundRestart(restarts.get(c.name)!, at));
+      opts.onEvent?.({ kind: 'restart', component: c.name, attempt: e.attempt, restarts_in_window: hostGone ? e.restarts_in_window - 1 : e.restarts_in_window, outcome, ...(hostGone ? { counted: false } : {}) });
     }
     return health;
   };

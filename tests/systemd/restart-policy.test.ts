@@ -3,7 +3,7 @@
  * to the cap, the budget per window is enforced with a single give-up, recovery resets it.
  */
 import { expect, test } from 'bun:test';
-import { backoffSeconds, INITIAL_RESTART_STATE, type RestartEffect, type RestartPolicy, type RestartState, stepRestart } from '../../runtime/core/health/restart-policy.ts';
+import { backoffSeconds, INITIAL_RESTART_STATE, refundRestart, type RestartEffect, type RestartPolicy, type RestartState, stepRestart } from '../../runtime/core/health/restart-policy.ts';
 
 const P: RestartPolicy = { base_backoff_s: 2, max_backoff_s: 16, budget: 3, window_s: 100 };
 
@@ -69,4 +69,21 @@ test('restarts older than the window no longer count', () => {
     }
   }
   expect(kinds).toEqual(Array(6).fill('restart'));
+});
+
+test('blocked (host down) issues and counts nothing; a refunded restart leaves the budget whole', () => {
+  let s = INITIAL_RESTART_STATE;
+  for (const t of everySecond(0, 300)) {
+    const r = stepRestart(P, s, { up: false, blocked: true }, t);
+    expect(r.effects).toEqual([]);
+    s = r.state;
+  }
+  expect(s).toEqual(INITIAL_RESTART_STATE);
+  // Host back, component still down: a normal backoff, then a restart that failed because the
+  // host went down again is refunded.
+  s = stepRestart(P, s, { up: false }, 301).state;
+  const r = stepRestart(P, s, { up: false }, 303);
+  expect(r.effects).toEqual([{ kind: 'restart', attempt: 1, restarts_in_window: 1 }]);
+  expect(refundRestart(r.state, 303)).toEqual({ restarts: [], consecutive: 0, next_at: null, gave_up: false });
+  expect(refundRestart(r.state, 999)).toBe(r.state);
 });

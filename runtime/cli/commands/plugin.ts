@@ -15,6 +15,11 @@ export function registerPlugin(program: Command): void {
       'after',
       '\nInstall: add `plugin=/path/to/hivebox/services/cln-plugin/hivebox-plugin` to the lightningd config.\nPlugin options: --hivebox-socket=PATH (default /run/hivebox/plugin.sock), --hivebox-rpc-timeout=SECONDS (default 300).',
     )
+    // lightningd passes its own flags on the command line (`--developer`, `--dev-debug-self` in
+    // developer mode, also through `plugin start`); a plugin that refused them would die before
+    // getmanifest and lightningd would then reject the plugin's options in its config.
+    .allowUnknownOption()
+    .allowExcessArguments()
     .action(async () => {
       const { runPlugin } = await import('../../../services/cln-plugin/stdio.ts');
       await runPlugin();

@@ -9,6 +9,11 @@
  * seen; each further one doubles the wait (capped at `max_backoff_s`). When `budget` restarts have
  * already happened within `window_s`, the policy emits `gave_up` once and stops restarting until
  * the component is seen up again.
+ *
+ * A component whose host is down (the plugin while lightningd is down: `plugin start` cannot even
+ * reach lightningd) is `blocked`: no restart is issued and none is counted; the backoff starts
+ * afresh once the host is back, and a restart that failed because the host had gone meanwhile is
+ * refunded ({@link refundRestart}), so lightningd restarts never spend the plugin's budget.
  */
 
 /** Backoff and budget settings. */
@@ -40,6 +45,8 @@ export interface RestartState {
 /** An observation of the component. */
 export interface RestartInput {
   readonly up: boolean;
+  /** Down because what it runs inside is down (lightningd for the plugin): wait, do not restart. */
+  readonly blocked?: boolean;
 }
 
 /** What the driver must do: run the restart action, or report that the budget is spent. */
@@ -64,6 +71,7 @@ export function stepRestart(
 ): { state: RestartState; effects: RestartEffect[] } {
   const restarts = state.restarts.filter((t) => now - t < policy.window_s);
   if (input.up) return { state: { restarts, consecutive: 0, next_at: null, gave_up: false }, effects: [] };
+  if (input.blocked === true) return { state: { restarts, consecutive: 0, next_at: null, gave_up: false }, effects: [] };
   if (state.gave_up) return { state: { ...state, restarts }, effects: [] };
   if (state.next_at === null) {
     return { state: { ...state, restarts, next_at: now + backoffSeconds(policy, state.consecutive) }, effects: [] };
@@ -81,4 +89,14 @@ export function stepRestart(
     state: { restarts: after, consecutive, next_at: now + backoffSeconds(policy, consecutive), gave_up: false },
     effects: [{ kind: 'restart', attempt: consecutive, restarts_in_window: after.length }],
   };
+}
+
+/**
+ * Take back the restart issued at `at` (seconds): it failed only because the component's host was
+ * down, so it must not count against the budget.
+ */
+export function refundRestart(state: RestartState, at: number): RestartState {
+  const i = state.restarts.lastIndexOf(at);
+  if (i < 0) return state;
+  return { ...state, restarts: [...state.restarts.slice(0, i), ...state.restarts.slice(i + 1)], consecutive: 0, next_at: null };
 }
