@@ -18,7 +18,9 @@
  * can make the engine throw: decoding and machines return values, and each entry point catches and
  * logs anything unexpected. The tick also drains operator decisions (`hivebox approve|reject`) from
  * the store inbox and refreshes what the fleet machines read from the node (local status, public
- * capacities) every `status_interval_s` and after each membership change.
+ * capacities) every `status_interval_s` and after each membership change (every 2 s while a kept
+ * GOSSIP waits for its channels); when the members' public channels changed it feeds
+ * `facts_changed`, so kept GOSSIP is judged again (core/machines/pending-gossip.ts).
  */
 import { fleetConfig } from '../core/fleet/config.ts';
 import { hiveNodeState, hiveStep, type HiveNodeEffect, type HiveNodeInput, type HiveNodeState, type HiveNodeStep } from '../core/fleet/hive-node.ts';
@@ -129,6 +131,9 @@ const EFFECTS: { readonly [K in HiveNodeEffect['kind']]: EffectHandler<K> } = {
   },
 };
 
+/** Seconds between graph re-reads while a kept GOSSIP waits for its channels to be announced. */
+const PENDING_REFRESH_S = 2;
+
 /** The engine. Build it with `hiveEngineFactory` (engine-factory.ts) or directly from deps. */
 export class HiveboxEngine implements HiveEngine {
   /** The engine surface the `hive-*` commands use. */
@@ -143,6 +148,8 @@ export class HiveboxEngine implements HiveEngine {
   private hive: HiveNodeState;
   private facts: NodeFacts = publicCapacityIndex([]);
   private refreshedAt: number | null = null;
+  /** The members' public channels at the last refresh (a change re-checks kept GOSSIP). */
+  private graphKey = '';
   private refreshTail: Promise<void> = Promise.resolve();
   private closed = false;
 
@@ -213,7 +220,11 @@ export class HiveboxEngine implements HiveEngine {
   async onTick(): Promise<void> {
     await this.guarded('engine_tick_failed', async () => {
       for (const d of this.deps.store.takeDecisions()) await this.input({ kind: 'operator_decision', action_id: d.action_id, decision: d.decision, reason: d.reason });
-      const due = this.refreshedAt === null || this.now() - this.refreshedAt >= this.deps.settings.status_interval_s;
+      const since = this.refreshedAt === null ? Infinity : this.now() - this.refreshedAt;
+      // A GOSSIP waiting for its channels to reach our lightningd's graph is re-checked every
+      // PENDING_REFRESH_S instead of every status interval.
+      const waiting = [...this.hive.fleet.pending_gossip.values()].some((p) => p.reason === 'capacity_unverified');
+      const due = since >= this.deps.settings.status_interval_s || (waiting && since >= PENDING_REFRESH_S);
       if (due) await this.refreshNodeView();
       await this.input({ kind: 'tick', entropy: this.deps.random(16) });
     });
@@ -353,6 +364,15 @@ export class HiveboxEngine implements HiveEngine {
     const lists = await Promise.all([...membership.members.keys()].map((id) => this.deps.backend.listchannels({ source: id })));
     const channels: NodeChannel[] = lists.flatMap((l) => (l.ok ? l.value : []));
     this.facts = publicCapacityIndex(channels);
+    const graphKey = channels
+      .filter((ch) => ch.public)
+      .map((ch) => `${ch.short_channel_id}:${ch.amount_msat}`)
+      .sort()
+      .join(',');
+    if (graphKey !== this.graphKey) {
+      this.graphKey = graphKey;
+      if (this.hive.fleet.pending_gossip.size > 0) await this.input({ kind: 'facts_changed' });
+    }
     const [info, own] = await Promise.all([this.deps.backend.getinfo(), this.deps.backend.listpeerchannels()]);
     if (!info.ok || !own.ok) {
       this.deps.log('warn', 'local_status_unavailable', { error: (!info.ok ? info.error : !own.ok ? own.error : null)?.message });

@@ -18,6 +18,10 @@ export const FLEET_LIMITS = {
   staleAfter_s: 3_600,
   /** `FULL_SYNC_COOLDOWN`: at most one FULL_SYNC per peer per 60 s, each way. */
   fullSyncCooldown_s: 60,
+  /** Hivebox (issue 13): GOSSIP kept for a later look (machines/pending-gossip.ts), in all, per delivering peer, and for how long (s). */
+  pendingGossipTotal: 64,
+  pendingGossipPerPeer: 4,
+  pendingGossipTtl_s: 300,
   /** Bytes a FULL_SYNC may use (65,535 wire cap minus framing/envelope headroom). */
   fullSyncBudgetBytes: 60_000,
   /** `MAX_REMOTE_INTENTS`: remote intents kept in memory. */

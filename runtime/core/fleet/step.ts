@@ -3,7 +3,8 @@
  * entry point (issue 4). Messages pass the admission gate (machines/admit.ts) and go to their
  * handler through `HANDLERS` (a missing type is a compile error); the step then records the event
  * id of a reliable message, acknowledges it to the peer that delivered it (MSG_ACK), applies implicit
- * acks, and follows membership changes with fee-policy effects (machines/fee-routing.ts).
+ * acks, and follows membership changes with fee-policy effects (machines/fee-routing.ts) and a
+ * re-check of the GOSSIP kept because its sender was not a member yet (machines/pending-gossip.ts).
  *
  * A refused input returns the given state, no persist effect, one warn log and the reject — except
  * that a duplicate or refused reliable message is still answered with MSG_ACK (a reply, not a
@@ -19,11 +20,12 @@ import { intentTick, onIntent, onIntentAbort, onIntentResult, proposeIntent } fr
 import { leaveCommand, onMemberLeft } from '../machines/member-left.ts';
 import { implicitAck, onMsgAck, outboxTick, sendAck } from '../machines/outbox.ts';
 import { actionsTick, onOperatorDecision } from '../machines/pending-actions.ts';
+import { expirePendingGossip, keepPendingGossip, takePendingGossip } from '../machines/pending-gossip.ts';
 import { onPromotion, onPromotionRequest, onVouch, requestPromotion, vouchCommand } from '../machines/promotion.ts';
 import { onRevoke, revokeCommand } from '../machines/revocation.ts';
 import { onFullSync, onStateHash, sendFullSync, sendStateHash } from '../machines/state-sync.ts';
 import type { NodeId } from '../types.ts';
-import type { HiveMessageOf } from '../wire/decode.ts';
+import { decodeHiveMessage, type HiveMessageOf } from '../wire/decode.ts';
 import type { RawPayload } from '../wire/envelope.ts';
 import { MSG_TYPES } from '../wire/message-types.ts';
 import { validatePayload } from '../wire/schemas.ts';
@@ -32,6 +34,7 @@ import { FLEET_LIMITS } from './config.ts';
 import { completeSignature, deliver } from './outgoing.ts';
 import { broadcastRecipients, isCertified } from './roster.ts';
 import { keyOf } from './tables.ts';
+import type { DecodeOutcome } from '../wire/decode.ts';
 import type { FleetCommand, FleetInput, FleetReject, FleetState, FleetStep, NodeFacts } from './types.ts';
 
 /** A message handler: gets an admitted message, returns the step. */
@@ -78,15 +81,51 @@ function handle(s: FleetState, a: Admitted, now: number, facts: NodeFacts): Flee
   return c.done();
 }
 
-function onMessage(s: FleetState, input: Extract<FleetInput, { kind: 'message' }>, now: number, facts: NodeFacts): FleetStep {
-  const gate = admit(s, input.peer_id, input.message, now);
-  if (gate.ok) return handle(s, gate.value, now, facts);
+/**
+ * A message from a peer: gate, then handler. A GOSSIP refused only for now (sender not a member
+ * yet, claims not verifiable yet) is kept for a re-check (machines/pending-gossip.ts).
+ * @param received_at when it first arrived (a re-check passes the original time).
+ */
+function onMessage(s: FleetState, input: Extract<FleetInput, { kind: 'message' }>, now: number, facts: NodeFacts, received_at = now): FleetStep {
+  const outcome = input.message instanceof Uint8Array ? decodeHiveMessage(input.message) : input.message;
+  const gate = admit(s, input.peer_id, outcome, now);
+  if (gate.ok) {
+    const r = handle(s, gate.value, now, facts);
+    return r.reject ? keepIfPending(r, input.peer_id, outcome, received_at) : r;
+  }
   const r = refuse(s, gate.error);
   const event_id = gate.error.fields?.event_id;
-  if (gate.error.reason !== 'duplicate' || typeof event_id !== 'string') return r;
+  if (gate.error.reason !== 'duplicate' || typeof event_id !== 'string') return keepIfPending(r, input.peer_id, outcome, received_at);
   const c = new Change(s);
   sendAck(c, input.peer_id as NodeId, event_id, 'ok', now);
   return { ...r, effects: [...r.effects, ...c.effects] };
+}
+
+function keepIfPending(r: FleetStep, peer_id: string, outcome: DecodeOutcome, received_at: number): FleetStep {
+  const state = keepPendingGossip(r.state, peer_id, outcome, r.reject!, received_at);
+  if (state === r.state) return r;
+  const log = { kind: 'log', level: 'info', event: 'gossip_pending', fields: { reason: r.reject!.reason }, peer_id } as const;
+  return { state, effects: [...r.effects, log], reject: r.reject };
+}
+
+/** Judge every kept GOSSIP again (membership or public graph changed); what is still early is kept again. */
+function recheckPending(r: FleetStep, now: number, facts: NodeFacts): FleetStep {
+  const { state, taken } = takePendingGossip(r.state);
+  if (taken.length === 0) return r;
+  const c = new Change(state).emit(...r.effects);
+  for (const p of taken) {
+    const x = onMessage(c.state, { kind: 'message', peer_id: p.peer_id, message: p.outcome }, now, facts, p.received_at);
+    c.state = x.state;
+    if (!x.reject) c.emit(...x.effects).log('info', 'pending_gossip_accepted', { sender_id: p.sender_id, waited_s: now - p.received_at }, p.peer_id);
+    else if (!c.state.pending_gossip.has(p.sender_id)) c.log('info', 'pending_gossip_refused', { sender_id: p.sender_id, reason: x.reject.reason }, p.peer_id);
+  }
+  return { state: c.state, effects: c.effects, reject: r.reject };
+}
+
+function sameMemberSet(a: FleetState, b: FleetState): boolean {
+  const x = a.membership.members;
+  const y = b.membership.members;
+  return x.size === y.size && [...x.keys()].every((k) => y.has(k));
 }
 
 /** A signature came back: send the message; our own governance messages go through our handler too. */
@@ -143,6 +182,7 @@ function onTick(s: FleetState, entropy: Uint8Array, now: number, facts: NodeFact
   banTick(c, now);
   outboxTick(c, now, entropy);
   feeTick(c, now);
+  expirePendingGossip(c, now);
   for (const e of c.state.tables.events.values()) if (now - e.received_at > FLEET_LIMITS.eventRetention_s) c.del('events', keyOf(e.event_id));
   return c.done();
 }
@@ -168,6 +208,8 @@ function dispatch(s: FleetState, input: FleetInput, now: number, facts: NodeFact
       if (input.joined_via !== undefined) sendStateHash(c, input.joined_via as NodeId, now);
       return c.done();
     }
+    case 'facts_changed':
+      return recheckPending(new Change(s).done(), now, facts);
     case 'member_channels':
       return onMemberChannels(s, input.peer_id, input.channels, now);
     case 'intent_result':
@@ -190,5 +232,7 @@ export function fleetStep(s: FleetState, input: FleetInput, now: number, facts: 
   if (r.reject || r.state.membership.members === s.membership.members) return r;
   const c = new Change(r.state).emit(...r.effects);
   followMembership(c, s, now);
-  return c.done();
+  if (sameMemberSet(s, c.state)) return c.done();
+  c.set({ membership_changed_at: now });
+  return recheckPending(c.done(), now, facts);
 }

@@ -102,12 +102,34 @@ export interface FleetState {
   readonly full_sync_seen: ReadonlyMap<NodeId, number>;
   /** Framing each member last used with us. */
   readonly framings: ReadonlyMap<NodeId, Framing>;
+  /** GOSSIP kept until membership or the public graph changes, by originator (machines/pending-gossip.ts; memory). */
+  readonly pending_gossip: ReadonlyMap<NodeId, PendingGossip>;
+  /**
+   * Unix seconds the set of members last changed (memory): a FULL_SYNC cooldown that started
+   * before it does not hold back the re-sync the change calls for (machines/state-sync.ts).
+   */
+  readonly membership_changed_at: number | null;
+  /** `sent:<peer>` / `seen:<peer>` → the `membership_changed_at` whose cooldown waiver that peer used (one per change). */
+  readonly cooldown_waived: ReadonlyMap<string, number>;
   readonly pending_signs: ReadonlyMap<string, PendingSign>;
   readonly gossip: GossipMemory;
   /** Latest local status from the driver. */
   readonly local: LocalStatus | null;
   /** Counter for request and intent ids. */
   readonly next_seq: number;
+}
+
+/** A signed GOSSIP that could not be judged yet (machines/pending-gossip.ts). */
+export interface PendingGossip {
+  /** The originator (the GOSSIP's signer). */
+  readonly sender_id: NodeId;
+  /** The BOLT 8 peer that delivered it. */
+  readonly peer_id: NodeId;
+  readonly outcome: DecodeOutcome;
+  /** Unix seconds it first arrived. */
+  readonly received_at: number;
+  /** Why it had to wait: `not_member` or `capacity_unverified`. */
+  readonly reason: FleetRejectReason;
 }
 
 /** One channel with a member as `listpeerchannels` shows it. */
@@ -162,6 +184,8 @@ export type FleetInput =
    * (broadcast FULL_SYNC); `joined_via`: we just joined through this member (send it STATE_HASH).
    */
   | { readonly kind: 'membership'; readonly membership: MembershipState; readonly admitted?: string; readonly joined_via?: string }
+  /** The node's view of the public graph changed (driver): kept GOSSIP is judged again. */
+  | { readonly kind: 'facts_changed' }
   /** Answer to `fetch_member_channels`. */
   | { readonly kind: 'member_channels'; readonly peer_id: string; readonly channels: readonly MemberChannel[] }
   /** Outcome of an `execute_intent`. */

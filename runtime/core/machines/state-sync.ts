@@ -5,7 +5,9 @@
  *   and membership hash exactly as cl-hive computes them). A newly admitted member triggers a
  *   FULL_SYNC broadcast.
  * - A STATE_HASH that differs in fleet or membership hash is answered with a signed FULL_SYNC, at
- *   most one per peer per 60 s. FULL_SYNC carries as many states as fit 60 kB (newest first); its
+ *   most one per peer per 60 s — except once per peer after each change of the set of members
+ *   (issue 13: the mismatch right after a join must be repaired at once, not after the cooldown;
+ *   the receiving side's cooldown is waived the same way). FULL_SYNC carries as many states as fit 60 kB (newest first); its
  *   `fleet_hash` is the hash of exactly those states (the codec checks it on receipt).
  * - Receiving FULL_SYNC (at most one per sender per 60 s): membership merge adds unknown members
  *   as neophyte and fills missing addresses — it never demotes, removes, re-adds a departed or
@@ -98,7 +100,21 @@ export function sendFullSync(c: Change, recipients: readonly NodeId[], now: numb
   requestSignature(c, { type: 'FULL_SYNC', payload: payload as never, purpose: 'full_sync', recipients });
 }
 
-/** STATE_HASH: on any mismatch answer with FULL_SYNC (rate limited per peer). */
+/**
+ * The FULL_SYNC cooldown that started at `last` (seconds) is waived once per membership change:
+ * when the set of members changed at or after `last` and `key` (`sent:<peer>` / `seen:<peer>`)
+ * has not used this change's waiver yet.
+ */
+function waiveCooldown(s: FleetState, key: string, last: number): boolean {
+  const changed = s.membership_changed_at;
+  return changed !== null && changed >= last && s.cooldown_waived.get(key) !== changed;
+}
+
+function markWaived(c: Change, key: string): void {
+  c.set({ cooldown_waived: new Map(c.state.cooldown_waived).set(key, c.state.membership_changed_at!) });
+}
+
+/** STATE_HASH: on any mismatch answer with FULL_SYNC (rate limited per peer, except right after a membership change). */
 export function onStateHash(s: FleetState, a: Admitted<'STATE_HASH'>, now: number): FleetStep {
   const p = a.message.payload;
   const fleetMatch = p.fleet_hash === currentFleetHash(s);
@@ -107,7 +123,8 @@ export function onStateHash(s: FleetState, a: Admitted<'STATE_HASH'>, now: numbe
   if (fleetMatch && membersMatch) return c.done();
   const last = s.full_sync_sent.get(a.peer_id);
   if (last !== undefined && now - last < FLEET_LIMITS.fullSyncCooldown_s) {
-    return c.log('info', 'full_sync_suppressed', { last_sent: last }, a.peer_id).done();
+    if (!waiveCooldown(s, `sent:${a.peer_id}`, last)) return c.log('info', 'full_sync_suppressed', { last_sent: last }, a.peer_id).done();
+    markWaived(c, `sent:${a.peer_id}`);
   }
   sendFullSync(c, [a.peer_id], now);
   return c.done();
@@ -169,10 +186,13 @@ function mergeMembers(c: Change, a: Admitted<'FULL_SYNC'>, now: number): number 
 export function onFullSync(s: FleetState, a: Admitted<'FULL_SYNC'>, now: number, facts: NodeFacts): FleetStep {
   const seen = s.full_sync_seen.get(a.peer_id);
   const admission = isFullMember(s, a.peer_id, now) && (a.message.payload.members ?? []).some((e) => addable(s, e, now));
-  if (seen !== undefined && now - seen < FLEET_LIMITS.fullSyncCooldown_s && !admission) {
+  const cooling = seen !== undefined && now - seen < FLEET_LIMITS.fullSyncCooldown_s && !admission;
+  const waived = cooling && waiveCooldown(s, `seen:${a.peer_id}`, seen);
+  if (cooling && !waived) {
     return refuse(s, { reason: 'rate_limited', peer_id: a.peer_id, msg_type: 'FULL_SYNC', fields: { last_processed: seen } });
   }
   const c = new Change(s).set({ full_sync_seen: new Map(s.full_sync_seen).set(a.peer_id, now) });
+  if (waived) markWaived(c, `seen:${a.peer_id}`);
   const members_added = mergeMembers(c, a, now);
   const rawStates = (a.message.raw.states ?? []) as readonly RawPayload[];
   const skipped: Record<string, string> = {};
