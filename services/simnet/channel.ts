@@ -37,6 +37,8 @@ export interface SimChannel {
   readonly to_msat: Map<string, number>;
   /** AWAITING_LOCKIN from `fundchannel` until its funding confirms (`SimNetwork.mineBlocks`), then NORMAL. */
   state: SimChannelState;
+  /** When it reached CHANNELD_NORMAL (ms since the epoch; null before): `listchannels` shows it `announce_delay_ms` later. */
+  normal_since_ms: number | null;
   /** Funding transaction and the block height it confirms at (channels opened with `fundchannel`). */
   readonly funding?: { readonly txid: string; readonly confirm_at_block: number };
 }
@@ -80,6 +82,7 @@ export function newChannel(
       [b, 0],
     ]),
     state: funding ? 'CHANNELD_AWAITING_LOCKIN' : 'CHANNELD_NORMAL',
+    normal_since_ms: funding ? null : now_s * 1000,
     ...(funding ? { funding } : {}),
   };
 }

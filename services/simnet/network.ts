@@ -30,6 +30,13 @@ export interface SimNetworkOptions {
   readonly graph?: GraphProvider;
   /** Seed of the loss PRNG (default 1). */
   readonly seed?: number;
+  /**
+   * How long after reaching CHANNELD_NORMAL a public channel appears in `listchannels` (ms,
+   * default 0). A real lightningd lists it only after 6 confirmations and gossip propagation,
+   * seconds to a minute later on regtest (real-cln-facts.md), so a peer can hear of a channel
+   * before its own lightningd does.
+   */
+  readonly announce_delay_ms?: number;
 }
 
 /** Outcome of `fundChannel`: the new channel and its funding transaction (hex) and txid, or CLN's error code and message. */
@@ -50,6 +57,7 @@ export class SimNetwork {
   private readonly passivePeers = new Set<string>();
   private readonly ownsRoot: boolean;
   private readonly random: () => number;
+  private readonly announceDelayMs: number;
   private graph: PublicGraph = emptyGraph();
   private readonly graphBySource = new Map<string, NodeChannel[]>();
   private readonly graphByDestination = new Map<string, NodeChannel[]>();
@@ -60,6 +68,7 @@ export class SimNetwork {
     this.ownsRoot = opts.root === undefined;
     this.root = opts.root ?? mkdtempSync(join(tmpdir(), 'hbx-'));
     this.random = seededRandom(opts.seed ?? 1);
+    this.announceDelayMs = opts.announce_delay_ms ?? 0;
   }
 
   /** Build a network and load (and index) its public graph. */
@@ -255,6 +264,7 @@ export class SimNetwork {
     for (const ch of this.channels) {
       if (ch.state !== 'CHANNELD_AWAITING_LOCKIN' || !ch.funding || ch.funding.confirm_at_block > this.blockheight) continue;
       ch.state = 'CHANNELD_NORMAL';
+      ch.normal_since_ms = Date.now();
       this.byId.get(ch.a)?.wallet.confirm(ch.funding.txid, ch.funding.confirm_at_block);
     }
   }
@@ -271,18 +281,23 @@ export class SimNetwork {
 
   /** `listchannels` view: real graph plus the fleet's public channels, filtered like CLN (one filter at a time). */
   listchannels(filter: { short_channel_id?: string; source?: string; destination?: string }): NodeChannel[] {
-    const sim = this.channels.filter((c) => c.public && c.state === 'CHANNELD_NORMAL').flatMap(listchannelsEntries);
+    const sim = this.channels.filter((c) => c.public && this.announced(c)).flatMap(listchannelsEntries);
     if (filter.short_channel_id !== undefined) return [...(this.graphByScid.get(filter.short_channel_id) ?? []), ...sim.filter((c) => c.short_channel_id === filter.short_channel_id)];
     if (filter.source !== undefined) return [...(this.graphBySource.get(filter.source) ?? []), ...sim.filter((c) => c.source === filter.source)];
     if (filter.destination !== undefined) return [...(this.graphByDestination.get(filter.destination) ?? []), ...sim.filter((c) => c.destination === filter.destination)];
     return [...this.graph.channels, ...sim];
   }
 
+  /** A public channel is in the graph `announce_delay_ms` after it reached CHANNELD_NORMAL. */
+  private announced(c: SimChannel): boolean {
+    return c.state === 'CHANNELD_NORMAL' && c.normal_since_ms !== null && Date.now() - c.normal_since_ms >= this.announceDelayMs;
+  }
+
   /** `listnodes` view: graph nodes plus fleet nodes that have a public channel (only those have a node_announcement). */
   listnodes(id?: string): NodeAnnouncement[] {
     const now = Math.floor(Date.now() / 1000);
     const fleet = [...this.byId.values()]
-      .filter((n) => this.channelsOf(n.nodeId).some((c) => c.public && c.state === 'CHANNELD_NORMAL'))
+      .filter((n) => this.channelsOf(n.nodeId).some((c) => c.public && this.announced(c)))
       .map((n) => ({ nodeid: n.nodeId, alias: n.alias, color: n.nodeId.slice(2, 8), last_timestamp: now, features: n.features, addresses: [{ type: 'ipv4', address: '127.0.0.1', port: this.portOf(n.nodeId) }] }));
     if (id !== undefined) {
       const known = this.graphNodes.get(id);

@@ -36,6 +36,8 @@ const STATUS: StatusResult = {
   member_count: 3,
   membership_hash: 'cd'.repeat(32),
   fleet_hash: 'ef'.repeat(32),
+  fleet_states: 3,
+  pending_gossip: 0,
   joins: [],
   open_challenges: 0,
   pending_actions: 2,

@@ -23,6 +23,10 @@ export interface StatusResult {
   readonly membership_hash: string | null;
   /** The fleet hash of the gossiped states (cl-hive STATE_HASH `fleet_hash`). */
   readonly fleet_hash: string | null;
+  /** Members' states held (ours included). */
+  readonly fleet_states: number;
+  /** GOSSIP kept until its sender is admitted or its channels are announced (core/machines/pending-gossip.ts). */
+  readonly pending_gossip: number;
   /** Joins this node has in progress (candidate side). `started_at` unix seconds. */
   readonly joins: readonly { readonly member_id: string; readonly phase: string; readonly started_at: number }[];
   /** Challenges this node issued that are still open (member side). */
@@ -58,6 +62,8 @@ export function statusCommand(core: EngineCore, params: Record<string, unknown>)
     member_count: fleet.membership.members.size,
     membership_hash: hive ? currentMembershipHash(fleet) : null,
     fleet_hash: hive ? currentFleetHash(fleet) : null,
+    fleet_states: fleet.tables.states.size,
+    pending_gossip: fleet.pending_gossip.size,
     joins: [...handshake.joins.values()].map((j) => ({ member_id: j.member_id, phase: j.phase, started_at: j.started_at })),
     open_challenges: fleet.membership.challenges.size,
     pending_actions: core.planner.actions().length,
