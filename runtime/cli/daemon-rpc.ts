@@ -10,6 +10,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { IpcClient, type IpcOutcome } from '../../services/daemon-ipc/index.ts';
 import { loadConfig } from '../config/load.ts';
 import { RPC_ERROR } from '../engine/rpc/errors.ts';
+import type { StatusResult } from '../engine/rpc/status.ts';
 import { EXIT } from './exit-codes.ts';
 
 /** Options every daemon command takes. */
@@ -130,5 +131,22 @@ export async function runDaemonCommand<T>(name: string, opts: DaemonCliOptions, 
     process.exitCode = e.exitCode;
   } finally {
     conn?.close();
+  }
+}
+
+/**
+ * Read `hive-status` every `poll_ms` until `done` settles, handing each answer to `onStatus`
+ * (prompts and progress shown while a long daemon command runs). Never rejects.
+ */
+export async function whileRunning(d: DaemonConnection, done: Promise<unknown>, onStatus: (s: StatusResult) => void, poll_ms = 250): Promise<void> {
+  let finished = false;
+  const finish = () => {
+    finished = true;
+  };
+  done.then(finish, finish);
+  while (!finished) {
+    const s = await d.request('hive-status', {}, 5_000);
+    if ('result' in s && !finished) onStatus(s.result as StatusResult);
+    await Promise.race([done.catch(() => {}), Bun.sleep(poll_ms)]);
   }
 }

@@ -33,8 +33,9 @@ export const HIVE_RPC_METHODS: readonly HiveRpcMethod[] = [
       { name: 'req_splice', required: false },
       { name: 'req_dual_fund', required: false },
       { name: 'req_version', required: false },
+      { name: 'clhive', required: false },
     ],
-    description: 'Issue an invite ticket signed by the fleet admin key (needs the signer button)',
+    description: 'Issue an invite ticket signed by the fleet admin key (needs the signer button); clhive=true: a ticket in cl-hive\'s form for a cl-hive node',
   },
   {
     name: 'hive-join',

@@ -67,6 +67,17 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   FLEET_MIGRATION,
   PLANNER_MIGRATION,
+  {
+    version: 5,
+    description: "fleet: each member's framing, learned in the handshake, kept across restarts (issue 13)",
+    sql: [
+      `CREATE TABLE fleet_framings (
+         peer_id TEXT PRIMARY KEY,
+         framing TEXT NOT NULL CHECK (framing IN ('spec', 'clhive')),
+         learned_at INTEGER NOT NULL
+       ) STRICT`,
+    ],
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -12,7 +12,8 @@
  *
  * Sharing: when a handshake step changes the membership (admission, join) the fleet gets a
  * `membership` input carrying it — with `admitted` (→ FULL_SYNC broadcast, 0-fee routing) or
- * `joined_via` (→ STATE_HASH to the welcomer) taken from the handshake's events — and after every
+ * `joined_via` (→ STATE_HASH to the welcomer) taken from the handshake's events, and the framing
+ * the handshake ran in (kept, durably, for every later message to that peer) — and after every
  * fleet step the handshake gets the fleet's membership and fleet hash (reported in WELCOME).
  * Driver duties for every effect kind: machines/handshake-types.ts and fleet/types.ts; both
  * machines' `persist` and the fleet's `persist_fleet` go into one `FleetStore.commit`.
@@ -20,6 +21,7 @@
 import { handshakeStep, HANDSHAKE_TYPES } from '../machines/handshake-step.ts';
 import type { HandshakeEffect, HandshakeInput, HandshakeReject, HandshakeState } from '../machines/handshake-types.ts';
 import { currentFleetHash } from '../machines/gossip.ts';
+import type { NodeId } from '../types.ts';
 import { decodeHiveMessage } from '../wire/decode.ts';
 import { fleetStep } from './step.ts';
 import type { FleetEffect, FleetInput, FleetReject, FleetState, NodeFacts } from './types.ts';
@@ -61,7 +63,12 @@ function viaHandshake(s: HiveNodeState, input: HandshakeInput, now: number, fact
     if (e.kind === 'event' && e.name === 'member_admitted') admitted = e.peer_id;
     if (e.kind === 'event' && e.name === 'joined') joined_via = e.member_id;
   }
-  const f = fleetStep(s.fleet, { kind: 'membership', membership: h.state.membership, ...(admitted ? { admitted } : {}), ...(joined_via ? { joined_via } : {}) }, now, facts);
+  // The framing the handshake ran in: that of the message that completed it (ATTEST, WELCOME),
+  // or of the HELLO the open challenge was issued for (a cl-hive join admitted on peer facts).
+  const peer = admitted ?? joined_via;
+  const framing = input.kind === 'message' ? input.message.framing : peer === undefined ? undefined : s.fleet.membership.challenges.get(peer as NodeId)?.framing;
+  const change = { ...(admitted ? { admitted } : {}), ...(joined_via ? { joined_via } : {}), ...(framing ? { framing } : {}) };
+  const f = fleetStep(s.fleet, { kind: 'membership', membership: h.state.membership, ...change }, now, facts);
   return { state: afterFleet({ ...s, handshake: h.state }, f.state), effects: [...h.effects, ...f.effects], reject: h.reject };
 }
 

@@ -31,7 +31,7 @@ export function broadcastRecipients(s: FleetState, now: number): NodeId[] {
 
 /** The framing to send to `peer_id` in: the one it last used, else the configured default. */
 export function framingOf(s: FleetState, peer_id: string): Framing {
-  return s.framings.get(peer_id as NodeId) ?? s.config.default_framing;
+  return s.tables.framings.get(peer_id)?.framing ?? s.config.default_framing;
 }
 
 /**

@@ -18,7 +18,6 @@ export function initialFleetState(config: FleetConfig, membership: MembershipSta
     remote_intents: new Map(),
     full_sync_sent: new Map(),
     full_sync_seen: new Map(),
-    framings: new Map(),
     pending_gossip: new Map(),
     membership_changed_at: null,
     cooldown_waived: new Map(),

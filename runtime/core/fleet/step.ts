@@ -27,6 +27,7 @@ import { onFullSync, onStateHash, sendFullSync, sendStateHash } from '../machine
 import type { NodeId } from '../types.ts';
 import { decodeHiveMessage, type HiveMessageOf } from '../wire/decode.ts';
 import type { RawPayload } from '../wire/envelope.ts';
+import type { Framing } from '../wire/framing.ts';
 import { MSG_TYPES } from '../wire/message-types.ts';
 import { validatePayload } from '../wire/schemas.ts';
 import { Change, refuse } from './change.ts';
@@ -72,13 +73,18 @@ function handle(s: FleetState, a: Admitted, now: number, facts: NodeFacts): Flee
     return { state: r.state, effects: [...r.effects, ...c.effects], reject: r.reject };
   }
   const c = new Change(r.state).emit(...r.effects);
-  if (fromPeer && c.state.framings.get(a.peer_id) !== a.framing) c.set({ framings: new Map(c.state.framings).set(a.peer_id, a.framing) });
+  if (fromPeer) learnFraming(c, a.peer_id, a.framing, now);
   if (a.event_id !== null) {
     c.put('events', { event_id: a.event_id, msg_type: a.message.type, sender_id: a.sender_id, received_at: now });
     if (fromPeer) sendAck(c, a.peer_id, a.event_id, 'ok', now);
   }
   implicitAck(c, a);
   return c.done();
+}
+
+/** Remember (durably) the framing `peer_id` speaks, when it changed. */
+function learnFraming(c: Change, peer_id: NodeId, framing: Framing, now: number): void {
+  if (c.state.tables.framings.get(peer_id)?.framing !== framing) c.put('framings', { peer_id, framing, learned_at: now });
 }
 
 /**
@@ -204,6 +210,8 @@ function dispatch(s: FleetState, input: FleetInput, now: number, facts: NodeFact
     }
     case 'membership': {
       const c = new Change({ ...s, membership: input.membership });
+      const peer = input.admitted ?? input.joined_via;
+      if (peer !== undefined && input.framing !== undefined) learnFraming(c, peer as NodeId, input.framing, now);
       if (input.admitted !== undefined) sendFullSync(c, broadcastRecipients(c.state, now), now);
       if (input.joined_via !== undefined) sendStateHash(c, input.joined_via as NodeId, now);
       return c.done();

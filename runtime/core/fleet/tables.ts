@@ -189,6 +189,18 @@ export interface FeeChangeRow {
   readonly ppm: number;
 }
 
+/**
+ * The framing a member speaks (spec 001 §1.1): learned in the handshake (the framing of its
+ * HELLO / our WELCOME) and from every admitted message after it; everything we send to that
+ * member uses it, also after a restart (cl-hive drops spec-framed messages, real-cln-facts.md).
+ */
+export interface FramingRow {
+  readonly peer_id: NodeId;
+  readonly framing: 'spec' | 'clhive';
+  /** Unix seconds. */
+  readonly learned_at: number;
+}
+
 /** Row type per table. */
 export interface FleetRows {
   states: StateRow;
@@ -205,6 +217,7 @@ export interface FleetRows {
   outbox: OutboxRow;
   saved_fees: SavedFeeRow;
   fee_changes: FeeChangeRow;
+  framings: FramingRow;
 }
 
 /** A table name. */
@@ -233,6 +246,7 @@ export const TABLES: { readonly [T in TableName]: TableSpec<T> } = {
   outbox: { sql: 'fleet_outbox', key: ['msg_id', 'peer_id'], json: ['payload'] },
   saved_fees: { sql: 'fleet_saved_fees', key: ['scid'], json: [] },
   fee_changes: { sql: 'fleet_fee_changes', key: ['change_id'], json: [] },
+  framings: { sql: 'fleet_framings', key: ['peer_id'], json: [] },
 };
 
 /** Every table's rows keyed by {@link rowKey}. */

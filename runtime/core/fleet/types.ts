@@ -100,8 +100,6 @@ export interface FleetState {
   /** Unix seconds we last sent / processed a FULL_SYNC, per peer (memory). */
   readonly full_sync_sent: ReadonlyMap<NodeId, number>;
   readonly full_sync_seen: ReadonlyMap<NodeId, number>;
-  /** Framing each member last used with us. */
-  readonly framings: ReadonlyMap<NodeId, Framing>;
   /** GOSSIP kept until membership or the public graph changes, by originator (machines/pending-gossip.ts; memory). */
   readonly pending_gossip: ReadonlyMap<NodeId, PendingGossip>;
   /**
@@ -183,7 +181,14 @@ export type FleetInput =
    * The membership changed elsewhere (handshake step). `admitted`: we just admitted this neophyte
    * (broadcast FULL_SYNC); `joined_via`: we just joined through this member (send it STATE_HASH).
    */
-  | { readonly kind: 'membership'; readonly membership: MembershipState; readonly admitted?: string; readonly joined_via?: string }
+  | {
+      readonly kind: 'membership';
+      readonly membership: MembershipState;
+      readonly admitted?: string;
+      readonly joined_via?: string;
+      /** The framing the handshake with `admitted` / `joined_via` ran in (kept for every later message). */
+      readonly framing?: Framing;
+    }
   /** The node's view of the public graph changed (driver): kept GOSSIP is judged again. */
   | { readonly kind: 'facts_changed' }
   /** Answer to `fetch_member_channels`. */

@@ -4,12 +4,14 @@
  * `json.dumps(asdict(ticket))` with fields admin_pubkey, hive_id, requirements, issued_at,
  * expires_at, signature, initial_tier. Its signature covers the JSON-canonical of the six fields
  * other than `signature` (§3.2), made through lightningd's `signmessage` (so over the escaped text
- * T, §3.1). It has no ticket id and no version requirement, so Hivebox never admits a node on one;
- * `hivebox` shows what it says and whether the signature holds.
+ * T, §3.1). It has no ticket id and no version requirement, so Hivebox never admits a node on one:
+ * cl-hive itself uses it only to pick the member to send a ticketless HELLO to (real-cln-facts.md),
+ * and so does `hive-join` with one. `draftClhiveTicket` builds one in exactly the form cl-hive's
+ * `hive-join` reads, for a cl-hive node joining a Hivebox hive on channel stake.
  */
 import { base64 } from '@scure/base';
 import { z } from 'zod';
-import { canonicalJson } from '../canonical/python-json.ts';
+import { canonicalJson, pyDumps } from '../canonical/python-json.ts';
 import { lightningSignedText } from '../canonical/signed-text.ts';
 import { recoverSigner } from '../crypto/lnsign.ts';
 import { err, ok, type Result } from '../result.ts';
@@ -55,4 +57,36 @@ export function decodeClhiveTicket(text: unknown): Result<ClhiveTicket, TicketEr
   const { admin_pubkey, hive_id, requirements, issued_at, expires_at, initial_tier } = t;
   const signedText = lightningSignedText(canonicalJson({ admin_pubkey, hive_id, requirements, issued_at, expires_at, initial_tier }));
   return ok({ ...t, signature_valid: recoverSigner(signedText, t.signature) === admin_pubkey });
+}
+
+/** cl-hive's ticket fields before signing, in its dataclass order. */
+export interface ClhiveTicketFields {
+  readonly admin_pubkey: string;
+  readonly hive_id: string;
+  readonly requirements: number;
+  /** Unix seconds. */
+  readonly issued_at: number;
+  readonly expires_at: number;
+  readonly initial_tier: 'neophyte';
+}
+
+/**
+ * The text a cl-hive ticket's signature covers: lightningd's signed text of the JSON-canonical
+ * of the six fields (clhive-protocol.md §3.2, §3.4). Sign it with the node key (`signmessage`).
+ */
+export function clhiveTicketSignedText(f: ClhiveTicketFields): string {
+  const { admin_pubkey, hive_id, requirements, issued_at, expires_at, initial_tier } = f;
+  return lightningSignedText(canonicalJson({ admin_pubkey, hive_id, requirements, issued_at, expires_at, initial_tier }));
+}
+
+/**
+ * Encode a signed cl-hive ticket exactly as cl-hive's `hive-invite` does: padded standard base64
+ * of Python `json.dumps(asdict(ticket))` (default separators, fields in dataclass order, nothing
+ * else: cl-hive's `Ticket(**json)` fails on an extra field).
+ * @param signature zbase32 `signmessage` signature over {@link clhiveTicketSignedText}.
+ */
+export function encodeClhiveTicket(f: ClhiveTicketFields, signature: string): string {
+  const { admin_pubkey, hive_id, requirements, issued_at, expires_at, initial_tier } = f;
+  const json = pyDumps({ admin_pubkey, hive_id, requirements, issued_at, expires_at, signature, initial_tier }, { sortKeys: false, separators: [', ', ': '] });
+  return base64.encode(new TextEncoder().encode(json));
 }

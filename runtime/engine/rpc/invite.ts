@@ -2,13 +2,15 @@
  * `hive-invite [valid_hours=24] [req_splice] [req_dual_fund] [req_version]`: draft an invite
  * ticket, have the fleet signer sign it after the operator presses the button (issue 5 §4; the
  * prompt and countdown are in `hive-status` while it waits), check the signature and return the
- * ticket (runtime/core/ticket/issue.ts).
+ * ticket (runtime/core/ticket/issue.ts). With `clhive`: a ticket in cl-hive's form instead
+ * (rpc/invite-clhive.ts).
  */
 import { REQUIREMENT_BITS } from '../../core/ticket/features.ts';
 import { draftTicket, sealTicket } from '../../core/ticket/issue.ts';
 import { TICKET_ID_BYTES } from '../../core/ticket/ticket.ts';
 import type { EngineCore } from '../engine-core.ts';
 import { RPC_ERROR, rpcFailure, signerFailure } from './errors.ts';
+import { clhiveInvite, type ClhiveInviteResult } from './invite-clhive.ts';
 import { InviteParams, parseParams } from './params.ts';
 
 /** Result of `hive-invite`. */
@@ -28,12 +30,18 @@ export interface InviteResult {
 }
 
 /** Run `hive-invite`. @throws RpcFailure (invalidParams, notInHive, notAllowed, signer errors). */
-export async function inviteCommand(core: EngineCore, params: Record<string, unknown>): Promise<InviteResult> {
+export async function inviteCommand(core: EngineCore, params: Record<string, unknown>): Promise<InviteResult | ClhiveInviteResult> {
   const p = parseParams('hive-invite', InviteParams, params);
   if (!p.ok) throw p.error;
   const hive = core.state().fleet.membership.hive;
   if (!hive) throw rpcFailure(RPC_ERROR.notInHive, 'this node is not in a hive: run hive-genesis first');
   if (hive.our_role !== 'member') throw rpcFailure(RPC_ERROR.notAllowed, `a ${hive.our_role} cannot issue invites; only full members can`);
+  if (p.value.clhive) {
+    if (p.value.req_splice || p.value.req_dual_fund || p.value.req_version !== undefined) {
+      throw rpcFailure(RPC_ERROR.invalidParams, 'hive-invite: clhive: a cl-hive ticket carries no requirements (cl-hive does not check them)');
+    }
+    return clhiveInvite(core, hive.hive_id, p.value.valid_hours ?? 24);
+  }
   const admin = await core.approvals.adminKey();
   if (!admin.ok) throw signerFailure(admin.error);
   if (!core.state().fleet.membership.trusted_admins.has(admin.node_id)) {

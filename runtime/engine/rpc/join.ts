@@ -4,8 +4,15 @@
  * command waits for WELCOME from one of them, for all of them to fail, or for `join_wait_s`.
  * We claim the features our own init message advertises; members check them against what they
  * negotiated with us.
+ *
+ * A ticket printed by cl-hive's `hive-invite` (padded standard base64 of cl-hive's fields,
+ * core/ticket/legacy.ts) runs the join as cl-hive does: its expiry and signature are checked, and
+ * a ticketless HELLO in cl-hive framing goes to `peer_id` (default: the ticket's `admin_pubkey`);
+ * the cl-hive member admits us on an open channel with it as stake.
  */
+import { decodeTicket } from '../../core/ticket/codec.ts';
 import { negotiatedFeatures } from '../../core/ticket/features.ts';
+import { decodeClhiveTicket } from '../../core/ticket/legacy.ts';
 import type { NodeBackend } from '../../core/ports.ts';
 import type { EngineCore } from '../engine-core.ts';
 import type { JoinOutcome } from '../join-waiters.ts';
@@ -22,6 +29,19 @@ export interface JoinResult {
   readonly tier: 'neophyte';
   readonly members: readonly MemberView[];
   readonly membership_hash: string;
+  /** `hivebox` for a Hivebox ticket; `clhive` for a cl-hive ticket (ticketless cl-hive-framing join). */
+  readonly ticket_format: 'hivebox' | 'clhive';
+}
+
+/** How to run a join with `ticket`: a Hivebox ticket goes in HELLO; a cl-hive one only picks the member. */
+function joinPlan(ticket: string, peer_id: string | undefined, now: number): { format: 'hivebox' | 'clhive'; peer_id: string | undefined } {
+  if (decodeTicket(ticket).ok) return { format: 'hivebox', peer_id };
+  const clhive = decodeClhiveTicket(ticket);
+  if (!clhive.ok) return { format: 'hivebox', peer_id };
+  const t = clhive.value;
+  if (now > t.expires_at) throw rpcFailure(RPC_ERROR.badTicket, 'the ticket is not usable: expired', { format: 'clhive', expires_at: t.expires_at });
+  if (!t.signature_valid) throw rpcFailure(RPC_ERROR.badTicket, 'the ticket is not usable: its signature is not by its admin_pubkey', { format: 'clhive', admin_pubkey: t.admin_pubkey });
+  return { format: 'clhive', peer_id: peer_id ?? t.admin_pubkey };
 }
 
 /** Rejects of the local join step that mean the ticket itself is unusable. */
@@ -61,11 +81,14 @@ export async function joinCommand(core: EngineCore, params: Record<string, unkno
   if (!p.ok) throw p.error;
   const hive = core.state().fleet.membership.hive;
   if (hive) throw rpcFailure(RPC_ERROR.alreadyInHive, `this node is already in hive ${hive.hive_id}`);
-  const members = await candidatesFor(core.backend, p.value.peer_id);
+  const plan = joinPlan(p.value.ticket, p.value.peer_id, core.now());
+  const members = await candidatesFor(core.backend, plan.peer_id);
   const features = [...(negotiatedFeatures(core.our_features_hex) ?? [])];
+  const how = plan.format === 'clhive' ? ({ framing: 'clhive' } as const) : ({ framing: 'auto', ticket: p.value.ticket } as const);
+  if (plan.format === 'clhive') core.log('info', 'clhive_join_started', { peer_id: members[0] });
   const watch = core.joins.watch(members);
   for (const member_id of members) {
-    const step = await core.step({ kind: 'join', member_id, framing: 'auto', ticket: p.value.ticket, features });
+    const step = await core.step({ kind: 'join', member_id, features, ...how });
     if (!step.ok) {
       watch.cancel();
       throw rpcFailure(RPC_ERROR.storeError, `could not record the join: ${step.error.kind}`);
@@ -88,5 +111,12 @@ export async function joinCommand(core: EngineCore, params: Record<string, unkno
     throw rpcFailure(RPC_ERROR.joinFailed, `the join failed: ${why}`, outcome.reasons);
   }
   const fleet = core.state().fleet;
-  return { hive_id: outcome.hive_id, member_id: outcome.member_id, tier: 'neophyte', members: memberViews(fleet.membership), membership_hash: currentMembershipHash(fleet) };
+  return {
+    hive_id: outcome.hive_id,
+    member_id: outcome.member_id,
+    tier: 'neophyte',
+    members: memberViews(fleet.membership),
+    membership_hash: currentMembershipHash(fleet),
+    ticket_format: plan.format,
+  };
 }

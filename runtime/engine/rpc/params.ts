@@ -13,13 +13,15 @@ const nodeId = z.string().regex(/^0[23][0-9a-f]{64}$/, 'expected a 66-hex node i
 
 /** `hive-genesis [hive_id]`. */
 export const GenesisParams = z.object({ hive_id: z.string().min(1).max(64).optional() }).strict();
-/** `hive-invite [valid_hours=24] [req_splice] [req_dual_fund] [req_version]`. */
+/** `hive-invite [valid_hours=24] [req_splice] [req_dual_fund] [req_version] [clhive]`. */
 export const InviteParams = z
   .object({
     valid_hours: hours.optional(),
     req_splice: flag.optional(),
     req_dual_fund: flag.optional(),
     req_version: z.string().max(32).optional(),
+    /** A ticket in cl-hive's own form, for a cl-hive node (rpc/invite-clhive.ts). */
+    clhive: flag.optional(),
   })
   .strict();
 /** `hive-join ticket [peer_id]`. */
