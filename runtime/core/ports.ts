@@ -65,6 +65,8 @@ export interface NodeInfo {
   readonly blockheight: number;
   readonly network: string;
   readonly address: readonly { type: string; address: string; port: number }[];
+  /** Where lightningd listens (`bind-addr`; `local socket` entries have no address). */
+  readonly binding?: readonly { type: string; address?: string; port?: number }[];
   readonly our_features?: { init: string; node: string; channel: string; invoice: string };
 }
 

@@ -20,19 +20,22 @@
  * the store inbox and refreshes what the fleet machines read from the node (local status, public
  * capacities) every `status_interval_s` and after each membership change (every 2 s while a kept
  * GOSSIP waits for its channels); when the members' public channels changed it feeds
- * `facts_changed`, so kept GOSSIP is judged again (core/machines/pending-gossip.ts).
+ * `facts_changed`, so kept GOSSIP is judged again (core/machines/pending-gossip.ts). Every 10 s it
+ * hands each member's channels to the fleet machines (0-fee on channels opened after admission, a
+ * fee changed by hand put back) and dials members that are not connected (member-links.ts).
  */
 import { fleetConfig } from '../core/fleet/config.ts';
 import { hiveNodeState, hiveStep, type HiveNodeEffect, type HiveNodeInput, type HiveNodeState, type HiveNodeStep } from '../core/fleet/hive-node.ts';
 import { publicCapacityIndex } from '../core/fleet/public-capacity.ts';
 import { initialFleetState } from '../core/fleet/state.ts';
-import type { FleetReject, MemberChannel, NodeFacts } from '../core/fleet/types.ts';
+import type { FleetReject, NodeFacts } from '../core/fleet/types.ts';
 import { initialHandshakeState, type HandshakeReject } from '../core/machines/handshake-types.ts';
 import { applyWrites, persist, type StoreWrite } from '../core/machines/membership.ts';
 import type { NodeBackend, NodeChannel, Signer } from '../core/ports.ts';
 import type { BindingStatement } from '../core/swarm/binding.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { isNodeId, toHex, type NodeId } from '../core/types.ts';
+import { memberChannelsOf, membersToDial } from './member-links.ts';
 import { decodeHiveHex, encodeHiveMessage, type MsgType, type PayloadInput } from '../core/wire/index.ts';
 import { RpcFailure, type HiveEngine, type LogFn } from '../daemon/engine.ts';
 import type { FleetStore } from '../../services/store/fleet-store.ts';
@@ -111,10 +114,7 @@ const EFFECTS: { readonly [K in HiveNodeEffect['kind']]: EffectHandler<K> } = {
       engine.deps.log('warn', 'member_channels_unavailable', { peer_id: e.peer_id, error: r.error.message });
       return;
     }
-    const channels: MemberChannel[] = r.value
-      .filter((c) => c.peer_id === e.peer_id && c.state === 'CHANNELD_NORMAL' && c.short_channel_id !== undefined)
-      .map((c) => ({ scid: c.short_channel_id!, fee_base_msat: c.updates?.local?.fee_base_msat ?? 0, fee_ppm: c.updates?.local?.fee_proportional_millionths ?? 0 }));
-    await engine.input({ kind: 'member_channels', peer_id: e.peer_id, channels });
+    await engine.input({ kind: 'member_channels', peer_id: e.peer_id, channels: memberChannelsOf(r.value, e.peer_id) });
   },
   setchannel: async (engine, e) => {
     const r = await engine.deps.backend.setchannel({ id: e.scid, feebase: e.feebase_msat, feeppm: e.feeppm });
@@ -133,6 +133,10 @@ const EFFECTS: { readonly [K in HiveNodeEffect['kind']]: EffectHandler<K> } = {
 
 /** Seconds between graph re-reads while a kept GOSSIP waits for its channels to be announced. */
 const PENDING_REFRESH_S = 2;
+/** Seconds between checks of the members' channels (0-fee) and connections (re-dial). */
+const MEMBER_LINKS_CHECK_S = 10;
+/** Seconds between two dials of the same unreachable member. */
+const MEMBER_REDIAL_S = 60;
 
 /** The engine. Build it with `hiveEngineFactory` (engine-factory.ts) or directly from deps. */
 export class HiveboxEngine implements HiveEngine {
@@ -148,6 +152,9 @@ export class HiveboxEngine implements HiveEngine {
   private hive: HiveNodeState;
   private facts: NodeFacts = publicCapacityIndex([]);
   private refreshedAt: number | null = null;
+  private linksCheckedAt: number | null = null;
+  /** Unix seconds of the last dial per member (member-links.ts). */
+  private readonly dialedAt = new Map<string, number>();
   /** The members' public channels at the last refresh (a change re-checks kept GOSSIP). */
   private graphKey = '';
   private refreshTail: Promise<void> = Promise.resolve();
@@ -226,6 +233,7 @@ export class HiveboxEngine implements HiveEngine {
       const waiting = [...this.hive.fleet.pending_gossip.values()].some((p) => p.reason === 'capacity_unverified');
       const due = since >= this.deps.settings.status_interval_s || (waiting && since >= PENDING_REFRESH_S);
       if (due) await this.refreshNodeView();
+      if (this.linksCheckedAt === null || this.now() - this.linksCheckedAt >= MEMBER_LINKS_CHECK_S) await this.checkMemberLinks();
       await this.input({ kind: 'tick', entropy: this.deps.random(16) });
     });
     await this.guarded('planner_tick_failed', () => this.planner.tick());
@@ -379,6 +387,32 @@ export class HiveboxEngine implements HiveEngine {
       return;
     }
     await this.input({ kind: 'local_status', status: localStatus(info.value, own.value, new Set(membership.members.keys())) });
+  }
+
+  /**
+   * Every member's channels to the fleet machines (0-fee on channels opened after admission, a fee
+   * changed by hand put back), and a dial of each member that is not connected (member-links.ts).
+   */
+  private async checkMemberLinks(): Promise<void> {
+    this.linksCheckedAt = this.now();
+    const fleet = this.hive.fleet;
+    const us = this.deps.our_node_id;
+    if (!fleet.membership.hive || !fleet.membership.members.has(us as NodeId)) return;
+    const [channels, peers] = await Promise.all([this.deps.backend.listpeerchannels(), this.deps.backend.listpeers()]);
+    if (channels.ok) {
+      for (const id of fleet.membership.members.keys()) {
+        const mine = id === us ? [] : memberChannelsOf(channels.value, id);
+        if (mine.length > 0) await this.input({ kind: 'member_channels', peer_id: id, channels: mine });
+      }
+    }
+    if (!peers.ok) return;
+    const connected = new Set(peers.value.filter((p) => p.connected).map((p) => p.id));
+    const members = [...fleet.membership.members.values()].map((m) => ({ node_id: m.node_id, addresses: m.addresses.length ? m.addresses : (fleet.tables.states.get(m.node_id)?.addresses ?? []) }));
+    for (const t of membersToDial(members, us, connected, this.dialedAt, this.now(), MEMBER_REDIAL_S)) {
+      this.dialedAt.set(t.node_id, this.now());
+      const r = await this.deps.backend.connect(t.node_id, t.host, t.port);
+      this.deps.log(r.ok ? 'info' : 'debug', 'member_redial', { peer_id: t.node_id, host: t.host, port: t.port, ...(r.ok ? {} : { error: r.error.message }) });
+    }
   }
 
   // ---- outbound -----------------------------------------------------------------------------

@@ -2,7 +2,8 @@
  * What this node reports about itself in GOSSIP (`LocalStatus`, runtime/core/fleet/types.ts),
  * built from lightningd's answers (CLN v26.06 `getinfo`, `listpeerchannels`): capacity and our
  * side of the CHANNELD_NORMAL channels with members, the external peers we have such channels
- * with (topology), our fee policy, addresses and the Hive features our init message advertises.
+ * with (topology), our fee policy, addresses (announced, else non-wildcard bindings: members
+ * re-dial each other from them) and the Hive features our init message advertises.
  * Pure.
  */
 import type { LocalStatus } from '../core/fleet/types.ts';
@@ -19,6 +20,20 @@ const NORMAL = 'CHANNELD_NORMAL';
  */
 const CLN_DEFAULT_POLICY = { base_fee: 1_000, fee_rate: 10, min_htlc: 0, max_htlc: 0, cltv_delta: 34 };
 
+/** Wildcard bind addresses nobody can dial. */
+const WILDCARD = new Set(['0.0.0.0', '::', '']);
+
+/**
+ * Where members can dial us: the announced addresses, or, when lightningd announces none (only
+ * `bind-addr`, common on LANs and test rigs), the addresses it listens on that are not wildcards.
+ */
+function reachableAt(info: NodeInfo): { type: string; address: string; port: number }[] {
+  if (info.address.length > 0) return [...info.address];
+  return (info.binding ?? []).flatMap((b) =>
+    (b.type === 'ipv4' || b.type === 'ipv6') && b.address !== undefined && b.port !== undefined && !WILDCARD.has(b.address) ? [{ type: b.type, address: b.address, port: b.port }] : [],
+  );
+}
+
 /**
  * Build the status.
  * @param members node ids of the hive's members (ours included; it is skipped).
@@ -33,7 +48,7 @@ export function localStatus(info: NodeInfo, channels: readonly NodePeerChannel[]
     available_sats: withMembers.reduce((s, c) => s + Math.floor((c.to_us_msat ?? 0) / 1000), 0),
     fee_policy: policy ? { base_fee: policy.fee_base_msat, fee_rate: policy.fee_proportional_millionths, min_htlc: 0, max_htlc: 0, cltv_delta: policy.cltv_expiry_delta } : CLN_DEFAULT_POLICY,
     topology: [...new Set(external.map((c) => c.peer_id))].sort(),
-    addresses: info.address.map((a) => (a.type === 'ipv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`)),
+    addresses: reachableAt(info).map((a) => (a.type === 'ipv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`)),
     capabilities: [...(negotiatedFeatures(info.our_features?.init ?? '') ?? [])].sort(),
   };
 }

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openFleetStore, type FleetStore } from '../../services/store/fleet-store.ts';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../services/store/schema.ts';
 import { FleetSim, type SimNode } from '../sim/fleet-sim.ts';
 import { externalId } from '../sim/network.ts';
 import { SeededRng } from '../sim/rng.ts';
@@ -69,15 +70,11 @@ describe('commit', () => {
 
   test('schema v2 (and the planner\'s v3) sits next to the membership tables; a reopen migrates nothing again', () => {
     const store = freshStore();
-    expect(store.membership.schemaVersion()).toBe(3);
+    expect(store.membership.schemaVersion()).toBe(SCHEMA_VERSION);
     store.close();
     const again = openFleetStore(join(dir!, 'node.sqlite'), 1_760_000_999);
     if (!again.ok) throw new Error('reopen');
-    expect(again.value.dump().schema_version).toEqual([
-      { version: 1, applied_at: 1_760_000_000 },
-      { version: 2, applied_at: 1_760_000_000 },
-      { version: 3, applied_at: 1_760_000_000 },
-    ]);
+    expect(again.value.dump().schema_version).toEqual(MIGRATIONS.map((m) => ({ version: m.version, applied_at: 1_760_000_000 })));
     again.value.close();
   });
 });

@@ -223,7 +223,9 @@ export type FleetEventName =
   | 'action_pending'
   | 'ban_proposed'
   | 'left_hive'
-  | 'revoked_self';
+  | 'revoked_self'
+  /** A member channel's fee was changed outside Hivebox and is put back to 0. */
+  | 'member_fee_reset';
 
 /** Any fleet effect (driver duties in the file header). */
 export type FleetEffect =

@@ -5,6 +5,11 @@
  *
  * - A node that becomes a member (admission, FULL_SYNC, our own join) → `fetch_member_channels`;
  *   for each channel with it the current policy is saved and `setchannel` 0 base / 0 ppm follows.
+ *   The driver also reports every member's channels periodically (issue 13): a channel opened to a
+ *   member after its admission is saved and zeroed the same way, and a member channel whose fee
+ *   someone changed by hand is reported (`member_fee_reset`) and put back to 0 — the policy is
+ *   that a member channel is 0-fee for as long as the member is in the hive (README); the saved
+ *   policy is what it gets back when the member goes.
  * - A member that goes (leave, ban, revocation, our own leave) → each saved policy is restored,
  *   raised to the configured floor toward non-members when it was below it.
  * - A fee the fleet suggests for a channel with a non-member is raised to the floor and counted:
@@ -31,7 +36,13 @@ export function onMemberChannels(s: FleetState, peer_id: string, channels: reado
   if (bad) return refuse(s, { reason: 'bad_command', peer_id, fields: { scid: bad.scid } });
   const c = new Change(s);
   for (const ch of channels) {
-    if (s.tables.saved_fees.has(keyOf(ch.scid))) continue;
+    if (s.tables.saved_fees.has(keyOf(ch.scid))) {
+      if (ch.fee_base_msat === 0 && ch.fee_ppm === 0) continue;
+      c.emit({ kind: 'setchannel', peer_id: peer_id as NodeId, scid: ch.scid, feebase_msat: 0, feeppm: 0 });
+      c.emit({ kind: 'event', name: 'member_fee_reset', fields: { peer_id, scid: ch.scid, found_base_msat: ch.fee_base_msat, found_ppm: ch.fee_ppm } });
+      c.log('warn', 'member_fee_reset', { scid: ch.scid, found_base_msat: ch.fee_base_msat, found_ppm: ch.fee_ppm }, peer_id);
+      continue;
+    }
     c.put('saved_fees', { scid: ch.scid, peer_id: peer_id as NodeId, prev_base_msat: ch.fee_base_msat, prev_ppm: ch.fee_ppm, saved_at: now });
     c.emit({ kind: 'setchannel', peer_id: peer_id as NodeId, scid: ch.scid, feebase_msat: 0, feeppm: 0 });
   }
