@@ -47,6 +47,8 @@ export interface EngineCore {
   applyMembership(writes: readonly StoreWrite[]): Promise<Result<void, StoreError>>;
   /** External peers on the fleet's global ignore list. */
   ignoredPeers(): readonly string[];
+  /** Messages of Hive types we do not implement, counted per type (unhandled-types.ts). */
+  unhandledTypes(): Record<string, number>;
   /** Report an event (log + observer). */
   emit(event: EngineEvent): void;
   /** The planner loop: its log, explanations, status and the one queue of pending actions. */

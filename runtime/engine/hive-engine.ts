@@ -36,6 +36,7 @@ import type { BindingStatement } from '../core/swarm/binding.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { isNodeId, toHex, type NodeId } from '../core/types.ts';
 import { memberChannelsOf, membersToDial } from './member-links.ts';
+import { UnhandledTypes } from './unhandled-types.ts';
 import { decodeHiveHex, encodeHiveMessage, type MsgType, type PayloadInput } from '../core/wire/index.ts';
 import { RpcFailure, type HiveEngine, type LogFn } from '../daemon/engine.ts';
 import type { FleetStore } from '../../services/store/fleet-store.ts';
@@ -153,6 +154,8 @@ export class HiveboxEngine implements HiveEngine {
   private facts: NodeFacts = publicCapacityIndex([]);
   private refreshedAt: number | null = null;
   private linksCheckedAt: number | null = null;
+  /** Hive types peers send that we do not implement (unhandled-types.ts). */
+  private readonly unhandled = new UnhandledTypes();
   /** Unix seconds of the last dial per member (member-links.ts). */
   private readonly dialedAt = new Map<string, number>();
   /** The members' public channels at the last refresh (a change re-checks kept GOSSIP). */
@@ -201,6 +204,7 @@ export class HiveboxEngine implements HiveEngine {
       step: (input) => this.input(input),
       applyMembership: (writes) => this.applyMembership(writes),
       ignoredPeers: () => this.ignoredPeers(),
+      unhandledTypes: () => this.unhandled.view(),
       emit,
       planner: this.planner,
       channels: this.channels,
@@ -270,6 +274,10 @@ export class HiveboxEngine implements HiveEngine {
       this.deps.log('debug', 'custommsg_passthrough', { peer_id: peerId, reason: decoded.reason });
       return;
     }
+    if (decoded.kind === 'malformed' && decoded.error.kind === 'unknown_type') {
+      this.noteUnhandled('unknown_type', peerId, decoded.error.detail);
+      return;
+    }
     if (decoded.kind === 'malformed') {
       this.emit({ kind: 'dropped', peer_id: peerId, reason: decoded.error.kind, ...(decoded.type ? { type: decoded.type } : {}), detail: decoded.error.detail });
       return;
@@ -300,12 +308,18 @@ export class HiveboxEngine implements HiveEngine {
       return err(committed.error);
     }
     this.hive = r.state;
-    if (r.reject) {
+    if (r.reject?.reason === 'unhandled_type') this.noteUnhandled(r.reject.msg_type ?? 'unknown_type', r.reject.peer_id ?? '');
+    else if (r.reject) {
       const { reason, peer_id, msg_type, fields } = r.reject;
       this.emit({ kind: 'rejected', reason, ...(peer_id ? { peer_id } : {}), ...(msg_type ? { type: msg_type } : {}), ...(fields ? { fields } : {}) });
     }
     for (const e of r.effects) await (EFFECTS[e.kind] as EffectHandler<typeof e.kind>)(this, e);
     return ok(r.reject);
+  }
+
+  /** Count a message of a type we do not implement; log it once per type and peer, at debug level. */
+  private noteUnhandled(type: string, peer_id: string, detail?: string): void {
+    if (this.unhandled.note(type, peer_id)) this.deps.log('debug', 'hive_unhandled_type', { type, peer_id, ...(detail ? { detail } : {}), note: 'counted in hive-status; logged once per type and peer' });
   }
 
   /** Membership writes made outside the machines (genesis): committed with the fleet's reaction to them. */
@@ -467,7 +481,7 @@ export class HiveboxEngine implements HiveEngine {
 
   /** Report an event: the daemon log, then the observer (whose faults are ignored). */
   emit(e: EngineEvent): void {
-    const level = e.kind === 'dropped' || e.kind === 'rejected' || e.kind === 'send_failed' ? 'warn' : e.kind === 'swarm_binding' ? 'debug' : 'info';
+    const level = e.kind === 'dropped' || e.kind === 'rejected' || e.kind === 'send_failed' ? 'warn' : e.kind === 'swarm_binding' || e.kind === 'received' ? 'debug' : 'info';
     const { kind, ...fields } = e;
     this.deps.log(level, `hive_${kind}`, fields);
     try {

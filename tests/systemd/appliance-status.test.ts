@@ -43,6 +43,7 @@ const STATUS: StatusResult = {
   pending_actions: 2,
   planner: { governance_mode: 'advisor', expansions_enabled: false, next_run_at: 2300, last_cycle: null, pending_actions: 2, guarded_targets: 0, mass_saturation_events: 0, top_targets: [] },
   ignored_peers: [],
+  unhandled_types: {},
   pending_approval: { purpose: 'invite', title: 'invite', prompt: 'Press the button', started_ms: 0, seconds_left: 30 },
 };
 

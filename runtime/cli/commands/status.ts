@@ -25,13 +25,15 @@ export function renderStatus(s: StatusResult): string {
   const lines = [`node      ${s.node_id} (${s.version})`];
   if (s.hive_id === null) lines.push('hive      none (run `hivebox genesis` or `hivebox join TICKET`)');
   else {
-    lines.push(`hive      ${s.hive_id}`, `tier      ${s.tier}`, `members   ${s.member_count}, membership hash ${s.membership_hash}`, `fleet     hash ${s.fleet_hash}, ${s.pending_actions} actions pending`);
+    lines.push(`hive      ${s.hive_id}`, `tier      ${s.tier}`, `members   ${s.member_count}, membership hash ${s.membership_hash}`, `fleet     hash ${s.fleet_hash} over ${s.fleet_states} states${s.pending_gossip ? ` (${s.pending_gossip} GOSSIP waiting)` : ''}, ${s.pending_actions} actions pending`);
   }
   const p = s.planner;
   const last = p.last_cycle ? `last ${p.last_cycle.cycle_id ?? '-'} ${p.last_cycle.outcome}` : 'no cycle yet';
   lines.push(`planner   ${p.governance_mode}, expansions ${p.expansions_enabled ? 'on' : 'off'}; ${last}; next ${new Date(p.next_run_at * 1000).toISOString()}; ${p.guarded_targets} guarded, ${p.mass_saturation_events} mass-saturation events`);
   for (const t of p.top_targets) lines.push(`  top     ${t.node_id} ${(t.alias || '-').slice(0, 20).padEnd(20)} hive_share ${(t.hive_share * 100).toFixed(1)} %`);
   if (s.ignored_peers.length > 0) lines.push(`ignored   ${s.ignored_peers.join(', ')}`);
+  const unhandled = Object.entries(s.unhandled_types);
+  if (unhandled.length > 0) lines.push(`unhandled ${unhandled.map(([t, n]) => `${t} ×${n}`).join(', ')} (types Hivebox does not implement; not answered)`);
   for (const j of s.joins) lines.push(`joining   via ${j.member_id}: ${j.phase} since ${new Date(j.started_at * 1000).toISOString()}`);
   if (s.open_challenges > 0) lines.push(`challenges open: ${s.open_challenges}`);
   lines.push(s.pending_approval ? `signer    waiting: ${s.pending_approval.prompt} (${s.pending_approval.seconds_left} s left)` : 'signer    no approval pending');

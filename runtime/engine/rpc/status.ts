@@ -37,6 +37,8 @@ export interface StatusResult {
   readonly planner: PlannerSummaryView;
   /** External peers on the fleet's global ignore list. */
   readonly ignored_peers: readonly string[];
+  /** Messages received of Hive types Hivebox does not implement (cl-hive extras), per type; never answered. */
+  readonly unhandled_types: Readonly<Record<string, number>>;
   /** The approval waiting for the signer button, or null. */
   readonly pending_approval: PendingApprovalView | null;
 }
@@ -69,6 +71,7 @@ export function statusCommand(core: EngineCore, params: Record<string, unknown>)
     pending_actions: core.planner.actions().length,
     planner: plannerSummaryView(core.planner.status()),
     ignored_peers: core.ignoredPeers(),
+    unhandled_types: core.unhandledTypes(),
     pending_approval: core.approvals.view(),
   };
 }

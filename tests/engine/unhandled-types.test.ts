@@ -1,0 +1,56 @@
+/**
+ * cl-hive message types Hivebox does not implement (issue 13), through the daemon in simnet: a
+ * member sends SETTLEMENT_OFFER and PHYSARUM_RECOMMENDATION (as cl-hive 2.2.6 does) and a type
+ * number no registry knows, all cl-hive framed. The receiver counts them per type in `hive-status`
+ * (`unhandled_types`), logs each type once per peer at debug level, warns about none, answers none,
+ * and the peer stays connected.
+ */
+import { afterEach, expect, test } from 'bun:test';
+import type { InviteResult, StatusResult } from '../../runtime/engine/index.ts';
+import { SimNetwork } from '../../services/simnet/index.ts';
+import { waitUntil } from '../cln/fixtures/recording-engine.ts';
+import { startSimBox, type SimBox } from '../systemd/fixtures/sim-appliance.ts';
+
+let net: SimNetwork;
+let boxes: SimBox[] = [];
+
+afterEach(async () => {
+  for (const b of boxes) await b.stop();
+  boxes = [];
+  await net.stop();
+});
+
+/** cl-hive framing: `HIVE` + JSON envelope (BOLT type 18505). */
+const clhive = (type: number, payload: Record<string, unknown>) => Buffer.from(`HIVE${JSON.stringify({ type, version: 1, payload })}`).toString('hex');
+
+test('unimplemented cl-hive types are counted, logged once per type and peer at debug, never warned about or answered', async () => {
+  net = await SimNetwork.create();
+  boxes = [await startSimBox(net, 'a', 0x81), await startSimBox(net, 'b', 0x82)];
+  const [a, b] = boxes as [SimBox, SimBox];
+  await net.openChannel(a.node, b.node.nodeId, { capacity_sat: 5_000_000 });
+  await a.call('hive-genesis');
+  await b.call('hive-join', { ticket: (await a.call<InviteResult>('hive-invite')).ticket, peer_id: a.node.nodeId });
+
+  const logsBefore = a.logs.length;
+  const eventsBefore = a.events.length;
+  const sends: [number, number][] = [
+    [32821, 5], // SETTLEMENT_OFFER
+    [32867, 2], // PHYSARUM_RECOMMENDATION
+    [32999, 1], // outside the registry
+  ];
+  for (const [type, n] of sends) for (let i = 0; i < n; i++) await b.call('sendcustommsg', { node_id: a.node.nodeId, msg: clhive(type, { sender_id: b.node.nodeId, seq: i }) });
+  await waitUntil(() => a.events.slice(eventsBefore).filter((e) => e.kind === 'received').length >= 7, 'the registered types reach the engine', 15_000);
+  await waitUntil(() => a.logs.slice(logsBefore).some((l) => l.event === 'hive_unhandled_type' && l.fields.type === 'unknown_type'), 'the unknown type reaches the engine', 15_000);
+
+  const status = await a.call<StatusResult>('hive-status');
+  expect(status.unhandled_types).toEqual({ PHYSARUM_RECOMMENDATION: 2, SETTLEMENT_OFFER: 5, unknown_type: 1 });
+  const once = a.logs.slice(logsBefore).filter((l) => l.event === 'hive_unhandled_type');
+  expect(once.map((l) => l.fields.type).sort()).toEqual(['PHYSARUM_RECOMMENDATION', 'SETTLEMENT_OFFER', 'unknown_type']);
+  const later = a.events.slice(eventsBefore);
+  expect(later.filter((e) => e.kind === 'rejected' || e.kind === 'dropped')).toEqual([]);
+  expect(later.filter((e) => e.kind === 'sent' && e.peer_id === b.node.nodeId && e.type === 'MSG_ACK')).toEqual([]);
+  expect(a.node.peers.get(b.node.nodeId)?.connected).toBe(true);
+  // Nothing about them above debug level in the daemon log (each arrival is a debug `hive_received`).
+  const noisy = a.logs.slice(logsBefore).filter((l) => ['hive_received', 'hive_unhandled_type', 'hive_rejected', 'hive_dropped'].includes(l.event) && l.level !== 'debug');
+  expect(noisy).toEqual([]);
+}, 60_000);
