@@ -45,7 +45,8 @@ export interface SupervisedComponent extends ComponentSpec {
   readonly policy?: RestartPolicy;
   /**
    * Name of the component this one runs inside (`lightningd` for the plugin). While that one is
-   * down this one is not restarted, and a restart that failed while it went down is not counted.
+   * down, and for HOST_START_GRACE_S after it is back, this one is not restarted; a restart that
+   * failed because it went down is not counted.
    */
   readonly runs_in?: string;
 }
@@ -82,6 +83,13 @@ export interface Supervisor {
   start(interval_ms: number): () => void;
 }
 
+/**
+ * Seconds a component waits after its host came back before it is restarted: lightningd answers
+ * RPC while it is still handing its configured plugins `init`, and a `plugin start` then would
+ * race the plugin lightningd is starting itself.
+ */
+export const HOST_START_GRACE_S = 15;
+
 async function runProbe(c: SupervisedComponent, timeout_ms: number): Promise<ProbeResult> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<ProbeResult>((resolve) => {
@@ -107,6 +115,8 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
   let health = initialHealth(spec, opts.now());
   const restarts = new Map<string, RestartState>(opts.components.map((c) => [c.name, INITIAL_RESTART_STATE]));
   let running: Promise<HealthState> | null = null;
+  /** When each component was last seen down (seconds): a host just back gets HOST_START_GRACE_S. */
+  const hostDownAt = new Map<string, number>();
 
   const feed = (input: HealthInput) => {
     const r = stepHealth(spec, health, input, opts.now());
@@ -122,16 +132,21 @@ export function createSupervisor(opts: SupervisorOptions): Supervisor {
     const results = await Promise.all(opts.components.map((c) => runProbe(c, opts.probe_timeout_ms ?? 5000)));
     const observations: Observation[] = [];
     const restartsDue: [SupervisedComponent, Extract<RestartEffect, { kind: 'restart' }>, number][] = [];
-    const hostUp = (c: SupervisedComponent, rs: readonly ProbeResult[]) => {
+    const now = opts.now();
+    for (const [i, c] of opts.components.entries()) if (!results[i]!.up) hostDownAt.set(c.name, now);
+    /** Why `c` must wait for its host: down now, or back for less than the start grace. */
+    const waitFor = (c: SupervisedComponent): string | null => {
       const i = opts.components.findIndex((h) => h.name === c.runs_in);
-      return i < 0 || rs[i]!.up;
+      if (i < 0) return null;
+      if (!results[i]!.up) return `waiting for ${c.runs_in}`;
+      const down = hostDownAt.get(c.runs_in!);
+      return down !== undefined && now - down < HOST_START_GRACE_S ? `waiting for ${c.runs_in} to start it` : null;
     };
     for (const [i, c] of opts.components.entries()) {
       const result = results[i]!;
-      const blocked = !result.up && !hostUp(c, results);
-      const seen: Observation = result.up
-        ? { component: c.name, up: true }
-        : { component: c.name, up: false, reason: blocked ? `waiting for ${c.runs_in}: ${result.reason}` : result.reason };
+      const wait = result.up ? null : waitFor(c);
+      const blocked = wait !== null;
+      const seen: Observation = result.up ? { component: c.name, up: true } : { component: c.name, up: false, reason: wait ? `${wait}: ${result.reason}` : result.reason };
       if (!c.restart) {
         observations.push(seen);
         continue;

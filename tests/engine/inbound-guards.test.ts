@@ -62,7 +62,6 @@ describe('malformed input changes nothing', () => {
     ['oversize (70 KB)', () => `8001${'48495645'}${'7b'.repeat(70_000)}`, 'oversize'],
     ['bad UTF-8', () => toHex(joinFrame('spec', 32769, Uint8Array.from([...new TextEncoder().encode('{"type":32769,"version":1,"payload":{"p":"'), 0xff, ...new TextEncoder().encode('"}}')]))), 'bad_utf8'],
     ['pubkey of the wrong type', () => rawHex('HELLO', { pubkey: 7, protocol_version: 1, supported_versions: [1] }), 'invalid_field'],
-    ['unknown Hive type', () => toHex(joinFrame('spec', 32999, encodeEnvelope(32999, {}))), 'unknown_type'],
     ['BOLT type differs from envelope type', () => toHex(joinFrame('spec', 32771, encodeEnvelope(32769, { pubkey: c.node_id, protocol_version: 1, supported_versions: [1] }))), 'type_mismatch'],
     ['deep nesting', () => rawHex('HELLO', JSON.parse(`${'{"a":'.repeat(200)}1${'}'.repeat(200)}`) as RawPayload), 'too_deep'],
   ];
@@ -71,6 +70,11 @@ describe('malformed input changes nothing', () => {
       await expectNoEffect(c.node_id, a, make(), reason);
     });
   }
+
+  test('an unknown Hive type is counted in hive-status, not dropped with a warning', async () => {
+    await expectNoEffect(c.node_id, a, toHex(joinFrame('spec', 32999, encodeEnvelope(32999, {}))), null);
+    expect((await a.engine.rpc('hive-status', {})) as { unhandled_types: unknown }).toMatchObject({ unhandled_types: { unknown_type: 1 } });
+  });
 
   test('a peer id that is not a node id is ignored', async () => {
     await expectNoEffect('not-a-node', a, valid(), null);

@@ -7,7 +7,7 @@
  * - A STATE_HASH that differs in fleet or membership hash is answered with a signed FULL_SYNC, at
  *   most one per peer per 60 s — except once per peer after each change of the set of members
  *   (issue 13: the mismatch right after a join must be repaired at once, not after the cooldown;
- *   the receiving side's cooldown is waived the same way). FULL_SYNC carries as many states as fit 60 kB (newest first); its
+ *   the receiving side's cooldown is waived the same way for a full member's FULL_SYNC). FULL_SYNC carries as many states as fit 60 kB (newest first); its
  *   `fleet_hash` is the hash of exactly those states (the codec checks it on receipt).
  * - Receiving FULL_SYNC (at most one per sender per 60 s): membership merge adds unknown members
  *   as neophyte and fills missing addresses — it never demotes, removes, re-adds a departed or
@@ -187,7 +187,7 @@ export function onFullSync(s: FleetState, a: Admitted<'FULL_SYNC'>, now: number,
   const seen = s.full_sync_seen.get(a.peer_id);
   const admission = isFullMember(s, a.peer_id, now) && (a.message.payload.members ?? []).some((e) => addable(s, e, now));
   const cooling = seen !== undefined && now - seen < FLEET_LIMITS.fullSyncCooldown_s && !admission;
-  const waived = cooling && waiveCooldown(s, `seen:${a.peer_id}`, seen);
+  const waived = cooling && isFullMember(s, a.peer_id, now) && waiveCooldown(s, `seen:${a.peer_id}`, seen);
   if (cooling && !waived) {
     return refuse(s, { reason: 'rate_limited', peer_id: a.peer_id, msg_type: 'FULL_SYNC', fields: { last_processed: seen } });
   }
