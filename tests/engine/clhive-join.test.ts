@@ -9,23 +9,15 @@
  *  - the framing learned in that handshake is kept for every later message both ways (GOSSIP,
  *    FULL_SYNC, STATE_HASH go out cl-hive framed), is in the store, and survives a daemon restart.
  */
-import { afterEach, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import type { ClhiveInviteResult } from '../../runtime/engine/rpc/invite-clhive.ts';
 import type { JoinResult } from '../../runtime/engine/rpc/join.ts';
 import type { EngineEvent } from '../../runtime/engine/events.ts';
 import { openFleetStore } from '../../services/store/fleet-store.ts';
-import { SimNetwork } from '../../services/simnet/index.ts';
 import { waitUntil } from '../cln/fixtures/recording-engine.ts';
-import { startSimBox, type SimBox } from '../systemd/fixtures/sim-appliance.ts';
+import { simBoxRig, type SimBox } from '../systemd/fixtures/sim-appliance.ts';
 
-let net: SimNetwork;
-let boxes: SimBox[] = [];
-
-afterEach(async () => {
-  for (const b of boxes) await b.stop();
-  boxes = [];
-  await net.stop();
-});
+const rig = simBoxRig();
 
 /** cl-hive 2.2.6 `hive-join`: `Ticket(**json.loads(base64.b64decode(ticket)))` with its dataclass. */
 const CLHIVE_READS_TICKET = `
@@ -58,10 +50,9 @@ const sentTo = (box: SimBox, peer: string, from = 0) =>
   box.events.slice(from).filter((e): e is Extract<EngineEvent, { kind: 'sent' }> => e.kind === 'sent' && e.peer_id === peer && ['GOSSIP', 'FULL_SYNC', 'STATE_HASH'].includes(e.type));
 
 test('a cl-hive ticket from hive-invite clhive=true: cl-hive-framed join, framing kept both ways and across a daemon restart', async () => {
-  net = await SimNetwork.create();
-  const a = await startSimBox(net, 'a', 0x61, { hive: { accept_clhive_channel_join: true } });
-  const b = await startSimBox(net, 'b', 0x62);
-  boxes = [a, b];
+  const net = await rig.network();
+  const a = await rig.box(net, 'a', 0x61, { hive: { accept_clhive_channel_join: true } });
+  const b = await rig.box(net, 'b', 0x62);
   await net.openChannel(b.node, a.node.nodeId, { capacity_sat: 5_000_000 });
   await a.call('hive-genesis');
   expect(await failure(b, 'hive-invite', { clhive: true })).toContain('not in a hive');
@@ -97,11 +88,10 @@ test('a cl-hive ticket from hive-invite clhive=true: cl-hive-framed join, framin
 }, 90_000);
 
 test('hive-invite clhive=true is refused while cl-hive joins are off; an expired or forged cl-hive ticket is refused by hive-join', async () => {
-  net = await SimNetwork.create();
-  const a = await startSimBox(net, 'a', 0x63);
-  const c = await startSimBox(net, 'c', 0x64, { hive: { accept_clhive_channel_join: true } });
-  const b = await startSimBox(net, 'b', 0x65);
-  boxes = [a, b, c];
+  const net = await rig.network();
+  const a = await rig.box(net, 'a', 0x63);
+  const c = await rig.box(net, 'c', 0x64, { hive: { accept_clhive_channel_join: true } });
+  const b = await rig.box(net, 'b', 0x65);
   await a.call('hive-genesis');
   expect(await failure(a, 'hive-invite', { clhive: true })).toContain('accept_clhive_channel_join');
   await c.call('hive-genesis');

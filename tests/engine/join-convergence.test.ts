@@ -7,24 +7,16 @@
  * channel the other members' lightningd do not know yet. Every member must hold every member's
  * state with one fleet hash within 10 s of the last join.
  */
-import { afterEach, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import type { InviteResult, StatusResult } from '../../runtime/engine/index.ts';
-import { SimNetwork } from '../../services/simnet/index.ts';
-import { startSimBox, type SimBox } from '../systemd/fixtures/sim-appliance.ts';
+import { simBoxRig, type SimBox } from '../systemd/fixtures/sim-appliance.ts';
 
-let net: SimNetwork;
-let boxes: SimBox[] = [];
-
-afterEach(async () => {
-  for (const b of boxes) await b.stop();
-  boxes = [];
-  await net.stop();
-});
+const rig = simBoxRig();
 
 test('equal fleet_hash on all members within 10 s of the last join, with a GOSSIP that raced its admission and one whose channel was not announced yet', async () => {
-  net = await SimNetwork.create({ announce_delay_ms: 3_000 });
+  const net = await rig.network({ announce_delay_ms: 3_000 });
   const hive = { hive: { status_interval_s: 5 } };
-  boxes = [await startSimBox(net, 'a', 0x51, hive), await startSimBox(net, 'b', 0x52, hive), await startSimBox(net, 'c', 0x53, hive)];
+  const boxes = [await rig.box(net, 'a', 0x51, hive), await rig.box(net, 'b', 0x52, hive), await rig.box(net, 'c', 0x53, hive)];
   const [a, b, c] = boxes as [SimBox, SimBox, SimBox];
   const outside = await net.addNode({ name: 'x' });
   for (const [from, to] of [

@@ -5,27 +5,19 @@
  * (`unhandled_types`), logs each type once per peer at debug level, warns about none, answers none,
  * and the peer stays connected.
  */
-import { afterEach, expect, test } from 'bun:test';
+import { expect, test } from 'bun:test';
 import type { InviteResult, StatusResult } from '../../runtime/engine/index.ts';
-import { SimNetwork } from '../../services/simnet/index.ts';
 import { waitUntil } from '../cln/fixtures/recording-engine.ts';
-import { startSimBox, type SimBox } from '../systemd/fixtures/sim-appliance.ts';
+import { simBoxRig, type SimBox } from '../systemd/fixtures/sim-appliance.ts';
 
-let net: SimNetwork;
-let boxes: SimBox[] = [];
-
-afterEach(async () => {
-  for (const b of boxes) await b.stop();
-  boxes = [];
-  await net.stop();
-});
+const rig = simBoxRig();
 
 /** cl-hive framing: `HIVE` + JSON envelope (BOLT type 18505). */
 const clhive = (type: number, payload: Record<string, unknown>) => Buffer.from(`HIVE${JSON.stringify({ type, version: 1, payload })}`).toString('hex');
 
 test('unimplemented cl-hive types are counted, logged once per type and peer at debug, never warned about or answered', async () => {
-  net = await SimNetwork.create();
-  boxes = [await startSimBox(net, 'a', 0x81), await startSimBox(net, 'b', 0x82)];
+  const net = await rig.network();
+  const boxes = [await rig.box(net, 'a', 0x81), await rig.box(net, 'b', 0x82)];
   const [a, b] = boxes as [SimBox, SimBox];
   await net.openChannel(a.node, b.node.nodeId, { capacity_sat: 5_000_000 });
   await a.call('hive-genesis');
