@@ -14,7 +14,8 @@
  *  - a peer opening a channel: the `openchannel` (v1) or `openchannel2` (dual-funded) hook chain;
  *    the first `reject` refuses the open with its `error_message`, an answer other than
  *    `continue`/`reject` is fatal to lightningd (openchannel_hook_cb), as on v26.06;
- *  - plugins that die stay dead until `plugin start` (no automatic restart).
+ *  - plugins that die stay dead until `plugin start` (no automatic restart); a restart of lightningd
+ *    starts only the configured plugins, not those added with `plugin start`.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -117,6 +118,8 @@ export class SimNode {
   readonly wallet: SimWallet;
   plugins: PluginHost[] = [];
   private readonly pluginSpecs: SimPluginSpec[];
+  /** Plugins started with `plugin start` since this lightningd started (forgotten on restart, as lightningd does). */
+  private readonly dynamicSpecs = new Map<string, SimPluginSpec>();
   private readonly developer: boolean;
   private readonly devDebugSubprocess: string | undefined;
   private server: RpcServer | null = null;
@@ -156,6 +159,7 @@ export class SimNode {
     this.server = await startRpcServer(this);
     this.status = 'running';
     this.plugins = [];
+    this.dynamicSpecs.clear();
     await Promise.all(this.pluginSpecs.map((s) => this.launchPlugin(s, true)));
     this.log('info', 'lightningd', 'Server started');
   }
@@ -203,7 +207,7 @@ export class SimNode {
       },
     });
     this.plugins.push(host);
-    if (!this.pluginSpecs.some((s) => s.path === spec.path)) this.pluginSpecs.push(spec);
+    if (!startup) this.dynamicSpecs.set(spec.path, spec);
     const refused = await host.start((m) => this.optionValues(m, spec), {
       'lightning-dir': this.dir,
       'rpc-file': 'lightning-rpc',
@@ -251,7 +255,7 @@ export class SimNode {
   optionValue(name: string): { value: unknown; plugin: PluginHost } | undefined {
     for (const p of this.activePlugins()) {
       const opt = p.manifest!.options.find((o) => o.name === name);
-      if (opt) return { value: this.optionValues(p.manifest!, this.pluginSpecs.find((s) => s.path === p.path) ?? { path: p.path })[name], plugin: p };
+      if (opt) return { value: this.optionValues(p.manifest!, this.dynamicSpecs.get(p.path) ?? this.pluginSpecs.find((s) => s.path === p.path) ?? { path: p.path })[name], plugin: p };
     }
     return undefined;
   }

@@ -251,6 +251,15 @@ describe('fundchannel and the openchannel hooks', () => {
     expect((await cli(n).client.call('plugin', { subcommand: 'list', bogus: 1 })).ok).toBe(true);
     expect((await cli(n).client.call('getinfo', { bogus: 1 })).ok).toBe(false);
   });
+
+  test('a restart starts the configured plugins only, not one added with plugin start', async () => {
+    const path = `${import.meta.dir}/../../services/cln-plugin/hivebox-plugin`;
+    const n = await net.addNode({ name: 'n' });
+    expect((await cli(n).client.call('plugin', { subcommand: 'start', plugin: path, 'hivebox-socket': `${net.root}/z.sock` })).ok).toBe(true);
+    expect(n.activePlugins().map((p) => p.path)).toEqual([path]);
+    await net.restartNode(n);
+    expect(n.activePlugins()).toEqual([]);
+  });
 });
 
 describe('node-level commands', () => {
