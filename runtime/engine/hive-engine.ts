@@ -307,7 +307,9 @@ export class HiveboxEngine implements HiveEngine {
       this.deps.log('error', 'store_commit_failed', { input: what, ...committed.error });
       return err(committed.error);
     }
+    const before = this.hive;
     this.hive = r.state;
+    this.bindingsOfKeptGossip(before, r.effects);
     if (r.reject?.reason === 'unhandled_type') this.noteUnhandled(r.reject.msg_type ?? 'unknown_type', r.reject.peer_id ?? '');
     else if (r.reject) {
       const { reason, peer_id, msg_type, fields } = r.reject;
@@ -315,6 +317,16 @@ export class HiveboxEngine implements HiveEngine {
     }
     for (const e of r.effects) await (EFFECTS[e.kind] as EffectHandler<typeof e.kind>)(this, e);
     return ok(r.reject);
+  }
+
+  /** A kept GOSSIP taken on a re-check reports its swarm binding, as one taken on arrival does. */
+  private bindingsOfKeptGossip(before: HiveNodeState, effects: readonly HiveNodeEffect[]): void {
+    for (const e of effects) {
+      if (e.kind !== 'log' || e.event !== 'pending_gossip_accepted') continue;
+      const kept = before.fleet.pending_gossip.get(String(e.fields?.sender_id) as NodeId)?.outcome;
+      const m = kept?.kind === 'message' && kept.message.type === 'GOSSIP' ? kept.message : null;
+      if (m?.type === 'GOSSIP' && m.payload.hivebox_swarm_binding !== undefined) this.emit({ kind: 'swarm_binding', sender_id: m.payload.sender_id, statement: m.payload.hivebox_swarm_binding });
+    }
   }
 
   /** Count a message of a type we do not implement; log it once per type and peer, at debug level. */

@@ -76,10 +76,11 @@ describe('the engine', () => {
   let net: LoopbackNet;
   let a: LoopNode;
   let b: LoopNode;
+  let c: LoopNode;
   let hiveId: string;
 
   beforeEach(async () => {
-    ({ net, a, b } = threeNodes());
+    ({ net, a, b, c } = threeNodes());
     a.swarmBinding = () => binding(a.node_id, a.sk, hiveId, 'a1'.repeat(32));
     b.swarmBinding = () => binding(b.node_id, b.sk, hiveId, 'b1'.repeat(32));
     await net.restart(a);
@@ -121,5 +122,25 @@ describe('the engine', () => {
     expect(a.events.slice(mark)).toEqual([{ kind: 'dropped', peer_id: b.node_id, reason: 'invalid_field', type: 'GOSSIP', detail: expect.any(String) }]);
     expect(a.store.dump()).toEqual(before);
     expect(a.engine.state).toBe(state);
+  });
+  test('a GOSSIP kept until its sender is admitted reports its binding once it is taken', async () => {
+    const statement = binding(c.node_id, c.sk, hiveId, 'c1'.repeat(32));
+    const payload: PayloadInput = {
+      sender_id: c.node_id,
+      capacity_sats: 0,
+      available_sats: 0,
+      fee_policy: {},
+      topology: [],
+      version: 1,
+      timestamp: Math.floor(net.now_ms / 1000),
+      state_hash: '',
+      hivebox_swarm_binding: { ...statement },
+    };
+    const signed = { ...payload, signature: signMessage(lightningSignedText(gossipSigningString(payload as RawPayload, 'spec')), c.sk) } as RawPayload;
+    await a.engine.onCustomMsg(c.node_id, toHex(joinFrame('spec', MSG_TYPES.GOSSIP, encodeEnvelope(MSG_TYPES.GOSSIP, signed))));
+    expect(a.engine.state.fleet.pending_gossip.has(c.node_id)).toBe(true);
+    expect(a.eventsOf('swarm_binding').filter((e) => e.sender_id === c.node_id)).toEqual([]);
+    await admit(net, a, c);
+    expect(a.eventsOf('swarm_binding').filter((e) => e.sender_id === c.node_id)[0]).toEqual({ kind: 'swarm_binding', sender_id: c.node_id, statement });
   });
 });
