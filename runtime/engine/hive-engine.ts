@@ -164,11 +164,11 @@ export class HiveboxEngine implements HiveEngine {
   private closed = false;
 
   constructor(readonly deps: HiveEngineDeps) {
-    const config = fleetConfig({ our_node_id: deps.our_node_id });
+    const config = fleetConfig({ our_node_id: deps.our_node_id, max_members: deps.settings.max_members, anti_entropy_interval_s: deps.settings.anti_entropy_interval_s });
     if (!config.ok) throw new Error(`fleet config: ${config.error.field} ${config.error.reason}`);
     const loaded = deps.store.load();
     const handshake = initialHandshakeState(
-      { our_node_id: deps.our_node_id, our_version: MANIFEST_VERSION, framing: framingConfigOf(deps.settings), accept_clhive_channel_join: deps.settings.accept_clhive_channel_join },
+      { our_node_id: deps.our_node_id, our_version: MANIFEST_VERSION, framing: framingConfigOf(deps.settings), accept_clhive_channel_join: deps.settings.accept_clhive_channel_join, max_members: deps.settings.max_members },
       loaded.membership,
     );
     this.hive = hiveNodeState(handshake, initialFleetState(config.value, loaded.membership, loaded.tables));

@@ -21,6 +21,7 @@ import type {
 } from '../../runtime/core/machines/membership.ts';
 import type { NodeId, Nonce } from '../../runtime/core/types.ts';
 import type { Framing } from '../../runtime/core/wire/framing.ts';
+import type { Admission } from '../../runtime/core/wire/payloads/admission.ts';
 import { STORE_LIMITS } from './limits.ts';
 import { migrate, schemaVersion } from './schema.ts';
 
@@ -41,6 +42,7 @@ interface MemberRow {
   tier: 'member' | 'neophyte';
   joined_at: number;
   addresses: string;
+  admission: string | null;
 }
 interface ChallengeRow {
   peer_id: string;
@@ -56,7 +58,8 @@ interface ChallengeRow {
 }
 
 function toMember(r: MemberRow): MemberRecord {
-  return { node_id: r.node_id as NodeId, tier: r.tier, joined_at: r.joined_at, addresses: JSON.parse(r.addresses) as string[] };
+  const m: MemberRecord = { node_id: r.node_id as NodeId, tier: r.tier, joined_at: r.joined_at, addresses: JSON.parse(r.addresses) as string[] };
+  return r.admission === null ? m : { ...m, admission: JSON.parse(r.admission) as Admission };
 }
 
 function toChallenge(r: ChallengeRow): OpenChallenge {
@@ -170,9 +173,10 @@ export class MembershipStore {
         const m = w.member;
         if (m.addresses.length > STORE_LIMITS.addressesPerMember) throw new Error(`more than ${STORE_LIMITS.addressesPerMember} addresses`);
         db.run(
-          `INSERT INTO members (node_id, tier, joined_at, addresses) VALUES (?, ?, ?, ?)
-           ON CONFLICT (node_id) DO UPDATE SET tier = excluded.tier, joined_at = excluded.joined_at, addresses = excluded.addresses`,
-          [m.node_id, m.tier, m.joined_at, JSON.stringify(m.addresses)],
+          `INSERT INTO members (node_id, tier, joined_at, addresses, admission) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (node_id) DO UPDATE SET tier = excluded.tier, joined_at = excluded.joined_at, addresses = excluded.addresses,
+             admission = excluded.admission`,
+          [m.node_id, m.tier, m.joined_at, JSON.stringify(m.addresses), m.admission ? JSON.stringify(m.admission) : null],
         );
         return;
       }

@@ -78,6 +78,11 @@ export const MIGRATIONS: readonly Migration[] = [
        ) STRICT`,
     ],
   },
+  {
+    version: 6,
+    description: 'members: the admission proof each member row carries (issue 15; JSON, NULL for the founder and older rows)',
+    sql: [`ALTER TABLE members ADD COLUMN admission TEXT`],
+  },
 ];
 
 /** The newest schema version this code knows. */

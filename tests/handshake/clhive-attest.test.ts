@@ -36,7 +36,7 @@ function memberWithChallenge() {
       challenge: { peer_id: G, nonce: NONCE as Nonce, hive_id: HIVE_ID, framing: 'clhive', issued_at: TS, join_via: 'channel', ticket_id: null, requirements: 0, min_version: '', features_hex: '08' },
     },
   ]);
-  return initialHandshakeState({ our_node_id: member, our_version: 'hivebox v0.1.0', accept_clhive_channel_join: true, framing: DEFAULT_FRAMING_CONFIG }, membership);
+  return initialHandshakeState({ our_node_id: member, our_version: 'hivebox v0.1.0', accept_clhive_channel_join: true, framing: DEFAULT_FRAMING_CONFIG, max_members: 50 }, membership);
 }
 
 function attest(manifest_signature: string) {
@@ -47,10 +47,15 @@ function attest(manifest_signature: string) {
   return d.message;
 }
 
-test('a cl-hive ATTEST (bare-nonce vector, manifest signed over T) admits G as neophyte', () => {
+test('a cl-hive ATTEST (bare-nonce vector, manifest signed over T) admits G as neophyte, with a signed channel-join admission', () => {
   const sig = signMessage(lightningSignedText(manifestSigningString(MANIFEST)), KEY_ONE);
-  const r = handshakeStep(memberWithChallenge(), { kind: 'message', peer_id: G, message: attest(sig) }, TS + 5);
+  const audited = handshakeStep(memberWithChallenge(), { kind: 'message', peer_id: G, message: attest(sig) }, TS + 5);
+  expect(audited.reject).toBeNull();
+  const sign = audited.effects.find((e) => e.kind === 'sign' && e.purpose === 'admission');
+  if (sign?.kind !== 'sign') throw new Error('no admission signature asked for');
+  const r = handshakeStep(audited.state, { kind: 'signed', request_id: sign.request_id, result: { ok: true, zbase: signMessage(sign.text, secretKey(0xd0)) } }, TS + 5);
   expect(r.reject).toBeNull();
+  expect(r.state.membership.members.get(G)?.admission).toMatchObject({ by: nodeIdOf(secretKey(0xd0)), via: 'channel' });
   expect(r.state.membership.members.get(G)?.tier).toBe('neophyte');
   expect(r.state.membership.challenges.has(G)).toBe(false);
   expect(r.effects).toContainEqual(expect.objectContaining({ kind: 'send', type: 'WELCOME', framing: 'clhive' }));

@@ -4,6 +4,7 @@
  * framings, plus the interop cases against cl-hive's own bytes (clhive-protocol.md §12).
  */
 import { describe, expect, test } from 'bun:test';
+import { admissionSigned } from '../../runtime/core/machines/admission.ts';
 import { lightningSignedText } from '../../runtime/core/canonical/signed-text.ts';
 import { recoverSigner } from '../../runtime/core/crypto/lnsign.ts';
 import { decodeHiveHex } from '../../runtime/core/wire/decode.ts';
@@ -33,7 +34,12 @@ describe('spec framing with an invite ticket', () => {
     expect(sent(candidate, 'ATTEST')).toHaveLength(1);
     expect(sent(member, 'WELCOME')).toHaveLength(1);
 
-    expect(member.store.member(candidate.node_id)).toEqual({ node_id: candidate.node_id, tier: 'neophyte', joined_at: T0, addresses: [] });
+    const admission = { by: member.node_id, via: 'ticket', ticket_id: ticket.ticket_id, ticket_expires_at: ticket.expires_at, sig: expect.any(String) };
+    expect(member.store.member(candidate.node_id)).toEqual({ node_id: candidate.node_id, tier: 'neophyte', joined_at: T0, addresses: [], admission });
+    expect(admissionSigned(HIVE_ID, candidate.node_id, T0, member.store.member(candidate.node_id)!.admission!)).toBe(true);
+    // The candidate keeps the proof the member signed for it, and binds its own ticket.
+    expect(candidate.store.member(candidate.node_id)!.admission).toEqual(member.store.member(candidate.node_id)!.admission!);
+    expect(candidate.store.usedTicket(ticket.ticket_id)?.used_by).toBe(candidate.node_id);
     expect(member.store.usedTicket(ticket.ticket_id)).toEqual({ ticket_id: ticket.ticket_id, used_by: candidate.node_id, used_at: T0, expires_at: ticket.expires_at });
     expect(member.store.challenges()).toEqual([]);
     expect(member.effects).toContainEqual({ kind: 'event', name: 'member_admitted', peer_id: candidate.node_id, via: 'ticket', version: 'hivebox v0.1.0', features: ['splice', 'anchor', 'proto-v2'] });

@@ -39,7 +39,7 @@ test('HELLOs waiting for facts are capped (busy) and dropped after 30 s', async 
   expect(handshakeStep(s, { kind: 'tick' }, fleet.now + HANDSHAKE_LIMITS.factsTimeout_s + 1).state.pending.size).toBe(0);
 });
 
-test('local join errors: bad member id, already in a hive, join in progress, ticket problems', async () => {
+test('local join errors: bad member id, already in a hive, ticket problems; a repeated join replaces the one under way', async () => {
   const { fleet, member } = Fleet.withMember(0xe4);
   const c = fleet.add(0xe5);
   const step = (node: typeof c, input: Parameters<typeof handshakeStep>[1]) => handshakeStep(node.state, input, fleet.now).reject?.reason;
@@ -52,7 +52,13 @@ test('local join errors: bad member id, already in a hive, join in progress, tic
   expect(step(c, { kind: 'join', member_id: member.node_id, framing: 'spec', ticket: expired, features: [] })).toBe('ticket_expired');
   const deaf = fleet.add(0xe6, { clhive: true });
   fleet.input(c, { kind: 'join', member_id: deaf.node_id, framing: 'clhive', features: [] });
-  expect(step(c, { kind: 'join', member_id: deaf.node_id, framing: 'clhive', features: [] })).toBe('join_in_progress');
+  const first = c.state.joins.get(deaf.node_id)!;
+  fleet.now += 5;
+  const again = handshakeStep(c.state, { kind: 'join', member_id: deaf.node_id, framing: 'clhive', features: [] }, fleet.now);
+  expect(again.reject).toBeNull();
+  expect(again.state.joins.get(deaf.node_id)!.started_at).toBe(first.started_at + 5);
+  expect(again.effects).toContainEqual(expect.objectContaining({ kind: 'log', event: 'join_restarted', peer_id: deaf.node_id }));
+  expect(again.effects).toContainEqual(expect.objectContaining({ kind: 'send', type: 'HELLO', peer_id: deaf.node_id }));
 });
 
 test('a join with no WELCOME is abandoned after 300 s (join_timeout)', () => {

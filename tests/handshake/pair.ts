@@ -48,7 +48,7 @@ export class SimNode {
   ) {
     this.node_id = nodeIdOf(sk);
     this.state = initialHandshakeState(
-      { our_node_id: this.node_id, our_version: 'hivebox v0.1.0', accept_clhive_channel_join: false, framing: DEFAULT_FRAMING_CONFIG, ...config },
+      { our_node_id: this.node_id, our_version: 'hivebox v0.1.0', accept_clhive_channel_join: false, framing: DEFAULT_FRAMING_CONFIG, max_members: 50, ...config },
       store.load(),
     );
   }

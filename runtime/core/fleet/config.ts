@@ -92,6 +92,10 @@ export interface FleetConfig {
   readonly fee_floor_ppm: number;
   /** Fee changes per channel per day accepted from fleet suggestions. */
   readonly max_fee_changes_per_day: number;
+  /** `max_members` (cl-hive default 50, range 2–100; cl-hive reports it, Hivebox enforces it). */
+  readonly max_members: number;
+  /** Anti-entropy: a STATE_HASH to one random connected member every this many seconds, plus 0–25 % jitter. */
+  readonly anti_entropy_interval_s: number;
 }
 
 /** Defaults (cl-hive's where it has one). `our_node_id` has none. */
@@ -107,6 +111,8 @@ export const DEFAULT_FLEET_CONFIG: Omit<FleetConfig, 'our_node_id'> = {
   fee_floor_base_msat: 0,
   fee_floor_ppm: 1,
   max_fee_changes_per_day: 4,
+  max_members: 50,
+  anti_entropy_interval_s: 120,
 };
 
 /** A setting outside its range. */
@@ -123,6 +129,8 @@ const RANGES: readonly [keyof FleetConfig, number, number][] = [
   ['fee_floor_base_msat', 0, 10_000_000],
   ['fee_floor_ppm', 0, 100_000],
   ['max_fee_changes_per_day', 0, 1_000],
+  ['max_members', 2, 100],
+  ['anti_entropy_interval_s', FLEET_LIMITS.fullSyncCooldown_s, 3_600],
 ];
 
 /**

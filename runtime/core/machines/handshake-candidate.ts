@@ -19,6 +19,7 @@ import type { HiveMessageOf } from '../wire/decode.ts';
 import type { Framing } from '../wire/framing.ts';
 import { stepFraming, UNKNOWN_FRAMING, type FramingEffect, type PeerFraming } from '../wire/framing-choice.ts';
 import { manifestSigningString } from '../wire/payloads/attest.ts';
+import type { MemberEntry } from '../wire/payloads/welcome.ts';
 import { challengeSigningString } from '../wire/payloads/challenge.ts';
 import { membershipHash } from '../wire/signing/hashes.ts';
 import { HANDSHAKE_LIMITS } from './handshake-limits.ts';
@@ -32,7 +33,8 @@ import {
   type RejectReason,
   type SendEffect,
 } from './handshake-types.ts';
-import { applyWrites, persist, withEntry, type StoreWrite } from './membership.ts';
+import { admissionSigned, admitRecord, ticketUse, type RecordContext, type RecordRefusal } from './admission.ts';
+import { applyWrites, persist, withEntry, type MemberRecord, type StoreWrite } from './membership.ts';
 
 /** HELLO `protocol_version` / `supported_versions` we announce (cl-hive `SUPPORTED_VERSIONS`). */
 const PROTOCOL_VERSION = 1;
@@ -67,13 +69,13 @@ function failJoin(s: HandshakeState, member_id: NodeId, reason: RejectReason, fi
 /**
  * Operator `hive-join`: start a join with one member. HELLO goes out in the framing asked for; in
  * `auto` mode spec framing first (cl-hive framing after the first-contact timeout), or straight
- * cl-hive framing when there is no ticket.
+ * cl-hive framing when there is no ticket. A join already under way with that member is replaced
+ * (the operator retrying a stuck join restarts the handshake).
  */
 export function onJoin(s: HandshakeState, input: Extract<HandshakeInput, { kind: 'join' }>, now: number): HandshakeStep {
   const member_id = input.member_id;
   if (!isNodeId(member_id) || member_id === s.config.our_node_id) return refuse(s, { reason: 'invalid_join', peer_id: member_id });
   if (s.membership.hive) return refuse(s, { reason: 'already_in_hive', peer_id: member_id, fields: { hive_id: s.membership.hive.hive_id } });
-  if (s.joins.has(member_id)) return refuse(s, { reason: 'join_in_progress', peer_id: member_id });
   let ticket = null;
   if (input.ticket !== undefined) {
     const decoded = decodeTicket(input.ticket);
@@ -98,7 +100,9 @@ export function onJoin(s: HandshakeState, input: Extract<HandshakeInput, { kind:
     features: [...input.features],
     started_at: now,
   };
-  return { state: { ...s, joins: withEntry(s.joins, member_id, join) }, effects: sends, reject: null };
+  const old = s.joins.get(member_id);
+  const restarted: HandshakeEffect[] = old ? [{ kind: 'log', level: 'info', event: 'join_restarted', peer_id: member_id, fields: { phase: old.phase, started_at: old.started_at } }] : [];
+  return { state: { ...s, joins: withEntry(s.joins, member_id, join) }, effects: [...restarted, ...sends], reject: null };
 }
 
 /** CHALLENGE: answer only what we asked for, then ask the node to sign nonce string and manifest. */
@@ -130,7 +134,7 @@ export function onChallenge(s: HandshakeState, peer_id: string, msg: HiveMessage
 }
 
 /** A node-key signature came back: check it is ours over the requested text; send ATTEST when both are in. */
-export function onSigned(s: HandshakeState, input: Extract<HandshakeInput, { kind: 'signed' }>): HandshakeStep {
+export function onSigned(s: HandshakeState, input: Extract<HandshakeInput, { kind: 'signed' }>, now: number): HandshakeStep {
   const join = [...s.joins.values()].find(
     (j) => j.phase === 'signing' && [j.nonce_request, j.manifest_request].some((r) => r.request_id === input.request_id && r.zbase === null),
   );
@@ -142,8 +146,14 @@ export function onSigned(s: HandshakeState, input: Extract<HandshakeInput, { kin
   const nonce_signature = updated.nonce_request.zbase;
   const manifest_signature = updated.manifest_request.zbase;
   if (nonce_signature === null || manifest_signature === null) return { state: { ...s, joins: withEntry(s.joins, join.member_id, updated) }, effects: [], reject: null };
-  const m = updated.manifest;
-  const attest: SendEffect = {
+  const attested = { ...updated, phase: 'attested' as const, attest_sent_at: now };
+  return { state: { ...s, joins: withEntry(s.joins, join.member_id, attested) }, effects: [attestOf(attested, nonce_signature, manifest_signature)], reject: null };
+}
+
+/** The ATTEST of a join whose two signatures are in (sent once, then again on every retry). */
+function attestOf(join: Extract<CandidateJoin, { phase: 'signing' | 'attested' }>, nonce_signature: string, manifest_signature: string): SendEffect {
+  const m = join.manifest;
+  return {
     kind: 'send',
     peer_id: join.member_id,
     framing: join.framing,
@@ -158,7 +168,56 @@ export function onSigned(s: HandshakeState, input: Extract<HandshakeInput, { kin
       ...(join.framing === 'spec' ? { hive_id: join.hive_id, member_node_id: join.member_id } : {}),
     },
   };
-  return { state: { ...s, joins: withEntry(s.joins, join.member_id, { ...updated, phase: 'attested' }) }, effects: [attest], reject: null };
+}
+
+/**
+ * The membership a WELCOME gives us. The welcomer is the member we chose and attested to, so its
+ * word on who is a full member stands (promotions carry no proof; the founder has none); a full
+ * member's admission proof, when present, must verify. Every neophyte row must carry an admission
+ * signed by one of those full members and pass machines/admission.ts (ticket single use,
+ * `max_members`); the rest are refused. We keep our own proof (signed by the welcomer) to show later.
+ */
+function welcomeWrites(
+  s: HandshakeState,
+  join: Extract<CandidateJoin, { phase: 'signing' | 'attested' }>,
+  entries: readonly MemberEntry[],
+  now: number,
+): { writes: StoreWrite[]; refused: Record<string, RecordRefusal> } {
+  const us = s.config.our_node_id;
+  const welcomer = join.member_id;
+  const hive_id = join.hive_id;
+  const full = new Set<string>([welcomer, ...entries.filter((e) => e.tier !== 'neophyte').map((e) => e.peer_id)]);
+  const proven = (e: MemberEntry): boolean => e.admission !== undefined && full.has(e.admission.by) && e.admission.by !== e.peer_id && admissionSigned(hive_id, e.peer_id, e.joined_at, e.admission);
+  const ours = entries.find((e) => e.peer_id === us);
+  const ourProof = ours && ours.admission?.by === welcomer && proven(ours) ? ours : undefined;
+  const refused: Record<string, RecordRefusal> = {};
+  const row = (e: MemberEntry | undefined, node_id: NodeId, tier: 'member' | 'neophyte', joined_at: number): StoreWrite[] => {
+    const admission = e && proven(e) ? e.admission : undefined;
+    const member: MemberRecord = { node_id, tier, joined_at, addresses: [...(e?.addresses ?? [])], ...(admission ? { admission } : {}) };
+    return [{ op: 'put_member', member }, ...ticketUse(node_id, joined_at, admission)];
+  };
+  const writes: StoreWrite[] = [
+    { op: 'put_hive', hive: { hive_id, created_at: now, our_node_id: us, our_role: 'neophyte' } },
+    ...row(entries.find((e) => e.peer_id === welcomer), welcomer, 'member', entries.find((e) => e.peer_id === welcomer)?.joined_at ?? now),
+    ...row(ourProof, us, 'neophyte', ourProof?.joined_at ?? now),
+    ...(join.ticket ? [{ op: 'use_ticket', use: { ticket_id: join.ticket.ticket_id, used_by: us, used_at: now, expires_at: join.ticket.expires_at } } as const] : []),
+  ];
+  for (const e of entries.filter((x) => x.tier !== 'neophyte' && x.peer_id !== us && x.peer_id !== welcomer)) {
+    if (e.admission !== undefined && !proven(e)) refused[e.peer_id] = 'bad_admission_signature';
+    else writes.push(...row(e, e.peer_id as NodeId, 'member', e.joined_at));
+  }
+  let membership = applyWrites(s.membership, writes);
+  for (const e of entries.filter((x) => x.tier === 'neophyte' && x.peer_id !== us && x.peer_id !== welcomer)) {
+    const ctx: RecordContext = { membership, hive_id, our_node_id: us, max_members: s.config.max_members, departedAt: () => null, mayAdmit: (id) => full.has(id), now };
+    const r = admitRecord(e, ctx);
+    if (!r.ok) {
+      refused[e.peer_id] = r.reason;
+      continue;
+    }
+    writes.push(...r.writes);
+    membership = applyWrites(membership, r.writes);
+  }
+  return { writes, refused };
 }
 
 /** WELCOME: only from the member we attested to; record the hive with us as neophyte. */
@@ -171,29 +230,19 @@ export function onWelcome(s: HandshakeState, peer_id: string, msg: HiveMessageOf
   if (p.members !== undefined && p.membership_hash !== undefined && membershipHash(p.members) !== p.membership_hash) {
     return refuse(s, { reason: 'membership_hash_mismatch', peer_id, msg_type: 'WELCOME' });
   }
-  const us = s.config.our_node_id;
-  const welcomer = join.member_id;
-  const writes: StoreWrite[] = [
-    { op: 'put_hive', hive: { hive_id: join.hive_id, created_at: now, our_node_id: us, our_role: 'neophyte' } },
-    ...(p.members ?? [])
-      .filter((e) => e.peer_id !== us && e.peer_id !== welcomer)
-      .map((e): StoreWrite => ({
-        op: 'put_member',
-        member: { node_id: e.peer_id as NodeId, tier: e.tier === 'neophyte' ? 'neophyte' : 'member', joined_at: e.joined_at, addresses: e.addresses ?? [] },
-      })),
-    { op: 'put_member', member: { node_id: welcomer, tier: 'member', joined_at: p.members?.find((e) => e.peer_id === welcomer)?.joined_at ?? now, addresses: [] } },
-    { op: 'put_member', member: { node_id: us, tier: 'neophyte', joined_at: now, addresses: [] } },
-  ];
+  const { writes, refused } = welcomeWrites(s, join, p.members ?? [], now);
   if (join.ticket) writes.push({ op: 'put_trusted_admin', admin: { admin_pubkey: join.ticket.admin_pubkey, added_at: now } });
   const effects: HandshakeEffect[] = [...persist(...writes)];
   if (p.tier !== 'neophyte') effects.push({ kind: 'log', level: 'warn', event: 'tier_overridden', peer_id, fields: { claimed_tier: p.tier, recorded_tier: 'neophyte' } });
-  effects.push({ kind: 'event', name: 'joined', hive_id: join.hive_id, member_id: welcomer }, { kind: 'log', level: 'info', event: 'joined', peer_id, fields: { hive_id: join.hive_id } });
+  if (Object.keys(refused).length) effects.push({ kind: 'log', level: 'warn', event: 'welcome_rows_refused', peer_id, fields: { refused } });
+  effects.push({ kind: 'event', name: 'joined', hive_id: join.hive_id, member_id: join.member_id }, { kind: 'log', level: 'info', event: 'joined', peer_id, fields: { hive_id: join.hive_id } });
   return { state: { ...s, membership: applyWrites(s.membership, writes), joins: new Map() }, effects, reject: null };
 }
 
 /**
- * Timer: abandon joins older than 300 s; for joins still waiting for CHALLENGE, let the
- * first-contact strategy repeat HELLO in cl-hive framing or give up (`no_answer`).
+ * Timer: abandon joins older than 300 s; re-send ATTEST of joins waiting for WELCOME every 10 s;
+ * for joins still waiting for CHALLENGE, let the first-contact strategy repeat HELLO in cl-hive
+ * framing or give up (`no_answer`).
  */
 export function candidateTick(s: HandshakeState, now: number): HandshakeStep {
   let joins = s.joins;
@@ -205,6 +254,12 @@ export function candidateTick(s: HandshakeState, now: number): HandshakeStep {
   for (const join of s.joins.values()) {
     if (now - join.started_at > HANDSHAKE_LIMITS.joinTimeout_s) {
       fail(join.member_id, 'join_timeout');
+      continue;
+    }
+    if (join.phase === 'attested') {
+      if (now - (join.attest_sent_at ?? join.started_at) < HANDSHAKE_LIMITS.attestRetry_s) continue;
+      joins = withEntry(joins, join.member_id, { ...join, attest_sent_at: now });
+      effects.push(attestOf(join, join.nonce_request.zbase!, join.manifest_request.zbase!), { kind: 'log', level: 'info', event: 'attest_resent', peer_id: join.member_id });
       continue;
     }
     if (join.phase !== 'hello_sent') continue;

@@ -15,6 +15,11 @@ export const HANDSHAKE_LIMITS = {
   maxPendingFacts: 1_000,
   /** Manifest `timestamp` may differ from the member's clock by 300 s (`MAX_CLOCK_SKEW_SECONDS`). */
   manifestSkew_s: 300,
+  /**
+   * Candidate: ATTEST is re-sent every 10 s until WELCOME comes (Hivebox; the member may have been
+   * away when it arrived — its challenge is persisted, so a restarted member answers the retry).
+   */
+  attestRetry_s: 10,
   /** Candidate: a join with no WELCOME 300 s after HELLO is abandoned (matches the challenge TTL). */
   joinTimeout_s: 300,
 } as const;

@@ -9,6 +9,7 @@
  * - ticket requirements are judged on the peer's negotiated BOLT 9 features, and the ticket is
  *   bound to the first node that presents it (a second node gets `ticket_already_used`);
  * - one HELLO per peer per 10 s, one open challenge per peer, at most 1,000 open (oldest evicted);
+ * - only a full member admits (`not_admitting`), and nobody once the hive has `max_members`;
  * - a refused input changes nothing: no store write, state returned as given.
  */
 import { err, ok, type Result } from '../result.ts';
@@ -17,18 +18,25 @@ import { checkRequirements, verifyTicket } from '../ticket/verify.ts';
 import { toHex, type NodeId, type Nonce } from '../types.ts';
 import type { HiveMessageOf } from '../wire/decode.ts';
 import { membershipHash } from '../wire/signing/hashes.ts';
+import { lightningSignedText } from '../canonical/signed-text.ts';
+import { recoverSigner } from '../crypto/lnsign.ts';
+import type { Framing } from '../wire/framing.ts';
+import { admissionSigningString, type Admission } from '../wire/payloads/admission.ts';
+import { memberEntries } from './admission.ts';
 import { verifyAttest } from './handshake-attest.ts';
 import { HANDSHAKE_LIMITS } from './handshake-limits.ts';
 import {
   refuse,
   type HandshakeEffect,
+  type HandshakeInput,
   type HandshakeReject,
   type HandshakeState,
   type HandshakeStep,
   type PeerFacts,
+  type PendingAdmission,
   type PendingHello,
 } from './handshake-types.ts';
-import { applyWrites, isBanned, persist, withEntry, type OpenChallenge, type StoreWrite } from './membership.ts';
+import { applyWrites, isBanned, persist, withEntry, type MembershipState, type OpenChallenge, type StoreWrite } from './membership.ts';
 
 /** Channel state that proves stake for a cl-hive channel join (CLN `listpeerchannels` state). */
 export const CHANNEL_PROOF_STATE = 'CHANNELD_NORMAL';
@@ -39,6 +47,7 @@ function admissible(s: HandshakeState, peer_id: string, msg_type: string, now: n
   if (!hive || hive.our_role !== 'member') return err({ reason: 'not_admitting', peer_id, msg_type });
   if (isBanned(s.membership, peer_id, now)) return err({ reason: 'banned', peer_id, msg_type });
   if (s.membership.members.has(peer_id as NodeId)) return err({ reason: 'already_member', peer_id, msg_type });
+  if (s.membership.members.size >= s.config.max_members) return err({ reason: 'hive_full', peer_id, msg_type, fields: { max_members: s.config.max_members } });
   return ok(undefined);
 }
 
@@ -145,46 +154,86 @@ export function onPeerFacts(
   return { state: { ...dropped, membership: applyWrites(s.membership, writes) }, effects, reject: null };
 }
 
-/** ATTEST: audit against the open challenge; on success admit as neophyte and send WELCOME. */
+/** WELCOME for `peer` over our membership (spec framing carries the rows with their admission proofs). */
+function welcome(s: HandshakeState, membership: MembershipState, peer: NodeId, framing: Framing, hive_id: string): HandshakeEffect {
+  const members = memberEntries(membership);
+  return {
+    kind: 'send',
+    peer_id: peer,
+    framing,
+    type: 'WELCOME',
+    payload: { hive_id, tier: 'neophyte', member_count: members.length, state_hash: s.fleet_hash, members, membership_hash: membershipHash(members) },
+  };
+}
+
+/**
+ * ATTEST: audit against the open challenge, then ask our node to sign the admission proof; the
+ * member is written and WELCOME sent when the signature comes back ({@link onAdmissionSigned}).
+ * A retried ATTEST from a node we already admitted (its WELCOME was lost, e.g. we restarted after
+ * the admission committed) is answered with WELCOME again: nothing is written.
+ */
 export function onAttest(s: HandshakeState, peer_id: string, msg: HiveMessageOf<'ATTEST'>, now: number): HandshakeStep {
   const peer = peer_id as NodeId;
+  const us = s.config.our_node_id;
+  const hive = s.membership.hive;
+  if (hive && s.membership.members.get(peer)?.admission?.by === us && !isBanned(s.membership, peer_id, now)) {
+    return { state: s, effects: [welcome(s, s.membership, peer, msg.framing, hive.hive_id), { kind: 'log', level: 'info', event: 'welcome_resent', peer_id }], reject: null };
+  }
   const base = admissible(s, peer_id, 'ATTEST', now);
   if (!base.ok) return refuse(s, base.error);
+  if (s.admitting.has(peer)) return refuse(s, { reason: 'admission_pending', peer_id, msg_type: 'ATTEST' });
   const challenge = s.membership.challenges.get(peer);
   if (!challenge) return refuse(s, { reason: 'no_challenge', peer_id, msg_type: 'ATTEST' });
   if (now - challenge.issued_at > HANDSHAKE_LIMITS.challengeTtl_s) {
     return refuse(s, { reason: 'challenge_expired', peer_id, msg_type: 'ATTEST', fields: { issued_at: challenge.issued_at } });
   }
-  const audit = verifyAttest(msg, challenge, s.config.our_node_id, peer_id, now);
+  const audit = verifyAttest(msg, challenge, us, peer_id, now);
   if (!audit.ok) return refuse(s, audit.error);
+  const ticket = challenge.ticket_id === null ? null : s.membership.used_tickets.get(challenge.ticket_id);
+  const admission: Omit<Admission, 'sig'> = ticket
+    ? { by: us, via: 'ticket', ticket_id: ticket.ticket_id, ticket_expires_at: ticket.expires_at }
+    : { by: us, via: 'channel' };
+  const request_id = `sign:${s.next_request}`;
+  const text = lightningSignedText(admissionSigningString(challenge.hive_id, peer, now, admission));
+  const pending: PendingAdmission = { request_id, text, peer_id: peer, framing: msg.framing, joined_at: now, admission, version: audit.value.version, features: audit.value.features };
+  return {
+    state: { ...s, admitting: withEntry(s.admitting, peer, pending), next_request: s.next_request + 1 },
+    effects: [{ kind: 'sign', request_id, text, purpose: 'admission' }],
+    reject: null,
+  };
+}
+
+/** True when `request_id` is one of our pending admission signatures. */
+export function isAdmissionRequest(s: HandshakeState, request_id: string): boolean {
+  return [...s.admitting.values()].some((p) => p.request_id === request_id);
+}
+
+/**
+ * Our node signed an admission proof: check it is ours, re-check that we still admit this peer
+ * (the hive may have filled meanwhile), then admit as neophyte with the proof and send WELCOME.
+ */
+export function onAdmissionSigned(s: HandshakeState, input: Extract<HandshakeInput, { kind: 'signed' }>, now: number): HandshakeStep {
+  const p = [...s.admitting.values()].find((x) => x.request_id === input.request_id)!;
+  const dropped = { ...s, admitting: withEntry(s.admitting, p.peer_id, undefined) };
+  if (!input.result.ok) return refuse(dropped, { reason: 'signer_failed', peer_id: p.peer_id, fields: { detail: input.result.reason } });
+  const sig = input.result.zbase;
+  if (recoverSigner(p.text, sig) !== s.config.our_node_id) return refuse(dropped, { reason: 'bad_signer_output', peer_id: p.peer_id, fields: { request_id: p.request_id } });
+  const base = admissible(s, p.peer_id, 'ATTEST', now);
+  if (!base.ok) return refuse(dropped, base.error);
+  const challenge = s.membership.challenges.get(p.peer_id);
+  if (!challenge) return refuse(dropped, { reason: 'no_challenge', peer_id: p.peer_id, msg_type: 'ATTEST' });
   const writes: StoreWrite[] = [
-    { op: 'put_member', member: { node_id: peer, tier: 'neophyte', joined_at: now, addresses: [] } },
-    { op: 'delete_challenge', peer_id: peer },
+    { op: 'put_member', member: { node_id: p.peer_id, tier: 'neophyte', joined_at: p.joined_at, addresses: [], admission: { ...p.admission, sig } } },
+    { op: 'delete_challenge', peer_id: p.peer_id },
   ];
   const membership = applyWrites(s.membership, writes);
-  const members = [...membership.members.values()]
-    .sort((a, b) => (a.node_id < b.node_id ? -1 : 1))
-    .map((m) => ({ peer_id: m.node_id, tier: m.tier, joined_at: m.joined_at, ...(m.addresses.length ? { addresses: [...m.addresses] } : {}) }));
   return {
-    state: { ...s, membership },
+    state: { ...dropped, membership },
     effects: [
       ...persist(...writes),
-      {
-        kind: 'send',
-        peer_id: peer,
-        framing: msg.framing,
-        type: 'WELCOME',
-        payload: {
-          hive_id: challenge.hive_id,
-          tier: 'neophyte',
-          member_count: members.length,
-          state_hash: s.fleet_hash,
-          members,
-          membership_hash: membershipHash(members),
-        },
-      },
-      { kind: 'event', name: 'member_admitted', peer_id: peer, via: challenge.join_via, version: audit.value.version, features: audit.value.features },
-      { kind: 'log', level: 'info', event: 'member_admitted', peer_id, fields: { via: challenge.join_via, ticket_id: challenge.ticket_id } },
+      welcome(s, membership, p.peer_id, p.framing, challenge.hive_id),
+      { kind: 'event', name: 'member_admitted', peer_id: p.peer_id, via: challenge.join_via, version: p.version, features: p.features },
+      { kind: 'log', level: 'info', event: 'member_admitted', peer_id: p.peer_id, fields: { via: challenge.join_via, ticket_id: challenge.ticket_id } },
     ],
     reject: null,
   };

@@ -1,11 +1,11 @@
 /**
  * The handshake's single entry point: `handshakeStep(state, input, now) → {state, effects, reject}`
  * routes each input to the member side (HELLO, ATTEST, node facts) or the candidate side (join,
- * CHALLENGE, WELCOME, signatures); a tick runs both (issue 2 §6). See handshake-types.ts for the
+ * CHALLENGE, WELCOME, signatures — an admission proof's signature goes to the member side); a tick runs both (issue 2 §6). See handshake-types.ts for the
  * driver's duties per effect.
  */
 import { candidateTick, onChallenge, onJoin, onSigned, onWelcome } from './handshake-candidate.ts';
-import { memberTick, onAttest, onHello, onPeerFacts } from './handshake-member.ts';
+import { isAdmissionRequest, memberTick, onAdmissionSigned, onAttest, onHello, onPeerFacts } from './handshake-member.ts';
 import { refuse, type HandshakeInput, type HandshakeState, type HandshakeStep } from './handshake-types.ts';
 
 /** Hive message types the handshake consumes; the driver routes these here. */
@@ -39,7 +39,7 @@ export function handshakeStep(s: HandshakeState, input: HandshakeInput, now: num
     case 'join':
       return onJoin(s, input, now);
     case 'signed':
-      return onSigned(s, input);
+      return isAdmissionRequest(s, input.request_id) ? onAdmissionSigned(s, input, now) : onSigned(s, input, now);
     case 'fleet_hash':
       if (!/^[0-9a-f]{64}$/.test(input.fleet_hash)) throw new RangeError('fleet_hash: expected 64 lowercase hex characters');
       return { state: { ...s, fleet_hash: input.fleet_hash }, effects: [], reject: null };

@@ -22,6 +22,7 @@ import type { Framing } from '../wire/framing.ts';
 import type { FramingConfig, PeerFraming } from '../wire/framing-choice.ts';
 import type { HiveMessage } from '../wire/decode.ts';
 import type { InviteTicket } from '../ticket/ticket.ts';
+import type { Admission } from '../wire/payloads/admission.ts';
 import type { MembershipState, PersistEffect } from './membership.ts';
 
 /** Static settings of the handshake. */
@@ -37,6 +38,8 @@ export interface HandshakeConfig {
    * peer speaking cl-hive framing. Default off (issue 2 §6 joining rules).
    */
   readonly accept_clhive_channel_join: boolean;
+  /** `[hive] max_members`: no HELLO is answered and nobody admitted once the hive has this many members. */
+  readonly max_members: number;
 }
 
 /** What a member learned about a HELLO sender from its node (CLN v26.06). */
@@ -85,7 +88,27 @@ export type CandidateJoin =
       readonly manifest: { pubkey: string; version: string; features: string[]; timestamp: number; nonce: string };
       readonly nonce_request: { readonly request_id: string; readonly text: string; readonly zbase: string | null };
       readonly manifest_request: { readonly request_id: string; readonly text: string; readonly zbase: string | null };
+      /** Unix seconds the ATTEST last went out (phase `attested`); it is re-sent until WELCOME comes. */
+      readonly attest_sent_at?: number;
     };
+
+/**
+ * Member side: an ATTEST that passed the audit, waiting for our node's signature on the admission
+ * proof (wire/payloads/admission.ts). Memory only: the open challenge stays in the store until the
+ * admission commits, so after a restart the candidate's retried ATTEST starts it again.
+ */
+export interface PendingAdmission {
+  readonly request_id: string;
+  /** The exact text given to `signmessage`. */
+  readonly text: string;
+  readonly peer_id: NodeId;
+  readonly framing: Framing;
+  readonly joined_at: number;
+  readonly admission: Omit<Admission, 'sig'>;
+  /** From the audited manifest, for the `member_admitted` event. */
+  readonly version: string;
+  readonly features: readonly string[];
+}
 
 /** Everything both handshake machines read and return. Immutable; every step returns a new one. */
 export interface HandshakeState {
@@ -95,6 +118,8 @@ export interface HandshakeState {
   readonly pending: ReadonlyMap<NodeId, PendingHello>;
   /** Member side: unix seconds of the last HELLO processed per peer (rate limit, not persisted). */
   readonly hello_at: ReadonlyMap<NodeId, number>;
+  /** Member side: admissions waiting for their signature, by candidate. Not persisted. */
+  readonly admitting: ReadonlyMap<NodeId, PendingAdmission>;
   /** Candidate side: joins in progress, by member. Not persisted. */
   readonly joins: ReadonlyMap<NodeId, CandidateJoin>;
   /** Fleet hash WELCOME reports as `state_hash` (64 hex; all zeros until the gossip layer sets it). */
@@ -141,7 +166,7 @@ export interface SignEffect {
   readonly kind: 'sign';
   readonly request_id: string;
   readonly text: string;
-  readonly purpose: 'challenge' | 'manifest';
+  readonly purpose: 'challenge' | 'manifest' | 'admission';
 }
 
 /** Ask the node about a peer (listpeers + listpeerchannels); answer with a `peer_facts` input. */
@@ -200,10 +225,11 @@ export type RejectReason =
   | 'bad_nonce_signature'
   | 'bad_manifest_signature'
   | 'fraudulent_manifest'
+  | 'hive_full'
+  | 'admission_pending'
   // candidate side
   | 'invalid_join'
   | 'already_in_hive'
-  | 'join_in_progress'
   | 'unsolicited_challenge'
   | 'unexpected_challenge'
   | 'bad_nonce'
@@ -255,5 +281,5 @@ export const ZERO_HASH = '0'.repeat(64);
 
 /** A fresh handshake state over a loaded membership state. */
 export function initialHandshakeState(config: HandshakeConfig, membership: MembershipState): HandshakeState {
-  return { config, membership, pending: new Map(), hello_at: new Map(), joins: new Map(), fleet_hash: ZERO_HASH, next_request: 1 };
+  return { config, membership, pending: new Map(), hello_at: new Map(), admitting: new Map(), joins: new Map(), fleet_hash: ZERO_HASH, next_request: 1 };
 }

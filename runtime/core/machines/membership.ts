@@ -9,6 +9,7 @@
  * `store.load()` against `applyWrites`).
  */
 import type { Framing } from '../wire/framing.ts';
+import type { Admission } from '../wire/payloads/admission.ts';
 import type { NodeId, Nonce } from '../types.ts';
 
 /** Membership tier (clhive-protocol.md §6.1; `admin` was removed from cl-hive on 2026-01-20). */
@@ -32,6 +33,12 @@ export interface MemberRecord {
   readonly joined_at: number;
   /** `"host:port"` strings from gossip (ipv4/ipv6/torv3). */
   readonly addresses: readonly string[];
+  /**
+   * Who admitted this node, how, signed by the admitter (wire/payloads/admission.ts). Absent for
+   * the founder, for rows from before schema v4, and for ourselves after a join through a member
+   * that sent no proof (cl-hive). Kept through promotions; travels in WELCOME and FULL_SYNC.
+   */
+  readonly admission?: Admission;
 }
 
 /** A fleet admin key this hive trusts to sign tickets and revocations. */

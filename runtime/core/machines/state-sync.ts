@@ -9,9 +9,11 @@
  *   (issue 13: the mismatch right after a join must be repaired at once, not after the cooldown;
  *   the receiving side's cooldown is waived the same way for a full member's FULL_SYNC). FULL_SYNC carries as many states as fit 60 kB (newest first); its
  *   `fleet_hash` is the hash of exactly those states (the codec checks it on receipt).
- * - Receiving FULL_SYNC (at most one per sender per 60 s): membership merge adds unknown members
- *   as neophyte and fills missing addresses — it never demotes, removes, re-adds a departed or
- *   banned node, or upgrades a tier (only a PROMOTION with a verified quorum does; cl-hive's
+ * - Receiving FULL_SYNC (at most one per sender per 60 s): membership merge adds an unknown member
+ *   as neophyte only through a verified admission (machines/admission.ts: signed by a full member,
+ *   ticket not used by another node, within `max_members`; a neophyte's or a cl-hive peer's
+ *   unproven rows add nobody) and fills missing addresses — it never demotes, removes, re-adds a
+ *   departed or banned node, or upgrades a tier (only a PROMOTION with a verified quorum does; cl-hive's
  *   FULL_SYNC tier upgrade is §15 item 7). States merge takes an entry only with a strictly higher
  *   version, only for a member, only with the member's own GOSSIP signature on it (spec framing;
  *   unsigned entries are taken from cl-hive-framing peers only), and only with verifiable
@@ -32,21 +34,14 @@ import type { RawPayload } from '../wire/envelope.ts';
 import { FIELD_LIMITS } from '../wire/limits.ts';
 import { gossipSigningString } from '../wire/payloads/gossip.ts';
 import type { StateEntry } from '../wire/payloads/full-sync.ts';
-import { membershipHash, type MemberRow, statesHash } from '../wire/signing/hashes.ts';
+import { membershipHash, statesHash } from '../wire/signing/hashes.ts';
 import type { Admitted } from './admit.ts';
+import { admitRecord, memberEntries, type RecordContext, type RecordRefusal } from './admission.ts';
 import { currentFleetHash, verifyClaims } from './gossip.ts';
-import { isBanned } from './membership.ts';
-
-/** Our member rows as FULL_SYNC and the membership hash see them. */
-export function memberRows(s: FleetState): (MemberRow & { addresses?: string[] })[] {
-  return [...s.membership.members.values()]
-    .sort((a, b) => (a.node_id < b.node_id ? -1 : 1))
-    .map((m) => ({ peer_id: m.node_id, tier: m.tier, joined_at: m.joined_at, ...(m.addresses.length ? { addresses: [...m.addresses] } : {}) }));
-}
 
 /** Our membership hash (clhive-protocol.md §4.3). */
 export function currentMembershipHash(s: FleetState): string {
-  return membershipHash(memberRows(s));
+  return membershipHash(memberEntries(s.membership));
 }
 
 /** Send our signed STATE_HASH to `peer_id`. */
@@ -82,7 +77,7 @@ function stateEntry(r: StateRow): Record<string, PyJson> {
 /** Send a signed FULL_SYNC (states newest first within the byte budget, all members) to `recipients`. */
 export function sendFullSync(c: Change, recipients: readonly NodeId[], now: number): void {
   const s = c.state;
-  const members = memberRows(s);
+  const members = memberEntries(s.membership);
   let budget = FLEET_LIMITS.fullSyncBudgetBytes - pyDumps(members as never).length;
   const states: Record<string, PyJson>[] = [];
   const rows = [...s.tables.states.values()].sort((a, b) => b.last_update - a.last_update);
@@ -153,29 +148,40 @@ function addressesOf(raw: RawPayload): string[] {
   return list.filter((x): x is string => typeof x === 'string' && x.length <= FIELD_LIMITS.addressChars).slice(0, FIELD_LIMITS.addressesItems);
 }
 
-/** True when the merge would add the node a FULL_SYNC entry names: unknown, not us, not banned, not departed since. */
-function addable(s: FleetState, e: { readonly peer_id: string; readonly joined_at: number }, now: number): boolean {
-  const id = e.peer_id as NodeId;
-  const gone = s.tables.departures.get(id);
-  return !s.membership.members.has(id) && id !== s.config.our_node_id && !isBanned(s.membership, id, now) && !(gone && gone.departed_at >= e.joined_at);
+/** What a FULL_SYNC row is checked against here (machines/admission.ts): admitters are our full members. */
+function recordContext(s: FleetState, now: number): RecordContext {
+  return {
+    membership: s.membership,
+    hive_id: s.membership.hive?.hive_id ?? '',
+    our_node_id: s.config.our_node_id,
+    max_members: s.config.max_members,
+    departedAt: (id) => s.tables.departures.get(id)?.departed_at ?? null,
+    mayAdmit: (id) => isFullMember(s, id, now),
+    now,
+  };
 }
 
-function mergeMembers(c: Change, a: Admitted<'FULL_SYNC'>, now: number): number {
+/** Known rows fill missing addresses; unknown rows are added only through a verified admission. */
+function mergeMembers(c: Change, a: Admitted<'FULL_SYNC'>, now: number): { added: number; refused: Record<string, RecordRefusal> } {
   let added = 0;
+  const refused: Record<string, RecordRefusal> = {};
   for (const e of a.message.payload.members ?? []) {
-    const s = c.state;
     const id = e.peer_id as NodeId;
-    const known = s.membership.members.get(id);
+    const known = c.state.membership.members.get(id);
     if (known) {
       if (known.addresses.length === 0 && e.addresses?.length) c.member({ op: 'put_member', member: { ...known, addresses: [...e.addresses] } });
       continue;
     }
-    if (!addable(s, e, now)) continue;
-    c.member({ op: 'put_member', member: { node_id: id, tier: 'neophyte', joined_at: e.joined_at, addresses: [...(e.addresses ?? [])] } });
+    const r = admitRecord(e, recordContext(c.state, now));
+    if (!r.ok) {
+      if (r.reason !== 'is_us') refused[id] = r.reason;
+      continue;
+    }
+    for (const w of r.writes) c.member(w);
     if (e.tier !== 'neophyte') c.log('info', 'tier_not_adopted', { claimed_tier: e.tier }, id);
     added++;
   }
-  return added;
+  return { added, refused };
 }
 
 /**
@@ -185,7 +191,7 @@ function mergeMembers(c: Change, a: Admitted<'FULL_SYNC'>, now: number): number 
  */
 export function onFullSync(s: FleetState, a: Admitted<'FULL_SYNC'>, now: number, facts: NodeFacts): FleetStep {
   const seen = s.full_sync_seen.get(a.peer_id);
-  const admission = isFullMember(s, a.peer_id, now) && (a.message.payload.members ?? []).some((e) => addable(s, e, now));
+  const admission = isFullMember(s, a.peer_id, now) && (a.message.payload.members ?? []).some((e) => !s.membership.members.has(e.peer_id as NodeId) && admitRecord(e, recordContext(s, now)).ok);
   const cooling = seen !== undefined && now - seen < FLEET_LIMITS.fullSyncCooldown_s && !admission;
   const waived = cooling && isFullMember(s, a.peer_id, now) && waiveCooldown(s, `seen:${a.peer_id}`, seen);
   if (cooling && !waived) {
@@ -193,7 +199,7 @@ export function onFullSync(s: FleetState, a: Admitted<'FULL_SYNC'>, now: number,
   }
   const c = new Change(s).set({ full_sync_seen: new Map(s.full_sync_seen).set(a.peer_id, now) });
   if (waived) markWaived(c, `seen:${a.peer_id}`);
-  const members_added = mergeMembers(c, a, now);
+  const { added: members_added, refused: members_refused } = mergeMembers(c, a, now);
   const rawStates = (a.message.raw.states ?? []) as readonly RawPayload[];
   const skipped: Record<string, string> = {};
   let taken = 0;
@@ -226,6 +232,6 @@ export function onFullSync(s: FleetState, a: Admitted<'FULL_SYNC'>, now: number,
     });
     taken++;
   });
-  c.log('info', 'full_sync_merged', { states_taken: taken, members_added, skipped }, a.peer_id);
+  c.log('info', 'full_sync_merged', { states_taken: taken, members_added, members_refused, skipped }, a.peer_id);
   return c.done();
 }

@@ -94,7 +94,7 @@ export async function joinCommand(core: EngineCore, params: Record<string, unkno
       throw rpcFailure(RPC_ERROR.storeError, `could not record the join: ${step.error.kind}`);
     }
     const reject = step.value;
-    if (reject === null || reject.reason === 'join_in_progress') continue;
+    if (reject === null) continue;
     if (TICKET_REJECTS.has(reject.reason)) {
       watch.cancel();
       throw rpcFailure(RPC_ERROR.badTicket, `the ticket is not usable: ${reject.reason.slice('ticket_'.length)}`, reject.fields);

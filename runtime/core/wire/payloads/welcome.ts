@@ -4,7 +4,7 @@
  *
  * cl-hive form: `{hive_id, tier, member_count, state_hash}` (tier is always "neophyte"; a joiner
  * must never adopt a higher tier from the message — §15 item 3). Hivebox spec form adds the member
- * list `members: [{peer_id, tier, joined_at, addresses?}]` and `membership_hash` (cl-hive §4.3
+ * list `members: [{peer_id, tier, joined_at, addresses?, admission?}]` and `membership_hash` (cl-hive §4.3
  * hash of that list, `membershipHash(members)`), both required and consistent in spec framing. Unsigned; BOLT 8 authenticates the sender and
  * the candidate accepts WELCOME only from the member it sent ATTEST to.
  */
@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { FIELD_LIMITS } from '../limits.ts';
 import { count, hex64, hiveId, pubkey, text, tier } from '../primitives.ts';
 import { membershipHash } from '../signing/hashes.ts';
+import { AdmissionEntry } from './admission.ts';
 
 /** One member row as WELCOME and FULL_SYNC carry it. */
 export const MemberEntry = z.object({
@@ -19,6 +20,8 @@ export const MemberEntry = z.object({
   tier,
   joined_at: count,
   addresses: z.array(text(FIELD_LIMITS.addressChars)).max(FIELD_LIMITS.addressesItems).optional(),
+  /** Hivebox: who admitted this node and how, signed by the admitter (payloads/admission.ts). */
+  admission: AdmissionEntry.optional(),
 });
 
 /** Validated member row. */
