@@ -7,16 +7,22 @@ import { HIVE_ID, issueTicket } from '../ticket/fixtures.ts';
 import { Fleet } from '../handshake/pair.ts';
 import { attestPayload, expectRefusedUnchanged, openChallenge } from './handshake-fixtures.ts';
 
-test('replayed ATTEST after a successful join → already_member, store unchanged', async () => {
+test('replayed ATTEST after a successful join → WELCOME again (a lost WELCOME is recovered), store unchanged', async () => {
   const { fleet, member } = Fleet.withMember(0x40);
   const candidate = fleet.add(0x41);
   fleet.input(candidate, { kind: 'join', member_id: member.node_id, framing: 'spec', ticket: (await issueTicket()).encoded, features: [] });
   expect(member.store.member(candidate.node_id)?.tier).toBe('neophyte');
   const attestBytes = candidate.effects.find((e) => e.kind === 'send' && e.type === 'ATTEST');
   if (attestBytes?.kind !== 'send') throw new Error();
-  expectRefusedUnchanged(member, 'already_member', () =>
-    fleet.deliverBytes(candidate, member, Fleet.encode('ATTEST', attestBytes.payload as Record<string, unknown>, 'spec')),
-  );
+  const dump = member.store.dump();
+  const membership = member.state.membership;
+  const before = member.effects.length;
+  fleet.deliverBytes(candidate, member, Fleet.encode('ATTEST', attestBytes.payload as Record<string, unknown>, 'spec'));
+  const after = member.effects.slice(before);
+  expect(after.filter((e) => e.kind === 'persist')).toEqual([]);
+  expect(after).toContainEqual(expect.objectContaining({ kind: 'send', type: 'WELCOME', peer_id: candidate.node_id }));
+  expect(member.store.dump()).toEqual(dump);
+  expect(member.state.membership).toBe(membership);
 });
 
 test('replayed ATTEST for a superseded challenge → nonce_mismatch, store unchanged', async () => {

@@ -34,7 +34,7 @@ describe('spec framing with an invite ticket', () => {
     expect(sent(candidate, 'ATTEST')).toHaveLength(1);
     expect(sent(member, 'WELCOME')).toHaveLength(1);
 
-    const admission = { by: member.node_id, via: 'ticket', ticket_id: ticket.ticket_id, ticket_expires_at: ticket.expires_at, sig: expect.any(String) };
+    const admission = { by: member.node_id, via: 'ticket' as const, ticket_id: ticket.ticket_id, ticket_expires_at: ticket.expires_at, sig: expect.any(String) };
     expect(member.store.member(candidate.node_id)).toEqual({ node_id: candidate.node_id, tier: 'neophyte', joined_at: T0, addresses: [], admission });
     expect(admissionSigned(HIVE_ID, candidate.node_id, T0, member.store.member(candidate.node_id)!.admission!)).toBe(true);
     // The candidate keeps the proof the member signed for it, and binds its own ticket.
