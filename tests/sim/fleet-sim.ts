@@ -97,7 +97,7 @@ export class SimNode {
     this.store = s.value;
     const loaded = this.store.load();
     const fleet = initialFleetState(this.config, loaded.membership, loaded.tables);
-    const handshake = initialHandshakeState({ our_node_id: this.node_id, our_version: 'hivebox v0.1.0', accept_clhive_channel_join: false, framing: DEFAULT_FRAMING_CONFIG, max_members: 50 }, loaded.membership);
+    const handshake = initialHandshakeState({ our_node_id: this.node_id, our_version: 'hivebox v0.1.0', accept_clhive_channel_join: false, framing: DEFAULT_FRAMING_CONFIG, max_members: this.config.max_members }, loaded.membership);
     this.hive = hiveNodeState(handshake, fleet);
   }
 }
