@@ -4,7 +4,7 @@
  * handshake machines take from it. Every key has a default.
  */
 import { z } from 'zod';
-import { DEFAULT_FLEET_CONFIG, FLEET_LIMITS } from '../core/fleet/config.ts';
+import { DEFAULT_FLEET_CONFIG } from '../core/fleet/config.ts';
 import { DEFAULT_FRAMING_CONFIG, type FramingConfig } from '../core/wire/framing-choice.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -23,8 +23,8 @@ export const HiveSection = z
     approval_timeout_s: z.number().int().min(5).max(600).default(60),
     /** Most members the hive may have (cl-hive's `max_members`, default 50, range 2–100): no HELLO is answered and no member row adopted beyond it. */
     max_members: z.number().int().min(2).max(100).default(DEFAULT_FLEET_CONFIG.max_members),
-    /** Anti-entropy: seconds between STATE_HASHes to one random connected member (plus 0–25 % jitter); not below the 60 s FULL_SYNC cooldown. */
-    anti_entropy_interval_s: z.number().int().min(FLEET_LIMITS.fullSyncCooldown_s).max(3_600).default(DEFAULT_FLEET_CONFIG.anti_entropy_interval_s),
+    /** Anti-entropy: seconds between STATE_HASHes to one random connected member (plus 0–25 % jitter); a lost GOSSIP is repaired within two periods (FULL_SYNC answers stay limited to one per member per 60 s). */
+    anti_entropy_interval_s: z.number().int().min(10).max(3_600).default(DEFAULT_FLEET_CONFIG.anti_entropy_interval_s),
     /** Seconds between refreshes of our gossiped status and the members' public capacities (also refreshed on every membership change). */
     status_interval_s: z.number().int().min(5).max(3_600).default(60),
   })

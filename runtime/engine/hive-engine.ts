@@ -225,7 +225,7 @@ export class HiveboxEngine implements HiveEngine {
   }
 
   async onPeerDisconnected(peerId: string): Promise<void> {
-    this.deps.log('debug', 'peer_disconnected', { peer_id: peerId });
+    await this.guarded('engine_disconnect_failed', () => this.input({ kind: 'peer_disconnected', peer_id: peerId }));
   }
 
   async onTick(): Promise<void> {

@@ -35,6 +35,7 @@ import type { StoreWrite, Tier } from '../../runtime/core/machines/membership.ts
 import { DEFAULT_FRAMING_CONFIG } from '../../runtime/core/wire/framing-choice.ts';
 import type { NodeId } from '../../runtime/core/types.ts';
 import { encodeHiveMessage } from '../../runtime/core/wire/encode.ts';
+import type { MsgType } from '../../runtime/core/wire/message-types.ts';
 import { openFleetStore, type FleetStore } from '../../services/store/fleet-store.ts';
 import { ALL_FEATURES_HEX } from '../handshake/pair.ts';
 import { ADMIN_ID, ADMIN_SK, HIVE_ID } from '../ticket/fixtures.ts';
@@ -132,6 +133,8 @@ export class FleetSim {
   private readonly work: [SimNode, HiveNodeInput][] = [];
   private draining = false;
   private readonly cuts = new Set<string>();
+  /** One-shot loss rules: the first message a rule matches is lost (and the rule used up). */
+  private readonly losses: ((from: SimNode, to: SimNode, type: MsgType) => boolean)[] = [];
   /** Last delivery time per directed link: a BOLT 8 connection delivers in order (TCP). */
   private readonly linkClock = new Map<string, number>();
   private readonly dir: string;
@@ -238,7 +241,7 @@ export class FleetSim {
         this.stats.sent++;
         this.stats.byType.set(e.type, (this.stats.byType.get(e.type) ?? 0) + 1);
         this.stats.bytes += enc.value.length;
-        if (!to || !to.up || this.isCut(node, to)) {
+        if (!to || !to.up || this.isCut(node, to) || this.lost(node, to, e.type)) {
           this.stats.dropped++;
           return;
         }
@@ -354,6 +357,17 @@ export class FleetSim {
   /** Raw bytes from `from` (possibly crafted) to `to`, delivered now. */
   inject(from: SimNode | { node_id: NodeId }, to: SimNode, bytes: Uint8Array): void {
     this.input(to, { kind: 'message', peer_id: from.node_id, message: bytes });
+  }
+
+  /** Lose the next message `from` sends `to` of `type` (a dropped custom message, once). */
+  loseNext(from: SimNode, to: SimNode, type: MsgType): void {
+    this.losses.push((f, t, ty) => f === from && t === to && ty === type);
+  }
+
+  private lost(from: SimNode, to: SimNode, type: MsgType): boolean {
+    const i = this.losses.findIndex((rule) => rule(from, to, type));
+    if (i >= 0) this.losses.splice(i, 1);
+    return i >= 0;
   }
 
   private isCut(a: SimNode, b: SimNode): boolean {

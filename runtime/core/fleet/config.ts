@@ -94,7 +94,11 @@ export interface FleetConfig {
   readonly max_fee_changes_per_day: number;
   /** `max_members` (cl-hive default 50, range 2–100; cl-hive reports it, Hivebox enforces it). */
   readonly max_members: number;
-  /** Anti-entropy: a STATE_HASH to one random connected member every this many seconds, plus 0–25 % jitter. */
+  /**
+   * Anti-entropy: a STATE_HASH to one random connected member every this many seconds, plus 0–25 %
+   * jitter (default 120, range 10–3,600). Below 60 s the answering FULL_SYNC is still limited to one
+   * per member per 60 s (`fullSyncCooldown_s`), so repairs take at least that long.
+   */
   readonly anti_entropy_interval_s: number;
 }
 
@@ -130,7 +134,7 @@ const RANGES: readonly [keyof FleetConfig, number, number][] = [
   ['fee_floor_ppm', 0, 100_000],
   ['max_fee_changes_per_day', 0, 1_000],
   ['max_members', 2, 100],
-  ['anti_entropy_interval_s', FLEET_LIMITS.fullSyncCooldown_s, 3_600],
+  ['anti_entropy_interval_s', 10, 3_600],
 ];
 
 /**

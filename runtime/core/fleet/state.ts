@@ -4,6 +4,7 @@
  * bookkeeping) start empty, which is what a restart means: the first local status broadcasts with
  * version = stored version + 1.
  */
+import { EMPTY_ANTI_ENTROPY } from '../machines/anti-entropy.ts';
 import { EMPTY_MEMBERSHIP, type MembershipState } from '../machines/membership.ts';
 import type { FleetConfig } from './config.ts';
 import { EMPTY_TABLES, type FleetTables } from './tables.ts';
@@ -23,6 +24,7 @@ export function initialFleetState(config: FleetConfig, membership: MembershipSta
     cooldown_waived: new Map(),
     pending_signs: new Map(),
     gossip: { last_broadcast_at: null, last_sent: null },
+    anti_entropy: EMPTY_ANTI_ENTROPY,
     local: null,
     next_seq: 1,
   };

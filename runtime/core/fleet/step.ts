@@ -11,6 +11,7 @@
  * state change) so the sender's outbox stops or backs off.
  */
 import { admit, type Admitted, type FleetMsgType } from '../machines/admit.ts';
+import { antiEntropyTick, withConnection } from '../machines/anti-entropy.ts';
 import { eventIdOf } from '../machines/event-id.ts';
 import { banPeerCommand, onBanPeer } from '../machines/ban-peer.ts';
 import { banTick, onBanProposal, onBanVote, proposeBan, voteBan } from '../machines/ban-vote.ts';
@@ -72,7 +73,7 @@ function handle(s: FleetState, a: Admitted, now: number, facts: NodeFacts): Flee
     sendAck(c, a.peer_id, a.event_id, RETRY_LATER.has(r.reject.reason) ? 'retry_later' : 'invalid', now);
     return { state: r.state, effects: [...r.effects, ...c.effects], reject: r.reject };
   }
-  const c = new Change(r.state).emit(...r.effects);
+  const c = new Change(fromPeer ? withConnection(r.state, a.peer_id, true) : r.state).emit(...r.effects);
   if (fromPeer) learnFraming(c, a.peer_id, a.framing, now);
   if (a.event_id !== null) {
     c.put('events', { event_id: a.event_id, msg_type: a.message.type, sender_id: a.sender_id, received_at: now });
@@ -187,6 +188,7 @@ function onTick(s: FleetState, entropy: Uint8Array, now: number, facts: NodeFact
   actionsTick(c, now);
   banTick(c, now);
   outboxTick(c, now, entropy);
+  antiEntropyTick(c, now, entropy);
   feeTick(c, now);
   expirePendingGossip(c, now);
   for (const e of c.state.tables.events.values()) if (now - e.received_at > FLEET_LIMITS.eventRetention_s) c.del('events', keyOf(e.event_id));
@@ -203,8 +205,10 @@ function dispatch(s: FleetState, input: FleetInput, now: number, facts: NodeFact
       return onTick(s, input.entropy, now, facts);
     case 'local_status':
       return onLocalStatus(s, input.status, now, facts);
+    case 'peer_disconnected':
+      return new Change(withConnection(s, input.peer_id, false)).done();
     case 'peer_connected': {
-      const c = new Change(s);
+      const c = new Change(withConnection(s, input.peer_id, true));
       if (input.peer_id !== s.config.our_node_id && isCertified(s, input.peer_id, now) && isCertified(s, s.config.our_node_id, now)) sendStateHash(c, input.peer_id as NodeId, now);
       return c.done();
     }

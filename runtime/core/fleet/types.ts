@@ -20,6 +20,7 @@
  * - `log` / `event`: structured records; `event`s are operator-facing (MQTT, `hivebox status`).
  */
 import type { PyJson } from '../canonical/python-json.ts';
+import type { AntiEntropyMemory } from '../machines/anti-entropy.ts';
 import type { MembershipState, PersistEffect } from '../machines/membership.ts';
 import type { ApprovalSummary } from '../ports.ts';
 import type { NodeId } from '../types.ts';
@@ -111,6 +112,8 @@ export interface FleetState {
   readonly cooldown_waived: ReadonlyMap<string, number>;
   readonly pending_signs: ReadonlyMap<string, PendingSign>;
   readonly gossip: GossipMemory;
+  /** Periodic STATE_HASH schedule and the peers known connected (machines/anti-entropy.ts; memory). */
+  readonly anti_entropy: AntiEntropyMemory;
   /** Latest local status from the driver. */
   readonly local: LocalStatus | null;
   /** Counter for request and intent ids. */
@@ -172,9 +175,11 @@ export type FleetInput =
   | { readonly kind: 'message'; readonly peer_id: string; readonly message: Uint8Array | DecodeOutcome }
   /** `connect` notification: a member gets our STATE_HASH. */
   | { readonly kind: 'peer_connected'; readonly peer_id: string }
+  /** `disconnect` notification: the peer is no longer picked for anti-entropy. */
+  | { readonly kind: 'peer_disconnected'; readonly peer_id: string }
   /** Our current status (gossip triggers are evaluated against it). */
   | { readonly kind: 'local_status'; readonly status: LocalStatus }
-  /** Timer. `entropy`: ≥ 16 random bytes (outbox jitter). */
+  /** Timer. `entropy`: ≥ 16 random bytes (outbox jitter, anti-entropy peer and jitter). */
   | { readonly kind: 'tick'; readonly entropy: Uint8Array }
   | { readonly kind: 'signed'; readonly request_id: string; readonly result: SignResult }
   /**

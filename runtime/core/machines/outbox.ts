@@ -12,16 +12,16 @@
  * MEMBER_LEFT (its id includes the timestamp, and it has no freshness rule), HIVE_REVOKE (30-day
  * window; the admin key needs a button press) and BAN_PEER (7-day window) are re-sent as they were.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
 import { Change, refuse } from '../fleet/change.ts';
 import { FLEET_LIMITS } from '../fleet/config.ts';
 import { deliver, requestSignature, type Payload } from '../fleet/outgoing.ts';
 import { keyOf, type OutboxRow } from '../fleet/tables.ts';
 import type { FleetState, FleetStep, SignPurpose } from '../fleet/types.ts';
-import { utf8, type NodeId } from '../types.ts';
+import type { NodeId } from '../types.ts';
 import type { RawPayload } from '../wire/envelope.ts';
 import type { MsgType } from '../wire/message-types.ts';
 import type { Admitted } from './admit.ts';
+import { uniformOf } from './entropy.ts';
 import { eventIdOf } from './event-id.ts';
 
 /** Reliable types re-signed with a fresh timestamp on retry, and their signature field. */
@@ -42,12 +42,7 @@ export function backoffSeconds(n: number, jitter: number): number {
 
 /** A uniform 0..1 value from the tick's entropy, distinct per row. */
 function jitterOf(entropy: Uint8Array, row: OutboxRow): number {
-  const label = utf8(`${row.msg_id}|${row.peer_id}|${row.retries}`);
-  const buf = new Uint8Array(entropy.length + label.length);
-  buf.set(entropy);
-  buf.set(label, entropy.length);
-  const d = sha256(buf);
-  return new DataView(d.buffer, d.byteOffset, 4).getUint32(0) / 0x1_0000_0000;
+  return uniformOf(entropy, `${row.msg_id}|${row.peer_id}|${row.retries}`);
 }
 
 /** Timer: give up on exhausted rows, re-send (or re-sign) due ones and reschedule them. */
