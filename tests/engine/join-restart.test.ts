@@ -93,7 +93,7 @@ test('kill -9 of the admitting daemon between CHALLENGE and ATTEST: joined withi
   // The challenge survived in A's store; the ATTEST that arrived meanwhile was lost with the daemon.
   const store = openMembershipStore(join(a.dir, 'hive.db'), Math.floor(Date.now() / 1000));
   if (!store.ok) throw new Error('store');
-  expect(store.value.challenges().map((c) => c.peer_id)).toEqual([b.node.nodeId]);
+  expect(store.value.challenges().map((c): string => c.peer_id)).toEqual([b.node.nodeId]);
   expect(store.value.member(b.node.nodeId)).toBeNull();
   store.value.close();
 
