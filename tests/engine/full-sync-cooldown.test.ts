@@ -10,6 +10,7 @@ import { signMessage } from '../../runtime/core/crypto/lnsign.ts';
 import { toHex } from '../../runtime/core/types.ts';
 import type { RawPayload } from '../../runtime/core/wire/envelope.ts';
 import { encodeHiveMessage, fullSyncSigningString } from '../../runtime/core/wire/index.ts';
+import { admissionSigningString } from '../../runtime/core/wire/payloads/admission.ts';
 import { nodeIdOf, secretKey } from '../ticket/fixtures.ts';
 import { admit, genesis, threeNodes } from './fixtures/fleet.ts';
 import type { LoopbackNet, LoopNode } from './fixtures/loopback.ts';
@@ -30,11 +31,19 @@ afterEach(async () => {
   await net.close();
 });
 
-/** A FULL_SYNC from `from` listing the current members plus `extra` node ids, signed by `from`. */
+/** `from`'s signed admission of `peer_id` (a channel join) at `now`. */
+function admissionBy(from: LoopNode, peer_id: string, now: number) {
+  const unsigned = { by: from.node_id, via: 'channel' as const };
+  const hive_id = from.engine.state.fleet.membership.hive!.hive_id;
+  return { ...unsigned, sig: signMessage(lightningSignedText(admissionSigningString(hive_id, peer_id, now, unsigned)), from.sk) };
+}
+
+/** A FULL_SYNC from `from` listing the current members plus `extra` node ids (admitted by `from`), signed by `from`. */
 function fullSync(from: LoopNode, extra: string[]): string {
   const now = net.nowS();
   const members = [...from.engine.state.fleet.membership.members.values()].map((m) => ({ peer_id: m.node_id, tier: m.tier, joined_at: m.joined_at }));
-  const unsigned = { states: [], fleet_hash: '', timestamp: now, members: [...members, ...extra.map((peer_id) => ({ peer_id, tier: 'neophyte', joined_at: now }))], sender_id: from.node_id };
+  const added = extra.map((peer_id) => ({ peer_id, tier: 'neophyte', joined_at: now, admission: admissionBy(from, peer_id, now) }));
+  const unsigned = { states: [], fleet_hash: '', timestamp: now, members: [...members, ...added], sender_id: from.node_id };
   const signature = signMessage(lightningSignedText(fullSyncSigningString(unsigned as RawPayload)), from.sk);
   const e = encodeHiveMessage('FULL_SYNC', { ...unsigned, signature }, 'spec');
   if (!e.ok) throw new Error(JSON.stringify(e.error));
