@@ -8,30 +8,19 @@
  */
 import { afterEach, expect, test } from 'bun:test';
 import { join } from 'node:path';
-import { startSignerSimulator } from '../../hw/device-sim/start.ts';
 import { admissionSigned } from '../../runtime/core/machines/admission.ts';
 import { decodeHiveHex } from '../../runtime/core/wire/decode.ts';
 import type { JoinResult, MembersResult } from '../../runtime/engine/index.ts';
-import { createLightningBackend, type LightningRpcClient } from '../../services/lightning-rpc/index.ts';
+import { createLightningBackend } from '../../services/lightning-rpc/index.ts';
 import { SimNetwork, type SimNode } from '../../services/simnet/index.ts';
 import { openMembershipStore } from '../../services/store/index.ts';
-import { addDaemonSite, collectLines, spawnRun } from '../systemd/fixtures/run-daemon.ts';
+import { callDaemon, collectLines, signedPair, spawnRun } from '../systemd/fixtures/run-daemon.ts';
 
 let cleanup: (() => unknown)[] = [];
 afterEach(async () => {
   for (const f of cleanup.reverse()) await f();
   cleanup = [];
 });
-
-/** Call `method`, retrying while the plugin reports the daemon unreachable (-32001) during start-up. */
-async function call<T>(cli: LightningRpcClient, method: string, params: Record<string, unknown> = {}): Promise<T> {
-  for (let i = 0; ; i++) {
-    const r = await cli.call<T>(method, params);
-    if (r.ok) return r.value;
-    if (i > 200 || r.error.code !== -32001) throw new Error(`${method}: ${r.error.message}`);
-    await Bun.sleep(50);
-  }
-}
 
 /** Resolves when `from` hands lightningd a Hive message of `type` for `to` (the simnet wire tap), counting them. */
 function tapSends(net: SimNetwork): { count(from: SimNode, type: string): number; next(from: SimNode, type: string): Promise<void> } {
@@ -56,14 +45,7 @@ function tapSends(net: SimNetwork): { count(from: SimNode, type: string): number
 }
 
 test('kill -9 of the admitting daemon between CHALLENGE and ATTEST: joined within 30 s of its restart', async () => {
-  const net = await SimNetwork.create();
-  cleanup.push(() => net.stop());
-  const signerSocket = join(net.root, 'signer-a.sock');
-  const sim = await startSignerSimulator({ mode: 'in-process', stateDir: join(net.root, 'signer-a'), socketPath: signerSocket });
-  cleanup.push(() => sim.stop());
-  const a = await addDaemonSite(net, 'a', signerSocket);
-  const b = await addDaemonSite(net, 'b', join(net.root, 'no-signer.sock'));
-  await net.openChannel(a.node, b.node.nodeId, { capacity_sat: 5_000_000 });
+  const { net, a, b } = await signedPair(cleanup);
   const start = (site: typeof a, sets: string[] = []) => {
     const p = spawnRun(site, sets);
     cleanup.push(() => p.kill('SIGKILL'));
@@ -74,16 +56,16 @@ test('kill -9 of the admitting daemon between CHALLENGE and ATTEST: joined withi
   const cliA = createLightningBackend({ socketPath: a.node.rpcPath, idPrefix: 'cli' }).client;
   const cliB = createLightningBackend({ socketPath: b.node.rpcPath, idPrefix: 'cli' }).client;
   cleanup.push(() => (cliA.close(), cliB.close()));
-  await call(cliA, 'hive-genesis');
-  const { ticket } = await call<{ ticket: string }>(cliA, 'hive-invite', { valid_hours: 2 });
-  await call(cliB, 'hive-status');
+  await callDaemon(cliA, 'hive-genesis');
+  const { ticket } = await callDaemon<{ ticket: string }>(cliA, 'hive-invite', { valid_hours: 2 });
+  await callDaemon(cliB, 'hive-status');
 
   // Messages take 500 ms each way, so the CHALLENGE reaches B only after A's daemon is gone.
   net.setLink(a.node, b.node, { latency_ms: 500 });
   const tap = tapSends(net);
   const challenged = tap.next(a.node, 'CHALLENGE');
   const attested = tap.next(b.node, 'ATTEST');
-  const joining = call<JoinResult>(cliB, 'hive-join', { ticket, peer_id: a.node.nodeId });
+  const joining = callDaemon<JoinResult>(cliB, 'hive-join', { ticket, peer_id: a.node.nodeId });
   await challenged;
   daemonA.proc.kill('SIGKILL');
   expect(await daemonA.proc.exited).not.toBe(0);
@@ -107,7 +89,7 @@ test('kill -9 of the admitting daemon between CHALLENGE and ATTEST: joined withi
   console.log(`join-restart: joined ${seconds.toFixed(1)} s after the member's daemon restarted`);
   expect(tap.count(b.node, 'ATTEST')).toBeGreaterThanOrEqual(2);
 
-  const members = await call<MembersResult>(cliA, 'hive-members');
+  const members = await callDaemon<MembersResult>(cliA, 'hive-members');
   expect(members.membership_hash).toBe(joined.membership_hash);
   const after = openMembershipStore(join(a.dir, 'hive.db'), Math.floor(Date.now() / 1000));
   if (!after.ok) throw new Error('store');

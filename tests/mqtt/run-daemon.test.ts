@@ -7,12 +7,10 @@
  */
 import { afterEach, expect, test } from 'bun:test';
 import { join } from 'node:path';
-import { startSignerSimulator } from '../../hw/device-sim/start.ts';
 import type { PublishedState } from '../../services/mqtt/snapshot.ts';
 import { statusTopics } from '../../services/mqtt/topics.ts';
-import { createLightningBackend, type LightningRpcClient } from '../../services/lightning-rpc/index.ts';
-import { SimNetwork } from '../../services/simnet/index.ts';
-import { addDaemonSite, collectLines, spawnRun } from '../systemd/fixtures/run-daemon.ts';
+import { createLightningBackend } from '../../services/lightning-rpc/index.ts';
+import { callDaemon, collectLines, signedPair, spawnRun } from '../systemd/fixtures/run-daemon.ts';
 import { startBroker, type TestBroker } from './broker.ts';
 import { subscribe } from './subscriber.ts';
 
@@ -22,15 +20,6 @@ afterEach(async () => {
   for (const f of cleanup.reverse()) await f();
   cleanup = [];
 });
-
-async function call<T>(cli: LightningRpcClient, method: string, params: Record<string, unknown> = {}): Promise<T> {
-  for (let i = 0; ; i++) {
-    const r = await cli.call<T>(method, params);
-    if (r.ok) return r.value;
-    if (i > 100 || r.error.code !== -32001) throw new Error(`${method}: ${r.error.message}`);
-    await Bun.sleep(50);
-  }
-}
 
 /** The retained state a fresh subscriber receives, once it satisfies `want` (polled up to 15 s). */
 async function retainedState(broker: TestBroker, topic: string, want: (s: PublishedState) => boolean): Promise<PublishedState> {
@@ -47,14 +36,7 @@ async function retainedState(broker: TestBroker, topic: string, want: (s: Publis
 test('retained state with the fleet, engine events, status --watch, offline on SIGTERM, last will after kill -9', async () => {
   const broker = await startBroker();
   cleanup.push(() => broker.dispose());
-  const net = await SimNetwork.create();
-  cleanup.push(() => net.stop());
-  const signerSocket = join(net.root, 'signer-a.sock');
-  const sim = await startSignerSimulator({ mode: 'in-process', stateDir: join(net.root, 'signer-a'), socketPath: signerSocket });
-  cleanup.push(() => sim.stop());
-  const a = await addDaemonSite(net, 'a', signerSocket);
-  const b = await addDaemonSite(net, 'b', join(net.root, 'no-signer.sock'));
-  await net.openChannel(a.node, b.node.nodeId, { capacity_sat: 5_000_000 });
+  const { a, b } = await signedPair(cleanup);
   const mqttEnv = { HIVEBOX_MQTT_URL: broker.url, HIVEBOX_MQTT_USERNAME: broker.username, HIVEBOX_MQTT_PASSWORD: broker.password };
   const start = () => {
     const p = spawnRun(a, ['mqtt.state_interval_s=5'], mqttEnv);
@@ -72,9 +54,9 @@ test('retained state with the fleet, engine events, status --watch, offline on S
   const cliB = createLightningBackend({ socketPath: b.node.rpcPath, idPrefix: 'cli' }).client;
   cleanup.push(() => (cliA.close(), cliB.close()));
 
-  const { hive_id } = await call<{ hive_id: string }>(cliA, 'hive-genesis');
-  const { ticket } = await call<{ ticket: string }>(cliA, 'hive-invite', { valid_hours: 2 });
-  await call(cliB, 'hive-join', { ticket, peer_id: a.node.nodeId });
+  const { hive_id } = await callDaemon<{ hive_id: string }>(cliA, 'hive-genesis');
+  const { ticket } = await callDaemon<{ ticket: string }>(cliA, 'hive-invite', { valid_hours: 2 });
+  await callDaemon(cliB, 'hive-join', { ticket, peer_id: a.node.nodeId });
   await events.waitFor((m) => m.topic === topics.event('invite_approved'), 10_000);
   const joined = await events.waitFor((m) => m.topic === topics.event('member_joined'), 10_000);
   expect(JSON.parse(joined.payload)).toMatchObject({ kind: 'member_joined', node_id: b.node.nodeId, via: 'ticket' });
