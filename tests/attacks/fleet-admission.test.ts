@@ -1,6 +1,6 @@
 /**
  * Membership only through a verifiable admission (issue 15 items 1–3; machines/admission.ts):
- * member rows in FULL_SYNC and WELCOME are added only with an admission proof signed by a full
+ * member rows in FULL_SYNC, WELCOME and a GOSSIP's `hivebox_member` are added only with an admission proof signed by a full
  * member, a ticket admits one node fleet-wide, and nobody joins beyond `max_members`. Each attack
  * runs over the simulated fleet (real codec, real signatures, one SQLite store per node) and
  * asserts the target's store and state unchanged.
@@ -58,7 +58,7 @@ function expectRowRefused(s: FleetSim, from: SimNode, target: SimNode, bytes: Ui
   expect(target.state.tables).toBe(tables);
 }
 
-test('FULL_SYNC ticket bypass: a malicious neophyte lists an outsider — refused without a proof, and with one it signed itself', () => {
+test('FULL_SYNC ticket bypass: a malicious neophyte lists an outsider — refused without a proof, and with one it signed itself; the outsider\'s GOSSIP claims adopt nobody', () => {
   sim = startedFleet(4, 1501, { neophytes: [2], outsiders: [3] });
   const [member, , neophyte, outsider] = sim.nodes as [SimNode, SimNode, SimNode, SimNode];
   const row = { peer_id: outsider.node_id, tier: 'member', joined_at: sim.now };
@@ -66,9 +66,14 @@ test('FULL_SYNC ticket bypass: a malicious neophyte lists an outsider — refuse
   sim.advance(61);
   const selfMade = { ...row, admission: admission(neophyte, outsider.node_id, sim.now - 61) as never };
   expectRowRefused(sim, neophyte, member, fullSync(sim, neophyte, [selfMade]), outsider.node_id, 'admitter_not_full_member');
-  // The outsider's GOSSIP is still refused: it never became a member.
+  // The outsider's GOSSIP is still refused: it never became a member, and the row it carries for
+  // itself (admitted by the neophyte, or "by" a full member but signed by itself) adopts nobody.
   const gossip = { peer_id: outsider.node_id, sender_id: outsider.node_id, capacity_sats: 0, available_sats: 0, fee_policy: {}, topology: [], version: 1, timestamp: sim.now, state_hash: '' };
   expectRefusedUnchanged(member, 'not_member', () => sim!.inject(outsider, member, bytesOf('GOSSIP', signed('GOSSIP', gossip, outsider.key.sk))));
+  for (const claim of [admission(neophyte, outsider.node_id, sim.now), admission(outsider, outsider.node_id, sim.now, { by: member.node_id })]) {
+    const claimed = { ...gossip, hivebox_member: { joined_at: sim.now, admission: claim } as never };
+    expectRefusedUnchanged(member, 'not_member', () => sim!.inject(outsider, member, bytesOf('GOSSIP', signed('GOSSIP', claimed, outsider.key.sk))));
+  }
 });
 
 test('admission by a neophyte: its HELLO answer is not_admitting, and a row it signed is refused even from a full member', async () => {

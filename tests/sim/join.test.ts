@@ -46,3 +46,23 @@ test('a ticket join is followed by FULL_SYNC, 0-fee routing, STATE_HASH and conv
     expect(node.hive.handshake.membership).toBe(node.state.membership);
   }
 });
+
+test('a member that missed the admission FULL_SYNC adopts the newcomer from the admission proof in its GOSSIP', async () => {
+  sim = FleetSim.create(4, { seed: 1002, outsiders: [3] });
+  sim.publishAll();
+  sim.advance(1);
+  const [member, other, , newcomer] = sim.nodes as [SimNode, SimNode, SimNode, SimNode];
+  sim.loseNext(member, other, 'FULL_SYNC');
+  const { encoded } = await issueTicket({}, { now: SIM_T0 });
+  sim.input(newcomer, { kind: 'join', member_id: member.node_id, framing: 'spec', ticket: encoded, features: [] });
+  sim.advance(1);
+  expect(other.state.membership.members.has(newcomer.node_id)).toBe(false);
+  sim.publish(newcomer);
+  sim.advance(1);
+  const row = other.state.membership.members.get(newcomer.node_id);
+  expect(row).toMatchObject({ tier: 'neophyte', admission: { by: member.node_id, via: 'ticket' } });
+  expect(other.logs.some((l) => l.event === 'member_adopted' && l.peer_id === newcomer.node_id)).toBe(true);
+  expect(other.state.tables.states.get(newcomer.node_id)?.version).toBe(1);
+  expect(other.store.membership.load()).toEqual(other.state.membership);
+  expect(sim.converged()).toBe(true);
+});

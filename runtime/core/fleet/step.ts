@@ -11,6 +11,7 @@
  * state change) so the sender's outbox stops or backs off.
  */
 import { admit, type Admitted, type FleetMsgType } from '../machines/admit.ts';
+import { gossipAdoption } from '../machines/admission.ts';
 import { antiEntropyTick, withConnection } from '../machines/anti-entropy.ts';
 import { eventIdOf } from '../machines/event-id.ts';
 import { banPeerCommand, onBanPeer } from '../machines/ban-peer.ts';
@@ -26,7 +27,7 @@ import { onPromotion, onPromotionRequest, onVouch, requestPromotion, vouchComman
 import { onRevoke, revokeCommand } from '../machines/revocation.ts';
 import { onFullSync, onStateHash, sendFullSync, sendStateHash } from '../machines/state-sync.ts';
 import type { NodeId } from '../types.ts';
-import { decodeHiveMessage, type HiveMessageOf } from '../wire/decode.ts';
+import { decodeHiveMessage, type DecodeOutcome, type HiveMessageOf } from '../wire/decode.ts';
 import type { RawPayload } from '../wire/envelope.ts';
 import type { Framing } from '../wire/framing.ts';
 import { MSG_TYPES } from '../wire/message-types.ts';
@@ -89,12 +90,31 @@ function learnFraming(c: Change, peer_id: NodeId, framing: Framing, now: number)
 }
 
 /**
- * A message from a peer: gate, then handler. A GOSSIP refused only for now (sender not a member
- * yet, claims not verifiable yet) is kept for a re-check (machines/pending-gossip.ts).
+ * A GOSSIP whose sender we do not hold but whose `hivebox_member` row passes machines/admission.ts:
+ * adopt the sender, then run the GOSSIP on that state — both or neither.
+ */
+function withAdoptedSender(s: FleetState, input: Extract<FleetInput, { kind: 'message' }>, outcome: DecodeOutcome, now: number, facts: NodeFacts): FleetStep | null {
+  if (outcome.kind !== 'message') return null;
+  const writes = gossipAdoption(s, outcome.message, now);
+  if (writes === null) return null;
+  const c = new Change(s);
+  for (const w of writes) c.member(w);
+  c.log('info', 'member_adopted', { via: 'gossip' }, String(outcome.message.raw.sender_id));
+  const gate = admit(c.state, input.peer_id, outcome, now);
+  const r = gate.ok ? handle(c.state, gate.value, now, facts) : null;
+  return r && !r.reject ? { ...r, effects: [...c.effects, ...r.effects] } : null;
+}
+
+/**
+ * A message from a peer: gate, then handler. A GOSSIP from a sender we do not hold is first
+ * tried with the member row it carries (`withAdoptedSender`). A GOSSIP refused only for now
+ * (sender not a member yet, claims not verifiable yet) is kept for a re-check (machines/pending-gossip.ts).
  * @param received_at when it first arrived (a re-check passes the original time).
  */
 function onMessage(s: FleetState, input: Extract<FleetInput, { kind: 'message' }>, now: number, facts: NodeFacts, received_at = now): FleetStep {
   const outcome = input.message instanceof Uint8Array ? decodeHiveMessage(input.message) : input.message;
+  const adopted = withAdoptedSender(s, input, outcome, now, facts);
+  if (adopted) return adopted;
   const gate = admit(s, input.peer_id, outcome, now);
   if (gate.ok) {
     const r = handle(s, gate.value, now, facts);

@@ -1,7 +1,7 @@
 /**
- * Member records as they travel, and the one check every received record must pass before it
- * adds a member (issue 15 items 1–3; wire/payloads/admission.ts for the proof's shape and signed
- * string).
+ * Member records as they travel (WELCOME and FULL_SYNC `members[]`, a GOSSIP's `hivebox_member`
+ * for its sender), and the one check every received record must pass before it adds a member
+ * (issue 15 items 1–3; wire/payloads/admission.ts for the proof's shape and signed string).
  *
  * A node becomes a member only through an admission the receiver can verify: the row carries who
  * admitted it, by which ticket (or cl-hive channel join), signed by the admitter, and the admitter
@@ -22,8 +22,11 @@
  */
 import { lightningSignedText } from '../canonical/signed-text.ts';
 import { recoverSigner } from '../crypto/lnsign.ts';
+import { isFullMember } from '../fleet/roster.ts';
+import type { FleetState } from '../fleet/types.ts';
 import type { NodeId } from '../types.ts';
-import { admissionSigningString, type Admission } from '../wire/payloads/admission.ts';
+import type { HiveMessage } from '../wire/decode.ts';
+import { admissionSigningString, type Admission, type MemberClaim } from '../wire/payloads/admission.ts';
 import { isBanned, type MemberRecord, type MembershipState, type StoreWrite } from './membership.ts';
 
 /** A member row as WELCOME and FULL_SYNC carry it. */
@@ -68,6 +71,38 @@ export interface RecordContext {
   /** True when `node_id` may admit in the receiver's view (a full member, not banned). */
   readonly mayAdmit: (node_id: NodeId) => boolean;
   readonly now: number;
+}
+
+/** The context of rows a member receives (FULL_SYNC, GOSSIP): admitters are its full members, not banned. */
+export function fleetRecordContext(s: FleetState, now: number): RecordContext {
+  return {
+    membership: s.membership,
+    hive_id: s.membership.hive?.hive_id ?? '',
+    our_node_id: s.config.our_node_id,
+    max_members: s.config.max_members,
+    departedAt: (id) => s.tables.departures.get(id)?.departed_at ?? null,
+    mayAdmit: (id) => isFullMember(s, id, now),
+    now,
+  };
+}
+
+/** Our own row as GOSSIP `hivebox_member` carries it; nothing when we hold no proof (founder, cl-hive welcomer). */
+export function ownMemberClaim(s: FleetState): { hivebox_member?: MemberClaim } {
+  const own = s.membership.members.get(s.config.our_node_id);
+  return own?.admission ? { hivebox_member: { joined_at: own.joined_at, admission: own.admission } } : {};
+}
+
+/**
+ * A GOSSIP from a sender we do not hold, carrying its `hivebox_member` row: the writes that adopt
+ * it (the same `RECORD_RULES` as a FULL_SYNC row), or null when there is nothing to adopt or the
+ * row is refused (the gate then refuses the GOSSIP as `not_member`).
+ */
+export function gossipAdoption(s: FleetState, m: HiveMessage, now: number): StoreWrite[] | null {
+  if (m.type !== 'GOSSIP' || m.framing !== 'spec') return null;
+  const p = m.payload;
+  if (p.hivebox_member === undefined || s.membership.members.has(p.sender_id as NodeId)) return null;
+  const r = admitRecord({ peer_id: p.sender_id, joined_at: p.hivebox_member.joined_at, admission: p.hivebox_member.admission }, fleetRecordContext(s, now));
+  return r.ok ? r.writes : null;
 }
 
 /** Why a received record adds no member. */

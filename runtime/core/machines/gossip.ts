@@ -15,6 +15,7 @@
 import { Change, refuse } from '../fleet/change.ts';
 import { FLEET_LIMITS } from '../fleet/config.ts';
 import { byFraming, requestSignature } from '../fleet/outgoing.ts';
+import { ownMemberClaim } from './admission.ts';
 import { broadcastRecipients, memberOf } from '../fleet/roster.ts';
 import type { StateRow } from '../fleet/tables.ts';
 import type { FleetState, FleetStep, LocalStatus, NodeFacts } from '../fleet/types.ts';
@@ -119,7 +120,8 @@ export function broadcastGossip(c: Change, status: LocalStatus, now: number, tri
   c.log('info', 'gossip_broadcast', { version: row.version, trigger });
   const groups = byFraming(c.state, broadcastRecipients(c.state, now));
   if (groups.size === 0) groups.set('spec', []);
-  for (const [framing, recipients] of groups) requestSignature(c, { type: 'GOSSIP', payload, purpose: 'gossip', recipients, framing });
+  const claim = ownMemberClaim(c.state);
+  for (const [framing, recipients] of groups) requestSignature(c, { type: 'GOSSIP', payload: framing === 'spec' ? { ...payload, ...claim } : payload, purpose: 'gossip', recipients, framing });
 }
 
 /** A new local status: remember it, and broadcast when a trigger fires (only inside a hive). */

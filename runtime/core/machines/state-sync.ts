@@ -36,7 +36,7 @@ import { gossipSigningString } from '../wire/payloads/gossip.ts';
 import type { StateEntry } from '../wire/payloads/full-sync.ts';
 import { membershipHash, statesHash } from '../wire/signing/hashes.ts';
 import type { Admitted } from './admit.ts';
-import { admitRecord, memberEntries, type RecordContext, type RecordRefusal } from './admission.ts';
+import { admitRecord, fleetRecordContext, memberEntries, type RecordRefusal } from './admission.ts';
 import { currentFleetHash, verifyClaims } from './gossip.ts';
 
 /** Our membership hash (clhive-protocol.md §4.3). */
@@ -148,19 +148,6 @@ function addressesOf(raw: RawPayload): string[] {
   return list.filter((x): x is string => typeof x === 'string' && x.length <= FIELD_LIMITS.addressChars).slice(0, FIELD_LIMITS.addressesItems);
 }
 
-/** What a FULL_SYNC row is checked against here (machines/admission.ts): admitters are our full members. */
-function recordContext(s: FleetState, now: number): RecordContext {
-  return {
-    membership: s.membership,
-    hive_id: s.membership.hive?.hive_id ?? '',
-    our_node_id: s.config.our_node_id,
-    max_members: s.config.max_members,
-    departedAt: (id) => s.tables.departures.get(id)?.departed_at ?? null,
-    mayAdmit: (id) => isFullMember(s, id, now),
-    now,
-  };
-}
-
 /** Known rows fill missing addresses; unknown rows are added only through a verified admission. */
 function mergeMembers(c: Change, a: Admitted<'FULL_SYNC'>, now: number): { added: number; refused: Record<string, RecordRefusal> } {
   let added = 0;
@@ -172,7 +159,7 @@ function mergeMembers(c: Change, a: Admitted<'FULL_SYNC'>, now: number): { added
       if (known.addresses.length === 0 && e.addresses?.length) c.member({ op: 'put_member', member: { ...known, addresses: [...e.addresses] } });
       continue;
     }
-    const r = admitRecord(e, recordContext(c.state, now));
+    const r = admitRecord(e, fleetRecordContext(c.state, now));
     if (!r.ok) {
       if (r.reason !== 'is_us') refused[id] = r.reason;
       continue;
@@ -191,7 +178,7 @@ function mergeMembers(c: Change, a: Admitted<'FULL_SYNC'>, now: number): { added
  */
 export function onFullSync(s: FleetState, a: Admitted<'FULL_SYNC'>, now: number, facts: NodeFacts): FleetStep {
   const seen = s.full_sync_seen.get(a.peer_id);
-  const admission = isFullMember(s, a.peer_id, now) && (a.message.payload.members ?? []).some((e) => !s.membership.members.has(e.peer_id as NodeId) && admitRecord(e, recordContext(s, now)).ok);
+  const admission = isFullMember(s, a.peer_id, now) && (a.message.payload.members ?? []).some((e) => !s.membership.members.has(e.peer_id as NodeId) && admitRecord(e, fleetRecordContext(s, now)).ok);
   const cooling = seen !== undefined && now - seen < FLEET_LIMITS.fullSyncCooldown_s && !admission;
   const waived = cooling && isFullMember(s, a.peer_id, now) && waiveCooldown(s, `seen:${a.peer_id}`, seen);
   if (cooling && !waived) {

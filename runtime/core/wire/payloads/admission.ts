@@ -41,6 +41,16 @@ export const AdmissionEntry = z
 /** A validated admission proof. */
 export type Admission = z.output<typeof AdmissionEntry>;
 
+/**
+ * GOSSIP `hivebox_member` (spec framing only): the sender's own member row — when it joined and the
+ * admission proof its admitter signed — so a member that missed the FULL_SYNC naming it can adopt it
+ * through the same checks (machines/admission.ts). Outside the GOSSIP signing string; self-authenticating.
+ */
+export const MemberClaim = z.object({ joined_at: count, admission: AdmissionEntry }).strict();
+
+/** A validated `hivebox_member` value. */
+export type MemberClaim = z.output<typeof MemberClaim>;
+
 /** The string the admitting member signs (file header). */
 export function admissionSigningString(hive_id: string, peer_id: string, joined_at: number, a: Omit<Admission, 'sig'>): string {
   return ['hivebox:admission', hive_id, peer_id, joined_at, a.by, a.via, a.ticket_id ?? '', a.ticket_expires_at ?? ''].join(':');

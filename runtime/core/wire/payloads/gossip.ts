@@ -15,6 +15,9 @@
  * part of the signing string above, which stays byte-identical to cl-hive's; cl-hive ignores the
  * key (clhive-protocol.md §1.4). A value that is not exactly the binding shape makes the whole
  * GOSSIP invalid (`invalid_field`), so nothing of it is applied.
+ *
+ * `hivebox_member` (optional, Hivebox only, spec framing; issue 15 item 1): the sender's own member
+ * row with its admission proof (payloads/admission.ts `MemberClaim`), likewise outside the signing string.
  */
 import { z } from 'zod';
 import { canonicalJson, PyFloat, type PyJson } from '../../canonical/python-json.ts';
@@ -23,6 +26,7 @@ import type { Framing } from '../framing.ts';
 import { FIELD_LIMITS } from '../limits.ts';
 import { count, pubkey, text, zbaseSig } from '../primitives.ts';
 import { decodeBinding, type BindingStatement } from '../../swarm/binding.ts';
+import { MemberClaim } from './admission.ts';
 import { pySorted, sha256Hex } from '../signing/py-format.ts';
 
 const feeValue = z.preprocess(
@@ -63,6 +67,7 @@ export const GossipPayload = z
     addresses: Addresses.optional(),
     capabilities: Capabilities.optional(),
     hivebox_swarm_binding: SwarmBindingValue.optional(),
+    hivebox_member: MemberClaim.optional(),
     signature: zbaseSig,
   })
   .superRefine((p, ctx) => {
