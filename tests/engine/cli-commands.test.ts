@@ -53,6 +53,10 @@ describe('hivebox CLI → daemon socket', () => {
     expect(m.stdout).toContain(`hive_cli_test: 2 members, membership hash ${joined.membership_hash}`);
     const ma = JSON.parse((await hivebox('a', 'members', '--json')).stdout) as MembersResult;
     expect(ma.membership_hash).toBe(joined.membership_hash);
+    const aId = hive.member('a').node.nodeId;
+    expect(ma.members.find((x) => x.node_id === hive.member('b').node.nodeId)).toMatchObject({ tier: 'neophyte', admitted_by: aId, via: 'ticket' });
+    expect(ma.members.find((x) => x.node_id === aId)).toMatchObject({ tier: 'member', admitted_by: null, via: null });
+    expect(m.stdout).toContain(`ticket by ${aId.slice(0, 16)}…`);
     expect((await hivebox('b', 'status')).stdout).toMatch(/tier\s+neophyte/);
   });
 

@@ -1,5 +1,5 @@
 /**
- * `hivebox members`: the hive's members (node_id, tier, joined_at) and the membership hash every
+ * `hivebox members`: the hive's members (node_id, tier, joined_at, who admitted them and how) and the membership hash every
  * node of a consistent fleet shares (daemon command `hive-members`).
  */
 import type { Command } from 'commander';
@@ -9,8 +9,9 @@ import { runDaemonCommand, withDaemonOptions, type DaemonCliOptions } from '../d
 /** The text form of a member list. */
 export function renderMembers(r: MembersResult): string {
   if (r.hive_id === null) return 'not in a hive';
-  const rows = r.members.map((m) => `  ${m.node_id}  ${m.tier.padEnd(8)}  ${new Date(m.joined_at * 1000).toISOString()}`);
-  return [`${r.hive_id}: ${r.members.length} members, membership hash ${r.membership_hash}`, `  ${'node_id'.padEnd(66)}  ${'tier'.padEnd(8)}  joined_at`, ...rows].join('\n');
+  const admitted = (m: MembersResult['members'][number]) => (m.admitted_by === null ? '-' : `${m.via} by ${m.admitted_by.slice(0, 16)}…`);
+  const rows = r.members.map((m) => `  ${m.node_id}  ${m.tier.padEnd(8)}  ${new Date(m.joined_at * 1000).toISOString()}  ${admitted(m)}`);
+  return [`${r.hive_id}: ${r.members.length} members, membership hash ${r.membership_hash}`, `  ${'node_id'.padEnd(66)}  ${'tier'.padEnd(8)}  ${'joined_at'.padEnd(24)}  admitted`, ...rows].join('\n');
 }
 
 /** Register `hivebox members`. */
