@@ -83,7 +83,11 @@ test('HELLO whose pubkey is not the sending peer → pubkey_mismatch; banned pee
   fleet.input(joined, { kind: 'join', member_id: member.node_id, framing: 'spec', ticket: (await issueTicket({}, { seed: 7 })).encoded, features: [] });
   const { encoded } = await issueTicket();
   expectRefusedUnchanged(member, 'pubkey_mismatch', () => fleet.deliverBytes(peer, member, helloBytes(joined, 'spec', encoded)));
-  expectRefusedUnchanged(member, 'already_member', () => fleet.deliverBytes(joined, member, helloBytes(joined, 'spec', encoded)));
+  // A member someone else admitted is refused; one we admitted ourselves is challenged again (its WELCOME may have been lost).
+  const elsewhere = fleet.add(0xa6);
+  expect(member.store.applyWrites([{ op: 'put_member', member: { node_id: elsewhere.node_id, tier: 'neophyte', joined_at: fleet.now, addresses: [] } }])).toEqual({ ok: true });
+  member.state = { ...member.state, membership: member.store.load() };
+  expectRefusedUnchanged(member, 'already_member', () => fleet.deliverBytes(elsewhere, member, helloBytes(elsewhere, 'spec', encoded)));
   expect(member.store.applyWrites([{ op: 'put_ban', ban: { node_id: peer.node_id, reason: 'test', banned_at: fleet.now, expires_at: null } }])).toEqual({ ok: true });
   member.state = { ...member.state, membership: member.store.load() };
   expectRefusedUnchanged(member, 'banned', () => fleet.deliverBytes(peer, member, helloBytes(peer, 'spec', encoded)));

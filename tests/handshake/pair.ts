@@ -59,6 +59,7 @@ export class Fleet {
   readonly nodes = new Map<string, SimNode>();
   private readonly queue: { from: SimNode; to: string; bytes: Uint8Array }[] = [];
   private nonceCounter = 0;
+  private readonly losses: { from: string; type: string }[] = [];
   now = T0;
 
   /** A node with secret key `key` (or filled with that byte) and a store at `dbPath` (default `:memory:`). */
@@ -94,6 +95,11 @@ export class Fleet {
   input(node: SimNode, input: HandshakeInput): void {
     this.step(node, input);
     this.pump();
+  }
+
+  /** Lose the next message of `type` that `from` sends (once), as a dropped custom message. */
+  loseNext(from: SimNode, type: string): void {
+    this.losses.push({ from: from.node_id, type });
   }
 
   /** Deliver raw custom-message bytes from `from` to `to` (an attacker may craft them). */
@@ -160,6 +166,11 @@ export class Fleet {
       if (!dest) continue;
       const decoded = decodeHiveMessage(bytes);
       if (decoded.kind !== 'message') continue;
+      const lost = this.losses.findIndex((l) => l.from === from.node_id && l.type === decoded.message.type);
+      if (lost >= 0) {
+        this.losses.splice(lost, 1);
+        continue;
+      }
       if (dest.ignoresSpecFraming && decoded.message.framing === 'spec') continue;
       this.step(dest, { kind: 'message', peer_id: from.node_id, message: decoded.message });
     }

@@ -10,6 +10,8 @@
  *   bound to the first node that presents it (a second node gets `ticket_already_used`);
  * - one HELLO per peer per 10 s, one open challenge per peer, at most 1,000 open (oldest evicted);
  * - only a full member admits (`not_admitting`), and nobody once the hive has `max_members`;
+ * - a node we admitted whose WELCOME was lost is challenged again on a new HELLO and gets WELCOME
+ *   again on ATTEST (a restarted member answers a retried join);
  * - a refused input changes nothing: no store write, state returned as given.
  */
 import { err, ok, type Result } from '../result.ts';
@@ -41,12 +43,20 @@ import { applyWrites, isBanned, persist, withEntry, type MembershipState, type O
 /** Channel state that proves stake for a cl-hive channel join (CLN `listpeerchannels` state). */
 export const CHANNEL_PROOF_STATE = 'CHANNELD_NORMAL';
 
-/** Checks every input from a would-be joiner must pass: we admit, and it is neither banned nor a member. */
-function admissible(s: HandshakeState, peer_id: string, msg_type: string, now: number): Result<void, HandshakeReject> {
+/** True when `peer_id` is a member we admitted ourselves (its WELCOME may have been lost). */
+function admittedByUs(s: HandshakeState, peer_id: string): boolean {
+  return s.membership.members.get(peer_id as NodeId)?.admission?.by === s.config.our_node_id;
+}
+
+/**
+ * Checks every input from a would-be joiner must pass: we admit, it is not banned, not a member
+ * (with `rejoin`: unless we admitted it, so its retried join is answered), and the hive is not full.
+ */
+function admissible(s: HandshakeState, peer_id: string, msg_type: string, now: number, rejoin = false): Result<void, HandshakeReject> {
   const hive = s.membership.hive;
   if (!hive || hive.our_role !== 'member') return err({ reason: 'not_admitting', peer_id, msg_type });
   if (isBanned(s.membership, peer_id, now)) return err({ reason: 'banned', peer_id, msg_type });
-  if (s.membership.members.has(peer_id as NodeId)) return err({ reason: 'already_member', peer_id, msg_type });
+  if (s.membership.members.has(peer_id as NodeId)) return rejoin && admittedByUs(s, peer_id) ? ok(undefined) : err({ reason: 'already_member', peer_id, msg_type });
   if (s.membership.members.size >= s.config.max_members) return err({ reason: 'hive_full', peer_id, msg_type, fields: { max_members: s.config.max_members } });
   return ok(undefined);
 }
@@ -57,7 +67,7 @@ function admissible(s: HandshakeState, peer_id: string, msg_type: string, now: n
  */
 export function onHello(s: HandshakeState, peer_id: string, msg: HiveMessageOf<'HELLO'>, now: number): HandshakeStep {
   const peer = peer_id as NodeId;
-  const base = admissible(s, peer_id, 'HELLO', now);
+  const base = admissible(s, peer_id, 'HELLO', now, true);
   if (!base.ok) return refuse(s, base.error);
   if (msg.payload.pubkey !== peer_id) return refuse(s, { reason: 'pubkey_mismatch', peer_id, msg_type: 'HELLO' });
   const last = s.hello_at.get(peer);
@@ -111,7 +121,7 @@ export function onPeerFacts(
   if (!p || p.request_id !== input.request_id) return refuse(s, { reason: 'unexpected_facts', peer_id: input.peer_id });
   if (input.nonce_bytes.length !== 32) throw new RangeError(`nonce_bytes: expected 32 random bytes, got ${input.nonce_bytes.length}`);
   const dropped = { ...s, pending: withEntry(s.pending, peer, undefined) };
-  const base = admissible(s, input.peer_id, 'HELLO', now);
+  const base = admissible(s, input.peer_id, 'HELLO', now, true);
   if (!base.ok) return refuse(dropped, base.error);
   const proven = input.facts?.features_hex == null ? null : negotiatedFeatures(input.facts.features_hex);
   if (!input.facts || !proven) return refuse(dropped, { reason: 'facts_unavailable', peer_id: input.peer_id, msg_type: 'HELLO' });
@@ -169,15 +179,18 @@ function welcome(s: HandshakeState, membership: MembershipState, peer: NodeId, f
 /**
  * ATTEST: audit against the open challenge, then ask our node to sign the admission proof; the
  * member is written and WELCOME sent when the signature comes back ({@link onAdmissionSigned}).
- * A retried ATTEST from a node we already admitted (its WELCOME was lost, e.g. we restarted after
- * the admission committed) is answered with WELCOME again: nothing is written.
+ * An ATTEST from a node we already admitted (its WELCOME was lost, e.g. we restarted after the
+ * admission committed; it retries ATTEST, or re-runs the join, which we challenge again) is
+ * answered with WELCOME again: nothing is written but the removal of that repeat challenge.
  */
 export function onAttest(s: HandshakeState, peer_id: string, msg: HiveMessageOf<'ATTEST'>, now: number): HandshakeStep {
   const peer = peer_id as NodeId;
   const us = s.config.our_node_id;
   const hive = s.membership.hive;
-  if (hive && s.membership.members.get(peer)?.admission?.by === us && !isBanned(s.membership, peer_id, now)) {
-    return { state: s, effects: [welcome(s, s.membership, peer, msg.framing, hive.hive_id), { kind: 'log', level: 'info', event: 'welcome_resent', peer_id }], reject: null };
+  if (hive && admittedByUs(s, peer_id) && !isBanned(s.membership, peer_id, now)) {
+    const writes: StoreWrite[] = s.membership.challenges.has(peer) ? [{ op: 'delete_challenge', peer_id: peer }] : [];
+    const effects: HandshakeEffect[] = [...persist(...writes), welcome(s, s.membership, peer, msg.framing, hive.hive_id), { kind: 'log', level: 'info', event: 'welcome_resent', peer_id }];
+    return { state: { ...s, membership: applyWrites(s.membership, writes) }, effects, reject: null };
   }
   const base = admissible(s, peer_id, 'ATTEST', now);
   if (!base.ok) return refuse(s, base.error);
