@@ -13,6 +13,9 @@
  *   second node admitted with the same ticket elsewhere is refused (`ticket_reused`) by every
  *   member that saw the first, and its HELLO is refused at any member that did;
  * - nobody is added beyond `max_members`.
+ * Limits: a row whose admitter has since left or been removed cannot be verified by a node that
+ * never held the admitter, and promotions carry no proof (a joiner takes its welcomer's word on who
+ * is a full member; FULL_SYNC never raises a tier).
  *
  * cl-hive peers cannot carry proofs (clhive-protocol.md §2.3: their WELCOME has no member list,
  * their FULL_SYNC rows only peer_id/tier/joined_at). Their unknown rows fail `no_admission` and are
