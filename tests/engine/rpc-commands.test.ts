@@ -9,7 +9,8 @@ import { RpcFailure } from '../../runtime/daemon/engine.ts';
 import { RPC_ERROR } from '../../runtime/engine/rpc/errors.ts';
 import type { StatusResult } from '../../runtime/engine/rpc/status.ts';
 import { admit, genesis, invite, members, threeNodes } from './fixtures/fleet.ts';
-import type { LoopbackNet, LoopNode } from './fixtures/loopback.ts';
+import { DEFAULT_HIVE_SETTINGS } from '../../runtime/engine/config.ts';
+import { LoopbackNet, type LoopNode } from './fixtures/loopback.ts';
 
 let net: LoopbackNet;
 let a: LoopNode;
@@ -54,6 +55,18 @@ describe('state checks', () => {
     const f = await failure(b.engine.rpc('hive-invite', {}));
     expect(f.code).toBe(RPC_ERROR.notAllowed);
     expect(f.message).toContain('neophyte');
+  });
+
+  test('a full hive issues no invite → notAllowed naming max_members', async () => {
+    const small = new LoopbackNet({ ...DEFAULT_HIVE_SETTINGS, challenge_timeout_s: 30, join_wait_s: 600, max_members: 2 });
+    const [x, y] = [small.add(11), small.add(12)];
+    small.link(x, y, 'CHANNELD_NORMAL');
+    await genesis(x);
+    await admit(small, x, y);
+    const f = await failure(x.engine.rpc('hive-invite', {}));
+    expect(f.code).toBe(RPC_ERROR.notAllowed);
+    expect(f.message).toContain('max_members = 2');
+    await small.close();
   });
 
   test('join while in a hive → alreadyInHive', async () => {

@@ -29,13 +29,15 @@ export interface InviteResult {
   readonly min_version: string;
 }
 
-/** Run `hive-invite`. @throws RpcFailure (invalidParams, notInHive, notAllowed, signer errors). */
+/** Run `hive-invite`. @throws RpcFailure (invalidParams, notInHive, notAllowed — neophyte, full hive, untrusted key —, signer errors). */
 export async function inviteCommand(core: EngineCore, params: Record<string, unknown>): Promise<InviteResult | ClhiveInviteResult> {
   const p = parseParams('hive-invite', InviteParams, params);
   if (!p.ok) throw p.error;
   const hive = core.state().fleet.membership.hive;
   if (!hive) throw rpcFailure(RPC_ERROR.notInHive, 'this node is not in a hive: run hive-genesis first');
   if (hive.our_role !== 'member') throw rpcFailure(RPC_ERROR.notAllowed, `a ${hive.our_role} cannot issue invites; only full members can`);
+  const size = core.state().fleet.membership.members.size;
+  if (size >= core.settings.max_members) throw rpcFailure(RPC_ERROR.notAllowed, `the hive is full: ${size} members, [hive] max_members = ${core.settings.max_members}`);
   if (p.value.clhive) {
     if (p.value.req_splice || p.value.req_dual_fund || p.value.req_version !== undefined) {
       throw rpcFailure(RPC_ERROR.invalidParams, 'hive-invite: clhive: a cl-hive ticket carries no requirements (cl-hive does not check them)');
