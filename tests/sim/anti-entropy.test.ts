@@ -39,6 +39,7 @@ test('a lost GOSSIP is repaired by the periodic STATE_HASH → FULL_SYNC within 
   const { repaired_after_s, victim, changer } = loseOneGossip(PERIOD_S, 2 * PERIOD_S);
   expect(repaired_after_s).not.toBeNull();
   expect(repaired_after_s!).toBeLessThanOrEqual(2 * PERIOD_S);
+  console.log(`anti-entropy (sim): a lost GOSSIP repaired after ${repaired_after_s} s (period ${PERIOD_S} s)`);
   expect(victim.state.tables.states.get(changer.node_id)!.fee_policy.fee_rate).toBe(9);
   expect(victim.store.load().tables.states.get(changer.node_id)!.version).toBe(2);
   expect(hashes()).toBeGreaterThan(0);
