@@ -37,7 +37,6 @@ import { FLEET_LIMITS } from './config.ts';
 import { completeSignature, deliver } from './outgoing.ts';
 import { broadcastRecipients, isCertified } from './roster.ts';
 import { keyOf } from './tables.ts';
-import type { DecodeOutcome } from '../wire/decode.ts';
 import type { FleetCommand, FleetInput, FleetReject, FleetState, FleetStep, NodeFacts } from './types.ts';
 
 /** A message handler: gets an admitted message, returns the step. */
