@@ -4,6 +4,7 @@
  * command modules listed in registry.ts.
  */
 import { Command, CommanderError } from 'commander';
+import { selectCrypto } from '../../services/secp256k1/select.ts';
 import { EXIT } from './exit-codes.ts';
 import { COMMANDS } from './registry.ts';
 import { versionLine } from './version.ts';
@@ -12,7 +13,8 @@ const program = new Command('hivebox')
   .description('Hivebox: coordinate Core Lightning nodes as one fleet (the Hive)')
   .version(versionLine(), '-V, --version', 'print version, commit and target')
   .exitOverride()
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .hook('preAction', () => void selectCrypto());
 for (const register of COMMANDS) register(program);
 
 try {
