@@ -19,10 +19,13 @@ export interface CryptoSelection {
   readonly fallback_reason: string | null;
 }
 
-/** Bun's native SHA-256, one reused hasher (`digest()` resets it). */
+/** Bun's native SHA-256, one reused hasher (`digest()` resets it); strings are hashed as UTF-8 without a copy. */
 export function bunSha256(): Sha256 {
   const hasher = new Bun.CryptoHasher('sha256');
-  return (data) => hasher.update(data).digest();
+  return {
+    bytes: (data) => hasher.update(data).digest(),
+    utf8: (text) => hasher.update(text, 'utf8').digest(),
+  };
 }
 
 /** Open libsecp256k1 with a random blinding seed; throws like `openLibsecp256k1`. */

@@ -18,7 +18,10 @@ test('Bun\'s SHA-256 equals @noble/hashes on lengths 0..300, reusing one hasher'
   const native = bunSha256();
   for (let n = 0; n <= 300; n++) {
     const data = new Uint8Array(n).map((_, i) => (i * 31 + n) & 0xff);
-    expect(toHex(native(data))).toBe(toHex(portableSha256(data)));
+    expect(toHex(native.bytes(data))).toBe(toHex(portableSha256.bytes(data)));
+  }
+  for (const text of ['', 'abc', 'ü "q" \\', '😀', 'lone \ud800 surrogate', 'x'.repeat(5000)]) {
+    expect(toHex(native.utf8(text))).toBe(toHex(portableSha256.utf8(text)));
   }
 });
 
@@ -47,5 +50,5 @@ test('the in-process default still signs and recovers like @noble/curves', () =>
   const z = signMessage('x', sk);
   expect(z).toBe(signMessage('x', sk, curvesScheme));
   expect(recoverSigner('x', z)).toBe(toHex(defaultScheme.publicKey(sk)));
-  expect(sha256(new Uint8Array(0))).toEqual(portableSha256(new Uint8Array(0)));
+  expect(sha256(new Uint8Array(0))).toEqual(portableSha256.bytes(new Uint8Array(0)));
 });

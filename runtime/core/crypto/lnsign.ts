@@ -9,12 +9,11 @@
  */
 import { base32nopad } from '@scure/base';
 import { toHex } from '../types.ts';
-import { sha256 } from './sha256.ts';
+import { sha256, sha256Utf8 } from './sha256.ts';
 import { defaultScheme } from './default-scheme.ts';
 import type { SignatureScheme } from './scheme.ts';
 
-const encoder = new TextEncoder();
-const PREFIX = encoder.encode('Lightning Signed Message:');
+const PREFIX = 'Lightning Signed Message:';
 /** Length of a zbase32 Lightning signature: 65 bytes → 104 characters. */
 export const ZBASE_SIG_LENGTH = 104;
 
@@ -60,11 +59,7 @@ export const zbase32 = {
 
 /** sha256d("Lightning Signed Message:" ‖ utf8(text)) — the 32-byte digest Lightning signs. */
 export function lightningDigest(text: string): Uint8Array {
-  const body = encoder.encode(text);
-  const buf = new Uint8Array(PREFIX.length + body.length);
-  buf.set(PREFIX, 0);
-  buf.set(body, PREFIX.length);
-  return sha256(sha256(buf));
+  return sha256(sha256Utf8(PREFIX + text));
 }
 
 /**

@@ -6,20 +6,33 @@
  */
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 
-/** A SHA-256 implementation: any bytes in, 32 bytes out (FIPS 180-4). */
-export type Sha256 = (data: Uint8Array) => Uint8Array;
+/** A SHA-256 implementation (FIPS 180-4): of bytes, and of a string's UTF-8 encoding (lone surrogates as U+FFFD, like `TextEncoder`). */
+export interface Sha256 {
+  bytes(data: Uint8Array): Uint8Array;
+  utf8(text: string): Uint8Array;
+}
 
-let current: Sha256 = nobleSha256;
+const encoder = new TextEncoder();
+
+/** The pure-JS implementation, the default before `useSha256`. */
+export const portableSha256: Sha256 = {
+  bytes: nobleSha256,
+  utf8: (text) => nobleSha256(encoder.encode(text)),
+};
+
+let current: Sha256 = portableSha256;
 
 /** SHA-256 of `data` with the installed implementation. */
 export function sha256(data: Uint8Array): Uint8Array {
-  return current(data);
+  return current.bytes(data);
+}
+
+/** SHA-256 of the UTF-8 encoding of `text` (a native hasher reads the string without a copy). */
+export function sha256Utf8(text: string): Uint8Array {
+  return current.utf8(text);
 }
 
 /** Install the SHA-256 implementation (start-up only; it must be byte-identical to FIPS 180-4). */
 export function useSha256(impl: Sha256): void {
   current = impl;
 }
-
-/** The pure-JS implementation, the default before `useSha256`. */
-export const portableSha256: Sha256 = nobleSha256;

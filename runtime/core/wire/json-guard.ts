@@ -26,21 +26,31 @@ export interface JsonScan {
  */
 export function scanJsonText(text: string, maxDepth: number = WIRE_LIMITS.maxJsonDepth): Result<JsonScan, WireError> {
   let depth = 0;
-  let inString = false;
   let floatSyntax = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
+    if (c === 0x22) {
+      i = stringEnd(text, i);
+      if (i < 0) return err(wireError('short_read', 'envelope JSON is cut off (unclosed string or bracket)'));
+    } else if (c === 0x7b || c === 0x5b) {
       if (++depth > maxDepth) return err(wireError('too_deep', `JSON nesting deeper than ${maxDepth}`));
     } else if (c === 0x7d || c === 0x5d) depth--;
     else if (c === 0x2e || c === 0x45 || (c === 0x65 && i > 0 && isDigit(text.charCodeAt(i - 1)))) floatSyntax = true;
   }
-  if (inString || depth > 0) return err(wireError('short_read', 'envelope JSON is cut off (unclosed string or bracket)'));
+  if (depth > 0) return err(wireError('short_read', 'envelope JSON is cut off (unclosed string or bracket)'));
   return ok({ floatSyntax });
+}
+
+/** Index of the quote closing the string opened at `open` (one not preceded by an odd run of `\\`), or −1. */
+function stringEnd(text: string, open: number): number {
+  let q = text.indexOf('"', open + 1);
+  while (q !== -1) {
+    let backslashes = 0;
+    while (text.charCodeAt(q - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return q;
+    q = text.indexOf('"', q + 1);
+  }
+  return -1;
 }
 
 function isDigit(c: number): boolean {

@@ -3,7 +3,7 @@
  * (clhive-protocol.md §3.3): f-string rendering of scalars (`str(x)`), `sorted()` of strings by
  * code point, and `hashlib.sha256(s.encode()).hexdigest()`.
  */
-import { sha256 } from '../../crypto/sha256.ts';
+import { sha256Utf8 } from '../../crypto/sha256.ts';
 import { type PyJson, PyFloat, pyFloatRepr } from '../../canonical/python-json.ts';
 import { toHex } from '../../types.ts';
 
@@ -46,9 +46,7 @@ export function pySorted(strings: readonly string[]): string[] {
   return copy.some((s) => SURROGATE.test(s)) ? copy.sort(comparePyStrings) : copy.sort();
 }
 
-const encoder = new TextEncoder();
-
 /** `hashlib.sha256(text.encode('utf-8')).hexdigest()`. */
 export function sha256Hex(text: string): string {
-  return toHex(sha256(encoder.encode(text)));
+  return toHex(sha256Utf8(text));
 }
