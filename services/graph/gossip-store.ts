@@ -88,11 +88,14 @@ class Columns {
   }
 }
 
+/** Bytes of a store's head that hold its version byte and identity record. */
+export const GOSSIP_STORE_HEAD_BYTES = 1 + HDR + 34;
+
 /**
  * The file's identity: the `gossip_store_uuid` (4107) record gossipd writes first in every store
  * file (a compacted copy gets a new one), or '' for a file without it.
  */
-function storeIdentity(file: Uint8Array): string {
+export function storeIdentity(file: Uint8Array): string {
   if (file.length < 1 + HDR + 34) return '';
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   return view.getUint16(1 + HDR) === WIRE.uuid ? hex(file, 1 + HDR + 2, 32) : '';
@@ -118,23 +121,46 @@ export class ResidentGossipStore {
 
   /**
    * Apply the records of `file` (the whole gossip_store as it is now on disk) from where the last
-   * call stopped. A file shorter than that offset was replaced: it is read again from the start.
+   * call stopped. A file shorter than that offset, or with another identity, was replaced: it is
+   * read again from the start.
    * @returns what was consumed, or `BadHeader` (unknown major version) with nothing changed.
    */
   apply(file: Uint8Array): Result<ApplyReport, GraphLoadError> {
-    if (file.length === 0) return err({ kind: 'BadHeader', reason: 'empty gossip_store' });
-    if (!isGossipStore(file)) return err({ kind: 'BadHeader', reason: `gossip_store version byte 0x${file[0]!.toString(16)} is not major ${GOSSIP_STORE_MAJOR}` });
+    return this.applyChunk(file, 0, storeIdentity(file), file.length);
+  }
+
+  /** Byte offset the next `applyChunk` must start its chunk at or before (0 = from the start, version byte included). */
+  get nextOffset(): number {
+    return this.offset;
+  }
+
+  /** The identity the resident graph was read from ('' before the first apply). */
+  get fileIdentity(): string {
+    return this.identity;
+  }
+
+  /**
+   * Apply the records in `chunk`, which holds the file's bytes from offset `chunkStart` (≤
+   * `nextOffset`, or 0 with the version byte when the file is new or was replaced) to its end.
+   * @param identity `storeIdentity` of the file's first bytes; @param fileSize the file's size.
+   */
+  applyChunk(chunk: Uint8Array, chunkStart: number, identity: string, fileSize: number): Result<ApplyReport, GraphLoadError> {
+    if (chunkStart === 0 && chunk.length > 0 && !isGossipStore(chunk)) {
+      return err({ kind: 'BadHeader', reason: `gossip_store version byte 0x${chunk[0]!.toString(16)} is not major ${GOSSIP_STORE_MAJOR}` });
+    }
     let restarted = false;
-    const identity = storeIdentity(file);
-    if (this.offset === 0 || file.length < this.offset || identity !== this.identity) {
+    if (this.offset === 0 || fileSize < this.offset || identity !== this.identity) {
+      if (chunkStart !== 0 || chunk.length === 0) return err({ kind: 'BadHeader', reason: 'a new or replaced gossip_store must be read from its first byte' });
       restarted = this.offset !== 0;
       this.reset();
       this.offset = 1;
       this.identity = identity;
     }
+    const file = chunk;
+    const base = chunkStart;
     const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
     let [records, added, updates, deleted] = [0, 0, 0, 0];
-    let off = this.offset;
+    let off = this.offset - base;
     while (off + HDR + 2 <= file.length) {
       const flags = view.getUint16(off);
       const len = view.getUint16(off + 2);
@@ -159,9 +185,9 @@ export class ResidentGossipStore {
       records++;
       off = msg + len;
     }
-    this.offset = off;
+    this.offset = base + off;
     if (added || updates || deleted || restarted) this.graphCache = null;
-    return ok({ records, channels_added: added, updates, channels_deleted: deleted, restarted, offset: off });
+    return ok({ records, channels_added: added, updates, channels_deleted: deleted, restarted, offset: this.offset });
   }
 
   /** The graph of the live channels (built once per change; planner input). */

@@ -75,3 +75,30 @@ test('a compacted store (new uuid) is read from the start; an unknown major vers
   expect(store.apply(bad)).toMatchObject({ ok: false, error: { kind: 'BadHeader' } });
   expect(store.channelCount).toBe(200);
 });
+
+test('the daemon\'s source: null without a file, the resident graph once lightningd wrote one, then only what it appended', async () => {
+  const { mkdtempSync, rmSync, writeFileSync, appendFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { gossipStoreGraph } = await import('../../services/graph/gossip-store-file.ts');
+  const { loadGraphFile } = await import('../../services/graph/load.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'hb-gstore-'));
+  try {
+    const path = join(dir, 'gossip_store');
+    const source = gossipStoreGraph(path);
+    expect(source()).toBeNull();
+    writeFileSync(path, writeGossipStore(snapshot, undefined, 1_000));
+    const first = source();
+    expect(first?.ok && first.value.channelCount).toBe(1_000);
+    appendFileSync(path, Buffer.concat([...announceRecords(snapshot, 1_000), deleteRecord(snapshot, 0)]));
+    const second = source();
+    expect(second?.ok && second.value.channelCount).toBe(1_000);
+    expect(second?.ok && second.value.nodeIds[second.value.node1[second.value.channelCount - 1]!]).toBe(snapshot.nodeIds[snapshot.node1[1_000]!]!);
+    const loaded = await loadGraphFile(path);
+    expect(loaded.ok && loaded.value.graph.format).toBe('gossip-store');
+    writeFileSync(path, Uint8Array.of(0x40, 1, 2, 3));
+    expect(source()).toMatchObject({ ok: false });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
