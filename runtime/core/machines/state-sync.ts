@@ -82,10 +82,14 @@ function stateEntry(r: StateRow): Record<string, PyJson> {
   };
 }
 
-/** Send a signed FULL_SYNC round (all members, states newest first, in as many parts as they need) to `recipients`. */
-export function sendFullSync(c: Change, recipients: readonly NodeId[], now: number): void {
+/**
+ * Send a signed FULL_SYNC round (all members, states newest first — or none with `states: false` —
+ * in as many parts as they need) to `recipients` (none: nothing is sent).
+ */
+export function sendFullSync(c: Change, recipients: readonly NodeId[], now: number, opts: { readonly states?: boolean } = {}): void {
+  if (recipients.length === 0) return;
   const s = c.state;
-  const rows = [...s.tables.states.values()].sort((a, b) => b.last_update - a.last_update);
+  const rows = opts.states === false ? [] : [...s.tables.states.values()].sort((a, b) => b.last_update - a.last_update);
   const { parts, left_out } = fullSyncParts(memberRows(s) as unknown as PyJson[], rows.map(stateEntry), FLEET_LIMITS.fullSyncBudgetBytes, FIELD_LIMITS.fullSyncStates);
   if (left_out > 0) c.log('warn', 'full_sync_items_left_out', { left_out });
   const sent = new Map(s.full_sync_sent);
