@@ -5,7 +5,7 @@
  */
 import { expect, test } from 'bun:test';
 import { pyDumps } from '../../runtime/core/canonical/python-json.ts';
-import { continuesRound, FULL_SYNC_MAX_PARTS, fullSyncParts, roundAfterPart } from '../../runtime/core/fleet/full-sync-parts.ts';
+import { continuesRound, FULL_SYNC_MAX_PARTS, fullSyncParts, partTagOf, roundAfterPart } from '../../runtime/core/fleet/full-sync-parts.ts';
 import type { NodeId } from '../../runtime/core/types.ts';
 
 const peer = (i: number) => `02${i.toString(16).padStart(64, '0')}`;
@@ -31,14 +31,19 @@ test('a small fleet is one part; the state cap and the part cap hold; an item ab
   expect(fullSyncParts([], [state(1, 150)], 1_000, 500)).toEqual({ parts: [{ members: [], states: [] }], left_out: 1 });
 });
 
-test('the parts of one round continue past the cooldown up to the cap; another round does not', () => {
+test('tagged parts of the round being taken continue past the cooldown; untagged, repeated or other-round ones do not', () => {
   const id = peer(9) as NodeId;
-  let rounds = roundAfterPart(new Map(), id, 100);
-  expect(continuesRound(rounds, id, 100)).toBe(true);
-  expect(continuesRound(rounds, id, 101)).toBe(false);
-  expect(continuesRound(rounds, peer(8) as NodeId, 100)).toBe(false);
-  for (let i = 1; i < FULL_SYNC_MAX_PARTS; i++) rounds = roundAfterPart(rounds, id, 100);
-  expect(rounds.get(id)).toEqual({ timestamp: 100, parts: FULL_SYNC_MAX_PARTS });
-  expect(continuesRound(rounds, id, 100)).toBe(false);
-  expect(roundAfterPart(rounds, id, 160).get(id)).toEqual({ timestamp: 160, parts: 1 });
+  const tag = (index: number, count = 3) => partTagOf({ hivebox_part: { index, count } });
+  let rounds = roundAfterPart(new Map(), id, 100, tag(0));
+  expect(continuesRound(rounds, id, 100, tag(1))).toBe(true);
+  expect(continuesRound(rounds, id, 100, tag(0))).toBe(false);
+  expect(continuesRound(rounds, id, 100, null)).toBe(false);
+  expect(continuesRound(rounds, id, 101, tag(1))).toBe(false);
+  expect(continuesRound(rounds, peer(8) as NodeId, 100, tag(1))).toBe(false);
+  rounds = roundAfterPart(rounds, id, 100, tag(1));
+  expect(rounds.get(id)).toEqual({ timestamp: 100, taken: [0, 1] });
+  expect(roundAfterPart(rounds, id, 160, null).get(id)).toEqual({ timestamp: 160, taken: [-1] });
+  for (const bad of [{ index: 3, count: 3 }, { index: -1, count: 3 }, { index: 0, count: FULL_SYNC_MAX_PARTS + 1 }, { index: 0.5, count: 2 }, 'x', null]) {
+    expect(partTagOf({ hivebox_part: bad as never })).toBeNull();
+  }
 });

@@ -25,7 +25,7 @@ import type { PyJson } from '../canonical/python-json.ts';
 import { recoverSigner } from '../crypto/lnsign.ts';
 import { Change, refuse } from '../fleet/change.ts';
 import { FLEET_LIMITS } from '../fleet/config.ts';
-import { continuesRound, fullSyncParts, roundAfterPart } from '../fleet/full-sync-parts.ts';
+import { continuesRound, fullSyncParts, partTagOf, roundAfterPart } from '../fleet/full-sync-parts.ts';
 import { requestSignature } from '../fleet/outgoing.ts';
 import { isCertified, isFullMember } from '../fleet/roster.ts';
 import type { StateRow } from '../fleet/tables.ts';
@@ -95,8 +95,9 @@ export function sendFullSync(c: Change, recipients: readonly NodeId[], now: numb
   const sent = new Map(s.full_sync_sent);
   for (const r of recipients) sent.set(r, now);
   c.set({ full_sync_sent: sent });
-  for (const { members, states } of parts) {
-    const payload = { states, fleet_hash: statesHash(states as never), timestamp: now, members, sender_id: s.config.our_node_id };
+  for (const [index, { members, states }] of parts.entries()) {
+    const tag = parts.length > 1 ? { hivebox_part: { index, count: parts.length } } : {};
+    const payload = { states, fleet_hash: statesHash(states as never), timestamp: now, members, sender_id: s.config.our_node_id, ...tag };
     requestSignature(c, { type: 'FULL_SYNC', payload: payload as never, purpose: 'full_sync', recipients });
   }
 }
@@ -188,14 +189,15 @@ export function onFullSync(s: FleetState, a: Admitted<'FULL_SYNC'>, now: number,
   const seen = s.full_sync_seen.get(a.peer_id);
   const admission = isFullMember(s, a.peer_id, now) && (a.message.payload.members ?? []).some((e) => addable(s, e, now));
   const round = a.message.payload.timestamp;
-  const cooling = seen !== undefined && now - seen < FLEET_LIMITS.fullSyncCooldown_s && !admission && !continuesRound(s.full_sync_rounds, a.peer_id, round);
+  const tag = partTagOf(a.message.raw);
+  const cooling = seen !== undefined && now - seen < FLEET_LIMITS.fullSyncCooldown_s && !admission && !continuesRound(s.full_sync_rounds, a.peer_id, round, tag);
   const waived = cooling && isFullMember(s, a.peer_id, now) && waiveCooldown(s, `seen:${a.peer_id}`, seen);
   if (cooling && !waived) {
     return refuse(s, { reason: 'rate_limited', peer_id: a.peer_id, msg_type: 'FULL_SYNC', fields: { last_processed: seen } });
   }
   const c = new Change(s).set({
     full_sync_seen: new Map(s.full_sync_seen).set(a.peer_id, now),
-    full_sync_rounds: roundAfterPart(s.full_sync_rounds, a.peer_id, round),
+    full_sync_rounds: roundAfterPart(s.full_sync_rounds, a.peer_id, round, tag),
   });
   if (waived) markWaived(c, `seen:${a.peer_id}`);
   const members_added = mergeMembers(c, a, now);
