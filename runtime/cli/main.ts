@@ -1,26 +1,42 @@
 #!/usr/bin/env bun
 /**
- * `hivebox` entry point: composition only. Parses argv with commander and dispatches to the
- * command modules listed in registry.ts.
+ * `hivebox` entry point: composition only. `--version` answers before anything else is loaded;
+ * `plugin` (started by lightningd, alive as long as it is) runs the relay without commander or
+ * crypto; otherwise argv is parsed with commander, registering only the named command's module
+ * (every module for the overview help or an unknown command), and the crypto backend is selected
+ * before the command runs (services/secp256k1/select.ts). Issue 19 §4.
  */
-import { Command, CommanderError } from 'commander';
-import { EXIT } from './exit-codes.ts';
-import { COMMANDS } from './registry.ts';
 import { versionLine } from './version.ts';
 
-const program = new Command('hivebox')
-  .description('Hivebox: coordinate Core Lightning nodes as one fleet (the Hive)')
-  .version(versionLine(), '-V, --version', 'print version, commit and target')
-  .exitOverride()
-  .showHelpAfterError();
-for (const register of COMMANDS) register(program);
-
-try {
-  await program.parseAsync(process.argv);
-} catch (e) {
-  if (e instanceof CommanderError) {
-    process.exit(e.exitCode === 0 ? EXIT.ok : EXIT.usage);
+/** Parse argv with commander and run the command. */
+async function runCommand(args: readonly string[]): Promise<void> {
+  const [{ Command, CommanderError }, { EXIT }, { COMMANDS }] = await Promise.all([import('commander'), import('./exit-codes.ts'), import('./registry.ts')]);
+  const program = new Command('hivebox')
+    .description('Hivebox: coordinate Core Lightning nodes as one fleet (the Hive)')
+    .version(versionLine(), '-V, --version', 'print version, commit and target')
+    .exitOverride()
+    .showHelpAfterError()
+    .hook('preAction', async () => {
+      const { selectCrypto } = await import('../../services/secp256k1/select.ts');
+      selectCrypto();
+    });
+  const named = args[0] !== undefined && Object.hasOwn(COMMANDS, args[0]) ? [COMMANDS[args[0]]!] : Object.values(COMMANDS);
+  for (const register of await Promise.all(named.map((load) => load()))) register(program);
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? EXIT.ok : EXIT.usage);
+    console.error(`hivebox: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(EXIT.failure);
   }
-  console.error(`hivebox: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(EXIT.failure);
+}
+
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  console.log(versionLine());
+} else if (args[0] === 'plugin' && !args.includes('--help') && !args.includes('-h')) {
+  const { runPlugin } = await import('../../services/cln-plugin/stdio.ts');
+  await runPlugin();
+} else {
+  await runCommand(args);
 }

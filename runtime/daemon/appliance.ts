@@ -42,7 +42,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { createSigner } from '../../hw/host/signer-config.ts';
 import { ClnNodeBackend, clnPluginRpc, LightningRpcClient } from '../../services/lightning-rpc/index.ts';
 import { mqttConfigOf } from '../../services/mqtt/config.ts';
-import { startStatusPublisher, type StatusPublisher } from '../../services/mqtt/publisher.ts';
+import type { StatusPublisher } from '../../services/mqtt/publisher.ts';
 import type { ProbedSigner } from '../../services/systemd/components.ts';
 import { openNotifier, type Notifier } from '../../services/systemd/sd-notify.ts';
 import { systemctl, type UnitControl } from '../../services/systemd/systemctl.ts';
@@ -248,6 +248,8 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
     });
     supervisor = sup;
     if (mqttConfig) {
+      // mqtt.js and its streams (~0.5 MB of JS) load only when MQTT is configured (issue 19 §4).
+      const { startStatusPublisher } = await import('../../services/mqtt/publisher.ts');
       publisher = await startStatusPublisher({
         config: mqttConfig,
         device: { nodeId, swVersion: pkg.version, model: `${process.platform}-${process.arch}` },

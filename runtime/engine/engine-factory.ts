@@ -5,6 +5,9 @@
  * `[planner]` config sections, and the management sub-engine from `[mgmt]` composed with it);
  * `hiveEngineFactory` takes its parts explicitly (simnet fleets, `hivebox demo`, tests).
  */
+import { dirname, join } from 'node:path';
+import { gossipStoreGraph } from '../../services/graph/gossip-store-file.ts';
+import type { PublicGraphSource } from './planner-inputs.ts';
 import type { Signer } from '../core/ports.ts';
 import type { BindingStatement } from '../core/swarm/binding.ts';
 import { isNodeId } from '../core/types.ts';
@@ -35,6 +38,8 @@ export interface EngineSetup {
   readonly onEvent?: EngineEventSink;
   /** Our current swarm binding for outgoing GOSSIP (HiveEngineDeps.swarmBinding); absent: swarm off. */
   readonly swarmBinding?: () => BindingStatement | null;
+  /** The resident gossip_store graph for the planner (absent: `listchannels` every cycle). */
+  readonly publicGraph?: PublicGraphSource;
 }
 
 /**
@@ -64,7 +69,7 @@ export async function buildHiveEngine(setup: EngineSetup, ctx: EngineContext): P
     log: ctx.log,
     ...(setup.onEvent ? { onEvent: setup.onEvent } : {}),
     ...(setup.swarmBinding ? { swarmBinding: setup.swarmBinding } : {}),
-    planner: { store: plannerStore.value, settings: setup.planner ?? DEFAULT_PLANNER_SETTINGS },
+    planner: { store: plannerStore.value, settings: setup.planner ?? DEFAULT_PLANNER_SETTINGS, ...(setup.publicGraph ? { publicGraph: setup.publicGraph } : {}) },
   });
 }
 
@@ -98,7 +103,8 @@ export function configuredEngineFactory(parts: ConfiguredEngineParts = {}): Engi
   return async (ctx) => {
     const { config } = ctx;
     const signer = parts.signer ?? createSigner(config.signer);
-    const hive = await buildHiveEngine({ store_path: config.hive.store_path, signer, settings: config.hive, planner: config.planner, ...(parts.onEvent ? { onEvent: parts.onEvent } : {}), ...(parts.swarmBinding ? { swarmBinding: parts.swarmBinding } : {}) }, ctx);
+    const publicGraph = gossipStoreGraph(join(dirname(config.lightning.rpc_file), 'gossip_store'));
+    const hive = await buildHiveEngine({ store_path: config.hive.store_path, signer, settings: config.hive, planner: config.planner, publicGraph, ...(parts.onEvent ? { onEvent: parts.onEvent } : {}), ...(parts.swarmBinding ? { swarmBinding: parts.swarmBinding } : {}) }, ctx);
     parts.onHiveEngine?.(hive);
     let mgmt: ReturnType<typeof openMgmt>;
     try {

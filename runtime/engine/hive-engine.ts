@@ -24,6 +24,7 @@
  * hands each member's channels to the fleet machines (0-fee on channels opened after admission, a
  * fee changed by hand put back) and dials members that are not connected (member-links.ts).
  */
+import type { PublicGraphSource } from './planner-inputs.ts';
 import { fleetConfig } from '../core/fleet/config.ts';
 import { hiveNodeState, hiveStep, type HiveNodeEffect, type HiveNodeInput, type HiveNodeState, type HiveNodeStep } from '../core/fleet/hive-node.ts';
 import { publicCapacityIndex } from '../core/fleet/public-capacity.ts';
@@ -77,7 +78,7 @@ export interface HiveEngineDeps {
   /** Observer of engine events (demo output, tests). */
   readonly onEvent?: EngineEventSink;
   /** The planner's store (the node store file; default: in memory) and `[planner]` settings (default: defaults). */
-  readonly planner?: { readonly store: PlannerStore; readonly settings: PlannerSettings };
+  readonly planner?: { readonly store: PlannerStore; readonly settings: PlannerSettings; readonly publicGraph?: PublicGraphSource };
   /**
    * Our current swarm binding statement (issue 10 §2; runtime/daemon/swarm-link.ts), or null while
    * there is none. The GOSSIP we send carries it as `hivebox_swarm_binding`. Absent: swarm off.
@@ -176,7 +177,18 @@ export class HiveboxEngine implements HiveEngine {
     const emit = (e: EngineEvent) => this.emit(e);
     this.plannerStore = deps.planner?.store ?? plannerMemoryStore();
     this.planner = new PlannerLoop(
-      { backend: deps.backend, our_node_id: deps.our_node_id, random: deps.random, log: deps.log, now: () => this.now(), state: () => this.hive, step: (input) => this.input(input), emit, configureFleet: (patch) => this.configureFleet(patch) },
+      {
+        backend: deps.backend,
+        our_node_id: deps.our_node_id,
+        random: deps.random,
+        log: deps.log,
+        now: () => this.now(),
+        state: () => this.hive,
+        step: (input) => this.input(input),
+        emit,
+        configureFleet: (patch) => this.configureFleet(patch),
+        ...(deps.planner?.publicGraph ? { publicGraph: deps.planner.publicGraph } : {}),
+      },
       this.plannerStore,
       deps.planner?.settings ?? DEFAULT_PLANNER_SETTINGS,
     );

@@ -27,6 +27,13 @@ export interface GatheredInput {
   readonly degraded: readonly string[];
 }
 
+/**
+ * The public graph kept resident from lightningd's own gossip_store (services/graph/gossip-store-file.ts):
+ * brought up to date and returned, an error text when the file is unusable, or null when there is
+ * none (then `listchannels` + `listnodes` are asked instead).
+ */
+export type PublicGraphSource = () => Result<Graph, string> | null;
+
 /** Why the inputs could not be read (the cycle waits and retries). */
 export interface GatherError {
   readonly call: string;
@@ -66,6 +73,8 @@ function failed(call: string, r: NodeResult<unknown>): GatherError | null {
 /**
  * Read one cycle's inputs.
  * @param now unix seconds (forwards are judged over [now − health_window_s, now]).
+ * @param publicGraph the resident gossip_store graph, when the daemon has one: `listchannels` and
+ *   `listnodes` (≈ 39 MB of JSON on mainnet) are then not asked for.
  * @returns the input, or the first required call that failed (listchannels, getinfo, listpeerchannels).
  */
 export async function gatherCycleInput(
@@ -74,10 +83,14 @@ export async function gatherCycleInput(
   cfg: PlannerConfig,
   now: number,
   healthWindowS: number,
+  publicGraph?: PublicGraphSource,
 ): Promise<Result<GatheredInput, GatherError>> {
+  const resident = publicGraph?.() ?? null;
+  const fromStore = resident?.ok === true;
+  const skipped = Promise.resolve({ ok: true, value: [] } as NodeResult<never[]>);
   const [channels, nodes, info, feerates, peerChannels, forwards, funds, plugins] = await Promise.all([
-    backend.listchannels(),
-    backend.listnodes(),
+    fromStore ? skipped : backend.listchannels(),
+    fromStore ? skipped : backend.listnodes(),
     backend.getinfo(),
     backend.feerates('perkb'),
     backend.listpeerchannels(),
@@ -93,7 +106,8 @@ export async function gatherCycleInput(
   };
   [['listnodes', nodes], ['feerates', feerates], ['listforwards', forwards], ['listfunds', funds], ['plugin list', plugins]].forEach(([c, r]) => note(c as string, r as NodeResult<unknown>));
 
-  const graph = graphFromNode(channels.value, nodes.ok ? nodes.value : null);
+  if (resident && !resident.ok) degraded.push(`gossip_store: ${resident.error}; used listchannels`);
+  const graph = resident?.ok ? resident : graphFromNode(channels.value, nodes.ok ? nodes.value : null);
   if (!graph.ok) return graph;
   const perkb = feerates.ok ? (feerates.value.perkb?.opening ?? feerates.value.perkb?.min_acceptable ?? null) : null;
   const onchain = funds.ok ? funds.value.outputs.filter((o) => o.status === 'confirmed' && !o.reserved).reduce((s, o) => s + Math.floor(o.amount_msat / 1000), 0) : 0;

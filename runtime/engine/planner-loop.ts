@@ -40,7 +40,7 @@ import { actionQueue, type ActionView } from './action-queue.ts';
 import type { EngineEvent } from './events.ts';
 import type { ExternalActionSource } from './external-actions.ts';
 import { fleetCommand, historyOf, OperatorDecisions, withDecided, type DecisionError, type DecisionOutcome, type OperatorDecision } from './planner-decisions.ts';
-import { gatherCycleInput } from './planner-inputs.ts';
+import { gatherCycleInput, type PublicGraphSource } from './planner-inputs.ts';
 import { appendBounded, INITIAL_PLANNER_RECORD, parsePlannerRecord, PLANNER_RECORD_FORMAT, SATURATION_EVENT_HISTORY, type PlannerRecord } from './planner-record.ts';
 import { plannerConfigOf, type PlannerSettings } from './planner-settings.ts';
 import { plannerStatus, type PlannerStatus } from './planner-status.ts';
@@ -60,6 +60,8 @@ export interface PlannerHost {
   emit(event: EngineEvent): void;
   /** Align the fleet machines' copy of the planner settings (expansions switch, interval). */
   configureFleet(patch: { readonly planner_enable_expansions: boolean; readonly planner_interval_s: number }): void;
+  /** The resident public graph from lightningd's gossip_store, when the daemon reads one. */
+  readonly publicGraph?: PublicGraphSource;
 }
 
 /** The history line of a completed liquidity move. */
@@ -141,7 +143,7 @@ export class PlannerLoop {
     const now = this.host.now();
     const cfg = this.config();
     const t0 = performance.now();
-    const gathered = await gatherCycleInput(this.host.backend, this.host.state().fleet, cfg, now, this.settings.health_window_s);
+    const gathered = await gatherCycleInput(this.host.backend, this.host.state().fleet, cfg, now, this.settings.health_window_s, this.host.publicGraph);
     const gatherMs = performance.now() - t0;
     if (!gathered.ok) {
       this.failedAt = now;

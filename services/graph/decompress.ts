@@ -5,7 +5,6 @@
  * Bun-compiled single binary runs unchanged on x86-64 and on the Raspberry Pi's arm64.
  */
 import { gunzipSync } from 'node:zlib';
-import { XzReadableStream } from 'xz-decompress';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
 import type { GraphLoadError } from './errors.ts';
 import { GRAPH_LIMITS } from './limits.ts';
@@ -44,6 +43,7 @@ async function unxz(bytes: Uint8Array, maxBytes: number): Promise<Result<Uint8Ar
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
+    const { XzReadableStream } = await import('xz-decompress'); // its WASM loads only for xz input (issue 19 §4)
     const reader = new XzReadableStream(new Blob([bytes]).stream()).getReader();
     for (;;) {
       const { done, value } = await reader.read();

@@ -1,6 +1,6 @@
 /**
- * Load a Lightning graph file from disk into the compact model: CLN gossmap-compressed (with its node
- * map or a listnodes file for node ids), or CLN `listchannels` JSON (with an optional `listnodes` file
+ * Load a Lightning graph file from disk into the compact model: lightningd's own `gossip_store`,
+ * CLN gossmap-compressed (with its node map or a listnodes file for node ids), or CLN `listchannels` JSON (with an optional `listnodes` file
  * for aliases); each gzip-, xz- or un-compressed. The format is recognised from the bytes, not the name.
  * Companion files are found beside the graph when not given: `X.compressed` → `X-node-map.xz`
  * (CLN's naming); `…listchannels…` → `…listnodes…`, `…channels…` → `…nodes…`.
@@ -12,6 +12,7 @@ import { err, type Result } from '../../runtime/core/result.ts';
 import { unwrap } from './decompress.ts';
 import type { GraphLoadError } from './errors.ts';
 import { decodeGossmapCompressed, isGossmapCompressed } from './gossmap-compressed.ts';
+import { isGossipStore, ResidentGossipStore } from './gossip-store.ts';
 import { GRAPH_LIMITS } from './limits.ts';
 import { graphFromListChannels } from './listchannels-json.ts';
 import { type NodeNames, nodeNamesFromListNodes, parseNodeMap } from './node-names.ts';
@@ -98,6 +99,12 @@ export async function loadNodeNames(path: string, opts: LoadGraphOptions = {}): 
 export async function loadGraphFile(path: string, opts: LoadGraphOptions = {}): Promise<Result<LoadedGraph, GraphLoadError>> {
   const bytes = await readUnwrapped(path, opts);
   if (!bytes.ok) return bytes;
+  if (isGossipStore(bytes.value)) {
+    opts.onProgress?.('decode', path);
+    const store = new ResidentGossipStore();
+    const applied = store.apply(bytes.value);
+    return applied.ok ? { ok: true, value: { graph: store.graph(), path, nodesPath: null } } : applied;
+  }
   const nodesPath = opts.nodesPath ?? companionCandidates(path).find((p) => existsSync(p)) ?? null;
   if (isGossmapCompressed(bytes.value)) {
     if (nodesPath === null) return err({ kind: 'FileUnreadable', path: companionCandidates(path)[0] ?? path, reason: 'the node map (node ids) for this gossmap-compressed file was not found; pass it explicitly' });

@@ -1,11 +1,13 @@
 /**
- * Appliance figures (issue 6 §1, §5): size of each single binary, cold start of
- * `hivebox --version` (process spawn to exit, median), peak RSS of `--version` and of
- * `hivebox selftest` (signmessage + SQLite + node-hid loaded: a working process after start), and
- * the daemon: `hivebox run` (the x64 binary) against a simulated CLN v26.06 node with the real
- * plugin, from spawn to the READY=1 datagram on a NOTIFY_SOCKET (lightningd reached, store
- * opened and migrated, plugin linked, first probe round; no signer plugged), and its resident
- * memory (VmRSS) right after READY. Builds dist/ first when it is missing (`bun run build`).
+ * Appliance figures (issue 6 §1, §5; targets issue 19 §4), all from the compiled x64 binary: size of
+ * each single binary, cold start of `hivebox --version` (process spawn to exit, median; ≤ 60 ms),
+ * peak RSS of `--version` and of `hivebox selftest` (signmessage + SQLite + node-hid loaded: a
+ * working process after start), the daemon: `hivebox run` against a simulated CLN v26.06 node with
+ * the real plugin, from spawn to the READY=1 datagram on a NOTIFY_SOCKET (lightningd reached, store
+ * opened and migrated, plugin linked, first probe round; no signer plugged; ≤ 150 ms), its resident
+ * memory (VmRSS) right after READY and 5 s later, steady (≤ 64 MiB), and `hivebox plugin` (the
+ * binary) answering lightningd's `getmanifest`, VmRSS 1 s later (≤ 35 MiB). Builds dist/ first
+ * when it is missing (`bun run build`).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,8 +18,30 @@ import { addDaemonSite, spawnRun } from '../systemd/fixtures/run-daemon.ts';
 import { listenNotify } from '../systemd/notify-listener.ts';
 import { durationMs, median, report } from './harness.ts';
 
-/** One cold start of `hivebox run` to READY=1: ms from spawn, and VmRSS (MiB) at READY. */
-async function daemonColdStart(hivebox: readonly string[]): Promise<{ ready_ms: number; rss_mib: number }> {
+/** VmRSS of a live process in MiB. */
+async function vmRssMib(pid: number): Promise<number> {
+  const vmrss = /VmRSS:\s+(\d+) kB/.exec(await Bun.file(`/proc/${pid}/status`).text());
+  return Number(vmrss?.[1]) / 1024;
+}
+
+/** `hivebox plugin` as lightningd starts it: `getmanifest` on stdin, answered; VmRSS (MiB) 1 s later. */
+async function pluginRssMib(bin: string): Promise<number> {
+  const proc = Bun.spawn([bin, 'plugin'], { stdin: 'pipe', stdout: 'pipe', stderr: 'ignore' });
+  try {
+    proc.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'getmanifest', params: {} })}\n\n`);
+    await proc.stdin.flush();
+    const first = await proc.stdout.getReader().read();
+    if (first.done) throw new Error('hivebox plugin answered nothing to getmanifest');
+    await Bun.sleep(1_000);
+    return await vmRssMib(proc.pid);
+  } finally {
+    proc.kill();
+    await proc.exited;
+  }
+}
+
+/** One cold start of `hivebox run` to READY=1: ms from spawn, VmRSS (MiB) at READY and 5 s later. */
+async function daemonColdStart(hivebox: readonly string[]): Promise<{ ready_ms: number; rss_mib: number; steady_rss_mib: number }> {
   const net = await SimNetwork.create();
   const site = await addDaemonSite(net, 'a', join(net.root, 'no-signer.sock'));
   const notify = listenNotify(join(net.root, 'notify.sock'));
@@ -26,8 +50,9 @@ async function daemonColdStart(hivebox: readonly string[]): Promise<{ ready_ms: 
   try {
     await notify.waitFor('READY=1', 30_000);
     const ready_ms = performance.now() - t0;
-    const vmrss = /VmRSS:\s+(\d+) kB/.exec(await Bun.file(`/proc/${proc.pid}/status`).text());
-    return { ready_ms, rss_mib: Number(vmrss?.[1]) / 1024 };
+    const rss_mib = await vmRssMib(proc.pid);
+    await Bun.sleep(5_000);
+    return { ready_ms, rss_mib, steady_rss_mib: await vmRssMib(proc.pid) };
   } finally {
     proc.kill('SIGTERM');
     await proc.exited;
@@ -46,14 +71,18 @@ if (process.arch === 'x64') {
   const dir = mkdtempSync(join(tmpdir(), 'hb-bench-'));
   const run = (cmd: string) => Bun.spawnSync([bin, cmd], { cwd: dir, stdout: 'pipe', stderr: 'pipe' });
   run('--version'); // page cache warm, as on a box that has booted before
-  await durationMs('cold start hivebox --version (x64)', () => run('--version'), 15);
+  await durationMs('cold start hivebox --version (x64)', () => run('--version'), 15, { target: { op: '<=', value: 60 } });
   const rss = (cmd: string) => median(Array.from({ length: 5 }, () => run(cmd).resourceUsage.maxRSS / 2 ** 20));
   report('peak RSS hivebox --version (x64)', rss('--version'), 'MiB', 5);
   report('peak RSS hivebox selftest (x64)', rss('selftest'), 'MiB', 5);
   await durationMs('hivebox selftest wall time (x64)', () => run('selftest'), 5);
   rmSync(dir, { recursive: true, force: true });
-  const starts: { ready_ms: number; rss_mib: number }[] = [];
+  const starts: { ready_ms: number; rss_mib: number; steady_rss_mib: number }[] = [];
   for (let i = 0; i < 5; i++) starts.push(await daemonColdStart([bin]));
-  report('cold start hivebox run to READY=1 (x64)', median(starts.map((s) => s.ready_ms)), 'ms', starts.length);
+  report('cold start hivebox run to READY=1 (x64)', median(starts.map((s) => s.ready_ms)), 'ms', starts.length, { target: { op: '<=', value: 150 } });
   report('RSS hivebox run after READY=1 (x64)', median(starts.map((s) => s.rss_mib)), 'MiB', starts.length);
+  report('RSS hivebox run 5 s after READY=1, steady (x64)', median(starts.map((s) => s.steady_rss_mib)), 'MiB', starts.length, { target: { op: '<=', value: 64 } });
+  const plugin: number[] = [];
+  for (let i = 0; i < 3; i++) plugin.push(await pluginRssMib(bin));
+  report('RSS hivebox plugin after getmanifest (x64)', median(plugin), 'MiB', plugin.length, { target: { op: '<=', value: 35 } });
 }

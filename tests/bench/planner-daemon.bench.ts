@@ -5,14 +5,30 @@
  * module's reader) plus `runCycle`, as the planner loop times them (`hive-planner-status`
  * `last_cycle.gather_ms` / `cycle_ms`). simnet's lightningd answers in the same process, so its
  * JSON encoding is included in the gathering time. Median of 7 cycles; then the two big parts of
- * the gathering alone: the `listchannels` call and building the graph from its answer.
+ * the gathering alone: the `listchannels` call and building the graph from its answer. Then the
+ * same gather with the resident gossip_store graph instead of listchannels (issue 19 §2).
  */
 import type { PlannerStatus } from '../../runtime/engine/planner-status.ts';
 import { FILES, realGraph } from '../graph/real-graphs.ts';
 import { startPlannerHive } from '../planner/fixtures/planner-hive.ts';
 import { graphFromNode } from '../../runtime/engine/planner-inputs.ts';
 import type { NodeChannel } from '../../runtime/core/ports.ts';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fleetConfig } from '../../runtime/core/fleet/config.ts';
+import { initialFleetState } from '../../runtime/core/fleet/state.ts';
+import { DEFAULT_PLANNER_CONFIG } from '../../runtime/core/planner/config.ts';
+import type { NodeId } from '../../runtime/core/types.ts';
+import { gatherCycleInput } from '../../runtime/engine/planner-inputs.ts';
+import { gossipStoreGraph } from '../../services/graph/gossip-store-file.ts';
+import { updateRecord, writeGossipStore } from '../graph/fixtures/gossip-store-writer.ts';
 import { durationMs, median, report } from './harness.ts';
+
+function fleetConfigOk(id: string) {
+  const c = fleetConfig({ our_node_id: id as NodeId });
+  if (!c.ok) throw new Error('fleet config');
+  return c.value;
+}
 
 const RUNS = 7;
 const graph = await realGraph(FILES.compressed2026);
@@ -42,7 +58,31 @@ await durationMs('plannerd.listchannels_2026_rpc_ms', async () => {
 await durationMs('plannerd.graph_from_listchannels_2026_ms', () => {
   if (!graphFromNode(channels, null).ok) throw new Error('graph');
 }, RUNS);
+
+// The resident graph (issue 19 §2): lightningd's gossip_store beside its rpc socket, read once at
+// start-up, then per cycle only the records appended meanwhile (here 200 channel_updates) — the
+// gather then asks everything except listchannels/listnodes.
+const storePath = join(hive.root, 'gossip_store');
+writeFileSync(storePath, writeGossipStore(graph));
+const source = gossipStoreGraph(storePath);
+await durationMs('plannerd.gossip_store_first_read_2026_ms (whole store into the resident graph)', () => {
+  const first = gossipStoreGraph(storePath)();
+  if (!first?.ok) throw new Error('gossip_store');
+}, 3);
+source();
+const self = (await hive.member('a').backend.getinfo()).ok ? hive.member('a').node.nodeId : '';
+const fleetState = initialFleetState(fleetConfigOk(self));
+const storeGather: number[] = [];
+for (let i = 1; i <= RUNS; i++) {
+  appendFileSync(storePath, Buffer.concat(Array.from({ length: 200 }, (_, k) => updateRecord(graph, (i * 997 + k * 131) % (2 * graph.channelCount), 1_800_000_000 + i))));
+  const t0 = performance.now();
+  const g = await gatherCycleInput(hive.member('a').backend, fleetState, DEFAULT_PLANNER_CONFIG, hive.now(), 86_400, source);
+  storeGather.push(performance.now() - t0);
+  if (!g.ok || g.value.degraded.some((d) => d.startsWith('gossip_store'))) throw new Error('gather from gossip_store');
+}
 await hive.stop();
-report('plannerd.cycle_2026_total_ms', median(total), 'ms', RUNS);
+const before = report('plannerd.cycle_2026_total_ms (gather incl. listchannels + graph build, runCycle)', median(total), 'ms', RUNS, { target: { op: '<', value: 100 } });
+report('plannerd.gather_with_gossip_store_2026_ms (200 appended updates applied, graph rebuilt, other RPCs)', median(storeGather), 'ms', RUNS);
+report('plannerd.cycle_2026_total_from_gossip_store_ms (gather above + runCycle median)', median(storeGather) + median(cycle), 'ms', RUNS, { target: { op: '<', value: 100 }, previous: before });
 report('plannerd.cycle_2026_gather_ms', median(gather), 'ms', RUNS);
 report('plannerd.cycle_2026_run_cycle_ms', median(cycle), 'ms', RUNS);

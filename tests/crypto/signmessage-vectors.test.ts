@@ -10,6 +10,11 @@ import { lightningDigest, recoverSigner, signMessage, verifyMessage, zbase32 } f
 import { nobleScheme } from '../../runtime/core/crypto/noble-scheme.ts';
 import { tinySecpScheme } from '../../runtime/core/crypto/tiny-secp-scheme.ts';
 import { fromHex, toHex } from '../../runtime/core/types.ts';
+import { nativeScheme } from '../../services/secp256k1/select.ts';
+import { base32nopad } from '@scure/base';
+
+/** Every scheme, the system libsecp256k1 included (tests/setup.sh installs libsecp256k1-1). */
+const SCHEMES = [nobleScheme, curvesScheme, tinySecpScheme, nativeScheme()];
 
 const V = (await Bun.file(`${import.meta.dir}/../vectors/lightning-signmessage.json`).json()) as {
   rust_lightning: { secret_key: string; message: string; node_id: string; zbase: string };
@@ -17,7 +22,7 @@ const V = (await Bun.file(`${import.meta.dir}/../vectors/lightning-signmessage.j
   lnd_btcec: { cases: { secret_key: string; message: string; node_id: string; signature_hex: string }[] };
 };
 
-for (const scheme of [nobleScheme, curvesScheme, tinySecpScheme]) {
+for (const scheme of SCHEMES) {
   describe(scheme.name, () => {
     test('rust-lightning: ONE_KEY signs "test message" byte-exactly, and recovers', () => {
       const rl = V.rust_lightning;
@@ -51,7 +56,7 @@ for (const scheme of [nobleScheme, curvesScheme, tinySecpScheme]) {
   });
 }
 
-test('the default scheme is @noble/curves: pure JS, so compiled binaries embed it on every target', () => {
+test('before start-up selection the default scheme is @noble/curves, which every compiled binary embeds', () => {
   expect(defaultScheme.name).toBe('@noble/curves');
 });
 
@@ -61,17 +66,60 @@ test('the schemes agree on 200 seeded keys and messages', () => {
     new DataView(sk.buffer).setUint32(0, i * 2654435761);
     sk[31] = i;
     const msg = `m${i} ü "q" \\`;
-    const [a, b, c] = [nobleScheme, curvesScheme, tinySecpScheme].map((s) => signMessage(msg, sk, s));
-    expect(b).toBe(a!);
-    expect(c).toBe(a!);
+    const [a, ...others] = SCHEMES.map((s) => signMessage(msg, sk, s));
+    for (const o of others) expect(o).toBe(a!);
     const signer = toHex(nobleScheme.publicKey(sk));
-    expect(toHex(tinySecpScheme.publicKey(sk))).toBe(signer);
+    for (const s of SCHEMES) expect(toHex(s.publicKey(sk))).toBe(signer);
     const compact = zbase32.decode(a!).subarray(1);
     const digest = lightningDigest(msg);
-    for (const s of [nobleScheme, curvesScheme, tinySecpScheme]) {
+    for (const s of SCHEMES) {
       expect(recoverSigner(msg, a!, s)).toBe(signer);
       expect(s.verify(compact, digest, fromHex(signer)!)).toBe(true);
       expect(s.verify(compact, lightningDigest(`${msg}x`), fromHex(signer)!)).toBe(false);
     }
   }
+});
+
+test('the schemes agree on arbitrary 65-byte signatures: same key or all refuse (high s, r ≥ n, recid 2/3)', () => {
+  let seed = 0x9e3779b9;
+  const next = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0);
+  const digest = lightningDigest('fuzz');
+  for (let i = 0; i < 300; i++) {
+    const sig = new Uint8Array(65);
+    for (let j = 1; j < 65; j++) sig[j] = next() & 0xff;
+    sig[0] = next() % 4;
+    if (i % 3 === 0) sig.fill(0xff, 1, 17); // r ≥ n
+    const results = SCHEMES.map((s) => {
+      const pub = s.recover(sig, digest);
+      return pub === null ? null : toHex(pub);
+    });
+    for (const r of results) expect(r).toBe(results[0]!);
+  }
+});
+
+test('zbase32 decoding agrees with @scure/base on valid and invalid text', () => {
+  const RFC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const Z = 'ybndrfg8ejkmcpqxot1uwisza345h769';
+  const scure = (t: string): string | null => {
+    try {
+      return toHex(base32nopad.decode([...t].map((c) => RFC[Z.indexOf(c)] ?? '!').join('')));
+    } catch {
+      return null;
+    }
+  };
+  const ours = (t: string): string | null => {
+    try {
+      return toHex(zbase32.decode(t));
+    } catch {
+      return null;
+    }
+  };
+  for (let len = 0; len <= 20; len++) {
+    for (const fill of ['y', '9', 'o', 'yb', '9y']) {
+      const t = fill.repeat(len).slice(0, len);
+      expect(ours(t)).toBe(scure(t));
+    }
+  }
+  expect(ours('yy!')).toBeNull();
+  expect(ours('ü'.repeat(8))).toBeNull();
 });

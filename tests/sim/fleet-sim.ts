@@ -41,6 +41,10 @@ import { ALL_FEATURES_HEX } from '../handshake/pair.ts';
 import { ADMIN_ID, ADMIN_SK, HIVE_ID } from '../ticket/fixtures.ts';
 import { buildNetwork, type SimKey, type SimNetwork } from './network.ts';
 import { SeededRng } from './rng.ts';
+import { selectCrypto } from '../../services/secp256k1/select.ts';
+
+// The simulated nodes check signatures with what a daemon selects at start-up (libsecp256k1 where installed).
+selectCrypto();
 
 /** Sim start time (unix s). */
 export const SIM_T0 = 1_760_000_000;
@@ -55,6 +59,8 @@ export interface SimOptions {
   readonly latency_ms?: readonly [number, number];
   /** Nodes that are not in the hive at all (index list): outsiders for attack tests. */
   readonly outsiders?: readonly number[];
+  /** Public channels to outside nodes per member, [min, max] (default [2, 2]; realistic: [50, 150]). */
+  readonly externals?: readonly [number, number];
 }
 
 /** One simulated node. */
@@ -150,7 +156,7 @@ export class FleetSim {
 
   /** A fleet of `n` nodes whose stores already hold the hive and its members (as after the joins). */
   static create(n: number, opts: SimOptions = {}): FleetSim {
-    const sim = new FleetSim(buildNetwork(n, opts.seed ?? 1), opts);
+    const sim = new FleetSim(buildNetwork(n, opts.seed ?? 1, opts.externals), opts);
     const outsiders = new Set(opts.outsiders ?? []);
     const inHive = sim.net.keys.filter((_, i) => !outsiders.has(i));
     sim.net.keys.forEach((key, i) => {

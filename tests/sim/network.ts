@@ -52,8 +52,11 @@ function direction(scid: string, source: string, destination: string, sats: numb
   ];
 }
 
-/** Build a network of `n` members from `seed`. */
-export function buildNetwork(n: number, seed: number): SimNetwork {
+/**
+ * Build a network of `n` members from `seed`; each member has a public channel to the next and to
+ * `externals` (a [min, max] count, default 2) outside nodes, all listed in its GOSSIP topology.
+ */
+export function buildNetwork(n: number, seed: number, externals_range?: readonly [number, number]): SimNetwork {
   const rng = new SeededRng(seed);
   const keys: SimKey[] = [];
   while (keys.length < n) {
@@ -76,7 +79,7 @@ export function buildNetwork(n: number, seed: number): SimNetwork {
       links.push({ scid, a: me, b: peer, capacity_sats: 5_000_000 });
       channels.push(...direction(scid, me, peer, 5_000_000));
     }
-    const ext = [externalId(rng), externalId(rng)];
+    const ext = Array.from({ length: externals_range ? rng.int(externals_range[0], externals_range[1]) : 2 }, () => externalId(rng));
     externals.set(me, ext);
     for (const e of ext) channels.push(...direction(`${block++}x2x0`, me, e, 2_000_000 + rng.int(0, 8) * 1_000_000));
   }

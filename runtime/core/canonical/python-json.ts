@@ -49,22 +49,28 @@ const SHORT_ESCAPES: Record<string, string> = {
 /** Printable ASCII without `"` and `\\`: needs no escape in either mode (the common case, checked first). */
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
+/**
+ * `JSON.stringify` of a string array without any backslash or non-printable-ASCII character: every
+ * item was printed verbatim, exactly as both Python modes print it (one native call for a GOSSIP
+ * topology instead of one escape per item).
+ */
+const PLAIN_ARRAY = /^[\x20-\x5b\x5d-\x7e]*$/;
+
+function isString(v: unknown): v is string {
+  return typeof v === 'string';
+}
+
 function hex4(code: number): string {
   return `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
-function escapeString(s: string, keepRaw: (code: number) => boolean): string {
-  if (PLAIN.test(s)) return s;
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
-    const code = s.charCodeAt(i);
-    const short = SHORT_ESCAPES[ch];
-    if (short !== undefined) out += short;
-    else if (keepRaw(code)) out += ch;
-    else out += hex4(code);
-  }
-  return out;
+/** Code units `ensure_ascii=True` escapes: `"`, `\\`, and everything outside 0x20–0x7E. */
+const NEEDS_ESCAPE_ASCII = /["\\\x00-\x1f\x7f-\uffff]/g;
+/** Code units `ensure_ascii=False` escapes: `"`, `\\` and control characters below 0x20. */
+const NEEDS_ESCAPE_UNICODE = /["\\\x00-\x1f]/g;
+
+function escapeUnit(ch: string): string {
+  return SHORT_ESCAPES[ch] ?? hex4(ch.charCodeAt(0));
 }
 
 /**
@@ -72,7 +78,7 @@ function escapeString(s: string, keepRaw: (code: number) => boolean): string {
  * outside 0x20–0x7E is `\uXXXX` (lowercase hex; astral characters as UTF-16 surrogate pairs).
  */
 export function pyEscapeAscii(s: string): string {
-  return escapeString(s, (code) => code >= 0x20 && code <= 0x7e);
+  return PLAIN.test(s) ? s : s.replace(NEEDS_ESCAPE_ASCII, escapeUnit);
 }
 
 /**
@@ -80,7 +86,7 @@ export function pyEscapeAscii(s: string): string {
  * control characters below 0x20 are escaped; everything else (non-ASCII, DEL) stays raw.
  */
 export function pyEscapeUnicode(s: string): string {
-  return escapeString(s, (code) => code >= 0x20);
+  return PLAIN.test(s) ? s : s.replace(NEEDS_ESCAPE_UNICODE, escapeUnit);
 }
 
 /**
@@ -108,7 +114,11 @@ export function pyFloatRepr(x: number): string {
   return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
 }
 
+/** UTF-16 surrogates: only strings containing one order differently by code unit and by code point. */
+const SURROGATE = /[\ud800-\udfff]/;
+
 function compareCodePoints(a: string, b: string): number {
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   const ia = a[Symbol.iterator]();
   const ib = b[Symbol.iterator]();
   for (;;) {
@@ -132,19 +142,40 @@ export function pyDumps(value: PyJson, options: PyDumpsOptions = {}): string {
   const [itemSep, keySep] = options.separators ?? [',', ':'];
   const esc = options.ensureAscii === false ? pyEscapeUnicode : pyEscapeAscii;
   const walk = (v: PyJson): string => {
-    if (v === null) return 'null';
-    if (v === true) return 'true';
-    if (v === false) return 'false';
-    if (typeof v === 'number') return Number.isInteger(v) ? String(v) : pyFloatRepr(v);
-    if (typeof v === 'bigint') return v.toString();
-    if (typeof v === 'string') return `"${esc(v)}"`;
-    if (v instanceof PyFloat) return pyFloatRepr(v.value);
-    if (Array.isArray(v)) return `[${(v as readonly PyJson[]).map(walk).join(itemSep)}]`;
-    if (typeof v === 'object') {
-      const obj = v as { readonly [key: string]: PyJson | undefined };
-      let keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
-      if (sortKeys) keys = keys.sort(compareCodePoints);
-      return `{${keys.map((k) => `"${esc(k)}"${keySep}${walk(obj[k] as PyJson)}`).join(itemSep)}}`;
+    switch (typeof v) {
+      case 'string':
+        return `"${esc(v)}"`;
+      case 'number':
+        return Number.isInteger(v) ? String(v) : pyFloatRepr(v);
+      case 'boolean':
+        return v ? 'true' : 'false';
+      case 'bigint':
+        return v.toString();
+      case 'object': {
+        if (v === null) return 'null';
+        if (v instanceof PyFloat) return pyFloatRepr(v.value);
+        if (Array.isArray(v)) {
+          if (itemSep === ',' && v.every(isString)) {
+            const native = JSON.stringify(v);
+            if (PLAIN_ARRAY.test(native)) return native;
+          }
+          let out = '[';
+          for (let i = 0; i < v.length; i++) out += (i ? itemSep : '') + walk(v[i] as PyJson);
+          return `${out}]`;
+        }
+        const obj = v as { readonly [key: string]: PyJson | undefined };
+        const keys = Object.keys(obj);
+        if (sortKeys) keys.sort(compareCodePoints);
+        let out = '{';
+        let first = true;
+        for (const k of keys) {
+          const item = obj[k];
+          if (item === undefined) continue;
+          out += `${first ? '' : itemSep}"${esc(k)}"${keySep}${walk(item)}`;
+          first = false;
+        }
+        return `${out}}`;
+      }
     }
     throw new TypeError(`pyDumps: cannot serialise ${typeof v}`);
   };
@@ -162,9 +193,13 @@ export function canonicalJson(value: PyJson): string {
 /**
  * `json.loads` that keeps Python's int/float distinction: a number written with `.`, `e` or `E`
  * whose value is integral becomes a `PyFloat`, so re-serialising reproduces `1.0`.
+ * @param floatSyntax false when the caller's scan found no number written with `.`/`e`/`E`
+ *   (wire/json-guard.ts `scanJsonText`): then no PyFloat can arise and the native parser runs
+ *   without a per-value reviver (several times faster on a GOSSIP).
  * @throws SyntaxError on malformed JSON (callers in the codec catch it and return a typed error).
  */
-export function pyLoads(text: string): unknown {
+export function pyLoads(text: string, floatSyntax = true): unknown {
+  if (!floatSyntax) return JSON.parse(text);
   return JSON.parse(text, function (_key, value, context?: { source?: string }) {
     if (typeof value === 'number' && Number.isInteger(value) && context?.source && /[.eE]/.test(context.source)) {
       return new PyFloat(value);

@@ -22,6 +22,7 @@ export function initialFleetState(config: FleetConfig, membership: MembershipSta
     pending_gossip: new Map(),
     membership_changed_at: null,
     cooldown_waived: new Map(),
+    full_sync_rounds: new Map(),
     pending_signs: new Map(),
     gossip: { last_broadcast_at: null, last_sent: null },
     anti_entropy: EMPTY_ANTI_ENTROPY,

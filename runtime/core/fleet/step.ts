@@ -235,7 +235,13 @@ function dispatch(s: FleetState, input: FleetInput, now: number, facts: NodeFact
       const c = new Change({ ...s, membership: input.membership });
       const peer = input.admitted ?? input.joined_via;
       if (peer !== undefined && input.framing !== undefined) learnFraming(c, peer as NodeId, input.framing, now);
-      if (input.admitted !== undefined) sendFullSync(c, broadcastRecipients(c.state, now), now);
+      if (input.admitted !== undefined) {
+        // The newcomer needs the whole fleet state; the others only the new member list (issue 19 §5:
+        // a full round to every member made one join cost N × parts messages).
+        const recipients = broadcastRecipients(c.state, now);
+        sendFullSync(c, recipients.filter((id) => id === input.admitted), now);
+        sendFullSync(c, recipients.filter((id) => id !== input.admitted), now, { states: false });
+      }
       if (input.joined_via !== undefined) sendStateHash(c, input.joined_via as NodeId, now);
       return c.done();
     }

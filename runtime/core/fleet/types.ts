@@ -19,6 +19,7 @@
  *   `{kind:'intent_result', intent_id, ok}`.
  * - `log` / `event`: structured records; `event`s are operator-facing (MQTT, `hivebox status`).
  */
+import type { FullSyncRound } from './full-sync-parts.ts';
 import type { PyJson } from '../canonical/python-json.ts';
 import type { AntiEntropyMemory } from '../machines/anti-entropy.ts';
 import type { MembershipState, PersistEffect } from '../machines/membership.ts';
@@ -110,6 +111,8 @@ export interface FleetState {
   readonly membership_changed_at: number | null;
   /** `sent:<peer>` / `seen:<peer>` → the `membership_changed_at` whose cooldown waiver that peer used (one per change). */
   readonly cooldown_waived: ReadonlyMap<string, number>;
+  /** Per peer, the FULL_SYNC round (its timestamp) whose parts we are taking (fleet/full-sync-parts.ts; memory). */
+  readonly full_sync_rounds: ReadonlyMap<NodeId, FullSyncRound>;
   readonly pending_signs: ReadonlyMap<string, PendingSign>;
   readonly gossip: GossipMemory;
   /** Periodic STATE_HASH schedule and the peers known connected (machines/anti-entropy.ts; memory). */

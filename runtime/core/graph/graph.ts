@@ -12,7 +12,7 @@
 export type ScidKind = 'real' | 'synthetic';
 
 /** The file format a graph came from (for reports). */
-export type GraphFormat = 'gossmap-compressed' | 'listchannels-json';
+export type GraphFormat = 'gossmap-compressed' | 'listchannels-json' | 'gossip-store';
 
 /** Per-direction flag bits in `Graph.halfFlags`. */
 export const HALF = {

@@ -5,11 +5,13 @@
  *   and membership hash exactly as cl-hive computes them). A newly admitted member triggers a
  *   FULL_SYNC broadcast.
  * - A STATE_HASH that differs in fleet or membership hash is answered with a signed FULL_SYNC, at
- *   most one per peer per 60 s — except once per peer after each change of the set of members
+ *   most one round per peer per 60 s — except once per peer after each change of the set of members
  *   (issue 13: the mismatch right after a join must be repaired at once, not after the cooldown;
- *   the receiving side's cooldown is waived the same way for a full member's FULL_SYNC). FULL_SYNC carries as many states as fit 60 kB (newest first); its
- *   `fleet_hash` is the hash of exactly those states (the codec checks it on receipt).
- * - Receiving FULL_SYNC (at most one per sender per 60 s): membership merge adds an unknown member
+ *   the receiving side's cooldown is waived the same way for a full member's FULL_SYNC). A round is
+ *   as many self-contained parts of ≤ 60 kB as its members and states need
+ *   (fleet/full-sync-parts.ts); each part's `fleet_hash` is the hash of exactly its states (the
+ *   codec checks it on receipt).
+ * - Receiving FULL_SYNC (at most one round per sender per 60 s): membership merge adds an unknown member
  *   as neophyte only through a verified admission (machines/admission.ts: signed by a full member,
  *   ticket not used by another node, within `max_members`; a neophyte's or a cl-hive peer's
  *   unproven rows add nobody) and fills missing addresses — it never demotes, removes, re-adds a
@@ -21,10 +23,11 @@
  *   own, so a node that lost its store resumes above what the fleet saw.
  */
 import { lightningSignedText } from '../canonical/signed-text.ts';
-import { pyDumps, type PyJson } from '../canonical/python-json.ts';
+import type { PyJson } from '../canonical/python-json.ts';
 import { recoverSigner } from '../crypto/lnsign.ts';
 import { Change, refuse } from '../fleet/change.ts';
 import { FLEET_LIMITS } from '../fleet/config.ts';
+import { continuesRound, fullSyncParts, partTagOf, roundAfterPart } from '../fleet/full-sync-parts.ts';
 import { requestSignature } from '../fleet/outgoing.ts';
 import { isCertified, isFullMember } from '../fleet/roster.ts';
 import type { StateRow } from '../fleet/tables.ts';
@@ -74,25 +77,24 @@ function stateEntry(r: StateRow): Record<string, PyJson> {
   };
 }
 
-/** Send a signed FULL_SYNC (states newest first within the byte budget, all members) to `recipients`. */
-export function sendFullSync(c: Change, recipients: readonly NodeId[], now: number): void {
+/**
+ * Send a signed FULL_SYNC round (all members, states newest first — or none with `states: false` —
+ * in as many parts as they need) to `recipients` (none: nothing is sent).
+ */
+export function sendFullSync(c: Change, recipients: readonly NodeId[], now: number, opts: { readonly states?: boolean } = {}): void {
+  if (recipients.length === 0) return;
   const s = c.state;
-  const members = memberEntries(s.membership);
-  let budget = FLEET_LIMITS.fullSyncBudgetBytes - pyDumps(members as never).length;
-  const states: Record<string, PyJson>[] = [];
-  const rows = [...s.tables.states.values()].sort((a, b) => b.last_update - a.last_update);
-  for (const r of rows) {
-    const e = stateEntry(r);
-    const size = pyDumps(e).length + 1;
-    if (size > budget || states.length >= FIELD_LIMITS.fullSyncStates) break;
-    budget -= size;
-    states.push(e);
-  }
-  const payload = { states, fleet_hash: statesHash(states as never), timestamp: now, members, sender_id: s.config.our_node_id };
+  const rows = opts.states === false ? [] : [...s.tables.states.values()].sort((a, b) => b.last_update - a.last_update);
+  const { parts, left_out } = fullSyncParts(memberEntries(s.membership) as unknown as PyJson[], rows.map(stateEntry), FLEET_LIMITS.fullSyncBudgetBytes, FIELD_LIMITS.fullSyncStates);
+  if (left_out > 0) c.log('warn', 'full_sync_items_left_out', { left_out });
   const sent = new Map(s.full_sync_sent);
   for (const r of recipients) sent.set(r, now);
   c.set({ full_sync_sent: sent });
-  requestSignature(c, { type: 'FULL_SYNC', payload: payload as never, purpose: 'full_sync', recipients });
+  for (const [index, { members, states }] of parts.entries()) {
+    const tag = parts.length > 1 ? { hivebox_part: { index, count: parts.length } } : {};
+    const payload = { states, fleet_hash: statesHash(states as never), timestamp: now, members, sender_id: s.config.our_node_id, ...tag };
+    requestSignature(c, { type: 'FULL_SYNC', payload: payload as never, purpose: 'full_sync', recipients });
+  }
 }
 
 /**
@@ -179,12 +181,17 @@ function mergeMembers(c: Change, a: Admitted<'FULL_SYNC'>, now: number): { added
 export function onFullSync(s: FleetState, a: Admitted<'FULL_SYNC'>, now: number, facts: NodeFacts): FleetStep {
   const seen = s.full_sync_seen.get(a.peer_id);
   const admission = isFullMember(s, a.peer_id, now) && (a.message.payload.members ?? []).some((e) => !s.membership.members.has(e.peer_id as NodeId) && admitRecord(e, fleetRecordContext(s, now)).ok);
-  const cooling = seen !== undefined && now - seen < FLEET_LIMITS.fullSyncCooldown_s && !admission;
+  const round = a.message.payload.timestamp;
+  const tag = partTagOf(a.message.raw);
+  const cooling = seen !== undefined && now - seen < FLEET_LIMITS.fullSyncCooldown_s && !admission && !continuesRound(s.full_sync_rounds, a.peer_id, round, tag);
   const waived = cooling && isFullMember(s, a.peer_id, now) && waiveCooldown(s, `seen:${a.peer_id}`, seen);
   if (cooling && !waived) {
     return refuse(s, { reason: 'rate_limited', peer_id: a.peer_id, msg_type: 'FULL_SYNC', fields: { last_processed: seen } });
   }
-  const c = new Change(s).set({ full_sync_seen: new Map(s.full_sync_seen).set(a.peer_id, now) });
+  const c = new Change(s).set({
+    full_sync_seen: new Map(s.full_sync_seen).set(a.peer_id, now),
+    full_sync_rounds: roundAfterPart(s.full_sync_rounds, a.peer_id, round, tag),
+  });
   if (waived) markWaived(c, `seen:${a.peer_id}`);
   const { added: members_added, refused: members_refused } = mergeMembers(c, a, now);
   const rawStates = (a.message.raw.states ?? []) as readonly RawPayload[];

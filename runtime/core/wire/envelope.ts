@@ -50,7 +50,7 @@ export function decodeEnvelope(body: Uint8Array): Result<RawEnvelope, WireError>
   if (!scanned.ok) return scanned;
   let parsed: unknown;
   try {
-    parsed = pyLoads(text);
+    parsed = pyLoads(text, scanned.value.floatSyntax);
   } catch (e) {
     return err(wireError('bad_json', e instanceof Error ? e.message : 'envelope is not JSON'));
   }

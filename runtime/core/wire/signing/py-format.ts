@@ -3,9 +3,9 @@
  * (clhive-protocol.md §3.3): f-string rendering of scalars (`str(x)`), `sorted()` of strings by
  * code point, and `hashlib.sha256(s.encode()).hexdigest()`.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256Utf8 } from '../../crypto/sha256.ts';
 import { type PyJson, PyFloat, pyFloatRepr } from '../../canonical/python-json.ts';
-import { toHex, utf8 } from '../../types.ts';
+import { toHex } from '../../types.ts';
 
 /**
  * Python `str(x)` of a JSON scalar inside an f-string: ints as digits, floats as `repr(float)`
@@ -40,12 +40,13 @@ export function comparePyStrings(a: string, b: string): number {
   return x.length - y.length;
 }
 
-/** Python `sorted(strings)`. */
+/** Python `sorted(strings)` (without surrogates, code unit order is code point order: the native sort). */
 export function pySorted(strings: readonly string[]): string[] {
-  return [...strings].sort(comparePyStrings);
+  const copy = [...strings];
+  return copy.some((s) => SURROGATE.test(s)) ? copy.sort(comparePyStrings) : copy.sort();
 }
 
 /** `hashlib.sha256(text.encode('utf-8')).hexdigest()`. */
 export function sha256Hex(text: string): string {
-  return toHex(sha256(utf8(text)));
+  return toHex(sha256Utf8(text));
 }

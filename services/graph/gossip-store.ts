@@ -1,0 +1,310 @@
+/**
+ * Core Lightning's own `gossip_store` file read into the typed-array graph model and kept
+ * resident: `apply` consumes only the records appended since the previous call, so a planner cycle
+ * pays for what gossipd wrote meanwhile, not for the whole graph (issue 19 §2).
+ *
+ * Format (CLN `common/gossip_store.h`, `gossipd/gossip_store.c`, `common/gossmap.c`
+ * `map_catchup`, version byte major 0 / minor 16): one version byte, then records of
+ * `be16 flags | be16 len | be32 crc | be32 timestamp` + `len` bytes of message. As CLN's own
+ * reader does: a record without `COMPLETED` (0x2000) is still being written (stop and wait), a
+ * `DELETED` (0x8000) record is skipped; `channel_announcement` (256) is followed by
+ * `gossip_store_channel_amount` (4101, the capacity) and is taken only once that record is there;
+ * `channel_update` (258, BOLT 7) sets one direction; `gossip_store_delete_chan` (4103) removes a
+ * channel; `gossip_store_ended` (4105) means gossipd compacted the store into a new file, so the
+ * reader starts over, as it does when the file's first record (`gossip_store_uuid`, 4107) changed
+ * or the file shrank. `node_announcement`, `chan_dying`, `uuid` and private records change no
+ * public channel and are skipped. The CRC is not checked (the `COMPLETED` bit orders writes).
+ */
+import { buildGraph, type Graph, HALF } from '../../runtime/core/graph/graph.ts';
+import { err, ok, type Result } from '../../runtime/core/result.ts';
+import type { GraphLoadError } from './errors.ts';
+
+/** Major version this reader understands (top three bits of the version byte). */
+export const GOSSIP_STORE_MAJOR = 0;
+const FLAG_DELETED = 0x8000;
+const FLAG_COMPLETED = 0x2000;
+const HDR = 12;
+const WIRE = { channel_announcement: 256, channel_update: 258, channel_amount: 4101, delete_chan: 4103, ended: 4105, uuid: 4107 } as const;
+
+/** True when `bytes` start like a gossip_store (version byte with major 0, minor ≥ 9, then a record header). */
+export function isGossipStore(bytes: Uint8Array): boolean {
+  return bytes.length >= 1 && bytes[0]! >> 5 === GOSSIP_STORE_MAJOR && (bytes[0]! & 0x1f) >= 9 && bytes[0]! !== 0x1f;
+}
+
+/** What one `apply` consumed. */
+export interface ApplyReport {
+  readonly records: number;
+  readonly channels_added: number;
+  readonly updates: number;
+  readonly channels_deleted: number;
+  /** gossipd compacted the store (`gossip_store_ended`): everything was read again from the start. */
+  readonly restarted: boolean;
+  /** Byte offset up to which the file has been applied. */
+  readonly offset: number;
+}
+
+/** Growable typed-array columns of the resident graph. */
+class Columns {
+  cap = 0;
+  node1 = new Uint32Array(0);
+  node2 = new Uint32Array(0);
+  capacitySat = new Float64Array(0);
+  scidBlock = new Uint32Array(0);
+  scidTx = new Uint32Array(0);
+  scidOut = new Uint16Array(0);
+  alive = new Uint8Array(0);
+  halfFlags = new Uint8Array(0);
+  baseFeeMsat = new Uint32Array(0);
+  feePpm = new Uint32Array(0);
+  delay = new Uint16Array(0);
+  htlcMinMsat = new Float64Array(0);
+  htlcMaxMsat = new Float64Array(0);
+  lastUpdate = new Uint32Array(0);
+
+  ensure(n: number): void {
+    if (n <= this.cap) return;
+    const cap = Math.max(1024, this.cap * 2, n);
+    const grow = <T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(a: T, size: number, fill?: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(size);
+      if (fill !== undefined) b.fill(fill);
+      b.set(a);
+      return b;
+    };
+    this.node1 = grow(this.node1, cap);
+    this.node2 = grow(this.node2, cap);
+    this.capacitySat = grow(this.capacitySat, cap);
+    this.scidBlock = grow(this.scidBlock, cap);
+    this.scidTx = grow(this.scidTx, cap);
+    this.scidOut = grow(this.scidOut, cap);
+    this.alive = grow(this.alive, cap);
+    this.halfFlags = grow(this.halfFlags, 2 * cap);
+    this.baseFeeMsat = grow(this.baseFeeMsat, 2 * cap);
+    this.feePpm = grow(this.feePpm, 2 * cap);
+    this.delay = grow(this.delay, 2 * cap);
+    this.htlcMinMsat = grow(this.htlcMinMsat, 2 * cap, Number.NaN);
+    this.htlcMaxMsat = grow(this.htlcMaxMsat, 2 * cap, Number.NaN);
+    this.lastUpdate = grow(this.lastUpdate, 2 * cap);
+    this.cap = cap;
+  }
+}
+
+/** Bytes of a store's head that hold its version byte and identity record. */
+export const GOSSIP_STORE_HEAD_BYTES = 1 + HDR + 34;
+
+/**
+ * The file's identity: the `gossip_store_uuid` (4107) record gossipd writes first in every store
+ * file (a compacted copy gets a new one), or '' for a file without it.
+ */
+export function storeIdentity(file: Uint8Array): string {
+  if (file.length < 1 + HDR + 34) return '';
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  return view.getUint16(1 + HDR) === WIRE.uuid ? hex(file, 1 + HDR + 2, 32) : '';
+}
+
+const hex = (b: Uint8Array, from: number, len: number): string => Buffer.from(b.buffer, b.byteOffset + from, len).toString('hex');
+
+/** The public channel graph of one gossip_store file, kept in memory and brought up to date by `apply`. */
+export class ResidentGossipStore {
+  private cols = new Columns();
+  private count = 0;
+  private readonly scidIndex = new Map<bigint, number>();
+  private nodeIds: string[] = [];
+  private readonly nodeIndex = new Map<string, number>();
+  private offset = 0;
+  private identity = '';
+  private graphCache: Graph | null = null;
+
+  /** Number of live public channels. */
+  get channelCount(): number {
+    return this.scidIndex.size;
+  }
+
+  /**
+   * Apply the records of `file` (the whole gossip_store as it is now on disk) from where the last
+   * call stopped. A file shorter than that offset, or with another identity, was replaced: it is
+   * read again from the start.
+   * @returns what was consumed, or `BadHeader` (unknown major version) with nothing changed.
+   */
+  apply(file: Uint8Array): Result<ApplyReport, GraphLoadError> {
+    return this.applyChunk(file, 0, storeIdentity(file), file.length);
+  }
+
+  /** Byte offset the next `applyChunk` must start its chunk at or before (0 = from the start, version byte included). */
+  get nextOffset(): number {
+    return this.offset;
+  }
+
+  /** The identity the resident graph was read from ('' before the first apply). */
+  get fileIdentity(): string {
+    return this.identity;
+  }
+
+  /**
+   * Apply the records in `chunk`, which holds the file's bytes from offset `chunkStart` (≤
+   * `nextOffset`, or 0 with the version byte when the file is new or was replaced) to its end.
+   * @param identity `storeIdentity` of the file's first bytes; @param fileSize the file's size.
+   */
+  applyChunk(chunk: Uint8Array, chunkStart: number, identity: string, fileSize: number): Result<ApplyReport, GraphLoadError> {
+    if (chunkStart === 0 && chunk.length > 0 && !isGossipStore(chunk)) {
+      return err({ kind: 'BadHeader', reason: `gossip_store version byte 0x${chunk[0]!.toString(16)} is not major ${GOSSIP_STORE_MAJOR}` });
+    }
+    let restarted = false;
+    if (this.offset === 0 || fileSize < this.offset || identity !== this.identity) {
+      if (chunkStart !== 0 || chunk.length === 0) return err({ kind: 'BadHeader', reason: 'a new or replaced gossip_store must be read from its first byte' });
+      restarted = this.offset !== 0;
+      this.reset();
+      this.offset = 1;
+      this.identity = identity;
+    }
+    const file = chunk;
+    const base = chunkStart;
+    const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+    let [records, added, updates, deleted] = [0, 0, 0, 0];
+    let off = this.offset - base;
+    while (off + HDR + 2 <= file.length) {
+      const flags = view.getUint16(off);
+      const len = view.getUint16(off + 2);
+      if ((flags & FLAG_COMPLETED) === 0 || off + HDR + len > file.length) break;
+      const msg = off + HDR;
+      if ((flags & FLAG_DELETED) === 0 && len >= 2) {
+        const type = view.getUint16(msg);
+        if (type === WIRE.channel_announcement) {
+          const amount = this.amountAfter(view, msg + len, file.length);
+          if (amount === null) break; // wait for the capacity record, as CLN's gossmap does
+          added += this.announce(file, view, msg, len, amount);
+        } else if (type === WIRE.channel_update && len >= 138) {
+          updates += this.update(view, msg);
+        } else if (type === WIRE.delete_chan && len >= 10) {
+          deleted += this.remove(view.getBigUint64(msg + 2));
+        } else if (type === WIRE.ended) {
+          // This file is finished: gossipd continues in a compacted copy under the same name.
+          this.reset();
+          return ok({ records: records + 1, channels_added: added, updates, channels_deleted: deleted, restarted: true, offset: 0 });
+        }
+      }
+      records++;
+      off = msg + len;
+    }
+    this.offset = base + off;
+    if (added || updates || deleted || restarted) this.graphCache = null;
+    return ok({ records, channels_added: added, updates, channels_deleted: deleted, restarted, offset: this.offset });
+  }
+
+  /** The graph of the live channels (built once per change; planner input). */
+  graph(): Graph {
+    if (this.graphCache) return this.graphCache;
+    const c = this.cols;
+    const live: number[] = [];
+    for (let i = 0; i < this.count; i++) if (c.alive[i]) live.push(i);
+    const n = live.length;
+    const pick = <T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(a: T, per: 1 | 2): T => {
+      const out = new (a.constructor as new (n: number) => T)(per * n);
+      for (let k = 0; k < n; k++) {
+        const i = live[k]!;
+        if (per === 1) out[k] = a[i]!;
+        else {
+          out[2 * k] = a[2 * i]!;
+          out[2 * k + 1] = a[2 * i + 1]!;
+        }
+      }
+      return out;
+    };
+    this.graphCache = buildGraph({
+      format: 'gossip-store',
+      scids: 'real',
+      nodeIds: this.nodeIds,
+      aliases: this.nodeIds.map(() => ''),
+      node1: pick(c.node1, 1),
+      node2: pick(c.node2, 1),
+      capacitySat: pick(c.capacitySat, 1),
+      scidBlock: pick(c.scidBlock, 1),
+      scidTx: pick(c.scidTx, 1),
+      scidOut: pick(c.scidOut, 1),
+      halfFlags: pick(c.halfFlags, 2),
+      baseFeeMsat: pick(c.baseFeeMsat, 2),
+      feePpm: pick(c.feePpm, 2),
+      delay: pick(c.delay, 2),
+      htlcMinMsat: pick(c.htlcMinMsat, 2),
+      htlcMaxMsat: pick(c.htlcMaxMsat, 2),
+      lastUpdate: pick(c.lastUpdate, 2),
+    });
+    return this.graphCache;
+  }
+
+  private reset(): void {
+    this.cols = new Columns();
+    this.count = 0;
+    this.scidIndex.clear();
+    this.nodeIds = [];
+    this.nodeIndex.clear();
+    this.graphCache = null;
+    this.offset = 0;
+    this.identity = '';
+  }
+
+  /** Capacity (sat) of the `gossip_store_channel_amount` record at `at`, or null when it is not (completely) there yet. */
+  private amountAfter(view: DataView, at: number, end: number): number | null {
+    if (at + HDR + 10 > end || (view.getUint16(at) & FLAG_COMPLETED) === 0) return null;
+    if (view.getUint16(at + HDR) !== WIRE.channel_amount) return null;
+    return Number(view.getBigUint64(at + HDR + 2));
+  }
+
+  private node(file: Uint8Array, at: number): number {
+    const id = hex(file, at, 33);
+    let i = this.nodeIndex.get(id);
+    if (i === undefined) {
+      i = this.nodeIds.length;
+      this.nodeIds.push(id);
+      this.nodeIndex.set(id, i);
+    }
+    return i;
+  }
+
+  /** BOLT 7 channel_announcement: 4 signatures, features, chain_hash, scid, node_id_1, node_id_2. */
+  private announce(file: Uint8Array, view: DataView, msg: number, len: number, capacity_sat: number): number {
+    const featuresLen = view.getUint16(msg + 2 + 256);
+    const at = msg + 2 + 256 + 2 + featuresLen + 32;
+    if (at + 8 + 66 > msg + len) return 0;
+    const scid = view.getBigUint64(at);
+    if (this.scidIndex.has(scid)) return 0;
+    const c = this.cols;
+    c.ensure(this.count + 1);
+    const i = this.count++;
+    c.node1[i] = this.node(file, at + 8);
+    c.node2[i] = this.node(file, at + 8 + 33);
+    c.capacitySat[i] = capacity_sat;
+    c.scidBlock[i] = Number(scid >> 40n);
+    c.scidTx[i] = Number((scid >> 16n) & 0xffffffn);
+    c.scidOut[i] = Number(scid & 0xffffn);
+    c.alive[i] = 1;
+    this.scidIndex.set(scid, i);
+    return 1;
+  }
+
+  /** BOLT 7 channel_update: scid at 98, timestamp, flags (bit 0 direction, bit 1 disabled), cltv, htlc_min, fees, htlc_max. */
+  private update(view: DataView, msg: number): number {
+    const i = this.scidIndex.get(view.getBigUint64(msg + 98));
+    if (i === undefined) return 0;
+    const channelFlags = view.getUint8(msg + 111);
+    const h = 2 * i + (channelFlags & 1);
+    const c = this.cols;
+    const timestamp = view.getUint32(msg + 106);
+    if ((c.halfFlags[h]! & HALF.present) !== 0 && timestamp < c.lastUpdate[h]!) return 0;
+    c.halfFlags[h] = HALF.present | ((channelFlags & 2) === 0 ? HALF.active : 0);
+    c.lastUpdate[h] = timestamp;
+    c.delay[h] = view.getUint16(msg + 112);
+    c.htlcMinMsat[h] = Number(view.getBigUint64(msg + 114));
+    c.baseFeeMsat[h] = view.getUint32(msg + 122);
+    c.feePpm[h] = view.getUint32(msg + 126);
+    c.htlcMaxMsat[h] = Number(view.getBigUint64(msg + 130));
+    return 1;
+  }
+
+  private remove(scid: bigint): number {
+    const i = this.scidIndex.get(scid);
+    if (i === undefined) return 0;
+    this.scidIndex.delete(scid);
+    this.cols.alive[i] = 0;
+    return 1;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The resident gossip_store reader (services/graph/gossip-store.ts; issue 19 §2) on the 2026-02-03
+ * mainnet graph written in CLN's gossip_store format (tests/graph/fixtures/gossip-store-writer.ts):
+ * the same channels, capacities and per-direction values as the snapshot; only appended records are
+ * applied; records still being written wait; deletions, a compacted (new) file and a bad version
+ * byte behave as in CLN's own reader.
+ */
+import { expect, test } from 'bun:test';
+import { HALF } from '../../runtime/core/graph/graph.ts';
+import { ResidentGossipStore } from '../../services/graph/gossip-store.ts';
+import { announceRecords, deleteRecord, storeRecord, updateRecord, writeGossipStore } from './fixtures/gossip-store-writer.ts';
+import { FILES, realGraph } from './real-graphs.ts';
+
+const snapshot = await realGraph(FILES.compressed2026);
+const file = writeGossipStore(snapshot);
+
+test('the whole 2026-02-03 store reads back as the snapshot: channels, capacities, fees, flags', () => {
+  const store = new ResidentGossipStore();
+  const r = store.apply(file);
+  expect(r.ok).toBe(true);
+  const g = store.graph();
+  expect(g.format).toBe('gossip-store');
+  expect(g.channelCount).toBe(50_808);
+  expect(g.nodeCount).toBe(snapshot.nodeCount);
+  for (const c of [0, 1, 777, 25_000, 50_807]) {
+    expect(g.nodeIds[g.node1[c]!]).toBe(snapshot.nodeIds[snapshot.node1[c]!]!);
+    expect(g.nodeIds[g.node2[c]!]).toBe(snapshot.nodeIds[snapshot.node2[c]!]!);
+    expect(g.capacitySat[c]).toBe(snapshot.capacitySat[c]!);
+    for (const h of [2 * c, 2 * c + 1]) {
+      expect(g.halfFlags[h]).toBe(snapshot.halfFlags[h]! & (HALF.present | HALF.active));
+      if (snapshot.halfFlags[h]! & HALF.present) expect([g.feePpm[h], g.baseFeeMsat[h], g.delay[h]]).toEqual([snapshot.feePpm[h]!, snapshot.baseFeeMsat[h]!, snapshot.delay[h]!]);
+    }
+  }
+  const sum = (a: Float64Array) => a.reduce((s, x) => s + x, 0);
+  expect(sum(g.activeCapacitySat)).toBe(sum(snapshot.activeCapacitySat));
+});
+
+test('only appended records are applied; a record being written (no COMPLETED bit) waits', () => {
+  const store = new ResidentGossipStore();
+  const first = store.apply(file);
+  expect(first.ok && first.value.records).toBeGreaterThan(100_000);
+  const h = 2 * 123;
+  const newer = updateRecord(snapshot, h, 1_800_000_000, true);
+  const unfinished = storeRecord(newer.subarray(12), 0);
+  const grown = Buffer.concat([file, newer, unfinished]);
+  const second = store.apply(grown);
+  expect(second.ok && second.value).toMatchObject({ records: 1, updates: 1, restarted: false, offset: file.length + newer.length });
+  expect(store.graph().halfFlags[h]).toBe(HALF.present);
+  expect(store.apply(grown).ok && store.apply(grown)).toMatchObject({ ok: true, value: { records: 0 } });
+});
+
+test('delete_chan removes a channel; an announcement waits for its capacity record', () => {
+  const store = new ResidentGossipStore();
+  store.apply(file);
+  const afterDelete = Buffer.concat([file, deleteRecord(snapshot, 5)]);
+  expect(store.apply(afterDelete).ok).toBe(true);
+  expect(store.graph().channelCount).toBe(50_807);
+  const half = Buffer.concat([writeGossipStore(snapshot, undefined, 10), announceRecords(snapshot, 10)[0]!]);
+  const fresh = new ResidentGossipStore();
+  expect(fresh.apply(half).ok).toBe(true);
+  expect(fresh.channelCount).toBe(10);
+  expect(fresh.apply(Buffer.concat([half, announceRecords(snapshot, 10)[1]!])).ok).toBe(true);
+  expect(fresh.channelCount).toBe(11);
+});
+
+test('a compacted store (new uuid) is read from the start; an unknown major version changes nothing', () => {
+  const store = new ResidentGossipStore();
+  store.apply(writeGossipStore(snapshot, undefined, 100));
+  const compacted = writeGossipStore(snapshot, new Uint8Array(32).fill(9), 200);
+  const r = store.apply(compacted);
+  expect(r.ok && r.value.restarted).toBe(true);
+  expect(store.channelCount).toBe(200);
+  const bad = Uint8Array.from(compacted);
+  bad[0] = 0x30;
+  expect(store.apply(bad)).toMatchObject({ ok: false, error: { kind: 'BadHeader' } });
+  expect(store.channelCount).toBe(200);
+});
+
+test('the daemon\'s source: null without a file, the resident graph once lightningd wrote one, then only what it appended', async () => {
+  const { mkdtempSync, rmSync, writeFileSync, appendFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { gossipStoreGraph } = await import('../../services/graph/gossip-store-file.ts');
+  const { loadGraphFile } = await import('../../services/graph/load.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'hb-gstore-'));
+  try {
+    const path = join(dir, 'gossip_store');
+    const source = gossipStoreGraph(path);
+    expect(source()).toBeNull();
+    writeFileSync(path, writeGossipStore(snapshot, undefined, 1_000));
+    const first = source();
+    expect(first?.ok && first.value.channelCount).toBe(1_000);
+    appendFileSync(path, Buffer.concat([...announceRecords(snapshot, 1_000), deleteRecord(snapshot, 0)]));
+    const second = source();
+    expect(second?.ok && second.value.channelCount).toBe(1_000);
+    expect(second?.ok && second.value.nodeIds[second.value.node1[second.value.channelCount - 1]!]).toBe(snapshot.nodeIds[snapshot.node1[1_000]!]!);
+    const loaded = await loadGraphFile(path);
+    expect(loaded.ok && loaded.value.graph.format).toBe('gossip-store');
+    writeFileSync(path, Uint8Array.of(0x40, 1, 2, 3));
+    expect(source()).toMatchObject({ ok: false });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
