@@ -39,8 +39,36 @@ function parseScalar(text: string): unknown {
   }
 }
 
+/**
+ * Names that are never config keys because plain objects inherit them (`constructor`, `toString`, …)
+ * or because assigning them rewires a prototype (`__proto__`, `prototype`). Refused wherever they
+ * appear, so no lookup can reach `Object.prototype` and no assignment can pollute it.
+ */
+function isPrototypeName(name: string): boolean {
+  return name === '__proto__' || name === 'prototype' || Object.hasOwn(Object.prototype, name);
+}
+
+/** The first key anywhere in a parsed TOML tree that is a prototype name, as a dotted path. */
+function prototypeKeyIn(value: unknown, path: string): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const here = path === '' ? k : `${path}.${k}`;
+    if (isPrototypeName(k)) return here;
+    const inner = prototypeKeyIn(v, here);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
+}
+
+/** Why `section.key` from `source` cannot be set: an unknown section or a prototype name; undefined when it may. */
+function refusedName(section: string, key: string, source: string): ConfigError | undefined {
+  if (!Object.hasOwn(CONFIG_SCHEMA.shape, section) || isPrototypeName(key)) return { kind: 'unknown_key', message: `unknown config key "${section}.${key}" (from ${source})` };
+  return undefined;
+}
+
+/** Set `tree[section][key]`, reading only own properties (the names were checked by `refusedName`). */
 function setPath(tree: Tree, section: string, key: string, value: unknown): void {
-  const s = tree[section];
+  const s = Object.hasOwn(tree, section) ? tree[section] : undefined;
   const sec: Tree = typeof s === 'object' && s !== null && !Array.isArray(s) ? (s as Tree) : {};
   sec[key] = value;
   tree[section] = sec;
@@ -72,7 +100,10 @@ export function loadConfig(src: ConfigSources = {}): Result<HiveboxConfig, Confi
     } catch (e) {
       return err({ kind: 'toml_syntax', message: `config file ${file}: ${e instanceof Error ? e.message : String(e)}` });
     }
+    const bad = prototypeKeyIn(tree, '');
+    if (bad !== undefined) return err({ kind: 'unknown_key', message: `unknown config key "${bad}" (from file ${file})` });
     for (const [section, body] of Object.entries(tree)) {
+      if (!Object.hasOwn(CONFIG_SCHEMA.shape, section)) return err({ kind: 'unknown_key', message: `unknown config key "${section}" (from file ${file})` });
       origin.set(section, `file ${file}`);
       if (typeof body === 'object' && body !== null) for (const k of Object.keys(body)) origin.set(`${section}.${k}`, `file ${file}`);
     }
@@ -84,6 +115,8 @@ export function loadConfig(src: ConfigSources = {}): Result<HiveboxConfig, Confi
     if (cut <= 0) return err({ kind: 'unknown_key', message: `environment variable ${name} does not name a config key (HIVEBOX_<SECTION>_<KEY>)` });
     const section = rest.slice(0, cut);
     const key = rest.slice(cut + 1);
+    const refused = refusedName(section, key, `environment ${name}`);
+    if (refused) return err(refused);
     setPath(tree, section, key, parseScalar(value));
     origin.set(`${section}.${key}`, `environment ${name}`);
     if (!origin.has(section)) origin.set(section, `environment ${name}`);
@@ -91,6 +124,8 @@ export function loadConfig(src: ConfigSources = {}): Result<HiveboxConfig, Confi
   for (const s of src.sets ?? []) {
     const m = /^([a-z0-9_]+)\.([a-z0-9_]+)=(.*)$/s.exec(s);
     if (!m) return err({ kind: 'bad_override', message: `--set expects section.key=value, got ${JSON.stringify(s)}` });
+    const refused = refusedName(m[1]!, m[2]!, `--set ${s}`);
+    if (refused) return err(refused);
     setPath(tree, m[1]!, m[2]!, parseScalar(m[3]!));
     origin.set(`${m[1]}.${m[2]}`, `--set ${s}`);
     if (!origin.has(m[1]!)) origin.set(m[1]!, `--set ${s}`);

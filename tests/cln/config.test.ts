@@ -158,6 +158,38 @@ describe('loadConfig', () => {
   }
 });
 
+describe('prototype names (issue 15 item 8)', () => {
+  const attempts: [string, Parameters<typeof loadConfig>[0], string][] = [
+    ['--set __proto__.polluted', { sets: ['__proto__.polluted=1'] }, '"__proto__.polluted"'],
+    ['--set hive.__proto__', { sets: ['hive.__proto__=1'] }, '"hive.__proto__"'],
+    ['--set hive.constructor', { sets: ['hive.constructor=1'] }, '"hive.constructor"'],
+    ['--set constructor.x', { sets: ['constructor.x=1'] }, '"constructor.x"'],
+    ['--set planner.constructor', { sets: ['planner.constructor=1'] }, '"planner.constructor"'],
+    ['--set planner.valueof', { sets: ['planner.valueof=1'] }, '"planner.valueof"'],
+    ['environment HIVEBOX_HIVE_CONSTRUCTOR', { env: { HIVEBOX_HIVE_CONSTRUCTOR: '1' } }, '"hive.constructor" (from environment'],
+    ['environment HIVEBOX_PLANNER_CONSTRUCTOR', { env: { HIVEBOX_PLANNER_CONSTRUCTOR: '1' } }, '"planner.constructor"'],
+    ['environment HIVEBOX_PROTOTYPE_X', { env: { HIVEBOX_PROTOTYPE_X: '1' } }, '"prototype.x"'],
+    ['TOML [__proto__]', { file: file('proto.toml', '[__proto__]\npolluted = 1\n') }, '"__proto__" (from file'],
+    ['TOML hive.__proto__', { file: file('hproto.toml', '[hive]\n__proto__ = 1\n') }, '"hive.__proto__"'],
+    ['TOML hive.constructor', { file: file('hctor.toml', '[hive]\nconstructor = 1\n') }, '"hive.constructor"'],
+    ['TOML planner.constructor', { file: file('pctor.toml', '[planner]\nconstructor = 1\n') }, '"planner.constructor"'],
+    ['TOML [constructor]', { file: file('ctor.toml', '[constructor]\nx = 1\n') }, '"constructor"'],
+    ['TOML mgmt.policy.__proto__', { file: file('mproto.toml', '[mgmt.policy]\n__proto__ = 1\n') }, '"mgmt.policy.__proto__"'],
+    ['TOML mgmt.policy.toString', { file: file('mts.toml', '[mgmt.policy]\ntoString = 1\n') }, '"mgmt.policy.toString"'],
+  ];
+  for (const [what, src, named] of attempts) {
+    test(`refused by name, Object.prototype untouched: ${what}`, () => {
+      const r = loadConfig(src);
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.error.kind).toBe('unknown_key');
+      expect(r.error.message).toContain(`unknown config key ${named}`);
+      expect(Object.hasOwn(Object.prototype, 'polluted')).toBe(false);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+  }
+});
+
 describe('hivebox run', () => {
   test('--help lists the config flags; a bad key exits 64 naming it', async () => {
     const cwd = join(import.meta.dir, '../..');
@@ -167,5 +199,11 @@ describe('hivebox run', () => {
     const bad = Bun.spawnSync(['bun', 'runtime/cli/main.ts', 'run', '--set', 'daemon.nope=1'], { cwd });
     expect(bad.exitCode).toBe(64);
     expect(bad.stderr.toString()).toContain('unknown config key "daemon.nope"');
+    const proto = Bun.spawnSync(['bun', 'runtime/cli/main.ts', 'run', '--set', '__proto__.polluted=1'], { cwd });
+    expect(proto.exitCode).toBe(64);
+    expect(proto.stderr.toString()).toContain('unknown config key "__proto__.polluted"');
+    const ctor = Bun.spawnSync(['bun', 'runtime/cli/main.ts', 'run'], { cwd, env: { ...process.env, HIVEBOX_HIVE_CONSTRUCTOR: '1' } });
+    expect(ctor.exitCode).toBe(64);
+    expect(ctor.stderr.toString()).toContain('unknown config key "hive.constructor"');
   });
 });

@@ -168,7 +168,7 @@ export function plannerConfig(overrides: Readonly<Record<string, unknown>> = {})
     } else if (key === 'governance_mode') {
       if (value !== 'advisor' && value !== 'failsafe') return bad('must be "advisor" or "failsafe"');
     } else {
-      const rule = (RANGES as Record<string, Rule | undefined>)[key];
+      const rule = Object.hasOwn(RANGES, key) ? (RANGES as Record<string, Rule>)[key] : undefined;
       if (!rule) return bad('unknown planner setting');
       const [min, max, integer] = rule;
       if (typeof value !== 'number' || !Number.isFinite(value)) return bad('must be a number');
