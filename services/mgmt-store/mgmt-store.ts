@@ -9,6 +9,7 @@ import type { FeeChange } from '../../runtime/core/mgmt/policy.ts';
 import type { SignedReceipt } from '../../runtime/core/mgmt/receipt.ts';
 import type { AgentReplayState } from '../../runtime/core/mgmt/replay.ts';
 import type { Tier } from '../../runtime/core/mgmt/tiers.ts';
+import { prepareStoreFile, tightenSidecars } from '../store/private-file.ts';
 import { MGMT_SCHEMA } from './schema.ts';
 
 /** A credential row. Times in unix seconds; `json` is the signed credential as issued. */
@@ -90,8 +91,10 @@ export class MgmtStore {
   readonly db: Database;
 
   constructor(path: string) {
+    prepareStoreFile(path);
     this.db = new Database(path, { create: true, strict: true });
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+    tightenSidecars(path);
     this.db.exec(MGMT_SCHEMA);
     const cols = this.db.query<{ name: string }, []>('PRAGMA table_info(cashu_redeemed)').all();
     if (!cols.some((c) => c.name === 'withdrawn_at')) this.db.exec('ALTER TABLE cashu_redeemed ADD COLUMN withdrawn_at INTEGER');

@@ -9,6 +9,7 @@
  * keeps its old state. One inbound message = one step = one transaction.
  */
 import { Database } from 'bun:sqlite';
+import { prepareStoreFile, tightenSidecars } from './private-file.ts';
 import type {
   BanRecord,
   HiveRecord,
@@ -245,10 +246,12 @@ export class MembershipStore {
 export function openStoreDatabase(path: string, now: number): { ok: true; value: Database } | { ok: false; error: StoreError } {
   let db: Database;
   try {
+    prepareStoreFile(path);
     db = new Database(path, { create: true, strict: true });
     db.run('PRAGMA journal_mode = WAL');
     db.run('PRAGMA synchronous = NORMAL');
     db.run(`PRAGMA busy_timeout = ${STORE_LIMITS.busyTimeout_ms}`);
+    tightenSidecars(path);
   } catch (e) {
     return { ok: false, error: { kind: 'open_failed', path, reason: e instanceof Error ? e.message : String(e) } };
   }
