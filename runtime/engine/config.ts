@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { DEFAULT_FLEET_CONFIG } from '../core/fleet/config.ts';
 import { DEFAULT_FRAMING_CONFIG, type FramingConfig } from '../core/wire/framing-choice.ts';
+import { HIVEBOX_MANIFEST_PREFIX } from '../core/ticket/verify.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
 /** `[hive]`: the membership store, the handshake and the operator commands. */
@@ -42,4 +43,4 @@ export function framingConfigOf(s: HiveSettings): FramingConfig {
 }
 
 /** The manifest `version` this build announces in ATTEST: `hivebox v<package version>`. */
-export const MANIFEST_VERSION = `hivebox v${pkg.version}`;
+export const MANIFEST_VERSION = `${HIVEBOX_MANIFEST_PREFIX}${pkg.version}`;

@@ -63,6 +63,14 @@ test('a manifest version below the ticket minimum → ticket_version_too_old, st
   expectRefusedUnchanged(member, 'ticket_version_too_old', () => fleet.deliverBytes(old, member, Fleet.encode('ATTEST', p, 'spec')));
 });
 
+test('another implementation\'s manifest ("cl-hive v2.2.6") against --req-version 1.0 → ticket_version_too_old, store unchanged', async () => {
+  const { fleet, member } = Fleet.withMember(0x8a);
+  const other = fleet.add(0x8b);
+  const c = openChallenge(fleet, member, other, 'spec', (await issueTicket({ min_version: '1.0' })).encoded);
+  const p = attestPayload({ signer: other, nonce: c.nonce, hive_id: HIVE_ID, member_node_id: member.node_id, framing: 'spec', version: 'cl-hive v2.2.6' }, fleet.now);
+  expectRefusedUnchanged(member, 'ticket_version_too_old', () => fleet.deliverBytes(other, member, Fleet.encode('ATTEST', p, 'spec')));
+});
+
 test('a peer whose features the node cannot report (disconnected) → facts_unavailable', async () => {
   const { fleet, member } = Fleet.withMember(0x88);
   const ghost = fleet.add(0x89);

@@ -9,7 +9,8 @@ import { decodeTicket, encodeTicket } from '../../runtime/core/ticket/codec.ts';
 import { negotiatedFeatures, type HiveFeature } from '../../runtime/core/ticket/features.ts';
 import { draftTicket, sealTicket } from '../../runtime/core/ticket/issue.ts';
 import { ticketSignedText, TICKET_MAX_BYTES, type InviteTicket } from '../../runtime/core/ticket/ticket.ts';
-import { checkRequirements, checkVersion, verifyTicket, type TicketContext } from '../../runtime/core/ticket/verify.ts';
+import { checkRequirements, checkVersion, hiveboxVersionOf, verifyTicket, type TicketContext } from '../../runtime/core/ticket/verify.ts';
+import { MANIFEST_VERSION } from '../../runtime/engine/config.ts';
 import { utf8 } from '../../runtime/core/types.ts';
 import { ADMIN_ID, HIVE_ID, T0, issueTicket, nodeIdOf, secretKey, ticketIdBytes } from './fixtures.ts';
 
@@ -163,16 +164,25 @@ describe('verification rejects', () => {
     expect(checkRequirements({ requirements: 0 }, only()).ok).toBe(true);
   });
 
-  test('version_too_old compares dotted numbers; empty min_version accepts anything', () => {
-    expect(checkVersion({ min_version: '1.4' }, 'cl-revenue-ops v1.4.2').ok).toBe(true);
-    expect(checkVersion({ min_version: '1.4' }, 'hivebox v1.4').ok).toBe(true);
-    expect(checkVersion({ min_version: '2.2.6' }, 'cl-hive v2.10.0').ok).toBe(true);
-    expect(checkVersion({ min_version: '1.4' }, 'cl-hive v1.3.9')).toEqual({
+  test('version_too_old: semver against Hivebox\'s own manifest version; empty min_version accepts anything', () => {
+    expect(checkVersion({ min_version: '1.4' }, 'hivebox v1.4.0').ok).toBe(true);
+    expect(checkVersion({ min_version: '1.4' }, 'hivebox v1.10.0').ok).toBe(true);
+    expect(checkVersion({ min_version: '2.2.6' }, 'hivebox v2.10.0').ok).toBe(true);
+    expect(checkVersion({ min_version: '1.4' }, 'hivebox v1.3.9')).toEqual({
       ok: false,
-      error: { code: 'version_too_old', min_version: '1.4', version: 'cl-hive v1.3.9' },
+      error: { code: 'version_too_old', min_version: '1.4', version: 'hivebox v1.3.9' },
     });
+    expect(checkVersion({ min_version: '1.4' }, 'hivebox v1.4.0-rc.1').ok).toBe(false);
     expect(checkVersion({ min_version: '1' }, 'unknown').ok).toBe(false);
     expect(checkVersion({ min_version: '' }, 'unknown').ok).toBe(true);
+    expect(checkVersion({ min_version: '' }, 'cl-hive v2.2.6').ok).toBe(true);
+  });
+
+  test('a manifest from another implementation or a non-semver fails any min_version (issue 15 item 10)', () => {
+    for (const version of ['cl-hive v2.2.6', 'cl-revenue-ops v1.4.2', 'hivebox v1.4', 'hivebox 1.4.0', 'hivebox v1.4.0 extra', 'x hivebox v9.0.0', '9.9.9']) {
+      expect({ version, ok: checkVersion({ min_version: '1.0' }, version).ok }).toEqual({ version, ok: false });
+    }
+    expect(hiveboxVersionOf(MANIFEST_VERSION)).not.toBeNull();
   });
 });
 

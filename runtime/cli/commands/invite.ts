@@ -44,7 +44,7 @@ export function registerInvite(program: Command): void {
       .option('--valid-hours <n>', 'hours the ticket stays valid (1-168)', '24')
       .option('--req-splice', 'the joiner must have negotiated splicing')
       .option('--req-dual-fund', 'the joiner must have negotiated dual funding')
-      .option('--req-version <x>', 'lowest hivebox version the joiner may run, e.g. 0.2')
+      .option('--req-version <x>', 'lowest Hivebox version the joiner may run, e.g. 0.2 (semver against its manifest "hivebox vX.Y.Z"; other implementations are refused)')
       .option('--clhive', "a ticket in cl-hive's form for a cl-hive node (needs [hive] accept_clhive_channel_join; no signer button)"),
   ).action((opts: InviteOptions) =>
     runDaemonCommand(

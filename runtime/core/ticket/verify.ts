@@ -7,6 +7,7 @@
  * The signature is checked before the used-ticket table, so a forged ticket learns nothing
  * about which ticket ids were used.
  */
+import semver from 'semver';
 import { recoverSigner } from '../crypto/lnsign.ts';
 import { err, ok, type Result } from '../result.ts';
 import { decodeTicket } from './codec.ts';
@@ -63,30 +64,31 @@ export function checkRequirements(ticket: Pick<InviteTicket, 'requirements'>, ne
   return ok(undefined);
 }
 
-/** The dotted version number inside a manifest version (`"cl-hive v2.2.6"` → [2,2,6]), or null. */
-export function versionNumbers(version: string): number[] | null {
-  const m = /(\d+(?:\.\d+)*)/.exec(version);
-  return m ? m[1]!.split('.').map(Number) : null;
-}
+/** Hivebox's own manifest `version` field is this prefix plus a semver (`"hivebox v0.1.0"`, runtime/engine/config.ts). */
+export const HIVEBOX_MANIFEST_PREFIX = 'hivebox v';
 
-/** Component-wise numeric comparison; missing components count as 0 (`1.4` = `1.4.0`). */
-function compareVersions(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
+/**
+ * The semver of a Hivebox manifest `version` (`"hivebox v1.4.2"` → `"1.4.2"`), or null for anything
+ * else — another implementation's string (`"cl-hive v2.2.6"`), a bare number, or an invalid semver.
+ */
+export function hiveboxVersionOf(version: string): string | null {
+  if (!version.startsWith(HIVEBOX_MANIFEST_PREFIX)) return null;
+  return semver.valid(version.slice(HIVEBOX_MANIFEST_PREFIX.length));
 }
 
 /**
- * Check the joiner's manifest `version` (e.g. `"hivebox v0.1.0"`) against the ticket's
- * `min_version`. An empty `min_version` accepts anything; a version string without a number is
- * `version_too_old` (it cannot show it is new enough).
+ * A ticket's `min_version` (dotted decimals, codec.ts `MIN_VERSION_RE`) as a semver lower bound:
+ * `"1.4"` → `"1.4.0"`; a fourth component is beyond semver and ignored (`"1.2.3.4"` → `"1.2.3"`).
  */
+function minSemver(minVersion: string): string | null {
+  return semver.coerce(minVersion)?.version ?? null;
+}
+
 export function checkVersion(ticket: Pick<InviteTicket, 'min_version'>, version: string): Result<void, TicketError> {
   if (ticket.min_version === '') return ok(undefined);
-  const have = versionNumbers(version);
-  if (!have || compareVersions(have, versionNumbers(ticket.min_version)!) < 0) {
+  const have = hiveboxVersionOf(version);
+  const min = minSemver(ticket.min_version);
+  if (have === null || min === null || !semver.gte(have, min)) {
     return err({ code: 'version_too_old', min_version: ticket.min_version, version });
   }
   return ok(undefined);
