@@ -12,7 +12,7 @@ import { createKeyFile } from '../../hw/soft-signer/key-file.ts';
 import { DeviceKeyStore, DEVICE_STATE_FILE } from '../../hw/device-sim/key-store.ts';
 import { MgmtStore } from '../../services/mgmt-store/mgmt-store.ts';
 import { KeyFileSigner } from '../../services/mgmt/key-file.ts';
-import { openMembershipStore } from '../../services/store/index.ts';
+import { openStoreDatabase } from '../../services/store/membership-store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hbx-modes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,10 +36,10 @@ function expectPrivate(db: string): void {
 describe('store files under umask 000', () => {
   test('membership store and its -wal/-shm are 0600', () => {
     const path = join(dir, 'hive.db');
-    const r = openMembershipStore(path, 1_700_000_000);
+    const r = openStoreDatabase(path, 1_700_000_000);
     if (!r.ok) throw new Error(JSON.stringify(r.error));
-    r.value.db.run('CREATE TABLE probe (x INTEGER)');
-    r.value.db.run('INSERT INTO probe VALUES (1)');
+    r.value.run('CREATE TABLE probe (x INTEGER)');
+    r.value.run('INSERT INTO probe VALUES (1)');
     expectPrivate(path);
     r.value.close();
   });
@@ -56,9 +56,9 @@ describe('store files under umask 000', () => {
     const path = join(dir, 'old.db');
     writeFileSync(path, '');
     chmodSync(path, 0o644);
-    const r = openMembershipStore(path, 1_700_000_000);
+    const r = openStoreDatabase(path, 1_700_000_000);
     if (!r.ok) throw new Error(JSON.stringify(r.error));
-    r.value.db.run('CREATE TABLE probe (x INTEGER)');
+    r.value.run('CREATE TABLE probe (x INTEGER)');
     expectPrivate(path);
     r.value.close();
   });
