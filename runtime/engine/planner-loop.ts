@@ -23,7 +23,7 @@
  */
 import type { HiveNodeInput, HiveNodeState } from '../core/fleet/hive-node.ts';
 import type { Graph } from '../core/graph/graph.ts';
-import type { PlannerConfig } from '../core/planner/config.ts';
+import { SPEC_003_FLOORS, type PlannerConfig } from '../core/planner/config.ts';
 import { runCycle } from '../core/planner/cycle.ts';
 import { explain, type Explanation } from '../core/planner/decision-log.ts';
 import type { PlannerEffect } from '../core/planner/effects.ts';
@@ -90,6 +90,9 @@ export class PlannerLoop {
     readonly settings: PlannerSettings,
   ) {
     this.base = plannerConfigOf(settings);
+    if (this.base.unsafe_floors.length > 0) {
+      host.log('warn', 'planner_unsafe_floors', { keys: this.base.unsafe_floors, ...Object.fromEntries(this.base.unsafe_floors.map((k) => [k, this.base[k]])), spec_003_floors: SPEC_003_FLOORS });
+    }
     const stored = store.load();
     const parsed = stored ? parsePlannerRecord(stored.format, stored.record) : null;
     if (stored && !parsed) host.log('warn', 'planner_record_discarded', { format: stored.format, updated_at: stored.updated_at });
@@ -173,7 +176,7 @@ export class PlannerLoop {
     const expired = new Set(this.record.planner.pending.map((a) => a.action_id).filter((id) => !state.pending.some((a) => a.action_id === id)));
     for (const a of this.record.planner.pending) if (expired.has(a.action_id)) next = withDecided(next, historyOf(a, 'expired', now, 'not decided in time'));
     if (log.outcome === 'aborted_mass_saturation') {
-      next = { ...next, saturation_events: appendBounded(next.saturation_events, { at: now, cycle_id: log.cycle_id, new_saturated: log.counts.new_saturated, limit: cfg.saturation_abort_above_new_targets }, SATURATION_EVENT_HISTORY) };
+      next = { ...next, saturation_events: appendBounded(next.saturation_events, { at: now, cycle_id: log.cycle_id, new_saturated: log.counts.new_saturated, guard_actions: log.counts.guard_actions, limit: cfg.saturation_abort_above_new_targets }, SATURATION_EVENT_HISTORY) };
     }
     if (!this.commit(next)) return;
     this.lastGraph = gathered.value.input.graph;

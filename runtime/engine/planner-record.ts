@@ -51,6 +51,8 @@ export interface SaturationEvent {
   readonly at: number;
   readonly cycle_id: string;
   readonly new_saturated: number;
+  /** Guard actions the aborted cycle would have taken (0 in records written before issue 15). */
+  readonly guard_actions: number;
   readonly limit: number;
 }
 
@@ -104,7 +106,7 @@ const RecordShape = z.object({
   expansions_enabled: z.boolean().nullable(),
   handoffs: z.record(z.string(), z.object({ action_id: z.string(), decision: z.enum(['approve', 'reject']), amount_sat: z.number().int().positive(), decided_at: unix, stage: z.enum(['waiting', 'handed']) })),
   decided: z.array(z.looseObject({ action_id: z.string(), kind: z.string(), status: z.string(), decided_at: unix })),
-  saturation_events: z.array(z.object({ at: unix, cycle_id: z.string(), new_saturated: unix, limit: unix })),
+  saturation_events: z.array(z.object({ at: unix, cycle_id: z.string(), new_saturated: unix, guard_actions: unix.default(0), limit: unix })),
   last_cycle: z.looseObject({ at: unix, outcome: z.string() }).nullable(),
   next_jitter_s: unix,
 });

@@ -30,6 +30,8 @@ export interface PlannerSummaryView {
   readonly pending_actions: number;
   readonly guarded_targets: number;
   readonly mass_saturation_events: number;
+  /** Spec-003 floors lowered by an `unsafe_` key (empty normally); shown as UNSAFE by `hivebox status`. */
+  readonly unsafe_floors: readonly string[];
   /** Highest hive_share targets of the last cycle (≥ the minimum target capacity). */
   readonly top_targets: readonly TopTarget[];
 }
@@ -80,6 +82,7 @@ export function plannerStatus(r: PlannerRecord, cfg: PlannerConfig, f: LoopFacts
     pending_actions: r.planner.pending.length,
     guarded_targets: Object.keys(r.planner.guarded).length,
     mass_saturation_events: r.saturation_events.length,
+    unsafe_floors: cfg.unsafe_floors,
     top_targets: topTargets(log, STATUS_TOP_TARGETS),
     planner_interval_s: cfg.planner_interval_s,
     effective_interval_s: f.effective_interval_s,
@@ -94,6 +97,6 @@ export function plannerStatus(r: PlannerRecord, cfg: PlannerConfig, f: LoopFacts
 
 /** The part of the status `hive-status` carries. */
 export function plannerSummaryView(s: PlannerStatus): PlannerSummaryView {
-  const { governance_mode, expansions_enabled, next_run_at, last_cycle, pending_actions, guarded_targets, mass_saturation_events, top_targets } = s;
-  return { governance_mode, expansions_enabled, next_run_at, last_cycle, pending_actions, guarded_targets, mass_saturation_events, top_targets };
+  const { governance_mode, expansions_enabled, next_run_at, last_cycle, pending_actions, guarded_targets, mass_saturation_events, unsafe_floors, top_targets } = s;
+  return { governance_mode, expansions_enabled, next_run_at, last_cycle, pending_actions, guarded_targets, mass_saturation_events, unsafe_floors, top_targets };
 }

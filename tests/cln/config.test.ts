@@ -138,6 +138,8 @@ describe('loadConfig', () => {
     ['unknown section', { file: file('s.toml', '[gardener]\nx = 1\n') }, 'unknown_key', 'unknown config key "gardener"'],
     ['unknown planner threshold', { file: file('p.toml', '[planner]\nplanner_intervall_s = 1\n') }, 'unknown_key', 'unknown config key "planner.planner_intervall_s"'],
     ['planner threshold out of range', { sets: ['planner.saturation_max_new_actions_per_cycle=50'] }, 'invalid_value', 'config key "planner.saturation_max_new_actions_per_cycle": must be between 0 and 5'],
+    ['spec-003 floor undercut', { sets: ['planner.underserved_min_target_capacity_sat=0'] }, 'invalid_value', 'config key "planner.underserved_min_target_capacity_sat": spec 003 §2.2 floor is 100000000; set unsafe_underserved_min_target_capacity_sat'],
+    ['spec-003 age floor undercut from env', { env: { HIVEBOX_PLANNER_UNDERSERVED_MIN_TARGET_AGE_DAYS: '0' } }, 'invalid_value', 'config key "planner.underserved_min_target_age_days": spec 003 §2.2 floor is 30'],
     ['wrong type in the file', { file: file('t.toml', '[daemon]\ntick_ms = "fast"\n') }, 'invalid_value', 'config key "daemon.tick_ms"'],
     ['out of range', { sets: ['daemon.tick_ms=1'] }, 'invalid_value', 'config key "daemon.tick_ms": Too small'],
     ['bad enum from env', { env: { HIVEBOX_LOG_LEVEL: 'loud' } }, 'invalid_value', 'config key "log.level"'],

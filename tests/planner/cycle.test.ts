@@ -222,6 +222,18 @@ describe('loop, input and explanations', () => {
     expect(DEFAULT_PLANNER_CONFIG).toMatchObject({ planner_enable_expansions: false, governance_mode: 'advisor', saturation_share_min: 0.2, saturation_release_share_below: 0.15, underserved_share_below: 0.05 });
   });
 
+  test('spec-003 floors (1 BTC, 30 days): refused below the spec unless set by an unsafe_ key, which is listed (issue 15 item 11)', () => {
+    expect(plannerConfig({ underserved_min_target_capacity_sat: 0 })).toMatchObject({ ok: false, error: { key: 'underserved_min_target_capacity_sat', reason: expect.stringContaining('unsafe_underserved_min_target_capacity_sat') } });
+    expect(plannerConfig({ underserved_min_target_capacity_sat: 99_999_999 })).toMatchObject({ ok: false });
+    expect(plannerConfig({ underserved_min_target_age_days: 29.9 })).toMatchObject({ ok: false, error: { key: 'underserved_min_target_age_days' } });
+    expect(plannerConfig({ underserved_min_target_capacity_sat: 200_000_000, underserved_min_target_age_days: 60 })).toMatchObject({ ok: true, value: { underserved_min_target_capacity_sat: 200_000_000, unsafe_floors: [] } });
+    expect(DEFAULT_PLANNER_CONFIG.unsafe_floors).toEqual([]);
+    const lowered = plannerConfig({ unsafe_underserved_min_target_capacity_sat: 1_000_000, unsafe_underserved_min_target_age_days: 0, underserved_min_target_age_days: 40 });
+    expect(lowered).toMatchObject({ ok: true, value: { underserved_min_target_capacity_sat: 1_000_000, underserved_min_target_age_days: 0, unsafe_floors: ['underserved_min_target_age_days', 'underserved_min_target_capacity_sat'] } });
+    expect(plannerConfig({ unsafe_underserved_min_target_age_days: -1 })).toMatchObject({ ok: false, error: { key: 'unsafe_underserved_min_target_age_days' } });
+    expect(plannerConfig({ unsafe_saturation_share_min: 0 })).toMatchObject({ ok: false, error: { key: 'unsafe_saturation_share_min', reason: 'unknown planner setting' } });
+  });
+
   test('explain: the decision with its figures, a member, an unknown node, before any cycle', () => {
     const g = scenarioGraph([withShare(0.01, 300_000_000, { member: 1 })]);
     const c1 = cycle(INITIAL_PLANNER_STATE, scenarioInput(g));

@@ -30,6 +30,7 @@ export function renderStatus(s: StatusResult): string {
   const p = s.planner;
   const last = p.last_cycle ? `last ${p.last_cycle.cycle_id ?? '-'} ${p.last_cycle.outcome}` : 'no cycle yet';
   lines.push(`planner   ${p.governance_mode}, expansions ${p.expansions_enabled ? 'on' : 'off'}; ${last}; next ${new Date(p.next_run_at * 1000).toISOString()}; ${p.guarded_targets} guarded, ${p.mass_saturation_events} mass-saturation events`);
+  if (p.unsafe_floors.length > 0) lines.push(`UNSAFE    planner floors of spec 003 lowered by unsafe_ keys: ${p.unsafe_floors.join(', ')}`);
   for (const t of p.top_targets) lines.push(`  top     ${t.node_id} ${(t.alias || '-').slice(0, 20).padEnd(20)} hive_share ${(t.hive_share * 100).toFixed(1)} %`);
   if (s.ignored_peers.length > 0) lines.push(`ignored   ${s.ignored_peers.join(', ')}`);
   const unhandled = Object.entries(s.unhandled_types);

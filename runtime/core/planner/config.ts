@@ -28,7 +28,7 @@ export interface PlannerConfig {
   readonly saturation_min_target_capacity_sat: number;
   /** New saturation actions allowed per cycle (003 §2.1 ignore cap). */
   readonly saturation_max_new_actions_per_cycle: number;
-  /** More new saturated targets than this in one cycle aborts the cycle ("mass saturation detected", 003 §3). */
+  /** More guard actions (guards + releases, after the per-cycle cap) than this in one cycle aborts it ("mass saturation detected", 003 §3). */
   readonly saturation_abort_above_new_targets: number;
   /** hive_share below which a target is underserved. */
   readonly underserved_share_below: number;
@@ -77,7 +77,21 @@ export interface PlannerConfig {
   readonly splice_min_amount_sat: number;
   /** Liquidity proposals (push + splice) per cycle. */
   readonly liquidity_max_proposals_per_cycle: number;
+  /** Spec-003 floors lowered by an explicit `unsafe_<key>` setting (empty normally); logs and status flag them. */
+  readonly unsafe_floors: readonly SpecFloorKey[];
 }
+
+/**
+ * Sybil mitigations of spec 003 §2.2 ("Min Capacity Threshold: > 1 BTC", "Age Check: > 30 days"): the
+ * plain keys cannot go below these; only `unsafe_underserved_min_target_capacity_sat` /
+ * `unsafe_underserved_min_target_age_days` can (e.g. on regtest), and the planner then reports
+ * `unsafe_floors` in its status and logs.
+ */
+export const SPEC_003_FLOORS = { underserved_min_target_capacity_sat: 100_000_000, underserved_min_target_age_days: 30 } as const;
+/** A setting with a spec-003 floor. */
+export type SpecFloorKey = keyof typeof SPEC_003_FLOORS;
+/** The prefix of the keys that lower a spec-003 floor. */
+export const UNSAFE_PREFIX = 'unsafe_';
 
 /** Defaults (spec 003, cl-hive planner, spec 004 health bounds). */
 export const DEFAULT_PLANNER_CONFIG: PlannerConfig = {
@@ -112,6 +126,7 @@ export const DEFAULT_PLANNER_CONFIG: PlannerConfig = {
   splice_winner_min_yield_ppm_year: 1000,
   splice_min_amount_sat: 1_000_000,
   liquidity_max_proposals_per_cycle: 3,
+  unsafe_floors: [],
 };
 
 /** A configuration value that is unknown, of the wrong type or outside its range. */
@@ -122,15 +137,15 @@ export interface PlannerConfigError {
 }
 
 type Rule = readonly [min: number, max: number, integer: boolean];
-const RANGES: Readonly<Record<Exclude<keyof PlannerConfig, 'planner_enable_expansions' | 'governance_mode'>, Rule>> = {
+const RANGES: Readonly<Record<Exclude<keyof PlannerConfig, 'planner_enable_expansions' | 'governance_mode' | 'unsafe_floors'>, Rule>> = {
   saturation_share_min: [0.01, 1, false],
   saturation_release_share_below: [0, 1, false],
   saturation_min_target_capacity_sat: [0, 2_100_000_000_000_000, true],
   saturation_max_new_actions_per_cycle: [0, 5, true],
   saturation_abort_above_new_targets: [0, 10, true],
   underserved_share_below: [0, 1, false],
-  underserved_min_target_capacity_sat: [0, 2_100_000_000_000_000, true],
-  underserved_min_target_age_days: [0, 3650, false],
+  underserved_min_target_capacity_sat: [SPEC_003_FLOORS.underserved_min_target_capacity_sat, 2_100_000_000_000_000, true],
+  underserved_min_target_age_days: [SPEC_003_FLOORS.underserved_min_target_age_days, 3650, false],
   underserved_max_member_coverage: [0, 1, false],
   min_plausible_scid_block: [0, 16_777_215, true],
   planner_interval_s: [0, 86_400, true],
@@ -156,13 +171,25 @@ const RANGES: Readonly<Record<Exclude<keyof PlannerConfig, 'planner_enable_expan
 
 /**
  * Defaults overridden by `overrides` (e.g. parsed TOML / flags), validated.
+ * `unsafe_<floor key>` (see `SPEC_003_FLOORS`) sets that key below its spec-003 floor (from 0) and wins
+ * over the plain key; it is listed in `unsafe_floors`.
  * @returns the config, or BadPlannerConfig naming the first bad key (unknown key, wrong type, out of
- *   range, or inconsistent pairs such as release ≥ saturation or min > max channel size).
+ *   range, a spec-003 floor undercut without `unsafe_`, or inconsistent pairs such as release ≥
+ *   saturation or min > max channel size).
  */
 export function plannerConfig(overrides: Readonly<Record<string, unknown>> = {}): Result<PlannerConfig, PlannerConfigError> {
   const out: Record<string, unknown> = { ...DEFAULT_PLANNER_CONFIG };
+  const unsafe: [SpecFloorKey, unknown][] = [];
   for (const [key, value] of Object.entries(overrides)) {
     const bad = (reason: string) => err<PlannerConfigError>({ kind: 'BadPlannerConfig', key, reason });
+    const floorKey = key.startsWith(UNSAFE_PREFIX) ? key.slice(UNSAFE_PREFIX.length) : '';
+    if (Object.hasOwn(SPEC_003_FLOORS, floorKey)) {
+      unsafe.push([floorKey as SpecFloorKey, value]);
+      continue;
+    }
+    if (Object.hasOwn(SPEC_003_FLOORS, key) && typeof value === 'number' && value < SPEC_003_FLOORS[key as SpecFloorKey]) {
+      return bad(`spec 003 §2.2 floor is ${SPEC_003_FLOORS[key as SpecFloorKey]}; set ${UNSAFE_PREFIX}${key} to go below it`);
+    }
     if (key === 'planner_enable_expansions') {
       if (typeof value !== 'boolean') return bad('must be true or false');
     } else if (key === 'governance_mode') {
@@ -177,6 +204,15 @@ export function plannerConfig(overrides: Readonly<Record<string, unknown>> = {})
     }
     out[key] = value;
   }
+  for (const [key, value] of unsafe) {
+    const rule = RANGES[key];
+    const bad = (reason: string) => err<PlannerConfigError>({ kind: 'BadPlannerConfig', key: `${UNSAFE_PREFIX}${key}`, reason });
+    if (typeof value !== 'number' || !Number.isFinite(value)) return bad('must be a number');
+    if (rule[2] && !Number.isInteger(value)) return bad('must be an integer');
+    if (value < 0 || value > rule[1]) return bad(`must be between 0 and ${rule[1]}`);
+    out[key] = value;
+  }
+  out.unsafe_floors = unsafe.map(([k]) => k).sort();
   const cfg = out as unknown as PlannerConfig;
   const pair = (key: string, ok_: boolean, reason: string) => (ok_ ? null : err<PlannerConfigError>({ kind: 'BadPlannerConfig', key, reason }));
   const inconsistent =

@@ -100,11 +100,11 @@ export function runCycle(state: PlannerState, input: CycleInput, cfg: PlannerCon
     clboss_present: input.clboss_present,
   };
   if (sat.aborted) {
-    effects.push({ type: 'event', name: 'mass_saturation_detected', fields: { new_saturated: sat.newSaturated, limit: cfg.saturation_abort_above_new_targets } });
-    const rule = `mass saturation detected: ${sat.newSaturated} new saturated targets > ${cfg.saturation_abort_above_new_targets}; cycle aborted, nothing changed`;
+    effects.push({ type: 'event', name: 'mass_saturation_detected', fields: { guard_actions: sat.guardActions, new_saturated: sat.newSaturated, limit: cfg.saturation_abort_above_new_targets } });
+    const rule = `mass saturation detected: ${sat.guardActions} guard actions in one cycle > ${cfg.saturation_abort_above_new_targets}; cycle aborted, nothing changed`;
     for (const n of [...a.saturated, ...a.underserved]) reasons.set(n, { reason: 'cycle_aborted', rule });
     const log = buildLog(a, input, cfg, cycleId, now, 'aborted_mass_saturation', gates, reasons, [], guarded, {
-      new_saturated: sat.newSaturated, guards: 0, releases: 0, expansions_proposed: 0, liquidity_proposed: 0,
+      new_saturated: sat.newSaturated, guard_actions: sat.guardActions, guards: 0, releases: 0, expansions_proposed: 0, liquidity_proposed: 0,
     });
     return ok({ state: { ...state, pending, last_cycle_at: now, cycle_seq: cycleSeq, last_log: log }, effects, log });
   }
@@ -167,7 +167,7 @@ export function runCycle(state: PlannerState, input: CycleInput, cfg: PlannerCon
 
   const liquidity = liquidityStep(input, cfg, pending, propose);
   const log = buildLog(a, input, cfg, cycleId, now, 'completed', gates, reasons, liquidity.decisions, guarded, {
-    new_saturated: sat.newSaturated, guards, releases, expansions_proposed: expansions, liquidity_proposed: liquidity.proposed,
+    new_saturated: sat.newSaturated, guard_actions: guards + releases, guards, releases, expansions_proposed: expansions, liquidity_proposed: liquidity.proposed,
   });
   const rejections = Object.fromEntries(Object.entries(state.rejections).filter(([, at]) => now - at < cfg.rejection_backoff_s));
   return ok({ state: { guarded, pending, rejections, last_cycle_at: now, cycle_seq: cycleSeq, last_log: log }, effects, log });

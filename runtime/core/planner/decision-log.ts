@@ -76,6 +76,8 @@ export interface DecisionLog {
   readonly counts: {
     readonly saturated: number;
     readonly new_saturated: number;
+    /** Guard actions (guards + releases) the cycle would take; above the breaker limit it aborts instead. */
+    readonly guard_actions: number;
     readonly guards: number;
     readonly releases: number;
     readonly underserved: number;

@@ -1,9 +1,12 @@
 /**
  * Saturation guard with hysteresis and its two safety valves (spec 003 §2.1, §3): a target at or above
  * the saturation share gets a guard, released only once its share falls below the release share; at
- * most `saturation_max_new_actions_per_cycle` new guards per cycle, and more than
- * `saturation_abort_above_new_targets` new saturated targets aborts the whole cycle ("mass saturation
- * detected": the signature of inflated gossip or a broken graph, never of organic growth).
+ * most `saturation_max_new_actions_per_cycle` new guards per cycle, and a cycle that would take more than
+ * `saturation_abort_above_new_targets` guard actions (guards plus releases, after the cap) aborts
+ * ("mass saturation detected", 003 §3 "if the Planner ignores > 10 peers in a single cycle"). Targets
+ * already guarded, pending or recently rejected are not new. Counting the actions, not the saturated
+ * targets, lets a well-connected fleet (64 saturated targets on the 2026 graph) guard them 5 per cycle
+ * instead of aborting every cycle forever; inflated gossip is stopped by the capacity clamp and the cap.
  * Upstream CLBoss (v0.15.1) has no `clboss-ignore`: the only lever is `clboss-unmanage <peer> lnfee`
  * (fee control); CLBoss's own channel opens cannot be stopped, only the fleet's (through the Intent
  * Lock Protocol and these guards, which the expansion step respects).
@@ -25,7 +28,7 @@ export interface SaturationVerdict {
 /** Saturation step result: either the verdicts, or the abort. */
 export type SaturationStep =
   | { readonly aborted: false; readonly verdicts: readonly SaturationVerdict[]; readonly newSaturated: number; readonly releasedGone: readonly string[] }
-  | { readonly aborted: true; readonly newSaturated: number };
+  | { readonly aborted: true; readonly newSaturated: number; readonly guardActions: number };
 
 /** Decide guards and releases for this cycle (pure; the cycle turns verdicts into actions / effects). */
 export function saturationStep(a: Analysis, state: PlannerState, cfg: PlannerConfig, now: number): SaturationStep {
@@ -43,7 +46,6 @@ export function saturationStep(a: Analysis, state: PlannerState, cfg: PlannerCon
       verdicts.push({ node: n, outcome: 'rejected_recently', rule: `${rule}; the operator rejected a guard at ${state.rejections[id]}` });
     } else newSat.push(n);
   }
-  if (newSat.length > cfg.saturation_abort_above_new_targets) return { aborted: true, newSaturated: newSat.length };
   newSat.forEach((n, i) => {
     const rule = `hive_share ${formatShare(share(n))} ≥ ${formatShare(cfg.saturation_share_min)}`;
     verdicts.push(
@@ -71,5 +73,7 @@ export function saturationStep(a: Analysis, state: PlannerState, cfg: PlannerCon
       });
     }
   }
+  const guardActions = verdicts.filter((v) => v.outcome === 'guard' || v.outcome === 'release').length;
+  if (guardActions > cfg.saturation_abort_above_new_targets) return { aborted: true, newSaturated: newSat.length, guardActions };
   return { aborted: false, verdicts, newSaturated: newSat.length, releasedGone };
 }
