@@ -208,6 +208,21 @@ export class MgmtStore {
       .run(r.receipt_id, r.agent_did, r.credential_id, r.status, r.executed_at, JSON.stringify(r));
   }
 
+  /**
+   * Delete the receipts executed before `before` (unix s) — the retention of `[mgmt]
+   * receipt_retention_days` — and nothing newer: the trigger refuses any other delete, so the log
+   * stays append-only inside its retention. The cut-off never moves back.
+   * @returns how many receipts were deleted.
+   */
+  pruneReceipts(before: number): number {
+    return this.db.transaction(() => {
+      this.db
+        .query('INSERT INTO receipt_retention (id, pruned_before) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET pruned_before = max(pruned_before, excluded.pruned_before)')
+        .run(before);
+      return this.db.query('DELETE FROM receipts WHERE executed_at < (SELECT pruned_before FROM receipt_retention WHERE id = 1)').run().changes;
+    })();
+  }
+
   /** Receipts in log order, optionally for one agent. */
   receipts(agentDid?: string): SignedReceipt[] {
     const rows =

@@ -49,8 +49,14 @@ CREATE TABLE IF NOT EXISTS receipts (
 CREATE INDEX IF NOT EXISTS receipts_agent ON receipts(agent_did, seq);
 CREATE TRIGGER IF NOT EXISTS receipts_no_update BEFORE UPDATE ON receipts
   BEGIN SELECT RAISE(ABORT, 'receipts are append-only'); END;
-CREATE TRIGGER IF NOT EXISTS receipts_no_delete BEFORE DELETE ON receipts
-  BEGIN SELECT RAISE(ABORT, 'receipts are append-only'); END;
+CREATE TABLE IF NOT EXISTS receipt_retention (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  pruned_before INTEGER NOT NULL
+);
+DROP TRIGGER IF EXISTS receipts_no_delete;
+CREATE TRIGGER IF NOT EXISTS receipts_delete_only_expired BEFORE DELETE ON receipts
+  WHEN OLD.executed_at >= COALESCE((SELECT pruned_before FROM receipt_retention WHERE id = 1), 0)
+  BEGIN SELECT RAISE(ABORT, 'receipts are append-only until their retention ends'); END;
 CREATE TABLE IF NOT EXISTS changes (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   target TEXT NOT NULL,

@@ -14,6 +14,9 @@ import { HiveDidResolver } from './did-resolver.ts';
 import { KeyFileSigner } from './key-file.ts';
 import type { MgmtEngineOptions } from './mgmt-engine.ts';
 
+/** Default `receipt_retention_days`: longer than the longest credential (730 days) whose work the receipts prove. */
+export const DEFAULT_RECEIPT_RETENTION_DAYS = 800;
+
 /** `[mgmt]`. */
 export const MgmtSection = z
   .object({
@@ -29,6 +32,8 @@ export const MgmtSection = z
     gatekeeper_url: z.string().url().optional(),
     /** This node's advisor DID key file (mode 0600, 64 hex); set it to send `hive-mgmt-command`. */
     advisor_key_file: z.string().min(1).optional(),
+    /** Stored receipts (of authenticated commands only) are deleted this many days after they were signed. */
+    receipt_retention_days: z.number().int().min(1).max(3650).default(DEFAULT_RECEIPT_RETENTION_DAYS),
     /** The local policy: always the last word over any credential (spec 002 "Trust Model"). */
     policy: localPolicySchema.partial().prefault({}),
   })
@@ -55,7 +60,7 @@ export function openMgmt(s: MgmtSettings): OpenedMgmt | null {
   try {
     const resolver = new HiveDidResolver(s.gatekeeper_url ? { gatekeeperUrl: s.gatekeeper_url } : {});
     const options: MgmtEngineOptions = {
-      fleet: { store, resolver, trustedIssuers: s.trusted_issuers },
+      fleet: { store, resolver, trustedIssuers: s.trusted_issuers, receiptRetentionDays: s.receipt_retention_days },
       ...(s.enabled
         ? { managed: { cashu: new CashuRedeemer(s.allowed_mints), policy: { ...DEFAULT_POLICY, ...s.policy } } }
         : {}),

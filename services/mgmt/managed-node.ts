@@ -9,9 +9,11 @@
  * (credential, payment, local policy) pass. Requests are processed one at a time so nonce and
  * counter checks cannot race.
  *
- * Receipts name the agent DID only once its signature has verified; earlier refusals (malformed,
- * stale, unresolvable, forged) are recorded against `peer:<peer_id>`, so nobody can write receipts
- * in another advisor's name.
+ * Receipts name the agent DID only once its signature has verified. Refusals before the credential
+ * verified (malformed, stale, unresolvable, forged, replayed, untrusted issuer, revoked) are answered
+ * with a signed receipt (against `peer:<peer_id>` until the signature verified) but not stored — node ids are free, so storing them let anyone fill the store with node-signed rows — and
+ * counted per rule in `unauthenticatedRefusals` (issue 15 item 7). Stored receipts are kept for
+ * `[mgmt] receipt_retention_days` (`MgmtStore.pruneReceipts`, run by the sub-engine's tick).
  *
  * Wiring: the daemon passes custommsg payloads to `onCustomMsg(peer_id, hex)`; the CLN plugin must
  * declare 49152/49153 in getmanifest `custommessages` (49152 is even: undeclared, lightningd
@@ -70,6 +72,8 @@ interface Attribution {
   params_hash: string;
   nonce: bigint;
   payment_ref: string | null;
+  /** True once the agent's signature and its credential (trusted issuer, not revoked, fresh nonce) verified; only then is the receipt stored. */
+  authenticated: boolean;
 }
 
 /** One request being handled: lazily read channels and the config at its start. */
@@ -95,6 +99,7 @@ export class ManagedNode {
   private readonly payments: PaymentGate;
   private readonly proofs = new ProofCache();
   private readonly floods = new FloodWindow(PEER_FLOOD_LIMIT);
+  private readonly refusedUnauthenticated = new Map<string, number>();
   private queue: Promise<unknown> = Promise.resolve();
   private nodeId: string | null = null;
 
@@ -105,6 +110,11 @@ export class ManagedNode {
     this.trusted = new Set(o.trustedIssuers);
     this.executor = new Executor(o.backend, o.rebalancer);
     this.payments = new PaymentGate(o.store, o.cashu, o.backend, o.subscription ?? DEFAULT_SUBSCRIPTION_TERMS, this.random);
+  }
+
+  /** Requests refused before the agent's signature verified (answered, receipt not stored), by rule. */
+  unauthenticatedRefusals(): Readonly<Record<string, number>> {
+    return Object.fromEntries(this.refusedUnauthenticated);
   }
 
   /** Schemas this node executes (spec 002 §4 "supported_schemas"). */
@@ -143,7 +153,7 @@ export class ManagedNode {
     const now = this.clock();
     if (this.floods.over(peerId, now)) return null;
     const st = new RequestState(this.o.backend, this.o.store.getConfig());
-    const who: Attribution = { agent_did: `peer:${peerId}`, credential_id: null, schema_id: '', action: null, params_hash: sha256Hex(''), nonce: 0n, payment_ref: null };
+    const who: Attribution = { agent_did: `peer:${peerId}`, credential_id: null, schema_id: '', action: null, params_hash: sha256Hex(''), nonce: 0n, payment_ref: null, authenticated: false };
     const decoded = decodeRequest(bytes);
     if (!decoded.ok) return this.refuse(st, who, now, reject('transport', 'malformed_message', JSON.stringify(decoded.error, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))));
     const req = decoded.value;
@@ -173,6 +183,7 @@ export class ManagedNode {
     if (outcome.agentState) this.o.store.commit({ agent: { did: cred.agent_did, state: outcome.agentState } });
     const rule = outcome.verdict.ok ? null : outcome.verdict.error.rule;
     if (rule !== 'bad_signature' && rule !== 'agent_mismatch') Object.assign(who, { agent_did: cred.agent_did, credential_id: cred.id });
+    who.authenticated = outcome.credentialVerified;
     if (!outcome.verdict.ok) return this.refuse(st, who, now, outcome.verdict.error);
     const auth = outcome.verdict.value;
     who.action = auth.action;
@@ -262,7 +273,12 @@ export class ManagedNode {
     }
     const signed = signReceipt(receipt, rsig.value.zbase);
     const body = { request_nonce: who.nonce, status, result: resultText, state_hash: fromHex(after)!, receipt: JSON.stringify(signed) };
-    this.o.store.commit({ ...writes, receipt: signed });
+    if (who.authenticated) this.o.store.commit({ ...writes, receipt: signed });
+    else {
+      this.o.store.commit(writes);
+      const rule = r?.rule ?? 'unauthenticated';
+      this.refusedUnauthenticated.set(rule, (this.refusedUnauthenticated.get(rule) ?? 0) + 1);
+    }
     const ssig = await this.o.backend.signmessage(responseSignedText(body));
     const sigBytes = ssig.ok ? decodeZbase(ssig.value.zbase) : null;
     return sigBytes ? encodeResponse({ ...body, signature: sigBytes }) : null;

@@ -17,6 +17,7 @@
 import type { AdvisorCommand } from '../../runtime/core/mgmt/advisor.ts';
 import { MGMT_REQUEST_TYPE, MGMT_RESPONSE_TYPE } from '../../runtime/core/mgmt/messages.ts';
 import { decodeRevocationGossip, encodeRevocationGossip, REVOCATION_GOSSIP_TYPE } from '../../runtime/core/mgmt/revocation-gossip.ts';
+import { DAY_S } from '../../runtime/core/mgmt/time.ts';
 import { fromHex, toHex } from '../../runtime/core/types.ts';
 import type { SubEngine } from '../../runtime/daemon/compose-engines.ts';
 import { RpcFailure, type EngineContext, type EngineFactory } from '../../runtime/daemon/engine.ts';
@@ -37,6 +38,8 @@ export interface MgmtFleetOptions {
   readonly resolver: DidResolver;
   /** DIDs of the operator(s) whose credentials and revocations this node accepts. */
   readonly trustedIssuers: readonly string[];
+  /** Stored receipts older than this are pruned by the tick (`[mgmt] receipt_retention_days`); absent = kept forever. */
+  readonly receiptRetentionDays?: number;
 }
 
 /** What the management sub-engine does on this node. */
@@ -75,6 +78,8 @@ export const REVOCATION_FLOOD_LIMIT = { window_s: 3600, max: 10 } as const;
 
 /** How often the tick settles expired performance credentials, seconds. */
 const SETTLE_EVERY_S = 60;
+/** How often the tick prunes receipts past their retention, seconds. */
+const PRUNE_EVERY_S = 3_600;
 
 type Traffic = 'request' | 'response' | 'revocation';
 
@@ -88,6 +93,7 @@ export class MgmtEngine implements SubEngine {
   private readonly trusted: ReadonlySet<string>;
   private readonly floods = new FloodWindow(REVOCATION_FLOOD_LIMIT);
   private lastSettle = -Infinity;
+  private lastPrune = -Infinity;
   private ownId: string | null = null;
 
   constructor(
@@ -140,10 +146,20 @@ export class MgmtEngine implements SubEngine {
 
   async onTick(nowMs: number): Promise<void> {
     const now = Math.floor(nowMs / 1000);
+    this.pruneReceipts(now);
     if (!this.node || now - this.lastSettle < SETTLE_EVERY_S) return;
     this.lastSettle = now;
     for (const s of await settleExpiredCredentials(this.o.fleet.store, this.ctx.backend, now)) this.ctx.log('info', 'mgmt_performance_settled', { ...s });
     for (const r of await revertExpiredChanges(this.o.fleet.store, this.ctx.backend, now)) this.ctx.log('info', 'mgmt_ttl_reverted', { ...r });
+  }
+
+  /** Delete receipts past `receiptRetentionDays`, at most once per `PRUNE_EVERY_S`. */
+  private pruneReceipts(now: number): void {
+    const days = this.o.fleet.receiptRetentionDays;
+    if (days === undefined || now - this.lastPrune < PRUNE_EVERY_S) return;
+    this.lastPrune = now;
+    const pruned = this.o.fleet.store.pruneReceipts(now - days * DAY_S);
+    if (pruned > 0) this.ctx.log('info', 'mgmt_receipts_pruned', { pruned, retention_days: days });
   }
 
   async rpc(method: string, params: Record<string, unknown>): Promise<unknown> {

@@ -2,7 +2,8 @@
  * Transport-layer attacks on 49152 (spec 002 §3 "Replay Protection", "Message Size"; BOLT 1 TLV
  * rules; "Threat Model: Replay attack, Denial of service"): replayed and lower nonces, stale and
  * future timestamps, a forged agent signature, oversize messages, an unknown even TLV type, the
- * per-DID rate limit and the per-peer flood guard. Refused with named rules, receipted, nothing runs.
+ * per-DID rate limit and the per-peer flood guard. Refused with named rules and answered with a signed
+ * receipt; nothing runs, and nothing is stored for input whose credential never verified (issue 15 item 7).
  */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
 import { buildRequest } from '../../runtime/core/mgmt/advisor.ts';
@@ -54,8 +55,8 @@ describe('replay protection', () => {
     const thief = new KeyFileSigner(new Uint8Array(32).fill(0x66));
     expectRefusedRaw(w, snapshot(w), await w.raw(encodeRequest(buildRequest(setAnchor(110), cred, null, 10n ** 18n, w.now, thief.secretKey))), 'transport', 'bad_signature');
     expect(w.store.getAgentState(w.advisorKey.did)).toBeNull();
-    expect(w.lastReceipt().agent_did).toBe(`peer:${w.advisorNodeId}`);
-    expect(w.store.receipts(w.advisorKey.did)).toEqual([]);
+    expect(w.store.receipts()).toEqual([]);
+    expect(w.node.unauthenticatedRefusals()).toEqual({ bad_signature: 1 });
     const ok = await w.raw(encodeRequest(buildRequest(setAnchor(110), cred, null, 5n, w.now, w.advisorKey.secretKey)));
     expect(JSON.parse(ok!.result).status).toBe('accepted');
   });
@@ -65,8 +66,9 @@ describe('message form', () => {
   test('over 65,535 bytes: refused before parsing', async () => {
     const big = new Uint8Array(MGMT_LIMITS.max_message_bytes + 1);
     big.set([0xc0, 0x00]);
-    expectRefusedRaw(w, snapshot(w), await w.raw(big), 'transport', 'malformed_message');
-    expect(w.lastReceipt()).toMatchObject({ agent_did: `peer:${w.advisorNodeId}`, request_nonce: '0' });
+    const res = await w.raw(big);
+    expectRefusedRaw(w, snapshot(w), res, 'transport', 'malformed_message');
+    expect(JSON.parse(res!.receipt)).toMatchObject({ agent_did: `peer:${w.advisorNodeId}`, request_nonce: '0' });
   });
 
   test('an unknown even TLV type is an error; an unknown odd one is ignored (BOLT 1)', async () => {
@@ -87,9 +89,12 @@ describe('denial of service', () => {
     expect(JSON.parse((await w.raw(w.client.buildBytes(monitor, cred, null).bytes))!.result).status).toBe('accepted');
   });
 
-  test('a peer flooding garbage is answered (and receipted) up to the flood limit, then ignored', async () => {
+  test('a peer flooding garbage is answered up to the flood limit, then ignored; no receipt is stored, every one is counted', async () => {
     const junk = Uint8Array.of(0xc0, 0x00, 0xff);
+    const empty = snapshot(w);
     for (let i = 0; i < PEER_FLOOD_LIMIT.max; i++) expect(await w.raw(junk, '03' + 'ff'.repeat(32))).not.toBeNull();
+    expect(snapshot(w)).toEqual(empty);
+    expect(w.node.unauthenticatedRefusals()).toEqual({ malformed_message: PEER_FLOOD_LIMIT.max });
     const before = snapshot(w);
     expect(await w.raw(junk, '03' + 'ff'.repeat(32))).toBeNull();
     expect(snapshot(w)).toEqual(before);

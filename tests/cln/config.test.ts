@@ -45,7 +45,7 @@ describe('loadConfig', () => {
           restart_window_s: 600,
         },
         mqtt: { topic_prefix: 'hivebox', discovery_prefix: 'homeassistant', discovery: true, commands: false, state_interval_s: 30, protocol: 'auto' },
-        mgmt: { enabled: false, store_path: '/var/lib/hivebox/mgmt.sqlite', trusted_issuers: [], allowed_mints: [], policy: {} },
+        mgmt: { enabled: false, store_path: '/var/lib/hivebox/mgmt.sqlite', trusted_issuers: [], allowed_mints: [], receipt_retention_days: 800, policy: {} },
         swarm: {
           enabled: false,
           sidecar_socket: '',

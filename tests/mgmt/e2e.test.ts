@@ -134,4 +134,19 @@ describe('did:cid agents and the receipt log', () => {
     expect(() => w.store.db.run('DELETE FROM receipts')).toThrow(/append-only/);
     expect(w.store.receipts().length).toBe(2);
   });
+
+  test('receipts are pruned once past their retention, never earlier, and the cut-off never moves back', async () => {
+    const cred = await w.credential({ model: 'performance' });
+    await w.client.command(w.sim.id, setAnchor(110), cred, null);
+    w.now += 10 * 86_400;
+    await w.client.command(w.sim.id, setAnchor(111), cred, null);
+    const [older, newer] = w.store.receipts(w.advisorKey.did);
+    expect(newer!.executed_at - older!.executed_at).toBeGreaterThanOrEqual(10 * 86_400);
+    expect(w.store.pruneReceipts(older!.executed_at)).toBe(0);
+    expect(w.store.pruneReceipts(older!.executed_at + 1)).toBe(1);
+    expect(w.store.receipts().map((r) => r.receipt_id)).toEqual([newer!.receipt_id]);
+    expect(w.store.pruneReceipts(0)).toBe(0);
+    expect(() => w.store.db.run('DELETE FROM receipts')).toThrow(/retention/);
+    expect(w.store.receipts().length).toBe(1);
+  });
 });

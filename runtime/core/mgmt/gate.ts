@@ -74,6 +74,11 @@ export interface Authorized {
 export interface AuthOutcome {
   readonly agentState: AgentReplayState | null;
   readonly verdict: Result<Authorized, MgmtReject>;
+  /**
+   * True once the agent's signature, its nonce and its credential (trusted issuer, not revoked, in
+   * date) verified: only such a request is attributable and gets a stored receipt (issue 15 item 7).
+   */
+  readonly credentialVerified: boolean;
 }
 
 function parsePayload(text: string): { schema?: unknown; action?: unknown; params?: unknown } | null {
@@ -116,15 +121,15 @@ function authorizeCommand(pre: Preflight, c: VerifiedCredential, facts: AuthFact
  */
 export function authorize(pre: Preflight, facts: AuthFacts): AuthOutcome {
   const c = pre.credential;
-  if (facts.agentKeys.did !== c.agent_did) return { agentState: null, verdict: err(reject('credential', 'agent_mismatch', 'resolved agent DID differs from the credential subject')) };
+  if (facts.agentKeys.did !== c.agent_did) return { agentState: null, credentialVerified: false, verdict: err(reject('credential', 'agent_mismatch', 'resolved agent DID differs from the credential subject')) };
   if (!verifyWithDidKeys(facts.agentKeys, requestDigest(pre.req), pre.req.signature)) {
-    return { agentState: null, verdict: err(reject('transport', 'bad_signature', `signature does not verify for ${c.agent_did}`)) };
+    return { agentState: null, credentialVerified: false, verdict: err(reject('transport', 'bad_signature', `signature does not verify for ${c.agent_did}`)) };
   }
   const replay = admitNonce(facts.agentState, pre.req.nonce, facts.now);
-  if (!replay.ok) return { agentState: null, verdict: replay };
+  if (!replay.ok) return { agentState: null, credentialVerified: false, verdict: replay };
   const verified = verifyCredential(c, { issuerKeys: facts.issuerKeys, trustedIssuers: facts.trustedIssuers, nodeId: facts.nodeId, revoked: facts.revoked, now: facts.now, proofCheck: facts.proofCheck });
-  if (!verified.ok) return { agentState: replay.value, verdict: err(reject('credential', verified.error.rule, verified.error.detail)) };
-  return { agentState: replay.value, verdict: authorizeCommand(pre, verified.value, facts) };
+  if (!verified.ok) return { agentState: replay.value, credentialVerified: false, verdict: err(reject('credential', verified.error.rule, verified.error.detail)) };
+  return { agentState: replay.value, credentialVerified: true, verdict: authorizeCommand(pre, verified.value, facts) };
 }
 
 /** The command as the local policy sees it. */

@@ -239,6 +239,19 @@ export class SimWorld {
     return r;
   }
 
+  /** Requests mgr refused before the credential verified (answered, no stored receipt), all rules. */
+  unauthenticatedRefusals(): number {
+    return Object.values(this.engines.mgr.node!.unauthenticatedRefusals()).reduce((a, b) => a + b, 0);
+  }
+
+  /** Send raw 49152 bytes from adv to mgr that mgr must refuse unauthenticated; wait until it counted them. */
+  async sendRawUnauthenticated(bytes: Uint8Array): Promise<void> {
+    const before = this.unauthenticatedRefusals();
+    const r = await this.adv.backend.sendcustommsg(this.mgr.node.nodeId, toHex(bytes));
+    if (!r.ok) throw new Error(r.error.message);
+    await waitUntil(() => this.unauthenticatedRefusals() > before, 'an unauthenticated refusal');
+  }
+
   /** Send raw 49152 bytes from adv to mgr and wait for the receipt they cause. */
   async sendRaw(bytes: Uint8Array): Promise<SignedReceipt> {
     const before = this.stores.mgr.receipts().length;

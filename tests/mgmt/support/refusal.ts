@@ -1,7 +1,8 @@
 /**
- * Assertions for rejection paths: the response names the layer and rule, a receipt recording the
- * rejection was appended, and nothing else about the node changed (fees, liquidity, setchannel
- * calls, rebalances, config, pending actions, Cashu redeemed).
+ * Assertions for rejection paths: the response names the layer and rule and carries a signed receipt;
+ * that receipt was stored only for a request whose credential verified (layers after `transport` and
+ * `credential`, issue 15 item 7), and nothing else about the node changed (fees, liquidity,
+ * setchannel calls, rebalances, config, pending actions, Cashu redeemed).
  */
 import { expect } from 'bun:test';
 import type { OpenedResponse } from '../../../runtime/core/mgmt/advisor.ts';
@@ -38,14 +39,34 @@ export function snapshot(w: World): Snapshot {
   };
 }
 
+/**
+ * Rules refused before the credential verified (signature, nonce, credential validity; gate.ts
+ * `authorize`, credential.ts): their receipts are answered but not stored.
+ */
+const UNSTORED_RULES: ReadonlySet<string> = new Set([
+  'malformed_message', 'stale_timestamp', 'future_timestamp', 'unresolvable_did', 'bad_signature', 'agent_mismatch', 'replayed_nonce', 'rate_limited',
+  'expired', 'not_yet_valid', 'revoked', 'untrusted_issuer', 'bad_credential_signature', 'wrong_node', 'validity_too_long', 'malformed_credential',
+]);
+
+/** Whether a refusal by `rule` stores its receipt (only once the credential verified; services/mgmt/managed-node.ts). */
+export function receiptStored(rule: MgmtRule): boolean {
+  return !UNSTORED_RULES.has(rule);
+}
+
+function expectStored(w: World, before: Snapshot, rule: MgmtRule, receiptId: string): void {
+  const stored = receiptStored(rule);
+  expect(snapshot(w)).toEqual({ ...before, receipts: before.receipts + (stored ? 1 : 0) });
+  if (stored) expect(w.lastReceipt().receipt_id).toBe(receiptId);
+  else expect(w.store.receipts().some((x) => x.receipt_id === receiptId)).toBe(false);
+}
+
 /** Assert a verified advisor response is the named refusal and only a receipt was added. */
 export function expectRefused(w: World, before: Snapshot, r: Result<OpenedResponse, AdvisorError>, layer: MgmtLayer, rule: MgmtRule): OpenedResponse {
   if (!r.ok) throw new Error(`no verified response: ${JSON.stringify(r.error)}`);
   expect(r.value.result).toMatchObject({ layer, rule });
   expect(r.value.status).toBe(layer === 'execution' ? 2 : 1);
   expect(r.value.receipt).toMatchObject({ status: layer === 'execution' ? 'error' : 'rejected', layer, rule });
-  expect(snapshot(w)).toEqual({ ...before, receipts: before.receipts + 1 });
-  expect(w.lastReceipt().receipt_id).toBe(r.value.receipt.receipt_id);
+  expectStored(w, before, rule, r.value.receipt.receipt_id);
   return r.value;
 }
 
@@ -53,7 +74,7 @@ export function expectRefused(w: World, before: Snapshot, r: Result<OpenedRespon
 export function expectRefusedRaw(w: World, before: Snapshot, res: MgmtResponse | null, layer: MgmtLayer, rule: MgmtRule): void {
   if (!res) throw new Error('no response');
   expect(JSON.parse(res.result)).toMatchObject({ layer, rule });
-  expect(JSON.parse(res.receipt)).toMatchObject({ layer, rule });
-  expect(snapshot(w)).toEqual({ ...before, receipts: before.receipts + 1 });
-  expect(w.lastReceipt()).toMatchObject({ layer, rule });
+  const receipt = JSON.parse(res.receipt) as { receipt_id: string };
+  expect(receipt).toMatchObject({ layer, rule });
+  expectStored(w, before, rule, receipt.receipt_id);
 }
