@@ -38,6 +38,18 @@ export const DaemonSection = z
     hive_role_file: z.string().min(1).default(BOX_PATHS.hiveRole),
     /** Seconds between enrolment attempts that can succeed later (signer unplugged, no connected peer yet). */
     hive_role_retry_s: z.number().int().min(1).max(3_600).default(60),
+    /** Inbound custom messages per second from one member (runtime/daemon/inbound-budget.ts; bursts of 2 s). */
+    inbound_member_msgs_per_s: z.number().int().min(1).max(100_000).default(500),
+    /** Inbound custom-message bytes per second from one member. */
+    inbound_member_bytes_per_s: z.number().int().min(1_000).max(1_000_000_000).default(4_000_000),
+    /** Inbound custom messages per second from one peer that is not a member (candidates, advisors, strangers). */
+    inbound_nonmember_msgs_per_s: z.number().int().min(1).max(100_000).default(10),
+    /** Inbound custom-message bytes per second from one non-member (a 65,535-byte message always fits a burst). */
+    inbound_nonmember_bytes_per_s: z.number().int().min(1_000).max(1_000_000_000).default(65_536),
+    /** Inbound custom messages per second from all non-members together. */
+    inbound_nonmember_total_msgs_per_s: z.number().int().min(1).max(100_000).default(100),
+    /** Most events waiting in the daemon's queue (non-members may fill half); beyond it custom messages are dropped and counted. */
+    inbound_queue_max: z.number().int().min(10).max(1_000_000).default(2_000),
   })
   .strict();
 

@@ -50,6 +50,8 @@ export function statusSnapshot(i: SnapshotInputs): StatusSnapshot {
     lightningd_up: componentUp(i.health, 'lightningd'),
     last_gossip_age_s: i.last_gossip_at === null ? null : Math.max(0, i.now - i.last_gossip_at),
     top_hive_share_targets: [...s.planner.top_targets].sort((a, b) => b.hive_share - a.hive_share).slice(0, MAX_TARGETS),
+    inbound_dropped_total: s.inbound?.dropped_total ?? 0,
+    inbound_dropped: { ...(s.inbound?.dropped ?? {}) },
   };
 }
 

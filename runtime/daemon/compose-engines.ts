@@ -4,7 +4,7 @@
  * (services/mgmt/mgmt-engine.ts: 49152/49153 and credential revocations). A sub-engine has the
  * engine's method shape and says which custom messages (`claims`) and which `hive-*` commands
  * (`rpcMethods`) are its own; everything else goes to the main engine. Connection events and
- * ticks reach every engine, main first; the ignore list is the main engine's.
+ * ticks reach every engine, main first; the ignore list and membership are the main engine's.
  *
  *   engineFactory: async (ctx) => composeEngines(await hiveEngineFactory(ctx), [await mgmtEngineFactory(opts)(ctx)])
  */
@@ -32,8 +32,10 @@ export function composeEngines(main: HiveEngine, subs: readonly SubEngine[]): Hi
   }
   const all: readonly HiveEngine[] = [main, ...subs];
   const ignored = main.ignoredPeers?.bind(main);
+  const isMember = main.isMember?.bind(main);
   return {
     ...(ignored ? { ignoredPeers: ignored } : {}),
+    ...(isMember ? { isMember } : {}),
     async onCustomMsg(peerId, payloadHex) {
       const owner = subs.find((s) => s.claims(payloadHex)) ?? main;
       await owner.onCustomMsg(peerId, payloadHex);

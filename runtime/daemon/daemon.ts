@@ -12,6 +12,10 @@
  * `deliver`, which queues them behind the plugin's events: the engine is never called from two
  * paths at once.
  *
+ * Inbound budgets (inbound-budget.ts): every custom message from the plugin or another transport passes
+ * the per-peer budgets and the bounded queue before it is queued; drops are counted per reason and
+ * peer and reported under `inbound` in `hive-status` (so in `hivebox status` and on MQTT).
+ *
  * Ignore list: the engine's `ignoredPeers()` goes to every plugin after its hello and again
  * whenever it changed after an event, a command or a tick (daemon-ipc `ignore_list` push), so the
  * plugin's `openchannel` hooks refuse those peers without asking the daemon.
@@ -23,6 +27,7 @@ import { IPC_LIMITS, listenIpc, type DaemonPush, type IpcEvent, type IpcServer }
 import { createLightningBackend } from '../../services/lightning-rpc/index.ts';
 import { RpcFailure, type EngineFactory, type HiveEngine, type LogFn } from './engine.ts';
 import { EventQueue } from './event-queue.ts';
+import { InboundGate, type InboundStatus } from './inbound-budget.ts';
 import { jsonLogger } from './log.ts';
 
 /** Inputs of `startDaemon`. */
@@ -46,6 +51,8 @@ export interface DaemonStats {
   readonly rejected_lines: number;
   readonly plugin_connections: number;
   readonly ticks: number;
+  /** Inbound budgets: admitted and dropped custom messages, per reason and top peers. */
+  readonly inbound: InboundStatus;
 }
 
 /** A running daemon. */
@@ -66,6 +73,29 @@ export interface Daemon {
   stop(): Promise<void>;
 }
 
+/** At most one `inbound_dropped` log line per this many ms (the counters hold every drop). */
+const DROP_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * The engine with the daemon's inbound counters added to `hive-status` as `inbound`, so the CLI,
+ * lightning-cli and the MQTT state (which read `hive-status`) all show them.
+ */
+function withInboundStatus(engine: HiveEngine, inbound: () => InboundStatus): HiveEngine {
+  return {
+    onCustomMsg: (peerId, payloadHex, via) => engine.onCustomMsg(peerId, payloadHex, via),
+    onPeerConnected: (peerId) => engine.onPeerConnected(peerId),
+    onPeerDisconnected: (peerId) => engine.onPeerDisconnected(peerId),
+    onTick: (nowMs) => engine.onTick(nowMs),
+    rpc: async (method, params) => {
+      const result = await engine.rpc(method, params);
+      return method === 'hive-status' && typeof result === 'object' && result !== null ? { ...result, inbound: inbound() } : result;
+    },
+    ...(engine.close ? { close: () => engine.close!() } : {}),
+    ...(engine.ignoredPeers ? { ignoredPeers: () => engine.ignoredPeers!() } : {}),
+    ...(engine.isMember ? { isMember: (peerId: string) => engine.isMember!(peerId) } : {}),
+  };
+}
+
 /** JSON-RPC code for an engine fault that is not an `RpcFailure`. */
 export const DAEMON_INTERNAL_ERROR = -32603;
 
@@ -79,7 +109,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const now_ms = opts.now_ms ?? Date.now;
   const owned = opts.backend ? null : createLightningBackend({ socketPath: config.lightning.rpc_file, callTimeoutMs: config.lightning.rpc_timeout_ms });
   const backend = opts.backend ?? owned!.backend;
-  const engine = await opts.engineFactory({ config, backend, log, now_ms });
+  const inner = await opts.engineFactory({ config, backend, log, now_ms });
+  const gate = new InboundGate(config.daemon, (peerId) => inner.isMember?.(peerId) ?? false, now_ms);
+  const engine = withInboundStatus(inner, () => gate.status(queue.length));
 
   let ipc: IpcServer | null = null;
   let pushedIgnoreList = '';
@@ -122,11 +154,24 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
   let rejected = 0;
   let accepting = true;
+  let lastDropLog_ms = Number.NEGATIVE_INFINITY;
+  /** Budget check of a custom message; connection events always pass. */
+  const admitted = (ev: IpcEvent): boolean => {
+    if (ev.op !== 'custommsg') return true;
+    const reason = gate.admit(ev.peer_id, ev.payload.length / 2, queue.length);
+    if (reason === null) return true;
+    const now = now_ms();
+    if (now - lastDropLog_ms >= DROP_LOG_INTERVAL_MS) {
+      lastDropLog_ms = now;
+      log('warn', 'inbound_dropped', { peer_id: ev.peer_id, reason, dropped_total: gate.status(queue.length).dropped_total });
+    }
+    return false;
+  };
   ipc = await listenIpc(
     config.daemon.ipc_socket,
     {
       onEvent: (ev) => {
-        if (accepting) queue.push({ ev });
+        if (accepting && admitted(ev)) queue.push({ ev });
       },
       onRpc: async (method, params) => {
         try {
@@ -172,10 +217,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     ipcPath: ipc.path,
     backend,
     engine,
-    stats: () => ({ events_handled: queue.handled, events_queued: queue.length, rejected_lines: rejected, plugin_connections: ipc?.connections() ?? 0, ticks }),
+    stats: () => ({ events_handled: queue.handled, events_queued: queue.length, rejected_lines: rejected, plugin_connections: ipc?.connections() ?? 0, ticks, inbound: gate.status(queue.length) }),
     deliver: (peerId, payloadHex) =>
       new Promise<void>((resolve) => {
-        if (!accepting) return resolve();
+        if (!accepting || !admitted({ op: 'custommsg', peer_id: peerId, payload: payloadHex })) return resolve();
         queue.push({ ev: { op: 'custommsg', peer_id: peerId, payload: payloadHex }, via: 'swarm', done: resolve });
       }),
     idle: () => queue.idle(),

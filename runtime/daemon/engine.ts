@@ -35,6 +35,8 @@ export interface HiveEngine {
    * to the plugin, whose `openchannel` hooks refuse them. Absent: no ignore list.
    */
   ignoredPeers?(): readonly string[];
+  /** True when `peerId` is a member of this node's hive; the daemon gives members a larger inbound budget. Absent: nobody is. */
+  isMember?(peerId: string): boolean;
 }
 
 /** An operator-facing RPC error: becomes a JSON-RPC error object with this code and message. */

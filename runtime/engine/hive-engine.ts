@@ -256,6 +256,11 @@ export class HiveboxEngine implements HiveEngine {
     await this.guarded('channel_health_failed', () => this.channels.tick());
   }
 
+  /** True when `peerId` is a member of this node's hive (the daemon's inbound budgets use the member class). */
+  isMember(peerId: string): boolean {
+    return this.core.state().fleet.membership.members.has(peerId as NodeId);
+  }
+
   /** External peers on the fleet's global ignore list (kept in the store's `peer_bans`, so they survive restarts). */
   ignoredPeers(): readonly string[] {
     return [...this.ignored.keys()];

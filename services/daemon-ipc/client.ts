@@ -48,6 +48,8 @@ export class IpcClient {
   private readonly waiters = new Map<number, Waiter>();
   private readyListeners: ((ready: boolean) => void)[] = [];
   private droppedEvents = 0;
+  /** Events dropped while the daemon was connected but not reading fast enough (its socket backlog full). */
+  private backlogDrops = 0;
 
   constructor(private readonly opts: IpcClientOptions) {}
 
@@ -75,9 +77,17 @@ export class IpcClient {
    */
   sendEvent(event: IpcEvent): boolean {
     const s = this.socket;
-    if (!this.ready || !s || s.writableLength > IPC_LIMITS.max_queued_bytes) {
+    if (!this.ready || !s) {
       if (this.droppedEvents++ === 0) this.opts.log('warn', `hivebox daemon not reachable; dropping ${event.op} events until it is back`);
       return false;
+    }
+    if (s.writableLength > IPC_LIMITS.max_queued_bytes) {
+      if (this.backlogDrops++ === 0) this.opts.log('warn', `hivebox daemon is connected but behind (${s.writableLength} bytes unread); dropping events until it catches up`);
+      return false;
+    }
+    if (this.backlogDrops > 0) {
+      this.opts.log('info', `hivebox daemon caught up; ${this.backlogDrops} events were dropped while it was behind`);
+      this.backlogDrops = 0;
     }
     s.write(encodeLine(event));
     return true;

@@ -52,6 +52,7 @@ afterEach(async () => {
 
 describe('events', () => {
   test('custommsgs reach the engine in arrival order', async () => {
+    engine.members.add(PEER);
     for (let i = 0; i < 50; i++) client.sendEvent({ op: 'custommsg', peer_id: PEER, payload: `${HIVE}${i.toString(16).padStart(2, '0')}` });
     await waitUntil(() => engine.customMsgs().length === 50, '50 messages');
     expect(engine.customMsgs().map((m) => m.payload)).toEqual(Array.from({ length: 50 }, (_, i) => `${HIVE}${i.toString(16).padStart(2, '0')}`));
@@ -83,7 +84,7 @@ describe('events', () => {
 
 describe('hive-* commands', () => {
   test('results, RpcFailure and unexpected engine faults', async () => {
-    expect(await client.request('hive-status', {}, 1000)).toEqual({ result: { method: 'hive-status', params: {} } });
+    expect(await client.request('hive-status', {}, 1000)).toMatchObject({ result: { method: 'hive-status', params: {}, inbound: { queued: 0, admitted: 0, dropped_total: 0 } } });
     engine.rpcHandler = async () => {
       throw new RpcFailure(1503, 'not a member', { hive_id: 'h' });
     };

@@ -56,7 +56,7 @@ test('every entity has platform, a unique unique_id, the state topic and availab
 
 test('every state field the issue lists has an entity', () => {
   expect(new Set(Object.values(ENTITY_FIELDS))).toEqual(
-    new Set(['health', 'hive_id', 'tier', 'members_count', 'fleet_hash', 'pending_approvals', 'signer_connected', 'lightningd_up', 'last_gossip_age_s', 'top_hive_share_targets']),
+    new Set(['health', 'hive_id', 'tier', 'members_count', 'fleet_hash', 'pending_approvals', 'signer_connected', 'lightningd_up', 'last_gossip_age_s', 'top_hive_share_targets', 'inbound_dropped_total']),
   );
 });
 
@@ -75,6 +75,7 @@ test('value templates render with Jinja2 to what HA expects for each platform', 
     hive_id: 'hive_1a2b3c4d',
     fleet_hash: 'abababababababab',
     top_hive_share_targets: '1',
+    inbound_dropped: '7',
   });
   const degraded = renderTemplates(templates, published({ health: 'degraded', signer_connected: false, last_gossip_age_s: null, hive_id: null, tier: null, fleet_hash: null }));
   expect(byKey(degraded)).toMatchObject({ health: 'degraded', problem: 'ON', signer_connected: 'OFF', last_gossip_age: 'None', hive_id: 'none', tier: 'none', fleet_hash: 'none' });
@@ -82,10 +83,10 @@ test('value templates render with Jinja2 to what HA expects for each platform', 
 
 test('attribute templates render to JSON objects', () => {
   const withAttrs = components.filter(([, c]) => c.json_attributes_template) as [string, DiscoveryComponent][];
-  expect(withAttrs.length).toBe(2);
+  expect(withAttrs.length).toBe(3);
   for (const [, c] of withAttrs) expect(c.json_attributes_topic).toBe(topics.state);
   const out = renderTemplates(withAttrs.map(([, c]) => c.json_attributes_template as string), published({ health_reasons: ['plugin: not in plugin list'] }));
-  expect(out.map((o) => JSON.parse(o))).toEqual([{ reasons: ['plugin: not in plugin list'] }, { targets: SNAPSHOT.top_hive_share_targets }]);
+  expect(out.map((o) => JSON.parse(o))).toEqual([{ reasons: ['plugin: not in plugin list'] }, { reasons: SNAPSHOT.inbound_dropped }, { targets: SNAPSHOT.top_hive_share_targets }]);
 });
 
 test('health enum options match the health machine states', () => {

@@ -4,6 +4,7 @@
  * button (daemon command `hive-status`). `--watch` follows the live state the daemon publishes
  * over MQTT instead (`hivebox watch`, broker from `[mqtt]`).
  */
+import type { InboundStatus } from '../../daemon/inbound-budget.ts';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.ts';
 import type { StatusResult } from '../../engine/rpc/status.ts';
@@ -18,6 +19,14 @@ interface StatusCliOptions extends DaemonCliOptions {
   node: string;
   once?: boolean;
   timeout: string;
+}
+
+/** Inbound budget lines: queue, admitted, drops per reason, then the peers with most drops. */
+function renderInbound(i: InboundStatus): string[] {
+  const reasons = Object.entries(i.dropped).map(([r, n]) => `${r} ${n}`).join(', ');
+  const lines = [`inbound   ${i.queued}/${i.queue_max} queued, ${i.admitted} admitted, ${i.dropped_total} dropped${reasons ? ` (${reasons})` : ''}`];
+  for (const p of i.top_droppers) lines.push(`  dropped ${p.peer_id} ${p.member ? 'member    ' : 'non-member'} ${p.dropped}: ${Object.entries(p.reasons).map(([r, n]) => `${r} ${n}`).join(', ')}`);
+  return lines;
 }
 
 /** The text form of a status. */
@@ -35,6 +44,7 @@ export function renderStatus(s: StatusResult): string {
   if (s.ignored_peers.length > 0) lines.push(`ignored   ${s.ignored_peers.join(', ')}`);
   const unhandled = Object.entries(s.unhandled_types);
   if (unhandled.length > 0) lines.push(`unhandled ${unhandled.map(([t, n]) => `${t} ×${n}`).join(', ')} (types Hivebox does not implement; not answered)`);
+  if (s.inbound) lines.push(...renderInbound(s.inbound));
   for (const j of s.joins) lines.push(`joining   via ${j.member_id}: ${j.phase} since ${new Date(j.started_at * 1000).toISOString()}`);
   if (s.open_challenges > 0) lines.push(`challenges open: ${s.open_challenges}`);
   lines.push(s.pending_approval ? `signer    waiting: ${s.pending_approval.prompt} (${s.pending_approval.seconds_left} s left)` : 'signer    no approval pending');

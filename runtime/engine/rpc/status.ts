@@ -3,6 +3,7 @@
  * progress, open challenges, pending actions, the planner's summary, ignored peers and the approval
  * waiting on the signer button; the member list with its membership hash.
  */
+import type { InboundStatus } from '../../daemon/inbound-budget.ts';
 import { currentFleetHash } from '../../core/machines/gossip.ts';
 import { currentMembershipHash } from '../../core/machines/state-sync.ts';
 import type { EngineCore } from '../engine-core.ts';
@@ -41,6 +42,8 @@ export interface StatusResult {
   readonly unhandled_types: Readonly<Record<string, number>>;
   /** The approval waiting for the signer button, or null. */
   readonly pending_approval: PendingApprovalView | null;
+  /** Inbound budgets and drops, added by the daemon (runtime/daemon/inbound-budget.ts); absent outside one. */
+  readonly inbound?: InboundStatus;
 }
 
 /** Result of `hive-members`. */

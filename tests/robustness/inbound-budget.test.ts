@@ -1,0 +1,136 @@
+/**
+ * Per-peer inbound budgets and the bounded queue (issue 15 item 6; runtime/daemon/inbound-budget.ts):
+ * the gate alone on an injected clock, then a real daemon flooded over its IPC socket by a non-member
+ * while a member keeps sending — every member message reaches the engine, the flood is dropped before
+ * the queue and counted per reason and peer in `hive-status` (`inbound`) and `hivebox status`.
+ */
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderStatus } from '../../runtime/cli/commands/status.ts';
+import { CONFIG_SCHEMA } from '../../runtime/config/schema.ts';
+import { startDaemon, type Daemon } from '../../runtime/daemon/daemon.ts';
+import { InboundGate, type InboundBudgetConfig, type InboundStatus } from '../../runtime/daemon/inbound-budget.ts';
+import type { StatusResult } from '../../runtime/engine/rpc/status.ts';
+import { IpcClient } from '../../services/daemon-ipc/index.ts';
+import { RecordingEngine, waitUntil } from '../cln/fixtures/recording-engine.ts';
+import { ScriptedLightningd } from '../cln/fixtures/scripted-lightningd.ts';
+
+const MEMBER = `03${'aa'.repeat(32)}`;
+const STRANGER = `02${'bb'.repeat(32)}`;
+const OTHER = `02${'cc'.repeat(32)}`;
+const HIVE = `48495645${'7b7d'}`;
+
+const CFG: InboundBudgetConfig = {
+  inbound_member_msgs_per_s: 100,
+  inbound_member_bytes_per_s: 100_000,
+  inbound_nonmember_msgs_per_s: 5,
+  inbound_nonmember_bytes_per_s: 10_000,
+  inbound_nonmember_total_msgs_per_s: 8,
+  inbound_queue_max: 100,
+};
+
+describe('InboundGate', () => {
+  let now = 1_000_000;
+  const gate = () => new InboundGate(CFG, (p) => p === MEMBER, () => now);
+
+  test('a non-member gets a 2 s burst of its rate, then one message per 1/rate s; a member is not affected', () => {
+    const g = gate();
+    const verdicts = Array.from({ length: 12 }, () => g.admit(STRANGER, 10, 0));
+    expect(verdicts.filter((v) => v === null)).toHaveLength(10);
+    expect(verdicts.slice(10)).toEqual(['peer_msgs_budget', 'peer_msgs_budget']);
+    for (let i = 0; i < 150; i++) expect(g.admit(MEMBER, 10, 0)).toBeNull();
+    now += 200;
+    expect(g.admit(STRANGER, 10, 0)).toBeNull();
+    expect(g.admit(STRANGER, 10, 0)).toBe('peer_msgs_budget');
+  });
+
+  test('bytes budget: one largest message always fits, the next does not', () => {
+    const g = gate();
+    expect(g.admit(OTHER, 65_535, 0)).toBeNull();
+    expect(g.admit(OTHER, 65_535, 0)).toBe('peer_bytes_budget');
+  });
+
+  test('non-members share a total budget; members never count against it', () => {
+    const g = gate();
+    const peers = Array.from({ length: 20 }, (_, i) => `02${i.toString(16).padStart(2, '0').repeat(32)}`);
+    const admitted = peers.filter((p) => g.admit(p, 10, 0) === null);
+    expect(admitted).toHaveLength(16);
+    expect(g.status(0).dropped).toEqual({ nonmember_total_budget: 4 });
+    expect(g.admit(MEMBER, 10, 0)).toBeNull();
+  });
+
+  test('bounded queue: non-members may fill half of it, members all of it', () => {
+    const g = gate();
+    expect(g.admit(STRANGER, 10, 50)).toBe('queue_full');
+    expect(g.admit(MEMBER, 10, 50)).toBeNull();
+    expect(g.admit(MEMBER, 10, 100)).toBe('queue_full');
+  });
+
+  test('every drop is counted per reason and per peer, most drops first', () => {
+    const g = gate();
+    for (let i = 0; i < 30; i++) g.admit(STRANGER, 10, 0);
+    g.admit(MEMBER, 10, 100);
+    const s: InboundStatus = g.status(3);
+    expect(s).toMatchObject({ queued: 3, queue_max: 100, admitted: 10, dropped_total: 21, dropped: { peer_msgs_budget: 20, queue_full: 1 } });
+    expect(s.top_droppers).toEqual([
+      { peer_id: STRANGER, member: false, dropped: 20, reasons: { peer_msgs_budget: 20 } },
+      { peer_id: MEMBER, member: true, dropped: 1, reasons: { queue_full: 1 } },
+    ]);
+  });
+});
+
+describe('daemon under a non-member flood', () => {
+  let dir: string;
+  let ld: ScriptedLightningd;
+  let engine: RecordingEngine;
+  let daemon: Daemon;
+  const clients: IpcClient[] = [];
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hbx-inb-'));
+    ld = new ScriptedLightningd(join(dir, 'lightning-rpc'));
+    await ld.start();
+    engine = new RecordingEngine();
+    engine.members.add(MEMBER);
+    engine.rpcHandler = async () => ({ node_id: MEMBER, hive_id: null, planner: { unsafe_floors: [], top_targets: [] } });
+    const config = CONFIG_SCHEMA.parse({ lightning: { rpc_file: ld.path }, daemon: { ipc_socket: join(dir, 'd.sock'), tick_ms: 1000, ...CFG } });
+    daemon = await startDaemon({ config, engineFactory: engine.factory(), log: () => {} });
+  });
+
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.stop();
+    await daemon.stop();
+    await ld.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function plugin(): Promise<IpcClient> {
+    const c = new IpcClient({ path: daemon.ipcPath, hello: { plugin_version: 'test', lightning: { lightning_dir: dir, rpc_file: 'lightning-rpc', network: 'bitcoin' } }, log: () => {} });
+    c.start();
+    clients.push(c);
+    await waitUntil(() => c.connected, 'ipc client connected');
+    return c;
+  }
+
+  test('2,000 messages from a stranger interleaved with 100 from a member: every member message is handled, the flood is counted', async () => {
+    const c = await plugin();
+    for (let i = 0; i < 2_000; i++) {
+      c.sendEvent({ op: 'custommsg', peer_id: STRANGER, payload: `${HIVE}${(i % 256).toString(16).padStart(2, '0')}` });
+      if (i % 20 === 0) c.sendEvent({ op: 'custommsg', peer_id: MEMBER, payload: `${HIVE}${(i / 20).toString(16).padStart(4, '0')}` });
+    }
+    await waitUntil(() => daemon.stats().inbound.admitted + daemon.stats().inbound.dropped_total === 2_100, 'all 2,100 messages judged');
+    await daemon.idle();
+    expect(engine.customMsgs().filter((m) => m.peer_id === MEMBER)).toHaveLength(100);
+    const fromStranger = engine.customMsgs().filter((m) => m.peer_id === STRANGER).length;
+    const { inbound } = (await daemon.engine.rpc('hive-status', {})) as StatusResult;
+    expect(inbound!.dropped_total).toBe(2_000 - fromStranger);
+    expect(inbound!.dropped_total).toBeGreaterThan(1_900);
+    expect(inbound!.top_droppers[0]).toMatchObject({ peer_id: STRANGER, member: false, dropped: inbound!.dropped_total });
+    expect(inbound!.top_droppers.some((p) => p.peer_id === MEMBER)).toBe(false);
+    const text = renderStatus({ ...((await daemon.engine.rpc('hive-status', {})) as object), joins: [], ignored_peers: [], pending_approval: null, planner: { governance_mode: 'advisor', expansions_enabled: false, next_run_at: 0, last_cycle: null, pending_actions: 0, guarded_targets: 0, mass_saturation_events: 0, unsafe_floors: [], top_targets: [] } } as unknown as StatusResult);
+    expect(text).toContain(`${inbound!.dropped_total} dropped (peer_msgs_budget`);
+    expect(text).toContain(`  dropped ${STRANGER} non-member ${inbound!.dropped_total}`);
+  });
+});
