@@ -1,0 +1,188 @@
+/**
+ * `bun run chaos [--kills N] [--seed S]`: kill -9 during fleet activity. A three-node fleet on simnet
+ * (simulated CLN v26.06 nodes loading the real plugin, channels a–b, a–c, b–c), each node's daemon
+ * the real `hivebox run` process; the fleet forms (a genesis, b and c join with tickets approved on a
+ * simulated USB signer). Then, N times: pick a daemon at random, let the fleet work for a random
+ * 0–800 ms, read what its store has committed (members, each peer's gossiped state version; WAL
+ * readers see only committed transactions), SIGKILL it, check the store (`PRAGMA integrity_check`,
+ * `foreign_key_check`, every committed member and state version still there), restart it and wait
+ * until all three daemons report one membership hash and one fleet hash. Prints one JSON line of
+ * figures; exits 1 if any check failed. CI runs a short pass (chaos.test.ts).
+ */
+import { Database } from 'bun:sqlite';
+import { join } from 'node:path';
+import type { Subprocess } from 'bun';
+import { startSignerSimulator } from '../../hw/device-sim/start.ts';
+import type { StatusResult } from '../../runtime/engine/rpc/status.ts';
+import { createLightningBackend, type LightningRpcClient } from '../../services/lightning-rpc/index.ts';
+import { SimNetwork } from '../../services/simnet/index.ts';
+import { addDaemonSite, spawnRun, type DaemonSite } from '../systemd/fixtures/run-daemon.ts';
+
+/** The figures of one chaos run. */
+export interface ChaosFigures {
+  readonly kills: number;
+  readonly stores_intact: number;
+  /** Committed members or gossiped state versions missing after a kill (0 expected). */
+  readonly commits_lost: number;
+  /** Restarts after which all daemons reported one membership hash and one fleet hash. */
+  readonly converged: number;
+  readonly converge_ms_median: number;
+  readonly converge_ms_max: number;
+  readonly seconds: number;
+  readonly failures: readonly string[];
+}
+
+interface Node {
+  readonly name: string;
+  readonly site: DaemonSite;
+  readonly cli: LightningRpcClient;
+  proc: Subprocess<'ignore', 'ignore', 'pipe'>;
+}
+
+/** Committed rows that must survive a kill. */
+interface Committed {
+  readonly members: ReadonlySet<string>;
+  readonly versions: ReadonlyMap<string, number>;
+}
+
+/** Deterministic PRNG (mulberry32) for victim and delay choice. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function call<T>(cli: LightningRpcClient, method: string, params: Record<string, unknown> = {}, timeout_ms = 30_000): Promise<T> {
+  const deadline = Date.now() + timeout_ms;
+  for (;;) {
+    const r = await cli.call<T>(method, params);
+    if (r.ok) return r.value;
+    if (Date.now() > deadline) throw new Error(`${method}: ${r.error.message}`);
+    await Bun.sleep(50);
+  }
+}
+
+function committed(dbPath: string): Committed {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    const members = new Set(db.query<{ node_id: string }, []>('SELECT node_id FROM members').all().map((r) => r.node_id));
+    const versions = new Map(db.query<{ peer_id: string; version: number }, []>('SELECT peer_id, version FROM fleet_states').all().map((r) => [r.peer_id, r.version]));
+    return { members, versions };
+  } finally {
+    db.close();
+  }
+}
+
+/** Integrity and durability of a killed daemon's store; returns what is wrong (empty when fine). */
+function checkStore(dbPath: string, before: Committed): { intact: boolean; lost: string[] } {
+  const db = new Database(dbPath);
+  try {
+    const integrity = db.query<{ integrity_check: string }, []>('PRAGMA integrity_check').all().map((r) => r.integrity_check);
+    const fk = db.query('PRAGMA foreign_key_check').all();
+    const after = committed(dbPath);
+    const lost = [
+      ...[...before.members].filter((m) => !after.members.has(m)).map((m) => `member ${m.slice(0, 12)}`),
+      ...[...before.versions].filter(([p, v]) => (after.versions.get(p) ?? -1) < v).map(([p, v]) => `state ${p.slice(0, 12)} v${v}`),
+    ];
+    return { intact: integrity.length === 1 && integrity[0] === 'ok' && fk.length === 0, lost };
+  } finally {
+    db.close();
+  }
+}
+
+/** Wait until every node answers hive-status with one membership hash and one fleet hash. */
+async function converged(nodes: readonly Node[], members: number, timeout_ms: number): Promise<boolean> {
+  const deadline = Date.now() + timeout_ms;
+  while (Date.now() < deadline) {
+    const s = await Promise.all(nodes.map((n) => n.cli.call<StatusResult>('hive-status', {})));
+    const ok = s.every((r) => r.ok && r.value.member_count === members && r.value.fleet_hash !== null);
+    if (ok) {
+      const v = s.map((r) => (r.ok ? r.value : null)!);
+      if (new Set(v.map((x) => x.membership_hash)).size === 1 && new Set(v.map((x) => x.fleet_hash)).size === 1) return true;
+    }
+    await Bun.sleep(100);
+  }
+  return false;
+}
+
+/**
+ * Run the chaos scenario.
+ * @param kills how many SIGKILLs (the issue asks ≥ 50 for the full run).
+ */
+export async function runChaos(kills: number, seed: number, log: (line: string) => void = () => {}): Promise<ChaosFigures> {
+  const t0 = performance.now();
+  const random = rng(seed);
+  const net = await SimNetwork.create();
+  const cleanup: (() => unknown)[] = [() => net.stop()];
+  try {
+    const signerSocket = join(net.root, 'signer-a.sock');
+    const sim = await startSignerSimulator({ mode: 'in-process', stateDir: join(net.root, 'signer-a'), socketPath: signerSocket });
+    cleanup.push(() => sim.stop());
+    const sites = [await addDaemonSite(net, 'a', signerSocket), await addDaemonSite(net, 'b', join(net.root, 'none.sock')), await addDaemonSite(net, 'c', join(net.root, 'none.sock'))];
+    const [a, b, c] = sites as [DaemonSite, DaemonSite, DaemonSite];
+    await net.openChannel(a.node, b.node.nodeId, { capacity_sat: 5_000_000 });
+    await net.openChannel(a.node, c.node.nodeId, { capacity_sat: 5_000_000 });
+    await net.openChannel(b.node, c.node.nodeId, { capacity_sat: 5_000_000 });
+    const spawn = (s: DaemonSite) => spawnRun(s, ['daemon.tick_ms=200', 'hive.status_interval_s=5']);
+    const nodes: Node[] = sites.map((site, i) => ({ name: 'abc'[i]!, site, cli: createLightningBackend({ socketPath: site.node.rpcPath, idPrefix: 'chaos' }).client, proc: spawn(site) }));
+    cleanup.push(() => nodes.forEach((n) => (n.proc.kill('SIGKILL'), n.cli.close())));
+    await call(nodes[0]!.cli, 'hive-genesis');
+    for (const j of [nodes[1]!, nodes[2]!]) {
+      const { ticket } = await call<{ ticket: string }>(nodes[0]!.cli, 'hive-invite', { valid_hours: 2 });
+      await call(j.cli, 'hive-join', { ticket, peer_id: a.node.nodeId }, 60_000);
+    }
+    if (!(await converged(nodes, 3, 60_000))) throw new Error('the fleet did not form');
+    log(`fleet formed in ${Math.round(performance.now() - t0)} ms`);
+
+    const failures: string[] = [];
+    const times: number[] = [];
+    let intact = 0;
+    let lost = 0;
+    for (let k = 0; k < kills; k++) {
+      const victim = nodes[Math.floor(random() * nodes.length)]!;
+      await Bun.sleep(Math.floor(random() * 800));
+      const dbPath = join(victim.site.dir, 'hive.db');
+      const before = committed(dbPath);
+      victim.proc.kill('SIGKILL');
+      await victim.proc.exited;
+      const check = checkStore(dbPath, before);
+      if (check.intact) intact++;
+      else failures.push(`kill ${k + 1} (${victim.name}): store integrity check failed`);
+      lost += check.lost.length;
+      for (const l of check.lost) failures.push(`kill ${k + 1} (${victim.name}): lost ${l}`);
+      victim.proc = spawn(victim.site);
+      const t = performance.now();
+      if (await converged(nodes, 3, 60_000)) times.push(performance.now() - t);
+      else failures.push(`kill ${k + 1} (${victim.name}): no single membership/fleet hash within 60 s of the restart`);
+      log(`kill ${k + 1}/${kills}: ${victim.name}, store ${check.intact ? 'intact' : 'DAMAGED'}, ${check.lost.length} lost, converged in ${Math.round(performance.now() - t)} ms`);
+    }
+    times.sort((x, y) => x - y);
+    return {
+      kills,
+      stores_intact: intact,
+      commits_lost: lost,
+      converged: times.length,
+      converge_ms_median: Math.round(times[Math.floor(times.length / 2)] ?? 0),
+      converge_ms_max: Math.round(times.at(-1) ?? 0),
+      seconds: Math.round((performance.now() - t0) / 1000),
+      failures,
+    };
+  } finally {
+    for (const f of cleanup.reverse()) await f();
+  }
+}
+
+if (import.meta.main) {
+  const arg = (name: string, dflt: number) => {
+    const i = process.argv.indexOf(name);
+    return i > 0 ? Number(process.argv[i + 1]) : dflt;
+  };
+  const figures = await runChaos(arg('--kills', 60), arg('--seed', 20_261_206), (l) => console.error(l));
+  console.log(JSON.stringify(figures));
+  process.exit(figures.failures.length === 0 ? 0 : 1);
+}
