@@ -11,6 +11,7 @@ import { parseMqttConfig } from '../../services/mqtt/config.ts';
 import { startStatusPublisher } from '../../services/mqtt/publisher.ts';
 import { statusTopics } from '../../services/mqtt/topics.ts';
 import { NODE_ID, SNAPSHOT } from './fixtures/snapshot.ts';
+import { waitUntil } from '../cln/fixtures/recording-engine.ts';
 
 let broker: Aedes;
 let server: Server;
@@ -57,9 +58,8 @@ test('protocol "5" forced: no fallback, never connects to a 3.1.1-only broker', 
   if (!cfg.ok) throw new Error(cfg.error);
   const logs: string[] = [];
   const pub = await startStatusPublisher({ config: cfg.value, device: { nodeId: NODE_ID, swVersion: '0.1.0' }, snapshot: () => SNAPSHOT, log: (l) => logs.push(l) });
-  await Bun.sleep(400);
+  await waitUntil(() => /Unacceptable protocol version/.test(logs.join('\n')), 'the broker refusing MQTT 5');
   expect(pub.connected()).toBe(false);
   expect(pub.protocolVersion()).toBe(5);
-  expect(logs.join('\n')).toMatch(/Unacceptable protocol version/);
   await pub.close(200);
 });

@@ -12,6 +12,7 @@ import { statusTopics } from '../../services/mqtt/topics.ts';
 import { startBroker, type TestBroker } from './broker.ts';
 import { NODE_ID, SNAPSHOT } from './fixtures/snapshot.ts';
 import { subscribe } from './subscriber.ts';
+import { waitUntil } from '../cln/fixtures/recording-engine.ts';
 
 const topics = statusTopics(NODE_ID);
 let broker: TestBroker;
@@ -84,8 +85,7 @@ test('broker restart → the publisher reconnects and republishes availability, 
   try {
     const pub = await publisher({}, () => SNAPSHOT, own);
     await own.stop();
-    await Bun.sleep(300);
-    expect(pub.connected()).toBe(false);
+    await waitUntil(() => !pub.connected(), 'the publisher notices the broker is gone');
     expect(await pub.publishState()).toEqual({ ok: false, error: { kind: 'NotConnected' } });
     const t0 = performance.now();
     await own.restart();
@@ -196,9 +196,8 @@ test('TLS: mqtts with the broker CA connects; without the CA the certificate is 
     await pub.close();
     const errors: string[] = [];
     const untrusted = await startStatusPublisher({ config: config({}, tls), device: { nodeId: NODE_ID, swVersion: 't' }, snapshot: () => SNAPSHOT, log: (l) => errors.push(l) });
-    await Bun.sleep(700);
+    await waitUntil(() => /certificate/i.test(errors.join('\n')), 'a certificate error');
     expect(untrusted.connected()).toBe(false);
-    expect(errors.join('\n')).toMatch(/certificate/i);
     await untrusted.close(200);
   } finally {
     await tls.dispose();
@@ -208,8 +207,7 @@ test('TLS: mqtts with the broker CA connects; without the CA the certificate is 
 test('wrong password: not authorised, never connected', async () => {
   const errors: string[] = [];
   const pub = await startStatusPublisher({ config: config({ password: 'wrong' }), device: { nodeId: NODE_ID, swVersion: 't' }, snapshot: () => SNAPSHOT, log: (l) => errors.push(l) });
-  await Bun.sleep(500);
+  await waitUntil(() => /not authori[sz]ed|bad user name or password/i.test(errors.join('\n')), 'the broker refusing the password');
   expect(pub.connected()).toBe(false);
-  expect(errors.join('\n')).toMatch(/not authori[sz]ed|bad user name or password/i);
   await pub.close(200);
 });

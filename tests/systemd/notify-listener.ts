@@ -24,6 +24,8 @@ export interface NotifyListener {
   readonly datagrams: string[][];
   /** Resolve with the first datagram containing `line` (polling every 10 ms), or reject after `timeoutMs`. */
   waitFor(line: string | RegExp, timeoutMs?: number): Promise<string[]>;
+  /** Read what has arrived, then count the datagrams with `line`. */
+  count(line: string | RegExp): number;
   close(): void;
 }
 
@@ -50,6 +52,10 @@ export function listenNotify(path: string): NotifyListener {
   return {
     path,
     datagrams,
+    count(line) {
+      drain();
+      return datagrams.filter((d) => matches(d, line)).length;
+    },
     async waitFor(line, timeoutMs = 5000) {
       const deadline = performance.now() + timeoutMs;
       for (;;) {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openNotifier, statusLine, watchdogIntervalMs } from '../../services/systemd/sd-notify.ts';
 import { listenNotify, type NotifyListener } from './notify-listener.ts';
+import { waitUntil } from '../cln/fixtures/recording-engine.ts';
 
 const CHILD = join(import.meta.dir, 'fixtures/notify-child.ts');
 let cleanup: (() => void)[] = [];
@@ -39,10 +40,8 @@ test('READY=1, STATUS= and periodic WATCHDOG=1 datagrams reach the socket; SIGTE
   // A newline in status text must not smuggle a second assignment (READY=1) into the datagram.
   expect(l.datagrams[1]).toEqual(['STATUS=starting: line one READY=1']);
   await l.waitFor('WATCHDOG=1');
-  const before = l.datagrams.filter((d) => d[0] === 'WATCHDOG=1').length;
-  await Bun.sleep(260);
-  await l.waitFor('WATCHDOG=1');
-  expect(l.datagrams.filter((d) => d[0] === 'WATCHDOG=1').length).toBeGreaterThan(before);
+  const before = l.count('WATCHDOG=1');
+  await waitUntil(() => l.count('WATCHDOG=1') > before, 'another watchdog ping');
   child.kill('SIGTERM');
   expect(await l.waitFor('STOPPING=1')).toEqual(['STOPPING=1', 'STATUS=stopping: SIGTERM']);
   expect(await child.exited).toBe(0);
