@@ -2,10 +2,12 @@
  * Per-peer inbound budgets and the bounded queue (issue 15 item 6; runtime/daemon/inbound-budget.ts):
  * the gate alone on an injected clock, then a real daemon flooded over its IPC socket by a non-member
  * while a member keeps sending — every member message reaches the engine, the flood is dropped before
- * the queue and counted per reason and peer in `hive-status` (`inbound`) and `hivebox status`.
+ * the queue and counted per reason and peer in `hive-status` (`inbound`) and `hivebox status`; and the
+ * plugin's IPC client, facing a daemon that stopped reading, says the daemon is behind (not unreachable).
  */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderStatus } from '../../runtime/cli/commands/status.ts';
@@ -14,8 +16,9 @@ import { startDaemon, type Daemon } from '../../runtime/daemon/daemon.ts';
 import { InboundGate, type InboundBudgetConfig, type InboundStatus } from '../../runtime/daemon/inbound-budget.ts';
 import type { StatusResult } from '../../runtime/engine/rpc/status.ts';
 import { IpcClient } from '../../services/daemon-ipc/index.ts';
-import { RecordingEngine, waitUntil } from '../cln/fixtures/recording-engine.ts';
-import { ScriptedLightningd } from '../cln/fixtures/scripted-lightningd.ts';
+import { IPC_PROTOCOL_VERSION } from '../../services/daemon-ipc/limits.ts';
+import { RecordingEngine, waitUntil } from './fixtures/recording-engine.ts';
+import { ScriptedLightningd } from './fixtures/scripted-lightningd.ts';
 
 const MEMBER = `03${'aa'.repeat(32)}`;
 const STRANGER = `02${'bb'.repeat(32)}`;
@@ -132,5 +135,39 @@ describe('daemon under a non-member flood', () => {
     const text = renderStatus({ ...((await daemon.engine.rpc('hive-status', {})) as object), joins: [], ignored_peers: [], pending_approval: null, planner: { governance_mode: 'advisor', expansions_enabled: false, next_run_at: 0, last_cycle: null, pending_actions: 0, guarded_targets: 0, mass_saturation_events: 0, unsafe_floors: [], top_targets: [] } } as unknown as StatusResult);
     expect(text).toContain(`${inbound!.dropped_total} dropped (peer_msgs_budget`);
     expect(text).toContain(`  dropped ${STRANGER} non-member ${inbound!.dropped_total}`);
+  });
+});
+
+describe('the plugin side when the daemon falls behind', () => {
+  test('a connected daemon that stops reading is reported as behind, not as unreachable, and the drops are counted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hbx-behind-'));
+    const path = join(dir, 'd.sock');
+    const sockets: Socket[] = [];
+    const server = createServer((s) => {
+      sockets.push(s);
+      s.once('data', (hello: Buffer) => {
+        const { id } = JSON.parse(hello.toString().split('\n')[0]!) as { id: number };
+        s.write(`${JSON.stringify({ id, result: { protocol: IPC_PROTOCOL_VERSION } })}\n`);
+        s.pause();
+      });
+    });
+    await new Promise<void>((r) => server.listen(path, () => r()));
+    const logs: string[] = [];
+    const c = new IpcClient({ path, hello: { plugin_version: 'test', lightning: { lightning_dir: dir, rpc_file: 'lightning-rpc', network: 'bitcoin' } }, log: (_level, m) => logs.push(m) });
+    try {
+      c.start();
+      await waitUntil(() => c.connected, 'connected');
+      const payload = `${HIVE}${'00'.repeat(60_000)}`;
+      let dropped = 0;
+      for (let i = 0; i < 2_000 && dropped < 5; i++) if (!c.sendEvent({ op: 'custommsg', peer_id: STRANGER, payload })) dropped++;
+      expect(dropped).toBe(5);
+      expect(logs.some((l) => l.includes('connected but behind'))).toBe(true);
+      expect(logs.some((l) => l.includes('not reachable'))).toBe(false);
+    } finally {
+      c.stop();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
