@@ -16,6 +16,7 @@ import { startSignerSimulator } from '../../hw/device-sim/start.ts';
 import type { StatusResult } from '../../runtime/engine/rpc/status.ts';
 import { createLightningBackend, type LightningRpcClient } from '../../services/lightning-rpc/index.ts';
 import { SimNetwork } from '../../services/simnet/index.ts';
+import { SeededRng } from '../sim/rng.ts';
 import { addDaemonSite, spawnRun, type DaemonSite } from '../systemd/fixtures/run-daemon.ts';
 
 /** The figures of one chaos run. */
@@ -43,18 +44,6 @@ interface Node {
 interface Committed {
   readonly members: ReadonlySet<string>;
   readonly versions: ReadonlyMap<string, number>;
-}
-
-/** Deterministic PRNG (mulberry32) for victim and delay choice. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function call<T>(cli: LightningRpcClient, method: string, params: Record<string, unknown> = {}, timeout_ms = 30_000): Promise<T> {
@@ -116,7 +105,7 @@ async function converged(nodes: readonly Node[], members: number, timeout_ms: nu
  */
 export async function runChaos(kills: number, seed: number, log: (line: string) => void = () => {}): Promise<ChaosFigures> {
   const t0 = performance.now();
-  const random = rng(seed);
+  const random = new SeededRng(seed);
   const net = await SimNetwork.create();
   const cleanup: (() => unknown)[] = [() => net.stop()];
   try {
@@ -144,8 +133,8 @@ export async function runChaos(kills: number, seed: number, log: (line: string) 
     let intact = 0;
     let lost = 0;
     for (let k = 0; k < kills; k++) {
-      const victim = nodes[Math.floor(random() * nodes.length)]!;
-      await Bun.sleep(Math.floor(random() * 800));
+      const victim = nodes[random.int(0, nodes.length - 1)]!;
+      await Bun.sleep(random.int(0, 800));
       const dbPath = join(victim.site.dir, 'hive.db');
       const before = committed(dbPath);
       victim.proc.kill('SIGKILL');

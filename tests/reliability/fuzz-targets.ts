@@ -25,15 +25,11 @@ import { decodeTicket, encodeTicket } from '../../runtime/core/ticket/codec.ts';
 import { decodeClhiveTicket } from '../../runtime/core/ticket/legacy.ts';
 import { decodeHiveMessage } from '../../runtime/core/wire/decode.ts';
 import { encodeHiveMessage } from '../../runtime/core/wire/encode.ts';
-import type { MsgType } from '../../runtime/core/wire/message-types.ts';
-import type { PyJson } from '../../runtime/core/canonical/python-json.ts';
 import { HiveboxPlugin, type DaemonLink } from '../../services/cln-plugin/plugin.ts';
 import { decodeDaemonLine, decodePluginLine } from '../../services/daemon-ipc/protocol.ts';
 import { decodeIdentifier, encodeIdentifier } from '../../services/l402/identifier.ts';
 import { JsonFrameReader } from '../../services/lightning-rpc/json-frames.ts';
-import { signed } from '../sim/craft.ts';
-import { SIGNING_STRINGS } from '../../runtime/core/fleet/outgoing.ts';
-import vectors from '../vectors/clhive-signing-strings.json' with { type: 'json' };
+import { ALL_TYPES, samplePayload } from '../wire/fixtures.ts';
 
 /** One decoder under fuzz. */
 export interface FuzzTarget {
@@ -52,16 +48,14 @@ const hex = (n: number, byte: number) => byte.toString(16).padStart(2, '0').repe
 const NODE = `02${hex(32, 0x11)}`;
 const SK = new Uint8Array(32).fill(7);
 
+/** Every Hive message type in both framings, from the wire tests' sample payloads. */
 function wireSeeds(): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (const c of vectors.cases.filter((v) => Object.hasOwn(SIGNING_STRINGS, v.type))) {
-    for (const framing of ['spec', 'clhive'] as const) {
-      const type = c.type as MsgType;
-      const e = encodeHiveMessage(type, signed(type, c.payload as unknown as Record<string, PyJson>, SK, framing), framing);
-      if (e.ok) out.push(e.value);
-    }
-  }
-  return out;
+  return ALL_TYPES.flatMap((type) =>
+    (['spec', 'clhive'] as const).flatMap((framing) => {
+      const e = encodeHiveMessage(type, samplePayload(type, framing), framing);
+      return e.ok ? [e.value] : [];
+    }),
+  );
 }
 
 function mgmtSeeds(): { req: Uint8Array; res: Uint8Array; tlv: Uint8Array } {
