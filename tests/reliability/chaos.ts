@@ -84,19 +84,21 @@ function checkStore(dbPath: string, before: Committed): { intact: boolean; lost:
   }
 }
 
-/** Wait until every node answers hive-status with one membership hash and one fleet hash. */
-async function converged(nodes: readonly Node[], members: number, timeout_ms: number): Promise<boolean> {
+/**
+ * Wait until every node answers hive-status with one membership hash and one fleet hash.
+ * @returns null when they agree, else what each node last said (`a: 3 members, m 010f8f11, f 560d6fea`).
+ */
+async function converged(nodes: readonly Node[], members: number, timeout_ms: number): Promise<string | null> {
   const deadline = Date.now() + timeout_ms;
+  let last = '';
   while (Date.now() < deadline) {
     const s = await Promise.all(nodes.map((n) => n.cli.call<StatusResult>('hive-status', {})));
-    const ok = s.every((r) => r.ok && r.value.member_count === members && r.value.fleet_hash !== null);
-    if (ok) {
-      const v = s.map((r) => (r.ok ? r.value : null)!);
-      if (new Set(v.map((x) => x.membership_hash)).size === 1 && new Set(v.map((x) => x.fleet_hash)).size === 1) return true;
-    }
+    const v = s.map((r) => (r.ok ? r.value : null));
+    last = v.map((x, i) => `${nodes[i]!.name}: ${x ? `${x.member_count} members, m ${x.membership_hash?.slice(0, 8)}, f ${x.fleet_hash?.slice(0, 8)}` : 'no answer'}`).join('; ');
+    if (v.every((x) => x !== null && x.member_count === members && x.fleet_hash !== null) && new Set(v.map((x) => x!.membership_hash)).size === 1 && new Set(v.map((x) => x!.fleet_hash)).size === 1) return null;
     await Bun.sleep(100);
   }
-  return false;
+  return last;
 }
 
 /**
@@ -125,7 +127,8 @@ export async function runChaos(kills: number, seed: number, log: (line: string) 
       const { ticket } = await call<{ ticket: string }>(nodes[0]!.cli, 'hive-invite', { valid_hours: 2 });
       await call(j.cli, 'hive-join', { ticket, peer_id: a.node.nodeId }, 60_000);
     }
-    if (!(await converged(nodes, 3, 60_000))) throw new Error('the fleet did not form');
+    const formed = await converged(nodes, 3, 60_000);
+    if (formed !== null) throw new Error(`the fleet did not form: ${formed}`);
     log(`fleet formed in ${Math.round(performance.now() - t0)} ms`);
 
     const failures: string[] = [];
@@ -146,8 +149,9 @@ export async function runChaos(kills: number, seed: number, log: (line: string) 
       for (const l of check.lost) failures.push(`kill ${k + 1} (${victim.name}): lost ${l}`);
       victim.proc = spawn(victim.site);
       const t = performance.now();
-      if (await converged(nodes, 3, 60_000)) times.push(performance.now() - t);
-      else failures.push(`kill ${k + 1} (${victim.name}): no single membership/fleet hash within 60 s of the restart`);
+      const split = await converged(nodes, 3, 60_000);
+      if (split === null) times.push(performance.now() - t);
+      else failures.push(`kill ${k + 1} (${victim.name}): no single membership/fleet hash within 60 s of the restart (${split})`);
       log(`kill ${k + 1}/${kills}: ${victim.name}, store ${check.intact ? 'intact' : 'DAMAGED'}, ${check.lost.length} lost, converged in ${Math.round(performance.now() - t)} ms`);
     }
     times.sort((x, y) => x - y);
