@@ -154,7 +154,7 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
   const swarm = config.swarm.enabled ? new SwarmLink({ settings: config.swarm, log, now_ms }) : null;
 
   async function readStatus(): Promise<StatusResult> {
-    lastStatus = (await daemon!.engine.rpc('hive-status', {})) as StatusResult;
+    lastStatus = { ...((await daemon!.engine.rpc('hive-status', {})) as StatusResult), inbound: daemon!.stats().inbound };
     return lastStatus;
   }
 

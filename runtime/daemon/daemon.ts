@@ -14,7 +14,8 @@
  *
  * Inbound budgets (inbound-budget.ts): every custom message from the plugin or another transport passes
  * the per-peer budgets and the bounded queue before it is queued; drops are counted per reason and
- * peer and reported under `inbound` in `hive-status` (so in `hivebox status` and on MQTT).
+ * peer (`stats().inbound`) and reported under `inbound` in `hive-status` answered over IPC and in the
+ * appliance's MQTT state.
  *
  * Ignore list: the engine's `ignoredPeers()` goes to every plugin after its hello and again
  * whenever it changed after an event, a command or a tick (daemon-ipc `ignore_list` push), so the
@@ -77,23 +78,11 @@ export interface Daemon {
 const DROP_LOG_INTERVAL_MS = 10_000;
 
 /**
- * The engine with the daemon's inbound counters added to `hive-status` as `inbound`, so the CLI,
- * lightning-cli and the MQTT state (which read `hive-status`) all show them.
+ * A command's result with the daemon's inbound counters added to `hive-status` as `inbound`, so
+ * `hivebox status` and lightning-cli show them (the appliance adds them to the MQTT state itself).
  */
-function withInboundStatus(engine: HiveEngine, inbound: () => InboundStatus): HiveEngine {
-  return {
-    onCustomMsg: (peerId, payloadHex, via) => engine.onCustomMsg(peerId, payloadHex, via),
-    onPeerConnected: (peerId) => engine.onPeerConnected(peerId),
-    onPeerDisconnected: (peerId) => engine.onPeerDisconnected(peerId),
-    onTick: (nowMs) => engine.onTick(nowMs),
-    rpc: async (method, params) => {
-      const result = await engine.rpc(method, params);
-      return method === 'hive-status' && typeof result === 'object' && result !== null ? { ...result, inbound: inbound() } : result;
-    },
-    ...(engine.close ? { close: () => engine.close!() } : {}),
-    ...(engine.ignoredPeers ? { ignoredPeers: () => engine.ignoredPeers!() } : {}),
-    ...(engine.isMember ? { isMember: (peerId: string) => engine.isMember!(peerId) } : {}),
-  };
+export function withInboundStatus(method: string, result: unknown, inbound: InboundStatus): unknown {
+  return method === 'hive-status' && typeof result === 'object' && result !== null ? { ...result, inbound } : result;
 }
 
 /** JSON-RPC code for an engine fault that is not an `RpcFailure`. */
@@ -109,9 +98,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const now_ms = opts.now_ms ?? Date.now;
   const owned = opts.backend ? null : createLightningBackend({ socketPath: config.lightning.rpc_file, callTimeoutMs: config.lightning.rpc_timeout_ms });
   const backend = opts.backend ?? owned!.backend;
-  const inner = await opts.engineFactory({ config, backend, log, now_ms });
-  const gate = new InboundGate(config.daemon, (peerId) => inner.isMember?.(peerId) ?? false, now_ms);
-  const engine = withInboundStatus(inner, () => gate.status(queue.length));
+  const engine = await opts.engineFactory({ config, backend, log, now_ms });
+  const gate = new InboundGate(config.daemon, (peerId) => engine.isMember?.(peerId) ?? false, now_ms);
 
   let ipc: IpcServer | null = null;
   let pushedIgnoreList = '';
@@ -175,7 +163,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       },
       onRpc: async (method, params) => {
         try {
-          return { result: (await engine.rpc(method, params)) ?? null };
+          return { result: withInboundStatus(method, await engine.rpc(method, params), gate.status(queue.length)) ?? null };
         } catch (e) {
           if (e instanceof RpcFailure) return { error: { code: e.code, message: e.message, ...(e.data === undefined ? {} : { data: e.data }) } };
           log('error', 'engine_rpc_failed', { method, error: e instanceof Error ? e.message : String(e) });

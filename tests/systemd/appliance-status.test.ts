@@ -61,7 +61,14 @@ describe('state snapshot', () => {
   test('before any hive and any gossip: nulls, still valid', () => {
     const s = statusSnapshot({ status: { ...STATUS, hive_id: null, tier: null, member_count: 0, fleet_hash: null, membership_hash: null, pending_actions: 0, pending_approval: null }, health: health(true), now: 5, last_gossip_at: null });
     expect(StatusSnapshotSchema.safeParse(s).success).toBe(true);
-    expect(s).toMatchObject({ health: 'healthy', hive_id: null, last_gossip_age_s: null, pending_approvals: 0, signer_connected: true, top_hive_share_targets: [] });
+    expect(s).toMatchObject({ health: 'healthy', hive_id: null, last_gossip_age_s: null, pending_approvals: 0, signer_connected: true, top_hive_share_targets: [], inbound_dropped_total: 0, inbound_dropped: {} });
+  });
+
+  test("the daemon's inbound drop counters reach the MQTT state", () => {
+    const inbound = { queued: 0, queue_max: 2000, admitted: 10, dropped_total: 7, dropped: { peer_msgs_budget: 5, queue_full: 2 }, top_droppers: [] };
+    const s = statusSnapshot({ status: { ...STATUS, inbound }, health: health(true), now: 5, last_gossip_at: null });
+    expect(StatusSnapshotSchema.safeParse(s).success).toBe(true);
+    expect(s).toMatchObject({ inbound_dropped_total: 7, inbound_dropped: { peer_msgs_budget: 5, queue_full: 2 } });
   });
 });
 
