@@ -94,6 +94,8 @@ export class MgmtEngine implements SubEngine {
   private readonly floods = new FloodWindow(REVOCATION_FLOOD_LIMIT);
   private lastSettle = -Infinity;
   private lastPrune = -Infinity;
+  private loggedRefusals = 0;
+  private lastRefusalLog = -Infinity;
   private ownId: string | null = null;
 
   constructor(
@@ -147,10 +149,21 @@ export class MgmtEngine implements SubEngine {
   async onTick(nowMs: number): Promise<void> {
     const now = Math.floor(nowMs / 1000);
     this.pruneReceipts(now);
+    this.logRefusals(now);
     if (!this.node || now - this.lastSettle < SETTLE_EVERY_S) return;
     this.lastSettle = now;
     for (const s of await settleExpiredCredentials(this.o.fleet.store, this.ctx.backend, now)) this.ctx.log('info', 'mgmt_performance_settled', { ...s });
     for (const r of await revertExpiredChanges(this.o.fleet.store, this.ctx.backend, now)) this.ctx.log('info', 'mgmt_ttl_reverted', { ...r });
+  }
+
+  /** Log the unauthenticated requests answered without a stored receipt (totals by rule), at most once a minute when there were new ones. */
+  private logRefusals(now: number): void {
+    const byRule = this.node?.unauthenticatedRefusals() ?? {};
+    const total = Object.values(byRule).reduce((a, b) => a + b, 0);
+    if (total === this.loggedRefusals || now - this.lastRefusalLog < SETTLE_EVERY_S) return;
+    this.loggedRefusals = total;
+    this.lastRefusalLog = now;
+    this.ctx.log('info', 'mgmt_unauthenticated_refused', { total, by_rule: byRule });
   }
 
   /** Delete receipts past `receiptRetentionDays`, at most once per `PRUNE_EVERY_S`. */

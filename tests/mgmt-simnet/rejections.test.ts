@@ -14,6 +14,7 @@ import type { Result } from '../../runtime/core/result.ts';
 import { l402Proof, type AdvisorError } from '../../services/mgmt/advisor-client.ts';
 import { SimWorld, type SimSnapshot } from './support/sim-world.ts';
 import { receiptStored } from '../mgmt/support/refusal.ts';
+import { waitUntil } from '../cln/fixtures/recording-engine.ts';
 
 let w: SimWorld;
 beforeAll(async () => {
@@ -108,6 +109,7 @@ describe('transport layer', () => {
       w.advisorSkew.s = 0;
     }
     expect(w.stores.mgr.receipts().some((r) => r.agent_did === `peer:${w.adv.node.nodeId}`)).toBe(false);
+    await waitUntil(() => w.logs.mgr.some((l) => l.event === 'mgmt_unauthenticated_refused'), 'unauthenticated refusals counted in the log');
   });
 });
 
