@@ -148,7 +148,7 @@ export function fuzzTargets(): { targets: FuzzTarget[]; close: () => void } {
   const revocation = encodeRevocationGossip({ credential_id: 'urn:uuid:1', issuer: 'did:key:z6Mk', revoked_at: 1_800_000_000, reason: 'x', proof: {} }, NODE, hex(16, 0x22), 1_800_000_000);
   const binding = encodeBindingFrame({ hive_id: 'hive_1a2b3c4d', node_id: NODE, swarm_key: hex(32, 0x33), issued_at: 1_800_000_000, expires_at: 1_800_086_400, signature: 'd'.repeat(104) } as never);
   const targets: FuzzTarget[] = [
-    { name: 'wire.decodeHiveMessage', seeds: wireSeeds(), run: (b) => decodeHiveMessage(b).kind === 'message', weight: 3 },
+    { name: 'wire.decodeHiveMessage', seeds: wireSeeds(), run: (b) => decodeHiveMessage(b).kind === 'message', weight: 2 },
     { name: 'mgmt.decodeRequest (49152)', seeds: [mgmt.req], run: (b) => decodeRequest(b).ok, weight: 2 },
     { name: 'mgmt.decodeResponse (49153)', seeds: [mgmt.res], run: (b) => decodeResponse(b).ok },
     { name: 'mgmt.decodeTlvStream', seeds: [mgmt.tlv], run: (b) => decodeTlvStream(b, new Set([0n, 2n, 4n, 6n])).ok },
