@@ -87,6 +87,10 @@ export async function startStatusPublisher(opts: StatusPublisherOptions): Promis
   const ca = config.ca_file ? await Bun.file(config.ca_file).text() : undefined;
   let version: 4 | 5 = config.protocol === '3.1.1' ? 4 : 5;
   let closed = false;
+  /** Set by `close`/`uninstall`: messages from the broker (HA birth, commands) no longer trigger publishing. */
+  let stopping = false;
+  /** The announcement of the current connection, awaited by `close`/`uninstall` so none of it lands after their last words. */
+  let announcing: Promise<void> = Promise.resolve();
 
   const options = (v: 4 | 5): IClientOptions => ({
     protocolVersion: v,
@@ -162,6 +166,7 @@ export async function startStatusPublisher(opts: StatusPublisherOptions): Promis
   };
 
   const onMessage = (topic: string, payload: Buffer) => {
+    if (stopping) return;
     const text = payload.toString('utf8');
     if (config.discovery && topic === topics.haStatus && text === 'online') {
       log('mqtt: Home Assistant came online, republishing discovery');
@@ -177,7 +182,9 @@ export async function startStatusPublisher(opts: StatusPublisherOptions): Promis
 
   const connect = (v: 4 | 5): MqttClient => {
     const c = mqtt.connect(config.url, options(v));
-    c.on('connect', () => void onConnect());
+    c.on('connect', () => {
+      announcing = onConnect();
+    });
     c.on('message', onMessage);
     c.on('offline', () => log(`mqtt: broker ${config.url} unreachable, retrying`));
     c.on('error', (e: Error & { code?: unknown }) => {
@@ -197,7 +204,9 @@ export async function startStatusPublisher(opts: StatusPublisherOptions): Promis
 
   const shutdown = async (clearRetained: boolean, timeout_ms: number) => {
     if (closed) return;
+    stopping = true;
     clearInterval(timer);
+    await withTimeout(announcing, timeout_ms);
     if (client.connected) {
       const last: [string, string][] = clearRetained ? retainedTopics(topics).map((t) => [t, '']) : [[topics.availability, AVAILABILITY.offline]];
       await withTimeout(Promise.all(last.map(([t, p]) => publish(t, p, true))), timeout_ms);

@@ -4,11 +4,12 @@
  * appliance's own broker config (systemd/mosquitto-hivebox.conf). Optionally TLS with a throw-away
  * CA made by openssl.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Subprocess } from 'bun';
+import mqtt from 'mqtt';
 
 /** A running broker. */
 export interface TestBroker {
@@ -73,9 +74,10 @@ function makeCa(dir: string): { ca: string; cert: string; key: string } {
 /** Start mosquitto on a free loopback port. */
 export async function startBroker(opts: { tls?: boolean } = {}): Promise<TestBroker> {
   const dir = mkdtempSync(join(tmpdir(), 'hb-mosquitto-'));
-  const port = await freePort();
+  let port = await freePort();
   const username = 'hivebox';
-  const password = 'test-password-1';
+  // Unique per broker, so a client that reached another suite's broker (a port race) is refused.
+  const password = `test-password-${crypto.randomUUID()}`;
   run(['mosquitto_passwd', '-c', '-b', join(dir, 'passwd'), username, password], dir);
   const tls = opts.tls ? makeCa(dir) : undefined;
   const lines = [
@@ -90,11 +92,22 @@ export async function startBroker(opts: { tls?: boolean } = {}): Promise<TestBro
     ...(process.getuid?.() === 0 ? ['user root'] : []),
     ...(tls ? [`cafile ${tls.ca}`, `certfile ${tls.cert}`, `keyfile ${tls.key}`] : []),
   ];
-  writeFileSync(join(dir, 'mosquitto.conf'), `${lines.join('\n')}\n`);
+  const writeConf = () => writeFileSync(join(dir, 'mosquitto.conf'), `${lines.join('\n').replace(/^listener \d+/, `listener ${port}`)}\n`);
+  writeConf();
   let proc: Subprocess | null = null;
   const start = async () => {
     proc = Bun.spawn(['mosquitto', '-c', join(dir, 'mosquitto.conf')], { stdout: 'ignore', stderr: 'pipe' });
     await waitForPort(port, 5000);
+  };
+  /** True when the broker on `port` is this one: our unique password is accepted. */
+  const ours = async () => {
+    try {
+      const c = await mqtt.connectAsync(`${tls ? 'mqtts://localhost' : 'mqtt://127.0.0.1'}:${port}`, { username, password, reconnectPeriod: 0, connectTimeout: 5000, ...(tls ? { ca: readFileSync(tls.ca) } : {}) });
+      await c.endAsync();
+      return true;
+    } catch {
+      return false;
+    }
   };
   const stop = async () => {
     const p = proc as Subprocess | null;
@@ -103,7 +116,16 @@ export async function startBroker(opts: { tls?: boolean } = {}): Promise<TestBro
     await p.exited;
     proc = null;
   };
-  await start();
+  // freePort's port may be taken by another test process's broker before ours binds it (two suites
+  // at once): then ours exits and the port answers with the other one. Take another port and retry.
+  for (let attempt = 0; ; attempt++) {
+    await start();
+    if (await ours()) break;
+    await stop();
+    if (attempt >= 5) throw new Error('no free port for mosquitto after 6 attempts');
+    port = await freePort();
+    writeConf();
+  }
   return {
     port,
     url: `${tls ? 'mqtts://localhost' : 'mqtt://127.0.0.1'}:${port}`,

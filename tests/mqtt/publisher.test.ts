@@ -148,8 +148,9 @@ test('an invalid snapshot is not published: the last good retained state stays',
 test('read-only by default: a command message does nothing; with commands enabled only refresh is accepted', async () => {
   let calls = 0;
   const ro = await publisher({}, () => (calls++, SNAPSHOT));
-  const sub = await subscribe(broker, [topics.discovery]);
+  const sub = await subscribe(broker, [topics.discovery, topics.state]);
   const discovery = JSON.parse((await sub.waitFor((m) => m.topic === topics.discovery)).payload);
+  await sub.waitFor((m) => m.topic === topics.state);
   expect(Object.values(discovery.components).some((c) => (c as { platform: string }).platform === 'button')).toBe(false);
   const before = calls;
   await sub.client.publishAsync(topics.command('refresh'), 'PRESS', { qos: 1 });
