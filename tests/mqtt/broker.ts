@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Subprocess } from 'bun';
 import mqtt from 'mqtt';
+import { CONDITION_TIMEOUT_MS } from '../cln/fixtures/recording-engine.ts';
 
 /** A running broker. */
 export interface TestBroker {
@@ -97,7 +98,7 @@ export async function startBroker(opts: { tls?: boolean } = {}): Promise<TestBro
   let proc: Subprocess | null = null;
   const start = async () => {
     proc = Bun.spawn(['mosquitto', '-c', join(dir, 'mosquitto.conf')], { stdout: 'ignore', stderr: 'pipe' });
-    await waitForPort(port, 5000);
+    await waitForPort(port, CONDITION_TIMEOUT_MS);
   };
   /** True when the broker on `port` is this one: our unique password is accepted. */
   const ours = async () => {

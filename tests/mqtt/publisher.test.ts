@@ -31,11 +31,7 @@ function config(extra: Partial<MqttConfigInput> = {}, b: TestBroker = broker) {
 
 async function publisher(extra: Partial<MqttConfigInput> = {}, snapshot: () => StatusSnapshot = () => SNAPSHOT, b = broker): Promise<StatusPublisher> {
   const pub = await startStatusPublisher({ config: config(extra, b), device: { nodeId: NODE_ID, swVersion: '0.1.0-test' }, snapshot, now: () => 1_700_000_000, log: () => {} });
-  const deadline = performance.now() + 5000;
-  while (!pub.connected()) {
-    if (performance.now() > deadline) throw new Error('publisher never connected');
-    await Bun.sleep(20);
-  }
+  await waitUntil(() => pub.connected(), 'publisher connected');
   return pub;
 }
 
@@ -172,7 +168,7 @@ test('read-only by default: a command message does nothing; with commands enable
   await Bun.sleep(100);
   await sub.client.publishAsync(topics.command('format'), 'PRESS', { qos: 1 });
   await sub.client.publishAsync(topics.command('refresh'), 'PRESS', { qos: 1 });
-  for (let i = 0; i < 100 && !commanded.length; i++) await Bun.sleep(20);
+  await waitUntil(() => commanded.length > 0, 'the refresh command handled');
   expect(commanded).toEqual(['refresh']);
   await sub.close();
   await rw.close();

@@ -12,6 +12,7 @@ import { retainedTopics, statusTopics } from '../../services/mqtt/topics.ts';
 import { freePort, startBroker, type TestBroker } from './broker.ts';
 import { NODE_ID, SNAPSHOT } from './fixtures/snapshot.ts';
 import { subscribe } from './subscriber.ts';
+import { waitUntil } from '../cln/fixtures/recording-engine.ts';
 
 const CLI = join(import.meta.dir, '../../runtime/cli/main.ts');
 const OTHER = `02${'ab'.repeat(32)}`;
@@ -29,7 +30,7 @@ async function publishAndStop(nodeId: string): Promise<void> {
   const cfg = parseMqttConfig({ url: broker.url, username: broker.username, password: broker.password, client_id: `pub_${nodeId.slice(0, 8)}` });
   if (!cfg.ok) throw new Error(cfg.error);
   const pub = await startStatusPublisher({ config: cfg.value, device: { nodeId, swVersion: 't' }, snapshot: () => SNAPSHOT, log: () => {} });
-  for (let i = 0; !pub.connected() && i < 250; i++) await Bun.sleep(20);
+  await waitUntil(() => pub.connected(), 'publisher connected');
   await pub.publishState();
   await pub.close();
 }

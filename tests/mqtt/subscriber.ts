@@ -4,6 +4,7 @@
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import type { TestBroker } from './broker.ts';
+import { CONDITION_TIMEOUT_MS } from '../cln/fixtures/recording-engine.ts';
 
 /** One received message. */
 export interface Received {
@@ -39,7 +40,7 @@ export async function subscribe(broker: TestBroker, topics: string[], protocolVe
   return {
     client,
     messages,
-    async waitFor(pred, timeoutMs = 5000, from = 0) {
+    async waitFor(pred, timeoutMs = CONDITION_TIMEOUT_MS, from = 0) {
       const deadline = performance.now() + timeoutMs;
       for (;;) {
         const hit = messages.slice(from).find(pred);

@@ -1,4 +1,5 @@
 /** Records callback values in order and waits for one matching a predicate (client and transport tests). */
+import { CONDITION_TIMEOUT_MS } from '../cln/fixtures/recording-engine.ts';
 
 /** An append-only log with `waitFor`. */
 export class StatusLog<T> {
@@ -12,7 +13,7 @@ export class StatusLog<T> {
   };
 
   /** First item at index ≥ `since` matching `pred`; rejects after `timeout_ms`. */
-  waitFor(pred: (item: T) => boolean, since = 0, timeout_ms = 10_000): Promise<T> {
+  waitFor(pred: (item: T) => boolean, since = 0, timeout_ms = CONDITION_TIMEOUT_MS): Promise<T> {
     const found = this.items.slice(since).find(pred);
     if (found !== undefined) return Promise.resolve(found);
     return new Promise((resolve, reject) => {

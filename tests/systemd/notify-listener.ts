@@ -4,6 +4,7 @@
  * and collects every datagram as the list of `KEY=value` lines systemd would parse.
  */
 import { dlopen, FFIType } from 'bun:ffi';
+import { CONDITION_TIMEOUT_MS } from '../cln/fixtures/recording-engine.ts';
 
 const AF_UNIX = 1;
 const SOCK_DGRAM = 2;
@@ -56,7 +57,7 @@ export function listenNotify(path: string): NotifyListener {
       drain();
       return datagrams.filter((d) => matches(d, line)).length;
     },
-    async waitFor(line, timeoutMs = 5000) {
+    async waitFor(line, timeoutMs = CONDITION_TIMEOUT_MS) {
       const deadline = performance.now() + timeoutMs;
       for (;;) {
         drain();
