@@ -96,7 +96,7 @@ test('broker restart → the publisher reconnects and republishes availability, 
   } finally {
     await own.dispose();
   }
-}, 20_000);
+}, 120_000);
 
 test('homeassistant/status "online" → discovery is published again', async () => {
   const pub = await publisher();

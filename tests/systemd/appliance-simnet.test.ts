@@ -53,7 +53,7 @@ test('a crashed plugin is restarted with `plugin start` and the fleet recovers',
   const [ma, mb] = [await a.call<MembersResult>('hive-members'), await b.call<MembersResult>('hive-members')];
   expect(ma.members).toHaveLength(2);
   expect(ma.membership_hash).toBe(mb.membership_hash);
-}, 40_000);
+}, 120_000);
 
 test('lightningd down → degraded naming getinfo; lightningd back → healthy', async () => {
   const [a] = boxes as [SimBox];
@@ -67,4 +67,4 @@ test('lightningd down → degraded naming getinfo; lightningd back → healthy',
   await waitUntil(() => a.appliance.supervisor.health().status === 'healthy', 'healthy after lightningd restart', 10_000);
   expect(transitions(a)).toContain('degraded->healthy');
   expect(await a.call<MembersResult>('hive-members')).toMatchObject({ members: [expect.anything(), expect.anything()] });
-}, 40_000);
+}, 120_000);

@@ -47,7 +47,7 @@ test('genesis role: the box founds a hive at start; applied again, it changes no
   expect(logged(a, 'hive_role_founded')!.fields.hive_id).toBe(status.hive_id);
   expect(await applyHiveRole(path, a.appliance.daemon.engine, nowS())).toEqual({ kind: 'in_hive', hive_id: status.hive_id! });
   expect((await a.call<StatusResult>('hive-status')).membership_hash).toBe(status.membership_hash);
-}, 30_000);
+}, 120_000);
 
 test('member role: the box joins with its ticket over the connected founder, then stays', async () => {
   const a = await box('a', 0x52, roleFile('founder.json', { role: 'genesis' }));
@@ -69,7 +69,7 @@ test('member role: the box joins with its ticket over the connected founder, the
 
   // Already in a hive: the role is not applied again.
   expect(await applyHiveRole(path, b.appliance.daemon.engine, nowS())).toEqual({ kind: 'in_hive', hive_id: mb.hive_id! });
-}, 40_000);
+}, 120_000);
 
 test('a garbled or expired ticket stops the retries with an error and leaves the box outside any hive', async () => {
   const b = await box('b', 0x54, roleFile('bad-ticket.json', { role: 'member', ticket: 'not-a-ticket' }));
@@ -87,7 +87,7 @@ test('a garbled or expired ticket stops the retries with an error and leaves the
   const out = await applyHiveRole(roleFile('late.json', { role: 'member', ticket: t.ticket }), b.appliance.daemon.engine, expiresAt);
   expect(out).toMatchObject({ kind: 'bad_ticket', reason: expect.stringContaining('expired') });
   expect((await b.call<StatusResult>('hive-status')).hive_id).toBeNull();
-}, 20_000);
+}, 120_000);
 
 test('role files: none, null role, garbage and wrong shapes are told apart; nothing is founded from them', async () => {
   expect(readHiveRole(join(dir, 'absent.json'))).toBeNull();
@@ -101,4 +101,4 @@ test('role files: none, null role, garbage and wrong shapes are told apart; noth
   await waitUntil(() => logged(b, 'hive_role_invalid') !== undefined, 'invalid file reported', 10_000);
   expect((await b.call<StatusResult>('hive-status')).hive_id).toBeNull();
   expect(await applyHiveRole(join(dir, 'absent.json'), b.appliance.daemon.engine, nowS())).toEqual({ kind: 'no_role' });
-}, 20_000);
+}, 120_000);
