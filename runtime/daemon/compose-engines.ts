@@ -33,9 +33,11 @@ export function composeEngines(main: HiveEngine, subs: readonly SubEngine[]): Hi
   const all: readonly HiveEngine[] = [main, ...subs];
   const ignored = main.ignoredPeers?.bind(main);
   const isMember = main.isMember?.bind(main);
+  const memberIds = main.memberIds?.bind(main);
   return {
     ...(ignored ? { ignoredPeers: ignored } : {}),
     ...(isMember ? { isMember } : {}),
+    ...(memberIds ? { memberIds } : {}),
     async onCustomMsg(peerId, payloadHex) {
       const owner = subs.find((s) => s.claims(payloadHex)) ?? main;
       await owner.onCustomMsg(peerId, payloadHex);

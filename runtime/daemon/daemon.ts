@@ -104,9 +104,19 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   let ipc: IpcServer | null = null;
   let pushedIgnoreList = '';
   const ignoreListPush = (): DaemonPush => ({ op: 'ignore_list', node_ids: [...(engine.ignoredPeers?.() ?? [])].sort().slice(0, IPC_LIMITS.max_ignore_list) });
+  const { inbound_member_msgs_per_s, inbound_member_bytes_per_s, inbound_nonmember_msgs_per_s, inbound_nonmember_bytes_per_s, inbound_nonmember_total_msgs_per_s, inbound_queue_max } = config.daemon;
+  const budget = { inbound_member_msgs_per_s, inbound_member_bytes_per_s, inbound_nonmember_msgs_per_s, inbound_nonmember_bytes_per_s, inbound_nonmember_total_msgs_per_s, inbound_queue_max };
+  const membersPush = (): DaemonPush => ({ op: 'members', node_ids: [...(engine.memberIds?.() ?? [])].sort().slice(0, IPC_LIMITS.max_ignore_list), budget });
+  let pushedMembers = '';
   const syncIgnoreList = () => {
     const push = ignoreListPush();
     const key = push.node_ids.join(',');
+    const members = membersPush();
+    const membersKey = members.node_ids.join(',');
+    if (membersKey !== pushedMembers) {
+      pushedMembers = membersKey;
+      ipc?.broadcast(members);
+    }
     if (key === pushedIgnoreList) return;
     pushedIgnoreList = key;
     ipc?.broadcast(push);
@@ -159,6 +169,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     config.daemon.ipc_socket,
     {
       onEvent: (ev) => {
+        if (ev.op === 'inbound_drops') {
+          for (const d of ev.drops) gate.countReported(d.peer_id, d.member, d.reason, d.count);
+          return;
+        }
         if (accepting && admitted(ev)) queue.push({ ev });
       },
       onRpc: async (method, params) => {
@@ -174,7 +188,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       },
       onHello: (h) => {
         log('info', 'plugin_connected', { plugin_version: h.plugin_version, ...h.lightning });
-        return [ignoreListPush()];
+        return [ignoreListPush(), membersPush()];
       },
       onReject: (reason) => {
         rejected++;

@@ -37,6 +37,8 @@ export interface HiveEngine {
   ignoredPeers?(): readonly string[];
   /** True when `peerId` is a member of this node's hive; the daemon gives members a larger inbound budget. Absent: nobody is. */
   isMember?(peerId: string): boolean;
+  /** The members' node ids (pushed to the plugin with the budgets). Absent: none. */
+  memberIds?(): readonly string[];
 }
 
 /** An operator-facing RPC error: becomes a JSON-RPC error object with this code and message. */

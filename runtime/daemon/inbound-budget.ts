@@ -1,7 +1,8 @@
 /**
- * Per-peer inbound budgets, applied where a plugin event enters the daemon (IPC) before it is
- * queued, so a flooding peer costs one JSON parse and a counter, never a decode, a signature check or
- * a place in the queue (issue 15 item 6). Members and non-members have separate budgets (messages/s
+ * Per-peer inbound budgets (issue 15 item 6), applied twice: in the plugin, before a `custommsg` hook
+ * is written to the IPC socket (the daemon pushes members and budgets; the plugin reports its drops),
+ * and where an event enters the daemon, before it is queued — so a flooding peer costs the plugin one
+ * JSON parse and a counter, never the daemon a decode, a signature check or a place in the queue. Members and non-members have separate budgets (messages/s
  * and bytes/s each, per peer), non-members also share one total budget, and non-members may fill at
  * most half of the bounded queue, so members' traffic keeps flowing while any number of non-members
  * flood. Every drop is counted per reason and per peer (`InboundStatus`, in `hive-status` and on MQTT).
@@ -161,17 +162,22 @@ export class InboundGate {
     if (this.peers.size >= MAX_TRACKED_PEERS) this.peers.delete(this.peers.keys().next().value!);
   }
 
-  private count(peerId: string, member: boolean, reason: InboundDropReason): void {
-    this.droppedCount++;
-    this.totals[reason] = (this.totals[reason] ?? 0) + 1;
+  /** Count `n` drops another gate made (the plugin's, reported over IPC) as if made here. */
+  countReported(peerId: string, member: boolean, reason: InboundDropReason, n: number): void {
+    this.count(peerId, member, reason, n);
+  }
+
+  private count(peerId: string, member: boolean, reason: InboundDropReason, n = 1): void {
+    this.droppedCount += n;
+    this.totals[reason] = (this.totals[reason] ?? 0) + n;
     let d = this.drops.get(peerId);
     if (!d) {
       if (this.drops.size >= MAX_DROP_PEERS) this.drops.delete(this.drops.keys().next().value!);
       d = { member, dropped: 0, reasons: {} };
       this.drops.set(peerId, d);
     }
-    d.dropped++;
-    d.reasons[reason] = (d.reasons[reason] ?? 0) + 1;
+    d.dropped += n;
+    d.reasons[reason] = (d.reasons[reason] ?? 0) + n;
   }
 
   /** Counters for `hive-status`. */

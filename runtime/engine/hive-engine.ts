@@ -261,6 +261,11 @@ export class HiveboxEngine implements HiveEngine {
     return this.core.state().fleet.membership.members.has(peerId as NodeId);
   }
 
+  /** The members' node ids (the daemon pushes them to the plugin with the inbound budgets). */
+  memberIds(): readonly string[] {
+    return [...this.core.state().fleet.membership.members.keys()];
+  }
+
   /** External peers on the fleet's global ignore list (kept in the store's `peer_bans`, so they survive restarts). */
   ignoredPeers(): readonly string[] {
     return [...this.ignored.keys()];

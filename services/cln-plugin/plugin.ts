@@ -7,7 +7,9 @@
  *    (or `{disable}` when the socket option is unusable);
  *  - `custommsg` / `peer_connected` hooks → `{"result":"continue"}` written before anything else
  *    happens, then Hive traffic is forwarded to the daemon asynchronously; foreign messages are
- *    not forwarded (pass-through, spec 001 §1.1);
+ *    not forwarded (pass-through, spec 001 §1.1). Once the daemon pushed the members and the inbound
+ *    budgets, a custom message over its sender's budget is dropped here, before the socket, and the
+ *    drops are reported to the daemon every second (`inbound_drops`);
  *  - `openchannel` / `openchannel2` hooks → answered at once from memory: `reject` for a peer on
  *    the fleet's global ignore list (spec 000 §3.3; pushed by the daemon after each hello and on
  *    every change), else `continue`. The hook never waits for the daemon: with no daemon ever
@@ -18,6 +20,7 @@
  * Logs go to lightningd through the `log` notification (stderr before init), never as stdout text.
  */
 import { IpcClient, IPC_LIMITS, type IpcEvent, type IpcOutcome } from '../daemon-ipc/index.ts';
+import { InboundGate, type InboundDropReason } from '../../runtime/daemon/inbound-budget.ts';
 import { PLUGIN_RPC_ERROR } from './errors.ts';
 import { classifyPayload } from './hive-traffic.ts';
 import { buildManifest, DEFAULT_DAEMON_SOCKET, DEFAULT_RPC_TIMEOUT_S } from './manifest.ts';
@@ -58,6 +61,9 @@ interface Incoming {
 
 const METHODS = new Map(HIVE_RPC_METHODS.map((m) => [m.name, m]));
 
+/** How often the plugin reports its budget drops to the daemon, ms. */
+const DROP_REPORT_INTERVAL_MS = 1_000;
+
 /** `error_message` sent to a refused peer (lightningd passes it on in its `error`); names no reason. */
 export const OPENCHANNEL_REFUSAL = 'Channel refused by this node';
 
@@ -67,6 +73,12 @@ export class HiveboxPlugin {
   private initialised = false;
   private rpcTimeoutMs = DEFAULT_RPC_TIMEOUT_S * 1000;
   private ignored: ReadonlySet<string> = new Set();
+  /** Inbound budgets from the daemon's `members` push; null until the first one (then everything is forwarded). */
+  private gate: InboundGate | null = null;
+  private budget = '';
+  private members: ReadonlySet<string> = new Set();
+  private readonly drops = new Map<string, { peer_id: string; member: boolean; reason: InboundDropReason; count: number }>();
+  private dropTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private readonly io: PluginIo,
@@ -109,6 +121,8 @@ export class HiveboxPlugin {
         this.onConnectionNotification(msg.method, msg.params);
         return;
       case 'shutdown':
+        this.reportDrops();
+        if (this.dropTimer) clearInterval(this.dropTimer);
         this.link?.stop();
         this.io.exit(0);
         return;
@@ -154,11 +168,20 @@ export class HiveboxPlugin {
       },
       log: (level, message) => this.log(level, message),
       onPush: (push) => {
-        this.ignored = new Set(push.node_ids);
-        this.log('info', `fleet ignore list: ${push.node_ids.length} peer(s)`);
+        if (push.op === 'ignore_list') {
+          this.ignored = new Set(push.node_ids);
+          this.log('info', `fleet ignore list: ${push.node_ids.length} peer(s)`);
+          return;
+        }
+        this.members = new Set(push.node_ids);
+        const budget = JSON.stringify(push.budget);
+        if (budget !== this.budget) this.gate = new InboundGate(push.budget, (peerId) => this.members.has(peerId), Date.now);
+        this.budget = budget;
       },
     });
     this.link.start();
+    this.dropTimer ??= setInterval(() => this.reportDrops(), DROP_REPORT_INTERVAL_MS);
+    this.dropTimer.unref?.();
     return {};
   }
 
@@ -166,7 +189,22 @@ export class HiveboxPlugin {
     const p = (params ?? {}) as { peer_id?: unknown; payload?: unknown };
     if (typeof p.peer_id !== 'string' || !NODE_ID_RE.test(p.peer_id) || typeof p.payload !== 'string') return;
     if (classifyPayload(p.payload, IPC_LIMITS.max_payload_hex) === 'foreign') return;
-    this.link?.sendEvent({ op: 'custommsg', peer_id: p.peer_id.toLowerCase(), payload: p.payload.toLowerCase() });
+    const peerId = p.peer_id.toLowerCase();
+    const reason = this.gate?.admit(peerId, p.payload.length / 2, 0) ?? null;
+    if (reason !== null) {
+      const key = `${peerId}/${reason}`;
+      const d = this.drops.get(key);
+      if (d) d.count++;
+      else if (this.drops.size < IPC_LIMITS.max_drop_reports) this.drops.set(key, { peer_id: peerId, member: this.members.has(peerId), reason, count: 1 });
+      return;
+    }
+    this.link?.sendEvent({ op: 'custommsg', peer_id: peerId, payload: p.payload.toLowerCase() });
+  }
+
+  /** Send the budget drops since the last report to the daemon (which counts them in `hive-status`); runs every second and on shutdown. */
+  reportDrops(): void {
+    if (this.drops.size === 0 || !this.link?.connected) return;
+    if (this.link.sendEvent({ op: 'inbound_drops', drops: [...this.drops.values()] })) this.drops.clear();
   }
 
   private onPeerConnected(params: unknown): void {

@@ -16,6 +16,8 @@ export const IPC_LIMITS = {
   reconnect_max_ms: 2_000,
   /** Most node ids in one ignore-list push (66 chars each: ≤ 690 kB, well inside a line). */
   max_ignore_list: 10_000,
+  /** Most (peer, reason) rows in one `inbound_drops` report of the plugin. */
+  max_drop_reports: 256,
 } as const;
 
 /** Version of the IPC protocol, sent in `hello`; the daemon refuses other versions. */

@@ -23,8 +23,18 @@ export const ConnectEvent = z.object({ op: z.literal('connect'), peer_id: nodeId
 /** Plugin → daemon, no answer: the `disconnect` notification. */
 export const DisconnectEvent = z.object({ op: z.literal('disconnect'), peer_id: nodeId }).strict();
 
+/** Why an inbound custom message was dropped (runtime/daemon/inbound-budget.ts `InboundDropReason`). */
+export const DropReason = z.enum(['peer_msgs_budget', 'peer_bytes_budget', 'nonmember_total_budget', 'queue_full']);
+/** Plugin → daemon, no answer: custom messages the plugin dropped by the budgets since its last report, per peer and reason. */
+export const InboundDropsEvent = z
+  .object({
+    op: z.literal('inbound_drops'),
+    drops: z.array(z.object({ peer_id: nodeId, member: z.boolean(), reason: DropReason, count: z.number().int().positive() }).strict()).max(IPC_LIMITS.max_drop_reports),
+  })
+  .strict();
+
 /** Every event the plugin forwards. */
-export const IpcEvent = z.discriminatedUnion('op', [CustomMsgEvent, PeerConnectedEvent, ConnectEvent, DisconnectEvent]);
+export const IpcEvent = z.discriminatedUnion('op', [CustomMsgEvent, PeerConnectedEvent, ConnectEvent, DisconnectEvent, InboundDropsEvent]);
 /** A forwarded hook/notification (see `IpcEvent` schema). */
 export type IpcEvent = z.infer<typeof IpcEvent>;
 
@@ -64,8 +74,34 @@ export type IpcErrorObject = z.infer<typeof IpcErrorObject>;
  * these node ids in its `openchannel` / `openchannel2` hooks.
  */
 export const IgnoreListPush = z.object({ op: z.literal('ignore_list'), node_ids: z.array(nodeId).max(IPC_LIMITS.max_ignore_list) }).strict();
-/** A line the daemon sends without being asked (see `IgnoreListPush`). */
-export type DaemonPush = z.infer<typeof IgnoreListPush>;
+
+const perSecond = z.number().int().positive().max(1_000_000_000);
+/**
+ * Daemon → plugin, no answer: the hive's members and the inbound budgets (`[daemon] inbound_*`), sent
+ * after every hello and whenever membership changes. The plugin applies the budgets to `custommsg`
+ * hooks before forwarding, so a flood never reaches the socket; it reports what it dropped.
+ */
+export const MembersPush = z
+  .object({
+    op: z.literal('members'),
+    node_ids: z.array(nodeId).max(IPC_LIMITS.max_ignore_list),
+    budget: z
+      .object({
+        inbound_member_msgs_per_s: perSecond,
+        inbound_member_bytes_per_s: perSecond,
+        inbound_nonmember_msgs_per_s: perSecond,
+        inbound_nonmember_bytes_per_s: perSecond,
+        inbound_nonmember_total_msgs_per_s: perSecond,
+        inbound_queue_max: perSecond,
+      })
+      .strict(),
+  })
+  .strict();
+
+/** Every line the daemon sends without being asked. */
+export const DaemonPushLine = z.discriminatedUnion('op', [IgnoreListPush, MembersPush]);
+/** A line the daemon sends without being asked (see `IgnoreListPush`, `MembersPush`). */
+export type DaemonPush = z.infer<typeof DaemonPushLine>;
 
 /** Daemon → plugin: the answer to request `id`. */
 export const IpcResponse = z.union([
@@ -114,7 +150,7 @@ export function decodeDaemonLine(line: string): { ok: true; value: DaemonLine } 
     return { ok: false, reason: 'not JSON' };
   }
   if (typeof raw === 'object' && raw !== null && 'op' in raw) {
-    const p = IgnoreListPush.safeParse(raw);
+    const p = DaemonPushLine.safeParse(raw);
     return p.success ? { ok: true, value: { kind: 'push', push: p.data } } : { ok: false, reason: p.error.issues[0]?.message ?? 'bad push' };
   }
   const r = IpcResponse.safeParse(raw);

@@ -1,13 +1,13 @@
 /**
  * `bun run load [--peers 50] [--rate 5000] [--seconds 60] [--members 3]`: the daemon's inbound path
  * under a flood. A real daemon (`startDaemon`: IPC server, inbound budgets, bounded queue) in this
- * process; a separate sender process stands for the plugin (a real `IpcClient` on the daemon socket,
- * as `hivebox plugin` forwards lightningd's `custommsg` hooks) and offers `rate` messages/s from
+ * process; a separate sender process runs the real plugin (`HiveboxPlugin`) and feeds it `custommsg`
+ * hook frames as lightningd would, `rate` messages/s from
  * `peers` peers, `members` of which are hive members sending signed GOSSIP at 20 msg/s each, the
  * rest non-members sending junk Hive traffic. The engine behind the daemon decodes every message with
  * the real codec (`decodeHiveHex`, the engine's first stage) and records member latency from the
  * send time the sender appends (8 bytes, stripped before decoding). Prints one JSON line:
- * offered/sent/plugin-dropped, daemon admitted/dropped per reason, handled, member messages sent vs
+ * offered, admitted/dropped per reason (plugin and daemon together), handled, member messages sent vs
  * handled and their p50/p99 latency, RSS at start/max/end. Exits 1 when a member message was lost,
  * a message went uncounted, or RSS grew past 256 MiB. CI runs a short pass (load.test.ts).
  */
@@ -22,7 +22,7 @@ import { encodeHiveMessage } from '../../runtime/core/wire/encode.ts';
 import { startDaemon } from '../../runtime/daemon/daemon.ts';
 import type { HiveEngine } from '../../runtime/daemon/engine.ts';
 import type { InboundStatus } from '../../runtime/daemon/inbound-budget.ts';
-import { IpcClient } from '../../services/daemon-ipc/index.ts';
+import { HiveboxPlugin } from '../../services/cln-plugin/plugin.ts';
 import { signed } from '../sim/craft.ts';
 import vectors from '../vectors/clhive-signing-strings.json' with { type: 'json' };
 
@@ -40,9 +40,7 @@ export interface LoadOptions {
 /** The figures of one load run. */
 export interface LoadFigures {
   readonly offered: number;
-  readonly sent: number;
-  /** Dropped by the plugin side because the daemon's socket backlog was full. */
-  readonly plugin_dropped: number;
+  /** The daemon's counters, including the drops the plugin reported (`inbound_drops`). */
   readonly inbound: InboundStatus;
   readonly handled: number;
   readonly member_sent: number;
@@ -66,16 +64,20 @@ const MEMBER_MSG = (() => {
 /** Junk Hive traffic: the magic, then bytes the decoder must refuse. */
 const JUNK_MSG = `80014849564500${'ff'.repeat(120)}`;
 
-/** The sender process: offers the load, then prints `{sent, plugin_dropped, member_sent}`. */
+/**
+ * The sender process: the real `HiveboxPlugin` fed `custommsg` hook frames as lightningd writes them
+ * (its daemon link is the real `IpcClient`), so the plugin's own budgets apply before the socket.
+ * Prints `{offered, member_sent}` once the daemon has read everything (a passthrough command answered).
+ */
 async function sender(path: string, o: LoadOptions): Promise<void> {
-  const client = new IpcClient({ path, hello: { plugin_version: 'load', lightning: { lightning_dir: '', rpc_file: '', network: 'regtest' } }, log: () => {} });
-  client.start();
-  while (!client.connected) await Bun.sleep(10);
+  let out = '';
+  const plugin = new HiveboxPlugin({ write: (t) => void (out += t.length < 4096 ? t : ''), stderr: () => {}, exit: () => {} }, 'load');
+  const frame = (id: number | null, method: string, params: unknown) => plugin.onFrame(JSON.stringify({ jsonrpc: '2.0', ...(id === null ? {} : { id }), method, params }));
+  frame(0, 'init', { options: { 'hivebox-socket': path }, configuration: { 'lightning-dir': '', 'rpc-file': '', network: 'regtest' } });
+  while (!out.includes('fleet ignore list')) await Bun.sleep(10);
   const memberRate = o.member_rate ?? 20;
   const total = Math.round(o.rate * o.seconds);
   const memberEvery = Math.max(1, Math.round(o.rate / (memberRate * o.members)));
-  let sent = 0;
-  let dropped = 0;
   let memberSent = 0;
   const t0 = Date.now();
   for (let i = 0; i < total; i++) {
@@ -84,14 +86,16 @@ async function sender(path: string, o: LoadOptions): Promise<void> {
     const member = o.members > 0 && i % memberEvery === 0;
     const peer = member ? peerId(memberSent % o.members) : peerId(o.members + (i % (o.peers - o.members)));
     const stamp = Date.now().toString(16).padStart(16, '0');
-    if (client.sendEvent({ op: 'custommsg', peer_id: peer, payload: `${member ? MEMBER_MSG : JUNK_MSG}${stamp}` })) sent++;
-    else dropped++;
+    frame(i + 1, 'custommsg', { peer_id: peer, payload: `${member ? MEMBER_MSG : JUNK_MSG}${stamp}` });
     if (member) memberSent++;
+    if (i % 1000 === 999) out = out.slice(-8192);
   }
-  // The daemon answers a command only after reading every line before it: the load has arrived.
-  await client.request('hive-status', {}, 120_000);
-  client.stop();
-  console.log(JSON.stringify({ sent, plugin_dropped: dropped, member_sent: memberSent, offered: total }));
+  plugin.reportDrops();
+  // The daemon answers a command only after reading every line before it: the load and the drop report have arrived.
+  frame(total + 1, 'hive-status', {});
+  while (!out.includes(`"id":${total + 1},`)) await Bun.sleep(10);
+  plugin.onFrame(JSON.stringify({ jsonrpc: '2.0', method: 'shutdown', params: {} }));
+  console.log(JSON.stringify({ offered: total, member_sent: memberSent }));
 }
 
 /** Run the load against a fresh daemon and return its figures. */
@@ -102,6 +106,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadFigures> {
   const latencies: number[] = [];
   const engine: HiveEngine = {
     isMember: (p) => members.has(p),
+    memberIds: () => [...members],
     onCustomMsg: async (p, hex) => {
       handled++;
       decodeHiveHex(hex.slice(0, -16));
@@ -120,18 +125,14 @@ export async function runLoad(o: LoadOptions): Promise<LoadFigures> {
   const sampler = setInterval(() => (rssMax = Math.max(rssMax, rss())), 250);
   try {
     const child = Bun.spawn([process.execPath, import.meta.path, '--sender', daemon.ipcPath, JSON.stringify(o)], { stdout: 'pipe', stderr: 'inherit' });
-    const out = JSON.parse((await new Response(child.stdout).text()).trim()) as { sent: number; plugin_dropped: number; member_sent: number; offered: number };
+    const out = JSON.parse((await new Response(child.stdout).text()).trim().split('\n').at(-1)!) as { member_sent: number; offered: number };
     await child.exited;
-    const deadline = Date.now() + 30_000;
-    while (daemon.stats().inbound.admitted + daemon.stats().inbound.dropped_total < out.sent && Date.now() < deadline) await Bun.sleep(50);
     await daemon.idle();
     const inbound = daemon.stats().inbound;
     latencies.sort((a, b) => a - b);
     const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
     return {
       offered: out.offered,
-      sent: out.sent,
-      plugin_dropped: out.plugin_dropped,
       inbound,
       handled,
       member_sent: out.member_sent,
@@ -141,7 +142,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadFigures> {
       rss_mb_start: rssStart,
       rss_mb_max: rssMax,
       rss_mb_end: rss(),
-      uncounted: out.offered - out.plugin_dropped - inbound.dropped_total - handled,
+      uncounted: out.offered - inbound.dropped_total - handled,
     };
   } finally {
     clearInterval(sampler);
