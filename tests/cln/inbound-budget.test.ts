@@ -17,6 +17,7 @@ import { InboundGate, type InboundBudgetConfig, type InboundStatus } from '../..
 import type { StatusResult } from '../../runtime/engine/rpc/status.ts';
 import { IpcClient } from '../../services/daemon-ipc/index.ts';
 import { IPC_PROTOCOL_VERSION } from '../../services/daemon-ipc/limits.ts';
+import { HiveboxPlugin } from '../../services/cln-plugin/plugin.ts';
 import { RecordingEngine, waitUntil } from './fixtures/recording-engine.ts';
 import { ScriptedLightningd } from './fixtures/scripted-lightningd.ts';
 
@@ -138,6 +139,44 @@ describe('daemon under a non-member flood', () => {
     const text = renderStatus({ ...status, joins: [], ignored_peers: [], pending_approval: null, planner: { governance_mode: 'advisor', expansions_enabled: false, next_run_at: 0, last_cycle: null, pending_actions: 0, guarded_targets: 0, mass_saturation_events: 0, unsafe_floors: [], top_targets: [] } } as unknown as StatusResult);
     expect(text).toContain(`${inbound!.dropped_total} dropped (peer_msgs_budget`);
     expect(text).toContain(`  dropped ${STRANGER} non-member ${inbound!.dropped_total}`);
+  });
+});
+
+describe('budgets in the plugin (IPC members push, inbound_drops report)', () => {
+  test('the plugin drops a stranger over budget before the socket, forwards every member message, and the daemon counts the drops', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hbx-pl-'));
+    const ld = new ScriptedLightningd(join(dir, 'lightning-rpc'));
+    await ld.start();
+    const engine = new RecordingEngine();
+    engine.members.add(MEMBER);
+    const withIds = Object.assign(engine, { memberIds: () => [...engine.members] });
+    const config = CONFIG_SCHEMA.parse({ lightning: { rpc_file: ld.path }, daemon: { ipc_socket: join(dir, 'd.sock'), tick_ms: 1000, ...CFG } });
+    const daemon = await startDaemon({ config, engineFactory: withIds.factory(), log: () => {} });
+    let out = '';
+    const plugin = new HiveboxPlugin({ write: (t) => void (out += t), stderr: () => {}, exit: () => {} }, 'test');
+    const frame = (id: number, method: string, params: unknown) => plugin.onFrame(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+    try {
+      frame(0, 'init', { options: { 'hivebox-socket': daemon.ipcPath }, configuration: { 'lightning-dir': dir, 'rpc-file': 'lightning-rpc', network: 'regtest' } });
+      await waitUntil(() => daemon.stats().plugin_connections === 1 && out.includes('fleet ignore list'), 'plugin connected and pushed to');
+      for (let i = 0; i < 500; i++) {
+        frame(i + 1, 'custommsg', { peer_id: STRANGER, payload: HIVE });
+        if (i % 10 === 0) frame(10_000 + i, 'custommsg', { peer_id: MEMBER, payload: HIVE });
+      }
+      expect(out.match(/"result":"continue"/g)!.length).toBe(550);
+      plugin.reportDrops();
+      await waitUntil(() => daemon.stats().inbound.dropped_total + daemon.stats().inbound.admitted === 550, 'every message judged');
+      await daemon.idle();
+      expect(engine.customMsgs().filter((m) => m.peer_id === MEMBER)).toHaveLength(50);
+      const forwarded = engine.customMsgs().filter((m) => m.peer_id === STRANGER).length;
+      expect(forwarded).toBeLessThanOrEqual(CFG.inbound_nonmember_msgs_per_s * 2 + 5);
+      expect(daemon.stats().inbound).toMatchObject({ dropped_total: 500 - forwarded, dropped: { peer_msgs_budget: 500 - forwarded } });
+      expect(daemon.stats().inbound.top_droppers[0]).toMatchObject({ peer_id: STRANGER, member: false });
+    } finally {
+      plugin.onFrame(JSON.stringify({ jsonrpc: '2.0', method: 'shutdown', params: {} }));
+      await daemon.stop();
+      await ld.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
