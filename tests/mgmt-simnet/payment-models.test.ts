@@ -94,7 +94,7 @@ describe('composition with the Hive engine', () => {
     const hello = `48495645${Buffer.from(JSON.stringify({ type: 32769, version: 1, payload: { n: 1 } })).toString('hex')}`;
     expect((await w.adv.backend.sendcustommsg(w.mgr.node.nodeId, hello)).ok).toBe(true);
     await waitUntil(() => w.hive.mgr.customMsgs().some((m) => m.payload === hello), 'Hive message at the Hive engine');
-    expect(await w.mgr.cli.call('hive-status')).toEqual({ ok: true, value: { method: 'hive-status', params: {} } });
+    expect(await w.mgr.cli.call('hive-status')).toMatchObject({ ok: true, value: { method: 'hive-status', params: {} } });
     expect(() => composeEngines(w.hive.mgr, [w.engines.mgr, w.engines.adv])).toThrow('composeEngines: hive-mgmt-command is registered twice');
   });
 });
