@@ -15,7 +15,8 @@
  *    every change), else `continue`. The hook never waits for the daemon: with no daemon ever
  *    reached the list is empty and every open continues; after a daemon restart the last list
  *    stays in force until the next push (a ban is never lifted by a daemon outage);
- *  - `connect` / `disconnect` notifications → forwarded; `shutdown` → exit;
+ *  - `connect` / `disconnect` notifications → forwarded; the peers connected are replayed as `connect`
+ *    to a daemon that (re)connects, so a restarted daemon syncs with them at once; `shutdown` → exit;
  *  - `hive-*` commands → daemon, answer or a clear JSON-RPC error when the daemon is away.
  * Logs go to lightningd through the `log` notification (stderr before init), never as stdout text.
  */
@@ -79,6 +80,8 @@ export class HiveboxPlugin {
   private members: ReadonlySet<string> = new Set();
   private readonly drops = new Map<string, { peer_id: string; member: boolean; reason: InboundDropReason; count: number }>();
   private dropTimer: ReturnType<typeof setInterval> | null = null;
+  /** Peers lightningd reported connected (connect / peer_connected, until disconnect), replayed to a daemon that (re)connects. */
+  private readonly connectedPeers = new Map<string, 'in' | 'out'>();
 
   constructor(
     private readonly io: PluginIo,
@@ -167,6 +170,9 @@ export class HiveboxPlugin {
         lightning: { lightning_dir: String(conf['lightning-dir'] ?? ''), rpc_file: String(conf['rpc-file'] ?? ''), network: String(conf['network'] ?? '') },
       },
       log: (level, message) => this.log(level, message),
+      onReady: () => {
+        for (const [peer_id, direction] of this.connectedPeers) this.link?.sendEvent({ op: 'connect', peer_id, direction });
+      },
       onPush: (push) => {
         if (push.op === 'ignore_list') {
           this.ignored = new Set(push.node_ids);
@@ -211,7 +217,9 @@ export class HiveboxPlugin {
     const peer = ((params ?? {}) as { peer?: { id?: unknown; direction?: unknown; features?: unknown } }).peer;
     if (!peer || typeof peer.id !== 'string' || !NODE_ID_RE.test(peer.id)) return;
     const features = typeof peer.features === 'string' && /^[0-9a-fA-F]{0,1024}$/.test(peer.features) ? peer.features.toLowerCase() : '';
-    this.link?.sendEvent({ op: 'peer_connected', peer_id: peer.id.toLowerCase(), direction: peer.direction === 'out' ? 'out' : 'in', features });
+    const direction = peer.direction === 'out' ? 'out' : 'in';
+    this.connectedPeers.set(peer.id.toLowerCase(), direction);
+    this.link?.sendEvent({ op: 'peer_connected', peer_id: peer.id.toLowerCase(), direction, features });
   }
 
   /** The hook answer for `openchannel` / `openchannel2` (CLN v26.06 hooks.md): `{id, …}` under the hook's name. */
@@ -228,8 +236,14 @@ export class HiveboxPlugin {
     const body = (typeof p[topic] === 'object' && p[topic] !== null ? p[topic] : p) as { id?: unknown; direction?: unknown };
     if (typeof body.id !== 'string' || !NODE_ID_RE.test(body.id)) return;
     const peerId = body.id.toLowerCase();
-    if (topic === 'connect') this.link?.sendEvent({ op: 'connect', peer_id: peerId, direction: body.direction === 'out' ? 'out' : 'in' });
-    else this.link?.sendEvent({ op: 'disconnect', peer_id: peerId });
+    if (topic === 'connect') {
+      const direction = body.direction === 'out' ? 'out' : 'in';
+      this.connectedPeers.set(peerId, direction);
+      this.link?.sendEvent({ op: 'connect', peer_id: peerId, direction });
+    } else {
+      this.connectedPeers.delete(peerId);
+      this.link?.sendEvent({ op: 'disconnect', peer_id: peerId });
+    }
   }
 
   private async passthrough(id: JsonRpcId, method: string, params: Record<string, unknown>): Promise<void> {

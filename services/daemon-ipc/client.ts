@@ -30,6 +30,8 @@ export interface IpcClientOptions {
   readonly connectWaitMs?: number;
   /** A line the daemon pushed unasked (the ignore list). */
   readonly onPush?: (push: DaemonPush) => void;
+  /** The daemon answered hello on a new connection (events sent from here on reach it). */
+  readonly onReady?: () => void;
 }
 
 interface Waiter {
@@ -172,6 +174,7 @@ export class IpcClient {
     this.opts.log('info', `connected to hivebox daemon at ${this.opts.path}${dropped}`);
     this.droppedEvents = 0;
     this.settleWaiters(true);
+    this.opts.onReady?.();
   }
 
   /** Tell requests waiting for a connection how the current attempt ended. */
