@@ -136,7 +136,7 @@ describe('daemon under a non-member flood', () => {
     expect(inbound!.dropped_total).toBeGreaterThan(1_900);
     expect(inbound!.top_droppers[0]).toMatchObject({ peer_id: STRANGER, member: false, dropped: inbound!.dropped_total });
     expect(inbound!.top_droppers.some((p) => p.peer_id === MEMBER)).toBe(false);
-    const text = renderStatus({ ...status, joins: [], ignored_peers: [], pending_approval: null, planner: { governance_mode: 'advisor', expansions_enabled: false, next_run_at: 0, last_cycle: null, pending_actions: 0, guarded_targets: 0, mass_saturation_events: 0, unsafe_floors: [], top_targets: [] } } as unknown as StatusResult);
+    const text = renderStatus({ ...status, joins: [], ignored_peers: [], unhandled_types: {}, pending_approval: null, planner: { governance_mode: 'advisor', expansions_enabled: false, next_run_at: 0, last_cycle: null, pending_actions: 0, guarded_targets: 0, mass_saturation_events: 0, unsafe_floors: [], top_targets: [] } } as unknown as StatusResult);
     expect(text).toContain(`${inbound!.dropped_total} dropped (peer_msgs_budget`);
     expect(text).toContain(`  dropped ${STRANGER} non-member ${inbound!.dropped_total}`);
   });

@@ -29,6 +29,7 @@ function statusWith(overrides: Record<string, unknown>): StatusResult {
     pending_actions: 0,
     planner: plannerSummaryView(plannerStatus(INITIAL_PLANNER_RECORD, cfg.value, FACTS)),
     ignored_peers: [],
+    unhandled_types: {},
     pending_approval: null,
   } as unknown as StatusResult;
 }
