@@ -54,7 +54,7 @@ interface Committed {
   readonly versions: ReadonlyMap<string, number>;
 }
 
-async function call<T>(cli: LightningRpcClient, method: string, params: Record<string, unknown> = {}, timeout_ms = 30_000): Promise<T> {
+async function call<T>(cli: LightningRpcClient, method: string, params: Record<string, unknown> = {}, timeout_ms = 120_000): Promise<T> {
   const deadline = Date.now() + timeout_ms;
   for (;;) {
     const r = await cli.call<T>(method, params);
@@ -133,7 +133,7 @@ export async function runChaos(kills: number, seed: number, log: (line: string) 
     await call(nodes[0]!.cli, 'hive-genesis');
     for (const j of [nodes[1]!, nodes[2]!]) {
       const { ticket } = await call<{ ticket: string }>(nodes[0]!.cli, 'hive-invite', { valid_hours: 2 });
-      await call(j.cli, 'hive-join', { ticket, peer_id: a.node.nodeId }, 60_000);
+      await call(j.cli, 'hive-join', { ticket, peer_id: a.node.nodeId });
     }
     const formed = await converged(nodes, 3, 60_000);
     if (formed !== null) throw new Error(`the fleet did not form: ${formed}`);

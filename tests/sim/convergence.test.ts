@@ -37,7 +37,7 @@ describe.each([3, 10, 50])('a fleet of %i', (n) => {
     expect(sim.stats.sent - before).toBe(n - 1);
     expect(versions(sim, changer.node_id)).toEqual(Array(n).fill(2));
     for (const node of sim.nodes) expect(node.state.tables.states.get(changer.node_id)!.fee_policy.cltv_delta).toBe(80);
-  }, 60_000);
+  }, 180_000);
 
   test('a partition diverges, and healing converges through STATE_HASH and FULL_SYNC', () => {
     sim = FleetSim.create(n, { seed: 100 + n });
@@ -59,7 +59,7 @@ describe.each([3, 10, 50])('a fleet of %i', (n) => {
     expect((sim.stats.byType.get('FULL_SYNC') ?? 0) - syncsBefore).toBeGreaterThan(0);
     expect(versions(sim, left[0]!.node_id)).toEqual(Array(n).fill(2));
     expect(versions(sim, right[0]!.node_id)).toEqual(Array(n).fill(2));
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('stale state', () => {

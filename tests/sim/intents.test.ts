@@ -43,7 +43,7 @@ describe.each([3, 10, 50])('concurrent channel_open on one target, fleet of %i',
       expect(live).toEqual(node === winner ? [] : [winner.node_id]);
     }
     expect(sim.stats.byType.get('INTENT_ABORT')).toBe((proposers.length - 1) * (n - 1));
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('advisor mode (default)', () => {
