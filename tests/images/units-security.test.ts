@@ -3,7 +3,7 @@
  * exposure score, 0 = fully confined … 10 = unconfined) of hivebox-growroot.service and
  * hivebox-firstboot.service, as shipped in images/rootfs/, is at most 5 ("OK"/"MEDIUM" boundary
  * the issue set). The scores are printed as figures. Whether the hardened units still do their
- * job is checked by the qemu boot (tests/images/qemu/boot-amd64.ts: root grown, settings imported).
+ * job is checked by the qemu boot (tests/images/boot/boot-test.ts: root grown, settings imported).
  */
 import { expect, test } from 'bun:test';
 import { join } from 'node:path';

@@ -10,7 +10,7 @@
  * that user) — must succeed — and as other users — must get EACCES.
  *
  * Needs root (setpriv changing uid) and systemd-sysusers; elsewhere it prints one SKIPPED line.
- * The booted image checks the same end to end (tests/images/qemu/boot-amd64.ts: the plugin inside
+ * The booted image checks the same end to end (tests/images/boot/boot-test.ts: the plugin inside
  * hivebox-lightningd.service reaches the daemon).
  */
 import { afterAll, expect, test } from 'bun:test';
