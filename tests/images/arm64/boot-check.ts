@@ -39,7 +39,7 @@ try {
   if (!Bun.which('qemu-system-aarch64')) throw new Error('qemu-system-aarch64 missing (.ci/steps/41-image-arm64.sh installs qemu-system-arm)');
   const buildStart = performance.now();
   const tree = prepareBootTree(work, 'arm64');
-  const build = Bun.spawnSync(['bun', 'run', 'image', '--', '--arch', 'arm64', '--compression-level', '0', '--lightningd', tree, '--out', join(work, 'dist')], { cwd: REPO, stdout: 'pipe', stderr: 'pipe' });
+  const build = Bun.spawnSync(['bun', 'run', 'image', '--', '--arch', 'arm64', '--compression', 'zstd', '--compression-level', '1', '--lightningd', tree, '--out', join(work, 'dist')], { cwd: REPO, stdout: 'pipe', stderr: 'pipe' });
   if (build.exitCode !== 0) {
     console.log(build.stderr.toString().split('\n').slice(-25).join('\n'));
     throw new Error(`bun run image -- --arch arm64 --lightningd <boot-test tree> exited ${build.exitCode}`);

@@ -74,7 +74,7 @@ try {
   // HIVEBOX_BOOT_BINARY: put another x64 hivebox binary into the image (e.g. one built from main).
   const binary = process.env.HIVEBOX_BOOT_BINARY ? ['--binary', process.env.HIVEBOX_BOOT_BINARY] : [];
   const out = join(work, 'dist');
-  const build = Bun.spawnSync(['bun', 'run', 'image', '--', '--arch', 'amd64', '--compression-level', '0', '--lightningd', tree, '--out', out, ...binary], { cwd: REPO, stdout: 'pipe', stderr: 'pipe' });
+  const build = Bun.spawnSync(['bun', 'run', 'image', '--', '--arch', 'amd64', '--compression', 'zstd', '--compression-level', '1', '--lightningd', tree, '--out', out, ...binary], { cwd: REPO, stdout: 'pipe', stderr: 'pipe' });
   if (build.exitCode !== 0) {
     console.log(build.stderr.toString().split('\n').slice(-25).join('\n'));
     throw new Error(`bun run image -- --arch amd64 exited ${build.exitCode}`);

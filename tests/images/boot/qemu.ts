@@ -1,6 +1,7 @@
 /**
  * Booting a built disk image under qemu for the image boot tests (CI steps 40 and 41): the image
- * file the operator flashes (`.img.xz`, decompressed as `xzcat | dd` would), grown like a larger
+ * file the operator flashes (the build's compressed raw disk — the tests ask for zstd, quicker than
+ * xz for a throw-away image — decompressed as `xzcat | dd` would), grown like a larger
  * card, settings written onto its FAT partition with mtools, the kernel, initramfs and cmdline.txt
  * read from that partition (as the Pi firmware does; amd64 carries the same files), and qemu in
  * software emulation (TCG: no /dev/kvm needed) with the serial console in a file and user-mode
@@ -27,11 +28,13 @@ export function sh(argv: string[], timeoutMs = 120_000, env: Record<string, stri
 const MTOOLS = { MTOOLS_SKIP_CHECK: '1' };
 
 /**
- * Write the flashed disk: decompress `image` (.img.xz) to `disk`, then grow the file by `growMib`
- * (a card larger than the image, for hivebox-growroot). @throws Error when xz fails.
+ * Write the flashed disk: decompress `image` (.img.xz or .img.zst) to `disk` (sparse, as the card's
+ * unwritten blocks), then grow the file by `growMib` (a card larger than the image, for
+ * hivebox-growroot). @throws Error when decompressing fails.
  */
 export function flash(image: string, disk: string, growMib: number): void {
-  const r = Bun.spawnSync(['sh', '-c', 'xz -dc "$1" > "$2" && truncate -s +"$3"M "$2"', 'sh', image, disk, String(growMib)], { stderr: 'pipe' });
+  const unpack = image.endsWith('.zst') ? 'zstd -d -q -f --sparse -o "$2" "$1"' : 'xz -dc "$1" | cp --sparse=always /dev/stdin "$2"';
+  const r = Bun.spawnSync(['sh', '-c', `${unpack} && truncate -s +"$3"M "$2"`, 'sh', image, disk, String(growMib)], { stderr: 'pipe' });
   if (r.exitCode !== 0) throw new Error(`flashing ${image}: ${r.stderr}`);
 }
 
