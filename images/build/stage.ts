@@ -121,7 +121,8 @@ export function stageRoot(o: StageOptions): Result<Staged, string> {
     ['accounts (systemd-sysusers)', () => step(runTool(['systemd-sysusers', `--root=${root}`]))],
     ['state and config folders', () => {
       const acc = readAccounts(root);
-      for (const [dir, mode, user, group] of [['etc/hivebox', 0o750, 'root', 'hivebox'], ['var/lib/hivebox', 0o700, 'hivebox', 'hivebox']] as const) {
+      // root/.ssh: hivebox-firstboot.service may write only there below /root (ProtectHome=read-only).
+      for (const [dir, mode, user, group] of [['etc/hivebox', 0o750, 'root', 'hivebox'], ['var/lib/hivebox', 0o700, 'hivebox', 'hivebox'], ['root/.ssh', 0o700, 'root', 'root']] as const) {
         mkdirSync(join(root, dir), { recursive: true });
         chownSync(join(root, dir), acc.uid(user), acc.gid(group));
         chmodSync(join(root, dir), mode);

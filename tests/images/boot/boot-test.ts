@@ -32,8 +32,11 @@ import { prepareBootTree, UHID_CHECKS } from './boot-tree.ts';
 import { bootFiles, type BuildInfo, consoleTail, fatOf, flash, readBootFile, sh, startVm, until, type Vm, writeBootFile } from './qemu.ts';
 
 const REPO = resolve(import.meta.dir, '../../..');
-/** Seconds from qemu start until the box must report healthy over MQTT (TCG on a busy 2-core CI machine). */
-const BOOT_BOUND_S = 420;
+/**
+ * Seconds from qemu start until the box must report healthy over MQTT: TCG on a 2-core CI machine
+ * (HIVEBOX_BOOT_BOUND_S overrides it on a machine shared with other work).
+ */
+const BOOT_BOUND_S = Number(process.env.HIVEBOX_BOOT_BOUND_S ?? 600);
 /** How much larger the "card" is than the image: hivebox-growroot must grow the root into it. */
 const GROW_MIB = 512;
 const OPERATOR = { username: 'boot-test', password: 'boot-test-password-1' };

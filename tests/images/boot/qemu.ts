@@ -129,9 +129,16 @@ export async function until<T>(deadline: number, probe: () => Promise<T | null> 
   }
 }
 
-/** The last `n` lines of the console, for a failed boot. */
-export function consoleTail(vm: Vm, n = 60): string {
-  return vm.console().replace(/\x1b\[[0-9;]*m/g, '').split('\n').slice(-n).join('\n');
+/** The console of a failed boot: escape codes and systemd's "Job … start running" progress lines dropped, the last `n` lines. */
+export function consoleTail(vm: Vm, n = 150): string {
+  return vm
+    .console()
+    .replace(/\x1b\[[0-9;]*[mK]/g, '')
+    .replace(/\r/g, '')
+    .split('\n')
+    .filter((l) => !/Job .*start running \(/.test(l))
+    .slice(-n)
+    .join('\n');
 }
 
 /** Newest build.json of `arch` in `dir`. */
