@@ -5,7 +5,8 @@
  * so the kernel makes a `/dev/hidrawN` node and libudev/node-hid enumerate it like the plugged-in
  * signer. OUT reports a host writes arrive as UHID_OUTPUT and go to the device model
  * (`SimulatedSignerDevice.receive`); the device's IN reports go back as UHID_INPUT2.
- * UHID_DESTROY is the cable pulled: the hidraw node disappears and open hosts see it vanish.
+ * UHID_DESTROY is the cable pulled: the hidraw node disappears, open hosts see it vanish, and the
+ * device loses power (`powerCycle`), as SimulatedUsbPort's unplug does.
  *
  * Needs Linux with CONFIG_UHID and write access to /dev/uhid (root). The file descriptor is read
  * non-blocking on a short timer, like the hidraw transport.
@@ -26,7 +27,7 @@ const POLL_MS = 4;
 
 /** A simulated signer attached to the kernel. */
 export interface UhidSigner {
-  /** Pull the cable: UHID_DESTROY (the hidraw node goes away). Idempotent. */
+  /** Pull the cable: UHID_DESTROY (the hidraw node goes away) and the device loses power. Idempotent. */
   unplug(): void;
   /** Plug it back in: a fresh UHID_CREATE2 on a new descriptor. No-op while plugged. */
   plug(): void;
@@ -129,6 +130,8 @@ export function attachUhid(device: SimulatedSignerDevice, opts: { name: string; 
     if (fd === null) return;
     if (timer) clearTimeout(timer);
     timer = null;
+    // The cable carries the power too: channels, a pending approval and partial messages are gone.
+    device.powerCycle();
     try {
       writeSync(fd, event(UHID.DESTROY).buf);
     } finally {

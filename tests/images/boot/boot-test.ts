@@ -164,7 +164,7 @@ role = "genesis"
   const running = box('systemctl is-system-running --wait', 240_000).out;
   figure('boot.amd64.system_state', running || 'unknown');
   expectThat(box('findmnt -no SOURCE /').out === '/dev/vda2' && box('cat /proc/cmdline').out.includes('root=LABEL=RASPIROOT'), 'root is p2 of the flashed disk, found by label', box('findmnt -no SOURCE,FSTYPE /').out);
-  const sizes = box('lsblk -bno SIZE /dev/vda /dev/vda2; df -B1 --output=size / | tail -1').out.split('\n').map(Number);
+  const sizes = box('lsblk -dbno SIZE /dev/vda /dev/vda2; df -B1 --output=size / | tail -1').out.split('\n').map(Number);
   const [diskBytes, partBytes, fsBytes] = sizes as [number, number, number];
   const imageRoot = info.layout.root.sectors * 512;
   expectThat(box('systemctl show -p Result,ActiveState --value hivebox-growroot.service').out === 'success\nactive', 'hivebox-growroot.service ran (hardened) and succeeded', box('journalctl -b -u hivebox-growroot -o cat --no-pager').out.replace(/\n/g, ' | '));
