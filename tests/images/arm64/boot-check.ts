@@ -75,8 +75,8 @@ try {
   const marks: [string, RegExp][] = [
     ['kernel', /Linux version .*aarch64|Booting Linux on physical CPU/],
     ['systemd', /Welcome to |systemd\[1\]: Detected architecture arm64/],
-    ['firstboot', /Finished hivebox-firstboot\.service|Finished .*Hivebox settings import/],
-    ['ready', /Started hivebox\.service|Started .*Hivebox fleet daemon/],
+    ['firstboot', /Finished hivebox-firstboot/],
+    ['ready', /Started hivebox\.service/],
   ];
   for (const [name, re] of marks) {
     const at = await until(deadline, () => (re.test(vm!.console()) ? performance.now() : null), 1000);
