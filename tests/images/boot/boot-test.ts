@@ -203,14 +203,14 @@ role = "genesis"
   // The packaged swarm sidecar: off by default, runs under the image's Debian nodejs when started.
   expectThat(box('systemctl is-enabled hivebox-swarm.service').out === 'disabled', 'hivebox-swarm.service installed, not enabled (the swarm is opt-in)');
   box('systemctl start hivebox-swarm.service');
-  const sidecar = await until(performance.now() + 90_000, () => {
-    const r = box(`node -e 'const s=require("net").connect("/run/hivebox-swarm/swarm.sock");let b="";s.on("data",d=>{b+=d;if(b.includes("\\"ready\\"")&&!b.includes("stats")){s.write("{\\"cmd\\":\\"stats\\",\\"id\\":1}\\n")}if(b.includes("\\"stats\\"")){console.log("ok");process.exit(0)}});s.on("error",()=>process.exit(1));setTimeout(()=>process.exit(1),10000)'`, 20_000);
+  const sidecar = await until(performance.now() + 240_000, () => {
+    const r = box(`node -e 'const s=require("net").connect("/run/hivebox-swarm/swarm.sock");let b="";s.on("data",d=>{b+=d;if(b.includes("\\"ready\\"")&&!b.includes("stats")){s.write("{\\"cmd\\":\\"stats\\",\\"id\\":1}\\n")}if(b.includes("\\"stats\\"")){console.log("ok");process.exit(0)}});s.on("error",()=>process.exit(1));setTimeout(()=>process.exit(1),40000)'`, 60_000);
     return r.out === 'ok' ? true : null;
   }, 2000);
   expectThat(sidecar !== null, `packaged sidecar answers on its socket under node ${box('node --version').out} (ready, stats)`);
 
   // The signer through the box kernel's uhid (tests/hw/uhid-checks.ts, compiled into the tree).
-  const uhid = box(`modprobe uhid && ${UHID_CHECKS}`, 240_000);
+  const uhid = box(`modprobe uhid && ${UHID_CHECKS}`, 600_000);
   for (const line of uhid.out.split('\n').filter((l) => /^(ok  |FAIL) uhid: /.test(l))) expectThat(line.startsWith('ok'), line.slice(5));
   expectThat(/^STEP \d+ passed, 0 failed$/m.test(uhid.out), 'uhid signer checks ran in the booted box', uhid.out.split('\n').slice(-3).join(' | '));
 
