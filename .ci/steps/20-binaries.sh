@@ -4,7 +4,8 @@
 # (binfmt_misc is usually not mounted, so qemu is called explicitly) with an arm64 runtime sysroot
 # from Debian multiarch: libc6, libstdc++6, libudev1, libusb-1.0-0 (node-hid's addon links them).
 # Each binary must print its version line (version, commit, target) and pass `hivebox selftest`
-# (signmessage vector, in-memory SQLite, embedded node-hid addon). As root the selftests run a
+# (signmessage vector, in-memory SQLite, embedded node-hid addon), then run `plan` on the graph
+# embedded at build time; x64 also a whole `demo` (plugins spawned from the binary itself, no child left). As root the selftests run a
 # second time in a private mount namespace with an empty tmpfs over the checkout's node_modules,
 # because a compiled binary can silently load an addon from the build machine's absolute path
 # (bun-platform-probe.md §7). Last, as root, tests/systemd/boot/run.sh boots a Debian container with
@@ -45,6 +46,32 @@ x64=$(realpath dist/hivebox-linux-x64); arm64=$(realpath dist/hivebox-linux-arm6
 [ "$(ls -A "$empty")" = "" ] || bad "temp folder not empty"
 check x64 linux-x64 "$x64"
 check arm64 linux-arm64 qemu-aarch64-static "$arm64"
+# `plan` and `demo` from the empty folder: the mainnet graph embedded at build time (../shared/data
+# is beside the checkout in CI), [planner] graph from the environment, the demo's plugins started
+# from the binary itself, and no child process left once it exits (x64; arm64 runs plan).
+apps() { # <label> <plan|demo> <command...>: `plan` checks plan only, `demo` also runs the whole demo
+  local label=$1 what=$2; shift 2
+  local p d left
+  p=$(cd "$empty" && timeout 300 "$@" plan --json --top 3 2>/dev/null)
+  if printf '%s' "$p" | grep -q '"nodes":17324,"channels":50808'; then ok "$label plan: embedded mainnet graph"; else bad "$label plan: ${p:0:200}"; fi
+  p=$(cd "$empty" && HIVEBOX_PLANNER_GRAPH=/nonexistent/graph.json timeout 60 "$@" plan 2>&1)
+  if printf '%s' "$p" | grep -q 'cannot read /nonexistent/graph.json'; then ok "$label plan: [planner] graph from the configuration"; else bad "$label plan [planner] graph: ${p:0:200}"; fi
+  [ "$what" = demo ] || return 0
+  local t0=$SECONDS
+  d=$(cd "$empty" && timeout 900 "$@" demo --json 2>/dev/null)
+  if printf '%s' "$d" | grep -q '^{"formed":true'; then ok "$label demo: the fleet formed, plugins run from the binary ($((SECONDS - t0)) s)"; else bad "$label demo: ${d:0:300}"; fi
+  left=$(pgrep -af -- "${!#}" || true)
+  if [ -z "$left" ]; then ok "$label demo: no child left after exit"; else bad "$label demo left: $left"; fi
+}
+if [ -f ../shared/data/gossip-store-2026-02-03.compressed ]; then
+  apps x64 demo "$x64"
+  # arm64 under qemu-user: plan only. Its demo would run nine emulated Bun processes (three daemons'
+  # plugins and signers), whose start-up under emulation outlasts the signer's 15 s ready bound.
+  apps arm64 plan qemu-aarch64-static "$arm64"
+else
+  echo "SKIPPED: plan/demo from an empty folder need ../shared/data at build time (the graph is embedded then)"
+fi
+[ "$(ls -A "$empty")" = "" ] && ok "the empty folder stayed empty" || bad "files left in the empty folder: $(ls -A "$empty")"
 if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null 2>&1; then
   hidden=$(unshare -m sh -c 'mount -t tmpfs none "$1/node_modules" && cd "$2" && "$3" selftest && qemu-aarch64-static "$4" selftest' sh "$PWD" "$empty" "$x64" "$arm64" 2>&1)
   if [ "$(printf '%s\n' "$hidden" | grep -c '^{"ok":true')" -eq 2 ]; then ok "selftest x64 + arm64 with node_modules hidden"; else bad "selftest with node_modules hidden: $hidden"; fi

@@ -1,6 +1,6 @@
 /**
  * Builds a simulated signer (keys in its state folder, scripted button, real clock) and serves it
- * on a unix socket: the body of the simulator process (`bun hw/device-sim/main.ts`,
+ * on a unix socket or as a kernel HID device (/dev/uhid): the body of the simulator process (`bun hw/device-sim/main.ts`,
  * `hivebox signer sim`).
  */
 import { join } from 'node:path';
@@ -10,6 +10,8 @@ import { SimulatedSignerDevice } from './device.ts';
 import { deviceEventLogger } from './event-log.ts';
 import { DeviceKeyStore } from './key-store.ts';
 import { serveDevice } from './socket-server.ts';
+import { attachUhid, type UhidSigner } from './uhid.ts';
+import { usbId } from '../framing/constants.ts';
 
 /** Options of a served simulator. */
 export interface ServeOptions {
@@ -35,8 +37,8 @@ export interface ServedSimulator {
   stop(): Promise<void>;
 }
 
-/** Start a simulator on a socket. @throws Error when the state is corrupt or the socket cannot be bound. */
-export async function serveSimulator(opts: ServeOptions): Promise<ServedSimulator> {
+/** The device model with its keys from `stateDir`. @throws Error when the state is corrupt. */
+function buildDevice(opts: ServeOptions): { device: SimulatedSignerDevice; keys: DeviceKeyStore } {
   const keys = DeviceKeyStore.open(opts.stateDir, opts.random ?? secureRandom);
   const device = new SimulatedSignerDevice({
     keys,
@@ -45,10 +47,30 @@ export async function serveSimulator(opts: ServeOptions): Promise<ServedSimulato
     timeout_s: opts.timeout_s,
     onEvent: deviceEventLogger(opts.log),
   });
+  return { device, keys };
+}
+
+/** Start a simulator on a socket. @throws Error when the state is corrupt or the socket cannot be bound. */
+export async function serveSimulator(opts: ServeOptions): Promise<ServedSimulator> {
+  const { device, keys } = buildDevice(opts);
   const socketPath = opts.socketPath ?? join(opts.stateDir, 'signer.sock');
   const server = await serveDevice(device, socketPath);
   return { serial: keys.serial, socketPath, device, stop: () => server.close() };
 }
+
+/**
+ * Start a simulator as a kernel USB HID device through /dev/uhid (uhid.ts): hosts then reach it
+ * with the node-hid or hidraw transport, like the real signer. @returns the device, its serial and
+ * the uhid handle (unplug/plug). @throws Error when the state is corrupt or /dev/uhid is unusable.
+ */
+export function attachSimulatorUhid(opts: ServeOptions): { device: SimulatedSignerDevice; serial: string; uhid: UhidSigner } {
+  const { device, keys } = buildDevice(opts);
+  const uhid = attachUhid(device, { name: UHID_DEVICE_NAME, serial: keys.serial });
+  return { device, serial: keys.serial, uhid };
+}
+
+/** The USB product name the uhid simulator presents (HID_NAME). */
+export const UHID_DEVICE_NAME = 'Hivebox Signer (simulated)';
 
 /** How the simulator process's ready line starts. */
 export const READY_PREFIX = '[signer] ready:';
@@ -59,14 +81,23 @@ export function readyLine(s: { serial: string; socketPath: string }): string {
 }
 
 /**
- * Run a simulator as the whole process: serve, print the ready line through `opts.log`, stop and
- * exit 0 on SIGINT/SIGTERM.
+ * Run a simulator as the whole process: serve on its socket (or attach it to the kernel through
+ * /dev/uhid with `uhid`), print the ready line through `opts.log`, stop (unplug) and exit 0 on
+ * SIGINT/SIGTERM.
  */
-export async function runSimulatorProcess(opts: ServeOptions): Promise<void> {
-  const sim = await serveSimulator(opts);
-  opts.log(readyLine(sim));
+export async function runSimulatorProcess(opts: ServeOptions & { uhid?: boolean }): Promise<void> {
+  let stopSim: () => Promise<void> | void;
+  if (opts.uhid) {
+    const sim = attachSimulatorUhid(opts);
+    opts.log(`${READY_PREFIX} simulated Hivebox Signer ${sim.serial} on /dev/uhid (USB ${usbId()}, found by node-hid and hidraw)`);
+    stopSim = () => sim.uhid.close();
+  } else {
+    const sim = await serveSimulator(opts);
+    opts.log(readyLine(sim));
+    stopSim = () => sim.stop();
+  }
   const stop = async () => {
-    await sim.stop();
+    await stopSim();
     process.exit(0);
   };
   process.on('SIGINT', stop);

@@ -7,7 +7,7 @@
  *
  * Options: --out DIR (dist/images) · --cache DIR ($HIVEBOX_IMAGE_CACHE, /var/cache/hivebox-image)
  * · --mirror URL ($HIVEBOX_IMAGE_MIRROR) · --security-mirror URL · --lightningd TREE · --binary FILE
- * · --relock · --keep-raw · --compression-level N · --recipe FILE. Exit 0 built, 1 build failed, 64 bad usage.
+ * · --relock · --keep-raw · --compression xz|zstd · --compression-level N · --recipe FILE. Exit 0 built, 1 build failed, 64 bad usage.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -70,6 +70,7 @@ const { values } = parseArgs({
     recipe: { type: 'string', default: join(REPO, 'images/recipe.toml') },
     relock: { type: 'boolean', default: false },
     'keep-raw': { type: 'boolean', default: false },
+    compression: { type: 'string' },
     'compression-level': { type: 'string' },
   },
   strict: true,
@@ -84,6 +85,10 @@ const recipeR = loadRecipe(values.recipe!);
 if (!recipeR.ok) fail(recipeR.error.message, 64);
 const recipe = recipeR.value;
 const lightningdTree = values.lightningd ?? (recipe.hivebox.lightningd_tree || null);
+// --compression: the recipe's xz is what flashing tools read; the boot tests' throw-away images use zstd, many times faster.
+const compression = (values.compression ?? recipe.disk.compression) as 'xz' | 'zstd';
+if (compression !== 'xz' && compression !== 'zstd') fail('--compression must be xz or zstd', 64);
+if (compression === 'zstd' && !Bun.which('zstd')) fail('missing host tools: apt-get install zstd', 64);
 const level = values['compression-level'] !== undefined ? Number(values['compression-level']) : recipe.disk.compression_level;
 if (!Number.isInteger(level) || level < 0 || level > 19) fail('--compression-level must be an integer 0-19', 64);
 
@@ -126,7 +131,7 @@ if (!disk.ok) fail(disk.error);
 log(`disk ${disk.value.path}: ${(disk.value.bytes / 2 ** 20).toFixed(0)} MiB (root contents ${disk.value.root_used_mib} MiB)`);
 const tDisk = performance.now();
 
-const compressed = compressImage(disk.value.path, recipe.disk.compression, level, values['keep-raw']!);
+const compressed = compressImage(disk.value.path, compression, level, values['keep-raw']!);
 if (!compressed.ok) fail(compressed.error);
 const sha256 = await writeChecksum(compressed.value);
 const tCompress = performance.now();

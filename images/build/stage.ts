@@ -4,7 +4,8 @@
  * (sidecar.ts), the image's own files (images/rootfs/),
  * accounts (systemd-sysusers), enabled and masked units (`systemctl --root`), fstab, and a
  * scrub of everything that must differ per box (machine-id, SSH host keys) or is build residue.
- * Also collects the boot partition's files: the Pi firmware/kernel (arm64) and hivebox.toml.
+ * Also collects the boot partition's files: the Pi firmware/kernel (arm64), the kernel, initramfs and
+ * cmdline.txt (amd64), and hivebox.toml.
  * Everything runs host tools against the folder, so no emulation is needed for arm64.
  */
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -72,6 +73,28 @@ function fstab(recipe: Recipe): string {
   ].join('\n');
 }
 
+/** The amd64 kernel command line (cmdline.txt), like the Pi's: root by label, serial + screen consoles. */
+export function amd64Cmdline(rootLabel: string): string {
+  return `console=tty0 console=ttyS0,115200 root=LABEL=${rootLabel} rw fsck.repair=yes rootwait\n`;
+}
+
+/**
+ * amd64: the boot partition gets what the Pi's raspi-firmware hook puts there — the Debian kernel
+ * and initramfs (`vmlinuz-<version>`, `initrd.img-<version>`, from the root's /boot) and
+ * cmdline.txt — so a firmware or VM that loads a kernel from the FAT partition boots the box
+ * (CI: qemu-system-x86_64 -kernel/-initrd/-append read from it).
+ */
+function amd64BootFiles(root: string, boot: string, rootLabel: string): Result<void, string> {
+  const files = readdirSync(join(root, 'boot')).filter((f) => /^(vmlinuz|initrd\.img)-/.test(f));
+  if (files.length !== 2) return err(`expected one kernel and one initrd in /boot, found: ${files.join(' ') || 'none'}`);
+  for (const f of files) {
+    const r = runTool(['install', '-m', '0644', join(root, 'boot', f), join(boot, f)]);
+    if (!r.ok) return err(describeToolError(r.error));
+  }
+  writeFileSync(join(boot, 'cmdline.txt'), amd64Cmdline(rootLabel));
+  return ok(undefined);
+}
+
 /** Build the staged root and boot folders. @returns their paths, or the step that failed. */
 export function stageRoot(o: StageOptions): Result<Staged, string> {
   const root = join(o.stageDir, 'root');
@@ -98,7 +121,8 @@ export function stageRoot(o: StageOptions): Result<Staged, string> {
     ['accounts (systemd-sysusers)', () => step(runTool(['systemd-sysusers', `--root=${root}`]))],
     ['state and config folders', () => {
       const acc = readAccounts(root);
-      for (const [dir, mode, user, group] of [['etc/hivebox', 0o750, 'root', 'hivebox'], ['var/lib/hivebox', 0o700, 'hivebox', 'hivebox']] as const) {
+      // root/.ssh: hivebox-firstboot.service may write only there below /root (ProtectHome=read-only).
+      for (const [dir, mode, user, group] of [['etc/hivebox', 0o750, 'root', 'hivebox'], ['var/lib/hivebox', 0o700, 'hivebox', 'hivebox'], ['root/.ssh', 0o700, 'root', 'root']] as const) {
         mkdirSync(join(root, dir), { recursive: true });
         chownSync(join(root, dir), acc.uid(user), acc.gid(group));
         chmodSync(join(root, dir), mode);
@@ -130,6 +154,10 @@ export function stageRoot(o: StageOptions): Result<Staged, string> {
       const fw = join(root, 'boot/firmware');
       mkdirSync(fw, { recursive: true });
       for (const f of readdirSync(fw)) renameSync(join(fw, f), join(boot, f));
+      if (o.arch === 'amd64') {
+        const kernel = amd64BootFiles(root, boot, o.recipe.disk.root_label);
+        if (!kernel.ok) return kernel;
+      }
       return step(runTool(['install', '-m', '0644', join(o.repo, 'images/hivebox.toml'), join(boot, 'hivebox.toml')]));
     }],
     ['clamp timestamps to SOURCE_DATE_EPOCH', () => {

@@ -3,11 +3,14 @@
  * `bun build --compile` (bun-platform-probe.md §7–8). The arm64 Bun runtime is fetched from the npm
  * registry on first use and cached by Bun. node-hid's addon is embedded because patches/ makes its
  * require static; everything else is JS. The git commit is baked in through `--define HIVEBOX_COMMIT`
- * (read by runtime/cli/version.ts).
+ * (read by runtime/cli/version.ts). The 2026-02-03 mainnet graph from ../shared/data is embedded
+ * when it is there at build time (extra entry points: {@link embeddedGraphFiles}).
  *
  * Usage: `bun runtime/build/build.ts [x64|arm64 ...]` (default: both) → `dist/hivebox-linux-<arch>`.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_GRAPH_FILES } from '../cli/commands/plan-graph.ts';
 
 /** The compile targets Hivebox ships: the Pi-class box (arm64) and PCs / VMs (x64). */
 export const TARGETS = { x64: 'bun-linux-x64', arm64: 'bun-linux-arm64' } as const;
@@ -33,6 +36,19 @@ export function gitCommit(cwd = ROOT): string {
   return sha.stdout.toString().trim() + (dirty.stdout.toString().trim() ? '-dirty' : '');
 }
 
+/** Where the mainnet graph data sits at build time: ../shared/data beside the checkout (never committed). */
+export const GRAPH_DATA_DIR = join(ROOT, '../shared/data');
+
+/**
+ * The default graph's files to embed in the binary (`hivebox plan`/`demo` read them from the
+ * binary's /$bunfs when no graph is given: runtime/cli/commands/plan-graph.ts), when both are at
+ * hand; else none, and those commands need `--graph` or `[planner] graph`.
+ */
+export function embeddedGraphFiles(dataDir = GRAPH_DATA_DIR): string[] {
+  const files = DEFAULT_GRAPH_FILES.map((f) => join(dataDir, f));
+  return files.every((f) => existsSync(f)) ? files : [];
+}
+
 /**
  * The exact `bun build` argv for one target. `--minify --bytecode` cut cold start by about a
  * third in the probe (§7); `--format=esm` is what lets bytecode coexist with main.ts's top-level await;
@@ -44,7 +60,7 @@ export function buildArgv(arch: Arch, commit: string): string[] {
   return [
     process.execPath, 'build', '--compile', '--minify', '--bytecode', '--format=esm', '--splitting',
     `--target=${TARGETS[arch]}`, `--define`, `HIVEBOX_COMMIT=${JSON.stringify(commit)}`,
-    ENTRY, '--outfile', binaryPath(arch),
+    ENTRY, ...embeddedGraphFiles(), '--outfile', binaryPath(arch),
   ];
 }
 

@@ -146,6 +146,7 @@ export function loadConfig(src: ConfigSources = {}): Result<HiveboxConfig, Confi
     lightning: { ...cfg.lightning, rpc_file: expandHome(cfg.lightning.rpc_file, src.home) },
     daemon: { ...cfg.daemon, ipc_socket: expandHome(cfg.daemon.ipc_socket, src.home) },
     hive: { ...cfg.hive, store_path: expandHome(cfg.hive.store_path, src.home) },
+    planner: { ...cfg.planner, graph: expandHome(cfg.planner.graph, src.home) },
     swarm: { ...cfg.swarm, sidecar_socket: expandHome(cfg.swarm.sidecar_socket, src.home), seed_file: expandHome(cfg.swarm.seed_file, src.home), script: expandHome(cfg.swarm.script, src.home) },
     mgmt: {
       ...cfg.mgmt,

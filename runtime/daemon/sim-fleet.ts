@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_SCHEMA } from '../config/schema.ts';
 import type { NodeBackend } from '../core/ports.ts';
-import { HIVEBOX_PLUGIN_EXECUTABLE } from '../../services/cln-plugin/executable.ts';
+import { pluginExecutable } from '../../services/cln-plugin/executable.ts';
 import { createLightningBackend, type LightningRpcClient } from '../../services/lightning-rpc/index.ts';
 import { SimNetwork, type GraphProvider, type SimNode } from '../../services/simnet/index.ts';
 import { startDaemon, type Daemon } from './daemon.ts';
@@ -32,7 +32,7 @@ export interface SimFleetOptions {
   readonly graph?: GraphProvider;
   /** Root directory (default: fresh tmp dir, removed on stop). */
   readonly root?: string;
-  /** Plugin executable (default: services/cln-plugin/hivebox-plugin). */
+  /** Plugin executable (default: services/cln-plugin/hivebox-plugin, or in a compiled binary the binary itself: executable.ts). */
   readonly pluginPath?: string;
   /** Daemon tick period, ms (default 1000). */
   readonly tick_ms?: number;
@@ -71,7 +71,7 @@ function defaultLog(name: string): LogFn {
 
 /**
  * Start simnet with one daemon per node.
- * @throws Error when a node or daemon cannot start (test/demo set-up failure).
+ * @throws Error when a node or daemon cannot start (test/demo set-up failure); what had started is stopped first.
  */
 export async function startSimFleet(opts: SimFleetOptions): Promise<SimFleet> {
   const network = await SimNetwork.create({ root: opts.root, graph: opts.graph });
@@ -81,19 +81,31 @@ export async function startSimFleet(opts: SimFleetOptions): Promise<SimFleet> {
     CONFIG_SCHEMA.parse({ lightning: { rpc_file: rpcFile }, daemon: { ipc_socket: join(dir, 'hivebox.sock'), ipc_socket_mode: 0o600, tick_ms: opts.tick_ms ?? 1000 } });
   const launch = async (m: { name: string; backend: NodeBackend; dir: string; rpcPath: string }) =>
     startDaemon({ config: configFor(m.dir, m.rpcPath), engineFactory: opts.engineFactory(m.name), backend: m.backend, log: (opts.log ?? defaultLog)(m.name) });
-  for (const raw of opts.nodes) {
-    const spec = typeof raw === 'string' ? { name: raw } : raw;
-    const dir = join(network.root, spec.name);
-    mkdirSync(dir, { recursive: true });
-    const node = await network.addNode({
-      ...spec,
-      plugins: [{ path: opts.pluginPath ?? HIVEBOX_PLUGIN_EXECUTABLE, options: { 'hivebox-socket': join(dir, 'hivebox.sock') } }],
-    });
-    const { backend, client } = createLightningBackend({ socketPath: node.rpcPath, idPrefix: `hivebox-${spec.name}` });
-    const cli = createLightningBackend({ socketPath: node.rpcPath, idPrefix: 'cli' }).client;
-    const daemon = await launch({ name: spec.name, backend, dir, rpcPath: node.rpcPath });
-    members.push({ name: spec.name, node, daemon, backend, cli });
-    clients.push(client, cli);
+  const stop = async () => {
+    await Promise.all(members.map((m) => m.daemon.stop()));
+    for (const c of clients) c.close();
+    await network.stop();
+  };
+  try {
+    const plugin = opts.pluginPath ?? pluginExecutable(network.root);
+    for (const raw of opts.nodes) {
+      const spec = typeof raw === 'string' ? { name: raw } : raw;
+      const dir = join(network.root, spec.name);
+      mkdirSync(dir, { recursive: true });
+      const node = await network.addNode({
+        ...spec,
+        plugins: [{ path: plugin, options: { 'hivebox-socket': join(dir, 'hivebox.sock') } }],
+      });
+      const { backend, client } = createLightningBackend({ socketPath: node.rpcPath, idPrefix: `hivebox-${spec.name}` });
+      const cli = createLightningBackend({ socketPath: node.rpcPath, idPrefix: 'cli' }).client;
+      const daemon = await launch({ name: spec.name, backend, dir, rpcPath: node.rpcPath });
+      members.push({ name: spec.name, node, daemon, backend, cli });
+      clients.push(client, cli);
+    }
+  } catch (e) {
+    // A node or daemon that failed to start must not leave the others (and their plugin processes) running.
+    await stop();
+    throw e;
   }
   const member = (name: string) => {
     const m = members.find((x) => x.name === name);
@@ -116,10 +128,6 @@ export async function startSimFleet(opts: SimFleetOptions): Promise<SimFleet> {
       await m.daemon.stop();
       m.daemon = await launch({ name, backend: m.backend, dir: m.node.dir, rpcPath: m.node.rpcPath });
     },
-    async stop() {
-      await Promise.all(members.map((m) => m.daemon.stop()));
-      for (const c of clients) c.close();
-      await network.stop();
-    },
+    stop,
   };
 }

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { plannerConfig, type PlannerConfig } from '../core/planner/config.ts';
 
-/** Keys of the loop itself (not thresholds of the pure planner). */
+/** Keys of the loop itself and the CLI's graph file (not thresholds of the pure planner). */
 const LoopKeys = z.object({
   /** Delay of the first cycle after the daemon starts, seconds (cl-hive: 45). */
   first_cycle_delay_s: z.number().int().min(0).max(3_600).default(45),
@@ -23,6 +23,11 @@ const LoopKeys = z.object({
   rebalance_max_fee_ppm: z.number().int().min(0).max(10_000).default(500),
   /** How long an approved push rebalance waits for its payment to settle (`waitsendpay` timeout), seconds. */
   rebalance_timeout_s: z.number().int().min(5).max(600).default(60),
+  /**
+   * Graph file `hivebox plan` and `hivebox demo` read when `--graph` is not given (gossmap-compressed
+   * or listchannels JSON). Empty: the copy embedded in the binary, else ../shared/data in a checkout.
+   */
+  graph: z.string().default(''),
 });
 
 const LOOP_KEYS = new Set(Object.keys(LoopKeys.shape));

@@ -1,5 +1,5 @@
 /**
- * `hivebox demo [--graph FILE] [--nodes FILE] [--top N] [--dir DIR] [--json]`: watch a three-node
+ * `hivebox demo [--graph FILE] [--nodes FILE] [--config FILE] [--top N] [--dir DIR] [--json]`: watch a three-node
  * fleet form on the real 2026-02-03 mainnet graph in simnet, over the real plugin protocol, then
  * the planner's view of it (runtime/demo/run-demo.ts). Commentary goes to stdout (stderr with
  * `--json`, whose stdout is the one summary object). Exit 0 when the fleet formed, 1 otherwise
@@ -8,10 +8,11 @@
 import type { Command } from 'commander';
 import { runDemo } from '../../demo/run-demo.ts';
 import { EXIT } from '../exit-codes.ts';
-import { DEFAULT_GRAPH_PATH } from './plan-graph.ts';
+import { CliFailure, resolveGraphSource } from './plan-graph.ts';
 
 interface DemoFlags {
-  graph: string;
+  graph?: string;
+  config?: string;
   nodes?: string;
   top: string;
   dir?: string;
@@ -23,7 +24,8 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('form a three-node fleet in a simulated Lightning network on the real mainnet graph, then show the planner\'s view')
-    .option('--graph <file>', 'graph: CLN gossmap-compressed snapshot or listchannels JSON (gzip/xz/plain)', DEFAULT_GRAPH_PATH)
+    .option('--graph <file>', 'graph: CLN gossmap-compressed snapshot or listchannels JSON (gzip/xz/plain); default: [planner] graph, else the embedded 2026-02-03 mainnet graph')
+    .option('--config <file>', 'hivebox TOML configuration for [planner] graph (default: $HIVEBOX_CONFIG)')
     .option('--nodes <file>', 'node map / listnodes file (default: found beside the graph)')
     .option('--top <n>', 'entries per planner list', '10')
     .option('--dir <dir>', 'keep the nodes\' state here (default: a temporary directory, removed at the end)')
@@ -32,14 +34,21 @@ export function registerDemo(program: Command): void {
     .action(async (flags: DemoFlags) => {
       const top = Number(flags.top);
       if (!Number.isInteger(top) || top <= 0) program.error(`--top must be a positive integer, got ${JSON.stringify(flags.top)}`, { exitCode: EXIT.usage });
+      let source: { graph: string; nodes?: string };
+      try {
+        source = resolveGraphSource(flags);
+      } catch (e) {
+        if (!(e instanceof CliFailure)) throw e;
+        return program.error(`hivebox demo: ${e.message}`, { exitCode: e.exitCode });
+      }
       const abort = new AbortController();
       const interrupt = () => abort.abort();
       process.once('SIGINT', interrupt);
       process.once('SIGTERM', interrupt);
       const say = flags.json ? (line: string) => void process.stderr.write(`${line}\n`) : (line: string) => console.log(line);
       const { summary, report } = await runDemo({
-        graphPath: flags.graph,
-        ...(flags.nodes ? { nodesPath: flags.nodes } : {}),
+        graphPath: source.graph,
+        ...(source.nodes ? { nodesPath: source.nodes } : {}),
         ...(flags.dir ? { dir: flags.dir } : {}),
         top,
         say,

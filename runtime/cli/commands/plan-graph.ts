@@ -1,9 +1,11 @@
 /**
- * Shared by `hivebox plan` and `hivebox planner …`: resolve the graph file (default: the 2026-02-03
- * mainnet gossmap-compressed snapshot in ../shared/data beside the repo), load it with a progress line
+ * Shared by `hivebox plan`, `hivebox demo` and `hivebox planner …`: resolve the graph file (`--graph`,
+ * `[planner] graph`, the copy embedded in a compiled binary, or the 2026-02-03 mainnet
+ * gossmap-compressed snapshot in ../shared/data beside the repo), load it with a progress line
  * on stderr, and turn `--members` into a fleet (default: the graph's three best-connected nodes).
  */
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { loadConfig } from '../../config/load.ts';
 import { newestScidBlock } from '../../core/planner/age.ts';
 import { DEFAULT_PLANNER_CONFIG } from '../../core/planner/config.ts';
 import type { FleetMember } from '../../core/planner/share.ts';
@@ -15,8 +17,47 @@ import { EXIT } from '../exit-codes.ts';
 /** The repository root (three levels above this file). */
 export const REPO_ROOT = resolve(import.meta.dir, '../../..');
 
-/** Default graph: CLN's 2026-02-03 mainnet snapshot in the shared data folder beside the repo. */
-export const DEFAULT_GRAPH_PATH = join(REPO_ROOT, '../shared/data/gossip-store-2026-02-03.compressed');
+/** The default graph's file names: CLN's 2026-02-03 mainnet snapshot and its node map. */
+export const DEFAULT_GRAPH_FILES = ['gossip-store-2026-02-03.compressed', 'gossip-store-2026-02-03-node-map.xz'] as const;
+
+/** Default graph in a checkout: the snapshot in the shared data folder beside the repo. */
+export const DEFAULT_GRAPH_PATH = join(REPO_ROOT, '../shared/data', DEFAULT_GRAPH_FILES[0]);
+
+/**
+ * The copy of the default graph embedded in a compiled binary (runtime/build/build.ts adds the
+ * files as extra entry points when ../shared/data was at hand at build time; Bun names each
+ * `<stem>-<hash>.<ext>` under the binary's /$bunfs/root). @returns graph and node map paths, or null.
+ */
+export function embeddedGraph(): { graph: string; nodes: string } | null {
+  const found = DEFAULT_GRAPH_FILES.map((file) => {
+    const dot = file.lastIndexOf('.');
+    const [stem, ext] = [file.slice(0, dot), file.slice(dot)];
+    const blob = Bun.embeddedFiles.find((b) => {
+      const name = (b as Blob & { name: string }).name;
+      return name === file || (name.startsWith(`${stem}-`) && name.endsWith(ext) && /^-[a-z0-9]+$/.test(name.slice(stem.length, -ext.length)));
+    });
+    return blob ? join(dirname(Bun.main), (blob as Blob & { name: string }).name) : null;
+  });
+  return found[0] && found[1] ? { graph: found[0], nodes: found[1] } : null;
+}
+
+/**
+ * Which graph `hivebox plan` and `hivebox demo` read: `--graph` (with `--nodes`), else `[planner]
+ * graph` from the configuration (`--config`, $HIVEBOX_CONFIG, HIVEBOX_PLANNER_GRAPH), else the copy
+ * embedded in the binary, else the checkout's ../shared/data. @throws CliFailure (usage) for a bad
+ * configuration, or when a compiled binary without an embedded graph is given none.
+ */
+export function resolveGraphSource(flags: { graph?: string; nodes?: string; config?: string }): { graph: string; nodes?: string } {
+  const withNodes = (graph: string) => ({ graph, ...(flags.nodes ? { nodes: flags.nodes } : {}) });
+  if (flags.graph) return withNodes(flags.graph);
+  const cfg = loadConfig({ file: flags.config, env: process.env, home: process.env.HOME });
+  if (!cfg.ok) throw new CliFailure(cfg.error.message, EXIT.usage);
+  if (cfg.value.planner.graph) return withNodes(cfg.value.planner.graph);
+  const embedded = embeddedGraph();
+  if (embedded) return { graph: embedded.graph, nodes: flags.nodes ?? embedded.nodes };
+  if (import.meta.dir.startsWith('/$bunfs/')) throw new CliFailure('this binary was built without the mainnet graph: pass --graph FILE or set [planner] graph', EXIT.usage);
+  return withNodes(DEFAULT_GRAPH_PATH);
+}
 
 /** A CLI failure: message for stderr and the exit code. */
 export class CliFailure extends Error {

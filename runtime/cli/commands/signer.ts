@@ -87,18 +87,19 @@ export function registerSigner(program: Command): void {
 
   signer
     .command('sim')
-    .description('run a simulated Hivebox Signer on a unix socket (for demos and tests)')
+    .description('run a simulated Hivebox Signer on a unix socket, or with --uhid as a kernel HID device (for demos and tests)')
     .requiredOption('--state <dir>', "the simulated device's own folder (keys persist there)")
     .option('--socket <path>', 'socket path (default <state>/signer.sock)')
     .option('--button <script>', 'approve | reject | never | approve-after:MS, comma-separated per prompt', 'approve')
     .option('--timeout-s <n>', 'device approval timeout in seconds (10..600)', '60')
-    .action(async (o: { state: string; socket?: string; button: string; timeoutS: string }) => {
+    .option('--uhid', 'present it as a kernel USB HID device through /dev/uhid (Linux, root) instead of a socket: node-hid and hidraw find it like the real signer')
+    .action(async (o: { state: string; socket?: string; button: string; timeoutS: string; uhid?: boolean }) => {
       const script = parseButtonScript(o.button);
       const timeout_s = Number(o.timeoutS);
       if (!script || !Number.isInteger(timeout_s) || timeout_s < 10 || timeout_s > 600) {
         console.error('hivebox signer sim: bad --button or --timeout-s');
         process.exit(EXIT.usage);
       }
-      await runSimulatorProcess({ stateDir: o.state, socketPath: o.socket, button: script, timeout_s, log: (l) => console.log(l) });
+      await runSimulatorProcess({ stateDir: o.state, socketPath: o.socket, button: script, timeout_s, uhid: o.uhid === true, log: (l) => console.log(l) });
     });
 }

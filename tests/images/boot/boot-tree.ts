@@ -1,0 +1,77 @@
+/**
+ * The boot test's additions to the image, passed to the build as its `--lightningd TREE` (a folder
+ * laid out like /, copied over the root; images/README.md), because the image ships neither
+ * lightningd nor a signer:
+ *
+ * - `usr/bin/lightningd`: sim-lightningd.ts compiled with `bun build --compile` (a simnet node
+ *   speaking CLN v26.06's protocols). The image's own hivebox-lightningd.service starts it as the
+ *   `lightningd` user with its hardening and `--plugin=/usr/lib/hivebox/hivebox-plugin`, so the
+ *   real plugin must open the daemon's socket across the two units' users, groups and modes.
+ * - `hivebox-signer-sim.service`: the image's own `hivebox signer sim` (hw/device-sim, the
+ *   reference model of hw/PROTOCOL.md; its button approves) on a unix socket, and a
+ *   hivebox.service drop-in pointing the daemon at it (environment overrides, runtime/config/load.ts),
+ *   the way an operator configures a box whose signer is reached over a socket.
+ * - a hivebox-swarm.service drop-in: the packaged sidecar on a standalone DHT bound to loopback,
+ *   so it never leaves the VM.
+ * - optionally tests/hw/uhid-checks.ts compiled, run in the box over SSH: the signer through the
+ *   box kernel's /dev/uhid (this CI machine's kernel has no uhid).
+ *
+ * Not shipped code: the operator's image is built without a tree.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const REPO = resolve(import.meta.dir, '../../..');
+/** The compiled tests/hw/uhid-checks.ts in the booted box (with `uhidChecks`). */
+export const UHID_CHECKS = '/usr/lib/hivebox-test/uhid-checks';
+/** Where the signer simulator keeps its state and socket in the booted box. */
+export const BOX_SIGNER_DIR = '/var/lib/hivebox-signer';
+
+function write(tree: string, path: string, lines: readonly string[]): void {
+  mkdirSync(join(tree, path, '..'), { recursive: true });
+  writeFileSync(join(tree, path), `${lines.join('\n')}\n`);
+}
+
+/**
+ * Make the tree under `work/tree`: compile the simulated lightningd (and with `uhidChecks` the uhid
+ * checks) for linux-`arch` and write the units. @returns the tree path.
+ * @throws Error with bun's output when a compile fails.
+ */
+export function prepareBootTree(work: string, arch: 'x64' | 'arm64', opts: { uhidChecks?: boolean } = {}): string {
+  const tree = join(work, 'tree');
+  mkdirSync(join(tree, 'usr/bin'), { recursive: true });
+  const compile = (entry: string, out: string) => {
+    mkdirSync(join(tree, out, '..'), { recursive: true });
+    const built = Bun.spawnSync([process.execPath, 'build', '--compile', '--minify', `--target=bun-linux-${arch}`, entry, '--outfile', join(tree, out)], { cwd: REPO, stdout: 'pipe', stderr: 'pipe' });
+    if (built.exitCode !== 0) throw new Error(`bun build ${entry}: ${built.stdout}${built.stderr}`);
+  };
+  compile(join(import.meta.dir, 'sim-lightningd.ts'), 'usr/bin/lightningd');
+  if (opts.uhidChecks) compile(join(REPO, 'tests/hw/uhid-checks.ts'), UHID_CHECKS.slice(1));
+  write(tree, 'etc/systemd/system/hivebox-signer-sim.service', [
+    '# Boot test: the USB signer stand-in (tests/images/boot/boot-tree.ts).',
+    '[Unit]',
+    'Description=Hivebox signer simulator (boot test)',
+    '[Service]',
+    `ExecStart=/usr/bin/hivebox signer sim --state ${BOX_SIGNER_DIR} --button approve`,
+    'User=hivebox',
+    'Group=hivebox',
+    'StateDirectory=hivebox-signer',
+    'StateDirectoryMode=0700',
+  ]);
+  write(tree, 'etc/systemd/system/hivebox.service.d/boot-test.conf', [
+    '# Boot test: the signer is the simulator on a unix socket (tests/images/boot/boot-tree.ts).',
+    '[Unit]',
+    'Wants=hivebox-signer-sim.service',
+    'After=hivebox-signer-sim.service',
+    '[Service]',
+    'Environment=HIVEBOX_SIGNER_TRANSPORT=unix-socket',
+    `Environment=HIVEBOX_SIGNER_PATH=${BOX_SIGNER_DIR}/signer.sock`,
+  ]);
+  write(tree, 'etc/systemd/system/hivebox-swarm.service.d/boot-test.conf', [
+    '# Boot test: a standalone DHT on loopback (no bootstrap nodes), so the sidecar never leaves the VM.',
+    '[Service]',
+    'ExecStart=',
+    'ExecStart=/usr/bin/node /opt/hivebox/services/swarm/sidecar/main.mjs --socket /run/hivebox-swarm/swarm.sock --seed-file /var/lib/hivebox-swarm/swarm.seed --host 127.0.0.1 --bootstrap ""',
+  ]);
+  return tree;
+}
