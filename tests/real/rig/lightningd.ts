@@ -83,7 +83,8 @@ export class RealLightningd {
       if (!c) throw new Error('cl-hive node without HIVEBOX_REAL_CLHIVE');
       const wrapper = join(this.dir, 'cl-hive');
       writeFileSync(wrapper, `#!/bin/sh\ncd ${JSON.stringify(dirname(c.plugin))} && PYTHONPATH=${JSON.stringify(c.pythonpath)} exec ${JSON.stringify(c.python)} ${JSON.stringify(c.plugin)} "$@"\n`, { mode: 0o755 });
-      lines.push(`plugin=${wrapper}`, `hive-db-path=${join(this.dir, 'cl_hive.db')}`);
+      // cl-hive's shortest heartbeat (its default is 300 s), so its GOSSIP arrives within a scenario.
+      lines.push(`plugin=${wrapper}`, `hive-db-path=${join(this.dir, 'cl_hive.db')}`, 'hive-heartbeat-interval=60');
     }
     return `${lines.join('\n')}\n`;
   }
