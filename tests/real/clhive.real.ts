@@ -46,12 +46,7 @@ describe.skipIf(!CLHIVE)('cl-hive interop', () => {
     reportTiming('cl-hive rig up (bitcoind, 2 Hivebox + 2 cl-hive lightningd, 2 channels)', since(t0));
   }, 600_000);
 
-  afterAll(async () => {
-    if (rig) {
-      console.log(`[real] RSS MiB ${JSON.stringify(rig.rss())}`);
-      await rig.stop();
-    }
-  }, 120_000);
+  afterAll(() => rig?.finish(), 120_000);
 
   test('a cl-hive node joins a Hivebox hive with the cl-hive form of the ticket; GOSSIP accepted both ways from the first message', async () => {
     const t0 = Date.now();

@@ -35,12 +35,7 @@ beforeAll(async () => {
   reportTiming('rig up (bitcoind, 4 lightningd, 3 hivebox run, 2 channels)', since(t0));
 }, 600_000);
 
-afterAll(async () => {
-  if (rig) {
-    console.log(`[real] RSS MiB ${JSON.stringify(rig.rss())}`);
-    await rig.stop();
-  }
-}, 120_000);
+afterAll(() => rig?.finish(), 120_000);
 
 test('genesis → invite → two joins over real BOLT 8; equal membership and fleet hash within 10 s of the last join', async () => {
   const t0 = Date.now();

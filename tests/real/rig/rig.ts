@@ -172,6 +172,12 @@ export class Rig {
     return out;
   }
 
+  /** Print the RSS line the closing note quotes (`[real] RSS MiB {...}`), then `stop()`. */
+  async finish(): Promise<void> {
+    console.log(`[real] RSS MiB ${JSON.stringify(this.rss())}`);
+    await this.stop();
+  }
+
   /** Stop daemons, lightningd nodes and bitcoind; kill whatever is left; remove the folder unless HIVEBOX_REAL_KEEP=1. */
   async stop(): Promise<void> {
     for (const n of this.nodes) await n.hb?.stopDaemon().catch(() => {});
