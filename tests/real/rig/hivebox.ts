@@ -80,16 +80,17 @@ export class HiveboxNode {
         logPath: join(this.dir, 'signer.log'),
       });
     }
+    const readyBefore = this.events('ready').length;
     this.daemon = startProcess(`hivebox-${this.name}`, [process.execPath, HIVEBOX_MAIN, 'run', '--config', this.configPath], { logPath: this.logPath });
     const daemon = this.daemon;
+    // `ready` is logged once store, lightningd and signer were probed (runtime/daemon/appliance.ts, READY=1).
     await eventually(
-      `hivebox run ${this.name} answering`,
-      async () => {
+      `hivebox run ${this.name} ready`,
+      () => {
         if (!daemon.alive()) throw new Error(`hivebox run ${this.name} exited: ${daemon.log().split('\n').slice(-10).join('\n')}`);
-        const r = await this.cli(['status', '--json'], 10_000);
-        return r.code === 0;
+        return this.events('ready').length > readyBefore;
       },
-      120_000,
+      300_000,
       500,
     );
   }
