@@ -1,0 +1,124 @@
+/**
+ * Issue 13 deliverable 3: cl-hive interop both ways, the real cl-hive 2.2.6 plugin in its own
+ * lightningd next to Hivebox nodes (cl-hive and Hivebox both register `hive-*` commands, so one
+ * lightningd cannot run both).
+ *  - h (Hivebox) founds a hive; k (cl-hive) joins it with the ticket `hivebox invite --clhive`
+ *    prints, its channel to h as stake (`[hive] accept_clhive_channel_join = true`).
+ *  - g (cl-hive) founds a hive; j (Hivebox) joins it with the ticket g's `hive-invite` printed.
+ * Skipped (one line) without HIVEBOX_REAL_CLHIVE. Run with `bun run test:real`.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import type { JoinResult } from '../../runtime/engine/index.ts';
+import { hiveMembers } from './rig/hive.ts';
+import type { DaemonLogLine } from './rig/hivebox.ts';
+import { Rig, reportTiming } from './rig/rig.ts';
+import { eventually, since } from './rig/wait.ts';
+
+const CLHIVE = process.env.HIVEBOX_REAL_CLHIVE;
+if (!CLHIVE) console.log('SKIPPED: cl-hive interop scenarios (set HIVEBOX_REAL_CLHIVE to a cl-hive checkout)');
+
+let rig: Rig;
+const id = (n: string) => rig.node(n).ln.nodeId;
+const short = (n: string) => id(n).slice(0, 16);
+/** The daemon's `hive_<kind>` events from peer `n` of message `type`. */
+const events = (hb: string, kind: string, from: string, type?: string) =>
+  rig.hb(hb).events(`hive_${kind}`).filter((l: DaemonLogLine) => l.peer_id === id(from) && (type === undefined || l.type === type));
+/** cl-hive's members as its `hive-members` lists them. */
+async function clhiveMembers(n: string): Promise<string[]> {
+  const r = await rig.node(n).ln.rpc<{ members: { peer_id: string }[] }>('hive-members');
+  return r.members.map((m) => m.peer_id);
+}
+
+describe.skipIf(!CLHIVE)('cl-hive interop', () => {
+  beforeAll(async () => {
+    const t0 = Date.now();
+    rig = await Rig.start([
+      { name: 'h', hivebox: { hive: { accept_clhive_channel_join: true } } },
+      { name: 'k', plugin: 'clhive' },
+      { name: 'g', plugin: 'clhive' },
+      { name: 'j' },
+    ]);
+    // Stake: each joiner's channel to the member it joins through.
+    await rig.openChannels([
+      ['k', 'h', 1_000_000],
+      ['j', 'g', 1_000_000],
+    ]);
+    reportTiming('cl-hive rig up (bitcoind, 2 Hivebox + 2 cl-hive lightningd, 2 channels)', since(t0));
+  }, 600_000);
+
+  afterAll(() => rig?.finish(), 120_000);
+
+  test('a cl-hive node joins a Hivebox hive with the cl-hive form of the ticket; GOSSIP accepted both ways from the first message', async () => {
+    const t0 = Date.now();
+    await rig.hb('h').cliJson(['genesis']);
+    const invite = await rig.hb('h').cliJson<{ ticket: string; peer_id: string }>(['invite', '--clhive']);
+    expect(invite.peer_id).toBe(id('h'));
+    // cl-hive reads padded standard base64 of its own Ticket fields.
+    expect(invite.ticket).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    const joined = await rig.node('k').ln.rpc<Record<string, unknown>>('hive-join', { ticket: invite.ticket, peer_id: invite.peer_id });
+    expect(joined.error).toBeUndefined();
+    await eventually('h lists k', async () => (await hiveMembers(rig, 'h')).members.some((m) => m.node_id === id('k')), 120_000);
+    await eventually('k lists h', async () => (await clhiveMembers('k')).includes(id('h')), 120_000);
+    const admitted_ms = since(t0);
+    await eventually("h accepted k's GOSSIP", () => events('h', 'received', 'k', 'GOSSIP').length > 0, 180_000);
+    await eventually("k's cl-hive accepted h's GOSSIP", () => rig.node('k').ln.log().includes(`GOSSIP accepted from ${short('h')}`), 180_000);
+    expect(events('h', 'rejected', 'k', 'GOSSIP')).toEqual([]);
+    expect(rig.node('k').ln.log()).not.toMatch(/peer_in UNKNOWN 327\d\d/);
+    expect(events('h', 'sent', 'k').every((l) => l.framing === 'clhive')).toBe(true);
+    reportTiming('cl-hive joins Hivebox hive', since(t0), { admitted_ms });
+  }, 600_000);
+
+  test('the cl-hive framing learned in the handshake survives a daemon restart', async () => {
+    const t0 = Date.now();
+    const h = rig.hb('h');
+    const sentBefore = events('h', 'sent', 'k').length;
+    await h.stopDaemon();
+    await h.start();
+    // A reconnection makes h send STATE_HASH to k at once; it must go out in cl-hive framing.
+    await rig.node('h').ln.rpc('disconnect', { id: id('k'), force: true });
+    await rig.connect('k', 'h');
+    await eventually('h sends to k after the restart', () => events('h', 'sent', 'k').length > sentBefore, 120_000);
+    expect(events('h', 'sent', 'k').slice(sentBefore).map((l) => l.framing)).not.toContain('spec');
+    expect(rig.node('k').ln.log()).not.toMatch(/peer_in UNKNOWN 327\d\d/);
+    reportTiming('cl-hive framing after restart', since(t0));
+  }, 300_000);
+
+  test('cl-hive message types Hivebox does not implement are counted and logged once per type and peer', async () => {
+    const t0 = Date.now();
+    // cl-hive broadcasts its settlement offer after WELCOME and fee/health reports on demand.
+    await rig.node('k').ln.rpc('hive-trigger-all').catch(() => undefined);
+    await rig.node('k').ln.rpc('hive-trigger-all').catch(() => undefined);
+    const h = rig.hb('h');
+    const unhandled = await eventually('an unimplemented cl-hive type from k in h’s log', () => {
+      const lines = h.events('hive_unhandled_type').filter((l) => l.peer_id === id('k'));
+      return lines.length > 0 ? lines : undefined;
+    }, 120_000);
+    const perType = new Map<string, number>();
+    for (const l of unhandled) perType.set(String(l.type), (perType.get(String(l.type)) ?? 0) + 1);
+    for (const [type, n] of perType) expect({ type, n }).toEqual({ type, n: 1 });
+    expect(unhandled.every((l) => l.level === 'debug')).toBe(true);
+    // Counted: hive-status carries a count per type.
+    const counts = (await rig.node('h').ln.rpc<{ unhandled_types?: Record<string, number> }>('hive-status')).unhandled_types ?? {};
+    for (const type of perType.keys()) expect(counts[type] ?? 0).toBeGreaterThanOrEqual(1);
+    // Never warned about or answered: no warning naming k, and nothing sent back for those types.
+    expect(h.logs().filter((l) => l.level === 'warn' && l.peer_id === id('k'))).toEqual([]);
+    reportTiming('unimplemented cl-hive types', since(t0), { types: [...perType.keys()] });
+  }, 300_000);
+
+  test('a Hivebox joins a cl-hive hive with the ticket cl-hive printed; both list each other; GOSSIP accepted both ways', async () => {
+    const t0 = Date.now();
+    const g = rig.node('g').ln;
+    await g.rpc('hive-genesis');
+    const invite = await g.rpc<{ ticket: string }>('hive-invite');
+    const join = await rig.hb('j').cliJson<JoinResult>(['join', invite.ticket, '--peer', id('g')], 620_000);
+    expect(join.member_id).toBe(id('g'));
+    await eventually('g lists j', async () => (await clhiveMembers('g')).includes(id('j')), 120_000);
+    expect((await hiveMembers(rig, 'j')).members.map((m) => m.node_id)).toContain(id('g'));
+    const joined_ms = since(t0);
+    await eventually("j accepted g's GOSSIP", () => events('j', 'received', 'g', 'GOSSIP').length > 0, 180_000);
+    await eventually("g's cl-hive accepted j's GOSSIP", () => g.log().includes(`GOSSIP accepted from ${short('j')}`), 180_000);
+    expect(events('j', 'rejected', 'g', 'GOSSIP')).toEqual([]);
+    expect(g.log()).not.toMatch(/peer_in UNKNOWN 327\d\d/);
+    reportTiming('Hivebox joins cl-hive hive', since(t0), { joined_ms });
+  }, 900_000);
+});
