@@ -50,6 +50,7 @@ export function exitCodeForRpcError(code: number): number {
     case RPC_ERROR.notInHive:
     case RPC_ERROR.alreadyInHive:
     case RPC_ERROR.notAllowed:
+    case RPC_ERROR.governanceRefused:
       return EXIT.conflict;
     case RPC_ERROR.approvalRejected:
     case RPC_ERROR.approvalTimeout:

@@ -40,9 +40,9 @@ export class Approvals {
     private readonly emit: EngineEventSink,
   ) {}
 
-  /** The signer's invite (fleet admin) key. */
-  adminKey(): ReturnType<Signer['publicKey']> {
-    return this.signer.publicKey('invite');
+  /** The signer's fleet admin key for `purpose` (default `invite`; `hive-revoke` uses `revoke`). */
+  adminKey(purpose: SignerPurpose = 'invite'): ReturnType<Signer['publicKey']> {
+    return this.signer.publicKey(purpose);
   }
 
   /** The approval waiting for the button, or null. */

@@ -28,6 +28,10 @@ export const HiveSection = z
     anti_entropy_interval_s: z.number().int().min(10).max(3_600).default(DEFAULT_FLEET_CONFIG.anti_entropy_interval_s),
     /** Seconds between refreshes of our gossiped status and the members' public capacities (also refreshed on every membership change). */
     status_interval_s: z.number().int().min(5).max(3_600).default(60),
+    /** Vouch by itself for a neophyte that asks for promotion once its probation is over (full members only; default off). */
+    auto_vouch: z.boolean().default(false),
+    /** Days a neophyte is on probation before `auto_vouch` vouches for it (cl-hive `probation_days`). */
+    probation_days: z.number().int().min(0).max(365).default(90),
   })
   .strict();
 

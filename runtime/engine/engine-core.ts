@@ -5,7 +5,7 @@
  * written against this same surface.
  */
 import type { HiveNodeInput, HiveNodeState } from '../core/fleet/hive-node.ts';
-import type { FleetReject } from '../core/fleet/types.ts';
+import type { FleetCommand, FleetReject } from '../core/fleet/types.ts';
 import type { HandshakeReject } from '../core/machines/handshake-types.ts';
 import type { StoreWrite } from '../core/machines/membership.ts';
 import type { NodeBackend } from '../core/ports.ts';
@@ -43,6 +43,13 @@ export interface EngineCore {
    * @throws RangeError only for driver misuse (see handshakeStep).
    */
   step(input: HiveNodeInput): Promise<Result<HandshakeReject | FleetReject | null, StoreError>>;
+  /**
+   * Run an operator command (`{kind:'command'}`) and the chain it starts (node or admin signature,
+   * our own handler): the first local refusal anywhere in that chain — the command's own rule, or
+   * `signer_failed` when the signature did not come — is returned, so an RPC can name it.
+   * @returns the refusal (null when the command went through), or the store error (nothing changed).
+   */
+  command(cmd: FleetCommand): Promise<Result<HandshakeReject | FleetReject | null, StoreError>>;
   /** Commit membership writes made outside the machines (genesis) together with the fleet's reaction; nothing changes on failure. */
   applyMembership(writes: readonly StoreWrite[]): Promise<Result<void, StoreError>>;
   /** External peers on the fleet's global ignore list. */

@@ -29,7 +29,7 @@ import { fleetConfig } from '../core/fleet/config.ts';
 import { hiveNodeState, hiveStep, type HiveNodeEffect, type HiveNodeInput, type HiveNodeState, type HiveNodeStep } from '../core/fleet/hive-node.ts';
 import { publicCapacityIndex } from '../core/fleet/public-capacity.ts';
 import { initialFleetState } from '../core/fleet/state.ts';
-import type { FleetReject, NodeFacts } from '../core/fleet/types.ts';
+import type { FleetCommand, FleetReject, NodeFacts } from '../core/fleet/types.ts';
 import { initialHandshakeState, type HandshakeReject } from '../core/machines/handshake-types.ts';
 import { applyWrites, persist, type StoreWrite } from '../core/machines/membership.ts';
 import type { NodeBackend, NodeChannel, Signer } from '../core/ports.ts';
@@ -163,9 +163,17 @@ export class HiveboxEngine implements HiveEngine {
   private graphKey = '';
   private refreshTail: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Open `command()` calls: each collects the local refusals of the chain it started. */
+  private readonly collectors = new Set<(HandshakeReject | FleetReject)[]>();
 
   constructor(readonly deps: HiveEngineDeps) {
-    const config = fleetConfig({ our_node_id: deps.our_node_id, max_members: deps.settings.max_members, anti_entropy_interval_s: deps.settings.anti_entropy_interval_s });
+    const config = fleetConfig({
+      our_node_id: deps.our_node_id,
+      max_members: deps.settings.max_members,
+      anti_entropy_interval_s: deps.settings.anti_entropy_interval_s,
+      auto_vouch: deps.settings.auto_vouch,
+      probation_s: deps.settings.probation_days * 86_400,
+    });
     if (!config.ok) throw new Error(`fleet config: ${config.error.field} ${config.error.reason}`);
     const loaded = deps.store.load();
     const handshake = initialHandshakeState(
@@ -214,6 +222,7 @@ export class HiveboxEngine implements HiveEngine {
       now: () => this.now(),
       state: () => this.hive,
       step: (input) => this.input(input),
+      command: (cmd) => this.command(cmd),
       applyMembership: (writes) => this.applyMembership(writes),
       ignoredPeers: () => this.ignoredPeers(),
       unhandledTypes: () => this.unhandled.view(),
@@ -323,6 +332,18 @@ export class HiveboxEngine implements HiveEngine {
     return this.apply(hiveStep(this.hive, input, this.now(), this.facts), input.kind, []);
   }
 
+  /** Run an operator command; returns the first local refusal of its whole chain (engine-core.ts). */
+  async command(cmd: FleetCommand): Promise<Result<HandshakeReject | FleetReject | null, StoreError>> {
+    const seen: (HandshakeReject | FleetReject)[] = [];
+    this.collectors.add(seen);
+    try {
+      const r = await this.input({ kind: 'command', command: cmd });
+      return r.ok ? ok(r.value ?? seen[0] ?? null) : r;
+    } finally {
+      this.collectors.delete(seen);
+    }
+  }
+
   private async apply(r: HiveNodeStep, what: string, extra: readonly StoreWrite[]): Promise<Result<HandshakeReject | FleetReject | null, StoreError>> {
     const committed = this.deps.store.commit([...persist(...extra), ...r.effects]);
     if (!committed.ok) {
@@ -335,6 +356,7 @@ export class HiveboxEngine implements HiveEngine {
     if (r.reject?.reason === 'unhandled_type') this.noteUnhandled(r.reject.msg_type ?? 'unknown_type', r.reject.peer_id ?? '');
     else if (r.reject) {
       const { reason, peer_id, msg_type, fields } = r.reject;
+      if (!peer_id) for (const seen of this.collectors) seen.push(r.reject);
       this.emit({ kind: 'rejected', reason, ...(peer_id ? { peer_id } : {}), ...(msg_type ? { type: msg_type } : {}), ...(fields ? { fields } : {}) });
     }
     for (const e of r.effects) await (EFFECTS[e.kind] as EffectHandler<typeof e.kind>)(this, e);

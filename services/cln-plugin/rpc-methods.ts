@@ -4,6 +4,7 @@
  * daemon's dispatch; add a row to expose a new engine command through `lightning-cli`.
  * Source: issue 3 §3 (hive-genesis, hive-invite, hive-join, hive-status, hive-members); issue 7
  * and clhive-protocol.md §6.7 (pending actions, approve / reject, planner log and switches);
+ * issue 16 and clhive-protocol.md §6.4–6.6 (governance: promote, vouch, bans, ban-peer, revoke, leave);
  * issue 9 (hive-mgmt-command, hive-mgmt-revoke: the management sub-engine, services/mgmt/mgmt-engine.ts).
  */
 
@@ -69,6 +70,43 @@ export const HIVE_RPC_METHODS: readonly HiveRpcMethod[] = [
   { name: 'hive-planner-enable-expansions', params: [{ name: 'enabled', required: false }], description: 'Show or switch channel-open proposals (default false)' },
   { name: 'hive-planner-status', params: [], description: "The planner's timer, switches, last cycle, mass-saturation events and top targets" },
   { name: 'hive-channels', params: [{ name: 'refresh', required: false }], description: 'Channel health: liquidity ratio, alert (low outbound < 0.2, low inbound > 0.8), success rate, fees earned' },
+  { name: 'hive-promote', params: [], description: 'As a neophyte: ask the members to vouch for your promotion to full member' },
+  { name: 'hive-vouch', params: [{ name: 'node_id', required: true }], description: "Vouch for a neophyte's promotion request (promoted once the quorum of full members vouched)" },
+  { name: 'hive-bans', params: [], description: 'Ban proposals with their votes and threshold, and the external peers on the fleet ignore list' },
+  {
+    name: 'hive-ban-propose',
+    params: [
+      { name: 'node_id', required: true },
+      { name: 'reason', required: true },
+    ],
+    description: 'Propose banning a member; it is banned once a majority of full members approve (your approve vote is cast)',
+  },
+  {
+    name: 'hive-ban-vote',
+    params: [
+      { name: 'proposal_id', required: true },
+      { name: 'vote', required: true },
+    ],
+    description: 'Vote approve or reject on a ban proposal (ids from hive-bans)',
+  },
+  {
+    name: 'hive-ban-peer',
+    params: [
+      { name: 'node_id', required: true },
+      { name: 'reason', required: true },
+      { name: 'evidence', required: false },
+    ],
+    description: 'Put an external (non-member) node on the fleet ignore list: every member refuses its channel opens',
+  },
+  {
+    name: 'hive-revoke',
+    params: [
+      { name: 'node_id', required: true },
+      { name: 'reason', required: false },
+    ],
+    description: 'Revoke a member with the fleet admin key (needs the signer button); takes effect on every member at once',
+  },
+  { name: 'hive-leave', params: [{ name: 'reason', required: false }], description: 'Leave the hive: tell every member, restore the fees of your 0-fee member channels' },
   {
     name: 'hive-mgmt-command',
     params: [

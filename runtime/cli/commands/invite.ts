@@ -19,10 +19,10 @@ interface InviteOptions extends DaemonCliOptions {
 }
 
 /** How long the CLI waits for the daemon's answer (the button may take the signer's whole timeout). */
-const INVITE_TIMEOUT_MS = 300_000;
+export const INVITE_TIMEOUT_MS = 300_000;
 
-/** Show the signer prompt and its countdown on stderr until `done` settles. */
-async function showPrompt(d: DaemonConnection, done: Promise<unknown>): Promise<void> {
+/** Show the signer prompt and its countdown on stderr until `done` settles (invite, revoke). */
+export async function showPrompt(d: DaemonConnection, done: Promise<unknown>): Promise<void> {
   const tty = process.stderr.isTTY === true;
   let shown = false;
   await whileRunning(d, done, (s) => {

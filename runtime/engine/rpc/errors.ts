@@ -42,6 +42,8 @@ export const RPC_ERROR = {
   actionNotPending: 1451,
   /** The fleet refused the decision (e.g. another member holds the target's intent lock). */
   actionRefused: 1452,
+  /** A governance command was refused by a fleet rule (cooldown, already voted, no promotion request, …; the message names it). */
+  governanceRefused: 1460,
 } as const;
 
 /** An RpcFailure with one of our codes. */

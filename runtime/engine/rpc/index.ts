@@ -1,12 +1,13 @@
 /**
  * The `hive-*` command table: method name → command. The plugin registers the same names with
  * lightningd (services/cln-plugin/rpc-methods.ts; tests/engine check both tables agree). The
- * fleet layer adds its commands (`hive-actions`, `hive-approve`, …) as more rows.
+ * fleet layer adds its commands (pending actions, governance: rpc/governance.ts) as more rows.
  */
 import type { EngineCore } from '../engine-core.ts';
 import { approveActionCommand, pendingActionsCommand, rejectActionCommand } from './actions.ts';
 import { channelsCommand } from './channels.ts';
 import { genesisCommand } from './genesis.ts';
+import { banPeerCommand, banProposeCommand, bansCommand, banVoteCommand, leaveCommand, promoteCommand, revokeCommand, vouchCommand } from './governance.ts';
 import { inviteCommand } from './invite.ts';
 import { joinCommand } from './join.ts';
 import { enableExpansionsCommand, plannerExplainCommand, plannerLogCommand, plannerStatusCommand } from './planner.ts';
@@ -29,7 +30,15 @@ export type HiveRpcName =
   | 'hive-planner-explain'
   | 'hive-planner-enable-expansions'
   | 'hive-planner-status'
-  | 'hive-channels';
+  | 'hive-channels'
+  | 'hive-promote'
+  | 'hive-vouch'
+  | 'hive-bans'
+  | 'hive-ban-propose'
+  | 'hive-ban-vote'
+  | 'hive-ban-peer'
+  | 'hive-revoke'
+  | 'hive-leave';
 
 /** Command per method. */
 export const RPC_COMMANDS = {
@@ -46,4 +55,12 @@ export const RPC_COMMANDS = {
   'hive-planner-enable-expansions': enableExpansionsCommand,
   'hive-planner-status': plannerStatusCommand,
   'hive-channels': channelsCommand,
+  'hive-promote': promoteCommand,
+  'hive-vouch': vouchCommand,
+  'hive-bans': bansCommand,
+  'hive-ban-propose': banProposeCommand,
+  'hive-ban-vote': banVoteCommand,
+  'hive-ban-peer': banPeerCommand,
+  'hive-revoke': revokeCommand,
+  'hive-leave': leaveCommand,
 } satisfies Record<HiveRpcName, RpcCommand>;

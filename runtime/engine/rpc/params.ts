@@ -9,7 +9,8 @@ import { RPC_ERROR, rpcFailure } from './errors.ts';
 
 const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')]);
 const hours = z.union([z.number(), z.string().regex(/^\d{1,4}$/).transform(Number)]).pipe(z.number().int().min(1).max(168));
-const nodeId = z.string().regex(/^0[23][0-9a-f]{64}$/, 'expected a 66-hex node id');
+/** A 66-hex compressed public key (node id). */
+export const nodeId = z.string().regex(/^0[23][0-9a-f]{64}$/, 'expected a 66-hex node id');
 
 /** `hive-genesis [hive_id]`. */
 export const GenesisParams = z.object({ hive_id: z.string().min(1).max(64).optional() }).strict();

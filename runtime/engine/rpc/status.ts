@@ -1,7 +1,8 @@
 /**
  * `hive-status` and `hive-members`: this node's hive, tier, fleet and membership hashes, joins in
  * progress, open challenges, pending actions, the planner's summary, ignored peers and the approval
- * waiting on the signer button; the member list with its membership hash.
+ * waiting on the signer button; the member list with its membership hash and each neophyte's
+ * vouches against the promotion quorum.
  */
 import type { InboundStatus } from '../../daemon/inbound-budget.ts';
 import { currentFleetHash } from '../../core/machines/gossip.ts';
@@ -11,6 +12,7 @@ import type { PendingApprovalView } from '../approvals.ts';
 import { MANIFEST_VERSION } from '../config.ts';
 import { memberViews, type MemberView } from '../membership-view.ts';
 import { plannerSummaryView, type PlannerSummaryView } from '../planner-status.ts';
+import { promotionView, type PromotionView } from './governance.ts';
 import { NoParams, parseParams } from './params.ts';
 
 /** Result of `hive-status`. */
@@ -51,6 +53,8 @@ export interface MembersResult {
   readonly hive_id: string | null;
   readonly members: readonly MemberView[];
   readonly membership_hash: string | null;
+  /** Each neophyte's latest promotion request, its counted vouches and the quorum it needs. */
+  readonly promotions: readonly PromotionView[];
 }
 
 /** Run `hive-status`. @throws RpcFailure (invalidParams). */
@@ -83,6 +87,9 @@ export function statusCommand(core: EngineCore, params: Record<string, unknown>)
 export function membersCommand(core: EngineCore, params: Record<string, unknown>): MembersResult {
   const p = parseParams('hive-members', NoParams, params);
   if (!p.ok) throw p.error;
-  const fleet = core.state().fleet;
-  return { hive_id: fleet.membership.hive?.hive_id ?? null, members: memberViews(fleet.membership), membership_hash: fleet.membership.hive ? currentMembershipHash(fleet) : null };
+  const state = core.state();
+  const fleet = state.fleet;
+  const members = memberViews(fleet.membership);
+  const promotions = members.filter((m) => m.tier === 'neophyte').map((m) => promotionView(state, m.node_id, core.now()));
+  return { hive_id: fleet.membership.hive?.hive_id ?? null, members, membership_hash: fleet.membership.hive ? currentMembershipHash(fleet) : null, promotions };
 }
