@@ -1,6 +1,6 @@
 /**
  * The operator CLI against running daemons (simnet nodes with the real plugin): `hivebox genesis |
- * invite | join | status | members` reach the daemon over its IPC socket, print text or one JSON
+ * invite | join | status | members | promote | vouch | ban` reach the daemon over its IPC socket, print text or one JSON
  * object, show the signer prompt while an invite waits, and exit with a distinct code per failure.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
@@ -70,6 +70,24 @@ describe('hivebox CLI → daemon socket', () => {
     const down = await hivebox(null, 'status');
     expect(down.code).toBe(EXIT.unavailable);
     expect(down.stderr).toContain('is `hivebox run` running?');
+  });
+});
+
+describe('governance from the CLI', () => {
+  test('promote, members with vouches against the quorum, vouch, ban list', async () => {
+    const b = hive.member('b').node.nodeId;
+    const asked = await hivebox('b', 'promote');
+    expect(asked).toMatchObject({ code: EXIT.ok, stdout: expect.stringMatching(/: neophyte, request [0-9a-f]{32}; vouches 0\/1/) });
+    const deadline = Date.now() + 10_000;
+    let members = '';
+    while (!members.includes('vouches 0/1') && Date.now() < deadline) members = (await hivebox('a', 'members')).stdout;
+    expect(members).toMatch(new RegExp(`${b}  neophyte .* vouches 0/1`));
+    const v = await hivebox('a', 'vouch', b);
+    expect(v).toMatchObject({ code: EXIT.ok, stdout: expect.stringContaining(`${b}: promoted to member; vouched by 1 (${hive.member('a').node.nodeId.slice(0, 16)})`) });
+    expect((await hivebox('a', 'vouch', b)).code).toBe(EXIT.conflict);
+    const bans = await hivebox('a', 'ban', 'list');
+    expect(bans.stdout).toBe('no ban proposals\nno ignored external peers\n');
+    expect((await hivebox('a', 'ban', 'vote', 'f'.repeat(32), 'maybe')).code).toBe(EXIT.usage);
   });
 });
 

@@ -12,7 +12,7 @@ import { OPENCHANNEL_REFUSAL } from '../../services/cln-plugin/index.ts';
 import { createLightningBackend, type LightningRpcClient } from '../../services/lightning-rpc/index.ts';
 import type { SimNode } from '../../services/simnet/index.ts';
 import { waitUntil } from '../cln/fixtures/recording-engine.ts';
-import { startSimHive, type SimHive } from './fixtures/sim-hive.ts';
+import { eventually, startSimHive, type SimHive } from './fixtures/sim-hive.ts';
 
 let hive: SimHive;
 const clients: LightningRpcClient[] = [];
@@ -29,15 +29,6 @@ afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
   await hive.stop();
 });
-
-/** Poll `cond` (async) every 20 ms until true. @throws after 10 s. */
-async function eventually(cond: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(20);
-  }
-}
 
 /** `fundchannel` from an external node (no Hivebox) to a fleet member, from a fresh confirmed UTXO. */
 async function fund(from: SimNode, to: string, amount = 200_000) {

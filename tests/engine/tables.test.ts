@@ -6,6 +6,7 @@
 import { expect, test } from 'bun:test';
 import { RPC_COMMANDS } from '../../runtime/engine/rpc/index.ts';
 import { ChannelsParams } from '../../runtime/engine/rpc/channels.ts';
+import { BanPeerParams, BanProposeParams, BanVoteParams, LeaveParams, PromoteParams, RevokeParams, VouchParams } from '../../runtime/engine/rpc/governance.ts';
 import { ApproveActionParams, PendingActionsParams, RejectActionParams } from '../../runtime/engine/rpc/actions.ts';
 import { GenesisParams, InviteParams, JoinParams, NoParams } from '../../runtime/engine/rpc/params.ts';
 import { EnableExpansionsParams, PlannerExplainParams, PlannerLogParams } from '../../runtime/engine/rpc/planner.ts';
@@ -28,6 +29,14 @@ test('the engines serve exactly the commands the plugin registers, with the same
     'hive-planner-enable-expansions': EnableExpansionsParams,
     'hive-planner-status': NoParams,
     'hive-channels': ChannelsParams,
+    'hive-promote': PromoteParams,
+    'hive-vouch': VouchParams,
+    'hive-bans': PromoteParams,
+    'hive-ban-propose': BanProposeParams,
+    'hive-ban-vote': BanVoteParams,
+    'hive-ban-peer': BanPeerParams,
+    'hive-revoke': RevokeParams,
+    'hive-leave': LeaveParams,
   };
   const names: Record<string, readonly string[]> = { ...Object.fromEntries(Object.entries(schemas).map(([k, v]) => [k, Object.keys(v.shape)])), ...MGMT_RPC_PARAMS };
   for (const m of HIVE_RPC_METHODS) expect([...names[m.name]!].sort()).toEqual(m.params.map((p) => p.name).sort());

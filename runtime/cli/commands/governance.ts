@@ -23,8 +23,10 @@ const iso = (s: number) => new Date(s * 1000).toISOString();
 
 /** One line per promotion: who, how many vouches of the quorum. */
 export function renderPromotion(r: PromoteResult): string {
-  const state = r.tier === 'member' ? 'promoted to member' : r.request_id === null ? 'no promotion request yet' : `neophyte, request ${r.request_id}`;
-  return `${r.node_id}: ${state}; vouches ${r.vouchers.length}/${r.quorum}${r.vouchers.length ? ` (${r.vouchers.map((v) => v.slice(0, 16)).join(', ')})` : ''}`;
+  const who = r.vouchers.length ? ` (${r.vouchers.map((v) => v.slice(0, 16)).join(', ')})` : '';
+  if (r.tier === 'member') return `${r.node_id}: promoted to member; vouched by ${r.vouchers.length}${who}`;
+  if (r.request_id === null) return `${r.node_id}: no promotion request yet; quorum ${r.quorum}`;
+  return `${r.node_id}: neophyte, request ${r.request_id}; vouches ${r.vouchers.length}/${r.quorum}${who}`;
 }
 
 /** One ban proposal as a line. */
