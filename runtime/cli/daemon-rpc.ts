@@ -12,6 +12,7 @@ import { loadConfig } from '../config/load.ts';
 import { RPC_ERROR } from '../engine/rpc/errors.ts';
 import type { StatusResult } from '../engine/rpc/status.ts';
 import { EXIT } from './exit-codes.ts';
+import { reportFailure } from './json-error.ts';
 
 /** Options every daemon command takes. */
 export interface DaemonCliOptions {
@@ -20,11 +21,12 @@ export interface DaemonCliOptions {
   json?: boolean;
 }
 
-/** A command failure: message for stderr, exit code. */
+/** A command failure: message for stderr, exit code, and the daemon's error code and data when it answered one. */
 export class DaemonCliError extends Error {
   constructor(
     message: string,
     readonly exitCode: number,
+    readonly rpc?: { readonly code: number; readonly data?: unknown },
   ) {
     super(message);
   }
@@ -35,7 +37,7 @@ export function withDaemonOptions(cmd: Command): Command {
   return cmd
     .option('--config <file>', 'hivebox TOML configuration (default: $HIVEBOX_CONFIG, else built-in defaults)')
     .option('--socket <path>', 'daemon IPC socket (default: [daemon] ipc_socket from the configuration)')
-    .option('--json', 'print the result as one JSON object')
+    .option('--json', 'print the result as one JSON object (a failure as {"error": {…}}, same exit code)')
     .addHelpText(
       'after',
       '\nExit codes: 0 ok, 1 failed, 2 bad ticket, 4 not possible in this hive state, 64 bad usage or config,\n69 daemon/signer unreachable, 75 busy or still in progress (try again), 77 refused on the signer.',
@@ -105,7 +107,7 @@ export class DaemonConnection {
   async call<T>(method: string, params: Record<string, unknown>, timeout_ms = 30_000): Promise<T> {
     const out = await this.request(method, params, timeout_ms);
     if ('result' in out) return out.result as T;
-    if ('error' in out) throw new DaemonCliError(out.error.message, exitCodeForRpcError(out.error.code));
+    if ('error' in out) throw new DaemonCliError(out.error.message, exitCodeForRpcError(out.error.code), { code: out.error.code, data: out.error.data });
     if (out.failure.kind === 'timeout') throw new DaemonCliError(`the daemon did not answer ${method} within ${out.failure.after_ms / 1000} s`, EXIT.tempfail);
     if (out.failure.kind === 'lost') throw new DaemonCliError(`the connection to the daemon was lost during ${method}`, EXIT.unavailable);
     throw new DaemonCliError(`${out.failure.reason}; is \`hivebox run\` running?`, EXIT.unavailable);
@@ -128,7 +130,7 @@ export async function runDaemonCommand<T>(name: string, opts: DaemonCliOptions, 
     console.log(opts.json ? JSON.stringify(result) : render(result));
   } catch (e) {
     if (!(e instanceof DaemonCliError)) throw e;
-    console.error(`hivebox ${name}: ${e.message}`);
+    reportFailure(name, e.message, e.exitCode, e.rpc);
     process.exitCode = e.exitCode;
   } finally {
     conn?.close();

@@ -4,13 +4,19 @@
  * `plugin` (started by lightningd, alive as long as it is) runs the relay without commander or
  * crypto; otherwise argv is parsed with commander, registering only the named command's module
  * (every module for the overview help or an unknown command), and the crypto backend is selected
- * before the command runs (services/secp256k1/select.ts). Issue 19 §4.
+ * before the command runs (services/secp256k1/select.ts). Issue 19 §4. With `--json`, a failure is
+ * one JSON object on stdout (json-error.ts) and the exit code is unchanged.
  */
 import { versionLine } from './version.ts';
 
 /** Parse argv with commander and run the command. */
 async function runCommand(args: readonly string[]): Promise<void> {
-  const [{ Command, CommanderError }, { EXIT }, { COMMANDS }] = await Promise.all([import('commander'), import('./exit-codes.ts'), import('./registry.ts')]);
+  const [{ Command, CommanderError }, { EXIT }, { COMMANDS }, { jsonError, reportFailure, wantsJson }] = await Promise.all([
+    import('commander'),
+    import('./exit-codes.ts'),
+    import('./registry.ts'),
+    import('./json-error.ts'),
+  ]);
   const program = new Command('hivebox')
     .description('Hivebox: coordinate Core Lightning nodes as one fleet (the Hive)')
     .version(versionLine(), '-V, --version', 'print version, commit and target')
@@ -25,8 +31,11 @@ async function runCommand(args: readonly string[]): Promise<void> {
   try {
     await program.parseAsync(process.argv);
   } catch (e) {
-    if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? EXIT.ok : EXIT.usage);
-    console.error(`hivebox: ${e instanceof Error ? e.message : String(e)}`);
+    if (e instanceof CommanderError) {
+      if (e.exitCode !== 0 && wantsJson()) console.log(jsonError(null, e.message.replace(/^error: /, ''), EXIT.usage));
+      process.exit(e.exitCode === 0 ? EXIT.ok : EXIT.usage);
+    }
+    reportFailure(null, e instanceof Error ? e.message : String(e), EXIT.failure);
     process.exit(EXIT.failure);
   }
 }

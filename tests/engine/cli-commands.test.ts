@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { join } from 'node:path';
 import type { InviteResult, JoinResult, MembersResult, StatusResult } from '../../runtime/engine/index.ts';
 import { EXIT } from '../../runtime/cli/exit-codes.ts';
+import { RPC_ERROR } from '../../runtime/engine/rpc/errors.ts';
 import { startSignerSimulator } from '../../hw/device-sim/start.ts';
 import { startSimHive, type SimHive } from './fixtures/sim-hive.ts';
 
@@ -70,6 +71,21 @@ describe('hivebox CLI → daemon socket', () => {
     const down = await hivebox(null, 'status');
     expect(down.code).toBe(EXIT.unavailable);
     expect(down.stderr).toContain('is `hivebox run` running?');
+  });
+
+  test('--json prints one error object on stdout with the same exit code', async () => {
+    const again = await hivebox('a', 'genesis', '--json');
+    expect(again.code).toBe(EXIT.conflict);
+    expect(JSON.parse(again.stdout)).toEqual({ error: { command: 'genesis', message: expect.stringContaining('already in hive'), exit_code: EXIT.conflict, rpc_code: RPC_ERROR.alreadyInHive } });
+    const bad = await hivebox('c', 'join', 'not-a-ticket', '--json');
+    expect(bad.code).toBe(EXIT.malformed);
+    expect(JSON.parse(bad.stdout).error).toMatchObject({ command: 'join', message: 'the ticket is not usable: malformed: not UTF-8 JSON', data: { rule: 'ticket_malformed', reason: 'not UTF-8 JSON' } });
+    const down = await hivebox(null, 'status', '--json');
+    expect(down.code).toBe(EXIT.unavailable);
+    expect(JSON.parse(down.stdout).error).toMatchObject({ command: 'status', exit_code: EXIT.unavailable });
+    const usage = await hivebox('a', 'ban', 'propose', '--json');
+    expect(usage.code).toBe(EXIT.usage);
+    expect(JSON.parse(usage.stdout).error).toMatchObject({ command: null, exit_code: EXIT.usage });
   });
 });
 

@@ -5,6 +5,7 @@
  * unless `--node-id` names it. Stop hivebox.service first, or it publishes them again.
  * Exit 0 removed, 64 no `[mqtt] url` or a bad node id, 69 lightningd or the broker unreachable.
  */
+import { reportFailure } from '../json-error.ts';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -21,7 +22,7 @@ export function registerMqtt(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (o: { config?: string; nodeId?: string; json?: boolean }) => {
       const fail = (code: number, message: string): never => {
-        console.error(`hivebox mqtt remove: ${message}`);
+        reportFailure('mqtt remove', message, code);
         process.exit(code);
       };
       const cfg = loadConfig({ file: o.config, env: process.env, home: process.env.HOME });

@@ -6,6 +6,7 @@
  */
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.ts';
+import { reportFailure } from '../json-error.ts';
 import { newestScidBlock } from '../../core/planner/age.ts';
 import { DEFAULT_PLANNER_CONFIG } from '../../core/planner/config.ts';
 import type { FleetMember } from '../../core/planner/share.ts';
@@ -128,7 +129,7 @@ export async function runCommand(body: () => Promise<void>): Promise<void> {
     await body();
   } catch (e) {
     if (!(e instanceof CliFailure)) throw e;
-    console.error(`hivebox: ${e.message}`);
+    reportFailure(null, e.message, e.exitCode);
     process.exit(e.exitCode);
   }
 }

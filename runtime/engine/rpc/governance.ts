@@ -75,7 +75,7 @@ export function governanceFailure(method: string, r: FleetReject | HandshakeReje
   if (r.reason === 'signer_failed') {
     const detail = String(r.fields?.detail ?? '');
     const code = Object.hasOwn(SIGNER_CODES, detail) ? SIGNER_CODES[detail as keyof typeof SIGNER_CODES] : RPC_ERROR.nodeError;
-    return rpcFailure(code, `${method}: no signature: ${detail}`, { reason: r.reason, detail });
+    return rpcFailure(code, `${method}: no signature: ${detail}`, { rule: r.reason, detail });
   }
   const fields = r.fields && Object.keys(r.fields).length > 0 ? ` (${Object.entries(r.fields).map(([k, v]) => `${k} ${String(v)}`).join(', ')})` : '';
   const text = `${method}: refused, ${r.reason}: ${RULES[r.reason as FleetRejectReason] ?? r.reason}${fields}`;
@@ -84,7 +84,7 @@ export function governanceFailure(method: string, r: FleetReject | HandshakeReje
     : r.reason === 'bad_command' ? RPC_ERROR.invalidParams
     : ['not_full_member', 'not_neophyte', 'not_admin', 'target_cannot_vote', 'last_member'].includes(r.reason) ? RPC_ERROR.notAllowed
     : RPC_ERROR.governanceRefused;
-  return rpcFailure(code, text, { reason: r.reason, ...r.fields });
+  return rpcFailure(code, text, { ...r.fields, rule: r.reason });
 }
 
 /** Run `cmd`; throw the RpcFailure of its refusal. */

@@ -44,8 +44,36 @@ function joinPlan(ticket: string, peer_id: string | undefined, now: number): { f
   return { format: 'clhive', peer_id: peer_id ?? t.admin_pubkey };
 }
 
+/** What a join failure reason means for the operator. */
+const JOIN_FAIL_HINTS: Readonly<Record<string, string>> = {
+  no_answer:
+    'no CHALLENGE in either framing: a member does not answer a HELLO it refuses — a ticket already used by another node, for another hive or by an untrusted admin key, a banned node — nor when it is unreachable; ask its operator (its log names the rule)',
+  signer_failed: "lightningd's signmessage failed",
+};
+
 /** Rejects of the local join step that mean the ticket itself is unusable. */
 const TICKET_REJECTS = new Set(['ticket_malformed', 'ticket_expired']);
+
+/** A duration in the largest unit that keeps it readable: "40 s", "12 min", "3 h", "5 days". */
+export function roughDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 120) return `${s} s`;
+  if (s < 7_200) return `${Math.round(s / 60)} min`;
+  if (s < 172_800) return `${Math.round(s / 3_600)} h`;
+  return `${Math.round(s / 86_400)} days`;
+}
+
+/**
+ * One line naming the rule a ticket broke and the field: the decoder's reason and field for a
+ * malformed ticket (runtime/core/ticket/codec.ts), how long ago it expired. `now` unix seconds.
+ */
+export function describeTicketReject(reason: string, fields: Readonly<Record<string, unknown>>, now: number): string {
+  if (reason === 'ticket_expired' && typeof fields.expires_at === 'number') {
+    return `expired ${roughDuration(now - fields.expires_at)} ago (expires_at ${new Date(fields.expires_at * 1000).toISOString()}); ask a member for a new one`;
+  }
+  if (reason === 'ticket_malformed') return `malformed: ${String(fields.reason ?? 'unreadable')}${typeof fields.field === 'string' ? ` (field ${fields.field})` : ''}`;
+  return reason.replace(/^ticket_/, '');
+}
 
 /** The peers to ask: `peer_id` (connected now, or connected to on the spot) or every connected peer. */
 async function candidatesFor(backend: NodeBackend, peer_id: string | undefined): Promise<string[]> {
@@ -97,7 +125,7 @@ export async function joinCommand(core: EngineCore, params: Record<string, unkno
     if (reject === null) continue;
     if (TICKET_REJECTS.has(reject.reason)) {
       watch.cancel();
-      throw rpcFailure(RPC_ERROR.badTicket, `the ticket is not usable: ${reject.reason.slice('ticket_'.length)}`, reject.fields);
+      throw rpcFailure(RPC_ERROR.badTicket, `the ticket is not usable: ${describeTicketReject(reject.reason, reject.fields ?? {}, core.now())}`, { ...reject.fields, rule: reject.reason });
     }
     watch.fail(member_id, reject.reason);
   }
@@ -107,7 +135,7 @@ export async function joinCommand(core: EngineCore, params: Record<string, unkno
     throw rpcFailure(RPC_ERROR.joinPending, `no WELCOME within ${core.settings.join_wait_s} s; the join goes on in the background (see hive-status)`);
   }
   if (outcome.kind === 'failed') {
-    const why = Object.entries(outcome.reasons).map(([id, r]) => `${id.slice(0, 16)}…: ${r}`).join('; ');
+    const why = Object.entries(outcome.reasons).map(([id, r]) => `${id.slice(0, 16)}…: ${r}${JOIN_FAIL_HINTS[r] ? ` (${JOIN_FAIL_HINTS[r]})` : ''}`).join('; ');
     throw rpcFailure(RPC_ERROR.joinFailed, `the join failed: ${why}`, outcome.reasons);
   }
   const fleet = core.state().fleet;
