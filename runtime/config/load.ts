@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { err, ok, type Result } from '../core/result.ts';
 import { CONFIG_SCHEMA, type HiveboxConfig } from './schema.ts';
+import { describeTomlError, parseTomlText } from './toml.ts';
 
 /** Environment variables with a meaning of their own, not config keys. */
 export const RESERVED_ENV = new Set(['HIVEBOX_CONFIG', 'HIVEBOX_BUN', 'HIVEBOX_STORE']);
@@ -32,11 +33,8 @@ type Tree = Record<string, unknown>;
 
 /** A flag or env value: TOML scalar syntax when it parses (numbers, booleans, 0o660, quoted strings), else the raw text. */
 function parseScalar(text: string): unknown {
-  try {
-    return (Bun.TOML.parse(`v = ${text}`) as { v: unknown }).v;
-  } catch {
-    return text;
-  }
+  const r = parseTomlText(`v = ${text}`);
+  return r.ok ? r.value.v : text;
 }
 
 /**
@@ -95,11 +93,9 @@ export function loadConfig(src: ConfigSources = {}): Result<HiveboxConfig, Confi
     } catch {
       return err({ kind: 'file_missing', message: `config file not readable: ${file}` });
     }
-    try {
-      tree = Bun.TOML.parse(text) as Tree;
-    } catch (e) {
-      return err({ kind: 'toml_syntax', message: `config file ${file}: ${e instanceof Error ? e.message : String(e)}` });
-    }
+    const parsed = parseTomlText(text);
+    if (!parsed.ok) return err({ kind: 'toml_syntax', message: `config file ${file}:${describeTomlError(parsed.error)} (TOML syntax)` });
+    tree = parsed.value;
     const bad = prototypeKeyIn(tree, '');
     if (bad !== undefined) return err({ kind: 'unknown_key', message: `unknown config key "${bad}" (from file ${file})` });
     for (const [section, body] of Object.entries(tree)) {

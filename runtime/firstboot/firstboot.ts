@@ -10,6 +10,7 @@
  * Runs on every boot (hivebox-firstboot.service); with an unchanged boot file it rewrites the same
  * content. Bad or missing settings never stop the box: they become status problems.
  */
+import { describeTomlError, parseTomlText } from '../config/toml.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { err, ok, type Result } from '../core/result.ts';
@@ -80,14 +81,12 @@ function source(bootText: string | null, previous: BoxSettings | null): Sourced 
     const problems = previous ? [] : [{ key: BOOT_FILE, reason: 'not found on the boot partition: running with defaults' }];
     return { settings: fallback, source: kept, imported: null, problems };
   }
-  let parsed: unknown;
-  try {
-    parsed = Bun.TOML.parse(bootText);
-  } catch (e) {
-    const reason = `not imported, TOML syntax error: ${e instanceof Error ? e.message : String(e)}`;
+  const parsed = parseTomlText(bootText);
+  if (!parsed.ok) {
+    const reason = `not imported, TOML syntax error at ${describeTomlError(parsed.error)}`;
     return { settings: fallback, source: kept, imported: null, problems: [{ key: BOOT_FILE, reason }] };
   }
-  const imported = readBootFile(parsed);
+  const imported = readBootFile(parsed.value);
   return { settings: mergeSettings(fallback, imported), source: 'imported', imported, problems: imported.problems };
 }
 
@@ -97,12 +96,9 @@ function blankSecrets(text: string, imported: BootFileImport, now: number): { te
   if (!keys.length) return { text: null, redacted: [], problems: [] };
   const r = redactSecrets(text, keys, `imported ${new Date(now * 1000).toISOString()}; stored on the box. A new value here replaces it.`);
   const problems = r.not_found.map((key) => ({ key, reason: 'imported, but not removed from hivebox.toml: write it as a plain one-line key = "value"' }));
-  let again: BootFileImport;
-  try {
-    again = readBootFile(Bun.TOML.parse(r.text));
-  } catch {
-    return { text: null, redacted: [], problems: [{ key: BOOT_FILE, reason: 'secrets not removed: blanking would break the file' }] };
-  }
+  const reparsed = parseTomlText(r.text);
+  if (!reparsed.ok) return { text: null, redacted: [], problems: [{ key: BOOT_FILE, reason: 'secrets not removed: blanking would break the file' }] };
+  const again = readBootFile(reparsed.value);
   const stillThere = r.redacted.filter((k) => k in again.values);
   if (stillThere.length) return { text: null, redacted: [], problems: stillThere.map((key) => ({ key, reason: 'imported, but not removed from hivebox.toml' })) };
   return { text: r.redacted.length ? r.text : null, redacted: r.redacted, problems };

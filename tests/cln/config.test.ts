@@ -147,7 +147,7 @@ describe('loadConfig', () => {
     ['env var without a key', { env: { HIVEBOX_DEBUG: '1' } }, 'unknown_key', 'environment variable HIVEBOX_DEBUG'],
     ['malformed --set', { sets: ['tick_ms=5'] }, 'bad_override', '--set expects section.key=value'],
     ['missing file', { file: join(dir, 'absent.toml') }, 'file_missing', 'config file not readable'],
-    ['TOML syntax', { file: file('bad.toml', '[daemon\ntick_ms = 5\n') }, 'toml_syntax', 'bad.toml'],
+    ['TOML syntax', { file: file('bad.toml', '[daemon\ntick_ms = 5\n') }, 'toml_syntax', 'bad.toml:1:8: illegal character in key (TOML syntax)'],
   ];
   for (const [what, src, kind, text] of cases) {
     test(`refused: ${what}`, () => {

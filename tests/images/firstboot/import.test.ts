@@ -207,7 +207,7 @@ x = 1
     const st = status(box);
     expect(st.source).toBe('kept');
     expect(st.problems[0]!.key).toBe('hivebox.toml');
-    expect(st.problems[0]!.reason).toStartWith('not imported, TOML syntax error');
+    expect(st.problems[0]!.reason).toBe('not imported, TOML syntax error at 1:6: illegal character in key');
     expect(box.read('/boot/firmware/hivebox.toml')).toBe(broken);
     expect(box.read(BOX_PATHS.settings)).toBe(before);
   });
