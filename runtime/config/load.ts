@@ -8,8 +8,8 @@ import { err, ok, type Result } from '../core/result.ts';
 import { CONFIG_SCHEMA, type HiveboxConfig } from './schema.ts';
 import { describeTomlError, parseTomlText } from './toml.ts';
 
-/** Environment variables with a meaning of their own, not config keys. */
-export const RESERVED_ENV = new Set(['HIVEBOX_CONFIG', 'HIVEBOX_BUN', 'HIVEBOX_STORE']);
+/** Environment variables with a meaning of their own, not config keys (the CLI's store, signer and node defaults: runtime/cli/configured.ts). */
+export const RESERVED_ENV = new Set(['HIVEBOX_CONFIG', 'HIVEBOX_BUN', 'HIVEBOX_STORE', 'HIVEBOX_MGMT_DB', 'HIVEBOX_SIGNER', 'HIVEBOX_SIGNER_KEY', 'HIVEBOX_NODE_ID']);
 
 /** Where configuration values come from. */
 export interface ConfigSources {

@@ -1,24 +1,18 @@
 /**
- * What the `hivebox credential|receipts|advisor` commands open: the mgmt store (path from
- * `--db`, `HIVEBOX_MGMT_DB`, or `$HIVEBOX_DATA_DIR/mgmt.sqlite`) and the operator's signer.
- * Until the daemon hands the CLI its hardware signer, `--signer-key FILE` (or
- * `HIVEBOX_SIGNER_KEY`) selects a software key file — no button press, development only.
+ * What the `hivebox credential|receipts|advisor` commands open: the mgmt store at a path the
+ * command resolved (runtime/cli/configured.ts: `--db`, `HIVEBOX_MGMT_DB`, the daemon's `[mgmt]
+ * store_path`) and the operator's signer. `--signer-key FILE` (or `HIVEBOX_SIGNER_KEY`) selects a
+ * software key file instead — no button press, development only.
  */
-import { join } from 'node:path';
 import { promptLine } from '../../hw/host/approval-flow.ts';
-import { createSigner, DEFAULT_SIGNER_CONFIG, SignerConfig } from '../../hw/host/signer-config.ts';
+import { createSigner, SignerConfig } from '../../hw/host/signer-config.ts';
 import type { DigestSigner } from '../../runtime/core/ports.ts';
 import { MgmtStore } from '../mgmt-store/mgmt-store.ts';
 import { KeyFileSigner } from './key-file.ts';
 
-/** The mgmt database path for `--db value` (or the environment defaults). */
-export function mgmtDbPath(flag?: string): string {
-  return flag ?? process.env.HIVEBOX_MGMT_DB ?? join(process.env.HIVEBOX_DATA_DIR ?? '.', 'mgmt.sqlite');
-}
-
-/** Open the mgmt store. */
-export function openCliStore(flag?: string): MgmtStore {
-  return new MgmtStore(mgmtDbPath(flag));
+/** Open the mgmt store at `path`. */
+export function openCliStore(path: string): MgmtStore {
+  return new MgmtStore(path);
 }
 
 /** The operator's signer as a command holds it: close it before the process ends. */
@@ -27,10 +21,10 @@ export interface OperatorSigner {
   close(): Promise<void>;
 }
 
-/** Where the operator's signer is: `--signer-key FILE` / `--signer SPEC` as given on the command line. */
+/** Where the operator's signer is: a software key file, else the hardware signer `hardware()` names (read only when needed). */
 export interface SignerChoice {
   readonly signerKey?: string;
-  readonly signer?: string;
+  readonly hardware: () => SignerConfig;
 }
 
 /**
@@ -48,17 +42,14 @@ export function parseSignerSpec(spec: string): SignerConfig {
 }
 
 /**
- * Open the operator's signer: the USB hardware signer (`--signer`, else `HIVEBOX_SIGNER`, else
- * node-hid discovery) — `prompt` gets "Press the button on your Hivebox signer to approve: …" once
- * per approval, when the device is waiting — or, for development, a software key file
- * (`--signer-key` / `HIVEBOX_SIGNER_KEY`; no button).
- * @throws Error for a malformed `--signer` value or an unreadable key file.
+ * Open the operator's signer: a software key file `choice.signerKey` (development; no button), else
+ * the USB hardware signer `choice.hardware()` — `prompt` gets "Press the button on your Hivebox
+ * signer to approve: …" once per approval, when the device is waiting.
+ * @throws Error for an unreadable key file.
  */
 export function openOperatorSigner(choice: SignerChoice, prompt: (line: string) => void): OperatorSigner {
-  const keyFile = choice.signerKey ?? (choice.signer === undefined ? process.env.HIVEBOX_SIGNER_KEY || undefined : undefined);
-  if (keyFile) return { signer: KeyFileSigner.load(keyFile), close: async () => {} };
-  const spec = choice.signer ?? process.env.HIVEBOX_SIGNER;
-  const hid = createSigner(spec ? parseSignerSpec(spec) : DEFAULT_SIGNER_CONFIG);
+  if (choice.signerKey) return { signer: KeyFileSigner.load(choice.signerKey), close: async () => {} };
+  const hid = createSigner(choice.hardware());
   let shown = false;
   const unsubscribe = hid.onPendingChange((p) => {
     if (!p) shown = false;

@@ -72,11 +72,11 @@ export async function issueCredential(signer: DigestSigner, store: MgmtStore, re
 }
 
 /**
- * Renew a stored credential: same subject, scope and compensation, a new id and validity window
- * of the same length starting `now` (spec 002 §1 "Renewal").
+ * Renew a stored credential: same subject, scope and compensation, a new id and a validity window
+ * starting `now`, `validity_s` long (default: as long as the old one) (spec 002 §1 "Renewal").
  * @returns the new credential JSON, or `SignerRefused` when `credentialId` is unknown.
  */
-export async function renewCredential(signer: DigestSigner, store: MgmtStore, credentialId: string, now: number, idBytes: Uint8Array): Promise<Result<string, SignerError>> {
+export async function renewCredential(signer: DigestSigner, store: MgmtStore, credentialId: string, now: number, idBytes: Uint8Array, validity_s?: number): Promise<Result<string, SignerError>> {
   const stored = store.getCredential(credentialId);
   const old = stored ? parseCredential(stored.json) : null;
   if (!old?.ok) return err({ kind: 'SignerRefused', reason: `unknown credential ${credentialId}` });
@@ -92,7 +92,7 @@ export async function renewCredential(signer: DigestSigner, store: MgmtStore, cr
       constraints: c.constraints,
       compensation: c.compensation,
       issued_at: now,
-      expires_at: now + (c.expires_at - c.issued_at),
+      expires_at: now + (validity_s ?? c.expires_at - c.issued_at),
       idBytes,
     },
     now,

@@ -1,6 +1,6 @@
 /**
- * `hivebox signer info|ping|pubkey` against a simulator on a unix socket, and the exit code when no
- * signer is there (EXIT.unavailable = 69).
+ * `hivebox signer info|ping|pubkey` against a simulator on a unix socket named by `--signer` or by the
+ * configuration's `[signer]`, and the exit code when no signer is there (EXIT.unavailable = 69).
  */
 import { afterEach, expect, test } from 'bun:test';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ test('info, ping and pubkey over the simulator socket', async () => {
   cleanups.push(t.cleanup);
   const sim = await startSignerSimulator({ mode: 'in-process', stateDir: join(t.dir, 'signer') });
   cleanups.push(() => sim.stop());
-  const via = ['--transport', 'unix-socket', '--path', sim.socketPath];
+  const via = ['--signer', `unix-socket:${sim.socketPath}`];
   const info = await hivebox('signer', 'info', ...via);
   expect(info.code).toBe(0);
   expect(JSON.parse(info.out)).toMatchObject({ connected: true, device: { model: 'Hivebox Signer', protocol: 1, timeout_s: 60 } });
@@ -33,13 +33,17 @@ test('info, ping and pubkey over the simulator socket', async () => {
   const pub = await hivebox('signer', 'pubkey', 'invite', ...via);
   const key = await sim.signer.publicKey('invite');
   expect(pub.out.trim()).toBe(key.ok ? key.node_id : 'unavailable');
+  const cfg = join(t.dir, 'hivebox.toml');
+  await Bun.write(cfg, `[signer]\ntransport = "unix-socket"\npath = ${JSON.stringify(sim.socketPath)}\n`);
+  expect((await hivebox('signer', 'pubkey', 'invite', '--config', cfg)).out.trim()).toBe(key.ok ? key.node_id : 'unavailable');
 });
 
 test('no signer → exit 69 with the reason', async () => {
   const t = tempDir();
   cleanups.push(t.cleanup);
-  const r = await hivebox('signer', 'info', '--transport', 'unix-socket', '--path', join(t.dir, 'none.sock'));
+  const r = await hivebox('signer', 'info', '--signer', `unix-socket:${join(t.dir, 'none.sock')}`);
   expect(r.code).toBe(69);
   expect(r.err).toContain('Hivebox signer unavailable: no signer simulator at');
   expect((await hivebox('signer', 'pubkey', 'payments')).code).toBe(64);
+  expect((await hivebox('signer', 'info', '--signer', 'usb:/dev/x')).code).toBe(64);
 });

@@ -1,6 +1,7 @@
 /**
  * The operator and advisor command lines against a managed node sharing the mgmt database:
- * `credential issue/list/revoke/reputation`, `advisor keygen/build/open`, `receipts --verify`.
+ * `credential issue/list/renew/revoke/reputation` (the store defaulting to the configured `[mgmt]
+ * store_path`), `advisor keygen/build/open`, `receipts --verify`.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { chmodSync, writeFileSync } from 'node:fs';
@@ -66,6 +67,17 @@ test('issue → command → receipts → reputation → revoke', async () => {
   expect(repCred).toMatchObject({ type: ['VerifiableCredential', 'DIDReputationCredential'], credentialSubject: { id: did, domain: 'hive:advisor', metrics: { actions_taken: 1, channels_managed: 1, revenue_delta_pct: 0 }, outcome: 'renew' } });
   const keys = resolveDidKey(w.operator.did);
   expect(keys.ok && verifyDocumentProof(repCred, keys.value)).toBe(true);
+
+  // Without --db the commands use the daemon's [mgmt] store_path; renew --days sets the new validity.
+  const cfg = join(w.dir, 'hivebox.toml');
+  writeFileSync(cfg, `[mgmt]\nstore_path = ${JSON.stringify(db)}\n`);
+  const renewed = cli('credential', 'renew', cred.id, '--config', cfg, '--signer-key', opKey, '--days', '7');
+  expect(renewed.err).toBe('');
+  expect(renewed.code).toBe(0);
+  const fresh = JSON.parse(renewed.out);
+  expect(Date.parse(fresh.validUntil ?? fresh.expirationDate) - Date.parse(fresh.validFrom ?? fresh.issuanceDate)).toBe(7 * 86_400_000);
+  expect(cli('credential', 'list', '--config', cfg).out.trim().split('\n')).toHaveLength(2);
+  expect(cli('credential', 'renew', cred.id, '--config', cfg, '--signer-key', opKey, '--days', '0').code).toBe(64);
 
   const revoked = cli('credential', 'revoke', cred.id, '--db', db, '--signer-key', opKey, '--reason', 'end of engagement');
   expect(JSON.parse(revoked.out)).toMatchObject({ type: ['HiveCredentialRevocation'], credential_id: cred.id });

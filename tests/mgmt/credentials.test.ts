@@ -106,6 +106,9 @@ describe('management credentials', () => {
     const renewed = await renewCredential(operator, store, parsed.value.id, now + 86_400, new Uint8Array(16).fill(8));
     const rp = renewed.ok ? parseCredential(renewed.value) : null;
     expect(rp?.ok && { from: rp.value.issued_at, to: rp.value.expires_at, id: rp.value.id !== parsed.value.id }).toEqual({ from: now + 86_400, to: now + 31 * 86_400, id: true });
+    const shorter = await renewCredential(operator, store, parsed.value.id, now + 86_400, new Uint8Array(16).fill(9), 7 * 86_400);
+    const sp = shorter.ok ? parseCredential(shorter.value) : null;
+    expect(sp?.ok && { from: sp.value.issued_at, to: sp.value.expires_at }).toEqual({ from: now + 86_400, to: now + 8 * 86_400 });
   });
 
   test('the proof covers RFC 8785 JCS of the credential without its proof', () => {

@@ -11,7 +11,8 @@ import { unixToIso } from '../../core/mgmt/time.ts';
 import { isNodeId } from '../../core/types.ts';
 import type { DigestSigner, SignerError } from '../../core/ports.ts';
 import { describeSignerError } from '../../../hw/host/signer-errors.ts';
-import { nowSeconds, openCliStore, openOperatorSigner, randomBytes, type SignerChoice } from '../../../services/mgmt/cli-support.ts';
+import { nowSeconds, openCliStore, openOperatorSigner, randomBytes } from '../../../services/mgmt/cli-support.ts';
+import { mgmtDbPath, signerConfigOf, withConfigured, type ConfiguredOptions } from '../configured.ts';
 import { issueCredential, issueReputation, renewCredential, revokeCredential } from '../../../services/mgmt/operator.ts';
 import { EXIT } from '../exit-codes.ts';
 
@@ -21,14 +22,30 @@ const int = (name: string) => (v: string) => {
   return n;
 };
 
+const positive = (name: string) => (v: string) => {
+  const n = int(name)(v);
+  if (n === 0) throw new InvalidArgumentError(`${name} must be at least 1`);
+  return n;
+};
+
 function signerFailed(e: SignerError): never {
   console.error(`hivebox: ${describeSignerError(e)}`);
   process.exit(e.kind === 'SignerUnavailable' || e.kind === 'SignerBusy' ? EXIT.unavailable : EXIT.refused);
 }
 
-/** Run `fn` with the operator's signer (button prompts on stderr), closing it afterwards. */
-async function withSigner<T>(o: SignerChoice, fn: (signer: DigestSigner) => Promise<T>): Promise<T> {
-  const s = openOperatorSigner(o, (line) => console.error(line));
+/** Options of the signing subcommands. */
+interface SigningOptions extends ConfiguredOptions {
+  db?: string;
+  signerKey?: string;
+}
+
+/**
+ * Run `fn` with the operator's signer (button prompts on stderr), closing it afterwards: `--signer-key`,
+ * else $HIVEBOX_SIGNER_KEY unless `--signer` is given, else the hardware signer (configured.ts).
+ */
+async function withSigner<T>(o: SigningOptions, fn: (signer: DigestSigner) => Promise<T>): Promise<T> {
+  const signerKey = o.signerKey || (o.signer ? undefined : process.env.HIVEBOX_SIGNER_KEY || undefined);
+  const s = openOperatorSigner({ ...(signerKey ? { signerKey } : {}), hardware: () => signerConfigOf(o) }, (line) => console.error(line));
   try {
     return await fn(s.signer);
   } finally {
@@ -39,11 +56,9 @@ async function withSigner<T>(o: SignerChoice, fn: (signer: DigestSigner) => Prom
 /** Register `hivebox credential`. */
 export function registerCredential(program: Command): void {
   const cmd = program.command('credential').description('issue, renew, revoke and list management credentials (spec 002)');
+  const dbOption = (c: Command) => c.option('--db <path>', "mgmt database (default: $HIVEBOX_MGMT_DB, else the daemon's [mgmt] store_path)");
   const common = (c: Command) =>
-    c
-      .option('--db <path>', 'mgmt database (default $HIVEBOX_MGMT_DB or ./mgmt.sqlite)')
-      .option('--signer <spec>', 'hardware signer: node-hid[:PATH] | hidraw[:PATH] | unix-socket:PATH (default $HIVEBOX_SIGNER, else node-hid discovery)')
-      .option('--signer-key <file>', 'software signer key file instead of the hardware signer (development: no button)');
+    withConfigured(dbOption(c), true).option('--signer-key <file>', 'software signer key file instead of the hardware signer (development: no button; default $HIVEBOX_SIGNER_KEY)');
 
   common(cmd.command('issue'))
     .description('issue a management credential to an advisor DID (signed on the signer)')
@@ -65,7 +80,7 @@ export function registerCredential(program: Command): void {
       const tier = o.tier as Tier;
       const now = nowSeconds();
       const allowed = effectivePermissions(tier, Object.fromEntries(PERMISSIONS.map((p) => [p, true])));
-      const r = await withSigner(o, (signer) => issueCredential(signer, openCliStore(o.db), {
+      const r = await withSigner(o, (signer) => issueCredential(signer, openCliStore(mgmtDbPath(o, o.db)), {
         agent_did: o.agent,
         node_id: o.node,
         tier,
@@ -82,8 +97,9 @@ export function registerCredential(program: Command): void {
 
   common(cmd.command('renew <id>'))
     .description('re-issue a credential with the same scope for a new period')
+    .option('--days <n>', 'validity of the new credential in days (default: as long as the old one)', positive('days'))
     .action(async (id: string, o) => {
-      const r = await withSigner(o, (signer) => renewCredential(signer, openCliStore(o.db), id, nowSeconds(), randomBytes(16)));
+      const r = await withSigner(o, (signer) => renewCredential(signer, openCliStore(mgmtDbPath(o, o.db)), id, nowSeconds(), randomBytes(16), o.days === undefined ? undefined : o.days * 86_400));
       if (!r.ok) signerFailed(r.error);
       console.log(r.value);
     });
@@ -92,18 +108,16 @@ export function registerCredential(program: Command): void {
     .description('revoke a credential; prints the signed revocation for fleet gossip')
     .option('--reason <text>', 'why', 'revoked by operator')
     .action(async (id: string, o) => {
-      const r = await withSigner(o, (signer) => revokeCredential(signer, openCliStore(o.db), id, o.reason, nowSeconds()));
+      const r = await withSigner(o, (signer) => revokeCredential(signer, openCliStore(mgmtDbPath(o, o.db)), id, o.reason, nowSeconds()));
       if (!r.ok) signerFailed(r.error);
       console.log(r.value);
     });
 
-  cmd
-    .command('list')
+  withConfigured(dbOption(cmd.command('list')), false)
     .description('list issued credentials')
-    .option('--db <path>', 'mgmt database')
     .option('--agent <did>', 'only this advisor')
     .action((o) => {
-      const store = openCliStore(o.db);
+      const store = openCliStore(mgmtDbPath(o, o.db));
       const now = nowSeconds();
       for (const c of store.listCredentials(o.agent)) {
         const state = store.isRevoked(c.id) ? 'revoked' : c.expires_at <= now ? 'expired' : 'active';
@@ -117,7 +131,7 @@ export function registerCredential(program: Command): void {
     .option('--baseline-msat <n>', 'routing revenue before (7 days), msat; default: recorded baseline', int('baseline-msat'))
     .option('--current-msat <n>', 'routing revenue now (7 days), msat; default: settlement or baseline', int('current-msat'))
     .action(async (o) => {
-      const store = openCliStore(o.db);
+      const store = openCliStore(mgmtDbPath(o, o.db));
       const latest = store.listCredentials(o.agent)[0];
       const baseline = o.baselineMsat ?? (latest ? store.getBaseline(latest.id)?.baseline_msat : undefined) ?? 0;
       const settled = latest ? store.getSettlement(latest.id) : null;

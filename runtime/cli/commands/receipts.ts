@@ -5,18 +5,18 @@
 import type { Command } from 'commander';
 import { verifyReceipt } from '../../core/mgmt/receipt.ts';
 import { openCliStore } from '../../../services/mgmt/cli-support.ts';
+import { mgmtDbPath, withConfigured } from '../configured.ts';
 import { EXIT } from '../exit-codes.ts';
 
 /** Register `hivebox receipts`. */
 export function registerReceipts(program: Command): void {
-  program
-    .command('receipts')
+  withConfigured(program.command('receipts'), false)
     .description('export management receipts as JSON lines')
-    .option('--db <path>', 'mgmt database')
+    .option('--db <path>', "mgmt database (default: $HIVEBOX_MGMT_DB, else the daemon's [mgmt] store_path)")
     .option('--agent <did>', 'only receipts about this advisor DID')
     .option('--verify <node_id>', 'verify every receipt signature against this node id')
     .action((o) => {
-      const store = openCliStore(o.db);
+      const store = openCliStore(mgmtDbPath(o, o.db));
       if (o.verify) {
         const bad = store.receipts(o.agent).filter((r) => !verifyReceipt(r, o.verify));
         if (bad.length > 0) {

@@ -1,36 +1,26 @@
 /**
  * `hivebox signer info|ping|pubkey|sim`: operator tools for the USB hardware signer
- * (hw/PROTOCOL.md). `info`, `ping` and `pubkey` talk to the signer the options select;
+ * (hw/PROTOCOL.md). `info`, `ping` and `pubkey` talk to the signer `--signer SPEC` names, else the
+ * daemon's configured `[signer]` (runtime/cli/configured.ts);
  * `sim` runs a simulated signer on a unix socket for demos and tests.
  */
 import type { Command } from 'commander';
 import { parseButtonScript } from '../../../hw/device-sim/button.ts';
 import { runSimulatorProcess } from '../../../hw/device-sim/serve.ts';
 import type { HidSigner } from '../../../hw/host/hid-signer.ts';
-import { createSigner, SignerConfig } from '../../../hw/host/signer-config.ts';
+import { createSigner } from '../../../hw/host/signer-config.ts';
 import { describeSignerError } from '../../../hw/host/signer-errors.ts';
 import { isSignerPurpose } from '../../../hw/protocol/purposes.ts';
 import type { SignerError } from '../../core/ports.ts';
+import { signerConfigOf, withConfigured, type ConfiguredOptions } from '../configured.ts';
 import { EXIT } from '../exit-codes.ts';
 
-interface TransportOptions {
-  transport: string;
-  path?: string;
-}
+type TransportOptions = ConfiguredOptions;
 
-function withTransport(cmd: Command): Command {
-  return cmd
-    .option('--transport <kind>', 'node-hid | hidraw | unix-socket', 'node-hid')
-    .option('--path <path>', 'hidraw node, node-hid path or simulator socket (default: discover)');
-}
+const withTransport = (cmd: Command): Command => withConfigured(cmd, true);
 
 function signerFrom(o: TransportOptions): HidSigner {
-  const parsed = SignerConfig.safeParse({ transport: o.transport, ...(o.path ? { path: o.path } : {}) });
-  if (!parsed.success) {
-    console.error(`hivebox signer: bad transport options: ${parsed.error.issues[0]?.message}`);
-    process.exit(EXIT.usage);
-  }
-  return createSigner(parsed.data);
+  return createSigner(signerConfigOf(o));
 }
 
 /** Exit code for a signer error: refusals and timeouts → refused (77), the rest → unavailable (69). */
