@@ -60,6 +60,7 @@ export function exitCodeForRpcError(code: number): number {
       return EXIT.refused;
     case RPC_ERROR.signerBusy:
     case RPC_ERROR.joinPending:
+    case RPC_ERROR.starting:
       return EXIT.tempfail;
     case RPC_ERROR.signerUnavailable:
       return EXIT.unavailable;

@@ -2,8 +2,9 @@
  * `hivebox run` as an appliance (issue 6 §2–4): composition only — the logic lives in the modules
  * it wires together.
  *
- * Start: sd_notify watchdog pings from the event loop at once (services/systemd/sd-notify.ts);
- * STATUS= "starting: waiting for lightningd …" until lightningd answers `getinfo` (bounded by
+ * Start: sd_notify watchdog pings from the event loop at once (services/systemd/sd-notify.ts); the
+ * IPC socket answers from the first second with the start-up line (starting-ipc.ts) until the
+ * daemon takes it over; STATUS= "starting: waiting for lightningd …" until lightningd answers `getinfo` (bounded by
  * `[supervisor] startup_timeout_s`); the daemon shell with the configured engine (Hive engine +
  * management sub-engine, runtime/engine/engine-factory.ts); the MQTT status publisher when
  * `[mqtt] url` is set; then the supervisor over the appliance's components
@@ -41,6 +42,7 @@ import { versionLine } from '../cli/version.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { createSigner } from '../../hw/host/signer-config.ts';
 import { ClnNodeBackend, clnPluginRpc, LightningRpcClient } from '../../services/lightning-rpc/index.ts';
+import type { IpcServer } from '../../services/daemon-ipc/index.ts';
 import { mqttConfigOf } from '../../services/mqtt/config.ts';
 import type { StatusPublisher } from '../../services/mqtt/publisher.ts';
 import type { ProbedSigner } from '../../services/systemd/components.ts';
@@ -51,6 +53,7 @@ import { applianceComponents } from './appliance-components.ts';
 import { changesState, mqttEventOf, statusSnapshot, statusText } from './appliance-status.ts';
 import { startDaemon, type Daemon } from './daemon.ts';
 import { startHiveRole } from './hive-role.ts';
+import { listenWhileStarting } from './starting-ipc.ts';
 import type { EngineFactory, LogFn } from './engine.ts';
 import { jsonLogger } from './log.ts';
 import { SwarmLink, swarmViewOf } from './swarm-link.ts';
@@ -107,10 +110,10 @@ async function channelSummary(d: Daemon): Promise<ChannelsResult['summary']> {
 }
 
 /**
- * Wait until lightningd answers `getinfo`, saying so in STATUS= while it does not.
+ * Wait until lightningd answers `getinfo`, saying so (`say`: STATUS= and the start-up socket) while it does not.
  * @throws Error after `timeout_s` with the last reason.
  */
-async function waitForLightningd(rpc: ClnNodeBackend, notifier: Notifier, config: HiveboxConfig, log: LogFn): Promise<string> {
+async function waitForLightningd(rpc: ClnNodeBackend, say: (line: string) => void, config: HiveboxConfig, log: LogFn): Promise<string> {
   const deadline = Date.now() + config.supervisor.startup_timeout_s * 1000;
   let said = '';
   for (;;) {
@@ -119,7 +122,7 @@ async function waitForLightningd(rpc: ClnNodeBackend, notifier: Notifier, config
     const line = `starting: waiting for lightningd at ${config.lightning.rpc_file} (${r.error.message})`;
     if (line !== said) {
       said = line;
-      notifier.status(line);
+      say(line);
       log('warn', 'lightningd_unavailable', { rpc_file: config.lightning.rpc_file, error: r.error.message });
     }
     if (Date.now() > deadline) throw new Error(`lightningd did not answer getinfo within ${config.supervisor.startup_timeout_s} s: ${r.error.message}`);
@@ -206,16 +209,33 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
     rpc.close();
   }
 
+  let startLine = `starting: waiting for lightningd at ${config.lightning.rpc_file}`;
+  const sayStarting = (line: string) => {
+    startLine = line;
+    notifier.status(line);
+  };
+  let starting: IpcServer | null = null;
   try {
-    const nodeId = await waitForLightningd(probes, notifier, config, log);
-    notifier.status(`starting: opening the node store ${config.hive.store_path}`);
+    starting = await listenWhileStarting(config, () => startLine, log);
+    const nodeId = await waitForLightningd(probes, sayStarting, config, log);
+    sayStarting(`starting: opening the node store ${config.hive.store_path}`);
     const engineFactory = (opts.engineFactory ?? configuredEngineFactory)({
       signer,
       onEvent,
       onHiveEngine: (e) => (hiveEngine = e),
       ...(swarm ? { swarmBinding: () => swarm.binding } : {}),
     });
-    daemon = await startDaemon({ config, engineFactory: swarm ? swarm.engineFactory(engineFactory) : engineFactory, log, now_ms });
+    const startup = starting;
+    daemon = await startDaemon({
+      config,
+      engineFactory: swarm ? swarm.engineFactory(engineFactory) : engineFactory,
+      log,
+      now_ms,
+      beforeListen: async () => {
+        await startup.close();
+        starting = null;
+      },
+    });
     await readStatus();
     const running = daemon;
     await swarm?.attach({ deliver: (peerId, hex) => running.deliver(peerId, hex), backend: running.backend, view: () => (hiveEngine ? swarmViewOf(hiveEngine.state.fleet.membership) : null) });
@@ -291,6 +311,7 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
     };
   } catch (e) {
     notifier.status(`failed: ${e instanceof Error ? e.message : String(e)}`);
+    await starting?.close();
     await swarm?.stop();
     await daemon?.stop();
     await publisher?.close();

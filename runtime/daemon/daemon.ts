@@ -43,6 +43,8 @@ export interface DaemonOptions {
   readonly log?: LogFn;
   /** Clock, unix ms; default `Date.now`. */
   readonly now_ms?: () => number;
+  /** Called once the engine is built, right before the IPC socket is bound: release a start-up listener on it (starting-ipc.ts). */
+  readonly beforeListen?: () => Promise<void>;
 }
 
 /** Counters for status output and tests. */
@@ -165,6 +167,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }
     return false;
   };
+  await opts.beforeListen?.();
   ipc = await listenIpc(
     config.daemon.ipc_socket,
     {

@@ -44,6 +44,8 @@ export const RPC_ERROR = {
   actionRefused: 1452,
   /** A governance command was refused by a fleet rule (cooldown, already voted, no promotion request, …; the message names it). */
   governanceRefused: 1460,
+  /** The daemon is starting (waiting for lightningd, opening the store); the message is its start-up line. Try again. */
+  starting: 1490,
 } as const;
 
 /** An RpcFailure with one of our codes. */
