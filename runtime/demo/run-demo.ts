@@ -10,8 +10,11 @@
  * 4. Through lightning-cli (lightningd → plugin → daemon): `hive-genesis` on A; for B and C,
  *    `hive-invite` on A (A's signer shows the prompt and its button is pressed) and `hive-join`
  *    on the joiner. Every handshake step is printed as it happens.
- * 5. Done when all three list the same members and the same membership hash; then the planner's
- *    view of the fleet on the real graph, read through A's `listchannels`/`listnodes`.
+ * 5. Done when all three list the same members and the same membership hash. B and C joined as
+ *    neophytes: each asks for promotion (`hive-promote`) and the full members vouch (`hive-vouch`;
+ *    quorum 1, then 2) until every node lists three full members.
+ * 6. The planner's view of the full members on the real graph, read through A's
+ *    `listchannels`/`listnodes` (neophytes would not count).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +29,7 @@ import { startSimFleet, type SimFleet, type SimFleetMember } from '../daemon/sim
 import { DEFAULT_HIVE_SETTINGS } from '../engine/config.ts';
 import { hiveEngineFactory } from '../engine/engine-factory.ts';
 import type { EngineEvent } from '../engine/events.ts';
-import type { InviteResult, JoinResult, MembersResult } from '../engine/index.ts';
+import type { InviteResult, JoinResult, MembersResult, PromoteResult } from '../engine/index.ts';
 import { describeGraphLoadError, graphFromListChannels, loadGraphFile, nodeNamesFromListNodes, type LoadStage } from '../../services/graph/index.ts';
 import { startSignerSimulator, type RunningSimulator } from '../../hw/device-sim/start.ts';
 import { chooseAttachments } from './attachments.ts';
@@ -146,6 +149,31 @@ async function converge(fleet: SimFleet, timeout_ms: number): Promise<MembersRes
   }
 }
 
+/** Poll `cond` every 50 ms. @throws DemoFailure naming `what` after `timeout_ms`. */
+async function until(cond: () => Promise<boolean>, what: string, timeout_ms: number): Promise<void> {
+  const deadline = performance.now() + timeout_ms;
+  while (!(await cond())) {
+    if (performance.now() > deadline) throw new DemoFailure(`${what} did not happen within ${timeout_ms / 1000} s`);
+    await Bun.sleep(50);
+  }
+}
+
+/** `neophyte` asks for promotion (hive-promote); each of `vouchers` vouches once it has the request (hive-vouch); done when every node lists it as a member. */
+async function promote(fleet: SimFleet, neophyte: SimFleetMember, vouchers: readonly SimFleetMember[], names: ReadonlyMap<string, string>, say: (line: string) => void, timeout_ms: number): Promise<void> {
+  const label = names.get(neophyte.node.nodeId)!;
+  const req = await cli<PromoteResult>(neophyte, label, 'hive-promote', {});
+  say(`[${label}] lightning-cli hive-promote → request ${req.request_id!.slice(0, 16)}…, quorum ${req.quorum}`);
+  for (const v of vouchers) {
+    const vl = names.get(v.node.nodeId)!;
+    const hasRequest = async () => (await cli<MembersResult>(v, vl, 'hive-members', {})).promotions.some((p) => p.request_id === req.request_id);
+    await until(hasRequest, `${vl} receiving ${label}'s promotion request`, timeout_ms);
+    const r = await cli<PromoteResult>(v, vl, 'hive-vouch', { node_id: neophyte.node.nodeId });
+    say(`[${vl}] lightning-cli hive-vouch ${label} → ${r.tier === 'member' ? `${label} promoted to member` : `vouches ${r.vouchers.length}/${r.quorum}`}`);
+  }
+  const everywhere = async () => (await Promise.all(FLEET.map((f) => cli<MembersResult>(fleet.member(f.name), f.label, 'hive-members', {})))).every((l) => l.members.some((m) => m.node_id === neophyte.node.nodeId && m.tier === 'member'));
+  await until(everywhere, `${label}'s promotion reaching every node`, timeout_ms);
+}
+
 /**
  * Run the demo.
  * @returns the summary (formed or not, with the reason) and the planner report text. Never throws
@@ -243,7 +271,16 @@ export async function runDemo(opts: DemoOptions): Promise<DemoOutcome> {
     if (!formed) throw new DemoFailure(`the member lists did not agree within ${(opts.converge_timeout_ms ?? 30_000) / 1000} s: ${nodes.map((n, i) => `${FLEET[i]!.label} has ${n.members.length}`).join(', ')}`);
     opts.say(`fleet formed: A, B and C all list 3 members with membership hash ${nodes[0]!.membership_hash}`);
 
-    const view = await plannerView(a.backend, nodes[0]!.members, opts.top ?? 10);
+    const timeout_ms = opts.converge_timeout_ms ?? 30_000;
+    opts.say('B and C joined as neophytes; the planner counts only full members, so each asks for promotion and the full members vouch:');
+    await promote(fleet, b, [a], names, opts.say, timeout_ms);
+    await promote(fleet, c, [a, b], names, opts.say, timeout_ms);
+    const promoted = await converge(fleet, timeout_ms);
+    nodes = nodes.map((n, i) => ({ ...n, tier: promoted[i]!.members.find((m) => m.node_id === n.node_id)?.tier ?? null, membership_hash: promoted[i]!.membership_hash }));
+    const full = promoted[0]!.members.filter((m) => m.tier === 'member').map((m) => m.node_id);
+    opts.say(`planner: ${full.length} full members (${full.map((id) => names.get(id)).sort().join(', ')}) on the real graph`);
+
+    const view = await plannerView(a.backend, full, opts.top ?? 10);
     outcome = { formed: true, planner: view.summary, report: view.text };
   } catch (e) {
     const reason = opts.signal?.aborted ? 'interrupted' : e instanceof DemoFailure ? e.message : `unexpected error: ${e instanceof Error ? e.message : String(e)}`;

@@ -10,6 +10,7 @@ export { memberViews, type MemberView } from './membership-view.ts';
 export { RPC_ERROR } from './rpc/errors.ts';
 export { RPC_COMMANDS, type HiveRpcName } from './rpc/index.ts';
 export type { GenesisResult } from './rpc/genesis.ts';
+export type { BanPeerResult, BanProposalView, BansResult, LeaveResult, PromoteResult, PromotionView, RevokeResult } from './rpc/governance.ts';
 export type { InviteResult } from './rpc/invite.ts';
 export type { JoinResult } from './rpc/join.ts';
 export type { MembersResult, StatusResult } from './rpc/status.ts';

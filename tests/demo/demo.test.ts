@@ -44,7 +44,7 @@ describe('hivebox demo', () => {
     expect(summary.reason).toBeUndefined();
     expect(summary.formed).toBe(true);
     expectSummaryShape(summary);
-    expect(summary.nodes.map((n) => n.tier)).toEqual(['member', 'neophyte', 'neophyte']);
+    expect(summary.nodes.map((n) => n.tier)).toEqual(['member', 'member', 'member']);
     expect(new Set(summary.nodes.map((n) => n.membership_hash)).size).toBe(1);
     expect(summary.nodes.every((n) => n.members.length === 3)).toBe(true);
     expect(report).toContain('Top');
@@ -58,6 +58,15 @@ describe('hivebox demo', () => {
     expect(matching(lines, /^\[A\] Press the button on your Hivebox signer to approve: invite to hive_[0-9a-f]{16}, valid 24 h, requires splice \(60 s\)$/)).toHaveLength(2);
     expect(matching(lines, /^\[A signer\] .*pressed$/)).toHaveLength(2);
     expect(matching(lines, /^\[A\] → B  FULL_SYNC /).length).toBeGreaterThanOrEqual(2);
+    // B and C are promoted by vouches before the planner counts them: quorum 1 for B, 2 for C.
+    expect(matching(lines, /^\[(B|C)\] lightning-cli hive-promote|^\[(A|B)\] lightning-cli hive-vouch/).map((l) => l.replace(/request [0-9a-f]{16}…, /, ''))).toEqual([
+      '[B] lightning-cli hive-promote → quorum 1',
+      '[A] lightning-cli hive-vouch B → B promoted to member',
+      '[C] lightning-cli hive-promote → quorum 2',
+      '[A] lightning-cli hive-vouch C → vouches 1/2',
+      '[B] lightning-cli hive-vouch C → C promoted to member',
+    ]);
+    expect(matching(lines, /^planner: 3 full members \(A, B, C\) on the real graph$/)).toHaveLength(1);
   }, 120_000);
 
   test('hivebox demo --json on the reduced graph: exit 0 and one summary object on stdout', async () => {
