@@ -115,6 +115,7 @@ test('promotion by vouches, ban by vote with fees restored, external ban refusin
   // b leaves: its fee toward a comes back, and a's toward b.
   expect(await hive.cli<LeaveResult>('b', 'hive-leave', { reason: 'moving the node' })).toMatchObject({ fees_restored: 1 });
   expect(await feeOf('b', 'a')).toEqual([1000, 200]);
+  expect(await hive.cli<StatusResult>('b', 'hive-status')).toMatchObject({ tier: null, member_count: 0 });
   await eventually(async () => (await tierOn('a', 'b')) === null, 'a removed b');
   await eventually(async () => (await feeOf('a', 'b'))[1] === 200, 'a restored its fee toward b');
   expect((await cliError('a', 'hive-leave')).message).toContain('last_member');

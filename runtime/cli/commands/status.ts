@@ -33,6 +33,7 @@ function renderInbound(i: InboundStatus): string[] {
 export function renderStatus(s: StatusResult): string {
   const lines = [`node      ${s.node_id} (${s.version})`];
   if (s.hive_id === null) lines.push('hive      none (run `hivebox genesis` or `hivebox join TICKET`)');
+  else if (s.tier === null) lines.push(`hive      ${s.hive_id}: this node left it or was removed (its member-channel fees are restored)`);
   else {
     lines.push(`hive      ${s.hive_id}`, `tier      ${s.tier}`, `members   ${s.member_count}, membership hash ${s.membership_hash}`, `fleet     hash ${s.fleet_hash} over ${s.fleet_states} states${s.pending_gossip ? ` (${s.pending_gossip} GOSSIP waiting)` : ''}, ${s.pending_actions} actions pending`);
   }

@@ -21,6 +21,7 @@ export interface StatusResult {
   readonly version: string;
   /** null before genesis or a completed join. */
   readonly hive_id: string | null;
+  /** Our tier; null when we are in no hive, or left it / were removed from it (hive_id then names it). */
   readonly tier: 'member' | 'neophyte' | null;
   readonly member_count: number;
   readonly membership_hash: string | null;
@@ -67,7 +68,7 @@ export function statusCommand(core: EngineCore, params: Record<string, unknown>)
     node_id: core.our_node_id,
     version: MANIFEST_VERSION,
     hive_id: hive?.hive_id ?? null,
-    tier: hive?.our_role ?? null,
+    tier: fleet.membership.members.get(core.our_node_id)?.tier ?? null,
     member_count: fleet.membership.members.size,
     membership_hash: hive ? currentMembershipHash(fleet) : null,
     fleet_hash: hive ? currentFleetHash(fleet) : null,
