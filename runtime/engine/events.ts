@@ -29,7 +29,7 @@ export type EngineEvent =
   /** Candidate side: we joined `hive_id` through `member_id`. */
   | { readonly kind: 'joined'; readonly hive_id: string; readonly member_id: string }
   /** Candidate side: a join ended without WELCOME. */
-  | { readonly kind: 'join_failed'; readonly member_id: string; readonly reason: string }
+  | { readonly kind: 'join_failed'; readonly member_id: string; readonly reason: string; readonly detail?: string }
   /** An operator-facing fleet event (member promoted, revoked, left; peer ignored; intent committed; action pending …). */
   | { readonly kind: 'fleet_event'; readonly name: string; readonly fields: Readonly<Record<string, unknown>> }
   /**

@@ -404,8 +404,8 @@ export class HiveboxEngine implements HiveEngine {
         await this.refreshNodeView();
         return;
       case 'join_failed':
-        this.emit({ kind: 'join_failed', member_id: e.member_id, reason: e.reason });
-        this.core.joins.failed(e.member_id, e.reason);
+        this.emit({ kind: 'join_failed', member_id: e.member_id, reason: e.reason, ...(e.detail ? { detail: e.detail } : {}) });
+        this.core.joins.failed(e.member_id, e.reason, e.detail);
         return;
     }
   }

@@ -6,11 +6,13 @@
 /** How a join ended. */
 export type JoinOutcome =
   | { readonly kind: 'joined'; readonly hive_id: string; readonly member_id: string }
-  | { readonly kind: 'failed'; readonly reasons: Readonly<Record<string, string>> };
+  /** `reasons`: the rule per member; `details`: the member's own words where it refused (JOIN_REFUSED). */
+  | { readonly kind: 'failed'; readonly reasons: Readonly<Record<string, string>>; readonly details: Readonly<Record<string, string>> };
 
 interface Waiter {
   readonly pending: Set<string>;
   readonly reasons: Record<string, string>;
+  readonly details: Record<string, string>;
   readonly resolve: (o: JoinOutcome) => void;
 }
 
@@ -24,7 +26,7 @@ export class JoinWaiters {
    */
   watch(member_ids: readonly string[]): { readonly outcome: Promise<JoinOutcome>; cancel(): void; fail(member_id: string, reason: string): void } {
     const done = Promise.withResolvers<JoinOutcome>();
-    const w: Waiter = { pending: new Set(member_ids), reasons: {}, resolve: done.resolve };
+    const w: Waiter = { pending: new Set(member_ids), reasons: {}, details: {}, resolve: done.resolve };
     this.waiters.add(w);
     return {
       outcome: done.promise,
@@ -42,16 +44,17 @@ export class JoinWaiters {
     }
   }
 
-  /** The join through `member_id` ended without WELCOME. */
-  failed(member_id: string, reason: string): void {
-    for (const w of this.waiters) this.failIn(w, member_id, reason);
+  /** The join through `member_id` ended without WELCOME (`detail`: the member's refusal text, if it sent one). */
+  failed(member_id: string, reason: string, detail?: string): void {
+    for (const w of this.waiters) this.failIn(w, member_id, reason, detail);
   }
 
-  private failIn(w: Waiter, member_id: string, reason: string): void {
+  private failIn(w: Waiter, member_id: string, reason: string, detail?: string): void {
     if (!w.pending.delete(member_id)) return;
     w.reasons[member_id] = reason;
+    if (detail) w.details[member_id] = detail;
     if (w.pending.size > 0) return;
     this.waiters.delete(w);
-    w.resolve({ kind: 'failed', reasons: w.reasons });
+    w.resolve({ kind: 'failed', reasons: w.reasons, details: w.details });
   }
 }

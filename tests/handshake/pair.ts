@@ -10,7 +10,7 @@
 import { signMessage } from '../../runtime/core/crypto/lnsign.ts';
 import { genesis } from '../../runtime/core/machines/genesis.ts';
 import { handshakeStep } from '../../runtime/core/machines/handshake-step.ts';
-import { initialHandshakeState, type HandshakeConfig, type HandshakeEffect, type HandshakeInput, type HandshakeReject, type HandshakeState } from '../../runtime/core/machines/handshake-types.ts';
+import { initialHandshakeState, type HandshakeConfig, type HandshakeEffect, type HandshakeInput, type HandshakeMsgType, type HandshakeReject, type HandshakeState } from '../../runtime/core/machines/handshake-types.ts';
 import type { NodeId } from '../../runtime/core/types.ts';
 import { decodeHiveMessage, type HiveMessage } from '../../runtime/core/wire/decode.ts';
 import { encodeHiveMessage } from '../../runtime/core/wire/encode.ts';
@@ -121,7 +121,7 @@ export class Fleet {
   }
 
   /** Encode a payload as `from` would send it. */
-  static encode(type: 'HELLO' | 'CHALLENGE' | 'ATTEST' | 'WELCOME', payload: Record<string, unknown>, framing: Framing): Uint8Array {
+  static encode(type: HandshakeMsgType, payload: Record<string, unknown>, framing: Framing): Uint8Array {
     const e = encodeHiveMessage(type, payload as never, framing);
     if (!e.ok) throw new Error(JSON.stringify(e.error));
     return e.value;

@@ -149,9 +149,9 @@ describe('verification rejects', () => {
 
   test('already_used by another node; the same node may retry', async () => {
     const { encoded, ticket } = await issueTicket();
-    const used_tickets = new Map([[ticket.ticket_id, { used_by: JOINER }]]);
+    const used_tickets = new Map([[ticket.ticket_id, { used_by: JOINER, used_at: T0 + 30 }]]);
     expect(verifyTicket(encoded, ctx({ used_tickets })).ok).toBe(true);
-    expect(verifyTicket(encoded, ctx({ used_tickets, node_id: OTHER }))).toEqual({ ok: false, error: { code: 'already_used', used_by: JOINER } });
+    expect(verifyTicket(encoded, ctx({ used_tickets, node_id: OTHER }))).toEqual({ ok: false, error: { code: 'already_used', used_by: JOINER, used_at: T0 + 30 } });
   });
 
   test('requirements_not_met is judged on negotiated BOLT 9 bits', () => {

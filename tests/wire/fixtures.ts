@@ -170,7 +170,7 @@ const CORE: Partial<Record<MsgType, (framing: Framing) => PayloadInput>> = {
       { hive_id: HIVE_ID, ban_id: 'e5'.repeat(16), peer_id: KEY_EXT.node_id, reporter_id: KEY_B.node_id, reason: 'drain attack', evidence: ['scid 800000x1x0 drained 3x in 1h'], timestamp: NOW },
       banPeerSigningString,
       KEY_B,
-    ),
+    ),  JOIN_REFUSED: () => ({ rule: 'ticket_already_used', detail: 'used at 2025-10-09T08:53:20Z by another node', timestamp: NOW }),
 };
 
 /** Types with a full schema; the rest are generic (known by name only). */

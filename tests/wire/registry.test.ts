@@ -1,14 +1,15 @@
 /**
- * The message registry (clhive-protocol.md §2.1): all 66 cl-hive types plus Hivebox's two, odd
+ * The message registry (clhive-protocol.md §2.1): all 66 cl-hive types plus Hivebox's three, odd
  * ids in 32769–33000, unique; every type has a schema and a signature rule.
  */
 import { expect, test } from 'bun:test';
 import { HIVE_TYPE_RANGE, MSG_TYPE_NAMES, MSG_TYPES, msgTypeName, PAYLOAD_SCHEMAS, SIGNED_PARTS } from '../../runtime/core/wire/index.ts';
 
-test('66 cl-hive types plus HIVE_REVOKE and BAN_PEER', () => {
-  expect(MSG_TYPE_NAMES).toHaveLength(68);
+test('66 cl-hive types plus HIVE_REVOKE, BAN_PEER and JOIN_REFUSED', () => {
+  expect(MSG_TYPE_NAMES).toHaveLength(69);
   expect(MSG_TYPES.HIVE_REVOKE).toBe(32905);
   expect(MSG_TYPES.BAN_PEER).toBe(32907);
+  expect(MSG_TYPES.JOIN_REFUSED).toBe(32909);
   expect(MSG_TYPES.ARBITRATION_VOTE).toBe(32903);
   expect(msgTypeName(32809)).toBeNull();
   expect(msgTypeName(32817)).toBeNull();

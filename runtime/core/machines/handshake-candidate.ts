@@ -61,9 +61,20 @@ function hellos(s: HandshakeState, member_id: NodeId, effects: readonly FramingE
 }
 
 /** End a join without WELCOME: drop it, log, tell other subsystems. */
-function failJoin(s: HandshakeState, member_id: NodeId, reason: RejectReason, fields?: Record<string, unknown>): HandshakeStep {
+function failJoin(s: HandshakeState, member_id: NodeId, reason: RejectReason, fields?: Record<string, unknown>, detail?: string): HandshakeStep {
   const refused = refuse({ ...s, joins: withEntry(s.joins, member_id, undefined) }, { reason, peer_id: member_id, ...(fields ? { fields } : {}) });
-  return { ...refused, effects: [...refused.effects, { kind: 'event', name: 'join_failed', member_id, reason }] };
+  return { ...refused, effects: [...refused.effects, { kind: 'event', name: 'join_failed', member_id, reason, ...(detail === undefined ? {} : { detail }) }] };
+}
+
+/**
+ * JOIN_REFUSED from the member we are joining (before WELCOME): the join ends at once with the
+ * member's rule and detail (join-refusal.ts is the member side). From anyone else: refused.
+ */
+export function onJoinRefused(s: HandshakeState, peer_id: string, msg: HiveMessageOf<'JOIN_REFUSED'>): HandshakeStep {
+  const join = s.joins.get(peer_id as NodeId);
+  if (!join) return refuse(s, { reason: 'unsolicited_refusal', peer_id, msg_type: 'JOIN_REFUSED' });
+  const { rule, detail } = msg.payload;
+  return failJoin(s, join.member_id, rule, { rule, detail }, detail);
 }
 
 /**

@@ -12,7 +12,8 @@
  * - only a full member admits (`not_admitting`), and nobody once the hive has `max_members`;
  * - a node we admitted whose WELCOME was lost is challenged again on a new HELLO and gets WELCOME
  *   again on ATTEST (a restarted member answers a retried join);
- * - a refused input changes nothing: no store write, state returned as given.
+ * - a refused input changes nothing: no store write, state returned as given; a candidate whose
+ *   ticket broke a rule is told which (JOIN_REFUSED, spec framing; join-refusal.ts).
  */
 import { err, ok, type Result } from '../result.ts';
 import { negotiatedFeatures } from '../ticket/features.ts';
@@ -38,6 +39,7 @@ import {
   type PendingAdmission,
   type PendingHello,
 } from './handshake-types.ts';
+import { refuseJoin } from './join-refusal.ts';
 import { applyWrites, isBanned, persist, withEntry, type MembershipState, type OpenChallenge, type StoreWrite } from './membership.ts';
 
 /** Channel state that proves stake for a cl-hive channel join (CLN `listpeerchannels` state). */
@@ -84,10 +86,10 @@ export function onHello(s: HandshakeState, peer_id: string, msg: HiveMessageOf<'
       node_id: peer_id,
       used_tickets: m.used_tickets,
     });
-    if (!verified.ok) return refuse({ ...s, hello_at }, { reason: `ticket_${verified.error.code}`, peer_id, msg_type: 'HELLO', fields: { ...verified.error } });
+    if (!verified.ok) return refuseJoin({ ...s, hello_at }, { reason: `ticket_${verified.error.code}`, peer_id, msg_type: 'HELLO', fields: { ...verified.error } }, msg.framing, now);
     ticket = verified.value;
   } else if (msg.framing === 'spec') {
-    return refuse({ ...s, hello_at }, { reason: 'ticket_required', peer_id, msg_type: 'HELLO' });
+    return refuseJoin({ ...s, hello_at }, { reason: 'ticket_required', peer_id, msg_type: 'HELLO' }, msg.framing, now);
   } else if (!s.config.accept_clhive_channel_join) {
     return refuse({ ...s, hello_at }, { reason: 'channel_join_disabled', peer_id, msg_type: 'HELLO' });
   }
@@ -127,7 +129,7 @@ export function onPeerFacts(
   if (!input.facts || !proven) return refuse(dropped, { reason: 'facts_unavailable', peer_id: input.peer_id, msg_type: 'HELLO' });
   if (p.ticket) {
     const req = checkRequirements(p.ticket, proven);
-    if (!req.ok) return refuse(dropped, { reason: 'ticket_requirements_not_met', peer_id: input.peer_id, msg_type: 'HELLO', fields: { ...req.error } });
+    if (!req.ok) return refuseJoin(dropped, { reason: 'ticket_requirements_not_met', peer_id: input.peer_id, msg_type: 'HELLO', fields: { ...req.error } }, p.framing, now);
   } else if (!input.facts.channel_states.includes(CHANNEL_PROOF_STATE)) {
     return refuse(dropped, { reason: 'no_channel', peer_id: input.peer_id, msg_type: 'HELLO', fields: { channel_states: input.facts.channel_states } });
   }
@@ -201,7 +203,7 @@ export function onAttest(s: HandshakeState, peer_id: string, msg: HiveMessageOf<
     return refuse(s, { reason: 'challenge_expired', peer_id, msg_type: 'ATTEST', fields: { issued_at: challenge.issued_at } });
   }
   const audit = verifyAttest(msg, challenge, us, peer_id, now);
-  if (!audit.ok) return refuse(s, audit.error);
+  if (!audit.ok) return refuseJoin(s, audit.error, msg.framing, now);
   const ticket = challenge.ticket_id === null ? null : s.membership.used_tickets.get(challenge.ticket_id);
   const admission: Omit<Admission, 'sig'> = ticket
     ? { by: us, via: 'ticket', ticket_id: ticket.ticket_id, ticket_expires_at: ticket.expires_at }

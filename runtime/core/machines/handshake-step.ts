@@ -1,15 +1,15 @@
 /**
  * The handshake's single entry point: `handshakeStep(state, input, now) → {state, effects, reject}`
  * routes each input to the member side (HELLO, ATTEST, node facts) or the candidate side (join,
- * CHALLENGE, WELCOME, signatures — an admission proof's signature goes to the member side); a tick runs both (issue 2 §6). See handshake-types.ts for the
+ * CHALLENGE, WELCOME, JOIN_REFUSED, signatures — an admission proof's signature goes to the member side); a tick runs both (issue 2 §6). See handshake-types.ts for the
  * driver's duties per effect.
  */
-import { candidateTick, onChallenge, onJoin, onSigned, onWelcome } from './handshake-candidate.ts';
+import { candidateTick, onChallenge, onJoin, onJoinRefused, onSigned, onWelcome } from './handshake-candidate.ts';
 import { isAdmissionRequest, memberTick, onAdmissionSigned, onAttest, onHello, onPeerFacts } from './handshake-member.ts';
 import { refuse, type HandshakeInput, type HandshakeState, type HandshakeStep } from './handshake-types.ts';
 
 /** Hive message types the handshake consumes; the driver routes these here. */
-export const HANDSHAKE_TYPES: ReadonlySet<string> = new Set(['HELLO', 'CHALLENGE', 'ATTEST', 'WELCOME']);
+export const HANDSHAKE_TYPES: ReadonlySet<string> = new Set(['HELLO', 'CHALLENGE', 'ATTEST', 'WELCOME', 'JOIN_REFUSED']);
 
 /**
  * Advance the handshake by one input.
@@ -30,6 +30,8 @@ export function handshakeStep(s: HandshakeState, input: HandshakeInput, now: num
           return onChallenge(s, peer_id, message, now);
         case 'WELCOME':
           return onWelcome(s, peer_id, message, now);
+        case 'JOIN_REFUSED':
+          return onJoinRefused(s, peer_id, message);
         default:
           return refuse(s, { reason: 'unexpected_message', peer_id, msg_type: message.type });
       }

@@ -150,7 +150,7 @@ export type HandshakeInput =
   | { readonly kind: 'tick' };
 
 /** Handshake message types a machine sends. */
-export type HandshakeMsgType = 'HELLO' | 'CHALLENGE' | 'ATTEST' | 'WELCOME';
+export type HandshakeMsgType = 'HELLO' | 'CHALLENGE' | 'ATTEST' | 'WELCOME' | 'JOIN_REFUSED';
 
 /** Send a Hive message to a peer in a framing. */
 export interface SendEffect {
@@ -192,8 +192,8 @@ export type EventEffect =
   | { readonly kind: 'event'; readonly name: 'member_admitted'; readonly peer_id: NodeId; readonly via: 'ticket' | 'channel'; readonly version: string; readonly features: readonly string[] }
   /** Candidate side: we joined `hive_id` as neophyte through `member_id`. */
   | { readonly kind: 'event'; readonly name: 'joined'; readonly hive_id: string; readonly member_id: NodeId }
-  /** Candidate side: a join ended without WELCOME. */
-  | { readonly kind: 'event'; readonly name: 'join_failed'; readonly member_id: NodeId; readonly reason: RejectReason };
+  /** Candidate side: a join ended without WELCOME; `detail` is the member's own words when it refused (JOIN_REFUSED). */
+  | { readonly kind: 'event'; readonly name: 'join_failed'; readonly member_id: NodeId; readonly reason: RejectReason; readonly detail?: string };
 
 /** Any handshake effect. */
 export type HandshakeEffect = SendEffect | SignEffect | FetchFactsEffect | PersistEffect | LogEffect | EventEffect;
@@ -237,6 +237,7 @@ export type RejectReason =
   | 'signer_failed'
   | 'bad_signer_output'
   | 'unsolicited_welcome'
+  | 'unsolicited_refusal'
   | 'welcome_before_attest'
   | 'membership_hash_mismatch'
   | 'join_timeout'

@@ -19,7 +19,7 @@ export type TicketError =
   /** The signature does not recover to `admin_pubkey` over the ticket's signed text. */
   | { readonly code: 'bad_signature' }
   /** The ticket was already used by another node (tickets are single use and bound to their first user). */
-  | { readonly code: 'already_used'; readonly used_by: string }
+  | { readonly code: 'already_used'; readonly used_by: string; readonly used_at: number }
   /** The joiner's negotiated BOLT 9 features lack a required feature. */
   | { readonly code: 'requirements_not_met'; readonly missing: readonly HiveFeature[] }
   /** The joiner's manifest version is below `min_version` (or carries no version number). */

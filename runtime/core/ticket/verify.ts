@@ -18,6 +18,8 @@ import { TICKET_CLOCK_SKEW_S, ticketSignedText, type InviteTicket } from './tick
 /** Who already used a ticket (the used-tickets table; see services/store). */
 export interface TicketUse {
   readonly used_by: string;
+  /** Unix seconds of the first use. */
+  readonly used_at: number;
 }
 
 /** What the verifying member knows. */
@@ -50,7 +52,7 @@ export function verifyTicket(encoded: unknown, ctx: TicketContext): Result<Invit
   if (ctx.now > t.expires_at) return err({ code: 'expired', expires_at: t.expires_at });
   if (recoverSigner(ticketSignedText(t), t.signature) !== t.admin_pubkey) return err({ code: 'bad_signature' });
   const use = ctx.used_tickets.get(t.ticket_id);
-  if (use && use.used_by !== ctx.node_id) return err({ code: 'already_used', used_by: use.used_by });
+  if (use && use.used_by !== ctx.node_id) return err({ code: 'already_used', used_by: use.used_by, used_at: use.used_at });
   return ok(t);
 }
 

@@ -23,6 +23,8 @@ const INTELLIGENCE_S = 7_200; // MAX_INTELLIGENCE_AGE_SECONDS
 const REVOKE_S = 30 * 86_400;
 /** Hivebox: a peer ban lives as long as a cl-hive ban proposal (7 days). */
 const BAN_PEER_S = 7 * 86_400;
+/** Hivebox: a join refusal answers a HELLO at once; an old one is not an answer (10 min). */
+const JOIN_REFUSED_S = 600;
 
 /** Max age in seconds per message type; null = no freshness check. */
 export const MAX_AGE_S = {
@@ -94,6 +96,7 @@ export const MAX_AGE_S = {
   ARBITRATION_VOTE: null,
   HIVE_REVOKE: REVOKE_S,
   BAN_PEER: BAN_PEER_S,
+  JOIN_REFUSED: JOIN_REFUSED_S,
 } as const satisfies Record<MsgType, number | null>;
 
 /**

@@ -7,6 +7,7 @@
  * - `HIVE_REVOKE` = 32905: a fleet admin revokes a member node id (spec 000 §5.2).
  * - `BAN_PEER` = 32907: a certified member adds an external attacker to the global ignore list
  *   (spec 000 §5.1 `HIVE_BAN_PEER`).
+ * - `JOIN_REFUSED` = 32909: a member names the ticket rule it refused a HELLO for (issue 16 §5).
  * cl-hive does not know them; a cl-hive node drops them as an unknown type.
  */
 
@@ -80,6 +81,7 @@ export const MSG_TYPES = {
   ARBITRATION_VOTE: 32903,
   HIVE_REVOKE: 32905,
   BAN_PEER: 32907,
+  JOIN_REFUSED: 32909,
 } as const;
 
 /** A Hive message name (`'GOSSIP'`, `'HIVE_REVOKE'`, …). */

@@ -28,6 +28,7 @@ import { BanVotePayload } from './payloads/ban-vote.ts';
 import { MsgAckPayload } from './payloads/msg-ack.ts';
 import { HiveRevokePayload } from './payloads/hive-revoke.ts';
 import { BanPeerPayload } from './payloads/ban-peer.ts';
+import { JoinRefusedPayload } from './payloads/join-refused.ts';
 import { HelloPayload, HelloSpecPayload } from './payloads/hello.ts';
 import { WelcomePayload, WelcomeSpecPayload } from './payloads/welcome.ts';
 
@@ -101,6 +102,7 @@ export const PAYLOAD_SCHEMAS = {
   ARBITRATION_VOTE: GenericPayload,
   HIVE_REVOKE: HiveRevokePayload,
   BAN_PEER: BanPeerPayload,
+  JOIN_REFUSED: JoinRefusedPayload,
 } as const satisfies Record<MsgType, z.ZodType>;
 
 /** Spec-framing overrides: Hivebox-only fields that are required when Hivebox talks to Hivebox. */

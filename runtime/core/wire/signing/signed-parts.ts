@@ -157,6 +157,7 @@ export const SIGNED_PARTS = {
   ARBITRATION_VOTE: opaque,
   HIVE_REVOKE: (m) => single(hiveRevokeSigningString(m.raw), m.payload.signature, m.payload.admin_pubkey),
   BAN_PEER: (m) => single(banPeerSigningString(m.raw), m.payload.signature, m.payload.reporter_id),
+  JOIN_REFUSED: none,
 } satisfies { [K in MsgType]: PartsOf<K> };
 
 /**
