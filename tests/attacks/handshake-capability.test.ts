@@ -52,7 +52,8 @@ test('ticket requirements are judged on negotiated features → ticket_requireme
   expectRefusedUnchanged(member, 'ticket_requirements_not_met', () =>
     fleet.deliverBytes(weak, member, Fleet.encode('HELLO', { pubkey: weak.node_id, protocol_version: 1, ticket: encoded }, 'spec')),
   );
-  expect(member.effects.at(-1)).toMatchObject({ reason: 'ticket_requirements_not_met', fields: { missing: ['splice'] } });
+  expect(member.effects.findLast((e) => e.kind === 'log')).toMatchObject({ reason: 'ticket_requirements_not_met', fields: { missing: ['splice'] } });
+  expect(member.effects.at(-1)).toMatchObject({ kind: 'send', peer_id: weak.node_id, type: 'JOIN_REFUSED', payload: { rule: 'ticket_requirements_not_met', detail: 'missing splice' } });
 });
 
 test('a manifest version below the ticket minimum → ticket_version_too_old, store unchanged', async () => {

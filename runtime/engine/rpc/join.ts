@@ -138,7 +138,7 @@ export async function joinCommand(core: EngineCore, params: Record<string, unkno
     const hint = (id: string, r: string) => outcome.details[id] ?? JOIN_FAIL_HINTS[r];
     const why = Object.entries(outcome.reasons).map(([id, r]) => `${id.slice(0, 16)}…: ${r}${hint(id, r) ? ` (${hint(id, r)})` : ''}`).join('; ');
     const ticket = Object.values(outcome.reasons).every((r) => r.startsWith('ticket_'));
-    throw rpcFailure(ticket ? RPC_ERROR.badTicket : RPC_ERROR.joinFailed, ticket ? `the ticket is not usable: refused by ${why}` : `the join failed: ${why}`, { reasons: outcome.reasons, details: outcome.details });
+    throw rpcFailure(ticket ? RPC_ERROR.badTicket : RPC_ERROR.joinFailed, ticket ? `the ticket is not usable: refused by ${why}` : `the join failed: ${why}`, outcome.reasons);
   }
   const fleet = core.state().fleet;
   return {
