@@ -12,28 +12,17 @@ import type { BanPeerResult, BanProposalView, BansResult, LeaveResult, PromoteRe
 import type { HiveSettings } from '../../runtime/engine/config.ts';
 import { RPC_ERROR } from '../../runtime/engine/rpc/errors.ts';
 import { OPENCHANNEL_REFUSAL } from '../../services/cln-plugin/index.ts';
-import { createLightningBackend, type LightningRpcClient } from '../../services/lightning-rpc/index.ts';
-import type { SimNode } from '../../services/simnet/index.ts';
 import { eventually, startSimHive, type SimHive } from './fixtures/sim-hive.ts';
 
 let hive: SimHive;
-const clients: LightningRpcClient[] = [];
 
 afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
   await hive.stop();
 });
 
 const idOf = (name: string) => hive.member(name).node.nodeId;
 
-async function cliError(name: string, method: string, params: Record<string, unknown> = {}): Promise<{ code: number; message: string }> {
-  try {
-    await hive.cli(name, method, params);
-  } catch (e) {
-    return e as { code: number; message: string };
-  }
-  throw new Error(`${method} succeeded`);
-}
+const cliError = (name: string, method: string, params: Record<string, unknown> = {}) => hive.cliError(name, method, params);
 
 /** `name`'s fee policy (base msat, ppm) on its channel with `peer`, from listpeerchannels. */
 async function feeOf(name: string, peer: string): Promise<[number, number]> {
@@ -108,7 +97,7 @@ test('promotion by vouches, ban by vote with fees restored, external ban refusin
   await eventually(async () => (await hive.cli<StatusResult>('a', 'hive-status')).ignored_peers.includes(x.nodeId), 'a has the ban');
   await eventually(async () => ['a', 'b'].every((n) => hive.member(n).node.logs.some((l) => l.message === 'fleet ignore list: 1 peer(s)')), 'both plugins got the list');
   for (const n of ['a', 'b']) {
-    const r = await fund(x, idOf(n));
+    const r = await hive.fund(x, idOf(n));
     expect(r.ok === false && r.error.message.endsWith(OPENCHANNEL_REFUSAL)).toBe(true);
   }
 
@@ -120,14 +109,6 @@ test('promotion by vouches, ban by vote with fees restored, external ban refusin
   await eventually(async () => (await feeOf('a', 'b'))[1] === 200, 'a restored its fee toward b');
   expect((await cliError('a', 'hive-leave')).message).toContain('last_member');
 }, 120_000);
-
-/** `fundchannel` from an external node (no Hivebox) to `to`, from a fresh confirmed UTXO. */
-async function fund(from: SimNode, to: string, amount = 200_000) {
-  const c = createLightningBackend({ socketPath: from.rpcPath, idPrefix: 'ext' }).client;
-  clients.push(c);
-  from.wallet.deposit(amount * 2, hive.fleet.network.blockheight);
-  return c.call('fundchannel', { id: to, amount });
-}
 
 test('an admin revocation (signer button) removes a member on every node and restores the fees toward it', async () => {
   await fleetOf(['a', 'b', 'c']);

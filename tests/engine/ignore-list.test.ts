@@ -9,13 +9,10 @@ import { afterEach, beforeEach, expect, test } from 'bun:test';
 import type { InviteResult, StatusResult } from '../../runtime/engine/index.ts';
 import type { HiveboxEngine } from '../../runtime/engine/hive-engine.ts';
 import { OPENCHANNEL_REFUSAL } from '../../services/cln-plugin/index.ts';
-import { createLightningBackend, type LightningRpcClient } from '../../services/lightning-rpc/index.ts';
-import type { SimNode } from '../../services/simnet/index.ts';
 import { waitUntil } from '../cln/fixtures/recording-engine.ts';
 import { eventually, startSimHive, type SimHive } from './fixtures/sim-hive.ts';
 
 let hive: SimHive;
-const clients: LightningRpcClient[] = [];
 
 beforeEach(async () => {
   hive = await startSimHive(['a', 'b']);
@@ -26,17 +23,8 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
   await hive.stop();
 });
-
-/** `fundchannel` from an external node (no Hivebox) to a fleet member, from a fresh confirmed UTXO. */
-async function fund(from: SimNode, to: string, amount = 200_000) {
-  const c = createLightningBackend({ socketPath: from.rpcPath, idPrefix: 'ext' }).client;
-  clients.push(c);
-  from.wallet.deposit(amount * 2, hive.fleet.network.blockheight);
-  return c.call('fundchannel', { id: to, amount });
-}
 
 test('a banned external peer is refused on every member (openchannel and openchannel2); others are not; the ban survives a daemon restart', async () => {
   const net = hive.fleet.network;
@@ -44,7 +32,7 @@ test('a banned external peer is refused on every member (openchannel and opencha
   const xv1 = await net.addNode({ name: 'xv1', seed: 'x-v1', features: '0a8a59a1' });
   const y = await net.addNode({ name: 'y' });
   const [a, b] = [hive.member('a'), hive.member('b')];
-  expect((await fund(x, a.node.nodeId)).ok).toBe(true);
+  expect((await hive.fund(x, a.node.nodeId)).ok).toBe(true);
 
   const engineA = a.daemon.engine as HiveboxEngine;
   for (const target of [x.nodeId, xv1.nodeId]) {
@@ -54,17 +42,17 @@ test('a banned external peer is refused on every member (openchannel and opencha
   await waitUntil(() => [a, b].every((m) => m.node.logs.some((l) => l.message === 'fleet ignore list: 2 peer(s)')), 'both plugins got the list');
 
   for (const m of [a, b]) {
-    const refused = await fund(x, m.node.nodeId);
+    const refused = await hive.fund(x, m.node.nodeId);
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.error.message).toEndWith(`: ${OPENCHANNEL_REFUSAL}`);
-    const refusedV1 = await fund(xv1, m.node.nodeId);
+    const refusedV1 = await hive.fund(xv1, m.node.nodeId);
     expect(refusedV1.ok === false && refusedV1.error.message.endsWith(OPENCHANNEL_REFUSAL)).toBe(true);
-    expect((await fund(y, m.node.nodeId)).ok).toBe(true);
+    expect((await hive.fund(y, m.node.nodeId)).ok).toBe(true);
   }
   expect(b.node.logs.filter((l) => l.message.startsWith('refused openchannel2 from') || l.message.startsWith('refused openchannel from')).map((l) => l.message.split(' ')[1])).toEqual(['openchannel2', 'openchannel']);
 
   await hive.fleet.restartDaemon('b');
   await waitUntil(() => b.node.logs.filter((l) => l.message === 'fleet ignore list: 2 peer(s)').length >= 2, 'list pushed again after the restart');
-  expect((await fund(x, b.node.nodeId)).ok).toBe(false);
+  expect((await hive.fund(x, b.node.nodeId)).ok).toBe(false);
   expect((await hive.cli<StatusResult>('b', 'hive-status')).ignored_peers.toSorted()).toEqual([x.nodeId, xv1.nodeId].sort());
 });

@@ -24,14 +24,7 @@ afterEach(async () => {
 
 const idOf = (name: string) => hive.member(name).node.nodeId;
 
-async function cliError(name: string, method: string, params: Record<string, unknown> = {}): Promise<{ code: number; message: string }> {
-  try {
-    await hive.cli(name, method, params);
-  } catch (e) {
-    return e as { code: number; message: string };
-  }
-  throw new Error(`${method} succeeded`);
-}
+const cliError = (name: string, method: string, params: Record<string, unknown> = {}) => hive.cliError(name, method, params);
 
 describe('over the plugin protocol', () => {
   test('B joins A: both list the same members and hash', async () => {
