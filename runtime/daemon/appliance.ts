@@ -4,7 +4,7 @@
  *
  * Start: sd_notify watchdog pings from the event loop at once (services/systemd/sd-notify.ts); the
  * IPC socket answers from the first second with the start-up line (starting-ipc.ts) until the
- * daemon takes it over; STATUS= "starting: waiting for lightningd …" until lightningd answers `getinfo` (bounded by
+ * daemon takes the same socket over; STATUS= "starting: waiting for lightningd …" until lightningd answers `getinfo` (bounded by
  * `[supervisor] startup_timeout_s`); the daemon shell with the configured engine (Hive engine +
  * management sub-engine, runtime/engine/engine-factory.ts); the MQTT status publisher when
  * `[mqtt] url` is set; then the supervisor over the appliance's components
@@ -42,7 +42,6 @@ import { versionLine } from '../cli/version.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { createSigner } from '../../hw/host/signer-config.ts';
 import { ClnNodeBackend, clnPluginRpc, LightningRpcClient } from '../../services/lightning-rpc/index.ts';
-import type { IpcServer } from '../../services/daemon-ipc/index.ts';
 import { mqttConfigOf } from '../../services/mqtt/config.ts';
 import type { StatusPublisher } from '../../services/mqtt/publisher.ts';
 import type { ProbedSigner } from '../../services/systemd/components.ts';
@@ -53,7 +52,7 @@ import { applianceComponents } from './appliance-components.ts';
 import { changesState, mqttEventOf, statusSnapshot, statusText } from './appliance-status.ts';
 import { startDaemon, type Daemon } from './daemon.ts';
 import { startHiveRole } from './hive-role.ts';
-import { listenWhileStarting } from './starting-ipc.ts';
+import { listenWhileStarting, type StartupListener } from './starting-ipc.ts';
 import type { EngineFactory, LogFn } from './engine.ts';
 import { jsonLogger } from './log.ts';
 import { SwarmLink, swarmViewOf } from './swarm-link.ts';
@@ -214,7 +213,7 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
     startLine = line;
     notifier.status(line);
   };
-  let starting: IpcServer | null = null;
+  let starting: StartupListener | null = null;
   try {
     starting = await listenWhileStarting(config, () => startLine, log);
     const nodeId = await waitForLightningd(probes, sayStarting, config, log);
@@ -225,17 +224,8 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
       onHiveEngine: (e) => (hiveEngine = e),
       ...(swarm ? { swarmBinding: () => swarm.binding } : {}),
     });
-    const startup = starting;
-    daemon = await startDaemon({
-      config,
-      engineFactory: swarm ? swarm.engineFactory(engineFactory) : engineFactory,
-      log,
-      now_ms,
-      beforeListen: async () => {
-        await startup.close();
-        starting = null;
-      },
-    });
+    daemon = await startDaemon({ config, engineFactory: swarm ? swarm.engineFactory(engineFactory) : engineFactory, log, now_ms, listener: starting });
+    starting = null;
     await readStatus();
     const running = daemon;
     await swarm?.attach({ deliver: (peerId, hex) => running.deliver(peerId, hex), backend: running.backend, view: () => (hiveEngine ? swarmViewOf(hiveEngine.state.fleet.membership) : null) });
@@ -311,7 +301,7 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
     };
   } catch (e) {
     notifier.status(`failed: ${e instanceof Error ? e.message : String(e)}`);
-    await starting?.close();
+    await starting?.server.close();
     await swarm?.stop();
     await daemon?.stop();
     await publisher?.close();

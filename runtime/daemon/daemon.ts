@@ -24,12 +24,13 @@
 import type { HiveboxConfig } from '../config/schema.ts';
 import type { NodeBackend } from '../core/ports.ts';
 import type { DeliveryPath } from '../core/swarm/seen-set.ts';
-import { IPC_LIMITS, listenIpc, type DaemonPush, type IpcEvent, type IpcServer } from '../../services/daemon-ipc/index.ts';
+import { IPC_LIMITS, listenIpc, type DaemonPush, type IpcEvent, type IpcHandlers, type IpcServer } from '../../services/daemon-ipc/index.ts';
 import { createLightningBackend } from '../../services/lightning-rpc/index.ts';
 import { RpcFailure, type EngineFactory, type HiveEngine, type LogFn } from './engine.ts';
 import { EventQueue } from './event-queue.ts';
 import { InboundGate, type InboundStatus } from './inbound-budget.ts';
 import { jsonLogger } from './log.ts';
+import type { StartupListener } from './starting-ipc.ts';
 
 /** Inputs of `startDaemon`. */
 export interface DaemonOptions {
@@ -43,8 +44,8 @@ export interface DaemonOptions {
   readonly log?: LogFn;
   /** Clock, unix ms; default `Date.now`. */
   readonly now_ms?: () => number;
-  /** Called once the engine is built, right before the IPC socket is bound: release a start-up listener on it (starting-ipc.ts). */
-  readonly beforeListen?: () => Promise<void>;
+  /** The IPC socket already listening since start-up (starting-ipc.ts): taken over instead of binding a new one. */
+  readonly listener?: StartupListener;
 }
 
 /** Counters for status output and tests. */
@@ -167,39 +168,40 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }
     return false;
   };
-  await opts.beforeListen?.();
-  ipc = await listenIpc(
-    config.daemon.ipc_socket,
-    {
-      onEvent: (ev) => {
-        if (ev.op === 'inbound_drops') {
-          for (const d of ev.drops) gate.countReported(d.peer_id, d.member, d.reason, d.count);
-          return;
-        }
-        if (accepting && admitted(ev)) queue.push({ ev });
-      },
-      onRpc: async (method, params) => {
-        try {
-          return { result: withInboundStatus(method, await engine.rpc(method, params), gate.status(queue.length)) ?? null };
-        } catch (e) {
-          if (e instanceof RpcFailure) return { error: { code: e.code, message: e.message, ...(e.data === undefined ? {} : { data: e.data }) } };
-          log('error', 'engine_rpc_failed', { method, error: e instanceof Error ? e.message : String(e) });
-          return { error: { code: DAEMON_INTERNAL_ERROR, message: `internal error in ${method}` } };
-        } finally {
-          syncIgnoreList();
-        }
-      },
-      onHello: (h) => {
-        log('info', 'plugin_connected', { plugin_version: h.plugin_version, ...h.lightning });
-        return [ignoreListPush(), membersPush()];
-      },
-      onReject: (reason) => {
-        rejected++;
-        log('warn', 'ipc_line_rejected', { reason });
-      },
+  const handlers: IpcHandlers = {
+    onEvent: (ev) => {
+      if (ev.op === 'inbound_drops') {
+        for (const d of ev.drops) gate.countReported(d.peer_id, d.member, d.reason, d.count);
+        return;
+      }
+      if (accepting && admitted(ev)) queue.push({ ev });
     },
-    config.daemon.ipc_socket_mode,
-  );
+    onRpc: async (method, params) => {
+      try {
+        return { result: withInboundStatus(method, await engine.rpc(method, params), gate.status(queue.length)) ?? null };
+      } catch (e) {
+        if (e instanceof RpcFailure) return { error: { code: e.code, message: e.message, ...(e.data === undefined ? {} : { data: e.data }) } };
+        log('error', 'engine_rpc_failed', { method, error: e instanceof Error ? e.message : String(e) });
+        return { error: { code: DAEMON_INTERNAL_ERROR, message: `internal error in ${method}` } };
+      } finally {
+        syncIgnoreList();
+      }
+    },
+    onHello: (h) => {
+      log('info', 'plugin_connected', { plugin_version: h.plugin_version, ...h.lightning });
+      return [ignoreListPush(), membersPush()];
+    },
+    onReject: (reason) => {
+      rejected++;
+      log('warn', 'ipc_line_rejected', { reason });
+    },
+  };
+  if (opts.listener) {
+    opts.listener.handOver(handlers);
+    ipc = opts.listener.server;
+    // Plugins that said hello while the daemon was starting got neither push yet.
+    for (const push of [ignoreListPush(), membersPush()]) ipc.broadcast(push);
+  } else ipc = await listenIpc(config.daemon.ipc_socket, handlers, config.daemon.ipc_socket_mode);
 
   let ticks = 0;
   let tickInFlight: Promise<void> | null = null;
