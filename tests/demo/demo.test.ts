@@ -97,5 +97,5 @@ describe('hivebox demo', () => {
     expect(summary.planner.saturated.length).toBeGreaterThan(0);
     expect(summary.planner.saturated.every((e) => e.hive_share >= 0.2 && e.public_capacity_sat >= 100_000_000)).toBe(true);
     expect(summary.planner.underserved.every((e) => e.hive_share < 0.05 && e.public_capacity_sat >= 100_000_000)).toBe(true);
-  }, 60_000);
+  }, 120_000);
 });
