@@ -39,7 +39,7 @@ function joinPlan(ticket: string, peer_id: string | undefined, now: number): { f
   const clhive = decodeClhiveTicket(ticket);
   if (!clhive.ok) return { format: 'hivebox', peer_id };
   const t = clhive.value;
-  if (now > t.expires_at) throw rpcFailure(RPC_ERROR.badTicket, 'the ticket is not usable: expired', { format: 'clhive', expires_at: t.expires_at });
+  if (now > t.expires_at) throw rpcFailure(RPC_ERROR.badTicket, `the ticket is not usable: this is a cl-hive ticket that ${describeTicketReject('ticket_expired', { expires_at: t.expires_at }, now)}`, { format: 'clhive', expires_at: t.expires_at });
   if (!t.signature_valid) throw rpcFailure(RPC_ERROR.badTicket, 'the ticket is not usable: its signature is not by its admin_pubkey', { format: 'clhive', admin_pubkey: t.admin_pubkey });
   return { format: 'clhive', peer_id: peer_id ?? t.admin_pubkey };
 }
