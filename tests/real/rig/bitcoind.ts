@@ -28,7 +28,6 @@ export class Bitcoind {
   static async start(bitcoindPath: string, dir: string): Promise<Bitcoind> {
     mkdirSync(dir, { recursive: true });
     const rpcPort = freePort();
-    const p2pPort = freePort();
     const proc = startProcess(
       'bitcoind',
       [
@@ -37,8 +36,6 @@ export class Bitcoind {
         `-datadir=${dir}`,
         '-server',
         '-listen=0',
-        `-port=${p2pPort}`,
-        '-bind=127.0.0.1',
         `-rpcport=${rpcPort}`,
         '-rpcbind=127.0.0.1',
         '-rpcallowip=127.0.0.1',
