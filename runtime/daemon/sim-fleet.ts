@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { CONFIG_SCHEMA } from '../config/schema.ts';
 import type { NodeBackend } from '../core/ports.ts';
 import { pluginExecutable } from '../../services/cln-plugin/executable.ts';
+import { PLUGIN_LINKED_LOG } from '../../services/daemon-ipc/index.ts';
 import { createLightningBackend, type LightningRpcClient } from '../../services/lightning-rpc/index.ts';
 import { SimNetwork, type GraphProvider, type SimNode } from '../../services/simnet/index.ts';
 import { startDaemon, type Daemon } from './daemon.ts';
@@ -55,7 +56,11 @@ export interface SimFleet {
   readonly network: SimNetwork;
   readonly members: readonly SimFleetMember[];
   member(name: string): SimFleetMember;
-  /** Wait until every daemon has its plugin connected. @throws Error after `timeout_ms`. */
+  /**
+   * Wait until every plugin is linked: its daemon holds the connection and the plugin has read the
+   * daemon's hello answer (its `connected to hivebox daemon` log line), so events it forwards from
+   * here on reach the daemon. @throws Error after `timeout_ms`.
+   */
   waitPluginsConnected(timeout_ms?: number): Promise<void>;
   /** Stop and start one daemon (state lives in the engine's store; the plugin reconnects). */
   restartDaemon(name: string): Promise<void>;
@@ -118,7 +123,8 @@ export async function startSimFleet(opts: SimFleetOptions): Promise<SimFleet> {
     member,
     async waitPluginsConnected(timeout_ms = 10_000) {
       const deadline = Date.now() + timeout_ms;
-      while (!members.every((m) => m.daemon.stats().plugin_connections > 0)) {
+      const linked = (m: SimFleetMember) => m.daemon.stats().plugin_connections > 0 && m.node.logs.some((l) => l.message.startsWith(PLUGIN_LINKED_LOG));
+      while (!members.every(linked)) {
         if (Date.now() > deadline) throw new Error(`sim fleet: plugins not connected after ${timeout_ms} ms`);
         await Bun.sleep(20);
       }

@@ -9,6 +9,9 @@ import { LineReader } from './line-reader.ts';
 import { IPC_LIMITS, IPC_PROTOCOL_VERSION } from './limits.ts';
 import { decodeDaemonLine, encodeLine, type DaemonPush, type IpcErrorObject, type IpcEvent, type IpcRequest } from './protocol.ts';
 
+/** Start of the plugin's log line once the daemon has answered its hello (events reach the daemon from then on). */
+export const PLUGIN_LINKED_LOG = 'connected to hivebox daemon';
+
 /** Why a request got no answer from the daemon. */
 export type IpcFailure =
   | { readonly kind: 'unavailable'; readonly reason: string }
@@ -171,7 +174,7 @@ export class IpcClient {
     this.ready = true;
     this.backoffMs = IPC_LIMITS.reconnect_min_ms;
     const dropped = this.droppedEvents > 0 ? `; ${this.droppedEvents} events were dropped while it was away` : '';
-    this.opts.log('info', `connected to hivebox daemon at ${this.opts.path}${dropped}`);
+    this.opts.log('info', `${PLUGIN_LINKED_LOG} at ${this.opts.path}${dropped}`);
     this.droppedEvents = 0;
     this.settleWaiters(true);
     this.opts.onReady?.();

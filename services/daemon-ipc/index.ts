@@ -2,7 +2,7 @@
  * daemon-ipc: the line-delimited JSON protocol between the thin `hivebox plugin` (inside
  * lightningd) and the `hivebox run` daemon. README.md documents the wire format.
  */
-export { IpcClient, type IpcClientOptions, type IpcFailure, type IpcOutcome } from './client.ts';
+export { IpcClient, PLUGIN_LINKED_LOG, type IpcClientOptions, type IpcFailure, type IpcOutcome } from './client.ts';
 export { IPC_LIMITS, IPC_PROTOCOL_VERSION } from './limits.ts';
 export { LineReader } from './line-reader.ts';
 export { decodeDaemonLine, decodePluginLine, encodeLine, IgnoreListPush, type DaemonLine, type DaemonPush, type IpcErrorObject, type IpcEvent, type IpcRequest, type IpcResponse } from './protocol.ts';

@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
 import { startSimFleet, type SimFleet, type SimFleetMember } from '../../runtime/daemon/sim-fleet.ts';
 import { HIVEBOX_PLUGIN_EXECUTABLE } from '../../services/cln-plugin/index.ts';
+import { PLUGIN_LINKED_LOG } from '../../services/daemon-ipc/index.ts';
 import { RecordingEngine, RpcFailure, waitUntil } from '../cln/fixtures/recording-engine.ts';
 
 const hiveMsg = (n: number) => `48495645${Buffer.from(JSON.stringify({ type: 32769, version: 1, payload: { n } })).toString('hex')}`;
@@ -136,7 +137,7 @@ describe('node restart and plugin crash', () => {
     await waitUntil(() => engines.a!.calls.filter((c) => c.kind === 'connected').length === 2, 'A sees B come back');
     expect(engines.a!.calls.map((c) => c.kind)).toEqual(['connected', 'disconnected', 'connected']);
     await waitUntil(() => b.daemon.stats().plugin_connections === 1, 'new plugin linked');
-    await waitUntil(() => b.node.logs.filter((l) => l.message.startsWith('connected to hivebox daemon')).length === 2, 'plugin linked again');
+    await waitUntil(() => b.node.logs.filter((l) => l.message.startsWith(PLUGIN_LINKED_LOG)).length === 2, 'plugin linked again');
     await a.backend.sendcustommsg(b.node.nodeId, hiveMsg(5));
     await waitUntil(() => engines.b!.customMsgs().length === 1, 'delivery after restart');
   });
@@ -151,9 +152,10 @@ describe('node restart and plugin crash', () => {
     await Bun.sleep(200);
     expect(engines.b!.customMsgs()).toEqual([]);
     expect(await b.cli.call('plugin', ['list'])).toEqual({ ok: true, value: { command: 'list', plugins: [] } });
+    const linkedBefore = b.node.logs.filter((l) => l.message.startsWith(PLUGIN_LINKED_LOG)).length;
     const started = await b.cli.call('plugin', ['start', HIVEBOX_PLUGIN_EXECUTABLE]);
     expect(started).toEqual({ ok: true, value: { command: 'start', plugins: [{ name: HIVEBOX_PLUGIN_EXECUTABLE, active: true, dynamic: true }] } });
-    await waitUntil(() => b.node.logs.filter((l) => l.message.startsWith('connected to hivebox daemon')).length === 2, 'restarted plugin linked');
+    await waitUntil(() => b.node.logs.filter((l) => l.message.startsWith(PLUGIN_LINKED_LOG)).length === linkedBefore + 1, 'restarted plugin linked');
     await a.backend.sendcustommsg(b.node.nodeId, hiveMsg(2));
     await waitUntil(() => engines.b!.customMsgs().length === 1, 'delivery after plugin start');
     expect(engines.b!.customMsgs()[0]!.payload).toBe(hiveMsg(2));
