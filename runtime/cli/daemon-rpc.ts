@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
-import { IpcClient, type IpcOutcome } from '../../services/daemon-ipc/index.ts';
+import { IpcClient, type IpcOutcome } from '../../services/daemon-ipc/client.ts';
 import { loadConfig } from '../config/load.ts';
 import { RPC_ERROR } from '../engine/rpc/errors.ts';
 import type { StatusResult } from '../engine/rpc/status.ts';

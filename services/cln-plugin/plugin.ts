@@ -20,7 +20,9 @@
  *  - `hive-*` commands → daemon, answer or a clear JSON-RPC error when the daemon is away.
  * Logs go to lightningd through the `log` notification (stderr before init), never as stdout text.
  */
-import { IpcClient, IPC_LIMITS, type IpcEvent, type IpcOutcome } from '../daemon-ipc/index.ts';
+import { IpcClient, type IpcOutcome } from '../daemon-ipc/client.ts';
+import { IPC_LIMITS } from '../daemon-ipc/limits.ts';
+import type { IpcEvent } from '../daemon-ipc/protocol.ts';
 import { InboundGate, type InboundDropReason } from '../../runtime/daemon/inbound-budget.ts';
 import { PLUGIN_RPC_ERROR } from './errors.ts';
 import { classifyPayload } from './hive-traffic.ts';

@@ -7,7 +7,8 @@
 import { createConnection, type Socket } from 'node:net';
 import { LineReader } from './line-reader.ts';
 import { IPC_LIMITS, IPC_PROTOCOL_VERSION } from './limits.ts';
-import { decodeDaemonLine, encodeLine, type DaemonPush, type IpcErrorObject, type IpcEvent, type IpcRequest } from './protocol.ts';
+import { decodeDaemonLine, encodeLine, type DaemonPush, type IpcErrorObject } from './daemon-lines.ts';
+import type { IpcEvent, IpcRequest } from './protocol.ts';
 
 /** Start of the plugin's log line once the daemon has answered its hello (events reach the daemon from then on). */
 export const PLUGIN_LINKED_LOG = 'connected to hivebox daemon';

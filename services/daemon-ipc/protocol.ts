@@ -1,7 +1,8 @@
 /**
- * Messages of the plugin ↔ daemon IPC protocol (README.md in this folder): one JSON object per
- * line. Every inbound line is checked against these zod schemas before it is acted on; node ids
- * are 66-hex, payloads are bounded even-length hex.
+ * Plugin → daemon messages of the IPC protocol (README.md in this folder): one JSON object per
+ * line. Every line the daemon reads is checked against these zod schemas before it is acted on;
+ * node ids are 66-hex, payloads are bounded even-length hex. The daemon → plugin lines are checked
+ * without zod, in daemon-lines.ts, so the plugin does not load it.
  */
 import { z } from 'zod';
 import { IPC_LIMITS } from './limits.ts';
@@ -63,54 +64,6 @@ export const IpcRequest = z.discriminatedUnion('op', [HelloRequest, RpcRequest])
 /** A plugin request: hello or rpc (see `IpcRequest` schema). */
 export type IpcRequest = z.infer<typeof IpcRequest>;
 
-/** A JSON-RPC-style error object carried back to lightningd unchanged. */
-export const IpcErrorObject = z.object({ code: z.number().int(), message: z.string(), data: z.unknown().optional() }).strict();
-/** `{code, message, data?}` as JSON-RPC defines it. */
-export type IpcErrorObject = z.infer<typeof IpcErrorObject>;
-
-/**
- * Daemon → plugin, no answer: the fleet's global ignore list (HIVE_BAN_PEER targets, spec 000
- * §3.3), sent after every hello and whenever it changes. The plugin refuses channel opens from
- * these node ids in its `openchannel` / `openchannel2` hooks.
- */
-export const IgnoreListPush = z.object({ op: z.literal('ignore_list'), node_ids: z.array(nodeId).max(IPC_LIMITS.max_ignore_list) }).strict();
-
-const perSecond = z.number().int().positive().max(1_000_000_000);
-/**
- * Daemon → plugin, no answer: the hive's members and the inbound budgets (`[daemon] inbound_*`), sent
- * after every hello and whenever membership changes. The plugin applies the budgets to `custommsg`
- * hooks before forwarding, so a flood never reaches the socket; it reports what it dropped.
- */
-export const MembersPush = z
-  .object({
-    op: z.literal('members'),
-    node_ids: z.array(nodeId).max(IPC_LIMITS.max_ignore_list),
-    budget: z
-      .object({
-        inbound_member_msgs_per_s: perSecond,
-        inbound_member_bytes_per_s: perSecond,
-        inbound_nonmember_msgs_per_s: perSecond,
-        inbound_nonmember_bytes_per_s: perSecond,
-        inbound_nonmember_total_msgs_per_s: perSecond,
-        inbound_queue_max: perSecond,
-      })
-      .strict(),
-  })
-  .strict();
-
-/** Every line the daemon sends without being asked. */
-export const DaemonPushLine = z.discriminatedUnion('op', [IgnoreListPush, MembersPush]);
-/** A line the daemon sends without being asked (see `IgnoreListPush`, `MembersPush`). */
-export type DaemonPush = z.infer<typeof DaemonPushLine>;
-
-/** Daemon → plugin: the answer to request `id`. */
-export const IpcResponse = z.union([
-  z.object({ id: z.number().int().nonnegative(), result: z.unknown() }).strict(),
-  z.object({ id: z.number().int().nonnegative(), error: IpcErrorObject }).strict(),
-]);
-/** The daemon's answer to one request. */
-export type IpcResponse = z.infer<typeof IpcResponse>;
-
 /** A line the plugin may send: a request (has `id`) or an event. */
 export type PluginLine = { kind: 'request'; request: IpcRequest } | { kind: 'event'; event: IpcEvent };
 
@@ -133,31 +86,4 @@ export function decodePluginLine(line: string): { ok: true; value: PluginLine } 
   }
   const e = IpcEvent.safeParse(raw);
   return e.success ? { ok: true, value: { kind: 'event', event: e.data } } : { ok: false, reason: e.error.issues[0]?.message ?? 'bad event' };
-}
-
-/** A line the daemon may send: the answer to a request, or a push. */
-export type DaemonLine = { kind: 'response'; response: IpcResponse } | { kind: 'push'; push: DaemonPush };
-
-/**
- * Decode one daemon → plugin line.
- * @returns the response or push, or a reason string.
- */
-export function decodeDaemonLine(line: string): { ok: true; value: DaemonLine } | { ok: false; reason: string } {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(line);
-  } catch {
-    return { ok: false, reason: 'not JSON' };
-  }
-  if (typeof raw === 'object' && raw !== null && 'op' in raw) {
-    const p = DaemonPushLine.safeParse(raw);
-    return p.success ? { ok: true, value: { kind: 'push', push: p.data } } : { ok: false, reason: p.error.issues[0]?.message ?? 'bad push' };
-  }
-  const r = IpcResponse.safeParse(raw);
-  return r.success ? { ok: true, value: { kind: 'response', response: r.data } } : { ok: false, reason: r.error.issues[0]?.message ?? 'bad response' };
-}
-
-/** Serialise one message as a protocol line (JSON never contains a raw newline). */
-export function encodeLine(msg: IpcEvent | IpcRequest | IpcResponse | DaemonPush): string {
-  return `${JSON.stringify(msg)}\n`;
 }

@@ -8,7 +8,8 @@ import { chmodSync, existsSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { LineReader } from './line-reader.ts';
 import { IPC_LIMITS, IPC_PROTOCOL_VERSION } from './limits.ts';
-import { decodePluginLine, encodeLine, type DaemonPush, type IpcEvent, type IpcRequest, type IpcResponse } from './protocol.ts';
+import { encodeLine, type DaemonPush, type IpcResponse } from './daemon-lines.ts';
+import { decodePluginLine, type IpcEvent, type IpcRequest } from './protocol.ts';
 
 /** What the daemon does with plugin traffic. Handlers must not throw; a throw is logged and answered as an internal error. */
 export interface IpcHandlers {
