@@ -10,6 +10,8 @@ export type GraphLoadError =
   | { readonly kind: 'TooLarge'; readonly what: string; readonly limit: number }
   | { readonly kind: 'UnknownFormat'; readonly reason: string }
   | { readonly kind: 'BadHeader'; readonly reason: string }
+  /** A gossip_store record whose crc32c does not match its message (`offset`: the record's header in the file). */
+  | { readonly kind: 'BadChecksum'; readonly offset: number }
   | { readonly kind: 'Truncated'; readonly section: string; readonly offset: number }
   | { readonly kind: 'NonCanonicalBigsize'; readonly section: string; readonly offset: number }
   | { readonly kind: 'ValueOutOfRange'; readonly section: string; readonly index: number; readonly value: number; readonly limit: number }
@@ -34,6 +36,8 @@ export function describeGraphLoadError(e: GraphLoadError): string {
       return `unknown graph file format: ${e.reason}`;
     case 'BadHeader':
       return `bad gossmap-compressed header: ${e.reason}`;
+    case 'BadChecksum':
+      return `gossip_store record at byte ${e.offset} fails its crc32c check`;
     case 'Truncated':
       return `file truncated in ${e.section} at byte ${e.offset}`;
     case 'NonCanonicalBigsize':

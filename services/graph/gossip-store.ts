@@ -13,8 +13,12 @@
  * channel; `gossip_store_ended` (4105) means gossipd compacted the store into a new file, so the
  * reader starts over, as it does when the file's first record (`gossip_store_uuid`, 4107) changed
  * or the file shrank. `node_announcement`, `chan_dying`, `uuid` and private records change no
- * public channel and are skipped. The CRC is not checked (the `COMPLETED` bit orders writes).
+ * public channel and are skipped. Every complete, not deleted record's `crc` must equal CLN's
+ * `crc32c(timestamp, message)` (ccan/crc32c seeded with the header's timestamp, as gossipd and
+ * connectd check it on read); the records of one `apply` are all checked before any is applied, so a
+ * corrupt record leaves the resident graph unchanged and is reported as `BadChecksum`.
  */
+import { buf as crc32c } from 'crc-32/crc32c';
 import { buildGraph, type Graph, HALF } from '../../runtime/core/graph/graph.ts';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
 import type { GraphLoadError } from './errors.ts';
@@ -101,6 +105,25 @@ export function storeIdentity(file: Uint8Array): string {
   return view.getUint16(1 + HDR) === WIRE.uuid ? hex(file, 1 + HDR + 2, 32) : '';
 }
 
+/**
+ * Offset (in `file`) of the first complete, not deleted record from `off` on whose `crc` is not CLN's
+ * `crc32c(timestamp, message)`, or null. Stops where the reader stops: at an incomplete record.
+ */
+function firstBadChecksum(file: Uint8Array, off: number): number | null {
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  while (off + HDR <= file.length) {
+    const flags = view.getUint16(off);
+    const len = view.getUint16(off + 2);
+    if ((flags & FLAG_COMPLETED) === 0 || off + HDR + len > file.length) return null;
+    if ((flags & FLAG_DELETED) === 0) {
+      const crc = crc32c(file.subarray(off + HDR, off + HDR + len), view.getUint32(off + 8)) >>> 0;
+      if (crc !== view.getUint32(off + 4)) return off;
+    }
+    off += HDR + len;
+  }
+  return null;
+}
+
 const hex = (b: Uint8Array, from: number, len: number): string => Buffer.from(b.buffer, b.byteOffset + from, len).toString('hex');
 
 /** The public channel graph of one gossip_store file, kept in memory and brought up to date by `apply`. */
@@ -123,7 +146,8 @@ export class ResidentGossipStore {
    * Apply the records of `file` (the whole gossip_store as it is now on disk) from where the last
    * call stopped. A file shorter than that offset, or with another identity, was replaced: it is
    * read again from the start.
-   * @returns what was consumed, or `BadHeader` (unknown major version) with nothing changed.
+   * @returns what was consumed, or `BadHeader` (unknown major version) or `BadChecksum` (a record's
+   *   crc32c does not match) with nothing changed.
    */
   apply(file: Uint8Array): Result<ApplyReport, GraphLoadError> {
     return this.applyChunk(file, 0, storeIdentity(file), file.length);
@@ -148,9 +172,12 @@ export class ResidentGossipStore {
     if (chunkStart === 0 && chunk.length > 0 && !isGossipStore(chunk)) {
       return err({ kind: 'BadHeader', reason: `gossip_store version byte 0x${chunk[0]!.toString(16)} is not major ${GOSSIP_STORE_MAJOR}` });
     }
+    const fresh = this.offset === 0 || fileSize < this.offset || identity !== this.identity;
+    if (fresh && (chunkStart !== 0 || chunk.length === 0)) return err({ kind: 'BadHeader', reason: 'a new or replaced gossip_store must be read from its first byte' });
+    const corrupt = firstBadChecksum(chunk, (fresh ? 1 : this.offset) - chunkStart);
+    if (corrupt !== null) return err({ kind: 'BadChecksum', offset: chunkStart + corrupt });
     let restarted = false;
-    if (this.offset === 0 || fileSize < this.offset || identity !== this.identity) {
-      if (chunkStart !== 0 || chunk.length === 0) return err({ kind: 'BadHeader', reason: 'a new or replaced gossip_store must be read from its first byte' });
+    if (fresh) {
       restarted = this.offset !== 0;
       this.reset();
       this.offset = 1;

@@ -38,7 +38,7 @@ const budget = {
 };
 
 test('the members push is checked key by key: budgets are positive integers up to 10^9, no extra keys', () => {
-  const good = { op: 'members', node_ids: [id(1)], budget };
+  const good = { op: 'members' as const, node_ids: [id(1)], budget };
   expect(decodeDaemonLine(JSON.stringify(good))).toEqual({ ok: true, value: { kind: 'push', push: good } });
   for (const bad of [
     { ...good, budget: { ...budget, inbound_queue_max: 0 } },

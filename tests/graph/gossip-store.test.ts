@@ -2,9 +2,10 @@
  * The resident gossip_store reader (services/graph/gossip-store.ts; issue 19 §2) on the 2026-02-03
  * mainnet graph written in CLN's gossip_store format (tests/graph/fixtures/gossip-store-writer.ts):
  * the same channels, capacities and per-direction values as the snapshot; only appended records are
- * applied; records still being written wait; deletions, a compacted (new) file and a bad version
- * byte behave as in CLN's own reader.
+ * applied; records still being written wait; deletions, a compacted (new) file, a bad version
+ * byte and a record failing its crc32c behave as in CLN's own reader.
  */
+import { crc32c as awsCrc32c } from '@aws-crypto/crc32c';
 import { expect, test } from 'bun:test';
 import { HALF } from '../../runtime/core/graph/graph.ts';
 import { ResidentGossipStore } from '../../services/graph/gossip-store.ts';
@@ -76,6 +77,35 @@ test('a compacted store (new uuid) is read from the start; an unknown major vers
   expect(store.channelCount).toBe(200);
 });
 
+test('a record is taken only when its crc is CLN\'s crc32c seeded with its timestamp; a corrupt one changes nothing', () => {
+  // ccan's crc32c(seed, msg) continues a CRC: with seed = crc32c("123456789") it equals the plain
+  // crc32c of "123456789" ‖ msg, computed here by another implementation (@aws-crypto/crc32c).
+  const seed = 0xe3069283;
+  expect(awsCrc32c(new TextEncoder().encode('123456789'))).toBe(seed);
+  const h = 2 * 321;
+  const msg = updateRecord(snapshot, h, 1_800_000_000, true).subarray(12);
+  const record = storeRecord(msg, 0x2000, seed);
+  expect(new DataView(record.buffer).getUint32(4)).toBe(awsCrc32c(Buffer.concat([new TextEncoder().encode('123456789'), msg])));
+  const store = new ResidentGossipStore();
+  store.apply(file);
+  const before = store.graph();
+  const corrupt = Uint8Array.from(record);
+  corrupt[12 + 126] ^= 1; // one bit of fee_proportional_millionths
+  const deletedCorrupt = Uint8Array.from(corrupt);
+  deletedCorrupt[0]! |= 0x80; // a deleted record is skipped unread, as CLN does
+  expect(store.apply(Buffer.concat([file, record, corrupt]))).toEqual({ ok: false, error: { kind: 'BadChecksum', offset: file.length + record.length } });
+  expect(store.graph()).toBe(before);
+  expect(store.nextOffset).toBe(file.length);
+  const good = store.apply(Buffer.concat([file, deletedCorrupt, record]));
+  expect(good.ok && good.value).toMatchObject({ records: 2, updates: 1 });
+  expect(store.graph().halfFlags[h]).toBe(HALF.present);
+  const fresh = new ResidentGossipStore();
+  const broken = new Uint8Array(file);
+  broken[file.length - 1] ^= 0xff;
+  expect(fresh.apply(broken)).toMatchObject({ ok: false, error: { kind: 'BadChecksum' } });
+  expect(fresh.channelCount).toBe(0);
+});
+
 test('the daemon\'s source: null without a file, the resident graph once lightningd wrote one, then only what it appended', async () => {
   const { mkdtempSync, rmSync, writeFileSync, appendFileSync } = await import('node:fs');
   const { join } = await import('node:path');
@@ -100,5 +130,22 @@ test('the daemon\'s source: null without a file, the resident graph once lightni
     expect(source()).toMatchObject({ ok: false });
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a gossip_store written by a real lightningd (HIVEBOX_REAL_GOSSIP_STORE) reads whole: every crc32c matches, every channel has two node ids', async () => {
+  const path = process.env.HIVEBOX_REAL_GOSSIP_STORE;
+  if (!path) {
+    console.log('SKIPPED: HIVEBOX_REAL_GOSSIP_STORE is not set (path of a gossip_store a real lightningd wrote)');
+    return;
+  }
+  const store = new ResidentGossipStore();
+  const r = store.apply(new Uint8Array(await Bun.file(path).arrayBuffer()));
+  expect(r).toMatchObject({ ok: true });
+  const g = store.graph();
+  for (let c = 0; c < g.channelCount; c++) {
+    expect(g.nodeIds[g.node1[c]!]).toMatch(/^0[23][0-9a-f]{64}$/);
+    expect(g.nodeIds[g.node2[c]!]).toMatch(/^0[23][0-9a-f]{64}$/);
+    expect(g.capacitySat[c]).toBeGreaterThan(0);
   }
 });
