@@ -90,7 +90,7 @@ test('a record is taken only when its crc is CLN\'s crc32c seeded with its times
   store.apply(file);
   const before = store.graph();
   const corrupt = Uint8Array.from(record);
-  corrupt[12 + 126] ^= 1; // one bit of fee_proportional_millionths
+  corrupt[12 + 126]! ^= 1; // one bit of fee_proportional_millionths
   const deletedCorrupt = Uint8Array.from(corrupt);
   deletedCorrupt[0]! |= 0x80; // a deleted record is skipped unread, as CLN does
   expect(store.apply(Buffer.concat([file, record, corrupt]))).toEqual({ ok: false, error: { kind: 'BadChecksum', offset: file.length + record.length } });
@@ -101,7 +101,7 @@ test('a record is taken only when its crc is CLN\'s crc32c seeded with its times
   expect(store.graph().halfFlags[h]).toBe(HALF.present);
   const fresh = new ResidentGossipStore();
   const broken = new Uint8Array(file);
-  broken[file.length - 1] ^= 0xff;
+  broken[file.length - 1]! ^= 0xff;
   expect(fresh.apply(broken)).toMatchObject({ ok: false, error: { kind: 'BadChecksum' } });
   expect(fresh.channelCount).toBe(0);
 });

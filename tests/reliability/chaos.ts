@@ -46,6 +46,26 @@ interface Node {
   readonly site: DaemonSite;
   readonly cli: LightningRpcClient;
   proc: Subprocess<'ignore', 'ignore', 'pipe'>;
+  /** The last log lines of the running daemon (its stderr is drained, so a full pipe never blocks it). */
+  log: string[];
+}
+
+const LOG_TAIL_LINES = 12;
+
+/** Drain a daemon's stderr, keeping its last `LOG_TAIL_LINES` lines in `tail` (for a failure's report). */
+function drainLog(stream: ReadableStream<Uint8Array>, tail: string[]): string[] {
+  void (async () => {
+    const dec = new TextDecoder();
+    let buf = '';
+    for await (const chunk of stream) {
+      buf += dec.decode(chunk, { stream: true });
+      const parts = buf.split('\n');
+      buf = parts.pop()!;
+      tail.push(...parts.filter((l) => l !== ''));
+      tail.splice(0, Math.max(0, tail.length - LOG_TAIL_LINES));
+    }
+  })();
+  return tail;
 }
 
 /** Committed rows that must survive a kill. */
@@ -128,7 +148,12 @@ export async function runChaos(kills: number, seed: number, log: (line: string) 
     await net.openChannel(a.node, c.node.nodeId, { capacity_sat: 5_000_000 });
     await net.openChannel(b.node, c.node.nodeId, { capacity_sat: 5_000_000 });
     const spawn = (s: DaemonSite) => spawnRun(s, ['daemon.tick_ms=200', 'hive.status_interval_s=5', ...FAST_ANTI_ENTROPY]);
-    const nodes: Node[] = sites.map((site, i) => ({ name: 'abc'[i]!, site, cli: createLightningBackend({ socketPath: site.node.rpcPath, idPrefix: 'chaos' }).client, proc: spawn(site) }));
+    const start = (n: Pick<Node, 'site' | 'proc' | 'log'>) => {
+      n.proc = spawn(n.site);
+      n.log = drainLog(n.proc.stderr, []);
+    };
+    const nodes: Node[] = sites.map((site, i) => ({ name: 'abc'[i]!, site, cli: createLightningBackend({ socketPath: site.node.rpcPath, idPrefix: 'chaos' }).client, proc: null!, log: [] }));
+    nodes.forEach(start);
     cleanup.push(() => nodes.forEach((n) => (n.proc.kill('SIGKILL'), n.cli.close())));
     await call(nodes[0]!.cli, 'hive-genesis');
     for (const j of [nodes[1]!, nodes[2]!]) {
@@ -155,11 +180,14 @@ export async function runChaos(kills: number, seed: number, log: (line: string) 
       else failures.push(`kill ${k + 1} (${victim.name}): store integrity check failed`);
       lost += check.lost.length;
       for (const l of check.lost) failures.push(`kill ${k + 1} (${victim.name}): lost ${l}`);
-      victim.proc = spawn(victim.site);
+      start(victim);
       const t = performance.now();
       const split = await converged(nodes, 3, 60_000);
       if (split === null) times.push(performance.now() - t);
-      else failures.push(`kill ${k + 1} (${victim.name}): no single membership/fleet hash within 60 s of the restart (${split})`);
+      else {
+        failures.push(`kill ${k + 1} (${victim.name}): no single membership/fleet hash within 60 s of the restart (${split})`);
+        for (const n of nodes) log(`${n.name} log tail:\n  ${n.log.join('\n  ')}`);
+      }
       log(`kill ${k + 1}/${kills}: ${victim.name}, store ${check.intact ? 'intact' : 'DAMAGED'}, ${check.lost.length} lost, converged in ${Math.round(performance.now() - t)} ms`);
     }
     times.sort((x, y) => x - y);
