@@ -22,6 +22,7 @@ import { manifestSigningString } from '../wire/payloads/attest.ts';
 import type { MemberEntry } from '../wire/payloads/welcome.ts';
 import { challengeSigningString } from '../wire/payloads/challenge.ts';
 import { membershipHash } from '../wire/signing/hashes.ts';
+import { partTagOf } from '../fleet/full-sync-parts.ts';
 import { HANDSHAKE_LIMITS } from './handshake-limits.ts';
 import {
   refuse,
@@ -231,7 +232,12 @@ function welcomeWrites(
   return { writes, refused };
 }
 
-/** WELCOME: only from the member we attested to; record the hive with us as neophyte. */
+/**
+ * WELCOME: only from the member we attested to; record the hive with us as neophyte. A WELCOME in
+ * several parts (`hivebox_part`, handshake-member.ts) is kept part by part in the join until all
+ * `count` are there, then taken as one (its rows must number `member_count`, each node once); a part
+ * with another `count` or `member_count` starts the set again (the membership changed meanwhile).
+ */
 export function onWelcome(s: HandshakeState, peer_id: string, msg: HiveMessageOf<'WELCOME'>, now: number): HandshakeStep {
   const join = s.joins.get(peer_id as NodeId);
   if (!join) return refuse(s, { reason: 'unsolicited_welcome', peer_id, msg_type: 'WELCOME' });
@@ -241,7 +247,23 @@ export function onWelcome(s: HandshakeState, peer_id: string, msg: HiveMessageOf
   if (p.members !== undefined && p.membership_hash !== undefined && membershipHash(p.members) !== p.membership_hash) {
     return refuse(s, { reason: 'membership_hash_mismatch', peer_id, msg_type: 'WELCOME' });
   }
-  const { writes, refused } = welcomeWrites(s, join, p.members ?? [], now);
+  const tag = partTagOf(msg.raw);
+  let members = p.members ?? [];
+  if (tag !== null && tag.count > 1) {
+    const round = join.welcome_parts;
+    const same = round?.count === tag.count && round.member_count === p.member_count;
+    const parts = new Map(same ? round.members : []).set(tag.index, members);
+    if (parts.size < tag.count) {
+      const waiting = { ...join, welcome_parts: { count: tag.count, member_count: p.member_count, members: parts } };
+      return { state: { ...s, joins: withEntry(s.joins, join.member_id, waiting) }, effects: [], reject: null };
+    }
+    members = [...parts.keys()].sort((a, b) => a - b).flatMap((i) => parts.get(i)!);
+    if (members.length !== p.member_count || new Set(members.map((m) => m.peer_id)).size !== members.length) {
+      const dropped = { ...s, joins: withEntry(s.joins, join.member_id, { ...join, welcome_parts: undefined }) };
+      return refuse(dropped, { reason: 'welcome_parts_mismatch', peer_id, msg_type: 'WELCOME', fields: { member_count: p.member_count, rows: members.length } });
+    }
+  }
+  const { writes, refused } = welcomeWrites(s, join, members, now);
   if (join.ticket) writes.push({ op: 'put_trusted_admin', admin: { admin_pubkey: join.ticket.admin_pubkey, added_at: now } });
   const effects: HandshakeEffect[] = [...persist(...writes)];
   if (p.tier !== 'neophyte') effects.push({ kind: 'log', level: 'warn', event: 'tier_overridden', peer_id, fields: { claimed_tier: p.tier, recorded_tier: 'neophyte' } });

@@ -15,6 +15,9 @@
  * - a refused input changes nothing: no store write, state returned as given; a candidate whose
  *   ticket broke a rule is told which (JOIN_REFUSED, spec framing; join-refusal.ts).
  */
+import type { PyJson } from '../canonical/python-json.ts';
+import { FLEET_LIMITS } from '../fleet/config.ts';
+import { fullSyncParts } from '../fleet/full-sync-parts.ts';
 import { err, ok, type Result } from '../result.ts';
 import { negotiatedFeatures } from '../ticket/features.ts';
 import { checkRequirements, verifyTicket } from '../ticket/verify.ts';
@@ -25,6 +28,7 @@ import { lightningSignedText } from '../canonical/signed-text.ts';
 import { recoverSigner } from '../crypto/lnsign.ts';
 import type { Framing } from '../wire/framing.ts';
 import { admissionSigningString, type Admission } from '../wire/payloads/admission.ts';
+import type { MemberEntry } from '../wire/payloads/welcome.ts';
 import { memberEntries } from './admission.ts';
 import { verifyAttest } from './handshake-attest.ts';
 import { HANDSHAKE_LIMITS } from './handshake-limits.ts';
@@ -166,16 +170,33 @@ export function onPeerFacts(
   return { state: { ...dropped, membership: applyWrites(s.membership, writes) }, effects, reject: null };
 }
 
-/** WELCOME for `peer` over our membership (spec framing carries the rows with their admission proofs). */
-function welcome(s: HandshakeState, membership: MembershipState, peer: NodeId, framing: Framing, hive_id: string): HandshakeEffect {
+/**
+ * WELCOME for `peer` over our membership (spec framing carries the rows with their admission proofs).
+ * Rows that would pass one message's 65,535 bytes (a hundred members with proofs and addresses) go
+ * in several WELCOME parts packed like FULL_SYNC parts (fleet/full-sync-parts.ts): each carries its
+ * slice of `members`, the `membership_hash` of that slice, the whole `member_count` and
+ * `hivebox_part: {index, count}`; the candidate reassembles them (handshake-candidate.ts). One part
+ * carries no tag, byte-identical to an unsplit WELCOME.
+ */
+function welcome(s: HandshakeState, membership: MembershipState, peer: NodeId, framing: Framing, hive_id: string): HandshakeEffect[] {
   const members = memberEntries(membership);
-  return {
+  const { parts, left_out } = fullSyncParts(members as unknown as PyJson[], [], FLEET_LIMITS.fullSyncBudgetBytes, 0);
+  const sends: HandshakeEffect[] = parts.map(({ members: slice }, index) => ({
     kind: 'send',
     peer_id: peer,
     framing,
     type: 'WELCOME',
-    payload: { hive_id, tier: 'neophyte', member_count: members.length, state_hash: s.fleet_hash, members, membership_hash: membershipHash(members) },
-  };
+    payload: {
+      hive_id,
+      tier: 'neophyte',
+      member_count: members.length,
+      state_hash: s.fleet_hash,
+      members: slice,
+      membership_hash: membershipHash(slice as unknown as MemberEntry[]),
+      ...(parts.length > 1 ? { hivebox_part: { index, count: parts.length } } : {}),
+    },
+  }));
+  return left_out > 0 ? [...sends, { kind: 'log', level: 'warn', event: 'welcome_rows_left_out', peer_id: peer, fields: { left_out } }] : sends;
 }
 
 /**
@@ -191,7 +212,7 @@ export function onAttest(s: HandshakeState, peer_id: string, msg: HiveMessageOf<
   const hive = s.membership.hive;
   if (hive && admittedByUs(s, peer_id) && !isBanned(s.membership, peer_id, now)) {
     const writes: StoreWrite[] = s.membership.challenges.has(peer) ? [{ op: 'delete_challenge', peer_id: peer }] : [];
-    const effects: HandshakeEffect[] = [...persist(...writes), welcome(s, s.membership, peer, msg.framing, hive.hive_id), { kind: 'log', level: 'info', event: 'welcome_resent', peer_id }];
+    const effects: HandshakeEffect[] = [...persist(...writes), ...welcome(s, s.membership, peer, msg.framing, hive.hive_id), { kind: 'log', level: 'info', event: 'welcome_resent', peer_id }];
     return { state: { ...s, membership: applyWrites(s.membership, writes) }, effects, reject: null };
   }
   const base = admissible(s, peer_id, 'ATTEST', now);
@@ -246,7 +267,7 @@ export function onAdmissionSigned(s: HandshakeState, input: Extract<HandshakeInp
     state: { ...dropped, membership },
     effects: [
       ...persist(...writes),
-      welcome(s, membership, p.peer_id, p.framing, challenge.hive_id),
+      ...welcome(s, membership, p.peer_id, p.framing, challenge.hive_id),
       { kind: 'event', name: 'member_admitted', peer_id: p.peer_id, via: challenge.join_via, version: p.version, features: p.features },
       { kind: 'log', level: 'info', event: 'member_admitted', peer_id: p.peer_id, fields: { via: challenge.join_via, ticket_id: challenge.ticket_id } },
     ],

@@ -18,6 +18,7 @@
 import type { TicketErrorCode } from '../ticket/errors.ts';
 import type { NodeId } from '../types.ts';
 import type { PayloadInput } from '../wire/encode.ts';
+import type { MemberEntry } from '../wire/payloads/welcome.ts';
 import type { Framing } from '../wire/framing.ts';
 import type { FramingConfig, PeerFraming } from '../wire/framing-choice.ts';
 import type { HiveMessage } from '../wire/decode.ts';
@@ -90,6 +91,8 @@ export type CandidateJoin =
       readonly manifest_request: { readonly request_id: string; readonly text: string; readonly zbase: string | null };
       /** Unix seconds the ATTEST last went out (phase `attested`); it is re-sent until WELCOME comes. */
       readonly attest_sent_at?: number;
+      /** The parts of a WELCOME sent in several (`hivebox_part`) received so far: their count, the whole `member_count`, rows by index. */
+      readonly welcome_parts?: { readonly count: number; readonly member_count: number; readonly members: ReadonlyMap<number, readonly MemberEntry[]> };
     };
 
 /**
@@ -240,6 +243,7 @@ export type RejectReason =
   | 'unsolicited_refusal'
   | 'welcome_before_attest'
   | 'membership_hash_mismatch'
+  | 'welcome_parts_mismatch'
   | 'join_timeout'
   | 'no_answer'
   // either side
