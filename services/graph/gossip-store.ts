@@ -19,7 +19,7 @@
  * corrupt record leaves the resident graph unchanged and is reported as `BadChecksum`.
  */
 import { buf as crc32c } from 'crc-32/crc32c';
-import { buildGraph, type Graph, HALF } from '../../runtime/core/graph/graph.ts';
+import { buildGraph, type Graph, type GraphHalves, HALF, withHalves } from '../../runtime/core/graph/graph.ts';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
 import type { GraphLoadError } from './errors.ts';
 
@@ -136,6 +136,8 @@ export class ResidentGossipStore {
   private offset = 0;
   private identity = '';
   private graphCache: Graph | null = null;
+  /** The last graph built and what changed since: nothing, only channel_updates (`halves`), or channels (`all`). */
+  private built: { readonly graph: Graph; stale: 'none' | 'halves' | 'all' } | null = null;
 
   /** Number of live public channels. */
   get channelCount(): number {
@@ -214,48 +216,80 @@ export class ResidentGossipStore {
     }
     this.offset = base + off;
     if (added || updates || deleted || restarted) this.graphCache = null;
+    if (this.built) this.built.stale = added || deleted || restarted ? 'all' : updates && this.built.stale === 'none' ? 'halves' : this.built.stale;
     return ok({ records, channels_added: added, updates, channels_deleted: deleted, restarted, offset: this.offset });
   }
 
-  /** The graph of the live channels (built once per change; planner input). */
+  /**
+   * The graph of the live channels (built once per change; planner input). After only
+   * channel_updates, the previous graph's channels, node index and adjacency are kept and only the
+   * per-direction arrays are copied; otherwise deleted channels are first compacted out of the
+   * columns, so every array is a plain copy of the columns' used part, and the node index is copied
+   * from the resident one only when nodes were added (issue 19 §2: a cycle pays for what changed).
+   */
   graph(): Graph {
     if (this.graphCache) return this.graphCache;
     const c = this.cols;
-    const live: number[] = [];
-    for (let i = 0; i < this.count; i++) if (c.alive[i]) live.push(i);
-    const n = live.length;
-    const pick = <T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(a: T, per: 1 | 2): T => {
-      const out = new (a.constructor as new (n: number) => T)(per * n);
-      for (let k = 0; k < n; k++) {
-        const i = live[k]!;
-        if (per === 1) out[k] = a[i]!;
-        else {
-          out[2 * k] = a[2 * i]!;
-          out[2 * k + 1] = a[2 * i + 1]!;
+    const halves = (n: number): GraphHalves => ({
+      halfFlags: c.halfFlags.slice(0, 2 * n),
+      baseFeeMsat: c.baseFeeMsat.slice(0, 2 * n),
+      feePpm: c.feePpm.slice(0, 2 * n),
+      delay: c.delay.slice(0, 2 * n),
+      htlcMinMsat: c.htlcMinMsat.slice(0, 2 * n),
+      htlcMaxMsat: c.htlcMaxMsat.slice(0, 2 * n),
+      lastUpdate: c.lastUpdate.slice(0, 2 * n),
+    });
+    const prev = this.built?.graph;
+    if (prev && this.built?.stale === 'halves') {
+      this.graphCache = withHalves(prev, halves(this.count));
+    } else {
+      if (this.scidIndex.size < this.count) this.compact();
+      const n = this.count;
+      const sameNodes = prev !== undefined && prev.nodeCount === this.nodeIds.length;
+      this.graphCache = buildGraph(
+        {
+          format: 'gossip-store',
+          scids: 'real',
+          nodeIds: sameNodes ? prev.nodeIds : this.nodeIds.slice(),
+          aliases: sameNodes ? prev.aliases : new Array<string>(this.nodeIds.length).fill(''),
+          node1: c.node1.slice(0, n),
+          node2: c.node2.slice(0, n),
+          capacitySat: c.capacitySat.slice(0, n),
+          scidBlock: c.scidBlock.slice(0, n),
+          scidTx: c.scidTx.slice(0, n),
+          scidOut: c.scidOut.slice(0, n),
+          ...halves(n),
+        },
+        sameNodes ? prev.nodeIndex : new Map(this.nodeIndex),
+      );
+    }
+    this.built = { graph: this.graphCache, stale: 'none' };
+    return this.graphCache;
+  }
+
+  /** Move the live channels down over the deleted ones (order kept), re-point the scid index, clear the freed slots. */
+  private compact(): void {
+    const c = this.cols;
+    const moved = new Int32Array(this.count).fill(-1);
+    let k = 0;
+    for (let i = 0; i < this.count; i++) {
+      if (!c.alive[i]) continue;
+      moved[i] = k;
+      if (k !== i) {
+        for (const a of [c.node1, c.node2, c.capacitySat, c.scidBlock, c.scidTx, c.scidOut, c.alive]) a[k] = a[i]!;
+        for (const a of [c.halfFlags, c.baseFeeMsat, c.feePpm, c.delay, c.htlcMinMsat, c.htlcMaxMsat, c.lastUpdate]) {
+          a[2 * k] = a[2 * i]!;
+          a[2 * k + 1] = a[2 * i + 1]!;
         }
       }
-      return out;
-    };
-    this.graphCache = buildGraph({
-      format: 'gossip-store',
-      scids: 'real',
-      nodeIds: this.nodeIds,
-      aliases: this.nodeIds.map(() => ''),
-      node1: pick(c.node1, 1),
-      node2: pick(c.node2, 1),
-      capacitySat: pick(c.capacitySat, 1),
-      scidBlock: pick(c.scidBlock, 1),
-      scidTx: pick(c.scidTx, 1),
-      scidOut: pick(c.scidOut, 1),
-      halfFlags: pick(c.halfFlags, 2),
-      baseFeeMsat: pick(c.baseFeeMsat, 2),
-      feePpm: pick(c.feePpm, 2),
-      delay: pick(c.delay, 2),
-      htlcMinMsat: pick(c.htlcMinMsat, 2),
-      htlcMaxMsat: pick(c.htlcMaxMsat, 2),
-      lastUpdate: pick(c.lastUpdate, 2),
-    });
-    return this.graphCache;
+      k++;
+    }
+    for (const [scid, i] of this.scidIndex) this.scidIndex.set(scid, moved[i]!);
+    c.alive.fill(0, k, this.count);
+    for (const a of [c.halfFlags, c.baseFeeMsat, c.feePpm, c.delay, c.lastUpdate]) a.fill(0, 2 * k, 2 * this.count);
+    c.htlcMinMsat.fill(Number.NaN, 2 * k, 2 * this.count);
+    c.htlcMaxMsat.fill(Number.NaN, 2 * k, 2 * this.count);
+    this.count = k;
   }
 
   private reset(): void {
@@ -265,6 +299,7 @@ export class ResidentGossipStore {
     this.nodeIds = [];
     this.nodeIndex.clear();
     this.graphCache = null;
+    this.built = null;
     this.offset = 0;
     this.identity = '';
   }

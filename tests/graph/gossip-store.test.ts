@@ -149,3 +149,33 @@ test('a gossip_store written by a real lightningd (HIVEBOX_REAL_GOSSIP_STORE) re
     expect(g.capacitySat[c]).toBeGreaterThan(0);
   }
 });
+
+test('the graph after appended updates, deletions and announcements equals a fresh read of the same file', () => {
+  const base = writeGossipStore(snapshot, undefined, 3_000);
+  const store = new ResidentGossipStore();
+  store.apply(base);
+  const first = store.graph();
+  const steps = [
+    [updateRecord(snapshot, 2 * 17, 1_800_000_000, true), updateRecord(snapshot, 2 * 900 + 1, 1_800_000_001)],
+    [deleteRecord(snapshot, 40), updateRecord(snapshot, 2 * 41, 1_800_000_002, true)],
+    [...announceRecords(snapshot, 3_000), updateRecord(snapshot, 2 * 3_000, 1_800_000_003)],
+    [updateRecord(snapshot, 2 * 2_999 + 1, 1_800_000_004, true)],
+  ];
+  let file: Uint8Array = base;
+  for (const records of steps) {
+    file = Buffer.concat([file, ...records]);
+    expect(store.apply(file).ok).toBe(true);
+    const incremental = store.graph();
+    const fresh = new ResidentGossipStore();
+    fresh.apply(file);
+    const whole = fresh.graph();
+    for (const k of ['node1', 'node2', 'capacitySat', 'scidBlock', 'halfFlags', 'feePpm', 'baseFeeMsat', 'htlcMaxMsat', 'lastUpdate', 'adjStart', 'adjChannel', 'activeCapacitySat', 'activeChannelCount'] as const) {
+      expect([k, Array.from(incremental[k])]).toEqual([k, Array.from(whole[k])]);
+    }
+    expect(incremental.nodeIds).toEqual(whole.nodeIds);
+    expect([...incremental.nodeIndex]).toEqual([...whole.nodeIndex]);
+  }
+  // A graph handed out earlier is never changed by later records.
+  expect(first.halfFlags[2 * 17]).toBe(snapshot.halfFlags[2 * 17]! & (HALF.present | HALF.active));
+  expect(first.channelCount).toBe(3_000);
+});

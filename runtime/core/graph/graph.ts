@@ -89,12 +89,16 @@ export function scidText(g: GraphParts, c: number): string {
 /**
  * Add the node index, CSR adjacency and per-node active capacity to reader output. O(nodes + channels).
  * The caller guarantees node indexes are < nodeIds.length (readers validate before building).
+ * @param nodeIndex node id → index of `parts.nodeIds`, when the reader already keeps one (taken as is).
  */
-export function buildGraph(parts: GraphParts): Graph {
+export function buildGraph(parts: GraphParts, nodeIndex?: ReadonlyMap<string, number>): Graph {
   const nodeCount = parts.nodeIds.length;
   const channelCount = parts.node1.length;
-  const nodeIndex = new Map<string, number>();
-  parts.nodeIds.forEach((id, i) => nodeIndex.set(id, i));
+  if (nodeIndex === undefined) {
+    const index = new Map<string, number>();
+    parts.nodeIds.forEach((id, i) => index.set(id, i));
+    nodeIndex = index;
+  }
 
   const degree = new Uint32Array(nodeCount + 1);
   for (let c = 0; c < channelCount; c++) {
@@ -121,6 +125,32 @@ export function buildGraph(parts: GraphParts): Graph {
     }
   }
   return { ...parts, nodeCount, channelCount, nodeIndex, adjStart, adjChannel, activeCapacitySat, activeChannelCount };
+}
+
+/** The per-direction arrays of a graph (`2 * channelCount` entries each). */
+export type GraphHalves = Pick<GraphParts, 'halfFlags' | 'baseFeeMsat' | 'feePpm' | 'delay' | 'htlcMinMsat' | 'htlcMaxMsat' | 'lastUpdate'>;
+
+/**
+ * `prev` with new per-direction values over the same channels and nodes (only channel_updates
+ * arrived): node index and adjacency are shared with `prev`, the per-node active figures recomputed.
+ * O(channels). @throws RangeError when `halves` do not cover exactly `prev`'s channels.
+ */
+export function withHalves(prev: Graph, halves: GraphHalves): Graph {
+  if (halves.halfFlags.length !== 2 * prev.channelCount) throw new RangeError(`halves for ${halves.halfFlags.length / 2} channels, graph has ${prev.channelCount}`);
+  const next = { ...prev, ...halves };
+  const activeCapacitySat = new Float64Array(prev.nodeCount);
+  const activeChannelCount = new Uint32Array(prev.nodeCount);
+  for (let c = 0; c < prev.channelCount; c++) {
+    if (!channelActive(next, c)) continue;
+    const a = prev.node1[c]!;
+    const b = prev.node2[c]!;
+    const cap = prev.capacitySat[c]!;
+    activeCapacitySat[a]! += cap;
+    activeCapacitySat[b]! += cap;
+    activeChannelCount[a]!++;
+    activeChannelCount[b]!++;
+  }
+  return { ...next, activeCapacitySat, activeChannelCount };
 }
 
 /** Per-direction arrays for `channelCount` channels, zero-filled (htlc limits NaN = unknown). */
