@@ -5,9 +5,12 @@
  */
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { Graph } from '../../runtime/core/graph/graph.ts';
-import { err, type Result } from '../../runtime/core/result.ts';
+import { err, ok, type Result } from '../../runtime/core/result.ts';
 import { describeGraphLoadError, type GraphLoadError } from './errors.ts';
 import { type ApplyReport, GOSSIP_STORE_HEAD_BYTES, ResidentGossipStore, storeIdentity } from './gossip-store.ts';
+
+/** Largest window of the file read at once (a record is at most 12 + 65,535 bytes). */
+export const GOSSIP_STORE_READ_BYTES = 1 << 20;
 
 /** A gossip_store path and its resident graph. */
 export class GossipStoreFile {
@@ -17,8 +20,13 @@ export class GossipStoreFile {
   constructor(readonly path: string) {}
 
   /**
-   * Apply what was appended since the last refresh (everything on the first, or after compaction).
-   * @returns the report, or `FileUnreadable` / `BadHeader` with the resident graph unchanged.
+   * Apply what was appended since the last refresh (everything on the first, or after compaction),
+   * read in windows of at most `GOSSIP_STORE_READ_BYTES`, so the first read of a mainnet store does
+   * not hold the whole file in memory beside the graph (issue 19 §2, daemon peak RSS). A record cut
+   * by a window's end is read again at the start of the next one.
+   * @returns the report (summed over the windows), or `FileUnreadable` / `BadHeader` / `BadChecksum`;
+   *   on an error the windows before it stay applied, and the next refresh starts at the record that
+   *   failed (the daemon's source hands no graph out while it fails).
    */
   refresh(): Result<ApplyReport, GraphLoadError> {
     let fd: number;
@@ -33,10 +41,23 @@ export class GossipStoreFile {
       readSync(fd, head, 0, head.length, 0);
       const identity = storeIdentity(head);
       const fresh = this.store.nextOffset === 0 || size < this.store.nextOffset || identity !== this.store.fileIdentity;
-      const start = fresh ? 0 : this.store.nextOffset;
-      const chunk = new Uint8Array(size - start);
-      readSync(fd, chunk, 0, chunk.length, start);
-      return this.store.applyChunk(chunk, start, identity, size);
+      let start = fresh ? 0 : this.store.nextOffset;
+      const total = { records: 0, channels_added: 0, updates: 0, channels_deleted: 0, restarted: false };
+      const window = new Uint8Array(Math.min(GOSSIP_STORE_READ_BYTES, Math.max(size - start, 0)));
+      for (;;) {
+        const chunk = window.subarray(0, readSync(fd, window, 0, Math.min(window.length, size - start), start));
+        const r = this.store.applyChunk(chunk, start, identity, size);
+        if (!r.ok) return r;
+        total.records += r.value.records;
+        total.channels_added += r.value.channels_added;
+        total.updates += r.value.updates;
+        total.channels_deleted += r.value.channels_deleted;
+        total.restarted ||= r.value.restarted;
+        const next = this.store.nextOffset;
+        // Done at the file's end, at a record still being written, or when gossipd ended this file (offset 0).
+        if (next === 0 || next <= start + (start === 0 ? 1 : 0) || start + chunk.length >= size) return ok({ ...total, offset: next });
+        start = next;
+      }
     } catch (e) {
       return err({ kind: 'FileUnreadable', path: this.path, reason: e instanceof Error ? e.message : String(e) });
     } finally {

@@ -6,16 +6,24 @@
  * the real plugin, from spawn to the READY=1 datagram on a NOTIFY_SOCKET (lightningd reached, store
  * opened and migrated, plugin linked, first probe round; no signer plugged; ≤ 150 ms), its resident
  * memory (VmRSS) right after READY and 5 s later, steady (≤ 64 MiB), and `hivebox plugin` (the
- * binary) answering lightningd's `getmanifest`, VmRSS 1 s later (≤ 35 MiB). Builds dist/ first
- * when it is missing (`bun run build`).
+ * binary) answering lightningd's `getmanifest`, VmRSS 1 s later (≤ 35 MiB); and the daemon's peak
+ * RSS (VmHWM) through a whole planner cycle on the 2026-02-03 graph read from a gossip_store beside
+ * lightningd's rpc socket, as the daemon reads it on the appliance (≤ 80 MiB, issue 19 §2). Builds
+ * dist/ first when it is missing (`bun run build`).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type Arch, binaryPath, buildTarget, TARGETS } from '../../runtime/build/build.ts';
+import { startSignerSimulator } from '../../hw/device-sim/start.ts';
 import { SimNetwork } from '../../services/simnet/index.ts';
 import { addDaemonSite, spawnRun } from '../systemd/fixtures/run-daemon.ts';
 import { listenNotify } from '../systemd/notify-listener.ts';
+import { callDaemon } from '../systemd/fixtures/run-daemon.ts';
+import { createLightningBackend } from '../../services/lightning-rpc/index.ts';
+import type { PlannerStatus } from '../../runtime/engine/planner-status.ts';
+import { writeGossipStore } from '../graph/fixtures/gossip-store-writer.ts';
+import { FILES, realGraph } from '../graph/real-graphs.ts';
 import { durationMs, median, report } from './harness.ts';
 
 /** VmRSS of a live process in MiB. */
@@ -61,6 +69,38 @@ async function daemonColdStart(hivebox: readonly string[]): Promise<{ ready_ms: 
   }
 }
 
+/** Peak RSS (VmHWM, MiB) of `hivebox run` from start through its first planner cycle over a 2026-02-03 gossip_store, and that cycle's gather + run ms. */
+async function daemonCyclePeak(hivebox: readonly string[], store: Uint8Array): Promise<{ peak_mib: number; cycle_ms: number }> {
+  const net = await SimNetwork.create();
+  const signerSocket = join(net.root, 'signer.sock');
+  const signer = await startSignerSimulator({ mode: 'in-process', stateDir: join(net.root, 'signer'), socketPath: signerSocket });
+  const site = await addDaemonSite(net, 'a', signerSocket);
+  await Bun.write(join(dirname(site.node.rpcPath), 'gossip_store'), store);
+  const cli = createLightningBackend({ socketPath: site.node.rpcPath, idPrefix: 'bench' }).client;
+  const proc = spawnRun(site, ['log.level="error"', 'planner.first_cycle_delay_s=0', 'planner.jitter_max_s=0'], {}, hivebox);
+  try {
+    await callDaemon(cli, 'hive-genesis');
+    const deadline = Date.now() + 300_000;
+    for (;;) {
+      const s = await callDaemon<PlannerStatus>(cli, 'hive-planner-status');
+      const c = s.last_cycle;
+      if (c) {
+        if (c.outcome !== 'completed') throw new Error(`planner cycle ${c.outcome}: ${c.error ?? ''}`);
+        const hwm = /VmHWM:\s+(\d+) kB/.exec(await Bun.file(`/proc/${proc.pid}/status`).text());
+        return { peak_mib: Number(hwm?.[1]) / 1024, cycle_ms: c.gather_ms + c.cycle_ms };
+      }
+      if (Date.now() > deadline) throw new Error('no planner cycle within 300 s');
+      await Bun.sleep(200);
+    }
+  } finally {
+    proc.kill('SIGTERM');
+    await proc.exited;
+    cli.close();
+    await signer.stop();
+    await net.stop();
+  }
+}
+
 for (const arch of Object.keys(TARGETS) as Arch[]) {
   if (!existsSync(binaryPath(arch))) buildTarget(arch);
   report(`binary size ${arch}`, Bun.file(binaryPath(arch)).size / 2 ** 20, 'MiB', 1);
@@ -85,4 +125,9 @@ if (process.arch === 'x64') {
   const plugin: number[] = [];
   for (let i = 0; i < 3; i++) plugin.push(await pluginRssMib(bin));
   report('RSS hivebox plugin after getmanifest (x64)', median(plugin), 'MiB', plugin.length, { target: { op: '<=', value: 35 } });
+  const store = writeGossipStore(await realGraph(FILES.compressed2026));
+  const cycles: { peak_mib: number; cycle_ms: number }[] = [];
+  for (let i = 0; i < 3; i++) cycles.push(await daemonCyclePeak([bin], store));
+  report('peak RSS hivebox run through its first planner cycle, 2026-02-03 gossip_store (x64)', median(cycles.map((c) => c.peak_mib)), 'MiB', cycles.length, { target: { op: '<=', value: 80 } });
+  report('hivebox run first planner cycle, gather (whole gossip_store read) + runCycle (x64)', median(cycles.map((c) => c.cycle_ms)), 'ms', cycles.length);
 }

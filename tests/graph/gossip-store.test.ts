@@ -179,3 +179,30 @@ test('the graph after appended updates, deletions and announcements equals a fre
   expect(first.halfFlags[2 * 17]).toBe(snapshot.halfFlags[2 * 17]! & (HALF.present | HALF.active));
   expect(first.channelCount).toBe(3_000);
 });
+
+test('the daemon reads the file in 1 MiB windows: the whole 2026-02-03 store gives the same graph as one read', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { GossipStoreFile, GOSSIP_STORE_READ_BYTES } = await import('../../services/graph/gossip-store-file.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'hb-gstore-'));
+  try {
+    const path = join(dir, 'gossip_store');
+    const unfinished = storeRecord(updateRecord(snapshot, 8, 1_800_000_000).subarray(12), 0);
+    writeFileSync(path, Buffer.concat([file, unfinished]));
+    expect(file.length).toBeGreaterThan(20 * GOSSIP_STORE_READ_BYTES);
+    const windows = new GossipStoreFile(path);
+    const r = windows.refresh();
+    expect(r.ok && r.value).toMatchObject({ channels_added: 50_808, offset: file.length });
+    const one = new ResidentGossipStore();
+    one.apply(file);
+    const [a, b] = [windows.graph(), one.graph()];
+    for (const k of ['node1', 'node2', 'capacitySat', 'halfFlags', 'feePpm', 'htlcMaxMsat', 'activeCapacitySat'] as const) expect([k, Array.from(a[k])]).toEqual([k, Array.from(b[k])]);
+    expect(a.nodeIds).toEqual(b.nodeIds);
+    // The record being written is taken once it is complete.
+    writeFileSync(path, Buffer.concat([file, updateRecord(snapshot, 8, 1_800_000_000)]));
+    expect(windows.refresh()).toMatchObject({ ok: true, value: { records: 1, updates: 1 } });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
