@@ -7,6 +7,7 @@
  * bounded lists, positive integer budgets.
  */
 import { IPC_LIMITS } from './limits.ts';
+import type { InboundBudgetConfig } from '../../runtime/daemon/inbound-budget.ts';
 import type { IpcEvent, IpcRequest } from './protocol.ts';
 
 /** A JSON-RPC-style error object carried back to lightningd unchanged (`{code, message, data?}`). */
@@ -29,16 +30,6 @@ export interface IgnoreListPush {
   readonly node_ids: string[];
 }
 
-/** The inbound budgets (`[daemon] inbound_*`), each a positive integer ≤ 10^9 per second (queue: events). */
-export interface InboundBudgetPush {
-  readonly inbound_member_msgs_per_s: number;
-  readonly inbound_member_bytes_per_s: number;
-  readonly inbound_nonmember_msgs_per_s: number;
-  readonly inbound_nonmember_bytes_per_s: number;
-  readonly inbound_nonmember_total_msgs_per_s: number;
-  readonly inbound_queue_max: number;
-}
-
 /**
  * Daemon → plugin, no answer: the hive's members and the inbound budgets, sent after every hello and
  * whenever membership changes. The plugin applies the budgets to `custommsg` hooks before
@@ -47,7 +38,8 @@ export interface InboundBudgetPush {
 export interface MembersPush {
   readonly op: 'members';
   readonly node_ids: string[];
-  readonly budget: InboundBudgetPush;
+  /** The inbound budgets (`[daemon] inbound_*`), each a positive integer ≤ 10^9 per second (queue: events). */
+  readonly budget: InboundBudgetConfig;
 }
 
 /** A line the daemon sends without being asked. */
@@ -57,7 +49,7 @@ export type DaemonPush = IgnoreListPush | MembersPush;
 export type DaemonLine = { kind: 'response'; response: IpcResponse } | { kind: 'push'; push: DaemonPush };
 
 const NODE_ID = /^0[23][0-9a-f]{64}$/;
-const BUDGET_KEYS: readonly (keyof InboundBudgetPush)[] = [
+const BUDGET_KEYS: readonly (keyof InboundBudgetConfig)[] = [
   'inbound_member_msgs_per_s',
   'inbound_member_bytes_per_s',
   'inbound_nonmember_msgs_per_s',

@@ -18,7 +18,7 @@ import type { StatusResult } from '../../runtime/engine/rpc/status.ts';
 import { createLightningBackend, type LightningRpcClient } from '../../services/lightning-rpc/index.ts';
 import { SimNetwork } from '../../services/simnet/index.ts';
 import { SeededRng } from '../sim/rng.ts';
-import { addDaemonSite, spawnRun, type DaemonSite } from '../systemd/fixtures/run-daemon.ts';
+import { addDaemonSite, collectLines, spawnRun, type DaemonSite } from '../systemd/fixtures/run-daemon.ts';
 
 /**
  * A GOSSIP sent to a daemon while it is down is lost; the periodic STATE_HASH exchange (`[hive]
@@ -51,22 +51,6 @@ interface Node {
 }
 
 const LOG_TAIL_LINES = 12;
-
-/** Drain a daemon's stderr, keeping its last `LOG_TAIL_LINES` lines in `tail` (for a failure's report). */
-function drainLog(stream: ReadableStream<Uint8Array>, tail: string[]): string[] {
-  void (async () => {
-    const dec = new TextDecoder();
-    let buf = '';
-    for await (const chunk of stream) {
-      buf += dec.decode(chunk, { stream: true });
-      const parts = buf.split('\n');
-      buf = parts.pop()!;
-      tail.push(...parts.filter((l) => l !== ''));
-      tail.splice(0, Math.max(0, tail.length - LOG_TAIL_LINES));
-    }
-  })();
-  return tail;
-}
 
 /** Committed rows that must survive a kill. */
 interface Committed {
@@ -150,7 +134,7 @@ export async function runChaos(kills: number, seed: number, log: (line: string) 
     const spawn = (s: DaemonSite) => spawnRun(s, ['daemon.tick_ms=200', 'hive.status_interval_s=5', ...FAST_ANTI_ENTROPY]);
     const start = (n: Pick<Node, 'site' | 'proc' | 'log'>) => {
       n.proc = spawn(n.site);
-      n.log = drainLog(n.proc.stderr, []);
+      n.log = collectLines(n.proc.stderr, LOG_TAIL_LINES);
     };
     const nodes: Node[] = sites.map((site, i) => ({ name: 'abc'[i]!, site, cli: createLightningBackend({ socketPath: site.node.rpcPath, idPrefix: 'chaos' }).client, proc: null!, log: [] }));
     nodes.forEach(start);
