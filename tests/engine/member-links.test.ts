@@ -14,7 +14,7 @@ import { simBoxRig, type SimBox } from '../systemd/fixtures/sim-appliance.ts';
 const rig = simBoxRig();
 
 /** Poll `cond` (async) until true; fails after `timeout_ms`. */
-async function until(cond: () => Promise<boolean>, what: string, timeout_ms = 30_000): Promise<void> {
+async function until(cond: () => Promise<boolean>, what: string, timeout_ms = 60_000): Promise<void> {
   const deadline = Date.now() + timeout_ms;
   while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -65,4 +65,4 @@ test('a member without a channel is dialled again from its gossiped address afte
   await until(async () => b.node.peers.get(c.node.nodeId)?.connected === true, 'b and c connected again', 40_000);
   const redials = [...b.logs.slice(markB), ...c.logs.slice(markC)].filter((l) => l.event === 'member_redial' && l.fields.error === undefined);
   expect(redials.map((l) => l.fields.peer_id)).toContainEqual(expect.stringMatching(new RegExp(`^(${b.node.nodeId}|${c.node.nodeId})$`)));
-}, 120_000);
+}, 180_000);
