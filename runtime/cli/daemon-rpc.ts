@@ -71,6 +71,9 @@ export function exitCodeForRpcError(code: number): number {
   }
 }
 
+/** How long an operator command waits for `hivebox run` to answer its hello, ms (a 2 s wait gave exit 69 under load, issue 13). */
+export const CLI_HELLO_WAIT_MS = 15_000;
+
 /** An open connection to the daemon. */
 export class DaemonConnection {
   private constructor(private readonly client: IpcClient) {}
@@ -90,7 +93,10 @@ export class DaemonConnection {
       path,
       hello: { plugin_version: `hivebox-cli ${pkg.version}`, lightning: { lightning_dir: '', rpc_file: '', network: '' } },
       log: () => {},
-      connectWaitMs: 2_000,
+      // A busy daemon (or machine) may take seconds to answer hello; a socket nobody listens on
+      // is refused at once, so only a live but slow daemon is waited for this long.
+      connectWaitMs: CLI_HELLO_WAIT_MS,
+      helloTimeoutMs: CLI_HELLO_WAIT_MS,
     });
     client.start();
     return new DaemonConnection(client);

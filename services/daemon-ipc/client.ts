@@ -32,6 +32,8 @@ export interface IpcClientOptions {
   readonly log: (level: 'debug' | 'info' | 'warn', message: string) => void;
   /** How long a request waits for a connection attempt when the daemon is not connected, ms (default 1000); a refused attempt answers at once. */
   readonly connectWaitMs?: number;
+  /** How long the daemon gets to answer hello on a new connection before it is dropped and retried, ms (default 5000). */
+  readonly helloTimeoutMs?: number;
   /** A line the daemon pushed unasked (the ignore list). */
   readonly onPush?: (push: DaemonPush) => void;
   /** The daemon answered hello on a new connection (events sent from here on reach it). */
@@ -165,7 +167,7 @@ export class IpcClient {
   }
 
   private async greet(socket: Socket): Promise<void> {
-    const r = await this.send({ op: 'hello', protocol: IPC_PROTOCOL_VERSION, ...this.opts.hello }, 5_000);
+    const r = await this.send({ op: 'hello', protocol: IPC_PROTOCOL_VERSION, ...this.opts.hello }, this.opts.helloTimeoutMs ?? 5_000);
     if (this.socket !== socket) return;
     if (!('result' in r)) {
       this.opts.log('warn', `hivebox daemon refused hello: ${'error' in r ? r.error.message : r.failure.kind}`);

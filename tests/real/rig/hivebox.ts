@@ -117,12 +117,9 @@ export class HiveboxNode {
    * `hivebox ARGS --json`, parsed. @throws Error with stderr when the command fails.
    */
   async cliJson<T>(args: readonly string[], timeout_ms = 120_000): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      const r = await this.cli([...args, '--json'], timeout_ms);
-      if (r.code === 0) return JSON.parse(r.stdout) as T;
-      // 69 = the daemon did not answer the CLI's hello in time (a loaded 2-core machine); nothing was asked yet.
-      if (r.code !== 69 || attempt === 3 || !this.daemon?.alive()) throw new Error(`hivebox ${args[0]} (${this.name}) exit ${r.code}: ${r.stderr.trim()}`);
-    }
+    const r = await this.cli([...args, '--json'], timeout_ms);
+    if (r.code !== 0) throw new Error(`hivebox ${args[0]} (${this.name}) exit ${r.code}: ${r.stderr.trim()} ${r.stdout.trim()}`);
+    return JSON.parse(r.stdout) as T;
   }
 
   /** The daemon's log lines (JSON), all runs of it. */
