@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { HIVEBOX_PLUGIN_EXECUTABLE } from '../../../services/cln-plugin/executable.ts';
 import { runCommand, startProcess, type RigProcess } from './procs.ts';
-import { eventually } from './wait.ts';
+import { WaitAborted, eventually } from './wait.ts';
 
 /** `runtime/cli/main.ts` of this checkout. */
 export const HIVEBOX_MAIN = resolve(import.meta.dir, '../../../runtime/cli/main.ts');
@@ -87,7 +87,7 @@ export class HiveboxNode {
     await eventually(
       `hivebox run ${this.name} ready`,
       () => {
-        if (!daemon.alive()) throw new Error(`hivebox run ${this.name} exited: ${daemon.log().split('\n').slice(-10).join('\n')}`);
+        if (!daemon.alive()) throw new WaitAborted(`hivebox run ${this.name} exited: ${daemon.log().split('\n').slice(-10).join('\n')}`);
         return this.events('ready').length > readyBefore;
       },
       300_000,

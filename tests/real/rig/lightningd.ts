@@ -12,8 +12,8 @@ import { HIVEBOX_PLUGIN_EXECUTABLE } from '../../../services/cln-plugin/executab
 import { LightningRpcClient } from '../../../services/lightning-rpc/index.ts';
 import type { RealBinaries } from './binaries.ts';
 import { BITCOIN_RPC_PASSWORD, BITCOIN_RPC_USER, type Bitcoind } from './bitcoind.ts';
-import { childrenOf, runCommand, startProcess, type RigProcess } from './procs.ts';
-import { eventually, freePort } from './wait.ts';
+import { childEnv, childrenOf, runCommand, startProcess, type RigProcess } from './procs.ts';
+import { WaitAborted, eventually, freePort } from './wait.ts';
 
 /** Which plugin a node runs. */
 export type NodePlugin = { readonly kind: 'hivebox'; readonly socket: string; readonly devDebugSelf?: boolean } | { readonly kind: 'clhive' } | { readonly kind: 'none' };
@@ -94,7 +94,7 @@ export class RealLightningd {
    * @throws Error (with the log's tail) when it exits or does not answer within `timeout_ms`.
    */
   async start(timeout_ms = 120_000): Promise<void> {
-    const env = { ...process.env, HIVEBOX_BUN: process.execPath, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
+    const env = childEnv({ HIVEBOX_BUN: process.execPath, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` });
     this.proc = startProcess(`lightningd-${this.name}`, [this.bins.lightningd, `--lightning-dir=${this.dir}`], { logPath: join(this.dir, 'stderr.log'), env });
     const proc = this.proc;
     try {
@@ -102,7 +102,7 @@ export class RealLightningd {
       const info = await eventually(
         `lightningd ${this.name} up and synced`,
         async () => {
-          if (!proc.alive()) throw new Error(`lightningd ${this.name} exited: ${this.tail()}`);
+          if (!proc.alive()) throw new WaitAborted(`lightningd ${this.name} exited: ${this.tail()}`);
           const r = await this.client.call<{ id: string; blockheight: number }>('getinfo');
           return r.ok && r.value.blockheight >= height ? r.value : undefined;
         },

@@ -83,13 +83,24 @@ process.on('exit', () => {
 });
 
 /**
+ * The environment for a rig child: this process's, minus the rig's own `HIVEBOX_REAL_*`
+ * variables (`hivebox` reads every `HIVEBOX_<SECTION>_<KEY>` as a config key and refuses
+ * `real.python` as unknown), plus `extra`.
+ */
+export function childEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('HIVEBOX_REAL_')) env[k] = v;
+  return { ...env, ...extra };
+}
+
+/**
  * Start `argv` in a new process group with stdout and stderr appended to `logPath`.
  * @throws Error when the program cannot be spawned.
  */
 export function startProcess(name: string, argv: readonly string[], opts: { logPath: string; env?: Record<string, string | undefined>; cwd?: string }): RigProcess {
   const fd = openSync(opts.logPath, 'a');
   try {
-    const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', fd, fd], env: opts.env ?? process.env, cwd: opts.cwd });
+    const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', fd, fd], env: opts.env ?? childEnv(), cwd: opts.cwd });
     if (child.pid === undefined) throw new Error(`${name}: cannot start ${argv[0]}`);
     const p = new RigProcess(name, child, opts.logPath);
     LIVE.add(p);
@@ -106,7 +117,7 @@ export function liveProcesses(): readonly RigProcess[] {
 
 /** Run a short command to completion. @returns exit code, stdout, stderr. */
 export async function runCommand(argv: readonly string[], opts: { env?: Record<string, string | undefined>; cwd?: string; timeout_ms?: number } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const proc = Bun.spawn([...argv], { stdout: 'pipe', stderr: 'pipe', env: opts.env ?? process.env, cwd: opts.cwd });
+  const proc = Bun.spawn([...argv], { stdout: 'pipe', stderr: 'pipe', env: opts.env ?? childEnv(), cwd: opts.cwd });
   const timer = setTimeout(() => proc.kill('SIGKILL'), opts.timeout_ms ?? 120_000);
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   clearTimeout(timer);

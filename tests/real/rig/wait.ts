@@ -4,9 +4,13 @@
  * error names what was awaited plus the last value seen.
  */
 
+/** Thrown by a probe when waiting longer is pointless (the awaited process exited): `eventually` rethrows it at once. */
+export class WaitAborted extends Error {}
+
 /**
  * Poll `probe` every `interval_ms` until it returns a value other than `undefined`/`false`.
- * Errors thrown by `probe` count as "not yet" (a daemon restarting, a socket not there yet).
+ * Errors thrown by `probe` count as "not yet" (a daemon restarting, a socket not there yet),
+ * except `WaitAborted`, which ends the wait at once.
  * @returns the first truthy value. @throws Error naming `what` after `timeout_ms`.
  */
 export async function eventually<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeout_ms = 60_000, interval_ms = 250): Promise<T> {
@@ -18,6 +22,7 @@ export async function eventually<T>(what: string, probe: () => Promise<T | undef
       if (v !== undefined && v !== false) return v;
       last = v;
     } catch (e) {
+      if (e instanceof WaitAborted) throw e;
       last = e instanceof Error ? e.message : e;
     }
     if (Date.now() > deadline) throw new Error(`timed out after ${timeout_ms} ms waiting for ${what} (last: ${JSON.stringify(last)?.slice(0, 300)})`);
