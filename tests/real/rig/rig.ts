@@ -115,7 +115,8 @@ export class Rig {
   private async fundWallets(btc: number): Promise<void> {
     const amounts: Record<string, number> = {};
     for (const n of this.nodes) {
-      for (let i = 0; i < 3; i++) amounts[(await n.ln.rpc<{ bech32: string }>('newaddr')).bech32] = btc;
+      // lightningd's default address type is p2tr since v24.11 (the answer then has no `bech32`).
+      for (let i = 0; i < 3; i++) amounts[(await n.ln.rpc<{ bech32: string }>('newaddr', { addresstype: 'bech32' })).bech32] = btc;
     }
     await this.bitcoind.pay(amounts);
     await this.mine(1);
