@@ -28,6 +28,8 @@ export const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = 
   'ban-peer': () => import('./commands/governance.ts').then((m) => m.registerBanPeer),
   revoke: () => import('./commands/governance.ts').then((m) => m.registerRevoke),
   leave: () => import('./commands/governance.ts').then((m) => m.registerLeave),
+  intent: () => import('./commands/intent.ts').then((m) => m.registerIntent),
+  intents: () => import('./commands/intent.ts').then((m) => m.registerIntents),
   invite: () => import('./commands/invite.ts').then((m) => m.registerInvite),
   join: () => import('./commands/join.ts').then((m) => m.registerJoin),
   members: () => import('./commands/members.ts').then((m) => m.registerMembers),

@@ -108,6 +108,16 @@ export const HIVE_RPC_METHODS: readonly HiveRpcMethod[] = [
   },
   { name: 'hive-leave', params: [{ name: 'reason', required: false }], description: 'Leave the hive: tell every member, restore the fees of your 0-fee member channels' },
   {
+    name: 'hive-intent',
+    params: [
+      { name: 'intent_type', required: true },
+      { name: 'target', required: true },
+      { name: 'amount_sats', required: false },
+    ],
+    description: 'Announce an intent (channel_open NODE_ID AMOUNT, or rebalance) through the fleet intent lock; carried out after the hold unless a member with a lower node id claimed the same target',
+  },
+  { name: 'hive-intents', params: [], description: "This node's intents (pending, committed, aborted, done, failed) and the members' live intent locks" },
+  {
     name: 'hive-mgmt-command',
     params: [
       { name: 'node_id', required: true },

@@ -7,6 +7,7 @@ import { expect, test } from 'bun:test';
 import { RPC_COMMANDS } from '../../runtime/engine/rpc/index.ts';
 import { ChannelsParams } from '../../runtime/engine/rpc/channels.ts';
 import { BanPeerParams, BanProposeParams, BanVoteParams, LeaveParams, PromoteParams, RevokeParams, VouchParams } from '../../runtime/engine/rpc/governance.ts';
+import { IntentParams, IntentsParams } from '../../runtime/engine/rpc/intent.ts';
 import { ApproveActionParams, PendingActionsParams, RejectActionParams } from '../../runtime/engine/rpc/actions.ts';
 import { GenesisParams, InviteParams, JoinParams, NoParams } from '../../runtime/engine/rpc/params.ts';
 import { EnableExpansionsParams, PlannerExplainParams, PlannerLogParams } from '../../runtime/engine/rpc/planner.ts';
@@ -37,6 +38,8 @@ test('the engines serve exactly the commands the plugin registers, with the same
     'hive-ban-peer': BanPeerParams,
     'hive-revoke': RevokeParams,
     'hive-leave': LeaveParams,
+    'hive-intent': IntentParams,
+    'hive-intents': IntentsParams,
   };
   const names: Record<string, readonly string[]> = { ...Object.fromEntries(Object.entries(schemas).map(([k, v]) => [k, Object.keys(v.shape)])), ...MGMT_RPC_PARAMS };
   for (const m of HIVE_RPC_METHODS) expect([...names[m.name]!].sort()).toEqual(m.params.map((p) => p.name).sort());

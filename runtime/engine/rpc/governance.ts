@@ -58,6 +58,8 @@ const RULES: Partial<Record<FleetRejectReason, string>> = {
   not_admin: "the signer's revoke key is not a trusted admin key of this hive",
   last_member: 'the last full member cannot leave (the hive would be headless)',
   rate_limited: 'at most 10 peer bans per reporter per day',
+  intent_pending: 'this node already holds a live intent on this target',
+  target_locked: 'another member holds a live intent on this target (its lock wins until it ends)',
   bad_command: 'a parameter is out of range',
 };
 
@@ -88,13 +90,14 @@ export function governanceFailure(method: string, r: FleetReject | HandshakeReje
 }
 
 /** Run `cmd`; throw the RpcFailure of its refusal. */
-async function run(core: EngineCore, method: string, cmd: FleetCommand): Promise<void> {
+export async function run(core: EngineCore, method: string, cmd: FleetCommand): Promise<void> {
   const r = await core.command(cmd);
   if (!r.ok) throw rpcFailure(RPC_ERROR.storeError, `${method}: could not record it: ${r.error.kind}; nothing changed`);
   if (r.value !== null) throw governanceFailure(method, r.value);
 }
 
-function needHive(core: EngineCore, method: string): string {
+/** The hive id. @throws RpcFailure (notInHive) when this node is in none. */
+export function needHive(core: EngineCore, method: string): string {
   const hive = core.state().fleet.membership.hive;
   if (!hive) throw rpcFailure(RPC_ERROR.notInHive, `${method}: this node is not in a hive`);
   return hive.hive_id;

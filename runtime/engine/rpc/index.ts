@@ -8,6 +8,7 @@ import { approveActionCommand, pendingActionsCommand, rejectActionCommand } from
 import { channelsCommand } from './channels.ts';
 import { genesisCommand } from './genesis.ts';
 import { banPeerCommand, banProposeCommand, bansCommand, banVoteCommand, leaveCommand, promoteCommand, revokeCommand, vouchCommand } from './governance.ts';
+import { intentCommand, intentsCommand } from './intent.ts';
 import { inviteCommand } from './invite.ts';
 import { joinCommand } from './join.ts';
 import { enableExpansionsCommand, plannerExplainCommand, plannerLogCommand, plannerStatusCommand } from './planner.ts';
@@ -38,7 +39,9 @@ export type HiveRpcName =
   | 'hive-ban-vote'
   | 'hive-ban-peer'
   | 'hive-revoke'
-  | 'hive-leave';
+  | 'hive-leave'
+  | 'hive-intent'
+  | 'hive-intents';
 
 /** Command per method. */
 export const RPC_COMMANDS = {
@@ -63,4 +66,6 @@ export const RPC_COMMANDS = {
   'hive-ban-peer': banPeerCommand,
   'hive-revoke': revokeCommand,
   'hive-leave': leaveCommand,
+  'hive-intent': intentCommand,
+  'hive-intents': intentsCommand,
 } satisfies Record<HiveRpcName, RpcCommand>;

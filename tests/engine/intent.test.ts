@@ -1,0 +1,67 @@
+/**
+ * Operator intents through the daemon (issue 13, the conflicting-intent scenario): `hive-intent`
+ * via lightning-cli → simulated lightningd → the real plugin → daemon; INTENT and INTENT_ABORT
+ * travel over sendcustommsg. Two members claim a channel open to the same outside node: on every
+ * member the lower node id keeps its lock and the other's intent ends aborted (tie_breaker_loss);
+ * a third member is refused (target_locked); bad parameters change nothing.
+ */
+import { afterEach, expect, test } from 'bun:test';
+import type { InviteResult } from '../../runtime/engine/index.ts';
+import type { IntentsResult, IntentView } from '../../runtime/engine/rpc/intent.ts';
+import { RPC_ERROR } from '../../runtime/engine/rpc/errors.ts';
+import { eventually, startSimHive, type SimHive } from './fixtures/sim-hive.ts';
+
+let hive: SimHive;
+
+afterEach(async () => {
+  await hive.stop();
+});
+
+const idOf = (name: string) => hive.member(name).node.nodeId;
+
+test('a conflicting channel_open intent resolves the same on every member: the lower node id wins', async () => {
+  hive = await startSimHive(['a', 'b', 'c']);
+  const outsider = await hive.fleet.network.addNode({ name: 'x' });
+  await hive.cli('a', 'hive-genesis');
+  for (const n of ['b', 'c']) {
+    const t = await hive.cli<InviteResult>('a', 'hive-invite', {});
+    await hive.cli(n, 'hive-join', { ticket: t.ticket, peer_id: idOf('a') });
+  }
+  for (const n of ['a', 'b', 'c']) await eventually(async () => (await hive.cli<{ member_count: number }>(n, 'hive-status')).member_count === 3, `${n} sees 3 members`);
+  // INTENT goes straight to each member (no relay): b and c, who joined through a, connect too.
+  await hive.fleet.network.connect(hive.member('b').node, idOf('c'));
+
+  // Refused before anything is announced: nothing of ours afterwards.
+  expect((await hive.cliError('a', 'hive-intent', { intent_type: 'channel_open', target: outsider.nodeId })).code).toBe(RPC_ERROR.invalidParams);
+  expect((await hive.cliError('a', 'hive-intent', { intent_type: 'channel_open', target: 'not-a-node', amount_sats: 100_000 })).code).toBe(RPC_ERROR.invalidParams);
+  expect((await hive.cliError('a', 'hive-intent', { intent_type: 'splice', target: outsider.nodeId })).code).toBe(RPC_ERROR.invalidParams);
+  expect((await hive.cli<IntentsResult>('a', 'hive-intents')).intents).toEqual([]);
+
+  const [low, high] = ['a', 'b'].sort((p, q) => idOf(p).localeCompare(idOf(q))) as [string, string];
+  // Both claim before either hears of the other (lightning-cli positional form on one side).
+  const [lowIntent, highIntent] = await Promise.all([
+    hive.cli<IntentView>(low, 'hive-intent', { intent_type: 'channel_open', target: outsider.nodeId, amount_sats: 200_000 }),
+    hive.cli<IntentView>(high, 'hive-intent', ['channel_open', outsider.nodeId, '200000']),
+  ]);
+  expect(lowIntent).toMatchObject({ status: 'pending', initiator: idOf(low), amount_sats: 200_000 });
+  expect(highIntent).toMatchObject({ initiator: idOf(high) });
+  expect(['pending', 'aborted']).toContain(highIntent.status);
+
+  const mine = async (n: string) => (await hive.cli<IntentsResult>(n, 'hive-intents')).intents.find((i) => i.target === outsider.nodeId);
+  await eventually(async () => (await mine(high))?.status === 'aborted', `${high} yields`);
+  expect(await mine(high)).toMatchObject({ status: 'aborted', reason: 'tie_breaker_loss' });
+  expect(await mine(low)).toMatchObject({ status: 'pending' });
+  // Every member ends with the same view: the low id's lock live, the high id's aborted.
+  for (const n of ['a', 'b', 'c']) {
+    await eventually(async () => {
+      const r = (await hive.cli<IntentsResult>(n, 'hive-intents')).remote.filter((i) => i.target === outsider.nodeId);
+      const of = (who: string) => r.find((i) => i.initiator === idOf(who))?.status;
+      return (n === low || of(low) === 'pending') && (n === high || of(high) === 'aborted');
+    }, `${n} sees ${low} holding the lock and ${high} aborted`);
+  }
+  // A third member is refused while the lock lives; nothing of its own is recorded.
+  const locked = await hive.cliError('c', 'hive-intent', { intent_type: 'channel_open', target: outsider.nodeId, amount_sats: 100_000 });
+  expect(locked.code).toBe(RPC_ERROR.governanceRefused);
+  expect(locked.message).toContain('target_locked');
+  expect((await hive.cli<IntentsResult>('c', 'hive-intents')).intents).toEqual([]);
+}, 120_000);
