@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { JoinResult } from '../../runtime/engine/index.ts';
+import type { IntentsResult, IntentView } from '../../runtime/engine/rpc/intent.ts';
 import { hiveMembers } from './rig/hive.ts';
 import type { DaemonLogLine } from './rig/hivebox.ts';
 import { Rig, reportTiming } from './rig/rig.ts';
@@ -121,4 +122,44 @@ describe.skipIf(!CLHIVE)('cl-hive interop', () => {
     expect(g.log()).not.toMatch(/peer_in UNKNOWN 327\d\d/);
     reportTiming('Hivebox joins cl-hive hive', since(t0), { joined_ms });
   }, 900_000);
+
+  test('a conflicting channel-open intent between the Hivebox member and the cl-hive member resolves the same on both sides', async () => {
+    const t0 = Date.now();
+    // j (Hivebox) and g (cl-hive) are members of g's hive; both claim a channel open to h (outside it).
+    const [g, j] = [rig.node('g').ln, rig.node('j').ln];
+    const target = id('h');
+    // Both through their lightningd's RPC at once (no process start-up between them), so each is
+    // announced before the other's INTENT arrives and both tie-breakers run.
+    const [gIntent, jIntent] = await Promise.all([
+      g.rpc<{ status?: string; error?: string }>('hive-test-intent', { target, intent_type: 'channel_open' }),
+      j.client.call<IntentView>('hive-intent', { intent_type: 'channel_open', target, amount_sats: 100_000 }),
+    ]);
+    expect(gIntent.error).toBeUndefined();
+    const lower = id('g') < id('j') ? 'g' : 'j';
+    type ClhiveIntents = { local_intents: { target: string; status: string }[]; remote_intents: { target: string; initiator: string; status: string }[] };
+    const gHolds = async () => (await g.rpc<ClhiveIntents>('hive-intent-status')).local_intents.some((i) => i.target === target && i.status === 'pending');
+    const jView = async () => (await j.rpc<IntentsResult>('hive-intents'));
+    let outcome: string;
+    if (!jIntent.ok) {
+      // g's INTENT reached j first: j refuses to claim a locked target; g holds it on both sides.
+      expect(jIntent.error.message).toContain('target_locked');
+      outcome = 'j refused (target_locked)';
+      expect(await gHolds()).toBe(true);
+    } else {
+      // Both announced: the lower node id keeps the lock on both sides, the other aborts.
+      const winner = lower;
+      const loser = winner === 'g' ? 'j' : 'g';
+      await eventually(`cl-hive g logs the tie-breaker (${winner} wins)`, () => g.log().includes(`INTENT conflict with ${short('j')}..., we ${winner === 'g' ? 'WIN' : 'LOSE'} tie-breaker`), 120_000);
+      await eventually(`j's intent is ${winner === 'j' ? 'still pending' : 'aborted'}`, async () => {
+        const mine = (await jView()).intents.find((i) => i.intent_id === jIntent.value.intent_id);
+        return winner === 'j' ? mine?.status === 'pending' || mine?.status === 'committed' : mine?.status === 'aborted' && mine.reason === 'tie_breaker_loss';
+      }, 120_000);
+      expect(await gHolds()).toBe(winner === 'g');
+      // The loser's INTENT_ABORT reaches the winner: j's view of g's lock, or g's view of j's.
+      if (loser === 'g') await eventually("j sees g's intent aborted", async () => (await jView()).remote.some((r) => r.initiator === id('g') && r.target === target && r.status === 'aborted'), 120_000);
+      else await eventually("g sees j's intent aborted", async () => (await g.rpc<ClhiveIntents>('hive-intent-status')).remote_intents.some((r) => r.initiator === id('j') && r.target === target && r.status === 'aborted'), 120_000);
+      outcome = `${winner} wins on both sides`;
+    }
+    reportTiming('conflicting intent Hivebox vs cl-hive', since(t0), { outcome, lower });
+  }, 300_000);
 });
