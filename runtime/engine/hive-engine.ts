@@ -537,7 +537,9 @@ export class HiveboxEngine implements HiveEngine {
 
   /** Report an event: the daemon log, then the observer (whose faults are ignored). */
   emit(e: EngineEvent): void {
-    const level = e.kind === 'dropped' || e.kind === 'rejected' || e.kind === 'send_failed' ? 'warn' : e.kind === 'swarm_binding' || e.kind === 'received' ? 'debug' : 'info';
+    // A non-member's undecodable message is noise anyone can send at will: debug, not a warning per message.
+    const foreignJunk = e.kind === 'dropped' && !this.isMember(e.peer_id);
+    const level = foreignJunk || e.kind === 'swarm_binding' || e.kind === 'received' ? 'debug' : e.kind === 'dropped' || e.kind === 'rejected' || e.kind === 'send_failed' ? 'warn' : 'info';
     const { kind, ...fields } = e;
     this.deps.log(level, `hive_${kind}`, fields);
     try {

@@ -7,6 +7,7 @@
  */
 import { expect, test } from 'bun:test';
 import type { InviteResult, StatusResult } from '../../runtime/engine/index.ts';
+import { createLightningBackend } from '../../services/lightning-rpc/index.ts';
 import { waitUntil } from '../cln/fixtures/recording-engine.ts';
 import { simBoxRig, type SimBox } from '../systemd/fixtures/sim-appliance.ts';
 
@@ -45,4 +46,26 @@ test('unimplemented cl-hive types are counted, logged once per type and peer at 
   // Nothing about them above debug level in the daemon log (each arrival is a debug `hive_received`).
   const noisy = a.logs.slice(logsBefore).filter((l) => ['hive_received', 'hive_unhandled_type', 'hive_rejected', 'hive_dropped'].includes(l.event) && l.level !== 'debug');
   expect(noisy).toEqual([]);
+}, 60_000);
+
+test("a non-member's undecodable Hive message is logged at debug (anyone can send it at will); a member's still warns", async () => {
+  const net = await rig.network();
+  const boxes = [await rig.box(net, 'a', 0x83), await rig.box(net, 'b', 0x84)];
+  const [a, b] = boxes as [SimBox, SimBox];
+  const x = await net.addNode({ name: 'x' });
+  await net.openChannel(a.node, b.node.nodeId, { capacity_sat: 5_000_000 });
+  await a.call('hive-genesis');
+  await b.call('hive-join', { ticket: (await a.call<InviteResult>('hive-invite')).ticket, peer_id: a.node.nodeId });
+  // cl-hive framing (18505, the magic) with a body that is not UTF-8: what the real rig's outsider sent.
+  const junk = '48495645' + 'ff'.repeat(16);
+  const logsBefore = a.logs.length;
+  const xCli = createLightningBackend({ socketPath: x.rpcPath, idPrefix: 'x' }).client;
+  await net.connect(x, a.node.nodeId);
+  expect((await xCli.call('sendcustommsg', { node_id: a.node.nodeId, msg: junk })).ok).toBe(true);
+  xCli.close();
+  await waitUntil(() => a.logs.slice(logsBefore).some((l) => l.event === 'hive_dropped' && l.fields.peer_id === x.nodeId), 'x’s junk reaches the engine', 15_000);
+  expect(a.logs.slice(logsBefore).filter((l) => l.event === 'hive_dropped').map((l) => l.level)).toEqual(['debug']);
+  await b.call('sendcustommsg', { node_id: a.node.nodeId, msg: junk });
+  await waitUntil(() => a.logs.slice(logsBefore).some((l) => l.event === 'hive_dropped' && l.fields.peer_id === b.node.nodeId), 'b’s junk reaches the engine', 15_000);
+  expect(a.logs.slice(logsBefore).find((l) => l.event === 'hive_dropped' && l.fields.peer_id === b.node.nodeId)?.level).toBe('warn');
 }, 60_000);
