@@ -46,6 +46,8 @@ test('unimplemented cl-hive types are counted, logged once per type and peer at 
   // Nothing about them above debug level in the daemon log (each arrival is a debug `hive_received`).
   const noisy = a.logs.slice(logsBefore).filter((l) => ['hive_received', 'hive_unhandled_type', 'hive_rejected', 'hive_dropped'].includes(l.event) && l.level !== 'debug');
   expect(noisy).toEqual([]);
+  // No warning of any kind naming b (the fleet layer's `fleet_reject` warned on each one on the real rig).
+  expect(a.logs.slice(logsBefore).filter((l) => l.level === 'warn' && JSON.stringify(l.fields).includes(b.node.nodeId))).toEqual([]);
 }, 60_000);
 
 test("a non-member's undecodable Hive message is logged at debug (anyone can send it at will); a member's still warns", async () => {

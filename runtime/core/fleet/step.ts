@@ -119,6 +119,8 @@ function onMessage(s: FleetState, input: Extract<FleetInput, { kind: 'message' }
     const r = handle(s, gate.value, now, facts);
     return r.reject ? keepIfPending(r, input.peer_id, outcome, received_at) : r;
   }
+  // A type we do not implement is no fault of the peer: no warning (the engine counts it and logs it once at debug).
+  if (gate.error.reason === 'unhandled_type') return { state: s, effects: [], reject: gate.error };
   const r = refuse(s, gate.error);
   const event_id = gate.error.fields?.event_id;
   if (gate.error.reason !== 'duplicate' || typeof event_id !== 'string') return keepIfPending(r, input.peer_id, outcome, received_at);
