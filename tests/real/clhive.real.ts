@@ -131,12 +131,25 @@ describe.skipIf(!CLHIVE)('cl-hive interop', () => {
     // j (Hivebox) and g (cl-hive) are members of g's hive; both claim a channel open to h (outside it).
     const [g, j] = [rig.node('g').ln, rig.node('j').ln];
     const target = id('h');
-    // Both through their lightningd's RPC at once (no process start-up between them), so each is
-    // announced before the other's INTENT arrives and both tie-breakers run.
-    const [gIntent, jIntent] = await Promise.all([
-      g.rpc<{ status?: string; error?: string }>('hive-test-intent', { target, intent_type: 'channel_open' }),
-      j.client.call<IntentView>('hive-intent', { intent_type: 'channel_open', target, amount_sats: 100_000 }),
-    ]);
+    // A real race, made certain: j's daemon is paused (SIGSTOP) while j's claim goes in through
+    // j's lightningd and g's INTENT reaches j's lightningd; resumed, the daemon reads both from
+    // its plugin socket in that order. So each side announced before it heard of the other, and
+    // both tie-breakers run (as with two nodes claiming within one network round trip). j's
+    // claim is a local RPC to its plugin; g's INTENT takes cl-hive, two connectds and the hook.
+    const daemon = rig.hb('j').daemon!;
+    const fromG = () => j.log().split('\n').filter((l) => l.includes(`${id('g')}-connectd: peer_in UNKNOWN 18505`)).length;
+    const seenFromG = fromG();
+    process.kill(daemon.pid, 'SIGSTOP');
+    let jCall: Promise<Awaited<ReturnType<typeof j.client.call<IntentView>>>>;
+    let gIntent: { status?: string; error?: string };
+    try {
+      jCall = j.client.call<IntentView>('hive-intent', { intent_type: 'channel_open', target, amount_sats: 100_000 });
+      gIntent = await g.rpc<{ status?: string; error?: string }>('hive-test-intent', { target, intent_type: 'channel_open' });
+      await eventually("g's INTENT reached j's lightningd", () => fromG() > seenFromG, 60_000);
+    } finally {
+      process.kill(daemon.pid, 'SIGCONT');
+    }
+    const jIntent = await jCall;
     expect(gIntent.error).toBeUndefined();
     const lower = id('g') < id('j') ? 'g' : 'j';
     type ClhiveIntents = { local_intents: { target: string; status: string }[]; remote_intents: { target: string; initiator: string; status: string }[] };
