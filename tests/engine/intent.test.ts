@@ -6,6 +6,8 @@
  * a third member is refused (target_locked); bad parameters change nothing.
  */
 import { afterEach, expect, test } from 'bun:test';
+import { join } from 'node:path';
+import { EXIT } from '../../runtime/cli/exit-codes.ts';
 import type { InviteResult } from '../../runtime/engine/index.ts';
 import type { IntentsResult, IntentView } from '../../runtime/engine/rpc/intent.ts';
 import { RPC_ERROR } from '../../runtime/engine/rpc/errors.ts';
@@ -18,6 +20,15 @@ afterEach(async () => {
 });
 
 const idOf = (name: string) => hive.member(name).node.nodeId;
+const MAIN = join(import.meta.dir, '../../runtime/cli/main.ts');
+
+/** Run `hivebox <args>` against node `name`'s daemon socket (no HIVEBOX_* config from the environment). */
+async function hivebox(name: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HIVEBOX_')));
+  const p = Bun.spawn([process.execPath, MAIN, ...args, '--socket', hive.member(name).daemon.ipcPath], { stdout: 'pipe', stderr: 'pipe', env });
+  const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  return { code, stdout, stderr };
+}
 
 test('a conflicting channel_open intent resolves the same on every member: the lower node id wins', async () => {
   hive = await startSimHive(['a', 'b', 'c']);
@@ -59,9 +70,13 @@ test('a conflicting channel_open intent resolves the same on every member: the l
       return (n === low || of(low) === 'pending') && (n === high || of(high) === 'aborted');
     }, `${n} sees ${low} holding the lock and ${high} aborted`);
   }
-  // A third member is refused while the lock lives; nothing of its own is recorded.
-  const locked = await hive.cliError('c', 'hive-intent', { intent_type: 'channel_open', target: outsider.nodeId, amount_sats: 100_000 });
-  expect(locked.code).toBe(RPC_ERROR.governanceRefused);
-  expect(locked.message).toContain('target_locked');
+  // A third member is refused while the lock lives (here through the operator CLI); nothing of its own is recorded.
+  const locked = await hivebox('c', 'intent', 'channel_open', outsider.nodeId, '--amount', '100000', '--json');
+  expect(locked.code).toBe(EXIT.conflict);
+  expect(JSON.parse(locked.stdout).error).toMatchObject({ command: 'intent', rpc_code: RPC_ERROR.governanceRefused, message: expect.stringContaining('target_locked') });
+  const listed = await hivebox('c', 'intents');
+  expect(listed.code).toBe(EXIT.ok);
+  expect(listed.stdout).toContain('no intents of ours');
+  expect(listed.stdout).toContain(`channel_open ${outsider.nodeId} by ${idOf(low).slice(0, 16)}`);
   expect((await hive.cli<IntentsResult>('c', 'hive-intents')).intents).toEqual([]);
 }, 120_000);
