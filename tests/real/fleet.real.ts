@@ -159,10 +159,12 @@ test('the ignore list refuses a real fundchannel from a banned node', async () =
   const refused = await x.client.call('fundchannel', { id: b.nodeId, amount: 200_000 });
   expect(refused.ok).toBe(false);
   if (!refused.ok) expect(refused.error.message).toContain(OPENCHANNEL_REFUSAL);
-  // C got no ban: the same open to C goes through.
+  // The ban is fleet-wide: C got it by gossip too, and refuses X's open for the same reason.
+  await eventually("C's plugin has the list", () => rig.node('c').ln.log().includes('fleet ignore list: 1 peer(s)'), 60_000);
   await rig.connect('x', 'c');
-  const accepted = await x.client.call('fundchannel', { id: rig.node('c').ln.nodeId, amount: 200_000 });
-  expect(accepted.ok).toBe(true);
+  const refusedByC = await x.client.call('fundchannel', { id: rig.node('c').ln.nodeId, amount: 200_000 });
+  expect(refusedByC.ok).toBe(false);
+  if (!refusedByC.ok) expect(refusedByC.error.message).toContain(OPENCHANNEL_REFUSAL);
   reportTiming('ignore list vs real fundchannel', since(t0));
 }, 180_000);
 
