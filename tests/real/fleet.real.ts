@@ -269,3 +269,24 @@ test('fleet still agrees at the end', async () => {
   const a = await fleetAgreement(rig, MEMBERS);
   expect(typeof a === 'string' ? a : 'agree').toBe('agree');
 }, 60_000);
+
+test('leave: C tells every member; the fees of its member channels and the members’ fees toward C come back', async () => {
+  const t0 = Date.now();
+  const fee = async (n: string, peer: string) => {
+    const ch = (await rig.node(n).ln.channels()).find((c) => c.peer_id === id(peer) && c.state === 'CHANNELD_NORMAL');
+    return ch?.updates?.local ? [ch.updates.local.fee_base_msat, ch.updates.local.fee_proportional_millionths] : null;
+  };
+  // lightningd's defaults (fee-base 1000 msat, fee-per-satoshi 10) were in force before the 0-fee.
+  const left = await rig.hb('c').cliJson<{ fees_restored: number }>(['leave', '--reason', 'rig scenario']);
+  expect(left.fees_restored).toBe(2);
+  expect(await fee('c', 'a')).toEqual([1000, 10]);
+  expect(await fee('c', 'b')).toEqual([1000, 10]);
+  for (const n of ['a', 'b']) {
+    await eventually(`${n} removed C`, async () => (await hiveStatus(rig, n)).member_count === 2, 120_000);
+    await eventually(`${n} restored its fee toward C`, async () => JSON.stringify(await fee(n, 'c')) === '[1000,10]', 120_000);
+  }
+  // The remaining members still agree, and keep 0-fee between themselves.
+  await waitFleetAgreement(rig, ['a', 'b'], 120_000);
+  expect(await fee('a', 'b')).toEqual([0, 0]);
+  reportTiming('leave restores fees', since(t0));
+}, 300_000);
