@@ -90,7 +90,8 @@ describe.skipIf(!CLHIVE)('cl-hive interop', () => {
     const counts = (await rig.node('h').ln.rpc<{ unhandled_types?: Record<string, number> }>('hive-status')).unhandled_types ?? {};
     for (const type of perType.keys()) expect(counts[type] ?? 0).toBeGreaterThanOrEqual(1);
     // Never warned about or answered: no warning naming k, and nothing sent back for those types.
-    expect(h.logs().filter((l) => l.level === 'warn' && l.peer_id === id('k'))).toEqual([]);
+    // (A channel alert about k's channel is about liquidity, not k's messages.)
+    expect(h.logs().filter((l) => l.level === 'warn' && l.peer_id === id('k') && /^(hive|fleet)_/.test(l.event))).toEqual([]);
     reportTiming('unimplemented cl-hive types', since(t0), { types: [...perType.keys()] });
   }, 300_000);
 
