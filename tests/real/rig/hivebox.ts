@@ -60,7 +60,7 @@ export class HiveboxNode {
       hive: { store_path: this.storePath, status_interval_s: 10 },
       signer: { transport: 'unix-socket', path: this.signerSocket },
       supervisor: { interval_ms: 1_000, plugin_path: HIVEBOX_PLUGIN_EXECUTABLE, mosquitto_unit: '' },
-      planner: { first_cycle_delay_s: 20, jitter_max_s: 0 },
+      planner: { first_cycle_delay_s: 20, jitter_max_s: 0, planner_interval_s: 300 },
     };
     for (const [section, keys] of Object.entries(this.overrides)) sections[section] = { ...sections[section], ...keys };
     const text = Object.entries(sections)
