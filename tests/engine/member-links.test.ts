@@ -57,7 +57,7 @@ test('a member without a channel is dialled again from its gossiped address afte
   for (const x of [b, c]) await x.call('hive-join', { ticket: (await a.call<InviteResult>('hive-invite')).ticket, peer_id: a.node.nodeId });
   await net.connect(b.node, c.node.nodeId);
   // Everyone's gossip, with its address, has reached everyone.
-  await until(async () => (await Promise.all(boxes.map((x) => x.call<StatusResult>('hive-status')))).every((s) => s.fleet_states === 3), 'every state everywhere');
+  await until(async () => (await Promise.all(boxes.map((x) => x.call<StatusResult>('hive-status')))).every((s) => s.fleet_states === 3), 'every state everywhere', 90_000);
 
   const [markB, markC] = [b.logs.length, c.logs.length];
   // The restart drops every connection; lightningd reconnects only A (a channel peer).
