@@ -11,6 +11,11 @@
  *   reference model of hw/PROTOCOL.md; its button approves) on a unix socket, and a
  *   hivebox.service drop-in pointing the daemon at it (environment overrides, runtime/config/load.ts),
  *   the way an operator configures a box whose signer is reached over a socket.
+ * - emulation allowances: TCG runs the box 10–50× slower than a Pi, and far slower again on a busy
+ *   CI machine, so the start timeouts sized for hardware (hivebox-firstboot 120 s, hivebox-growroot
+ *   300 s, hivebox.service 180 s with the daemon's `[supervisor] startup_timeout_s` 120 s) become
+ *   {@link EMULATED_START_TIMEOUT_S}; the boot tests' own bounds still catch a boot that hangs.
+ *   Watchdog, restart policy and hardening stay as shipped.
  * - a hivebox-swarm.service drop-in: the packaged sidecar on a standalone DHT bound to loopback,
  *   so it never leaves the VM.
  * - `hivebox-boot-report.service`: once hivebox.service is up (Type=notify: after READY=1) it writes
@@ -65,6 +70,9 @@ export function parseBootReport(consoleText: string): Map<string, UnitReport> {
   return units;
 }
 
+/** Start timeout of the first-boot units and the daemon under emulation (s): above both boot tests' bounds. */
+const EMULATED_START_TIMEOUT_S = 900;
+
 /** Where the signer simulator keeps its state and socket in the booted box. */
 export const BOX_SIGNER_DIR = '/var/lib/hivebox-signer';
 
@@ -105,9 +113,14 @@ export function prepareBootTree(work: string, arch: 'x64' | 'arm64', opts: { uhi
     'Wants=hivebox-signer-sim.service hivebox-boot-report.service',
     'After=hivebox-signer-sim.service',
     '[Service]',
+    `TimeoutStartSec=${EMULATED_START_TIMEOUT_S}`,
+    `Environment=HIVEBOX_SUPERVISOR_STARTUP_TIMEOUT_S=${EMULATED_START_TIMEOUT_S - 60}`,
     'Environment=HIVEBOX_SIGNER_TRANSPORT=unix-socket',
     `Environment=HIVEBOX_SIGNER_PATH=${BOX_SIGNER_DIR}/signer.sock`,
   ]);
+  for (const unit of ['hivebox-firstboot.service', 'hivebox-growroot.service']) {
+    write(tree, `etc/systemd/system/${unit}.d/emulation.conf`, ['# Boot test: TCG is far slower than the hardware these timeouts are sized for (tests/images/boot/boot-tree.ts).', '[Service]', `TimeoutStartSec=${EMULATED_START_TIMEOUT_S}`]);
+  }
   // `$$`: systemd expands `$` in ExecStart= itself. One line per unit of `systemctl show` key=value pairs.
   const report = `for u in ${REPORTED_UNITS.join(' ')}; do echo ${BOOT_REPORT_PREFIX} $$u $$(systemctl show -p ${BOOT_REPORT_PROPERTIES.join(' -p ')} $$u | tr "\\n" " "); done > /dev/console`;
   write(tree, 'etc/systemd/system/hivebox-boot-report.service', [
