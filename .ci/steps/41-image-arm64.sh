@@ -9,9 +9,11 @@
 # 2. tests/images/arm64/boot-check.ts builds it again with the boot test's tree (simulated
 #    lightningd, signer simulator; zstd, base from the cache) and boots the image's own kernel,
 #    initramfs and root under qemu-system-aarch64 -M virt (TCG) to hivebox.service READY and a
-#    healthy box over MQTT, within 900 s of starting qemu (measured: READY 4-6 min on a loaded
-#    2-core machine). A failed boot prints the console.
-# Cold cost of this step: base ~15 min + two builds ~3 min + boot ~6 min; warm: ~9 min.
+#    healthy box over MQTT, within 900 s of starting qemu. Measured on the shared 2-core machine at
+#    load 13: build 104 s, kernel -> READY 244 s (qemu start -> READY 273 s), whole check 6.5 min;
+#    at load 15-20 READY took 330-354 s. A failed boot prints the console.
+# Cold cost of this step: arm64 base ~15 min + image-check ~5 min + boot-check ~6.5 min = ~27 min;
+# with the base cached ~12 min.
 # Needs root and the Debian mirror.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
