@@ -13,7 +13,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 if [ "$(id -u)" -ne 0 ]; then echo "FAIL image boot test needs root"; echo "STEP 0 passed, 1 failed"; exit 1; fi
 need=()
-for p in mmdebstrap dosfstools mtools fdisk xz-utils e2fsprogs qemu-system-x86 openssh-client; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+for p in mmdebstrap dosfstools mtools fdisk xz-utils zstd e2fsprogs qemu-system-x86 openssh-client; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null \

@@ -29,6 +29,11 @@ export interface StartSimulatorOptions {
   readonly button?: ButtonAction | readonly ButtonAction[];
   /** Device approval timeout in s (default 60). */
   readonly timeout_s?: number;
+  /**
+   * Subprocess mode: how long its start may take until it says it is ready, ms (default 15 s; an
+   * emulated or slow machine needs more, e.g. `hivebox demo --wait-factor`).
+   */
+  readonly ready_timeout_ms?: number;
   /** Prompt lines ("[signer] Press the button to approve: … pressed"); default: discarded. */
   readonly log?: (line: string) => void;
   /** Key-generation randomness for in-process mode (default: the CSPRNG). */
@@ -55,7 +60,7 @@ const SUBPROCESS_READY_TIMEOUT_MS = 15_000;
 
 /**
  * Start a simulated signer.
- * @throws Error when the subprocess exits or does not become ready within 15 s, or the socket
+ * @throws Error when the subprocess exits or does not become ready within `ready_timeout_ms`, or the socket
  *   cannot be bound — the demo cannot run without its signer.
  */
 export async function startSignerSimulator(opts: StartSimulatorOptions): Promise<RunningSimulator> {
@@ -100,7 +105,8 @@ async function spawnSimulator(opts: StartSimulatorOptions, socketPath: string, b
     }
     ready.reject(new Error(`signer simulator exited (code ${await child.exited}) before it was ready`));
   })();
-  const timer = setTimeout(() => ready.reject(new Error('signer simulator did not become ready within 15 s')), SUBPROCESS_READY_TIMEOUT_MS);
+  const readyTimeoutMs = opts.ready_timeout_ms ?? SUBPROCESS_READY_TIMEOUT_MS;
+  const timer = setTimeout(() => ready.reject(new Error(`signer simulator did not become ready within ${readyTimeoutMs / 1000} s`)), readyTimeoutMs);
   try {
     await ready.promise;
   } catch (e) {

@@ -61,6 +61,11 @@ export interface DemoOptions {
   readonly press_after_ms?: number;
   /** How long to wait for all three member lists to agree, ms (default 30 s). */
   readonly converge_timeout_ms?: number;
+  /**
+   * Multiplies every wait bound of the demo (signer start 15 s, plugins 10 s, member lists and
+   * promotions 30 s, join 60 s) for slow or emulated machines (default 1).
+   */
+  readonly wait_factor?: number;
   /** Keep state here instead of a temporary directory (removed at the end). */
   readonly dir?: string;
   /** Observer of every engine event (tests, benches). */
@@ -100,9 +105,9 @@ const EMPTY_PLANNER: PlannerSummary = { top: [], saturated: [], underserved: [] 
 /** A step that failed: the summary's `reason`. */
 class DemoFailure extends Error {}
 
-/** The result of a lightning-cli call, or a DemoFailure naming the node, command and CLN error. */
-async function cli<T>(m: SimFleetMember, label: string, method: string, params: Record<string, unknown>): Promise<T> {
-  const r = await m.cli.call<T>(method, params);
+/** The result of a lightning-cli call (answer within `timeout_ms`), or a DemoFailure naming the node, command and CLN error. */
+async function cli<T>(m: SimFleetMember, label: string, method: string, params: Record<string, unknown>, timeout_ms: number): Promise<T> {
+  const r = await m.cli.call<T>(method, params, { timeoutMs: timeout_ms });
   if (!r.ok) throw new DemoFailure(`${label}: lightning-cli ${method} failed: ${r.error.message} (code ${r.error.code})`);
   return r.value;
 }
@@ -141,7 +146,7 @@ async function plannerView(backend: NodeBackend, members: readonly string[], top
 async function converge(fleet: SimFleet, timeout_ms: number): Promise<MembersResult[]> {
   const deadline = performance.now() + timeout_ms;
   for (;;) {
-    const lists = await Promise.all(FLEET.map((f) => cli<MembersResult>(fleet.member(f.name), f.label, 'hive-members', {})));
+    const lists = await Promise.all(FLEET.map((f) => cli<MembersResult>(fleet.member(f.name), f.label, 'hive-members', {}, timeout_ms)));
     const key = (m: MembersResult) => `${m.membership_hash}|${m.members.map((x) => `${x.node_id}:${x.tier}`).join(',')}`;
     if (lists[0]!.members.length === FLEET.length && lists.every((l) => key(l) === key(lists[0]!))) return lists;
     if (performance.now() > deadline) return lists;
@@ -161,16 +166,16 @@ async function until(cond: () => Promise<boolean>, what: string, timeout_ms: num
 /** `neophyte` asks for promotion (hive-promote); each of `vouchers` vouches once it has the request (hive-vouch); done when every node lists it as a member. */
 async function promote(fleet: SimFleet, neophyte: SimFleetMember, vouchers: readonly SimFleetMember[], names: ReadonlyMap<string, string>, say: (line: string) => void, timeout_ms: number): Promise<void> {
   const label = names.get(neophyte.node.nodeId)!;
-  const req = await cli<PromoteResult>(neophyte, label, 'hive-promote', {});
+  const req = await cli<PromoteResult>(neophyte, label, 'hive-promote', {}, timeout_ms);
   say(`[${label}] lightning-cli hive-promote → request ${req.request_id!.slice(0, 16)}…, quorum ${req.quorum}`);
   for (const v of vouchers) {
     const vl = names.get(v.node.nodeId)!;
-    const hasRequest = async () => (await cli<MembersResult>(v, vl, 'hive-members', {})).promotions.some((p) => p.request_id === req.request_id);
+    const hasRequest = async () => (await cli<MembersResult>(v, vl, 'hive-members', {}, timeout_ms)).promotions.some((p) => p.request_id === req.request_id);
     await until(hasRequest, `${vl} receiving ${label}'s promotion request`, timeout_ms);
-    const r = await cli<PromoteResult>(v, vl, 'hive-vouch', { node_id: neophyte.node.nodeId });
+    const r = await cli<PromoteResult>(v, vl, 'hive-vouch', { node_id: neophyte.node.nodeId }, timeout_ms);
     say(`[${vl}] lightning-cli hive-vouch ${label} → ${r.tier === 'member' ? `${label} promoted to member` : `vouches ${r.vouchers.length}/${r.quorum}`}`);
   }
-  const everywhere = async () => (await Promise.all(FLEET.map((f) => cli<MembersResult>(fleet.member(f.name), f.label, 'hive-members', {})))).every((l) => l.members.some((m) => m.node_id === neophyte.node.nodeId && m.tier === 'member'));
+  const everywhere = async () => (await Promise.all(FLEET.map((f) => cli<MembersResult>(fleet.member(f.name), f.label, 'hive-members', {}, timeout_ms)))).every((l) => l.members.some((m) => m.node_id === neophyte.node.nodeId && m.tier === 'member'));
   await until(everywhere, `${label}'s promotion reaching every node`, timeout_ms);
 }
 
@@ -189,6 +194,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoOutcome> {
   let nodes: DemoNodeSummary[] = [];
   const names = new Map<string, string>();
   const narrate = narrator(names);
+  const factor = opts.wait_factor ?? 1;
+  const convergeMs = (opts.converge_timeout_ms ?? 30_000) * factor;
+  const joinWaitS = 60 * factor;
   let outcome: { formed: boolean; reason?: string; planner: PlannerSummary; report: string | null };
   let stopping: Promise<void> | null = null;
   const stopAll = () =>
@@ -208,6 +216,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoOutcome> {
           mode: 'subprocess',
           stateDir: join(root, `${f.name}-signer`),
           button: f.name === 'a' ? { press: 'approve', after_ms: opts.press_after_ms ?? 1_500 } : 'never',
+          ready_timeout_ms: 15_000 * factor,
           log: (line) => opts.say(`[${f.label} signer] ${line.replace(/^\[signer\] /, '')}`),
         }),
       );
@@ -226,7 +235,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoOutcome> {
         return hiveEngineFactory({
           store_path: join(root, name, 'hive.db'),
           signer: signers[FLEET.indexOf(f)]!.signer,
-          settings: { ...DEFAULT_HIVE_SETTINGS, join_wait_s: 60 },
+          settings: { ...DEFAULT_HIVE_SETTINGS, join_wait_s: joinWaitS },
           onEvent: onEvent(f.label),
         });
       },
@@ -234,7 +243,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoOutcome> {
         if (level === 'error') opts.say(`[${FLEET.find((f) => f.name === name)!.label}] daemon error: ${event} ${JSON.stringify(fields)}`);
       },
     });
-    await fleet.waitPluginsConnected();
+    await fleet.waitPluginsConnected(10_000 * factor);
     const members = FLEET.map((f) => fleet!.member(f.name));
     const [a, b, c] = members as [SimFleetMember, SimFleetMember, SimFleetMember];
     FLEET.forEach((f, i) => names.set(members[i]!.node.nodeId, f.label));
@@ -247,19 +256,19 @@ export async function runDemo(opts: DemoOptions): Promise<DemoOutcome> {
     for (const at of attachments) await fleet.network.openChannel(members[at.fleet_index]!.node, at.target, { capacity_sat: at.capacity_sat });
     opts.say(`channels A–B, A–C, B–C (CHANNELD_NORMAL) and ${attachments.length} channels from the fleet to real mainnet nodes`);
 
-    const genesis = await cli<{ hive_id: string }>(a, 'A', 'hive-genesis', {});
+    const genesis = await cli<{ hive_id: string }>(a, 'A', 'hive-genesis', {}, convergeMs);
     opts.say(`[A] lightning-cli hive-genesis → ${genesis.hive_id}; A is its first member`);
     for (const joiner of [b, c]) {
       const label = names.get(joiner.node.nodeId)!;
       opts.say(`[A] lightning-cli hive-invite valid_hours=24 req_splice=true (for ${label})`);
-      const t = await cli<InviteResult>(a, 'A', 'hive-invite', { valid_hours: 24, req_splice: true });
+      const t = await cli<InviteResult>(a, 'A', 'hive-invite', { valid_hours: 24, req_splice: true }, convergeMs);
       opts.say(`[A] ticket ${t.ticket_id} signed by the fleet admin key ${t.admin_pubkey.slice(0, 16)}…`);
       opts.say(`[${label}] lightning-cli hive-join <ticket> ${a.node.nodeId.slice(0, 16)}…`);
-      const j = await cli<JoinResult>(joiner, label, 'hive-join', { ticket: t.ticket, peer_id: a.node.nodeId });
+      const j = await cli<JoinResult>(joiner, label, 'hive-join', { ticket: t.ticket, peer_id: a.node.nodeId }, joinWaitS * 1000 + convergeMs);
       opts.say(`[${label}] joined ${j.hive_id} as ${j.tier}: ${j.members.length} members, membership hash ${j.membership_hash.slice(0, 16)}…`);
     }
 
-    const lists = await converge(fleet, opts.converge_timeout_ms ?? 30_000);
+    const lists = await converge(fleet, convergeMs);
     nodes = lists.map((l, i) => ({
       node_id: members[i]!.node.nodeId,
       tier: l.members.find((m) => m.node_id === members[i]!.node.nodeId)?.tier ?? null,
@@ -268,14 +277,13 @@ export async function runDemo(opts: DemoOptions): Promise<DemoOutcome> {
     }));
     const hashes = new Set(nodes.map((n) => n.membership_hash));
     const formed = hashes.size === 1 && nodes.every((n) => n.members.length === FLEET.length);
-    if (!formed) throw new DemoFailure(`the member lists did not agree within ${(opts.converge_timeout_ms ?? 30_000) / 1000} s: ${nodes.map((n, i) => `${FLEET[i]!.label} has ${n.members.length}`).join(', ')}`);
+    if (!formed) throw new DemoFailure(`the member lists did not agree within ${convergeMs / 1000} s: ${nodes.map((n, i) => `${FLEET[i]!.label} has ${n.members.length}`).join(', ')}`);
     opts.say(`fleet formed: A, B and C all list 3 members with membership hash ${nodes[0]!.membership_hash}`);
 
-    const timeout_ms = opts.converge_timeout_ms ?? 30_000;
     opts.say('B and C joined as neophytes; the planner counts only full members, so each asks for promotion and the full members vouch:');
-    await promote(fleet, b, [a], names, opts.say, timeout_ms);
-    await promote(fleet, c, [a, b], names, opts.say, timeout_ms);
-    const promoted = await converge(fleet, timeout_ms);
+    await promote(fleet, b, [a], names, opts.say, convergeMs);
+    await promote(fleet, c, [a, b], names, opts.say, convergeMs);
+    const promoted = await converge(fleet, convergeMs);
     nodes = nodes.map((n, i) => ({ ...n, tier: promoted[i]!.members.find((m) => m.node_id === n.node_id)?.tier ?? null, membership_hash: promoted[i]!.membership_hash }));
     const full = promoted[0]!.members.filter((m) => m.tier === 'member').map((m) => m.node_id);
     opts.say(`planner: ${full.length} full members (${full.map((id) => names.get(id)).sort().join(', ')}) on the real graph`);

@@ -89,6 +89,16 @@ describe('hivebox demo', () => {
     expect(stderr).toContain('hivebox demo: the fleet did not form: cannot load the graph');
   }, 120_000);
 
+  test('--wait-factor outside 1-10: exit 64 naming the option, nothing started', async () => {
+    for (const bad of ['0', '11', 'slow']) {
+      const p = Bun.spawn([process.execPath, MAIN, 'demo', '--graph', slice, '--wait-factor', bad], { stdout: 'pipe', stderr: 'pipe' });
+      const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+      expect(code).toBe(EXIT.usage);
+      expect(stderr).toContain(`--wait-factor must be a number from 1 to 10, got "${bad}"`);
+      expect(stdout).toBe('');
+    }
+  }, 60_000);
+
   test('full 2026-02-03 mainnet graph: the fleet forms and the planner finds saturated and underserved targets', async () => {
     const { summary } = await runDemo({ graphPath: DEFAULT_GRAPH_PATH, say: () => {}, progress: () => {}, press_after_ms: 50 });
     expect(summary).toMatchObject({ formed: true, graph: { nodes: 17_324, channels: 50_808 } });

@@ -35,6 +35,15 @@ async function until(cond: () => boolean, what: string): Promise<void> {
   if (!cond()) throw new Error(`gave up waiting for ${what}`);
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const invite = { purpose: 'invite' as const, summary: INVITE_SUMMARY };
 
 test('subprocess simulator: sign an invite over the unix socket, prompt printed, signature verifies', async () => {
@@ -66,6 +75,21 @@ test('the simulator dying mid-approval is an unplug; restarted on the same folde
   await start({ mode: 'subprocess', stateDir: sim.stateDir, button: 'approve' });
   const res = await signer.sign(text, invite);
   expect(res.ok && res.value.node_id).toBe(key.node_id);
+});
+
+test('subprocess that never says ready: refused after ready_timeout_ms, the process ended', async () => {
+  const t = tempDir('hivebox-sim-');
+  cleanups.push(t.cleanup);
+  const script = join(t.dir, 'silent.ts');
+  const pidFile = join(t.dir, 'pid');
+  await Bun.write(script, `await Bun.write(${JSON.stringify(pidFile)}, String(process.pid)); await Bun.sleep(60_000);`);
+  const started = performance.now();
+  const attempt = startSignerSimulator({ mode: 'subprocess', stateDir: join(t.dir, 'signer'), command: [process.execPath, script], ready_timeout_ms: 1_500 });
+  await expect(attempt).rejects.toThrow('signer simulator did not become ready within 1.5 s');
+  expect(performance.now() - started).toBeLessThan(15_000);
+  // No pid file: it was ended before its first statement ran.
+  const pid = existsSync(pidFile) ? Number(await Bun.file(pidFile).text()) : null;
+  if (pid !== null) await until(() => !isAlive(pid), 'the silent simulator process to end');
 });
 
 test('in-process mode behind the socket, scripted reject', async () => {

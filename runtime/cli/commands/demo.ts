@@ -1,5 +1,5 @@
 /**
- * `hivebox demo [--graph FILE] [--nodes FILE] [--config FILE] [--top N] [--dir DIR] [--json]`: watch a three-node
+ * `hivebox demo [--graph FILE] [--nodes FILE] [--config FILE] [--top N] [--dir DIR] [--wait-factor N] [--json]`: watch a three-node
  * fleet form on the real 2026-02-03 mainnet graph in simnet, over the real plugin protocol, then
  * the planner's view of it (runtime/demo/run-demo.ts). Commentary goes to stdout (stderr with
  * `--json`, whose stdout is the one summary object). Exit 0 when the fleet formed, 1 otherwise
@@ -16,6 +16,7 @@ interface DemoFlags {
   nodes?: string;
   top: string;
   dir?: string;
+  waitFactor: string;
   json?: boolean;
 }
 
@@ -29,11 +30,15 @@ export function registerDemo(program: Command): void {
     .option('--nodes <file>', 'node map / listnodes file (default: found beside the graph)')
     .option('--top <n>', 'entries per planner list', '10')
     .option('--dir <dir>', 'keep the nodes\' state here (default: a temporary directory, removed at the end)')
+    .option('--wait-factor <n>', 'multiply every wait bound (signer start 15 s, plugins 10 s, member lists 30 s, join 60 s) by n, 1-10, for a slow or emulated machine', '1')
     .option('--json', 'print one JSON summary object at the end (commentary goes to stderr)')
     .addHelpText('after', '\nExit codes: 0 the fleet formed, 1 it did not (the reason is printed), 64 bad usage.')
     .action(async (flags: DemoFlags) => {
       const top = Number(flags.top);
       if (!Number.isInteger(top) || top <= 0) program.error(`--top must be a positive integer, got ${JSON.stringify(flags.top)}`, { exitCode: EXIT.usage });
+      // At most 10: the join waits 60 s × n, and the daemon's join_wait_s allows 600 s.
+      const waitFactor = Number(flags.waitFactor);
+      if (!Number.isFinite(waitFactor) || waitFactor < 1 || waitFactor > 10) program.error(`--wait-factor must be a number from 1 to 10, got ${JSON.stringify(flags.waitFactor)}`, { exitCode: EXIT.usage });
       let source: { graph: string; nodes?: string };
       try {
         source = resolveGraphSource(flags);
@@ -51,6 +56,7 @@ export function registerDemo(program: Command): void {
         ...(source.nodes ? { nodesPath: source.nodes } : {}),
         ...(flags.dir ? { dir: flags.dir } : {}),
         top,
+        wait_factor: waitFactor,
         say,
         progress: (text) => void process.stderr.write(text),
         signal: abort.signal,

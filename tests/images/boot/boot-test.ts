@@ -28,6 +28,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import mqtt from 'mqtt';
 import { freePort } from '../../mqtt/broker.ts';
+import { watchBox } from './box-mqtt.ts';
 import { prepareBootTree, UHID_CHECKS } from './boot-tree.ts';
 import { bootFiles, type BuildInfo, consoleTail, fatOf, flash, readBootFile, sh, startVm, until, type Vm, writeBootFile } from './qemu.ts';
 
@@ -126,20 +127,7 @@ role = "genesis"
     sh(['ssh', '-q', '-i', key, '-p', String(sshPort), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', 'root@127.0.0.1', cmd], timeoutMs);
 
   // 3. From the host: MQTT.
-  const seen = { online: null as number | null, healthy: null as number | null, hive_id: null as string | null, health: '', reasons: [] as string[] };
-  const sub = mqtt.connect(`mqtt://127.0.0.1:${mqttPort}`, { ...OPERATOR, reconnectPeriod: 1000, connectTimeout: 5000 });
-  sub.on('error', () => {});
-  sub.on('connect', () => void sub.subscribeAsync(['hivebox/+/availability', 'hivebox/+/state']));
-  sub.on('message', (topic, payload) => {
-    const text = payload.toString();
-    if (topic.endsWith('/availability') && text === 'online') seen.online ??= performance.now();
-    if (!topic.endsWith('/state')) return;
-    const state = JSON.parse(text) as { health?: string; hive_id?: string | null; health_reasons?: string[] };
-    seen.health = state.health ?? '';
-    seen.reasons = state.health_reasons ?? [];
-    if (state.health === 'healthy') seen.healthy ??= performance.now();
-    if (state.hive_id) seen.hive_id = state.hive_id;
-  });
+  const { seen, end: endWatch } = watchBox(mqttPort, OPERATOR);
   const kernelUp = await until(deadline, () => (/Linux version/.test(vm!.console()) ? performance.now() : null), 250);
   expectThat(kernelUp !== null, 'kernel from the boot partition starts (console)');
   if (kernelUp) figure('boot.amd64.to_kernel_s', ((kernelUp - t0) / 1000).toFixed(1));
@@ -155,7 +143,7 @@ role = "genesis"
   expectThat(seen.hive_id !== null && /^hive_/.test(seen.hive_id), 'first-boot role applied: the box founded a hive (state.hive_id)', String(seen.hive_id));
   if (seen.online) figure('boot.amd64.to_online_s', ((seen.online - t0) / 1000).toFixed(1));
   if (seen.healthy) figure('boot.amd64.to_healthy_s', ((seen.healthy - t0) / 1000).toFixed(1));
-  sub.end(true);
+  endWatch();
 
   // Over SSH: what the operator would look at.
   const sshUp = await until(deadline + 60_000, () => (box('true', 20_000).code === 0 ? true : null), 2000);
@@ -201,6 +189,11 @@ role = "genesis"
   if (readyUs > 0) figure('boot.amd64.kernel_to_ready_s', (readyUs / 1e6).toFixed(1));
 
   // The packaged swarm sidecar: off by default, runs under the image's Debian nodejs when started.
+  // sshd only as ssh.service (ConditionPathExists= the operator's keys): a first-boot preset that enabled
+  // ssh.socket would hold port 22 and re-trigger the skipped ssh.service on every connection.
+  expectThat(box('systemctl is-enabled ssh.socket').out === 'disabled', 'ssh.socket disabled by the image preset (sshd runs as ssh.service alone)', box('systemctl is-enabled ssh.socket').out);
+  const sshRestarts = box('systemctl show -p NRestarts --value ssh.service').out;
+  expectThat(sshRestarts === '0', 'ssh.service started at the first attempt (host keys made within its start timeout)', `${sshRestarts} restarts: ${box('journalctl -b -u ssh.service -o cat --no-pager | grep -m3 -i "timed out\\|failed"').out.replace(/\n/g, ' | ')}`);
   expectThat(box('systemctl is-enabled hivebox-swarm.service').out === 'disabled', 'hivebox-swarm.service installed, not enabled (the swarm is opt-in)');
   box('systemctl start hivebox-swarm.service');
   const sidecar = await until(performance.now() + 240_000, () => {

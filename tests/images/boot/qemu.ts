@@ -129,12 +129,14 @@ export async function until<T>(deadline: number, probe: () => Promise<T | null> 
   }
 }
 
+/** The serial console so far without terminal escape codes and carriage returns (systemd colours unit names, so raw text does not match "Finished <unit>"). */
+export function plainConsole(vm: Vm): string {
+  return vm.console().replace(/\x1b\[[0-9;]*[mK]|\x1b[A-Z]/g, '').replace(/\r/g, '');
+}
+
 /** The console of a failed boot: escape codes and systemd's "Job … start running" progress lines dropped, the last `n` lines. */
 export function consoleTail(vm: Vm, n = 150): string {
-  return vm
-    .console()
-    .replace(/\x1b\[[0-9;]*[mK]/g, '')
-    .replace(/\r/g, '')
+  return plainConsole(vm)
     .split('\n')
     .filter((l) => !/Job .*start running \(/.test(l))
     .slice(-n)
