@@ -10,6 +10,7 @@ export * from './framing.ts';
 export * from './limits.ts';
 export * from './message-types.ts';
 export * from './schemas.ts';
+export * from './spec.ts';
 export * from './payloads/attest.ts';
 export * from './payloads/challenge.ts';
 export * from './payloads/hello.ts';

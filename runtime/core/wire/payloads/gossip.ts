@@ -23,11 +23,12 @@ import { z } from 'zod';
 import { canonicalJson, PyFloat, type PyJson } from '../../canonical/python-json.ts';
 import type { RawPayload } from '../envelope.ts';
 import type { Framing } from '../framing.ts';
-import { FIELD_LIMITS } from '../limits.ts';
+import { AGE_LIMITS, FIELD_LIMITS } from '../limits.ts';
 import { count, pubkey, text, zbaseSig } from '../primitives.ts';
 import { decodeBinding, type BindingStatement } from '../../swarm/binding.ts';
 import { MemberClaim } from './admission.ts';
 import { pySorted, sha256Hex } from '../signing/py-format.ts';
+import { type MessageSpec, singleSignature } from '../spec.ts';
 
 const feeValue = z.preprocess(
   (v) => (v instanceof PyFloat ? v.value : v),
@@ -121,3 +122,14 @@ export function gossipSigningString(raw: RawPayload, framing: Framing): string {
     data_hash: gossipDataHash(raw),
   });
 }
+
+/** GOSSIP's facts (wire/spec.ts): the registry builds every per-type table from them. */
+export const GOSSIP_SPEC = {
+  name: 'GOSSIP',
+  id: 32777,
+  schema: GossipPayload,
+  max_age_s: AGE_LIMITS.gossip_s,
+  signed: (m) => singleSignature(gossipSigningString(m.raw, m.framing), m.payload.signature, m.payload.sender_id),
+  signing_string: gossipSigningString,
+  gate: { sender: 'sender_id', relay: true, tier: 'certified' },
+} as const satisfies MessageSpec<GossipPayload>;

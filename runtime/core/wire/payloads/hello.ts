@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { FIELD_LIMITS } from '../limits.ts';
 import { pubkey } from '../primitives.ts';
+import { type MessageSpec, unsigned } from '../spec.ts';
 
 const protocolVersion = z.number().int().min(1).max(255);
 
@@ -32,3 +33,13 @@ export const HelloSpecPayload = HelloPayload.extend({ ticket: ticketText });
 
 /** Validated HELLO payload. */
 export type HelloPayload = z.output<typeof HelloPayload>;
+
+/** HELLO's facts (wire/spec.ts): the registry builds every per-type table from them. */
+export const HELLO_SPEC = {
+  name: 'HELLO',
+  id: 32769,
+  schema: HelloPayload,
+  spec_schema: HelloSpecPayload,
+  max_age_s: null,
+  signed: unsigned,
+} as const satisfies MessageSpec<HelloPayload>;

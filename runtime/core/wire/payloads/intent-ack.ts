@@ -5,8 +5,9 @@
  * unsigned, direct only. No Hivebox handler consumes it yet.
  */
 import { z } from 'zod';
-import { FIELD_LIMITS } from '../limits.ts';
+import { AGE_LIMITS, FIELD_LIMITS } from '../limits.ts';
 import { count, pubkey, text } from '../primitives.ts';
+import { type MessageSpec, unsigned } from '../spec.ts';
 
 /** INTENT_ACK payload schema (reserved). */
 export const IntentAckPayload = z.object({
@@ -19,3 +20,12 @@ export const IntentAckPayload = z.object({
 
 /** Validated INTENT_ACK payload. */
 export type IntentAckPayload = z.output<typeof IntentAckPayload>;
+
+/** INTENT_ACK's facts (wire/spec.ts): the registry builds every per-type table from them. */
+export const INTENT_ACK_SPEC = {
+  name: 'INTENT_ACK',
+  id: 32785,
+  schema: IntentAckPayload,
+  max_age_s: AGE_LIMITS.intent_s,
+  signed: unsigned,
+} as const satisfies MessageSpec<IntentAckPayload>;

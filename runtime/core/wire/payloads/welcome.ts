@@ -13,6 +13,7 @@ import { FIELD_LIMITS } from '../limits.ts';
 import { count, hex64, hiveId, pubkey, text, tier } from '../primitives.ts';
 import { membershipHash } from '../signing/hashes.ts';
 import { AdmissionEntry } from './admission.ts';
+import { type MessageSpec, unsigned } from '../spec.ts';
 
 /** One member row as WELCOME and FULL_SYNC carry it. */
 export const MemberEntry = z.object({
@@ -48,3 +49,13 @@ export const WelcomeSpecPayload = WelcomePayload.extend({
 
 /** Validated WELCOME payload. */
 export type WelcomePayload = z.output<typeof WelcomePayload>;
+
+/** WELCOME's facts (wire/spec.ts): the registry builds every per-type table from them. */
+export const WELCOME_SPEC = {
+  name: 'WELCOME',
+  id: 32775,
+  schema: WelcomePayload,
+  spec_schema: WelcomeSpecPayload,
+  max_age_s: null,
+  signed: unsigned,
+} as const satisfies MessageSpec<WelcomePayload>;
