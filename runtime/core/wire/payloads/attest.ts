@@ -59,15 +59,15 @@ function topLevelMatchesManifest(p: AttestShape, ctx: z.RefinementCtx): void {
 }
 
 /** ATTEST as either framing may carry it. */
-export const AttestPayload = attestObject.superRefine(topLevelMatchesManifest);
+const AttestPayload = attestObject.superRefine(topLevelMatchesManifest);
 
 /** ATTEST in spec framing: `hive_id` and `member_node_id` are required. */
-export const AttestSpecPayload = attestObject
+const AttestSpecPayload = attestObject
   .extend({ hive_id: hiveId, member_node_id: pubkey })
   .superRefine(topLevelMatchesManifest);
 
 /** Validated ATTEST payload. */
-export type AttestPayload = z.output<typeof AttestPayload>;
+type AttestPayload = z.output<typeof AttestPayload>;
 
 /**
  * The canonical string `manifest_signature` covers: JSON-canonical of the manifest object as

@@ -21,7 +21,7 @@ import { count, hiveId, pubkey, reason, requestId, text, zbaseSig } from '../pri
 import { type MessageSpec, singleSignature } from '../spec.ts';
 
 /** BAN_PEER payload schema; a member cannot ban itself this way. */
-export const BanPeerPayload = z
+const BanPeerPayload = z
   .object({
     hive_id: hiveId,
     ban_id: requestId,
@@ -35,7 +35,7 @@ export const BanPeerPayload = z
   .refine((p) => p.peer_id !== p.reporter_id, { path: ['peer_id'], message: 'reporter cannot ban itself' });
 
 /** Validated BAN_PEER payload. */
-export type BanPeerPayload = z.output<typeof BanPeerPayload>;
+type BanPeerPayload = z.output<typeof BanPeerPayload>;
 
 /** The canonical string the reporting member signs. */
 export function banPeerSigningString(raw: RawPayload): string {

@@ -13,7 +13,7 @@ import { type MessageSpec, singleSignature } from '../spec.ts';
 import { AGE_LIMITS } from '../limits.ts';
 
 /** BAN_PROPOSAL payload schema; no self-ban. */
-export const BanProposalPayload = z
+const BanProposalPayload = z
   .object({
     proposal_id: requestId,
     target_peer_id: pubkey,
@@ -26,7 +26,7 @@ export const BanProposalPayload = z
   .refine((p) => p.target_peer_id !== p.proposer_peer_id, { path: ['target_peer_id'], message: 'self-ban' });
 
 /** Validated BAN_PROPOSAL payload. */
-export type BanProposalPayload = z.output<typeof BanProposalPayload>;
+type BanProposalPayload = z.output<typeof BanProposalPayload>;
 
 /** cl-hive ban proposal signing string. */
 export function banProposalSigningString(raw: RawPayload): string {

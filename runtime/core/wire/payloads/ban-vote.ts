@@ -11,7 +11,7 @@ import { type MessageSpec, singleSignature } from '../spec.ts';
 import { AGE_LIMITS } from '../limits.ts';
 
 /** BAN_VOTE payload schema. */
-export const BanVotePayload = z.object({
+const BanVotePayload = z.object({
   proposal_id: requestId,
   voter_peer_id: pubkey,
   vote: z.enum(['approve', 'reject']),
@@ -20,7 +20,7 @@ export const BanVotePayload = z.object({
 });
 
 /** Validated BAN_VOTE payload. */
-export type BanVotePayload = z.output<typeof BanVotePayload>;
+type BanVotePayload = z.output<typeof BanVotePayload>;
 
 /** cl-hive ban vote signing string. */
 export function banVoteSigningString(raw: RawPayload): string {

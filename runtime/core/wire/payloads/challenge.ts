@@ -14,13 +14,13 @@ import { hex64, hiveId } from '../primitives.ts';
 import { type MessageSpec, unsigned } from '../spec.ts';
 
 /** Validated CHALLENGE payload schema. */
-export const ChallengePayload = z.object({ nonce: hex64, hive_id: hiveId });
+const ChallengePayload = z.object({ nonce: hex64, hive_id: hiveId });
 
 /** Validated CHALLENGE payload. */
-export type ChallengePayload = z.output<typeof ChallengePayload>;
+type ChallengePayload = z.output<typeof ChallengePayload>;
 
 /** What a challenge signature binds: the challenge plus the member that issued it. */
-export interface ChallengeBinding {
+interface ChallengeBinding {
   readonly hive_id: string;
   /** Node id of the member that sent CHALLENGE (and will receive ATTEST). */
   readonly member_node_id: string;

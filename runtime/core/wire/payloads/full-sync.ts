@@ -44,7 +44,7 @@ export const StateEntry = z
 export type StateEntry = z.output<typeof StateEntry>;
 
 /** FULL_SYNC payload schema. */
-export const FullSyncPayload = z
+const FullSyncPayload = z
   .object({
     states: z.array(StateEntry).max(FIELD_LIMITS.fullSyncStates),
     fleet_hash: text(FIELD_LIMITS.peerIdChars),
@@ -59,7 +59,7 @@ export const FullSyncPayload = z
   });
 
 /** Validated FULL_SYNC payload. */
-export type FullSyncPayload = z.output<typeof FullSyncPayload>;
+type FullSyncPayload = z.output<typeof FullSyncPayload>;
 
 /** cl-hive `get_full_sync_signing_payload`. */
 export function fullSyncSigningString(raw: RawPayload): string {

@@ -11,14 +11,14 @@ import { AGE_LIMITS } from '../limits.ts';
 import { type MessageSpec, opaqueSignature } from '../spec.ts';
 
 /** Any JSON object; `_`-prefixed keys removed from the output. */
-export const GenericPayload = z.record(z.string(), z.unknown()).transform((obj) => {
+const GenericPayload = z.record(z.string(), z.unknown()).transform((obj) => {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) if (!k.startsWith('_')) out[k] = v;
   return out;
 });
 
 /** A generic payload's validated view. */
-export type GenericPayload = z.output<typeof GenericPayload>;
+type GenericPayload = z.output<typeof GenericPayload>;
 
 /**
  * The facts of a generic type: its name, id and freshness window; schema `GenericPayload`, its

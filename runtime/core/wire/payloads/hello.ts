@@ -21,7 +21,7 @@ export const ticketText = z
   .regex(/^[A-Za-z0-9_-]+={0,2}$/, 'expected base64url text');
 
 /** HELLO as either framing may carry it (`ticket` optional). */
-export const HelloPayload = z.object({
+const HelloPayload = z.object({
   pubkey,
   protocol_version: protocolVersion,
   supported_versions: z.array(protocolVersion).max(FIELD_LIMITS.supportedVersions).optional(),
@@ -29,10 +29,10 @@ export const HelloPayload = z.object({
 });
 
 /** HELLO in spec framing: `ticket` is required (issue 2 §6 joining rules). */
-export const HelloSpecPayload = HelloPayload.extend({ ticket: ticketText });
+const HelloSpecPayload = HelloPayload.extend({ ticket: ticketText });
 
 /** Validated HELLO payload. */
-export type HelloPayload = z.output<typeof HelloPayload>;
+type HelloPayload = z.output<typeof HelloPayload>;
 
 /** HELLO's facts (wire/spec.ts): the registry builds every per-type table from them. */
 export const HELLO_SPEC = {

@@ -21,7 +21,7 @@ import { type MessageSpec, singleSignature } from '../spec.ts';
 import { AGE_LIMITS } from '../limits.ts';
 
 /** HIVE_REVOKE payload schema. */
-export const HiveRevokePayload = z.object({
+const HiveRevokePayload = z.object({
   hive_id: hiveId,
   revocation_id: requestId,
   node_id: pubkey,
@@ -32,7 +32,7 @@ export const HiveRevokePayload = z.object({
 });
 
 /** Validated HIVE_REVOKE payload. */
-export type HiveRevokePayload = z.output<typeof HiveRevokePayload>;
+type HiveRevokePayload = z.output<typeof HiveRevokePayload>;
 
 /** The canonical string the admin signs. */
 export function hiveRevokeSigningString(raw: RawPayload): string {

@@ -13,7 +13,7 @@ import { count, pubkey, text, zbaseSig } from '../primitives.ts';
 import { type MessageSpec, singleSignature } from '../spec.ts';
 
 /** INTENT_ABORT payload schema. */
-export const IntentAbortPayload = z.object({
+const IntentAbortPayload = z.object({
   intent_type: z.enum(['channel_open', 'channel_close', 'rebalance']),
   target: pubkey,
   initiator: pubkey,
@@ -23,7 +23,7 @@ export const IntentAbortPayload = z.object({
 });
 
 /** Validated INTENT_ABORT payload. */
-export type IntentAbortPayload = z.output<typeof IntentAbortPayload>;
+type IntentAbortPayload = z.output<typeof IntentAbortPayload>;
 
 /** cl-hive `get_intent_abort_signing_payload` (missing reason → ""). */
 export function intentAbortSigningString(raw: RawPayload): string {

@@ -10,10 +10,10 @@ import { count, pubkey, text } from '../primitives.ts';
 import { type MessageSpec, unsigned } from '../spec.ts';
 
 /** Intent types INTENT accepts (cl-hive). */
-export const INTENT_TYPES = ['channel_open', 'rebalance', 'ban_peer'] as const;
+const INTENT_TYPES = ['channel_open', 'rebalance', 'ban_peer'] as const;
 
 /** INTENT payload schema. */
-export const IntentPayload = z.object({
+const IntentPayload = z.object({
   intent_type: z.enum(INTENT_TYPES),
   target: text(FIELD_LIMITS.peerIdChars).min(1),
   initiator: pubkey,
@@ -24,7 +24,7 @@ export const IntentPayload = z.object({
 });
 
 /** Validated INTENT payload. */
-export type IntentPayload = z.output<typeof IntentPayload>;
+type IntentPayload = z.output<typeof IntentPayload>;
 
 /** INTENT's facts (wire/spec.ts): the registry builds every per-type table from them. */
 export const INTENT_SPEC = {

@@ -38,14 +38,14 @@ export const JOIN_REFUSAL_RULES = [
 export type JoinRefusalRule = (typeof JOIN_REFUSAL_RULES)[number];
 
 /** JOIN_REFUSED payload schema. */
-export const JoinRefusedPayload = z.object({
+const JoinRefusedPayload = z.object({
   rule: z.enum(JOIN_REFUSAL_RULES),
   detail: z.string().max(256),
   timestamp: count,
 });
 
 /** Validated JOIN_REFUSED payload. */
-export type JoinRefusedPayload = z.output<typeof JoinRefusedPayload>;
+type JoinRefusedPayload = z.output<typeof JoinRefusedPayload>;
 
 /** JOIN_REFUSED's facts (wire/spec.ts): the registry builds every per-type table from them. */
 export const JOIN_REFUSED_SPEC = {

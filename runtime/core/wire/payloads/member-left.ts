@@ -10,10 +10,10 @@ import { pyStr } from '../signing/py-format.ts';
 import { type MessageSpec, singleSignature } from '../spec.ts';
 
 /** MEMBER_LEFT payload schema. */
-export const MemberLeftPayload = z.object({ peer_id: pubkey, timestamp: count, reason, signature: zbaseSig });
+const MemberLeftPayload = z.object({ peer_id: pubkey, timestamp: count, reason, signature: zbaseSig });
 
 /** Validated MEMBER_LEFT payload. */
-export type MemberLeftPayload = z.output<typeof MemberLeftPayload>;
+type MemberLeftPayload = z.output<typeof MemberLeftPayload>;
 
 /** cl-hive leave signing string. */
 export function memberLeftSigningString(raw: RawPayload): string {

@@ -12,7 +12,7 @@ import { pyStr } from '../signing/py-format.ts';
 import { type MessageSpec, singleSignature } from '../spec.ts';
 
 /** MSG_ACK payload schema. */
-export const MsgAckPayload = z.object({
+const MsgAckPayload = z.object({
   ack_msg_id: text(FIELD_LIMITS.ackMsgIdChars).min(1),
   status: z.enum(['ok', 'invalid', 'retry_later']),
   sender_id: pubkey,
@@ -21,7 +21,7 @@ export const MsgAckPayload = z.object({
 });
 
 /** Validated MSG_ACK payload. */
-export type MsgAckPayload = z.output<typeof MsgAckPayload>;
+type MsgAckPayload = z.output<typeof MsgAckPayload>;
 
 /** cl-hive MSG_ACK signing string. */
 export function msgAckSigningString(raw: RawPayload): string {

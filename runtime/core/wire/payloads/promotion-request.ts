@@ -9,10 +9,10 @@ import { type MessageSpec, unsigned } from '../spec.ts';
 import { AGE_LIMITS } from '../limits.ts';
 
 /** PROMOTION_REQUEST payload schema. */
-export const PromotionRequestPayload = z.object({ target_pubkey: pubkey, request_id: requestId, timestamp: count });
+const PromotionRequestPayload = z.object({ target_pubkey: pubkey, request_id: requestId, timestamp: count });
 
 /** Validated PROMOTION_REQUEST payload. */
-export type PromotionRequestPayload = z.output<typeof PromotionRequestPayload>;
+type PromotionRequestPayload = z.output<typeof PromotionRequestPayload>;
 
 /** PROMOTION_REQUEST's facts (wire/spec.ts): the registry builds every per-type table from them. */
 export const PROMOTION_REQUEST_SPEC = {

@@ -11,7 +11,7 @@ import type { RawPayload } from '../envelope.ts';
 import type { MessageSpec, MessageView, SignedPart } from '../spec.ts';
 
 /** PROMOTION payload schema. */
-export const PromotionPayload = z
+const PromotionPayload = z
   .object({
     target_pubkey: pubkey,
     request_id: requestId,
@@ -26,7 +26,7 @@ export const PromotionPayload = z
   });
 
 /** Validated PROMOTION payload. */
-export type PromotionPayload = z.output<typeof PromotionPayload>;
+type PromotionPayload = z.output<typeof PromotionPayload>;
 
 /** One signature per carried vouch, each by its `voucher_pubkey` over the vouch's own signing string. */
 function promotionSignatures(m: MessageView<PromotionPayload>): SignedPart[] {

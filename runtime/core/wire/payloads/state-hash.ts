@@ -12,7 +12,7 @@ import { count, pubkey, text, zbaseSig } from '../primitives.ts';
 import { type MessageSpec, singleSignature } from '../spec.ts';
 
 /** STATE_HASH payload schema. */
-export const StateHashPayload = z.object({
+const StateHashPayload = z.object({
   fleet_hash: text(FIELD_LIMITS.peerIdChars).min(1),
   peer_count: count,
   timestamp: count,
@@ -22,7 +22,7 @@ export const StateHashPayload = z.object({
 });
 
 /** Validated STATE_HASH payload. */
-export type StateHashPayload = z.output<typeof StateHashPayload>;
+type StateHashPayload = z.output<typeof StateHashPayload>;
 
 /** cl-hive `get_state_hash_signing_payload`. */
 export function stateHashSigningString(raw: RawPayload): string {

@@ -29,7 +29,7 @@ export const MemberEntry = z.object({
 export type MemberEntry = z.output<typeof MemberEntry>;
 
 /** WELCOME as either framing may carry it. */
-export const WelcomePayload = z.object({
+const WelcomePayload = z.object({
   hive_id: hiveId,
   tier,
   member_count: count,
@@ -39,7 +39,7 @@ export const WelcomePayload = z.object({
 });
 
 /** WELCOME in spec framing: `members` and `membership_hash` are required and must agree. */
-export const WelcomeSpecPayload = WelcomePayload.extend({
+const WelcomeSpecPayload = WelcomePayload.extend({
   members: z.array(MemberEntry).max(FIELD_LIMITS.members),
   membership_hash: hex64,
 }).refine((p) => membershipHash(p.members) === p.membership_hash, {
@@ -48,7 +48,7 @@ export const WelcomeSpecPayload = WelcomePayload.extend({
 });
 
 /** Validated WELCOME payload. */
-export type WelcomePayload = z.output<typeof WelcomePayload>;
+type WelcomePayload = z.output<typeof WelcomePayload>;
 
 /** WELCOME's facts (wire/spec.ts): the registry builds every per-type table from them. */
 export const WELCOME_SPEC = {
