@@ -22,7 +22,8 @@
 import { zbase32 } from '../../runtime/core/crypto/lnsign.ts';
 import type { VerifiedCredential } from '../../runtime/core/mgmt/credential.ts';
 import { authorize, policyCommand, preflight, type Authorized } from '../../runtime/core/mgmt/gate.ts';
-import { decodeRequest, encodeResponse, MGMT_REQUEST_TYPE, responseSignedText, type MgmtStatus } from '../../runtime/core/mgmt/messages.ts';
+import { decodeRequest, encodeResponse, responseSignedText, type MgmtStatus } from '../../runtime/core/mgmt/messages.ts';
+import { MGMT_REQUEST_TYPE } from '../../runtime/core/wire/traffic.ts';
 import { routingRevenueMsat } from '../../runtime/core/mgmt/performance.ts';
 import { checkLocalPolicy, DEFAULT_POLICY, type LocalPolicy } from '../../runtime/core/mgmt/policy.ts';
 import { receiptSignedText, sha256Hex, signReceipt, stateHash, type Receipt, type ReceiptStatus } from '../../runtime/core/mgmt/receipt.ts';

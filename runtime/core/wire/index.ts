@@ -16,6 +16,7 @@ export * from './payloads/challenge.ts';
 export * from './payloads/hello.ts';
 export * from './payloads/welcome.ts';
 export * from './framing-choice.ts';
+export * from './traffic.ts';
 export * from './freshness.ts';
 export * from './payloads/ban.ts';
 export * from './payloads/ban-peer.ts';

@@ -35,6 +35,7 @@ import { VOUCH_SPEC } from './payloads/vouch.ts';
 import { WELCOME_SPEC } from './payloads/welcome.ts';
 import type { GateRule, MessageSpec } from './spec.ts';
 
+
 const SPEC_LIST = [
   HELLO_SPEC,
   CHALLENGE_SPEC,
@@ -87,17 +88,9 @@ export const MSG_TYPE_NAMES = BY_ID_ORDER.map((s) => s.name) as MsgType[];
 /** A type the fleet consumes: its spec has a gate rule (machines/admit.ts). */
 export type FleetMsgType = { [K in MsgType]: MessageSpecs[K] extends { readonly gate: GateRule } ? K : never }[MsgType];
 
-/** Lowest and highest Hive message id (spec 001 §1: "32769 - 33000", odd). */
-export const HIVE_TYPE_RANGE = { min: 32_769, max: 33_000 } as const;
-
 const BY_ID: ReadonlyMap<number, MsgType> = new Map(MSG_TYPE_NAMES.map((name) => [MSG_TYPES[name], name]));
 
 /** The message name for an id, or null when the id is not a known Hive type. */
 export function msgTypeName(id: number): MsgType | null {
   return BY_ID.get(id) ?? null;
-}
-
-/** True when `id` is odd and in the Hive range (a possible spec-framing BOLT type). */
-export function isHiveTypeId(id: number): boolean {
-  return id % 2 === 1 && id >= HIVE_TYPE_RANGE.min && id <= HIVE_TYPE_RANGE.max;
 }

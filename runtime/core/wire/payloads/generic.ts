@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { AGE_LIMITS } from '../limits.ts';
 import { type MessageSpec, opaqueSignature } from '../spec.ts';
+import { MGMT_CREDENTIAL_REVOKE_TYPE } from '../traffic.ts';
 
 /** Any JSON object; `_`-prefixed keys removed from the output. */
 const GenericPayload = z.record(z.string(), z.unknown()).transform((obj) => {
@@ -70,7 +71,7 @@ export const GENERIC_SPECS = [
   genericSpec('DID_CREDENTIAL_PRESENT', 32883, null),
   genericSpec('DID_CREDENTIAL_REVOKE', 32885, null),
   genericSpec('MGMT_CREDENTIAL_PRESENT', 32887, null),
-  genericSpec('MGMT_CREDENTIAL_REVOKE', 32889, null),
+  genericSpec('MGMT_CREDENTIAL_REVOKE', MGMT_CREDENTIAL_REVOKE_TYPE, null),
   genericSpec('SETTLEMENT_RECEIPT', 32891, null),
   genericSpec('BOND_POSTING', 32893, null),
   genericSpec('BOND_SLASH', 32895, null),
