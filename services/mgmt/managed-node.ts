@@ -178,7 +178,7 @@ export class ManagedNode {
       agentState: this.o.store.getAgentState(cred.agent_did) ?? FRESH_AGENT,
       acceptedToday: this.o.store.actionsOnDay(cred.id, utcDay(now)),
       channels,
-      now,
+      now_s: now,
       proofCheck: this.proofs.check,
     });
     if (outcome.agentState) this.o.store.commit({ agent: { did: cred.agent_did, state: outcome.agentState } });
@@ -202,7 +202,7 @@ export class ManagedNode {
       channels,
       feeChanges: scids.flatMap((s) => this.o.store.firstFeeChange(s, now - DAY_S + 1)),
       recentChanges: this.o.store.latestChanges(cmd.targets, now - this.policy.isolation_window_s + 1),
-      now,
+      now_s: now,
     });
     if (vetoed) return this.refuse(st, who, now, vetoed);
     return this.execute(st, who, auth, paid.value, channels, now);

@@ -11,7 +11,7 @@ import { recoverSigner } from '../crypto/lnsign.ts';
 import { eventIdOf } from '../machines/event-id.ts';
 import type { ApprovalSummary } from '../ports.ts';
 import { err, ok, type Result } from '../result.ts';
-import type { NodeId } from '../types.ts';
+import type { NodeId, UnixSeconds } from '../types.ts';
 import type { RawPayload } from '../wire/envelope.ts';
 import type { Framing } from '../wire/framing.ts';
 import { type MsgType, specOf } from '../wire/message-types.ts';
@@ -72,7 +72,7 @@ export function requestSignature(c: Change, send: SignedSend): void {
 }
 
 /** Send `payload` to each recipient in its framing; reliable types also get outbox rows. */
-export function deliver(c: Change, type: MsgType, payload: Payload, recipients: readonly NodeId[], now: number, reliable: boolean, retry_of: string | null = null): void {
+export function deliver(c: Change, type: MsgType, payload: Payload, recipients: readonly NodeId[], now_s: UnixSeconds, reliable: boolean, retry_of: string | null = null): void {
   const msg_id = reliable ? eventIdOf(type, payload as RawPayload) : null;
   for (const peer_id of recipients) {
     const framing = framingOf(c.state, peer_id);
@@ -88,10 +88,10 @@ export function deliver(c: Change, type: MsgType, payload: Payload, recipients: 
         peer_id,
         msg_type: type,
         payload,
-        created_at: now,
-        next_retry_at: now + FLEET_LIMITS.outboxBase_s,
+        created_at: now_s,
+        next_retry_at: now_s + FLEET_LIMITS.outboxBase_s,
         retries: 0,
-        expires_at: now + FLEET_LIMITS.outboxTtl_s,
+        expires_at: now_s + FLEET_LIMITS.outboxTtl_s,
       });
     }
   }

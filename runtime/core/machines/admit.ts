@@ -11,7 +11,7 @@
  * (routed to the handshake machine) or types the fleet does not consume.
  */
 import { err, ok, type Result } from '../result.ts';
-import type { NodeId } from '../types.ts';
+import type { NodeId, UnixSeconds } from '../types.ts';
 import { decodeHiveMessage, type DecodeOutcome, type HiveMessage, type HiveMessageOf } from '../wire/decode.ts';
 import type { Framing } from '../wire/framing.ts';
 import { checkFreshness } from '../wire/freshness.ts';
@@ -47,16 +47,16 @@ function isFleetType(t: MsgType): t is FleetMsgType {
   return specOf(t).gate !== undefined;
 }
 
-function tierOk(s: FleetState, tier: SenderTier, sender: string, now: number): FleetReject['reason'] | null {
+function tierOk(s: FleetState, tier: SenderTier, sender: string, now_s: UnixSeconds): FleetReject['reason'] | null {
   switch (tier) {
     case 'any':
       return null;
     case 'admin':
       return s.membership.trusted_admins.has(sender as NodeId) ? null : 'not_admin';
     case 'certified':
-      return isCertified(s, sender, now) ? null : 'not_member';
+      return isCertified(s, sender, now_s) ? null : 'not_member';
     case 'full':
-      return isFullMember(s, sender, now) ? null : 'not_full_member';
+      return isFullMember(s, sender, now_s) ? null : 'not_full_member';
     case 'neophyte':
       return memberOf(s, sender)?.tier === 'neophyte' ? null : 'not_neophyte';
   }
@@ -65,13 +65,13 @@ function tierOk(s: FleetState, tier: SenderTier, sender: string, now: number): F
 /**
  * Admit one inbound message.
  * @param input custom-message bytes (BOLT type included) or the codec's outcome for them.
- * @param now unix seconds.
+ * @param now_s unix seconds.
  * @returns `Admitted`, or a reject: `malformed` (incl. not Hive traffic), `handshake_type`,
  *   `unhandled_type`, `stale_timestamp`, `future_timestamp`, `too_old`, `bad_signature`,
  *   `sender_mismatch`, `relay_not_allowed`, `banned`, `not_member`, `not_full_member`,
  *   `not_neophyte`, `not_admin`, `duplicate`.
  */
-export function admit(s: FleetState, peer_id: string, input: Uint8Array | DecodeOutcome, now: number): Result<Admitted, FleetReject> {
+export function admit(s: FleetState, peer_id: string, input: Uint8Array | DecodeOutcome, now_s: UnixSeconds): Result<Admitted, FleetReject> {
   const outcome = input instanceof Uint8Array ? decodeHiveMessage(input) : input;
   if (outcome.kind !== 'message') {
     const fields = outcome.kind === 'malformed' ? { error: outcome.error } : { not_hive: outcome.reason };
@@ -86,11 +86,11 @@ export function admit(s: FleetState, peer_id: string, input: Uint8Array | Decode
   const spec = specOf(type);
   const rule = spec.gate!;
 
-  const fresh = checkFreshness(type, message.raw, now);
+  const fresh = checkFreshness(type, message.raw, now_s);
   if (!fresh.ok) return reject(fresh.error.kind === 'future_timestamp' ? 'future_timestamp' : 'stale_timestamp', { detail: fresh.error.detail });
   const event_id = eventIdOf(type, message.raw);
   const ts = message.raw.timestamp;
-  if (spec.max_age_s === null && event_id !== null && typeof ts === 'number' && now - ts > FLEET_LIMITS.eventRetention_s) {
+  if (spec.max_age_s === null && event_id !== null && typeof ts === 'number' && now_s - ts > FLEET_LIMITS.eventRetention_s) {
     return reject('too_old', { timestamp: ts });
   }
 
@@ -101,11 +101,11 @@ export function admit(s: FleetState, peer_id: string, input: Uint8Array | Decode
   const relayed = claimed !== peer_id;
   if (relayed) {
     if (!rule.relay) return reject('sender_mismatch', { claimed_sender: claimed });
-    if (!isCertified(s, peer_id, now)) return reject('relay_not_allowed', { claimed_sender: claimed });
+    if (!isCertified(s, peer_id, now_s)) return reject('relay_not_allowed', { claimed_sender: claimed });
   }
 
-  if (isBanned(s.membership, claimed, now)) return reject('banned', { sender_id: claimed });
-  const tier = tierOk(s, rule.tier, claimed, now);
+  if (isBanned(s.membership, claimed, now_s)) return reject('banned', { sender_id: claimed });
+  const tier = tierOk(s, rule.tier, claimed, now_s);
   if (tier) return reject(tier, { sender_id: claimed });
 
   if (event_id !== null && s.tables.events.has(event_id)) return reject('duplicate', { event_id });
