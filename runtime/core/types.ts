@@ -13,8 +13,24 @@ export type NodeId = string & { readonly __brand: 'NodeId' };
 /** 64-hex lowercase 32-byte nonce (spec 001 §2.2 HIVE_CHALLENGE). */
 export type Nonce = string & { readonly __brand: 'Nonce' };
 
-/** Unix time in seconds (integer). Every `*_s` / `timestamp` field in the core uses this unit. */
-export type UnixSeconds = number;
+/**
+ * Unix time in seconds (integer): every `now_s`, `*_at` and `timestamp` of the core. Branded so a
+ * `UnixMillis` cannot be passed for it (a plain number still can: literals, stored columns).
+ */
+export type UnixSeconds = number & { readonly __unit?: 's' };
+
+/** Unix time in milliseconds: every `now_ms` (driver clocks, swarm seen-set, timeouts). */
+export type UnixMillis = number & { readonly __unit?: 'ms' };
+
+/** Whole unix seconds of a millisecond clock reading (floored, as every driver tick does). */
+export function secondsOf(now_ms: UnixMillis): UnixSeconds {
+  return Math.floor(now_ms / 1000) as UnixSeconds;
+}
+
+/** Milliseconds of a unix-seconds time. */
+export function millisOf(now_s: UnixSeconds): UnixMillis {
+  return (now_s * 1000) as UnixMillis;
+}
 
 const NODE_ID_RE = /^0[23][0-9a-f]{64}$/;
 const NONCE_RE = /^[0-9a-f]{64}$/;

@@ -2,25 +2,27 @@
  * One `HiveEngine` from several: the Hive engine (handshake, membership, gossip) as the main
  * engine plus sub-engines that own a slice of the traffic — e.g. remote management
  * (services/mgmt/mgmt-engine.ts: 49152/49153 and credential revocations). A sub-engine has the
- * engine's method shape and says which custom messages (`claims`) and which `hive-*` commands
- * (`rpcMethods`) are its own; everything else goes to the main engine. Connection events and
+ * engine's method shape and says which traffic classes (`traffic`, classified once by
+ * runtime/core/wire/traffic.ts) and which `hive-*` commands (`rpcMethods`) are its own; routing is
+ * a table from class to engine, and everything else goes to the main engine. Connection events and
  * ticks reach every engine, main first; the ignore list and membership are the main engine's.
  *
  *   engineFactory: async (ctx) => composeEngines(await hiveEngineFactory(ctx), [await mgmtEngineFactory(opts)(ctx)])
  */
+import { classifyTrafficHex, type TrafficClass } from '../core/wire/traffic.ts';
 import type { HiveEngine } from './engine.ts';
 
 /** An engine that owns part of the traffic. */
 export interface SubEngine extends HiveEngine {
-  /** True when this custom message (hex incl. the 2-byte type) is this engine's to handle. */
-  claims(payloadHex: string): boolean;
+  /** The traffic classes this engine handles. */
+  readonly traffic: readonly TrafficClass[];
   /** `hive-*` commands this engine answers. */
   readonly rpcMethods: readonly string[];
 }
 
 /**
  * Route to `subs` what they claim, the rest to `main`.
- * @throws Error when two sub-engines register the same command (a composition mistake).
+ * @throws Error when two sub-engines register the same command or traffic class (a composition mistake).
  */
 export function composeEngines(main: HiveEngine, subs: readonly SubEngine[]): HiveEngine {
   const byMethod = new Map<string, SubEngine>();
@@ -28,6 +30,13 @@ export function composeEngines(main: HiveEngine, subs: readonly SubEngine[]): Hi
     for (const m of s.rpcMethods) {
       if (byMethod.has(m)) throw new Error(`composeEngines: ${m} is registered twice`);
       byMethod.set(m, s);
+    }
+  }
+  const route = new Map<TrafficClass, HiveEngine>();
+  for (const s of subs) {
+    for (const t of s.traffic) {
+      if (route.has(t)) throw new Error(`composeEngines: traffic ${t} is routed twice`);
+      route.set(t, s);
     }
   }
   const all: readonly HiveEngine[] = [main, ...subs];
@@ -39,7 +48,7 @@ export function composeEngines(main: HiveEngine, subs: readonly SubEngine[]): Hi
     ...(isMember ? { isMember } : {}),
     ...(memberIds ? { memberIds } : {}),
     async onCustomMsg(peerId, payloadHex) {
-      const owner = subs.find((s) => s.claims(payloadHex)) ?? main;
+      const owner = route.get(classifyTrafficHex(payloadHex)) ?? main;
       await owner.onCustomMsg(peerId, payloadHex);
     },
     async onPeerConnected(peerId) {

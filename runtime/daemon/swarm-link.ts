@@ -8,7 +8,7 @@
  *   (`listpeers`), and started; a different or no hive stops it (and starts one for the new hive).
  * - Inbound: admitted swarm frames go to `deliver` — the daemon's event queue, the same serialized
  *   path as the plugin's `custommsg` events — and the engine the daemon drives is wrapped in one
- *   `dedupInbound`, so a message arriving over Lightning and over the swarm is applied once.
+ *   the `InboundDedup` stage, so a message arriving over Lightning and over the swarm is applied once.
  * - Outbound: the engine's NodeBackend is wrapped (`swarmRoutedBackend`): Hive messages go through
  *   `sendHiveMessage` — Lightning when connected, the swarm when bound, else lightningd's failure,
  *   so the outbox retries.
@@ -27,7 +27,7 @@ import { isNodeId, type NodeId } from '../core/types.ts';
 import type { MembershipState } from '../core/machines/membership.ts';
 import { sidecarTargetOf, type SwarmSettings } from '../../services/swarm/config.ts';
 import { swarmRoutedBackend } from '../../services/swarm/hive-sender.ts';
-import { dedupInbound } from '../../services/swarm/inbound-dedup.ts';
+import { InboundDedup } from '../../services/swarm/inbound-dedup.ts';
 import { SwarmTransport, type SwarmStatus, type SwarmTransportOptions } from '../../services/swarm/transport.ts';
 import type { ProbeResult } from '../../services/systemd/supervisor.ts';
 import type { EngineFactory, HiveEngine, LogFn } from './engine.ts';
@@ -182,22 +182,27 @@ export class SwarmLink {
   }
 
   private wrapEngine(engine: HiveEngine): HiveEngine {
-    const once = dedupInbound(engine, new SeenSet(SEEN_SET_DEFAULTS.max_entries, CROSS_PATH_DEDUP_MS), this.opts.now_ms, (peerId) => {
+    const dedup = new InboundDedup(new SeenSet(SEEN_SET_DEFAULTS.max_entries, CROSS_PATH_DEDUP_MS), this.opts.now_ms, (peerId) => {
       this.duplicateCount++;
       this.opts.log('debug', 'swarm_duplicate_dropped', { peer_id: peerId });
     });
     return {
-      ...once,
+      onCustomMsg: async (peerId, payloadHex, via) => {
+        if (dedup.admit(peerId, payloadHex, via)) await engine.onCustomMsg(peerId, payloadHex, via);
+      },
+      rpc: (method, params) => engine.rpc(method, params),
+      ...(engine.close ? { close: () => engine.close!() } : {}),
+      ...(engine.ignoredPeers ? { ignoredPeers: () => engine.ignoredPeers!() } : {}),
       onPeerConnected: async (peerId) => {
         this.lightningPeer(peerId, true);
-        await once.onPeerConnected(peerId);
+        await engine.onPeerConnected(peerId);
       },
       onPeerDisconnected: async (peerId) => {
         this.lightningPeer(peerId, false);
-        await once.onPeerDisconnected(peerId);
+        await engine.onPeerDisconnected(peerId);
       },
       onTick: async (nowMs) => {
-        await once.onTick(nowMs);
+        await engine.onTick(nowMs);
         this.transport?.tick();
         void this.sync();
       },

@@ -76,7 +76,7 @@ export class ChannelMonitor {
       return this.last;
     }
     const t = this.host.thresholds();
-    const health = channelHealth(channels.value, forwards.value, { now, window_s: t.window_s }, { health_low_ratio_below: t.low_below, health_high_ratio_above: t.high_above });
+    const health = channelHealth(channels.value, forwards.value, { now_s: now, window_s: t.window_s }, { health_low_ratio_below: t.low_below, health_high_ratio_above: t.high_above });
     const stepped = stepChannelAlerts(this.alerts, health, { low_below: t.low_below, high_above: t.high_above, hysteresis: CHANNEL_ALERT_HYSTERESIS });
     this.alerts = stepped.state;
     const views = health.map((h) => ({ ...h, alert: stepped.state.get(h.short_channel_id) ?? null }));

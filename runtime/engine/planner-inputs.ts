@@ -117,7 +117,7 @@ export async function gatherCycleInput(
   const health: MemberLiquidity = {
     member: self,
     splice_capable: negotiatedFeatures(info.value.our_features?.init ?? '')?.has('splice') === true,
-    channels: channelHealth(peerChannels.value, forwards.ok ? forwards.value : [], { now, window_s: healthWindowS }, cfg),
+    channels: channelHealth(peerChannels.value, forwards.ok ? forwards.value : [], { now_s: now, window_s: healthWindowS }, cfg),
   };
   return ok({
     input: {

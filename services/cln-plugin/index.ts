@@ -3,7 +3,7 @@
  * README.md describes what lightningd sees; plugin.ts holds the protocol logic.
  */
 export { PLUGIN_RPC_ERROR } from './errors.ts';
-export { classifyPayload, custommsgFilters, HIVE_MAGIC_HEX, MANAGEMENT_TYPES, type TrafficClass } from './hive-traffic.ts';
+export { classifyPayload, custommsgFilters } from './hive-traffic.ts';
 export { buildManifest, DEFAULT_DAEMON_SOCKET, DEFAULT_RPC_TIMEOUT_S, PLUGIN_OPTIONS } from './manifest.ts';
 export { HiveboxPlugin, OPENCHANNEL_REFUSAL, type DaemonLink, type DaemonLinkFactory, type PluginIo } from './plugin.ts';
 export { HIVE_RPC_METHODS, nameParams, usageOf, type HiveRpcMethod, type HiveRpcParam } from './rpc-methods.ts';

@@ -3,7 +3,8 @@
  * Pure data: building it touches no file and no socket, as lightningd requires (getmanifest may
  * run before lightningd owns its directory, e.g. for `lightningd --help`).
  */
-import { custommsgFilters, MANAGEMENT_TYPES } from './hive-traffic.ts';
+import { MANAGEMENT_TYPES } from '../../runtime/core/wire/traffic.ts';
+import { custommsgFilters } from './hive-traffic.ts';
 import { HIVE_RPC_METHODS, usageOf } from './rpc-methods.ts';
 
 /** Default of the `hivebox-socket` option: where `hivebox run` listens (daemon config `[daemon] ipc_socket`). */

@@ -82,6 +82,10 @@ export interface CommandWrites {
   readonly changes?: readonly ChangeRecord[];
   readonly pending?: Omit<PendingAction, 'id' | 'status'>;
   readonly config?: { readonly key: string; readonly value: number };
+  /** A credential first seen in a command (`putCredential`). */
+  readonly credential?: StoredCredential;
+  /** Its performance revenue baseline (`setBaseline`, first write wins). */
+  readonly baseline?: { readonly credential_id: string; readonly start: number; readonly baseline_msat: number };
   /** Absent only when the node key could not sign (the nonce is still persisted). */
   readonly receipt?: SignedReceipt;
 }
@@ -197,6 +201,8 @@ export class MgmtStore {
           .run(w.pending.kind, w.pending.agent_did, w.pending.credential_id, w.pending.json, w.pending.created_at);
       }
       if (w.config) this.setConfig(w.config.key, w.config.value);
+      if (w.credential) this.putCredential(w.credential);
+      if (w.baseline) this.setBaseline(w.baseline.credential_id, w.baseline.start, w.baseline.baseline_msat);
       if (w.receipt) this.appendReceipt(w.receipt);
     })();
   }

@@ -5,7 +5,8 @@
  * response by nonce, and verifies the node's signature and receipt before returning the result.
  */
 import { buildRequest, nextNonce, openResponse, type AdvisorCommand, type OpenError, type OpenedResponse } from '../../runtime/core/mgmt/advisor.ts';
-import { encodeRequest, MGMT_RESPONSE_TYPE } from '../../runtime/core/mgmt/messages.ts';
+import { encodeRequest } from '../../runtime/core/mgmt/messages.ts';
+import { MGMT_RESPONSE_TYPE } from '../../runtime/core/wire/traffic.ts';
 import { err, type Result } from '../../runtime/core/result.ts';
 import type { KeyFileSigner } from './key-file.ts';
 

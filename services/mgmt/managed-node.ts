@@ -1,13 +1,18 @@
 /**
- * The managed node's handler for inbound management requests (type 49152, spec 002 §3) — the
- * driver around the pure gate: decode → preflight → resolve DIDs → authorize (signature, nonce,
+ * The managed node's driver for inbound management requests (type 49152, spec 002 §3): a thin
+ * loop over the pure `mgmtStep` (runtime/core/mgmt/step.ts) and a table of effects — resolve DIDs,
+ * read channels and store facts, read revenue, check payment, execute, settle, sign, persist,
+ * respond. Each step's `persist` is committed in one store transaction before the step's state is
+ * adopted and its other effect runs; the effect's result is the next step's input.
+ *
+ * What the step decides: decode → preflight → resolve DIDs → authorize (signature, nonce,
  * credential, schema, tier, constraints, daily cap) → payment verify (Cashu NUT-07 UNSPENT, L402
  * caveats) → local policy → execute → payment settle, only after the command executed (a failed
  * command leaves the advisor's token unspent and its receipt says `payment: not_taken`) → signed
- * receipt + signed 49153 response. Every request that gets past the
- * per-peer flood limit yields a receipt, accepted or not; nothing executes unless all three layers
- * (credential, payment, local policy) pass. Requests are processed one at a time so nonce and
- * counter checks cannot race.
+ * receipt + signed 49153 response. Every request that gets past the per-peer flood limit (checked
+ * here, before the step) yields a receipt, accepted or not; nothing executes unless all three
+ * layers (credential, payment, local policy) pass. Requests are processed one at a time so nonce
+ * and counter checks cannot race.
  *
  * Receipts name the agent DID only once its signature has verified. Refusals before the credential
  * verified (malformed, stale, unresolvable, forged, replayed, untrusted issuer, revoked) are answered
@@ -19,20 +24,15 @@
  * declare 49152/49153 in getmanifest `custommessages` (49152 is even: undeclared, lightningd
  * would drop the peer).
  */
-import { zbase32 } from '../../runtime/core/crypto/lnsign.ts';
-import type { VerifiedCredential } from '../../runtime/core/mgmt/credential.ts';
-import { authorize, policyCommand, preflight, type Authorized } from '../../runtime/core/mgmt/gate.ts';
-import { decodeRequest, encodeResponse, MGMT_REQUEST_TYPE, responseSignedText, type MgmtStatus } from '../../runtime/core/mgmt/messages.ts';
 import { routingRevenueMsat } from '../../runtime/core/mgmt/performance.ts';
-import { checkLocalPolicy, DEFAULT_POLICY, type LocalPolicy } from '../../runtime/core/mgmt/policy.ts';
-import { receiptSignedText, sha256Hex, signReceipt, stateHash, type Receipt, type ReceiptStatus } from '../../runtime/core/mgmt/receipt.ts';
-import { reject, type MgmtReject } from '../../runtime/core/mgmt/reject.ts';
-import { FRESH_AGENT, utcDay } from '../../runtime/core/mgmt/replay.ts';
-import type { ChannelView } from '../../runtime/core/mgmt/schemas/action.ts';
+import { DEFAULT_POLICY, type LocalPolicy } from '../../runtime/core/mgmt/policy.ts';
+import { FRESH_AGENT } from '../../runtime/core/mgmt/replay.ts';
 import { SUPPORTED_SCHEMAS } from '../../runtime/core/mgmt/schemas/registry.ts';
-import { DAY_S } from '../../runtime/core/mgmt/time.ts';
+import { initialMgmtState, mgmtStep, type MgmtInput, type MgmtState, type MgmtStepEffect, type MgmtWrites } from '../../runtime/core/mgmt/step.ts';
 import type { NodeBackend } from '../../runtime/core/ports.ts';
-import { fromHex, toHex } from '../../runtime/core/types.ts';
+import { err, ok } from '../../runtime/core/result.ts';
+import { fromHex, toHex, type UnixSeconds } from '../../runtime/core/types.ts';
+import { MGMT_REQUEST_TYPE } from '../../runtime/core/wire/traffic.ts';
 import type { CashuRedeemer } from '../cashu/redeemer.ts';
 import { DEFAULT_SUBSCRIPTION_TERMS, type SubscriptionTerms } from '../l402/subscription.ts';
 import type { CommandWrites, MgmtStore } from '../mgmt-store/mgmt-store.ts';
@@ -63,58 +63,33 @@ export interface ManagedNodeOptions {
   readonly random?: (n: number) => Uint8Array;
 }
 
-/** Who a receipt is about, filled in as the request is understood. */
-interface Attribution {
-  agent_did: string;
-  credential_id: string | null;
-  schema_id: string;
-  action: string | null;
-  params_hash: string;
-  nonce: bigint;
-  payment_ref: string | null;
-  /** True once the agent's signature and its credential (trusted issuer, not revoked, fresh nonce) verified; only then is the receipt stored. */
-  authenticated: boolean;
-}
-
-/** One request being handled: lazily read channels and the config at its start. */
-class RequestState {
-  private channelsRead: Promise<Map<string, ChannelView> | null> | null = null;
-  constructor(
-    private readonly backend: NodeBackend,
-    readonly config: Record<string, number>,
-  ) {}
-  channels(): Promise<Map<string, ChannelView> | null> {
-    this.channelsRead ??= readChannels(this.backend).then((r) => (r.ok ? r.value : null));
-    return this.channelsRead;
-  }
-}
+type EffectOf<K extends MgmtStepEffect['kind']> = Extract<MgmtStepEffect, { kind: K }>;
+/** Effects that do I/O and bring back the next input (`persist` and `respond` are the loop's own). */
+type IoKind = Exclude<MgmtStepEffect['kind'], 'persist' | 'respond'>;
 
 /** Handles 49152 requests for one managed node. */
 export class ManagedNode {
-  private readonly policy: LocalPolicy;
   private readonly clock: () => number;
   private readonly random: (n: number) => Uint8Array;
-  private readonly trusted: ReadonlySet<string>;
   private readonly executor: Executor;
   private readonly payments: PaymentGate;
   private readonly proofs = new ProofCache();
   private readonly floods = new FloodWindow(PEER_FLOOD_LIMIT);
-  private readonly refusedUnauthenticated = new Map<string, number>();
+  private state: MgmtState;
   private queue: Promise<unknown> = Promise.resolve();
   private nodeId: string | null = null;
 
   constructor(private readonly o: ManagedNodeOptions) {
-    this.policy = o.policy ?? DEFAULT_POLICY;
     this.clock = o.clock ?? (() => Math.floor(Date.now() / 1000));
     this.random = o.random ?? ((n) => crypto.getRandomValues(new Uint8Array(n)));
-    this.trusted = new Set(o.trustedIssuers);
     this.executor = new Executor(o.backend, o.rebalancer);
     this.payments = new PaymentGate(o.store, o.cashu, o.backend, o.subscription ?? DEFAULT_SUBSCRIPTION_TERMS, this.random);
+    this.state = initialMgmtState({ trustedIssuers: new Set(o.trustedIssuers), policy: o.policy ?? DEFAULT_POLICY, proofCheck: this.proofs.check });
   }
 
   /** Requests refused before the agent's signature verified (answered, receipt not stored), by rule. */
   unauthenticatedRefusals(): Readonly<Record<string, number>> {
-    return Object.fromEntries(this.refusedUnauthenticated);
+    return Object.fromEntries(this.state.refused_unauthenticated);
   }
 
   /** Schemas this node executes (spec 002 §4 "supported_schemas"). */
@@ -142,6 +117,7 @@ export class ManagedNode {
    */
   handle(peerId: string, bytes: Uint8Array): Promise<Uint8Array | null> {
     const run = this.queue.then(() => this.process(peerId, bytes)).catch((e: unknown) => {
+      this.state = mgmtStep(this.state, { kind: 'abandon' }, this.clock()).state;
       console.error(JSON.stringify({ event: 'mgmt_handler_failed', peer_id: peerId, error: e instanceof Error ? e.message : String(e) }));
       return null;
     });
@@ -152,136 +128,74 @@ export class ManagedNode {
   private async process(peerId: string, bytes: Uint8Array): Promise<Uint8Array | null> {
     const now = this.clock();
     if (this.floods.over(peerId, now)) return null;
-    const st = new RequestState(this.o.backend, this.o.store.getConfig());
-    const who: Attribution = { agent_did: `peer:${peerId}`, credential_id: null, schema_id: '', action: null, params_hash: sha256Hex(''), nonce: 0n, payment_ref: null, authenticated: false };
-    const decoded = decodeRequest(bytes);
-    if (!decoded.ok) return this.refuse(st, who, now, reject('transport', 'malformed_message', JSON.stringify(decoded.error, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))));
-    const req = decoded.value;
-    Object.assign(who, { schema_id: req.schema_type, params_hash: sha256Hex(req.schema_payload), nonce: req.nonce });
-    const pre = preflight(req, now);
-    if (!pre.ok) return this.refuse(st, who, now, pre.error);
-    const cred = pre.value.credential;
-    const [agentKeys, issuerKeys] = await Promise.all([this.o.resolver.resolve(cred.agent_did, now), this.o.resolver.resolve(cred.issuer, now)]);
-    if (!agentKeys.ok || !issuerKeys.ok) {
-      const e = !agentKeys.ok ? agentKeys.error : !issuerKeys.ok ? issuerKeys.error : null;
-      return this.refuse(st, who, now, reject('transport', 'unresolvable_did', `${e?.did}: ${e?.kind}`));
+    let input: MgmtInput | null = { kind: 'request', peer_id: peerId, bytes, config: this.o.store.getConfig(), receipt_id: this.random(16), node_id: await this.ownNodeId() };
+    while (input) {
+      const step = mgmtStep(this.state, input, now);
+      input = null;
+      for (const e of step.effects) if (e.kind === 'persist') this.o.store.commit(storeWrites(e.writes));
+      this.state = step.state;
+      for (const e of step.effects) {
+        if (e.kind === 'respond') return e.response;
+        if (e.kind !== 'persist') input = await this.run(e, now);
+      }
     }
-    const channels = await st.channels();
-    if (!channels) return this.refuse(st, who, now, reject('execution', 'backend_error', 'listpeerchannels failed'));
-    const outcome = authorize(pre.value, {
-      agentKeys: agentKeys.value,
-      issuerKeys: issuerKeys.value,
-      trustedIssuers: this.trusted,
-      nodeId: await this.ownNodeId(),
-      revoked: this.o.store.isRevoked(cred.id),
-      agentState: this.o.store.getAgentState(cred.agent_did) ?? FRESH_AGENT,
-      acceptedToday: this.o.store.actionsOnDay(cred.id, utcDay(now)),
-      channels,
-      now,
-      proofCheck: this.proofs.check,
-    });
-    if (outcome.agentState) this.o.store.commit({ agent: { did: cred.agent_did, state: outcome.agentState } });
-    const rule = outcome.verdict.ok ? null : outcome.verdict.error.rule;
-    if (rule !== 'bad_signature' && rule !== 'agent_mismatch') Object.assign(who, { agent_did: cred.agent_did, credential_id: cred.id });
-    who.authenticated = outcome.credentialVerified;
-    if (!outcome.verdict.ok) return this.refuse(st, who, now, outcome.verdict.error);
-    const auth = outcome.verdict.value;
-    who.action = auth.action;
-    await this.recordCredential(auth.credential);
-    return this.payAndRun(st, who, auth, req.payment_proof, channels, now);
+    return null;
   }
 
-  private async payAndRun(st: RequestState, who: Attribution, auth: Authorized, proof: string | null, channels: Map<string, ChannelView>, now: number): Promise<Uint8Array | null> {
-    const paid = await this.payments.verify(auth, proof, now);
-    if (!paid.ok) return this.refuse(st, who, now, paid.error.reject, paid.error.l402 ? { l402: paid.error.l402 } : {});
-    who.payment_ref = paymentRef(paid.value);
-    const cmd = policyCommand(auth);
-    const scids = auth.def.channels(auth.params as never);
-    const vetoed = checkLocalPolicy(this.policy, cmd, {
-      channels,
-      feeChanges: scids.flatMap((s) => this.o.store.firstFeeChange(s, now - DAY_S + 1)),
-      recentChanges: this.o.store.latestChanges(cmd.targets, now - this.policy.isolation_window_s + 1),
-      now,
-    });
-    if (vetoed) return this.refuse(st, who, now, vetoed);
-    return this.execute(st, who, auth, paid.value, channels, now);
-  }
+  /** The effect table: each I/O effect and the input it brings back. */
+  private readonly effects: { readonly [K in IoKind]: (e: EffectOf<K>, now: UnixSeconds) => Promise<MgmtInput> } = {
+    resolve_did: async (e, now) => {
+      const [agent, issuer] = await Promise.all([this.o.resolver.resolve(e.agent_did, now), this.o.resolver.resolve(e.issuer_did, now)]);
+      const text = <T,>(r: { ok: true; value: T } | { ok: false; error: { did: string; kind: string } }) => (r.ok ? ok(r.value) : err(`${r.error.did}: ${r.error.kind}`));
+      return { kind: 'did_resolved', agent: text(agent), issuer: text(issuer) };
+    },
+    read_channels: async (e) => {
+      const r = await readChannels(this.o.backend);
+      const channels = r.ok ? r.value : null;
+      if (!e.credential) return { kind: 'channels_read', channels };
+      const c = e.credential;
+      const s = this.o.store;
+      const facts = {
+        revoked: s.isRevoked(c.id),
+        agent_state: s.getAgentState(c.agent_did) ?? FRESH_AGENT,
+        accepted_today: s.actionsOnDay(c.id, c.day),
+        has_credential: s.getCredential(c.id) !== null,
+        has_baseline: s.getBaseline(c.id) !== null,
+      };
+      return { kind: 'channels_read', channels, facts };
+    },
+    read_revenue: async (e) => {
+      const fw = await this.o.backend.listforwards({ status: 'settled' });
+      return { kind: 'revenue_read', revenue_msat: fw.ok ? routingRevenueMsat(fw.value, e.since) : null };
+    },
+    check_payment: async (e, now) => {
+      const paid = await this.payments.verify(e.auth, e.proof, now);
+      const result = paid.ok
+        ? ok({ kind: paid.value.kind, ref: paymentRef(paid.value), handle: paid.value })
+        : err({ reject: paid.error.reject, ...(paid.error.l402 ? { extra: { l402: paid.error.l402 } } : {}) });
+      if (!paid.ok) return { kind: 'payment_checked', result, fee_changes: [], recent_changes: [] };
+      const fee_changes = e.fee_history.scids.flatMap((scid) => this.o.store.firstFeeChange(scid, e.fee_history.since));
+      return { kind: 'payment_checked', result, fee_changes, recent_changes: this.o.store.latestChanges(e.recent_changes.targets, e.recent_changes.since) };
+    },
+    execute: async (e, now) => {
+      const c = e.auth.credential;
+      const contender = { agent_did: c.agent_did, tier: c.tier, credential_issued_at: c.issued_at };
+      const ran = await this.executor.run(e.auth.effect, { agent_did: c.agent_did, credential_id: c.id, contender, channels: e.channels, config: e.config, now });
+      return { kind: 'executed', result: ran };
+    },
+    settle: async (e, now) => ({ kind: 'settled', result: await this.payments.settle(e.payment.handle as VerifiedPayment, now) }),
+    read_channels_after: async () => {
+      const r = await readChannels(this.o.backend);
+      return { kind: 'channels_after', channels: r.ok ? r.value : null };
+    },
+    sign: async (e) => {
+      const r = await this.o.backend.signmessage(e.text);
+      return { kind: 'signed', zbase: r.ok ? r.value.zbase : null };
+    },
+  };
 
-  private async execute(st: RequestState, who: Attribution, auth: Authorized, paid: VerifiedPayment, channels: Map<string, ChannelView>, now: number): Promise<Uint8Array | null> {
-    const c = auth.credential;
-    const ran = await this.executor.run(auth.effect, {
-      agent_did: c.agent_did,
-      credential_id: c.id,
-      contender: { agent_did: c.agent_did, tier: c.tier, credential_issued_at: c.issued_at },
-      channels,
-      config: st.config,
-      now,
-    });
-    const before = toHex(stateHash(channels.values(), st.config));
-    const unpaid = paid.kind === 'none' ? 'none' : 'not_taken: the command did not execute, the payment stays with the advisor';
-    if (!ran.ok) return this.finish(who, now, 2, 'error', { status: 'error', layer: 'execution', rule: 'backend_error', detail: ran.error, payment: unpaid }, before, before, {}, reject('execution', 'backend_error', ran.error));
-    const settled = await this.payments.settle(paid, now);
-    const payment = paid.kind === 'none' ? 'none' : settled.ok ? 'taken' : `not_taken: ${settled.error.detail}`;
-    const config = ran.value.writes.config ? { ...st.config, [ran.value.writes.config.key]: ran.value.writes.config.value } : st.config;
-    const after = auth.def.mutates ? await readChannels(this.o.backend) : null;
-    const afterHash = toHex(stateHash((after?.ok ? after.value : channels).values(), config));
-    const result = { status: 'accepted', schema: auth.schema_id, action: auth.action, result: ran.value.result, payment };
-    return this.finish(who, now, 0, 'accepted', result, before, afterHash, { ...ran.value.writes, countAction: { credential_id: c.id, day: utcDay(now) } }, null);
-  }
-
-  private async refuse(st: RequestState, who: Attribution, now: number, r: MgmtReject, extra: Record<string, unknown> = {}): Promise<Uint8Array | null> {
-    const channels = await st.channels();
-    const hash = toHex(stateHash((channels ?? new Map()).values(), st.config));
-    const status: MgmtStatus = r.layer === 'execution' ? 2 : 1;
-    return this.finish(who, now, status, status === 2 ? 'error' : 'rejected', { status: status === 2 ? 'error' : 'rejected', ...r, ...extra }, hash, hash, {}, r);
-  }
-
-  private async finish(
-    who: Attribution,
-    now: number,
-    status: MgmtStatus,
-    receiptStatus: ReceiptStatus,
-    result: Record<string, unknown>,
-    before: string,
-    after: string,
-    writes: Omit<CommandWrites, 'receipt' | 'agent'>,
-    r: MgmtReject | null,
-  ): Promise<Uint8Array | null> {
-    const resultText = JSON.stringify(result);
-    const receipt: Receipt = {
-      receipt_id: toHex(this.random(16)),
-      node_id: await this.ownNodeId(),
-      agent_did: who.agent_did,
-      credential_id: who.credential_id,
-      schema_id: who.schema_id,
-      action: who.action,
-      params_hash: who.params_hash,
-      payment_ref: who.payment_ref,
-      status: receiptStatus,
-      layer: r?.layer ?? null,
-      rule: r?.rule ?? null,
-      result_hash: sha256Hex(resultText),
-      state_hash_before: before,
-      state_hash_after: after,
-      request_nonce: who.nonce.toString(),
-      executed_at: now,
-    };
-    const rsig = await this.o.backend.signmessage(receiptSignedText(receipt));
-    if (!rsig.ok) {
-      this.o.store.commit(writes);
-      return null;
-    }
-    const signed = signReceipt(receipt, rsig.value.zbase);
-    const body = { request_nonce: who.nonce, status, result: resultText, state_hash: fromHex(after)!, receipt: JSON.stringify(signed) };
-    if (who.authenticated) this.o.store.commit({ ...writes, receipt: signed });
-    else {
-      this.o.store.commit(writes);
-      const rule = r?.rule ?? 'unauthenticated';
-      this.refusedUnauthenticated.set(rule, (this.refusedUnauthenticated.get(rule) ?? 0) + 1);
-    }
-    const ssig = await this.o.backend.signmessage(responseSignedText(body));
-    const sigBytes = ssig.ok ? decodeZbase(ssig.value.zbase) : null;
-    return sigBytes ? encodeResponse({ ...body, signature: sigBytes }) : null;
+  private run(e: Exclude<MgmtStepEffect, { kind: 'persist' | 'respond' }>, now: UnixSeconds): Promise<MgmtInput> {
+    return (this.effects[e.kind] as (e: MgmtStepEffect, now: UnixSeconds) => Promise<MgmtInput>)(e, now);
   }
 
   private async ownNodeId(): Promise<string> {
@@ -292,23 +206,14 @@ export class ManagedNode {
     }
     return this.nodeId;
   }
-
-  /** Remember a credential first seen in a command and its revenue baseline (performance model). */
-  private async recordCredential(c: VerifiedCredential): Promise<void> {
-    if (!this.o.store.getCredential(c.id)) {
-      this.o.store.putCredential({ id: c.id, agent_did: c.agent_did, issuer: c.issuer, tier: c.tier, issued_at: c.issued_at, expires_at: c.expires_at, json: JSON.stringify(c.raw) });
-    }
-    if (this.o.store.getBaseline(c.id)) return;
-    const fw = await this.o.backend.listforwards({ status: 'settled' });
-    if (fw.ok) this.o.store.setBaseline(c.id, c.issued_at, routingRevenueMsat(fw.value, c.issued_at));
-  }
 }
 
-function decodeZbase(zbase: string): Uint8Array | null {
-  try {
-    const b = zbase32.decode(zbase);
-    return b.length === 65 ? b : null;
-  } catch {
-    return null;
-  }
+/** The store rows of one step's writes. */
+function storeWrites(w: MgmtWrites): CommandWrites {
+  const { credential: c, baseline: b, ...rest } = w;
+  return {
+    ...(rest as CommandWrites),
+    ...(c ? { credential: { id: c.id, agent_did: c.agent_did, issuer: c.issuer, tier: c.tier, issued_at: c.issued_at, expires_at: c.expires_at, json: JSON.stringify(c.raw) } } : {}),
+    ...(b ? { baseline: { credential_id: b.credential_id, start: b.start, baseline_msat: b.revenue_msat } } : {}),
+  };
 }

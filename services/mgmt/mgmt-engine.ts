@@ -15,10 +15,10 @@
  * `composeEngines(hiveEngine, [await mgmtEngineFactory(opts)(ctx)])`.
  */
 import type { AdvisorCommand } from '../../runtime/core/mgmt/advisor.ts';
-import { MGMT_REQUEST_TYPE, MGMT_RESPONSE_TYPE } from '../../runtime/core/mgmt/messages.ts';
-import { decodeRevocationGossip, encodeRevocationGossip, REVOCATION_GOSSIP_TYPE } from '../../runtime/core/mgmt/revocation-gossip.ts';
+import { decodeRevocationGossip, encodeRevocationGossip } from '../../runtime/core/mgmt/revocation-gossip.ts';
 import { DAY_S } from '../../runtime/core/mgmt/time.ts';
 import { fromHex, toHex } from '../../runtime/core/types.ts';
+import { classifyTrafficHex, MGMT_REQUEST_TYPE, type TrafficClass } from '../../runtime/core/wire/traffic.ts';
 import type { SubEngine } from '../../runtime/daemon/compose-engines.ts';
 import { RpcFailure, type EngineContext, type EngineFactory } from '../../runtime/daemon/engine.ts';
 import type { MgmtStore } from '../mgmt-store/mgmt-store.ts';
@@ -81,11 +81,11 @@ const SETTLE_EVERY_S = 60;
 /** How often the tick prunes receipts past their retention, seconds. */
 const PRUNE_EVERY_S = 3_600;
 
-type Traffic = 'request' | 'response' | 'revocation';
-
 /** The management sub-engine of one node. */
 export class MgmtEngine implements SubEngine {
   readonly rpcMethods = MGMT_RPC_METHODS;
+  /** Revocation gossip always; management messages when this node is managed or an advisor. */
+  readonly traffic: readonly TrafficClass[];
   /** The managed-node handler, when this node accepts management. */
   readonly node: ManagedNode | null;
   /** The advisor client, when this node is an advisor. */
@@ -117,29 +117,20 @@ export class MgmtEngine implements SubEngine {
           },
         })
       : null;
+    this.traffic = this.node || this.advisor ? ['management', 'revocation'] : ['revocation'];
   }
 
-  /** True for 49152 (managed nodes), 49153 (advisors) and spec-framed MGMT_CREDENTIAL_REVOKE. */
-  claims(payloadHex: string): boolean {
-    return this.classify(payloadHex) !== null;
-  }
-
-  private classify(hex: string): Traffic | null {
-    if (hex.length < 4) return null;
-    const type = Number.parseInt(hex.slice(0, 4), 16);
-    if (type === MGMT_REQUEST_TYPE) return this.node ? 'request' : null;
-    if (type === MGMT_RESPONSE_TYPE) return this.advisor ? 'response' : null;
-    if (type === REVOCATION_GOSSIP_TYPE && hex.slice(4, 12).toLowerCase() === '48495645') return 'revocation';
-    return null;
-  }
-
+  /** Management traffic (runtime/core/wire/traffic.ts): requests to the managed node, responses to the advisor client, revocation gossip to the revocation list. */
   async onCustomMsg(peerId: string, payloadHex: string): Promise<void> {
-    const kind = this.classify(payloadHex);
-    if (kind === 'request') await this.node!.onCustomMsg(peerId, payloadHex);
-    else if (kind === 'response') {
+    const kind = classifyTrafficHex(payloadHex);
+    if (kind === 'revocation') return this.onRevocation(peerId, payloadHex);
+    if (kind !== 'management') return;
+    const request = Number.parseInt(payloadHex.slice(0, 4), 16) === MGMT_REQUEST_TYPE;
+    if (request && this.node) await this.node.onCustomMsg(peerId, payloadHex);
+    else if (!request && this.advisor) {
       const bytes = fromHex(payloadHex);
-      if (bytes && !this.advisor!.onMessage(peerId, bytes)) this.ctx.log('debug', 'mgmt_response_unmatched', { peer_id: peerId });
-    } else if (kind === 'revocation') await this.onRevocation(peerId, payloadHex);
+      if (bytes && !this.advisor.onMessage(peerId, bytes)) this.ctx.log('debug', 'mgmt_response_unmatched', { peer_id: peerId });
+    } else this.ctx.log('debug', 'custommsg_passthrough', { peer_id: peerId, reason: request ? 'not a managed node' : 'not an advisor' });
   }
 
   async onPeerConnected(): Promise<void> {}

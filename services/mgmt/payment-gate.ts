@@ -53,7 +53,7 @@ export class PaymentGate {
     }
     if (proof.value === null) return ok({ kind: 'none' });
     if (proof.value.kind === 'l402') {
-      const v = verifyL402(this.store, proof.value.macaroon, proof.value.preimage_hex, { agent_did: c.agent_did, tier: c.tier, now });
+      const v = verifyL402(this.store, proof.value.macaroon, proof.value.preimage_hex, { agent_did: c.agent_did, tier: c.tier, now_s: now });
       return v.ok ? ok({ kind: 'l402', l402: v.value }) : err({ reject: v.error });
     }
     const token = this.cashu.inspect(proof.value.token, c.compensation.rate_sats);

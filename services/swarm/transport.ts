@@ -46,7 +46,7 @@ export interface SwarmTransportOptions {
   readonly node_id: NodeId;
   /** Lightning `signmessage` of `text` with our node key (NodeBackend.signmessage → zbase), null on failure. */
   readonly signText: (text: string) => Promise<string | null>;
-  /** Admitted Hive frames go here (pass the dedup-wrapped engine, see inbound-dedup.ts). */
+  /** Admitted Hive frames go here (the daemon runs its InboundDedup stage in front, see inbound-dedup.ts). */
   readonly engine: Pick<HiveEngine, 'onCustomMsg'>;
   readonly sidecar: SidecarTarget;
   /** Operator flag: dial members at their learned swarm host over Lightning (NodeBackend.connect). */

@@ -51,6 +51,6 @@ if (!verifyAttest(attest, challenge, member, candidate, T0).ok) throw new Error(
 await opsPerSecond(`handshake.attest_verify_full.${defaultScheme.name}`, 300, () => verifyAttest(attest, challenge, member, candidate, T0));
 
 const { encoded } = await issueTicket();
-const ctx = { hive_id: HIVE_ID, trusted_admins: new Set([ADMIN_ID]), now: T0, node_id: candidate, used_tickets: new Map() };
+const ctx = { hive_id: HIVE_ID, trusted_admins: new Set([ADMIN_ID]), now_s: T0, node_id: candidate, used_tickets: new Map() };
 if (!verifyTicket(encoded, ctx).ok) throw new Error('bench setup: ticket does not verify');
 await opsPerSecond(`handshake.ticket_verify.${defaultScheme.name}`, 500, () => verifyTicket(encoded, ctx));

@@ -93,7 +93,7 @@ describe('approved on the device', () => {
     expect(parsed.value.issuer).toBe(r.issuerDid);
     const keys = resolveDidKey(r.issuerDid);
     if (!keys.ok) throw new Error(keys.error.kind);
-    const verified = verifyCredential(parsed.value, { issuerKeys: keys.value, trustedIssuers: new Set([r.issuerDid]), nodeId: NODE, revoked: false, now: NOW + 60 });
+    const verified = verifyCredential(parsed.value, { issuerKeys: keys.value, trustedIssuers: new Set([r.issuerDid]), nodeId: NODE, revoked: false, now_s: NOW + 60 });
     expect(verified.ok).toBe(true);
     expect(r.store.getCredential(parsed.value.id)?.json).toBe(issued.value);
   });

@@ -72,7 +72,7 @@ describe('management credentials', () => {
   };
   const issuerKeys = resolveDidKey(operator.did);
   if (!issuerKeys.ok) throw new Error('did');
-  const ctx = { issuerKeys: issuerKeys.value, trustedIssuers: new Set([operator.did]), nodeId, revoked: false, now: now + 10 };
+  const ctx = { issuerKeys: issuerKeys.value, trustedIssuers: new Set([operator.did]), nodeId, revoked: false, now_s: now + 10 };
 
   test('spec 002 shape; tier caps permissions (standard cannot hold channel_open)', () => {
     const c = buildCredential({ ...spec, issuer: operator.did });
@@ -94,8 +94,8 @@ describe('management credentials', () => {
     };
     expect(rule({ trustedIssuers: new Set() })).toBe('untrusted_issuer');
     expect(rule({ nodeId: '03' + '44'.repeat(32) })).toBe('wrong_node');
-    expect(rule({ now: now - 1 })).toBe('not_yet_valid');
-    expect(rule({ now: now + 30 * 86_400 })).toBe('expired');
+    expect(rule({ now_s: now - 1 })).toBe('not_yet_valid');
+    expect(rule({ now_s: now + 30 * 86_400 })).toBe('expired');
     expect(rule({ revoked: true })).toBe('revoked');
     const tampered = JSON.parse(issued.value);
     tampered.credentialSubject.constraints.max_fee_change_pct = 1000;

@@ -24,7 +24,7 @@ describe('macaroon v2 binary', () => {
 });
 
 describe('caveats', () => {
-  const ctx = { agent_did: 'did:key:zA', tier: 'standard' as const, now: 100 };
+  const ctx = { agent_did: 'did:key:zA', tier: 'standard' as const, now_s: 100 };
   test('each condition', () => {
     expect(checkCaveat('did=did:key:zA', ctx)).toBeNull();
     expect(checkCaveat('did=did:key:zB', ctx)).toContain('macaroon is for');

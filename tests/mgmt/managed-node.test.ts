@@ -4,7 +4,8 @@
  * failure answered with status 2, an unresolvable did:cid, and the performance/reputation maths.
  */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
-import { decodeResponse, MGMT_REQUEST_TYPE } from '../../runtime/core/mgmt/messages.ts';
+import { decodeResponse } from '../../runtime/core/mgmt/messages.ts';
+import { MGMT_REQUEST_TYPE } from '../../runtime/core/wire/traffic.ts';
 import { performanceBonus, revenueDeltaPct, routingRevenueMsat } from '../../runtime/core/mgmt/performance.ts';
 import { advisorMetrics, reputationOutcome } from '../../runtime/core/mgmt/reputation.ts';
 import { toHex } from '../../runtime/core/types.ts';

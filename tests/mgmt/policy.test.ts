@@ -16,7 +16,7 @@ const fee = (ppm: number, agent = 'did:a', tier: 'standard' | 'advanced' = 'stan
   targets: ['fee:1x1x1'],
   contender: { agent_did: agent, tier, credential_issued_at: issued },
 });
-const facts = (now: number, extra: Partial<Parameters<typeof checkLocalPolicy>[2]> = {}) => ({ channels, feeChanges: [], recentChanges: [], now, ...extra });
+const facts = (now: number, extra: Partial<Parameters<typeof checkLocalPolicy>[2]> = {}) => ({ channels, feeChanges: [], recentChanges: [], now_s: now, ...extra });
 const rule = (r: ReturnType<typeof checkLocalPolicy>) => r?.rule ?? 'ok';
 
 describe('local policy', () => {

@@ -30,7 +30,7 @@ describe('channel health from CLN shapes', () => {
     const channels = await example<NodePeerChannel>('listpeerchannels.json', 'channels', 1);
     const forwards = await example<NodeForward>('listforwards.json', 'forwards', 1);
     const now = Math.max(...forwards.map((f) => f.received_time)) + 1;
-    const health = channelHealth(channels, forwards, { now, window_s: 7 * DAY }, DEFAULT_PLANNER_CONFIG);
+    const health = channelHealth(channels, forwards, { now_s: now, window_s: 7 * DAY }, DEFAULT_PLANNER_CONFIG);
     expect(health.every((h) => h.short_channel_id !== '168x1x0')).toBe(true);
     const byScid = new Map(health.map((h) => [h.short_channel_id, h]));
     const c116 = byScid.get('116x1x1')!;
@@ -60,7 +60,7 @@ describe('channel health from CLN shapes', () => {
   test('forwards outside the window are ignored; alerts below 0.2 and above 0.8', () => {
     const ch = (scid: string, toUs: number): NodePeerChannel => ({ peer_id: nodeId(9), peer_connected: true, state: 'CHANNELD_NORMAL', short_channel_id: scid, total_msat: 1_000_000_000, to_us_msat: toUs });
     const fwd = (t: number): NodeForward => ({ in_channel: '1x1x1', out_channel: '2x2x2', in_msat: 1_000_100, out_msat: 1_000_000, fee_msat: 100, status: 'settled', received_time: t });
-    const h = channelHealth([ch('1x1x1', 900_000_000), ch('2x2x2', 100_000_000)], [fwd(1000), fwd(10 * DAY)], { now: 10 * DAY, window_s: DAY }, DEFAULT_PLANNER_CONFIG);
+    const h = channelHealth([ch('1x1x1', 900_000_000), ch('2x2x2', 100_000_000)], [fwd(1000), fwd(10 * DAY)], { now_s: 10 * DAY, window_s: DAY }, DEFAULT_PLANNER_CONFIG);
     expect(h.map((x) => [x.alert, x.forwards_in, x.forwards_out])).toEqual([['low_inbound', 1, 0], ['low_outbound', 0, 1]]);
     expect(h[1]!.yield_ppm_year).toBeCloseTo((0.1 / 1_000_000) * 1e6 * 365, 6);
   });

@@ -6,7 +6,7 @@
 import { lightningSignedText } from '../../runtime/core/canonical/signed-text.ts';
 import type { PyJson } from '../../runtime/core/canonical/python-json.ts';
 import { signMessage } from '../../runtime/core/crypto/lnsign.ts';
-import { SIGNING_STRINGS } from '../../runtime/core/fleet/outgoing.ts';
+import { signingStringOf } from '../../runtime/core/fleet/outgoing.ts';
 import { encodeHiveMessage } from '../../runtime/core/wire/encode.ts';
 import type { RawPayload } from '../../runtime/core/wire/envelope.ts';
 import type { Framing } from '../../runtime/core/wire/framing.ts';
@@ -14,7 +14,7 @@ import type { MsgType } from '../../runtime/core/wire/message-types.ts';
 
 /** `payload` plus a signature by `sk` in field `sig_field` (the type's signing string in `framing`). */
 export function signed(type: MsgType, payload: Record<string, PyJson>, sk: Uint8Array, framing: Framing = 'spec', sig_field = type === 'VOUCH' ? 'sig' : 'signature'): Record<string, PyJson> {
-  const text = lightningSignedText(SIGNING_STRINGS[type]!(payload as RawPayload, framing));
+  const text = lightningSignedText(signingStringOf(type)(payload as RawPayload, framing));
   return { ...payload, [sig_field]: signMessage(text, sk) };
 }
 

@@ -17,7 +17,7 @@ import type { SwarmKey } from '../../runtime/core/swarm/binding.ts';
 import { fromHex, toHex, type NodeId } from '../../runtime/core/types.ts';
 import type { HiveEngine } from '../../runtime/daemon/engine.ts';
 import { sendHiveMessage } from '../../services/swarm/hive-sender.ts';
-import { dedupInbound } from '../../services/swarm/inbound-dedup.ts';
+import { InboundDedup } from '../../services/swarm/inbound-dedup.ts';
 import { SwarmTransport } from '../../services/swarm/transport.ts';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as { hive_id: string; sk_hex: string; bootstrap: string; echo?: boolean };
@@ -34,8 +34,10 @@ function echoReply(hex: string): string | null {
 }
 
 let transport: SwarmTransport;
+const dedup = new InboundDedup();
 const sink: HiveEngine = {
-  async onCustomMsg(peerId, payloadHex) {
+  async onCustomMsg(peerId, payloadHex, via) {
+    if (!dedup.admit(peerId, payloadHex, via)) return;
     emit({ ev: 'delivered', from: peerId, hex: payloadHex });
     const reply = echoReply(payloadHex);
     if (reply) transport.send(peerId as NodeId, reply);
@@ -50,7 +52,7 @@ transport = new SwarmTransport({
   hive_id: config.hive_id,
   node_id,
   signText: async (text) => signMessage(text, sk),
-  engine: dedupInbound(sink),
+  engine: sink,
   sidecar: { kind: 'spawn', args: ['--host', '127.0.0.1', '--bootstrap', config.bootstrap, '--refresh-s', '2'] },
   backoff: { initial_ms: 100, max_ms: 2_000, stable_ms: 60_000 },
   onStatus: (s) => emit({ ev: 'status', ...s }),

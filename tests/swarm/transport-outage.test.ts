@@ -8,9 +8,8 @@ import { signMessage } from '../../runtime/core/crypto/lnsign.ts';
 import { verifyBinding, type BindingStatement } from '../../runtime/core/swarm/binding.ts';
 import { SWARM_LIMITS } from '../../runtime/core/swarm/limits.ts';
 import { sendHiveMessage } from '../../services/swarm/hive-sender.ts';
-import { dedupInbound } from '../../services/swarm/inbound-dedup.ts';
+import { InboundDedup } from '../../services/swarm/inbound-dedup.ts';
 import { SwarmTransport, type SwarmStatus } from '../../services/swarm/transport.ts';
-import type { HiveEngine } from '../../runtime/daemon/engine.ts';
 import { HIVE_ID } from './fleet-keys.ts';
 import { A, B } from './gate-driver.ts';
 import { StatusLog } from './status-log.ts';
@@ -82,25 +81,14 @@ test('signmessage failing leaves the swarm up but unbound, and says so', async (
 });
 
 test('a message arriving over Lightning and over the swarm reaches the engine once; a repeat by the same path (a retry) reaches it again', async () => {
-  const delivered: string[] = [];
-  const engine: HiveEngine = {
-    onCustomMsg: async (peer, hex) => void delivered.push(`${peer}:${hex}`),
-    onPeerConnected: async () => {},
-    onPeerDisconnected: async () => {},
-    onTick: async () => {},
-    rpc: async () => null,
-  };
   let now = 1_000;
   const duplicates: string[] = [];
-  const once = dedupInbound(engine, undefined, () => now, (p) => duplicates.push(p));
-  await once.onCustomMsg(B.node_id, HIVE_HEX);
-  await once.onCustomMsg(B.node_id, HIVE_HEX, 'swarm');
-  await once.onCustomMsg(A.node_id, HIVE_HEX, 'swarm');
-  expect(delivered).toEqual([`${B.node_id}:${HIVE_HEX}`, `${A.node_id}:${HIVE_HEX}`]);
+  const dedup = new InboundDedup(undefined, () => now, (p) => duplicates.push(p));
+  expect(dedup.admit(B.node_id, HIVE_HEX)).toBe(true);
+  expect(dedup.admit(B.node_id, HIVE_HEX, 'swarm')).toBe(false);
+  expect(dedup.admit(A.node_id, HIVE_HEX, 'swarm')).toBe(true);
   expect(duplicates).toEqual([B.node_id]);
   now += 600_000;
-  await once.onCustomMsg(B.node_id, HIVE_HEX, 'swarm');
-  expect(delivered).toHaveLength(3);
-  await once.onCustomMsg(B.node_id, HIVE_HEX, 'swarm');
-  expect(delivered).toHaveLength(4);
+  expect(dedup.admit(B.node_id, HIVE_HEX, 'swarm')).toBe(true);
+  expect(dedup.admit(B.node_id, HIVE_HEX, 'swarm')).toBe(true);
 });

@@ -18,7 +18,7 @@ const JOINER = nodeIdOf(secretKey(0x02));
 const OTHER = nodeIdOf(secretKey(0x03));
 
 function ctx(over: Partial<TicketContext> = {}): TicketContext {
-  return { hive_id: HIVE_ID, trusted_admins: new Set([ADMIN_ID]), now: T0 + 60, node_id: JOINER, used_tickets: new Map(), ...over };
+  return { hive_id: HIVE_ID, trusted_admins: new Set([ADMIN_ID]), now_s: T0 + 60, node_id: JOINER, used_tickets: new Map(), ...over };
 }
 
 /** Re-encode a ticket object as-is (no re-signing), to build tampered tickets. */
@@ -126,14 +126,14 @@ describe('verification rejects', () => {
 
   test('not_yet_valid beyond 300 s of clock skew, accepted within it', async () => {
     const { encoded } = await issueTicket({}, { now: T0 + 1000 });
-    expect(verifyTicket(encoded, ctx({ now: T0 + 699 }))).toEqual({ ok: false, error: { code: 'not_yet_valid', issued_at: T0 + 1000 } });
-    expect(verifyTicket(encoded, ctx({ now: T0 + 700 })).ok).toBe(true);
+    expect(verifyTicket(encoded, ctx({ now_s: T0 + 699 }))).toEqual({ ok: false, error: { code: 'not_yet_valid', issued_at: T0 + 1000 } });
+    expect(verifyTicket(encoded, ctx({ now_s: T0 + 700 })).ok).toBe(true);
   });
 
   test('expired after expires_at', async () => {
     const { encoded } = await issueTicket({ valid_hours: 1 });
-    expect(verifyTicket(encoded, ctx({ now: T0 + 3600 })).ok).toBe(true);
-    expect(verifyTicket(encoded, ctx({ now: T0 + 3601 }))).toEqual({ ok: false, error: { code: 'expired', expires_at: T0 + 3600 } });
+    expect(verifyTicket(encoded, ctx({ now_s: T0 + 3600 })).ok).toBe(true);
+    expect(verifyTicket(encoded, ctx({ now_s: T0 + 3601 }))).toEqual({ ok: false, error: { code: 'expired', expires_at: T0 + 3600 } });
   });
 
   test('bad_signature: a field changed after signing, or a signature by another key', async () => {

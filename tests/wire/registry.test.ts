@@ -1,9 +1,9 @@
 /**
  * The message registry (clhive-protocol.md §2.1): all 66 cl-hive types plus Hivebox's three, odd
- * ids in 32769–33000, unique; every type has a schema and a signature rule.
+ * ids in 32769–33000, unique; every type's facts are one spec object named for its key (wire/spec.ts).
  */
 import { expect, test } from 'bun:test';
-import { HIVE_TYPE_RANGE, MSG_TYPE_NAMES, MSG_TYPES, msgTypeName, PAYLOAD_SCHEMAS, SIGNED_PARTS } from '../../runtime/core/wire/index.ts';
+import { HIVE_TYPE_RANGE, MESSAGE_SPECS, MSG_TYPE_NAMES, MSG_TYPES, msgTypeName, specOf } from '../../runtime/core/wire/index.ts';
 
 test('66 cl-hive types plus HIVE_REVOKE, BAN_PEER and JOIN_REFUSED', () => {
   expect(MSG_TYPE_NAMES).toHaveLength(69);
@@ -26,7 +26,18 @@ test('ids are odd, in range and unique', () => {
   }
 });
 
-test('every type has a payload schema and a signature rule', () => {
-  expect(Object.keys(PAYLOAD_SCHEMAS).sort()).toEqual([...MSG_TYPE_NAMES].sort());
-  expect(Object.keys(SIGNED_PARTS).sort()).toEqual([...MSG_TYPE_NAMES].sort());
+test('every type has one spec under its own name; a relayable type is signed by its originator', () => {
+  expect(Object.keys(MESSAGE_SPECS)).toEqual(MSG_TYPE_NAMES);
+  for (const name of MSG_TYPE_NAMES) {
+    const spec = specOf(name);
+    expect(spec.name).toBe(name);
+    expect(spec.id).toBe(MSG_TYPES[name]);
+    if (spec.gate?.relay) expect(spec.signing_string).toBeDefined();
+    if (spec.event_id_fields) expect(spec.gate).toBeDefined();
+  }
+});
+
+test('MSG_TYPE_NAMES is in id order', () => {
+  const ids = MSG_TYPE_NAMES.map((n) => MSG_TYPES[n]);
+  expect(ids).toEqual([...ids].sort((a, b) => a - b));
 });

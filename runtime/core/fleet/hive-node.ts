@@ -3,7 +3,7 @@
  * machines/handshake-step.ts) and the fleet engine (fleet/step.ts) over ONE membership state.
  * This is the seam the daemon's `HiveEngine` drives:
  *
- *   hiveStep(state, input, now, facts) → { state, effects, reject }
+ *   hiveStep(state, input, now_s, facts) → { state, effects, reject }
  *
  * Routing: a custom message is decoded once; HELLO / CHALLENGE / ATTEST / WELCOME go to the
  * handshake, everything else through the fleet's admission gate. `signed` answers go back to the
@@ -21,7 +21,7 @@
 import { handshakeStep, HANDSHAKE_TYPES } from '../machines/handshake-step.ts';
 import type { HandshakeEffect, HandshakeInput, HandshakeReject, HandshakeState } from '../machines/handshake-types.ts';
 import { currentFleetHash } from '../machines/gossip.ts';
-import type { NodeId } from '../types.ts';
+import type { NodeId, UnixSeconds } from '../types.ts';
 import { decodeHiveMessage } from '../wire/decode.ts';
 import { fleetStep } from './step.ts';
 import type { FleetEffect, FleetInput, FleetReject, FleetState, NodeFacts } from './types.ts';
@@ -54,8 +54,8 @@ function afterFleet(s: HiveNodeState, fleet: FleetState): HiveNodeState {
   return { fleet, handshake: { ...s.handshake, membership: fleet.membership, fleet_hash: currentFleetHash(fleet) } };
 }
 
-function viaHandshake(s: HiveNodeState, input: HandshakeInput, now: number, facts: NodeFacts): HiveNodeStep {
-  const h = handshakeStep(s.handshake, input, now);
+function viaHandshake(s: HiveNodeState, input: HandshakeInput, now_s: UnixSeconds, facts: NodeFacts): HiveNodeStep {
+  const h = handshakeStep(s.handshake, input, now_s);
   if (h.state.membership === s.fleet.membership) return { state: { ...s, handshake: h.state }, effects: h.effects, reject: h.reject };
   let admitted: string | undefined;
   let joined_via: string | undefined;
@@ -68,41 +68,41 @@ function viaHandshake(s: HiveNodeState, input: HandshakeInput, now: number, fact
   const peer = admitted ?? joined_via;
   const framing = input.kind === 'message' ? input.message.framing : peer === undefined ? undefined : s.fleet.membership.challenges.get(peer as NodeId)?.framing;
   const change = { ...(admitted ? { admitted } : {}), ...(joined_via ? { joined_via } : {}), ...(framing ? { framing } : {}) };
-  const f = fleetStep(s.fleet, { kind: 'membership', membership: h.state.membership, ...change }, now, facts);
+  const f = fleetStep(s.fleet, { kind: 'membership', membership: h.state.membership, ...change }, now_s, facts);
   return { state: afterFleet({ ...s, handshake: h.state }, f.state), effects: [...h.effects, ...f.effects], reject: h.reject };
 }
 
-function viaFleet(s: HiveNodeState, input: FleetInput, now: number, facts: NodeFacts): HiveNodeStep {
-  const f = fleetStep(s.fleet, input, now, facts);
+function viaFleet(s: HiveNodeState, input: FleetInput, now_s: UnixSeconds, facts: NodeFacts): HiveNodeStep {
+  const f = fleetStep(s.fleet, input, now_s, facts);
   return { state: afterFleet(s, f.state), effects: f.effects, reject: f.reject };
 }
 
 /**
  * Advance one node by one input.
- * @param now unix seconds.
+ * @param now_s unix seconds.
  * @param facts the node's network lookups (fleet/public-capacity.ts).
  * @returns the next state and all effects; `reject` is the refusing machine's typed reject.
  */
-export function hiveStep(s: HiveNodeState, input: HiveNodeInput, now: number, facts: NodeFacts): HiveNodeStep {
+export function hiveStep(s: HiveNodeState, input: HiveNodeInput, now_s: UnixSeconds, facts: NodeFacts): HiveNodeStep {
   switch (input.kind) {
     case 'message': {
       const outcome = input.message instanceof Uint8Array ? decodeHiveMessage(input.message) : input.message;
       if (outcome.kind === 'message' && HANDSHAKE_TYPES.has(outcome.message.type)) {
-        return viaHandshake(s, { kind: 'message', peer_id: input.peer_id, message: outcome.message }, now, facts);
+        return viaHandshake(s, { kind: 'message', peer_id: input.peer_id, message: outcome.message }, now_s, facts);
       }
-      return viaFleet(s, { kind: 'message', peer_id: input.peer_id, message: outcome }, now, facts);
+      return viaFleet(s, { kind: 'message', peer_id: input.peer_id, message: outcome }, now_s, facts);
     }
     case 'signed':
-      return input.request_id.startsWith('fleet:') ? viaFleet(s, input, now, facts) : viaHandshake(s, input, now, facts);
+      return input.request_id.startsWith('fleet:') ? viaFleet(s, input, now_s, facts) : viaHandshake(s, input, now_s, facts);
     case 'join':
     case 'peer_facts':
-      return viaHandshake(s, input, now, facts);
+      return viaHandshake(s, input, now_s, facts);
     case 'tick': {
-      const h = viaHandshake(s, { kind: 'tick' }, now, facts);
-      const f = viaFleet(h.state, input, now, facts);
+      const h = viaHandshake(s, { kind: 'tick' }, now_s, facts);
+      const f = viaFleet(h.state, input, now_s, facts);
       return { state: f.state, effects: [...h.effects, ...f.effects], reject: null };
     }
     default:
-      return viaFleet(s, input, now, facts);
+      return viaFleet(s, input, now_s, facts);
   }
 }

@@ -11,41 +11,24 @@ import { recoverSigner } from '../crypto/lnsign.ts';
 import { eventIdOf } from '../machines/event-id.ts';
 import type { ApprovalSummary } from '../ports.ts';
 import { err, ok, type Result } from '../result.ts';
-import type { NodeId } from '../types.ts';
+import type { NodeId, UnixSeconds } from '../types.ts';
 import type { RawPayload } from '../wire/envelope.ts';
 import type { Framing } from '../wire/framing.ts';
-import type { MsgType } from '../wire/message-types.ts';
-import { banPeerSigningString } from '../wire/payloads/ban-peer.ts';
-import { banProposalSigningString } from '../wire/payloads/ban-proposal.ts';
-import { banVoteSigningString } from '../wire/payloads/ban-vote.ts';
-import { fullSyncSigningString } from '../wire/payloads/full-sync.ts';
-import { gossipSigningString } from '../wire/payloads/gossip.ts';
-import { hiveRevokeSigningString } from '../wire/payloads/hive-revoke.ts';
-import { intentAbortSigningString } from '../wire/payloads/intent-abort.ts';
-import { memberLeftSigningString } from '../wire/payloads/member-left.ts';
-import { stateHashSigningString } from '../wire/payloads/state-hash.ts';
-import { vouchSigningString } from '../wire/payloads/vouch.ts';
+import { type MsgType, specOf } from '../wire/message-types.ts';
 import type { Change } from './change.ts';
 import { FLEET_LIMITS } from './config.ts';
 import { framingOf } from './roster.ts';
 import type { FleetReject, FleetState, PendingSign, SignPurpose, SignResult } from './types.ts';
 
-/** Canonical string S per signed type the fleet sends. */
-export const SIGNING_STRINGS: Partial<Record<MsgType, (raw: RawPayload, framing: Framing) => string>> = {
-  GOSSIP: gossipSigningString,
-  STATE_HASH: stateHashSigningString,
-  FULL_SYNC: fullSyncSigningString,
-  INTENT_ABORT: intentAbortSigningString,
-  VOUCH: vouchSigningString,
-  BAN_PROPOSAL: banProposalSigningString,
-  BAN_VOTE: banVoteSigningString,
-  MEMBER_LEFT: memberLeftSigningString,
-  HIVE_REVOKE: hiveRevokeSigningString,
-  BAN_PEER: banPeerSigningString,
-};
-
-/** Types only Hivebox understands: not sent to members speaking cl-hive framing. */
-const HIVEBOX_ONLY: ReadonlySet<MsgType> = new Set(['HIVE_REVOKE', 'BAN_PEER']);
+/**
+ * The canonical string S the originator of `type` signs (its spec's `signing_string`).
+ * @throws Error for a type Hivebox never sends signed (a programming mistake, not input).
+ */
+export function signingStringOf(type: MsgType): (raw: RawPayload, framing: Framing) => string {
+  const f = specOf(type).signing_string;
+  if (!f) throw new Error(`${type} has no signing string`);
+  return f;
+}
 
 /** A payload as sent. */
 export type Payload = Readonly<Record<string, PyJson>>;
@@ -69,7 +52,7 @@ export interface SignedSend {
 /** Ask for a signature over `send.payload`; the message goes out when `signed` arrives. */
 export function requestSignature(c: Change, send: SignedSend): void {
   const framing = send.framing ?? 'spec';
-  const text = lightningSignedText(SIGNING_STRINGS[send.type]!(send.payload as RawPayload, framing));
+  const text = lightningSignedText(signingStringOf(send.type)(send.payload as RawPayload, framing));
   const request_id = `fleet:${c.seq()}`;
   const pending: PendingSign = {
     request_id,
@@ -89,11 +72,11 @@ export function requestSignature(c: Change, send: SignedSend): void {
 }
 
 /** Send `payload` to each recipient in its framing; reliable types also get outbox rows. */
-export function deliver(c: Change, type: MsgType, payload: Payload, recipients: readonly NodeId[], now: number, reliable: boolean, retry_of: string | null = null): void {
+export function deliver(c: Change, type: MsgType, payload: Payload, recipients: readonly NodeId[], now_s: UnixSeconds, reliable: boolean, retry_of: string | null = null): void {
   const msg_id = reliable ? eventIdOf(type, payload as RawPayload) : null;
   for (const peer_id of recipients) {
     const framing = framingOf(c.state, peer_id);
-    if (framing === 'clhive' && HIVEBOX_ONLY.has(type)) continue;
+    if (framing === 'clhive' && specOf(type).hivebox_only) continue;
     c.emit({ kind: 'send', peer_id, framing, type, payload });
     if (msg_id === null) continue;
     const key = `${msg_id}|${peer_id}`;
@@ -105,10 +88,10 @@ export function deliver(c: Change, type: MsgType, payload: Payload, recipients: 
         peer_id,
         msg_type: type,
         payload,
-        created_at: now,
-        next_retry_at: now + FLEET_LIMITS.outboxBase_s,
+        created_at: now_s,
+        next_retry_at: now_s + FLEET_LIMITS.outboxBase_s,
         retries: 0,
-        expires_at: now + FLEET_LIMITS.outboxTtl_s,
+        expires_at: now_s + FLEET_LIMITS.outboxTtl_s,
       });
     }
   }
@@ -132,7 +115,7 @@ export function completeSignature(c: Change, request_id: string, result: SignRes
   rest.delete(request_id);
   c.set({ pending_signs: rest });
   if (!result.ok) return err({ reason: 'signer_failed', msg_type: pending.type, fields: { request_id, detail: result.reason } });
-  const text = lightningSignedText(SIGNING_STRINGS[pending.type]!(pending.payload as RawPayload, pending.framing));
+  const text = lightningSignedText(signingStringOf(pending.type)(pending.payload as RawPayload, pending.framing));
   if (recoverSigner(text, result.zbase) !== pending.signer) return err({ reason: 'bad_signer_output', msg_type: pending.type, fields: { request_id } });
   return ok({ pending, payload: { ...pending.payload, [pending.sig_field]: result.zbase } });
 }

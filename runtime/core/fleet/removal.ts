@@ -7,7 +7,7 @@
  * same from our own side: after we leave or are revoked every member row goes, so every channel's
  * fee policy is restored.
  */
-import type { NodeId } from '../types.ts';
+import type { NodeId, UnixSeconds } from '../types.ts';
 import type { Change } from './change.ts';
 import { keyOf, type DepartureRow } from './tables.ts';
 import type { FleetEventName } from './types.ts';
@@ -15,10 +15,10 @@ import type { FleetEventName } from './types.ts';
 const EVENT: Record<DepartureRow['how'], FleetEventName> = { left: 'member_left', banned: 'member_banned', revoked: 'member_revoked' };
 
 /** Remove `node_id` from the fleet (no-op parts are skipped). */
-export function removeMember(c: Change, node_id: NodeId, how: DepartureRow['how'], reason: string, now: number): void {
-  if (how !== 'left') c.member({ op: 'put_ban', ban: { node_id, reason: `${how}: ${reason}`, banned_at: now, expires_at: null } });
+export function removeMember(c: Change, node_id: NodeId, how: DepartureRow['how'], reason: string, now_s: UnixSeconds): void {
+  if (how !== 'left') c.member({ op: 'put_ban', ban: { node_id, reason: `${how}: ${reason}`, banned_at: now_s, expires_at: null } });
   if (c.state.membership.members.has(node_id)) c.member({ op: 'delete_member', node_id });
-  c.put('departures', { node_id, departed_at: now, how, reason });
+  c.put('departures', { node_id, departed_at: now_s, how, reason });
   c.del('states', keyOf(node_id));
   const remote = [...c.state.remote_intents].filter(([, r]) => r.initiator !== node_id);
   if (remote.length !== c.state.remote_intents.size) c.set({ remote_intents: new Map(remote) });

@@ -4,7 +4,7 @@
  * (clhive-protocol.md §6.4 `calculate_quorum`, §6.5 ban threshold; spec 001 §3.4).
  */
 import { isBanned, type MemberRecord } from '../machines/membership.ts';
-import type { NodeId } from '../types.ts';
+import type { NodeId, UnixSeconds } from '../types.ts';
 import type { Framing } from '../wire/framing.ts';
 import type { FleetState } from './types.ts';
 
@@ -13,20 +13,20 @@ export function memberOf(s: FleetState, node_id: string): MemberRecord | null {
   return s.membership.members.get(node_id as NodeId) ?? null;
 }
 
-/** True when `node_id` is a member of any tier and not banned at `now`. */
-export function isCertified(s: FleetState, node_id: string, now: number): boolean {
-  return memberOf(s, node_id) !== null && !isBanned(s.membership, node_id, now);
+/** True when `node_id` is a member of any tier and not banned at `now_s`. */
+export function isCertified(s: FleetState, node_id: string, now_s: UnixSeconds): boolean {
+  return memberOf(s, node_id) !== null && !isBanned(s.membership, node_id, now_s);
 }
 
-/** True when `node_id` is a full (`member` tier) member and not banned at `now`. */
-export function isFullMember(s: FleetState, node_id: string, now: number): boolean {
-  return memberOf(s, node_id)?.tier === 'member' && !isBanned(s.membership, node_id, now);
+/** True when `node_id` is a full (`member` tier) member and not banned at `now_s`. */
+export function isFullMember(s: FleetState, node_id: string, now_s: UnixSeconds): boolean {
+  return memberOf(s, node_id)?.tier === 'member' && !isBanned(s.membership, node_id, now_s);
 }
 
 /** Every other certified member, ordered by node id: the recipients of a fleet broadcast. */
-export function broadcastRecipients(s: FleetState, now: number): NodeId[] {
+export function broadcastRecipients(s: FleetState, now_s: UnixSeconds): NodeId[] {
   const us = s.config.our_node_id;
-  return [...s.membership.members.keys()].filter((id) => id !== us && !isBanned(s.membership, id, now)).sort();
+  return [...s.membership.members.keys()].filter((id) => id !== us && !isBanned(s.membership, id, now_s)).sort();
 }
 
 /** The framing to send to `peer_id` in: the one it last used, else the configured default. */
@@ -35,16 +35,16 @@ export function framingOf(s: FleetState, peer_id: string): Framing {
 }
 
 /**
- * Full members that count as active at `now`: not banned, and we ourselves, or joined within
+ * Full members that count as active at `now_s`: not banned, and we ourselves, or joined within
  * `window_s`, or with a state updated within `window_s`. (cl-hive counts `last_seen` and never
  * refreshes its own, §15 item 11; Hivebox always counts itself and uses the persisted state time.)
  */
-export function activeFullMembers(s: FleetState, now: number, window_s: number): NodeId[] {
+export function activeFullMembers(s: FleetState, now_s: UnixSeconds, window_s: number): NodeId[] {
   const out: NodeId[] = [];
   for (const m of s.membership.members.values()) {
-    if (m.tier !== 'member' || isBanned(s.membership, m.node_id, now)) continue;
+    if (m.tier !== 'member' || isBanned(s.membership, m.node_id, now_s)) continue;
     const state = s.tables.states.get(m.node_id);
-    const recent = m.joined_at >= now - window_s || (state !== undefined && state.last_update >= now - window_s);
+    const recent = m.joined_at >= now_s - window_s || (state !== undefined && state.last_update >= now_s - window_s);
     if (m.node_id === s.config.our_node_id || recent) out.push(m.node_id);
   }
   return out.sort();

@@ -1,5 +1,5 @@
 /**
- * `fleetStep(state, input, now, facts) → {state, effects, reject}`: the fleet engine's single
+ * `fleetStep(state, input, now_s, facts) → {state, effects, reject}`: the fleet engine's single
  * entry point (issue 4). Messages pass the admission gate (machines/admit.ts) and go to their
  * handler through `HANDLERS` (a missing type is a compile error); the step then records the event
  * id of a reliable message, acknowledges it to the peer that delivered it (MSG_ACK), applies implicit
@@ -26,7 +26,7 @@ import { expirePendingGossip, keepPendingGossip, takePendingGossip } from '../ma
 import { onPromotion, onPromotionRequest, onVouch, requestPromotion, vouchCommand } from '../machines/promotion.ts';
 import { onRevoke, revokeCommand } from '../machines/revocation.ts';
 import { onFullSync, onStateHash, sendFullSync, sendStateHash } from '../machines/state-sync.ts';
-import type { NodeId } from '../types.ts';
+import type { NodeId, UnixSeconds } from '../types.ts';
 import { decodeHiveMessage, type DecodeOutcome, type HiveMessageOf } from '../wire/decode.ts';
 import type { RawPayload } from '../wire/envelope.ts';
 import type { Framing } from '../wire/framing.ts';
@@ -40,67 +40,67 @@ import { keyOf } from './tables.ts';
 import type { FleetCommand, FleetInput, FleetReject, FleetState, FleetStep, NodeFacts } from './types.ts';
 
 /** A message handler: gets an admitted message, returns the step. */
-type Handler<K extends FleetMsgType> = (s: FleetState, a: Admitted<K>, now: number, facts: NodeFacts) => FleetStep;
+type Handler<K extends FleetMsgType> = (s: FleetState, a: Admitted<K>, now_s: UnixSeconds, facts: NodeFacts) => FleetStep;
 
 /** The handler of every fleet message type. */
 export const HANDLERS: { readonly [K in FleetMsgType]: Handler<K> } = {
   GOSSIP: (s, a, _now, facts) => onGossip(s, a, facts),
-  STATE_HASH: (s, a, now) => onStateHash(s, a, now),
+  STATE_HASH: (s, a, now_s) => onStateHash(s, a, now_s),
   FULL_SYNC: onFullSync,
-  INTENT: (s, a, now) => onIntent(s, a, now),
+  INTENT: (s, a, now_s) => onIntent(s, a, now_s),
   INTENT_ABORT: (s, a) => onIntentAbort(s, a),
-  PROMOTION_REQUEST: (s, a, now) => onPromotionRequest(s, a, now),
-  VOUCH: (s, a, now) => onVouch(s, a, now),
-  PROMOTION: (s, a, now) => onPromotion(s, a, now),
-  MEMBER_LEFT: (s, a, now) => onMemberLeft(s, a, now),
-  BAN_PROPOSAL: (s, a, now) => onBanProposal(s, a, now),
-  BAN_VOTE: (s, a, now) => onBanVote(s, a, now),
+  PROMOTION_REQUEST: (s, a, now_s) => onPromotionRequest(s, a, now_s),
+  VOUCH: (s, a, now_s) => onVouch(s, a, now_s),
+  PROMOTION: (s, a, now_s) => onPromotion(s, a, now_s),
+  MEMBER_LEFT: (s, a, now_s) => onMemberLeft(s, a, now_s),
+  BAN_PROPOSAL: (s, a, now_s) => onBanProposal(s, a, now_s),
+  BAN_VOTE: (s, a, now_s) => onBanVote(s, a, now_s),
   MSG_ACK: (s, a) => onMsgAck(s, a),
-  HIVE_REVOKE: (s, a, now) => onRevoke(s, a, now),
-  BAN_PEER: (s, a, now) => onBanPeer(s, a, now),
+  HIVE_REVOKE: (s, a, now_s) => onRevoke(s, a, now_s),
+  BAN_PEER: (s, a, now_s) => onBanPeer(s, a, now_s),
 };
 
 /** Handler rejects the sender should retry later (ordering), rather than drop. */
 const RETRY_LATER: ReadonlySet<FleetReject['reason']> = new Set(['unknown_proposal', 'target_not_member', 'target_not_neophyte', 'unknown_request']);
 
 /** Run an admitted message through its handler, then the per-message bookkeeping. */
-function handle(s: FleetState, a: Admitted, now: number, facts: NodeFacts): FleetStep {
-  const r = (HANDLERS[a.message.type] as Handler<FleetMsgType>)(s, a, now, facts);
+function handle(s: FleetState, a: Admitted, now_s: UnixSeconds, facts: NodeFacts): FleetStep {
+  const r = (HANDLERS[a.message.type] as Handler<FleetMsgType>)(s, a, now_s, facts);
   const fromPeer = a.peer_id !== s.config.our_node_id;
   if (r.reject) {
     if (a.event_id === null || !fromPeer) return r;
     const c = new Change(r.state);
-    sendAck(c, a.peer_id, a.event_id, RETRY_LATER.has(r.reject.reason) ? 'retry_later' : 'invalid', now);
+    sendAck(c, a.peer_id, a.event_id, RETRY_LATER.has(r.reject.reason) ? 'retry_later' : 'invalid', now_s);
     return { state: r.state, effects: [...r.effects, ...c.effects], reject: r.reject };
   }
   const c = new Change(fromPeer ? withConnection(r.state, a.peer_id, true) : r.state).emit(...r.effects);
-  if (fromPeer) learnFraming(c, a.peer_id, a.framing, now);
+  if (fromPeer) learnFraming(c, a.peer_id, a.framing, now_s);
   if (a.event_id !== null) {
-    c.put('events', { event_id: a.event_id, msg_type: a.message.type, sender_id: a.sender_id, received_at: now });
-    if (fromPeer) sendAck(c, a.peer_id, a.event_id, 'ok', now);
+    c.put('events', { event_id: a.event_id, msg_type: a.message.type, sender_id: a.sender_id, received_at: now_s });
+    if (fromPeer) sendAck(c, a.peer_id, a.event_id, 'ok', now_s);
   }
   implicitAck(c, a);
   return c.done();
 }
 
 /** Remember (durably) the framing `peer_id` speaks, when it changed. */
-function learnFraming(c: Change, peer_id: NodeId, framing: Framing, now: number): void {
-  if (c.state.tables.framings.get(peer_id)?.framing !== framing) c.put('framings', { peer_id, framing, learned_at: now });
+function learnFraming(c: Change, peer_id: NodeId, framing: Framing, now_s: UnixSeconds): void {
+  if (c.state.tables.framings.get(peer_id)?.framing !== framing) c.put('framings', { peer_id, framing, learned_at: now_s });
 }
 
 /**
  * A GOSSIP whose sender we do not hold but whose `hivebox_member` row passes machines/admission.ts:
  * adopt the sender, then run the GOSSIP on that state — both or neither.
  */
-function withAdoptedSender(s: FleetState, input: Extract<FleetInput, { kind: 'message' }>, outcome: DecodeOutcome, now: number, facts: NodeFacts): FleetStep | null {
+function withAdoptedSender(s: FleetState, input: Extract<FleetInput, { kind: 'message' }>, outcome: DecodeOutcome, now_s: UnixSeconds, facts: NodeFacts): FleetStep | null {
   if (outcome.kind !== 'message') return null;
-  const writes = gossipAdoption(s, outcome.message, now);
+  const writes = gossipAdoption(s, outcome.message, now_s);
   if (writes === null) return null;
   const c = new Change(s);
   for (const w of writes) c.member(w);
   c.log('info', 'member_adopted', { via: 'gossip' }, String(outcome.message.raw.sender_id));
-  const gate = admit(c.state, input.peer_id, outcome, now);
-  const r = gate.ok ? handle(c.state, gate.value, now, facts) : null;
+  const gate = admit(c.state, input.peer_id, outcome, now_s);
+  const r = gate.ok ? handle(c.state, gate.value, now_s, facts) : null;
   return r && !r.reject ? { ...r, effects: [...c.effects, ...r.effects] } : null;
 }
 
@@ -110,13 +110,13 @@ function withAdoptedSender(s: FleetState, input: Extract<FleetInput, { kind: 'me
  * (sender not a member yet, claims not verifiable yet) is kept for a re-check (machines/pending-gossip.ts).
  * @param received_at when it first arrived (a re-check passes the original time).
  */
-function onMessage(s: FleetState, input: Extract<FleetInput, { kind: 'message' }>, now: number, facts: NodeFacts, received_at = now): FleetStep {
+function onMessage(s: FleetState, input: Extract<FleetInput, { kind: 'message' }>, now_s: UnixSeconds, facts: NodeFacts, received_at = now_s): FleetStep {
   const outcome = input.message instanceof Uint8Array ? decodeHiveMessage(input.message) : input.message;
-  const adopted = withAdoptedSender(s, input, outcome, now, facts);
+  const adopted = withAdoptedSender(s, input, outcome, now_s, facts);
   if (adopted) return adopted;
-  const gate = admit(s, input.peer_id, outcome, now);
+  const gate = admit(s, input.peer_id, outcome, now_s);
   if (gate.ok) {
-    const r = handle(s, gate.value, now, facts);
+    const r = handle(s, gate.value, now_s, facts);
     return r.reject ? keepIfPending(r, input.peer_id, outcome, received_at) : r;
   }
   // A type we do not implement is no fault of the peer: no warning (the engine counts it and logs it once at debug).
@@ -125,7 +125,7 @@ function onMessage(s: FleetState, input: Extract<FleetInput, { kind: 'message' }
   const event_id = gate.error.fields?.event_id;
   if (gate.error.reason !== 'duplicate' || typeof event_id !== 'string') return keepIfPending(r, input.peer_id, outcome, received_at);
   const c = new Change(s);
-  sendAck(c, input.peer_id as NodeId, event_id, 'ok', now);
+  sendAck(c, input.peer_id as NodeId, event_id, 'ok', now_s);
   return { ...r, effects: [...r.effects, ...c.effects] };
 }
 
@@ -137,14 +137,14 @@ function keepIfPending(r: FleetStep, peer_id: string, outcome: DecodeOutcome, re
 }
 
 /** Judge every kept GOSSIP again (membership or public graph changed); what is still early is kept again. */
-function recheckPending(r: FleetStep, now: number, facts: NodeFacts): FleetStep {
+function recheckPending(r: FleetStep, now_s: UnixSeconds, facts: NodeFacts): FleetStep {
   const { state, taken } = takePendingGossip(r.state);
   if (taken.length === 0) return r;
   const c = new Change(state).emit(...r.effects);
   for (const p of taken) {
-    const x = onMessage(c.state, { kind: 'message', peer_id: p.peer_id, message: p.outcome }, now, facts, p.received_at);
+    const x = onMessage(c.state, { kind: 'message', peer_id: p.peer_id, message: p.outcome }, now_s, facts, p.received_at);
     c.state = x.state;
-    if (!x.reject) c.emit(...x.effects).log('info', 'pending_gossip_accepted', { sender_id: p.sender_id, waited_s: now - p.received_at }, p.peer_id);
+    if (!x.reject) c.emit(...x.effects).log('info', 'pending_gossip_accepted', { sender_id: p.sender_id, waited_s: now_s - p.received_at }, p.peer_id);
     else if (!c.state.pending_gossip.has(p.sender_id)) c.log('info', 'pending_gossip_refused', { sender_id: p.sender_id, reason: x.reject.reason }, p.peer_id);
   }
   return { state: c.state, effects: c.effects, reject: r.reject };
@@ -157,7 +157,7 @@ function sameMemberSet(a: FleetState, b: FleetState): boolean {
 }
 
 /** A signature came back: send the message; our own governance messages go through our handler too. */
-function onSigned(s: FleetState, input: Extract<FleetInput, { kind: 'signed' }>, now: number, facts: NodeFacts): FleetStep {
+function onSigned(s: FleetState, input: Extract<FleetInput, { kind: 'signed' }>, now_s: UnixSeconds, facts: NodeFacts): FleetStep {
   const c = new Change(s);
   const done = completeSignature(c, input.request_id, input.result);
   if (!done.ok) {
@@ -165,7 +165,7 @@ function onSigned(s: FleetState, input: Extract<FleetInput, { kind: 'signed' }>,
     return { ...r, state: c.state };
   }
   const { pending, payload } = done.value;
-  deliver(c, pending.type, payload, pending.recipients, now, pending.reliable, pending.retry_of);
+  deliver(c, pending.type, payload, pending.recipients, now_s, pending.reliable, pending.retry_of);
   const own = c.state.tables.states.get(s.config.our_node_id);
   if (pending.type === 'GOSSIP' && pending.framing === 'spec' && own && own.version === payload.version) c.put('states', { ...own, signature: String(payload.signature) });
   if (!pending.self_apply) return c.done();
@@ -175,103 +175,103 @@ function onSigned(s: FleetState, input: Extract<FleetInput, { kind: 'signed' }>,
   const us = s.config.our_node_id;
   const sender_id = pending.signer === us ? us : (String(payload.admin_pubkey) as NodeId);
   const a: Admitted = { message, peer_id: us, sender_id, relayed: false, event_id: eventIdOf(pending.type, payload as RawPayload), framing: 'spec' };
-  const r = handle(c.state, a, now, facts);
+  const r = handle(c.state, a, now_s, facts);
   return { state: r.state, effects: [...c.effects, ...r.effects], reject: null };
 }
 
-function onCommand(s: FleetState, cmd: FleetCommand, now: number): FleetStep {
+function onCommand(s: FleetState, cmd: FleetCommand, now_s: UnixSeconds): FleetStep {
   switch (cmd.name) {
     case 'propose_intent':
-      return proposeIntent(s, cmd, now);
+      return proposeIntent(s, cmd, now_s);
     case 'request_promotion':
-      return requestPromotion(s, cmd, now);
+      return requestPromotion(s, cmd, now_s);
     case 'vouch':
-      return vouchCommand(s, cmd, now);
+      return vouchCommand(s, cmd, now_s);
     case 'propose_ban':
-      return proposeBan(s, cmd, now);
+      return proposeBan(s, cmd, now_s);
     case 'vote_ban':
-      return voteBan(s, cmd, now);
+      return voteBan(s, cmd, now_s);
     case 'revoke':
-      return revokeCommand(s, cmd, now);
+      return revokeCommand(s, cmd, now_s);
     case 'ban_peer':
-      return banPeerCommand(s, cmd, now);
+      return banPeerCommand(s, cmd, now_s);
     case 'leave':
-      return leaveCommand(s, cmd, now);
+      return leaveCommand(s, cmd, now_s);
     case 'suggest_fee':
-      return suggestFee(s, cmd, now);
+      return suggestFee(s, cmd, now_s);
   }
 }
 
-function onTick(s: FleetState, entropy: Uint8Array, now: number, facts: NodeFacts): FleetStep {
+function onTick(s: FleetState, entropy: Uint8Array, now_s: UnixSeconds, facts: NodeFacts): FleetStep {
   const c = new Change(s);
-  gossipTick(c, now, facts);
-  intentTick(c, now);
-  actionsTick(c, now);
-  banTick(c, now);
-  outboxTick(c, now, entropy);
-  antiEntropyTick(c, now, entropy);
-  feeTick(c, now);
-  expirePendingGossip(c, now);
-  for (const e of c.state.tables.events.values()) if (now - e.received_at > FLEET_LIMITS.eventRetention_s) c.del('events', keyOf(e.event_id));
+  gossipTick(c, now_s, facts);
+  intentTick(c, now_s);
+  actionsTick(c, now_s);
+  banTick(c, now_s);
+  outboxTick(c, now_s, entropy);
+  antiEntropyTick(c, now_s, entropy);
+  feeTick(c, now_s);
+  expirePendingGossip(c, now_s);
+  for (const e of c.state.tables.events.values()) if (now_s - e.received_at > FLEET_LIMITS.eventRetention_s) c.del('events', keyOf(e.event_id));
   return c.done();
 }
 
-function dispatch(s: FleetState, input: FleetInput, now: number, facts: NodeFacts): FleetStep {
+function dispatch(s: FleetState, input: FleetInput, now_s: UnixSeconds, facts: NodeFacts): FleetStep {
   switch (input.kind) {
     case 'message':
-      return onMessage(s, input, now, facts);
+      return onMessage(s, input, now_s, facts);
     case 'signed':
-      return onSigned(s, input, now, facts);
+      return onSigned(s, input, now_s, facts);
     case 'tick':
-      return onTick(s, input.entropy, now, facts);
+      return onTick(s, input.entropy, now_s, facts);
     case 'local_status':
-      return onLocalStatus(s, input.status, now, facts);
+      return onLocalStatus(s, input.status, now_s, facts);
     case 'peer_disconnected':
       return new Change(withConnection(s, input.peer_id, false)).done();
     case 'peer_connected': {
       const c = new Change(withConnection(s, input.peer_id, true));
-      if (input.peer_id !== s.config.our_node_id && isCertified(s, input.peer_id, now) && isCertified(s, s.config.our_node_id, now)) sendStateHash(c, input.peer_id as NodeId, now);
+      if (input.peer_id !== s.config.our_node_id && isCertified(s, input.peer_id, now_s) && isCertified(s, s.config.our_node_id, now_s)) sendStateHash(c, input.peer_id as NodeId, now_s);
       return c.done();
     }
     case 'membership': {
       const c = new Change({ ...s, membership: input.membership });
       const peer = input.admitted ?? input.joined_via;
-      if (peer !== undefined && input.framing !== undefined) learnFraming(c, peer as NodeId, input.framing, now);
+      if (peer !== undefined && input.framing !== undefined) learnFraming(c, peer as NodeId, input.framing, now_s);
       if (input.admitted !== undefined) {
         // The newcomer needs the whole fleet state; the others only the new member list (issue 19 §5:
         // a full round to every member made one join cost N × parts messages).
-        const recipients = broadcastRecipients(c.state, now);
-        sendFullSync(c, recipients.filter((id) => id === input.admitted), now);
-        sendFullSync(c, recipients.filter((id) => id !== input.admitted), now, { states: false });
+        const recipients = broadcastRecipients(c.state, now_s);
+        sendFullSync(c, recipients.filter((id) => id === input.admitted), now_s);
+        sendFullSync(c, recipients.filter((id) => id !== input.admitted), now_s, { states: false });
       }
-      if (input.joined_via !== undefined) sendStateHash(c, input.joined_via as NodeId, now);
+      if (input.joined_via !== undefined) sendStateHash(c, input.joined_via as NodeId, now_s);
       return c.done();
     }
     case 'facts_changed':
-      return recheckPending(new Change(s).done(), now, facts);
+      return recheckPending(new Change(s).done(), now_s, facts);
     case 'member_channels':
-      return onMemberChannels(s, input.peer_id, input.channels, now);
+      return onMemberChannels(s, input.peer_id, input.channels, now_s);
     case 'intent_result':
-      return onIntentResult(s, input.intent_id, input.ok, now, input.detail);
+      return onIntentResult(s, input.intent_id, input.ok, now_s, input.detail);
     case 'operator_decision':
-      return onOperatorDecision(s, input.action_id, input.decision, now, input.reason);
+      return onOperatorDecision(s, input.action_id, input.decision, now_s, input.reason);
     case 'command':
-      return onCommand(s, input.command, now);
+      return onCommand(s, input.command, now_s);
   }
 }
 
 /**
  * Advance the fleet by one input.
- * @param now unix seconds.
+ * @param now_s unix seconds.
  * @param facts lookups over the node's view of the network (only GOSSIP and FULL_SYNC read them).
  * @returns the next state and effects; `reject` names the rule when the input was refused.
  */
-export function fleetStep(s: FleetState, input: FleetInput, now: number, facts: NodeFacts): FleetStep {
-  const r = dispatch(s, input, now, facts);
+export function fleetStep(s: FleetState, input: FleetInput, now_s: UnixSeconds, facts: NodeFacts): FleetStep {
+  const r = dispatch(s, input, now_s, facts);
   if (r.reject || r.state.membership.members === s.membership.members) return r;
   const c = new Change(r.state).emit(...r.effects);
-  followMembership(c, s, now);
+  followMembership(c, s, now_s);
   if (sameMemberSet(s, c.state)) return c.done();
-  c.set({ membership_changed_at: now });
-  return recheckPending(c.done(), now, facts);
+  c.set({ membership_changed_at: now_s });
+  return recheckPending(c.done(), now_s, facts);
 }

@@ -172,7 +172,7 @@ export type FleetCommand =
 /** Answer to a `sign` / `admin_sign` effect. */
 export type SignResult = { readonly ok: true; readonly zbase: string } | { readonly ok: false; readonly reason: string };
 
-/** Inputs of `fleetStep`. `now` is passed separately (unix seconds). */
+/** Inputs of `fleetStep`. `now_s` is passed separately (unix seconds). */
 export type FleetInput =
   /** Custom-message bytes (2-byte type included) or an already decoded outcome, from BOLT 8 peer `peer_id`. */
   | { readonly kind: 'message'; readonly peer_id: string; readonly message: Uint8Array | DecodeOutcome }

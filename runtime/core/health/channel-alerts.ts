@@ -55,11 +55,11 @@ export function stepChannelAlerts(prev: ChannelAlertState, health: readonly Chan
   for (const h of health) {
     seen.add(h.short_channel_id);
     const was = prev.get(h.short_channel_id);
-    const now = alertOf(h, was, cfg);
-    if (now) state.set(h.short_channel_id, now);
+    const now_s = alertOf(h, was, cfg);
+    if (now_s) state.set(h.short_channel_id, now_s);
     const base = { short_channel_id: h.short_channel_id, peer_id: h.peer_id, liquidity_ratio: h.liquidity_ratio };
-    if (was && was !== now) changes.push({ ...base, alert: was, change: 'cleared' });
-    if (now && was !== now) changes.push({ ...base, alert: now, change: 'raised' });
+    if (was && was !== now_s) changes.push({ ...base, alert: was, change: 'cleared' });
+    if (now_s && was !== now_s) changes.push({ ...base, alert: now_s, change: 'raised' });
   }
   for (const [scid, alert] of prev) if (!seen.has(scid)) changes.push({ short_channel_id: scid, peer_id: null, alert, liquidity_ratio: null, change: 'cleared' });
   changes.sort((a, b) => a.short_channel_id.localeCompare(b.short_channel_id) || (a.change === 'cleared' ? -1 : 1));

@@ -1,6 +1,6 @@
 /**
  * The appliance's one health state machine (issue 6 §3): `starting → healthy ⇄ degraded → failed`,
- * driven by component observations. Pure: `stepHealth(spec, state, input, now)` returns the next
+ * driven by component observations. Pure: `stepHealth(spec, state, input, now_s)` returns the next
  * state and effects; the daemon logs and publishes every `transition` effect (journal, MQTT
  * `state`, sd_notify STATUS=) and sends READY=1 on the `ready` effect.
  *
@@ -14,6 +14,7 @@
  * Times are unix seconds.
  */
 import { err, ok, type Result } from '../result.ts';
+import type { UnixSeconds } from '../types.ts';
 
 /** The four health states. */
 export type HealthStatus = 'starting' | 'healthy' | 'degraded' | 'failed';
@@ -105,11 +106,11 @@ export type HealthReject =
 export const REASON_MAX_CHARS = 160;
 
 /** The state before any observation. */
-export function initialHealth(spec: HealthSpec, now: number): HealthState {
+export function initialHealth(spec: HealthSpec, now_s: UnixSeconds): HealthState {
   const components: Record<string, ComponentHealth> = {};
-  for (const c of spec.components) components[c.name] = { up: null, reason: null, since: now, gave_up: false, ever_up: false };
-  const blank: HealthState = { status: 'starting', reasons: [], since: now, started_at: now, ready: false, components };
-  return { ...blank, reasons: derive(spec, blank, now).reasons };
+  for (const c of spec.components) components[c.name] = { up: null, reason: null, since: now_s, gave_up: false, ever_up: false };
+  const blank: HealthState = { status: 'starting', reasons: [], since: now_s, started_at: now_s, ready: false, components };
+  return { ...blank, reasons: derive(spec, blank, now_s).reasons };
 }
 
 function clampReason(reason: string | undefined, fallback: string): string {
@@ -117,7 +118,7 @@ function clampReason(reason: string | undefined, fallback: string): string {
   return r.length > REASON_MAX_CHARS ? `${r.slice(0, REASON_MAX_CHARS - 1)}…` : r;
 }
 
-function derive(spec: HealthSpec, s: HealthState, now: number): { status: HealthStatus; reasons: HealthReason[] } {
+function derive(spec: HealthSpec, s: HealthState, now_s: UnixSeconds): { status: HealthStatus; reasons: HealthReason[] } {
   const fatal: HealthReason[] = [];
   const waitingRequired: HealthReason[] = [];
   const waitingOther: HealthReason[] = [];
@@ -130,7 +131,7 @@ function derive(spec: HealthSpec, s: HealthState, now: number): { status: Health
     if (h.up !== true) down.push({ component: c.name, reason: h.reason ?? 'not observed yet' });
   }
   if (fatal.length) return { status: 'failed', reasons: fatal };
-  const timedOut = now - s.started_at >= spec.startup_timeout_s;
+  const timedOut = now_s - s.started_at >= spec.startup_timeout_s;
   if (waitingRequired.length && timedOut) {
     return { status: 'failed', reasons: waitingRequired.map((w) => ({ component: w.component, reason: `startup timed out: ${w.reason}` })) };
   }
@@ -143,7 +144,7 @@ function sameReasons(a: readonly HealthReason[], b: readonly HealthReason[]): bo
 }
 
 /**
- * Apply one input at `now` (seconds).
+ * Apply one input at `now_s` (seconds).
  * @returns the next state and effects, or a typed reject with the state unchanged
  *   (unknown component; anything after `failed`, which is terminal).
  */
@@ -151,7 +152,7 @@ export function stepHealth(
   spec: HealthSpec,
   state: HealthState,
   input: HealthInput,
-  now: number,
+  now_s: UnixSeconds,
 ): Result<{ state: HealthState; effects: HealthEffect[] }, HealthReject> {
   if (state.status === 'failed') return err({ kind: 'AlreadyFailed' });
   const components: Record<string, ComponentHealth> = { ...state.components };
@@ -159,22 +160,22 @@ export function stepHealth(
     const prev = components[o.component];
     if (!prev) return err({ kind: 'UnknownComponent', component: o.component });
     if (o.gave_up) {
-      components[o.component] = { ...prev, up: false, gave_up: true, reason: clampReason(o.reason, 'gave up'), since: prev.up === false ? prev.since : now };
+      components[o.component] = { ...prev, up: false, gave_up: true, reason: clampReason(o.reason, 'gave up'), since: prev.up === false ? prev.since : now_s };
     } else if (o.up) {
-      components[o.component] = { up: true, reason: null, since: prev.up === true ? prev.since : now, gave_up: false, ever_up: true };
+      components[o.component] = { up: true, reason: null, since: prev.up === true ? prev.since : now_s, gave_up: false, ever_up: true };
     } else {
-      components[o.component] = { ...prev, up: false, reason: clampReason(o.reason, 'down'), since: prev.up === false ? prev.since : now };
+      components[o.component] = { ...prev, up: false, reason: clampReason(o.reason, 'down'), since: prev.up === false ? prev.since : now_s };
     }
   }
   const interim: HealthState = { ...state, components };
-  const { status, reasons } = derive(spec, interim, now);
+  const { status, reasons } = derive(spec, interim, now_s);
   const effects: HealthEffect[] = [];
   const becomesReady = !state.ready && status !== 'starting' && status !== 'failed';
   if (becomesReady) effects.push({ kind: 'ready' });
   const changed = status !== state.status || !sameReasons(reasons, state.reasons);
-  if (changed) effects.push({ kind: 'transition', from: state.status, to: status, reasons, at: now });
+  if (changed) effects.push({ kind: 'transition', from: state.status, to: status, reasons, at: now_s });
   return ok({
-    state: { ...interim, status, reasons, since: changed ? now : state.since, ready: state.ready || becomesReady },
+    state: { ...interim, status, reasons, since: changed ? now_s : state.since, ready: state.ready || becomesReady },
     effects,
   });
 }

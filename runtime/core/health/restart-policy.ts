@@ -3,7 +3,7 @@
  * and a bounded budget of restarts per sliding window, the same shape as systemd's
  * `RestartSec=` + `StartLimitBurst=`/`StartLimitIntervalSec=`, applied by the daemon to things
  * systemd cannot restart for it (a crashed CLN plugin: lightningd never restarts one) and to
- * units it watches. Pure: `stepRestart(policy, state, input, now)`; times are unix seconds.
+ * units it watches. Pure: `stepRestart(policy, state, input, now_s)`; times are unix seconds.
  *
  * On a down observation: the first restart is due `base_backoff_s` after the failure was first
  * seen; each further one doubles the wait (capped at `max_backoff_s`). When `budget` restarts have
@@ -15,6 +15,7 @@
  * afresh once the host is back, and a restart that failed because the host had gone meanwhile is
  * refunded ({@link refundRestart}), so lightningd restarts never spend the plugin's budget.
  */
+import type { UnixSeconds } from '../types.ts';
 
 /** Backoff and budget settings. */
 export interface RestartPolicy {
@@ -62,21 +63,21 @@ export function backoffSeconds(policy: RestartPolicy, consecutive: number): numb
   return Math.min(policy.max_backoff_s, policy.base_backoff_s * 2 ** Math.min(consecutive, 30));
 }
 
-/** Apply one observation at `now` (seconds). */
+/** Apply one observation at `now_s` (seconds). */
 export function stepRestart(
   policy: RestartPolicy,
   state: RestartState,
   input: RestartInput,
-  now: number,
+  now_s: UnixSeconds,
 ): { state: RestartState; effects: RestartEffect[] } {
-  const restarts = state.restarts.filter((t) => now - t < policy.window_s);
+  const restarts = state.restarts.filter((t) => now_s - t < policy.window_s);
   if (input.up) return { state: { restarts, consecutive: 0, next_at: null, gave_up: false }, effects: [] };
   if (input.blocked === true) return { state: { restarts, consecutive: 0, next_at: null, gave_up: false }, effects: [] };
   if (state.gave_up) return { state: { ...state, restarts }, effects: [] };
   if (state.next_at === null) {
-    return { state: { ...state, restarts, next_at: now + backoffSeconds(policy, state.consecutive) }, effects: [] };
+    return { state: { ...state, restarts, next_at: now_s + backoffSeconds(policy, state.consecutive) }, effects: [] };
   }
-  if (now < state.next_at) return { state: { ...state, restarts }, effects: [] };
+  if (now_s < state.next_at) return { state: { ...state, restarts }, effects: [] };
   if (restarts.length >= policy.budget) {
     return {
       state: { ...state, restarts, gave_up: true, next_at: null },
@@ -84,9 +85,9 @@ export function stepRestart(
     };
   }
   const consecutive = state.consecutive + 1;
-  const after = [...restarts, now];
+  const after = [...restarts, now_s];
   return {
-    state: { restarts: after, consecutive, next_at: now + backoffSeconds(policy, consecutive), gave_up: false },
+    state: { restarts: after, consecutive, next_at: now_s + backoffSeconds(policy, consecutive), gave_up: false },
     effects: [{ kind: 'restart', attempt: consecutive, restarts_in_window: after.length }],
   };
 }

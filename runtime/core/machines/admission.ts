@@ -27,7 +27,7 @@ import { lightningSignedText } from '../canonical/signed-text.ts';
 import { recoverSigner } from '../crypto/lnsign.ts';
 import { isFullMember } from '../fleet/roster.ts';
 import type { FleetState } from '../fleet/types.ts';
-import type { NodeId } from '../types.ts';
+import type { NodeId, UnixSeconds } from '../types.ts';
 import type { HiveMessage } from '../wire/decode.ts';
 import { admissionSigningString, type Admission, type MemberClaim } from '../wire/payloads/admission.ts';
 import { isBanned, type MemberRecord, type MembershipState, type StoreWrite } from './membership.ts';
@@ -73,19 +73,19 @@ export interface RecordContext {
   readonly departedAt: (node_id: NodeId) => number | null;
   /** True when `node_id` may admit in the receiver's view (a full member, not banned). */
   readonly mayAdmit: (node_id: NodeId) => boolean;
-  readonly now: number;
+  readonly now_s: UnixSeconds;
 }
 
 /** The context of rows a member receives (FULL_SYNC, GOSSIP): admitters are its full members, not banned. */
-export function fleetRecordContext(s: FleetState, now: number): RecordContext {
+export function fleetRecordContext(s: FleetState, now_s: UnixSeconds): RecordContext {
   return {
     membership: s.membership,
     hive_id: s.membership.hive?.hive_id ?? '',
     our_node_id: s.config.our_node_id,
     max_members: s.config.max_members,
     departedAt: (id) => s.tables.departures.get(id)?.departed_at ?? null,
-    mayAdmit: (id) => isFullMember(s, id, now),
-    now,
+    mayAdmit: (id) => isFullMember(s, id, now_s),
+    now_s,
   };
 }
 
@@ -100,11 +100,11 @@ export function ownMemberClaim(s: FleetState): { hivebox_member?: MemberClaim } 
  * it (the same `RECORD_RULES` as a FULL_SYNC row), or null when there is nothing to adopt or the
  * row is refused (the gate then refuses the GOSSIP as `not_member`).
  */
-export function gossipAdoption(s: FleetState, m: HiveMessage, now: number): StoreWrite[] | null {
+export function gossipAdoption(s: FleetState, m: HiveMessage, now_s: UnixSeconds): StoreWrite[] | null {
   if (m.type !== 'GOSSIP' || m.framing !== 'spec') return null;
   const p = m.payload;
   if (p.hivebox_member === undefined || s.membership.members.has(p.sender_id as NodeId)) return null;
-  const r = admitRecord({ peer_id: p.sender_id, joined_at: p.hivebox_member.joined_at, admission: p.hivebox_member.admission }, fleetRecordContext(s, now));
+  const r = admitRecord({ peer_id: p.sender_id, joined_at: p.hivebox_member.joined_at, admission: p.hivebox_member.admission }, fleetRecordContext(s, now_s));
   return r.ok ? r.writes : null;
 }
 
@@ -130,7 +130,7 @@ type Rule = (r: ReceivedRecord, ctx: RecordContext) => boolean;
 /** The record checks in order, each `[refusal, passes]`; rules after `no_admission` may rely on the proof. */
 const RECORD_RULES: readonly (readonly [RecordRefusal, Rule])[] = [
   ['is_us', (r, ctx) => r.peer_id !== ctx.our_node_id],
-  ['banned', (r, ctx) => !isBanned(ctx.membership, r.peer_id, ctx.now)],
+  ['banned', (r, ctx) => !isBanned(ctx.membership, r.peer_id, ctx.now_s)],
   ['departed', (r, ctx) => (ctx.departedAt(r.peer_id as NodeId) ?? -1) < r.joined_at],
   ['no_admission', (r) => r.admission !== undefined],
   ['self_admitted', (r) => r.admission!.by !== r.peer_id],

@@ -6,16 +6,17 @@
  *   signer) → direct/relay sender rules → membership tier and ban → event-id dedup
  *
  * It returns `Admitted` or a named reject, and changes nothing. No handler repeats any of these
- * steps; `GATE_RULES` states for each fleet type who the claimed sender is, whether a relay may
- * deliver it, and which tier it needs. Types outside the table are handshake types (routed to the
- * handshake machine) or types the fleet does not consume.
+ * steps; each fleet type's spec (`gate`, wire/spec.ts) states who the claimed sender is, whether a
+ * relay may deliver it, and which tier it needs. Types without a gate rule are handshake types
+ * (routed to the handshake machine) or types the fleet does not consume.
  */
 import { err, ok, type Result } from '../result.ts';
-import type { NodeId } from '../types.ts';
+import type { NodeId, UnixSeconds } from '../types.ts';
 import { decodeHiveMessage, type DecodeOutcome, type HiveMessage, type HiveMessageOf } from '../wire/decode.ts';
 import type { Framing } from '../wire/framing.ts';
-import { checkFreshness, MAX_AGE_S } from '../wire/freshness.ts';
-import type { MsgType } from '../wire/message-types.ts';
+import { checkFreshness } from '../wire/freshness.ts';
+import { type FleetMsgType, type MsgType, specOf } from '../wire/message-types.ts';
+import type { SenderTier } from '../wire/spec.ts';
 import { checkSignatures } from '../wire/signing/signed-parts.ts';
 import { FLEET_LIMITS } from '../fleet/config.ts';
 import { isCertified, isFullMember, memberOf } from '../fleet/roster.ts';
@@ -23,48 +24,7 @@ import type { FleetReject, FleetState } from '../fleet/types.ts';
 import { isBanned } from './membership.ts';
 import { eventIdOf } from './event-id.ts';
 
-/** Who may send a type. */
-export type SenderTier =
-  /** Anyone (the handler only touches state keyed by the sending peer, e.g. MSG_ACK). */
-  | 'any'
-  /** A certified member of either tier, not banned. */
-  | 'certified'
-  /** A full (`member` tier) member, not banned. */
-  | 'full'
-  /** A neophyte, not banned (PROMOTION_REQUEST). */
-  | 'neophyte'
-  /** A fleet admin key trusted by this hive (HIVE_REVOKE). */
-  | 'admin';
-
-/** Gate rule of one type. */
-export interface GateRule {
-  /** Payload field naming the originator; null = the BOLT 8 peer itself (unsigned envelope). */
-  readonly sender: string | null;
-  /** May arrive from a peer other than the originator (only types the originator signs). */
-  readonly relay: boolean;
-  readonly tier: SenderTier;
-}
-
-/** The fleet's message types and their rules (clhive-protocol.md §2.3 receiver rules; spec 000 §5). */
-export const GATE_RULES = {
-  GOSSIP: { sender: 'sender_id', relay: true, tier: 'certified' },
-  STATE_HASH: { sender: 'sender_id', relay: false, tier: 'certified' },
-  FULL_SYNC: { sender: 'sender_id', relay: false, tier: 'certified' },
-  INTENT: { sender: 'initiator', relay: false, tier: 'certified' },
-  INTENT_ABORT: { sender: 'initiator', relay: false, tier: 'certified' },
-  PROMOTION_REQUEST: { sender: 'target_pubkey', relay: false, tier: 'neophyte' },
-  VOUCH: { sender: 'voucher_pubkey', relay: true, tier: 'full' },
-  PROMOTION: { sender: null, relay: false, tier: 'full' },
-  MEMBER_LEFT: { sender: 'peer_id', relay: true, tier: 'certified' },
-  BAN_PROPOSAL: { sender: 'proposer_peer_id', relay: true, tier: 'full' },
-  BAN_VOTE: { sender: 'voter_peer_id', relay: true, tier: 'full' },
-  MSG_ACK: { sender: 'sender_id', relay: false, tier: 'any' },
-  HIVE_REVOKE: { sender: 'admin_pubkey', relay: true, tier: 'admin' },
-  BAN_PEER: { sender: 'reporter_id', relay: true, tier: 'full' },
-} as const satisfies Partial<Record<MsgType, GateRule>>;
-
-/** A type the fleet consumes. */
-export type FleetMsgType = keyof typeof GATE_RULES;
+export type { FleetMsgType } from '../wire/message-types.ts';
 
 /** Handshake types: the gate refuses them with `handshake_type` (the handshake machine takes them). */
 const HANDSHAKE: ReadonlySet<MsgType> = new Set(['HELLO', 'CHALLENGE', 'ATTEST', 'WELCOME']);
@@ -84,19 +44,19 @@ export interface Admitted<T extends FleetMsgType = FleetMsgType> {
 }
 
 function isFleetType(t: MsgType): t is FleetMsgType {
-  return t in GATE_RULES;
+  return specOf(t).gate !== undefined;
 }
 
-function tierOk(s: FleetState, tier: SenderTier, sender: string, now: number): FleetReject['reason'] | null {
+function tierOk(s: FleetState, tier: SenderTier, sender: string, now_s: UnixSeconds): FleetReject['reason'] | null {
   switch (tier) {
     case 'any':
       return null;
     case 'admin':
       return s.membership.trusted_admins.has(sender as NodeId) ? null : 'not_admin';
     case 'certified':
-      return isCertified(s, sender, now) ? null : 'not_member';
+      return isCertified(s, sender, now_s) ? null : 'not_member';
     case 'full':
-      return isFullMember(s, sender, now) ? null : 'not_full_member';
+      return isFullMember(s, sender, now_s) ? null : 'not_full_member';
     case 'neophyte':
       return memberOf(s, sender)?.tier === 'neophyte' ? null : 'not_neophyte';
   }
@@ -105,13 +65,13 @@ function tierOk(s: FleetState, tier: SenderTier, sender: string, now: number): F
 /**
  * Admit one inbound message.
  * @param input custom-message bytes (BOLT type included) or the codec's outcome for them.
- * @param now unix seconds.
+ * @param now_s unix seconds.
  * @returns `Admitted`, or a reject: `malformed` (incl. not Hive traffic), `handshake_type`,
  *   `unhandled_type`, `stale_timestamp`, `future_timestamp`, `too_old`, `bad_signature`,
  *   `sender_mismatch`, `relay_not_allowed`, `banned`, `not_member`, `not_full_member`,
  *   `not_neophyte`, `not_admin`, `duplicate`.
  */
-export function admit(s: FleetState, peer_id: string, input: Uint8Array | DecodeOutcome, now: number): Result<Admitted, FleetReject> {
+export function admit(s: FleetState, peer_id: string, input: Uint8Array | DecodeOutcome, now_s: UnixSeconds): Result<Admitted, FleetReject> {
   const outcome = input instanceof Uint8Array ? decodeHiveMessage(input) : input;
   if (outcome.kind !== 'message') {
     const fields = outcome.kind === 'malformed' ? { error: outcome.error } : { not_hive: outcome.reason };
@@ -123,13 +83,14 @@ export function admit(s: FleetState, peer_id: string, input: Uint8Array | Decode
     err({ reason, peer_id, msg_type: type, ...(fields ? { fields } : {}) });
   if (HANDSHAKE.has(type)) return reject('handshake_type');
   if (!isFleetType(type)) return reject('unhandled_type');
-  const rule: GateRule = GATE_RULES[type];
+  const spec = specOf(type);
+  const rule = spec.gate!;
 
-  const fresh = checkFreshness(type, message.raw, now);
+  const fresh = checkFreshness(type, message.raw, now_s);
   if (!fresh.ok) return reject(fresh.error.kind === 'future_timestamp' ? 'future_timestamp' : 'stale_timestamp', { detail: fresh.error.detail });
   const event_id = eventIdOf(type, message.raw);
   const ts = message.raw.timestamp;
-  if (MAX_AGE_S[type] === null && event_id !== null && typeof ts === 'number' && now - ts > FLEET_LIMITS.eventRetention_s) {
+  if (spec.max_age_s === null && event_id !== null && typeof ts === 'number' && now_s - ts > FLEET_LIMITS.eventRetention_s) {
     return reject('too_old', { timestamp: ts });
   }
 
@@ -140,11 +101,11 @@ export function admit(s: FleetState, peer_id: string, input: Uint8Array | Decode
   const relayed = claimed !== peer_id;
   if (relayed) {
     if (!rule.relay) return reject('sender_mismatch', { claimed_sender: claimed });
-    if (!isCertified(s, peer_id, now)) return reject('relay_not_allowed', { claimed_sender: claimed });
+    if (!isCertified(s, peer_id, now_s)) return reject('relay_not_allowed', { claimed_sender: claimed });
   }
 
-  if (isBanned(s.membership, claimed, now)) return reject('banned', { sender_id: claimed });
-  const tier = tierOk(s, rule.tier, claimed, now);
+  if (isBanned(s.membership, claimed, now_s)) return reject('banned', { sender_id: claimed });
+  const tier = tierOk(s, rule.tier, claimed, now_s);
   if (tier) return reject(tier, { sender_id: claimed });
 
   if (event_id !== null && s.tables.events.has(event_id)) return reject('duplicate', { event_id });

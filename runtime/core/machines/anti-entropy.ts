@@ -10,12 +10,12 @@
  * "Connected" is what the node told us: a `peer_connected` input or an admitted message from the
  * peer adds it (it reached us over BOLT 8), `peer_disconnected` removes it. Memory only; after a
  * restart members reappear with their next message or connection. Randomness comes from the
- * tick's injected entropy (machines/entropy.ts), the clock from `now` (unix seconds).
+ * tick's injected entropy (machines/entropy.ts), the clock from `now_s` (unix seconds).
  */
 import type { Change } from '../fleet/change.ts';
 import { isCertified } from '../fleet/roster.ts';
 import type { FleetState } from '../fleet/types.ts';
-import type { NodeId } from '../types.ts';
+import type { NodeId, UnixSeconds } from '../types.ts';
 import { uniformOf } from './entropy.ts';
 import { sendStateHash } from './state-sync.ts';
 
@@ -43,9 +43,9 @@ export function withConnection(s: FleetState, peer_id: string, up: boolean): Fle
   return { ...s, anti_entropy: { ...s.anti_entropy, connected } };
 }
 
-function nextAt(s: FleetState, now: number, entropy: Uint8Array): number {
+function nextAt(s: FleetState, now_s: UnixSeconds, entropy: Uint8Array): number {
   const period = s.config.anti_entropy_interval_s;
-  return now + Math.round(period * (1 + ANTI_ENTROPY_JITTER * uniformOf(entropy, 'anti_entropy:jitter')));
+  return now_s + Math.round(period * (1 + ANTI_ENTROPY_JITTER * uniformOf(entropy, 'anti_entropy:jitter')));
 }
 
 /**
@@ -53,16 +53,16 @@ function nextAt(s: FleetState, now: number, entropy: Uint8Array): number {
  * Does nothing outside a hive or when we are not certified; with nobody connected it only reschedules.
  * @param entropy the tick's random bytes (≥ 16).
  */
-export function antiEntropyTick(c: Change, now: number, entropy: Uint8Array): void {
+export function antiEntropyTick(c: Change, now_s: UnixSeconds, entropy: Uint8Array): void {
   const s = c.state;
   const us = s.config.our_node_id;
-  if (!s.membership.hive || !isCertified(s, us, now)) return;
+  if (!s.membership.hive || !isCertified(s, us, now_s)) return;
   const due = s.anti_entropy.next_at;
-  if (due !== null && now < due) return;
+  if (due !== null && now_s < due) return;
   if (due !== null) {
-    const peers = [...s.anti_entropy.connected].filter((id) => isCertified(s, id, now)).sort();
+    const peers = [...s.anti_entropy.connected].filter((id) => isCertified(s, id, now_s)).sort();
     const pick = peers[Math.floor(uniformOf(entropy, 'anti_entropy:peer') * peers.length)];
-    if (pick !== undefined) sendStateHash(c, pick, now);
+    if (pick !== undefined) sendStateHash(c, pick, now_s);
   }
-  c.set({ anti_entropy: { ...c.state.anti_entropy, next_at: nextAt(s, now, entropy) } });
+  c.set({ anti_entropy: { ...c.state.anti_entropy, next_at: nextAt(s, now_s, entropy) } });
 }

@@ -14,57 +14,57 @@ import { removeMember } from '../fleet/removal.ts';
 import { activeFullMembers, banThreshold, broadcastRecipients, isFullMember, memberOf } from '../fleet/roster.ts';
 import { keyOf, type BanProposalRow } from '../fleet/tables.ts';
 import type { FleetCommand, FleetState, FleetStep } from '../fleet/types.ts';
-import { isNodeId, toHex, type NodeId } from '../types.ts';
+import { isNodeId, type NodeId, toHex, type UnixSeconds } from '../types.ts';
 import type { Admitted } from './admit.ts';
 
 /** A pending proposal against `target` younger than the cooldown, other than `except`. */
-function recentProposal(s: FleetState, target: string, now: number, except = ''): BanProposalRow | null {
-  for (const p of s.tables.ban_proposals.values()) if (p.target_peer_id === target && p.proposal_id !== except && now - p.timestamp < FLEET_LIMITS.banCooldown_s) return p;
+function recentProposal(s: FleetState, target: string, now_s: UnixSeconds, except = ''): BanProposalRow | null {
+  for (const p of s.tables.ban_proposals.values()) if (p.target_peer_id === target && p.proposal_id !== except && now_s - p.timestamp < FLEET_LIMITS.banCooldown_s) return p;
   return null;
 }
 
-function castVote(c: Change, proposal_id: string, vote: 'approve' | 'reject', now: number): void {
-  const payload = { proposal_id, voter_peer_id: c.state.config.our_node_id, vote, timestamp: now };
-  requestSignature(c, { type: 'BAN_VOTE', payload, purpose: 'ban_vote', recipients: broadcastRecipients(c.state, now), reliable: true, self_apply: true });
+function castVote(c: Change, proposal_id: string, vote: 'approve' | 'reject', now_s: UnixSeconds): void {
+  const payload = { proposal_id, voter_peer_id: c.state.config.our_node_id, vote, timestamp: now_s };
+  requestSignature(c, { type: 'BAN_VOTE', payload, purpose: 'ban_vote', recipients: broadcastRecipients(c.state, now_s), reliable: true, self_apply: true });
 }
 
 /** Command: propose banning member `target_peer_id`. `random`: 16 bytes → the proposal id. */
-export function proposeBan(s: FleetState, cmd: Extract<FleetCommand, { name: 'propose_ban' }>, now: number): FleetStep {
+export function proposeBan(s: FleetState, cmd: Extract<FleetCommand, { name: 'propose_ban' }>, now_s: UnixSeconds): FleetStep {
   const us = s.config.our_node_id;
   const rej = (reason: Parameters<typeof refuse>[1]['reason'], fields: Record<string, unknown> = {}) => refuse(s, { reason, msg_type: 'BAN_PROPOSAL', fields });
-  if (!isFullMember(s, us, now)) return rej('not_full_member');
+  if (!isFullMember(s, us, now_s)) return rej('not_full_member');
   if (cmd.random.length !== 16 || cmd.reason.length === 0 || cmd.reason.length > 512 || cmd.target_peer_id === us || !isNodeId(cmd.target_peer_id)) return rej('bad_command');
   if (!memberOf(s, cmd.target_peer_id)) return rej('target_not_member');
-  const recent = recentProposal(s, cmd.target_peer_id, now);
+  const recent = recentProposal(s, cmd.target_peer_id, now_s);
   if (recent) return rej('ban_cooldown', { proposal_id: recent.proposal_id });
-  const payload = { proposal_id: toHex(cmd.random), target_peer_id: cmd.target_peer_id, proposer_peer_id: us, reason: cmd.reason, timestamp: now };
+  const payload = { proposal_id: toHex(cmd.random), target_peer_id: cmd.target_peer_id, proposer_peer_id: us, reason: cmd.reason, timestamp: now_s };
   const c = new Change(s);
-  requestSignature(c, { type: 'BAN_PROPOSAL', payload, purpose: 'ban_proposal', recipients: broadcastRecipients(s, now), reliable: true, self_apply: true });
+  requestSignature(c, { type: 'BAN_PROPOSAL', payload, purpose: 'ban_proposal', recipients: broadcastRecipients(s, now_s), reliable: true, self_apply: true });
   return c.done();
 }
 
 /** Command: vote on a pending proposal. */
-export function voteBan(s: FleetState, cmd: Extract<FleetCommand, { name: 'vote_ban' }>, now: number): FleetStep {
+export function voteBan(s: FleetState, cmd: Extract<FleetCommand, { name: 'vote_ban' }>, now_s: UnixSeconds): FleetStep {
   const us = s.config.our_node_id;
   const p = s.tables.ban_proposals.get(keyOf(cmd.proposal_id));
   const rej = (reason: Parameters<typeof refuse>[1]['reason']) => refuse(s, { reason, msg_type: 'BAN_VOTE', fields: { proposal_id: cmd.proposal_id } });
-  if (!isFullMember(s, us, now)) return rej('not_full_member');
+  if (!isFullMember(s, us, now_s)) return rej('not_full_member');
   if (!p) return rej('unknown_proposal');
-  if (p.status !== 'pending' || now >= p.expires_at) return rej('proposal_closed');
+  if (p.status !== 'pending' || now_s >= p.expires_at) return rej('proposal_closed');
   if (p.target_peer_id === us) return rej('target_cannot_vote');
   if (s.tables.ban_votes.has(keyOf(p.proposal_id, us))) return rej('duplicate');
   const c = new Change(s);
-  castVote(c, p.proposal_id, cmd.vote, now);
+  castVote(c, p.proposal_id, cmd.vote, now_s);
   return c.done();
 }
 
 /** BAN_PROPOSAL from a full member (or our own). */
-export function onBanProposal(s: FleetState, a: Admitted<'BAN_PROPOSAL'>, now: number): FleetStep {
+export function onBanProposal(s: FleetState, a: Admitted<'BAN_PROPOSAL'>, now_s: UnixSeconds): FleetStep {
   const p = a.message.payload;
   const rej = (reason: Parameters<typeof refuse>[1]['reason'], fields: Record<string, unknown> = {}) => refuse(s, { reason, peer_id: a.peer_id, msg_type: 'BAN_PROPOSAL', fields });
   if (!memberOf(s, p.target_peer_id)) return rej('target_not_member', { target: p.target_peer_id });
-  if (p.timestamp + FLEET_LIMITS.banProposalTtl_s <= now) return rej('proposal_closed');
-  const recent = recentProposal(s, p.target_peer_id, now, p.proposal_id);
+  if (p.timestamp + FLEET_LIMITS.banProposalTtl_s <= now_s) return rej('proposal_closed');
+  const recent = recentProposal(s, p.target_peer_id, now_s, p.proposal_id);
   if (recent) return rej('ban_cooldown', { proposal_id: recent.proposal_id });
   const c = new Change(s).put('ban_proposals', {
     proposal_id: p.proposal_id,
@@ -78,13 +78,13 @@ export function onBanProposal(s: FleetState, a: Admitted<'BAN_PROPOSAL'>, now: n
     signature: p.signature,
   });
   c.emit({ kind: 'event', name: 'ban_proposed', fields: { proposal_id: p.proposal_id, target: p.target_peer_id, proposer: p.proposer_peer_id, reason: p.reason } });
-  if (a.sender_id === s.config.our_node_id) castVote(c, p.proposal_id, 'approve', now);
+  if (a.sender_id === s.config.our_node_id) castVote(c, p.proposal_id, 'approve', now_s);
   return c.done();
 }
 
 /** Count the votes of `proposal` and execute or reject it when decided. */
-function tally(c: Change, proposal: BanProposalRow, now: number): void {
-  const eligible = new Set(activeFullMembers(c.state, now, FLEET_LIMITS.banActiveWindow_s).filter((id) => id !== proposal.target_peer_id));
+function tally(c: Change, proposal: BanProposalRow, now_s: UnixSeconds): void {
+  const eligible = new Set(activeFullMembers(c.state, now_s, FLEET_LIMITS.banActiveWindow_s).filter((id) => id !== proposal.target_peer_id));
   const threshold = banThreshold(eligible.size);
   let approve = 0;
   let reject = 0;
@@ -94,28 +94,28 @@ function tally(c: Change, proposal: BanProposalRow, now: number): void {
     else reject++;
   }
   if (approve >= threshold) {
-    c.put('ban_proposals', { ...proposal, status: 'approved', decided_at: now });
-    removeMember(c, proposal.target_peer_id, 'banned', proposal.reason, now);
+    c.put('ban_proposals', { ...proposal, status: 'approved', decided_at: now_s });
+    removeMember(c, proposal.target_peer_id, 'banned', proposal.reason, now_s);
   } else if (reject > eligible.size - threshold) {
-    c.put('ban_proposals', { ...proposal, status: 'rejected', decided_at: now });
+    c.put('ban_proposals', { ...proposal, status: 'rejected', decided_at: now_s });
   }
 }
 
 /** BAN_VOTE from a full member (or our own). */
-export function onBanVote(s: FleetState, a: Admitted<'BAN_VOTE'>, now: number): FleetStep {
+export function onBanVote(s: FleetState, a: Admitted<'BAN_VOTE'>, now_s: UnixSeconds): FleetStep {
   const v = a.message.payload;
   const p = s.tables.ban_proposals.get(keyOf(v.proposal_id));
   const rej = (reason: Parameters<typeof refuse>[1]['reason']) => refuse(s, { reason, peer_id: a.peer_id, msg_type: 'BAN_VOTE', fields: { proposal_id: v.proposal_id } });
   if (!p) return rej('unknown_proposal');
-  if (p.status !== 'pending' || now >= p.expires_at) return rej('proposal_closed');
+  if (p.status !== 'pending' || now_s >= p.expires_at) return rej('proposal_closed');
   if (v.voter_peer_id === p.target_peer_id) return rej('target_cannot_vote');
   if (s.tables.ban_votes.has(keyOf(p.proposal_id, v.voter_peer_id))) return rej('duplicate');
   const c = new Change(s).put('ban_votes', { proposal_id: p.proposal_id, voter_peer_id: v.voter_peer_id as NodeId, vote: v.vote, timestamp: v.timestamp, signature: v.signature });
-  tally(c, p, now);
+  tally(c, p, now_s);
   return c.done();
 }
 
 /** Timer: proposals past their 7 days expire. */
-export function banTick(c: Change, now: number): void {
-  for (const p of c.state.tables.ban_proposals.values()) if (p.status === 'pending' && now >= p.expires_at) c.put('ban_proposals', { ...p, status: 'expired', decided_at: now });
+export function banTick(c: Change, now_s: UnixSeconds): void {
+  for (const p of c.state.tables.ban_proposals.values()) if (p.status === 'pending' && now_s >= p.expires_at) c.put('ban_proposals', { ...p, status: 'expired', decided_at: now_s });
 }

@@ -21,7 +21,7 @@ import { FLEET_LIMITS } from '../fleet/config.ts';
 import { isCertified, memberOf } from '../fleet/roster.ts';
 import { keyOf } from '../fleet/tables.ts';
 import type { FleetCommand, FleetState, FleetStep, MemberChannel } from '../fleet/types.ts';
-import type { NodeId } from '../types.ts';
+import type { NodeId, UnixSeconds } from '../types.ts';
 
 const SCID = /^\d{1,8}x\d{1,8}x\d{1,5}$/;
 
@@ -30,8 +30,8 @@ function validFee(base: number, ppm: number): boolean {
 }
 
 /** The member's channels (answer to `fetch_member_channels`): save each policy once and zero it. */
-export function onMemberChannels(s: FleetState, peer_id: string, channels: readonly MemberChannel[], now: number): FleetStep {
-  if (!isCertified(s, peer_id, now) || peer_id === s.config.our_node_id) return refuse(s, { reason: 'not_member', peer_id });
+export function onMemberChannels(s: FleetState, peer_id: string, channels: readonly MemberChannel[], now_s: UnixSeconds): FleetStep {
+  if (!isCertified(s, peer_id, now_s) || peer_id === s.config.our_node_id) return refuse(s, { reason: 'not_member', peer_id });
   const bad = channels.find((ch) => !SCID.test(ch.scid) || !validFee(ch.fee_base_msat, ch.fee_ppm));
   if (bad) return refuse(s, { reason: 'bad_command', peer_id, fields: { scid: bad.scid } });
   const c = new Change(s);
@@ -43,7 +43,7 @@ export function onMemberChannels(s: FleetState, peer_id: string, channels: reado
       c.log('warn', 'member_fee_reset', { scid: ch.scid, found_base_msat: ch.fee_base_msat, found_ppm: ch.fee_ppm }, peer_id);
       continue;
     }
-    c.put('saved_fees', { scid: ch.scid, peer_id: peer_id as NodeId, prev_base_msat: ch.fee_base_msat, prev_ppm: ch.fee_ppm, saved_at: now });
+    c.put('saved_fees', { scid: ch.scid, peer_id: peer_id as NodeId, prev_base_msat: ch.fee_base_msat, prev_ppm: ch.fee_ppm, saved_at: now_s });
     c.emit({ kind: 'setchannel', peer_id: peer_id as NodeId, scid: ch.scid, feebase_msat: 0, feeppm: 0 });
   }
   return c.done();
@@ -63,33 +63,33 @@ export function restoreFees(c: Change, peer_id: NodeId | null): void {
 }
 
 /** Command `suggest_fee`: a fleet suggestion for a channel with a non-member, within local bounds. */
-export function suggestFee(s: FleetState, cmd: Extract<FleetCommand, { name: 'suggest_fee' }>, now: number): FleetStep {
+export function suggestFee(s: FleetState, cmd: Extract<FleetCommand, { name: 'suggest_fee' }>, now_s: UnixSeconds): FleetStep {
   const rej = (reason: Parameters<typeof refuse>[1]['reason'], fields: Record<string, unknown> = {}) => refuse(s, { reason, peer_id: cmd.peer_id, fields: { scid: cmd.scid, ...fields } });
   if (!SCID.test(cmd.scid) || !validFee(cmd.fee_base_msat, cmd.fee_ppm)) return rej('bad_command');
   if (memberOf(s, cmd.peer_id) || s.tables.saved_fees.has(keyOf(cmd.scid))) return rej('member_channel');
-  const recent = [...s.tables.fee_changes.values()].filter((f) => f.scid === cmd.scid && now - f.changed_at < FLEET_LIMITS.feeChangeWindow_s).length;
+  const recent = [...s.tables.fee_changes.values()].filter((f) => f.scid === cmd.scid && now_s - f.changed_at < FLEET_LIMITS.feeChangeWindow_s).length;
   if (recent >= s.config.max_fee_changes_per_day) return rej('fee_change_limit', { changes_today: recent });
   const base = Math.max(cmd.fee_base_msat, s.config.fee_floor_base_msat);
   const ppm = Math.max(cmd.fee_ppm, s.config.fee_floor_ppm);
   const c = new Change(s);
-  c.put('fee_changes', { change_id: `${cmd.scid}@${now}#${c.seq()}`, scid: cmd.scid, changed_at: now, base_msat: base, ppm });
+  c.put('fee_changes', { change_id: `${cmd.scid}@${now_s}#${c.seq()}`, scid: cmd.scid, changed_at: now_s, base_msat: base, ppm });
   c.emit({ kind: 'setchannel', peer_id: cmd.peer_id as NodeId, scid: cmd.scid, feebase_msat: base, feeppm: ppm });
   if (ppm !== cmd.fee_ppm || base !== cmd.fee_base_msat) c.log('info', 'fee_floor_applied', { scid: cmd.scid, suggested_ppm: cmd.fee_ppm, set_ppm: ppm }, cmd.peer_id);
   return c.done();
 }
 
 /** After any step: zero fees toward members that appeared, restore them toward members that went. */
-export function followMembership(c: Change, before: FleetState, now: number): void {
+export function followMembership(c: Change, before: FleetState, now_s: UnixSeconds): void {
   const us = c.state.config.our_node_id;
   const prev = before.membership.members;
   const next = c.state.membership.members;
   if (prev === next) return;
   if (prev.has(us as NodeId) && !next.has(us as NodeId)) return restoreFees(c, null);
-  for (const id of next.keys()) if (id !== us && !prev.has(id) && isCertified(c.state, id, now)) c.emit({ kind: 'fetch_member_channels', peer_id: id });
+  for (const id of next.keys()) if (id !== us && !prev.has(id) && isCertified(c.state, id, now_s)) c.emit({ kind: 'fetch_member_channels', peer_id: id });
   for (const id of prev.keys()) if (id !== us && !next.has(id)) restoreFees(c, id);
 }
 
 /** Timer: forget counted fee changes older than the window. */
-export function feeTick(c: Change, now: number): void {
-  for (const f of c.state.tables.fee_changes.values()) if (now - f.changed_at >= FLEET_LIMITS.feeChangeWindow_s) c.del('fee_changes', keyOf(f.change_id));
+export function feeTick(c: Change, now_s: UnixSeconds): void {
+  for (const f of c.state.tables.fee_changes.values()) if (now_s - f.changed_at >= FLEET_LIMITS.feeChangeWindow_s) c.del('fee_changes', keyOf(f.change_id));
 }

@@ -5,7 +5,7 @@
  * (cl-hive stored a self-signed year-long ticket instead; Hivebox issues no such ticket).
  */
 import { err, ok, type Result } from '../result.ts';
-import { isNodeId, toHex, type NodeId } from '../types.ts';
+import { isNodeId, type NodeId, toHex, type UnixSeconds } from '../types.ts';
 import { HIVE_ID_RE } from '../ticket/codec.ts';
 import { applyWrites, persist, type MembershipState, type PersistEffect, type StoreWrite } from './membership.ts';
 
@@ -29,14 +29,14 @@ export type GenesisError =
 
 /**
  * Found a hive.
- * @param now unix seconds.
+ * @param now_s unix seconds.
  * @param randomBytes 8 random bytes for the default hive id (ignored when `hive_id` is given).
  * @returns the new state and its persist effects, or `already_in_hive` / `invalid_request`.
  */
 export function genesis(
   state: MembershipState,
   req: GenesisRequest,
-  now: number,
+  now_s: UnixSeconds,
   randomBytes: Uint8Array,
 ): Result<{ state: MembershipState; effects: PersistEffect[] }, GenesisError> {
   if (state.hive) return err({ code: 'already_in_hive', hive_id: state.hive.hive_id });
@@ -47,9 +47,9 @@ export function genesis(
   if (!HIVE_ID_RE.test(hive_id)) return err({ code: 'invalid_request', field: 'hive_id' });
   const our_node_id = req.our_node_id as NodeId;
   const writes: StoreWrite[] = [
-    { op: 'put_hive', hive: { hive_id, created_at: now, our_node_id, our_role: 'member' } },
-    { op: 'put_member', member: { node_id: our_node_id, tier: 'member', joined_at: now, addresses: [] } },
-    { op: 'put_trusted_admin', admin: { admin_pubkey: req.admin_pubkey as NodeId, added_at: now } },
+    { op: 'put_hive', hive: { hive_id, created_at: now_s, our_node_id, our_role: 'member' } },
+    { op: 'put_member', member: { node_id: our_node_id, tier: 'member', joined_at: now_s, addresses: [] } },
+    { op: 'put_trusted_admin', admin: { admin_pubkey: req.admin_pubkey as NodeId, added_at: now_s } },
   ];
   return ok({ state: applyWrites(state, writes), effects: persist(...writes) });
 }

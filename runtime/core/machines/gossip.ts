@@ -22,6 +22,7 @@ import type { FleetState, FleetStep, LocalStatus, NodeFacts } from '../fleet/typ
 import { fleetHash } from '../wire/signing/hashes.ts';
 import { pySorted } from '../wire/signing/py-format.ts';
 import type { Admitted } from './admit.ts';
+import type { UnixSeconds } from '../types.ts';
 
 /** Why a gossip goes out. */
 export type GossipTrigger = 'first' | 'heartbeat' | 'capacity_change' | 'fee_policy_change' | 'topology_change';
@@ -38,12 +39,12 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 
 /**
  * cl-hive `GossipManager.should_broadcast` (§4.5): any one trigger suffices.
- * @param now unix seconds.
+ * @param now_s unix seconds.
  * @returns the first trigger that fires, or null.
  */
-export function shouldBroadcast(last: { readonly at: number | null; readonly sent: LocalStatus | null }, current: LocalStatus, now: number): GossipTrigger | null {
+export function shouldBroadcast(last: { readonly at: number | null; readonly sent: LocalStatus | null }, current: LocalStatus, now_s: UnixSeconds): GossipTrigger | null {
   if (last.sent === null || last.at === null) return 'first';
-  if (now - last.at >= FLEET_LIMITS.heartbeat_s) return 'heartbeat';
+  if (now_s - last.at >= FLEET_LIMITS.heartbeat_s) return 'heartbeat';
   const before = last.sent.capacity_sats;
   if (before === 0 ? current.capacity_sats > 0 : Math.abs(current.capacity_sats - before) / before > FLEET_LIMITS.capacityChangeRatio) return 'capacity_change';
   if (!sameRecord(last.sent.fee_policy, current.fee_policy)) return 'fee_policy_change';
@@ -80,7 +81,7 @@ export function verifyClaims(
 }
 
 /** Broadcast our gossip now: bump and persist the version, then sign once per framing spoken. */
-export function broadcastGossip(c: Change, status: LocalStatus, now: number, trigger: GossipTrigger, facts: NodeFacts): void {
+export function broadcastGossip(c: Change, status: LocalStatus, now_s: UnixSeconds, trigger: GossipTrigger, facts: NodeFacts): void {
   const us = c.state.config.our_node_id;
   const own = c.state.tables.states.get(us);
   const topology = pySorted(status.topology);
@@ -92,7 +93,7 @@ export function broadcastGossip(c: Change, status: LocalStatus, now: number, tri
     fee_policy: { ...status.fee_policy },
     topology,
     version: (own?.version ?? 0) + 1,
-    last_update: now,
+    last_update: now_s,
     state_hash: '',
     addresses: [...status.addresses],
     capabilities: [...status.capabilities],
@@ -103,7 +104,7 @@ export function broadcastGossip(c: Change, status: LocalStatus, now: number, tri
   const others = [...c.state.tables.states.values()].filter((r) => r.peer_id !== us);
   const state_hash = fleetHash([...others, row]);
   c.put('states', { ...row, state_hash });
-  c.set({ gossip: { last_broadcast_at: now, last_sent: status } });
+  c.set({ gossip: { last_broadcast_at: now_s, last_sent: status } });
   const payload = {
     peer_id: us,
     sender_id: us,
@@ -112,36 +113,36 @@ export function broadcastGossip(c: Change, status: LocalStatus, now: number, tri
     fee_policy: { ...row.fee_policy },
     topology: [...topology],
     version: row.version,
-    timestamp: now,
+    timestamp: now_s,
     state_hash,
     addresses: [...row.addresses],
     capabilities: [...row.capabilities],
   };
   c.log('info', 'gossip_broadcast', { version: row.version, trigger });
-  const groups = byFraming(c.state, broadcastRecipients(c.state, now));
+  const groups = byFraming(c.state, broadcastRecipients(c.state, now_s));
   if (groups.size === 0) groups.set('spec', []);
   const claim = ownMemberClaim(c.state);
   for (const [framing, recipients] of groups) requestSignature(c, { type: 'GOSSIP', payload: framing === 'spec' ? { ...payload, ...claim } : payload, purpose: 'gossip', recipients, framing });
 }
 
 /** A new local status: remember it, and broadcast when a trigger fires (only inside a hive). */
-export function onLocalStatus(s: FleetState, status: LocalStatus, now: number, facts: NodeFacts): FleetStep {
+export function onLocalStatus(s: FleetState, status: LocalStatus, now_s: UnixSeconds, facts: NodeFacts): FleetStep {
   const c = new Change(s).set({ local: status });
   if (memberOf(s, s.config.our_node_id) === null) return c.done();
-  const trigger = shouldBroadcast({ at: s.gossip.last_broadcast_at, sent: s.gossip.last_sent }, status, now);
-  if (trigger) broadcastGossip(c, status, now, trigger, facts);
+  const trigger = shouldBroadcast({ at: s.gossip.last_broadcast_at, sent: s.gossip.last_sent }, status, now_s);
+  if (trigger) broadcastGossip(c, status, now_s, trigger, facts);
   return c.done();
 }
 
 /** Timer part: heartbeat gossip and stale marking. */
-export function gossipTick(c: Change, now: number, facts: NodeFacts): void {
+export function gossipTick(c: Change, now_s: UnixSeconds, facts: NodeFacts): void {
   const s = c.state;
   if (s.local && memberOf(s, s.config.our_node_id) !== null) {
-    const trigger = shouldBroadcast({ at: s.gossip.last_broadcast_at, sent: s.gossip.last_sent }, s.local, now);
-    if (trigger) broadcastGossip(c, s.local, now, trigger, facts);
+    const trigger = shouldBroadcast({ at: s.gossip.last_broadcast_at, sent: s.gossip.last_sent }, s.local, now_s);
+    if (trigger) broadcastGossip(c, s.local, now_s, trigger, facts);
   }
   for (const row of s.tables.states.values()) {
-    if (row.stale === 0 && row.peer_id !== s.config.our_node_id && now - row.last_update > FLEET_LIMITS.staleAfter_s) {
+    if (row.stale === 0 && row.peer_id !== s.config.our_node_id && now_s - row.last_update > FLEET_LIMITS.staleAfter_s) {
       c.put('states', { ...row, stale: 1 });
       c.log('info', 'state_stale', { last_update: row.last_update }, row.peer_id);
     }

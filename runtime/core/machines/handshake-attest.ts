@@ -21,6 +21,7 @@ import type { PyJson } from '../canonical/python-json.ts';
 import { HANDSHAKE_LIMITS } from './handshake-limits.ts';
 import type { HandshakeReject } from './handshake-types.ts';
 import type { OpenChallenge } from './membership.ts';
+import type { UnixSeconds } from '../types.ts';
 
 /** What a verified ATTEST establishes about the candidate. */
 export interface AttestedCandidate {
@@ -31,7 +32,7 @@ export interface AttestedCandidate {
 
 /**
  * Audit `msg` from `peer_id` against `challenge`, issued by `member_node_id`.
- * @param now unix seconds.
+ * @param now_s unix seconds.
  * @returns the candidate's version and features, or the reject (with evidence for
  *   `fraudulent_manifest`: claimed, proven and the negotiated feature hex).
  */
@@ -40,7 +41,7 @@ export function verifyAttest(
   challenge: OpenChallenge,
   member_node_id: string,
   peer_id: string,
-  now: number,
+  now_s: UnixSeconds,
 ): Result<AttestedCandidate, HandshakeReject> {
   const p = msg.payload;
   const m = p.manifest;
@@ -51,7 +52,7 @@ export function verifyAttest(
   if (p.member_node_id !== undefined && p.member_node_id !== member_node_id) return rej('member_mismatch', { got: p.member_node_id });
   if (m.pubkey !== peer_id) return rej('pubkey_mismatch', { manifest_pubkey: m.pubkey });
   if (m.nonce !== challenge.nonce) return rej('nonce_mismatch');
-  if (Math.abs(now - m.timestamp) > HANDSHAKE_LIMITS.manifestSkew_s) return rej('stale_manifest', { timestamp: m.timestamp });
+  if (Math.abs(now_s - m.timestamp) > HANDSHAKE_LIMITS.manifestSkew_s) return rej('stale_manifest', { timestamp: m.timestamp });
   const nonceText = lightningSignedText(
     challengeSigningString(challenge.framing, { hive_id: challenge.hive_id, member_node_id, nonce: challenge.nonce }),
   );

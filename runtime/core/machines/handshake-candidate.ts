@@ -14,7 +14,7 @@
 import { lightningSignedText } from '../canonical/signed-text.ts';
 import { recoverSigner } from '../crypto/lnsign.ts';
 import { decodeTicket } from '../ticket/codec.ts';
-import { isNodeId, isNonce, type NodeId } from '../types.ts';
+import { isNodeId, isNonce, type NodeId, type UnixSeconds } from '../types.ts';
 import type { HiveMessageOf } from '../wire/decode.ts';
 import type { Framing } from '../wire/framing.ts';
 import { stepFraming, UNKNOWN_FRAMING, type FramingEffect, type PeerFraming } from '../wire/framing-choice.ts';
@@ -84,7 +84,7 @@ export function onJoinRefused(s: HandshakeState, peer_id: string, msg: HiveMessa
  * cl-hive framing when there is no ticket. A join already under way with that member is replaced
  * (the operator retrying a stuck join restarts the handshake).
  */
-export function onJoin(s: HandshakeState, input: Extract<HandshakeInput, { kind: 'join' }>, now: number): HandshakeStep {
+export function onJoin(s: HandshakeState, input: Extract<HandshakeInput, { kind: 'join' }>, now_s: UnixSeconds): HandshakeStep {
   const member_id = input.member_id;
   if (!isNodeId(member_id) || member_id === s.config.our_node_id) return refuse(s, { reason: 'invalid_join', peer_id: member_id });
   if (s.membership.hive) return refuse(s, { reason: 'already_in_hive', peer_id: member_id, fields: { hive_id: s.membership.hive.hive_id } });
@@ -92,7 +92,7 @@ export function onJoin(s: HandshakeState, input: Extract<HandshakeInput, { kind:
   if (input.ticket !== undefined) {
     const decoded = decodeTicket(input.ticket);
     if (!decoded.ok) return refuse(s, { reason: 'ticket_malformed', peer_id: member_id, fields: { ...decoded.error } });
-    if (now > decoded.value.expires_at) return refuse(s, { reason: 'ticket_expired', peer_id: member_id, fields: { expires_at: decoded.value.expires_at } });
+    if (now_s > decoded.value.expires_at) return refuse(s, { reason: 'ticket_expired', peer_id: member_id, fields: { expires_at: decoded.value.expires_at } });
     ticket = decoded.value;
   } else if (input.framing === 'spec') {
     return refuse(s, { reason: 'ticket_required', peer_id: member_id });
@@ -100,7 +100,7 @@ export function onJoin(s: HandshakeState, input: Extract<HandshakeInput, { kind:
   // A ticketless join exists only in cl-hive framing (spec-framing HELLO must carry a ticket).
   const mode = input.framing === 'auto' && input.ticket === undefined ? 'clhive' : input.framing;
   const initial: PeerFraming = mode === 'auto' ? UNKNOWN_FRAMING : { phase: 'known', framing: mode };
-  const contact = stepFraming(member_id, initial, { kind: 'contact' }, now, s.config.framing);
+  const contact = stepFraming(member_id, initial, { kind: 'contact' }, now_s, s.config.framing);
   const sends = hellos(s, member_id, contact.effects, input.ticket ?? null);
   const join: CandidateJoin = {
     phase: 'hello_sent',
@@ -110,7 +110,7 @@ export function onJoin(s: HandshakeState, input: Extract<HandshakeInput, { kind:
     ticket,
     ticket_text: input.ticket ?? null,
     features: [...input.features],
-    started_at: now,
+    started_at: now_s,
   };
   const old = s.joins.get(member_id);
   const restarted: HandshakeEffect[] = old ? [{ kind: 'log', level: 'info', event: 'join_restarted', peer_id: member_id, fields: { phase: old.phase, started_at: old.started_at } }] : [];
@@ -118,7 +118,7 @@ export function onJoin(s: HandshakeState, input: Extract<HandshakeInput, { kind:
 }
 
 /** CHALLENGE: answer only what we asked for, then ask the node to sign nonce string and manifest. */
-export function onChallenge(s: HandshakeState, peer_id: string, msg: HiveMessageOf<'CHALLENGE'>, now: number): HandshakeStep {
+export function onChallenge(s: HandshakeState, peer_id: string, msg: HiveMessageOf<'CHALLENGE'>, now_s: UnixSeconds): HandshakeStep {
   const join = s.joins.get(peer_id as NodeId);
   if (!join) return refuse(s, { reason: 'unsolicited_challenge', peer_id, msg_type: 'CHALLENGE' });
   if (join.phase !== 'hello_sent') return refuse(s, { reason: 'unexpected_challenge', peer_id, msg_type: 'CHALLENGE', fields: { phase: join.phase } });
@@ -126,7 +126,7 @@ export function onChallenge(s: HandshakeState, peer_id: string, msg: HiveMessage
   const { nonce, hive_id } = msg.payload;
   if (!isNonce(nonce)) return refuse(s, { reason: 'bad_nonce', peer_id, msg_type: 'CHALLENGE' });
   if (join.ticket && hive_id !== join.ticket.hive_id) return refuse(s, { reason: 'hive_mismatch', peer_id, msg_type: 'CHALLENGE', fields: { expected: join.ticket.hive_id, got: hive_id } });
-  const manifest = { pubkey: s.config.our_node_id, version: s.config.our_version, features: [...join.features], timestamp: now, nonce };
+  const manifest = { pubkey: s.config.our_node_id, version: s.config.our_version, features: [...join.features], timestamp: now_s, nonce };
   const n = s.next_request;
   const nonce_request = {
     request_id: `sign:${n}`,
@@ -146,7 +146,7 @@ export function onChallenge(s: HandshakeState, peer_id: string, msg: HiveMessage
 }
 
 /** A node-key signature came back: check it is ours over the requested text; send ATTEST when both are in. */
-export function onSigned(s: HandshakeState, input: Extract<HandshakeInput, { kind: 'signed' }>, now: number): HandshakeStep {
+export function onSigned(s: HandshakeState, input: Extract<HandshakeInput, { kind: 'signed' }>, now_s: UnixSeconds): HandshakeStep {
   const join = [...s.joins.values()].find(
     (j) => j.phase === 'signing' && [j.nonce_request, j.manifest_request].some((r) => r.request_id === input.request_id && r.zbase === null),
   );
@@ -158,7 +158,7 @@ export function onSigned(s: HandshakeState, input: Extract<HandshakeInput, { kin
   const nonce_signature = updated.nonce_request.zbase;
   const manifest_signature = updated.manifest_request.zbase;
   if (nonce_signature === null || manifest_signature === null) return { state: { ...s, joins: withEntry(s.joins, join.member_id, updated) }, effects: [], reject: null };
-  const attested = { ...updated, phase: 'attested' as const, attest_sent_at: now };
+  const attested = { ...updated, phase: 'attested' as const, attest_sent_at: now_s };
   return { state: { ...s, joins: withEntry(s.joins, join.member_id, attested) }, effects: [attestOf(attested, nonce_signature, manifest_signature)], reject: null };
 }
 
@@ -193,7 +193,7 @@ function welcomeWrites(
   s: HandshakeState,
   join: Extract<CandidateJoin, { phase: 'signing' | 'attested' }>,
   entries: readonly MemberEntry[],
-  now: number,
+  now_s: UnixSeconds,
 ): { writes: StoreWrite[]; refused: Record<string, RecordRefusal> } {
   const us = s.config.our_node_id;
   const welcomer = join.member_id;
@@ -209,10 +209,10 @@ function welcomeWrites(
     return [{ op: 'put_member', member }, ...ticketUse(node_id, joined_at, admission)];
   };
   const writes: StoreWrite[] = [
-    { op: 'put_hive', hive: { hive_id, created_at: now, our_node_id: us, our_role: 'neophyte' } },
-    ...row(entries.find((e) => e.peer_id === welcomer), welcomer, 'member', entries.find((e) => e.peer_id === welcomer)?.joined_at ?? now),
-    ...row(ourProof, us, 'neophyte', ourProof?.joined_at ?? now),
-    ...(join.ticket ? [{ op: 'use_ticket', use: { ticket_id: join.ticket.ticket_id, used_by: us, used_at: now, expires_at: join.ticket.expires_at } } as const] : []),
+    { op: 'put_hive', hive: { hive_id, created_at: now_s, our_node_id: us, our_role: 'neophyte' } },
+    ...row(entries.find((e) => e.peer_id === welcomer), welcomer, 'member', entries.find((e) => e.peer_id === welcomer)?.joined_at ?? now_s),
+    ...row(ourProof, us, 'neophyte', ourProof?.joined_at ?? now_s),
+    ...(join.ticket ? [{ op: 'use_ticket', use: { ticket_id: join.ticket.ticket_id, used_by: us, used_at: now_s, expires_at: join.ticket.expires_at } } as const] : []),
   ];
   for (const e of entries.filter((x) => x.tier !== 'neophyte' && x.peer_id !== us && x.peer_id !== welcomer)) {
     if (e.admission !== undefined && !proven(e)) refused[e.peer_id] = 'bad_admission_signature';
@@ -220,7 +220,7 @@ function welcomeWrites(
   }
   let membership = applyWrites(s.membership, writes);
   for (const e of entries.filter((x) => x.tier === 'neophyte' && x.peer_id !== us && x.peer_id !== welcomer)) {
-    const ctx: RecordContext = { membership, hive_id, our_node_id: us, max_members: s.config.max_members, departedAt: () => null, mayAdmit: (id) => full.has(id), now };
+    const ctx: RecordContext = { membership, hive_id, our_node_id: us, max_members: s.config.max_members, departedAt: () => null, mayAdmit: (id) => full.has(id), now_s };
     const r = admitRecord(e, ctx);
     if (!r.ok) {
       refused[e.peer_id] = r.reason;
@@ -238,7 +238,7 @@ function welcomeWrites(
  * `count` are there, then taken as one (its rows must number `member_count`, each node once); a part
  * with another `count` or `member_count` starts the set again (the membership changed meanwhile).
  */
-export function onWelcome(s: HandshakeState, peer_id: string, msg: HiveMessageOf<'WELCOME'>, now: number): HandshakeStep {
+export function onWelcome(s: HandshakeState, peer_id: string, msg: HiveMessageOf<'WELCOME'>, now_s: UnixSeconds): HandshakeStep {
   const join = s.joins.get(peer_id as NodeId);
   if (!join) return refuse(s, { reason: 'unsolicited_welcome', peer_id, msg_type: 'WELCOME' });
   if (join.phase !== 'attested') return refuse(s, { reason: 'welcome_before_attest', peer_id, msg_type: 'WELCOME', fields: { phase: join.phase } });
@@ -263,8 +263,8 @@ export function onWelcome(s: HandshakeState, peer_id: string, msg: HiveMessageOf
       return refuse(dropped, { reason: 'welcome_parts_mismatch', peer_id, msg_type: 'WELCOME', fields: { member_count: p.member_count, rows: members.length } });
     }
   }
-  const { writes, refused } = welcomeWrites(s, join, members, now);
-  if (join.ticket) writes.push({ op: 'put_trusted_admin', admin: { admin_pubkey: join.ticket.admin_pubkey, added_at: now } });
+  const { writes, refused } = welcomeWrites(s, join, members, now_s);
+  if (join.ticket) writes.push({ op: 'put_trusted_admin', admin: { admin_pubkey: join.ticket.admin_pubkey, added_at: now_s } });
   const effects: HandshakeEffect[] = [...persist(...writes)];
   if (p.tier !== 'neophyte') effects.push({ kind: 'log', level: 'warn', event: 'tier_overridden', peer_id, fields: { claimed_tier: p.tier, recorded_tier: 'neophyte' } });
   if (Object.keys(refused).length) effects.push({ kind: 'log', level: 'warn', event: 'welcome_rows_refused', peer_id, fields: { refused } });
@@ -277,7 +277,7 @@ export function onWelcome(s: HandshakeState, peer_id: string, msg: HiveMessageOf
  * for joins still waiting for CHALLENGE, let the first-contact strategy repeat HELLO in cl-hive
  * framing or give up (`no_answer`).
  */
-export function candidateTick(s: HandshakeState, now: number): HandshakeStep {
+export function candidateTick(s: HandshakeState, now_s: UnixSeconds): HandshakeStep {
   let joins = s.joins;
   const effects: HandshakeEffect[] = [];
   const fail = (member_id: NodeId, reason: RejectReason) => {
@@ -285,18 +285,18 @@ export function candidateTick(s: HandshakeState, now: number): HandshakeStep {
     effects.push({ kind: 'event', name: 'join_failed', member_id, reason });
   };
   for (const join of s.joins.values()) {
-    if (now - join.started_at > HANDSHAKE_LIMITS.joinTimeout_s) {
+    if (now_s - join.started_at > HANDSHAKE_LIMITS.joinTimeout_s) {
       fail(join.member_id, 'join_timeout');
       continue;
     }
     if (join.phase === 'attested') {
-      if (now - (join.attest_sent_at ?? join.started_at) < HANDSHAKE_LIMITS.attestRetry_s) continue;
-      joins = withEntry(joins, join.member_id, { ...join, attest_sent_at: now });
+      if (now_s - (join.attest_sent_at ?? join.started_at) < HANDSHAKE_LIMITS.attestRetry_s) continue;
+      joins = withEntry(joins, join.member_id, { ...join, attest_sent_at: now_s });
       effects.push(attestOf(join, join.nonce_request.zbase!, join.manifest_request.zbase!), { kind: 'log', level: 'info', event: 'attest_resent', peer_id: join.member_id });
       continue;
     }
     if (join.phase !== 'hello_sent') continue;
-    const f = stepFraming(join.member_id, join.framing, { kind: 'tick' }, now, s.config.framing);
+    const f = stepFraming(join.member_id, join.framing, { kind: 'tick' }, now_s, s.config.framing);
     if (f.effects.some((e) => e.kind === 'no_answer')) {
       fail(join.member_id, 'no_answer');
       continue;

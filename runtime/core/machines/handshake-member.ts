@@ -21,7 +21,7 @@ import { fullSyncParts } from '../fleet/full-sync-parts.ts';
 import { err, ok, type Result } from '../result.ts';
 import { negotiatedFeatures } from '../ticket/features.ts';
 import { checkRequirements, verifyTicket } from '../ticket/verify.ts';
-import { toHex, type NodeId, type Nonce } from '../types.ts';
+import { type NodeId, type Nonce, toHex, type UnixSeconds } from '../types.ts';
 import type { HiveMessageOf } from '../wire/decode.ts';
 import { membershipHash } from '../wire/signing/hashes.ts';
 import { lightningSignedText } from '../canonical/signed-text.ts';
@@ -58,10 +58,10 @@ function admittedByUs(s: HandshakeState, peer_id: string): boolean {
  * Checks every input from a would-be joiner must pass: we admit, it is not banned, not a member
  * (with `rejoin`: unless we admitted it, so its retried join is answered), and the hive is not full.
  */
-function admissible(s: HandshakeState, peer_id: string, msg_type: string, now: number, rejoin = false): Result<void, HandshakeReject> {
+function admissible(s: HandshakeState, peer_id: string, msg_type: string, now_s: UnixSeconds, rejoin = false): Result<void, HandshakeReject> {
   const hive = s.membership.hive;
   if (!hive || hive.our_role !== 'member') return err({ reason: 'not_admitting', peer_id, msg_type });
-  if (isBanned(s.membership, peer_id, now)) return err({ reason: 'banned', peer_id, msg_type });
+  if (isBanned(s.membership, peer_id, now_s)) return err({ reason: 'banned', peer_id, msg_type });
   if (s.membership.members.has(peer_id as NodeId)) return rejoin && admittedByUs(s, peer_id) ? ok(undefined) : err({ reason: 'already_member', peer_id, msg_type });
   if (s.membership.members.size >= s.config.max_members) return err({ reason: 'hive_full', peer_id, msg_type, fields: { max_members: s.config.max_members } });
   return ok(undefined);
@@ -71,34 +71,34 @@ function admissible(s: HandshakeState, peer_id: string, msg_type: string, now: n
  * HELLO: structural checks, rate limit, join authorisation (ticket or channel join), then ask the
  * node for facts about the peer. The CHALLENGE goes out when the facts arrive.
  */
-export function onHello(s: HandshakeState, peer_id: string, msg: HiveMessageOf<'HELLO'>, now: number): HandshakeStep {
+export function onHello(s: HandshakeState, peer_id: string, msg: HiveMessageOf<'HELLO'>, now_s: UnixSeconds): HandshakeStep {
   const peer = peer_id as NodeId;
-  const base = admissible(s, peer_id, 'HELLO', now, true);
+  const base = admissible(s, peer_id, 'HELLO', now_s, true);
   if (!base.ok) return refuse(s, base.error);
   if (msg.payload.pubkey !== peer_id) return refuse(s, { reason: 'pubkey_mismatch', peer_id, msg_type: 'HELLO' });
   const last = s.hello_at.get(peer);
-  if (last !== undefined && now - last < HANDSHAKE_LIMITS.helloInterval_s) return refuse(s, { reason: 'rate_limited', peer_id, msg_type: 'HELLO' });
+  if (last !== undefined && now_s - last < HANDSHAKE_LIMITS.helloInterval_s) return refuse(s, { reason: 'rate_limited', peer_id, msg_type: 'HELLO' });
   if (!s.pending.has(peer) && s.pending.size >= HANDSHAKE_LIMITS.maxPendingFacts) return refuse(s, { reason: 'busy', peer_id, msg_type: 'HELLO' });
-  const hello_at = withEntry(s.hello_at, peer, now);
+  const hello_at = withEntry(s.hello_at, peer, now_s);
   let ticket: PendingHello['ticket'] = null;
   if (msg.payload.ticket !== undefined) {
     const m = s.membership;
     const verified = verifyTicket(msg.payload.ticket, {
       hive_id: m.hive!.hive_id,
       trusted_admins: new Set(m.trusted_admins.keys()),
-      now,
+      now_s,
       node_id: peer_id,
       used_tickets: m.used_tickets,
     });
-    if (!verified.ok) return refuseJoin({ ...s, hello_at }, { reason: `ticket_${verified.error.code}`, peer_id, msg_type: 'HELLO', fields: { ...verified.error } }, msg.framing, now);
+    if (!verified.ok) return refuseJoin({ ...s, hello_at }, { reason: `ticket_${verified.error.code}`, peer_id, msg_type: 'HELLO', fields: { ...verified.error } }, msg.framing, now_s);
     ticket = verified.value;
   } else if (msg.framing === 'spec') {
-    return refuseJoin({ ...s, hello_at }, { reason: 'ticket_required', peer_id, msg_type: 'HELLO' }, msg.framing, now);
+    return refuseJoin({ ...s, hello_at }, { reason: 'ticket_required', peer_id, msg_type: 'HELLO' }, msg.framing, now_s);
   } else if (!s.config.accept_clhive_channel_join) {
     return refuse({ ...s, hello_at }, { reason: 'channel_join_disabled', peer_id, msg_type: 'HELLO' });
   }
   const request_id = `facts:${s.next_request}`;
-  const pending = withEntry(s.pending, peer, { request_id, framing: msg.framing, ticket, received_at: now });
+  const pending = withEntry(s.pending, peer, { request_id, framing: msg.framing, ticket, received_at: now_s });
   return {
     state: { ...s, hello_at, pending, next_request: s.next_request + 1 },
     effects: [{ kind: 'fetch_facts', request_id, peer_id: peer }],
@@ -120,20 +120,20 @@ function oldestChallenge(challenges: ReadonlyMap<NodeId, OpenChallenge>): OpenCh
 export function onPeerFacts(
   s: HandshakeState,
   input: { readonly request_id: string; readonly peer_id: string; readonly facts: PeerFacts | null; readonly nonce_bytes: Uint8Array },
-  now: number,
+  now_s: UnixSeconds,
 ): HandshakeStep {
   const peer = input.peer_id as NodeId;
   const p = s.pending.get(peer);
   if (!p || p.request_id !== input.request_id) return refuse(s, { reason: 'unexpected_facts', peer_id: input.peer_id });
   if (input.nonce_bytes.length !== 32) throw new RangeError(`nonce_bytes: expected 32 random bytes, got ${input.nonce_bytes.length}`);
   const dropped = { ...s, pending: withEntry(s.pending, peer, undefined) };
-  const base = admissible(s, input.peer_id, 'HELLO', now, true);
+  const base = admissible(s, input.peer_id, 'HELLO', now_s, true);
   if (!base.ok) return refuse(dropped, base.error);
   const proven = input.facts?.features_hex == null ? null : negotiatedFeatures(input.facts.features_hex);
   if (!input.facts || !proven) return refuse(dropped, { reason: 'facts_unavailable', peer_id: input.peer_id, msg_type: 'HELLO' });
   if (p.ticket) {
     const req = checkRequirements(p.ticket, proven);
-    if (!req.ok) return refuseJoin(dropped, { reason: 'ticket_requirements_not_met', peer_id: input.peer_id, msg_type: 'HELLO', fields: { ...req.error } }, p.framing, now);
+    if (!req.ok) return refuseJoin(dropped, { reason: 'ticket_requirements_not_met', peer_id: input.peer_id, msg_type: 'HELLO', fields: { ...req.error } }, p.framing, now_s);
   } else if (!input.facts.channel_states.includes(CHANNEL_PROOF_STATE)) {
     return refuse(dropped, { reason: 'no_channel', peer_id: input.peer_id, msg_type: 'HELLO', fields: { channel_states: input.facts.channel_states } });
   }
@@ -143,7 +143,7 @@ export function onPeerFacts(
     nonce: toHex(input.nonce_bytes) as Nonce,
     hive_id: hive.hive_id,
     framing: p.framing,
-    issued_at: now,
+    issued_at: now_s,
     join_via: p.ticket ? 'ticket' : 'channel',
     ticket_id: p.ticket?.ticket_id ?? null,
     requirements: p.ticket?.requirements ?? 0,
@@ -159,7 +159,7 @@ export function onPeerFacts(
     effects.push({ kind: 'log', level: 'info', event: 'challenge_evicted', peer_id: evict.peer_id, fields: { issued_at: evict.issued_at } });
   }
   writes.push({ op: 'put_challenge', challenge });
-  if (p.ticket) writes.push({ op: 'use_ticket', use: { ticket_id: p.ticket.ticket_id, used_by: peer, used_at: now, expires_at: p.ticket.expires_at } });
+  if (p.ticket) writes.push({ op: 'use_ticket', use: { ticket_id: p.ticket.ticket_id, used_by: peer, used_at: now_s, expires_at: p.ticket.expires_at } });
   effects.push(...persist(...writes), {
     kind: 'send',
     peer_id: peer,
@@ -206,32 +206,32 @@ function welcome(s: HandshakeState, membership: MembershipState, peer: NodeId, f
  * admission committed; it retries ATTEST, or re-runs the join, which we challenge again) is
  * answered with WELCOME again: nothing is written but the removal of that repeat challenge.
  */
-export function onAttest(s: HandshakeState, peer_id: string, msg: HiveMessageOf<'ATTEST'>, now: number): HandshakeStep {
+export function onAttest(s: HandshakeState, peer_id: string, msg: HiveMessageOf<'ATTEST'>, now_s: UnixSeconds): HandshakeStep {
   const peer = peer_id as NodeId;
   const us = s.config.our_node_id;
   const hive = s.membership.hive;
-  if (hive && admittedByUs(s, peer_id) && !isBanned(s.membership, peer_id, now)) {
+  if (hive && admittedByUs(s, peer_id) && !isBanned(s.membership, peer_id, now_s)) {
     const writes: StoreWrite[] = s.membership.challenges.has(peer) ? [{ op: 'delete_challenge', peer_id: peer }] : [];
     const effects: HandshakeEffect[] = [...persist(...writes), ...welcome(s, s.membership, peer, msg.framing, hive.hive_id), { kind: 'log', level: 'info', event: 'welcome_resent', peer_id }];
     return { state: { ...s, membership: applyWrites(s.membership, writes) }, effects, reject: null };
   }
-  const base = admissible(s, peer_id, 'ATTEST', now);
+  const base = admissible(s, peer_id, 'ATTEST', now_s);
   if (!base.ok) return refuse(s, base.error);
   if (s.admitting.has(peer)) return refuse(s, { reason: 'admission_pending', peer_id, msg_type: 'ATTEST' });
   const challenge = s.membership.challenges.get(peer);
   if (!challenge) return refuse(s, { reason: 'no_challenge', peer_id, msg_type: 'ATTEST' });
-  if (now - challenge.issued_at > HANDSHAKE_LIMITS.challengeTtl_s) {
+  if (now_s - challenge.issued_at > HANDSHAKE_LIMITS.challengeTtl_s) {
     return refuse(s, { reason: 'challenge_expired', peer_id, msg_type: 'ATTEST', fields: { issued_at: challenge.issued_at } });
   }
-  const audit = verifyAttest(msg, challenge, us, peer_id, now);
-  if (!audit.ok) return refuseJoin(s, audit.error, msg.framing, now);
+  const audit = verifyAttest(msg, challenge, us, peer_id, now_s);
+  if (!audit.ok) return refuseJoin(s, audit.error, msg.framing, now_s);
   const ticket = challenge.ticket_id === null ? null : s.membership.used_tickets.get(challenge.ticket_id);
   const admission: Omit<Admission, 'sig'> = ticket
     ? { by: us, via: 'ticket', ticket_id: ticket.ticket_id, ticket_expires_at: ticket.expires_at }
     : { by: us, via: 'channel' };
   const request_id = `sign:${s.next_request}`;
-  const text = lightningSignedText(admissionSigningString(challenge.hive_id, peer, now, admission));
-  const pending: PendingAdmission = { request_id, text, peer_id: peer, framing: msg.framing, joined_at: now, admission, version: audit.value.version, features: audit.value.features };
+  const text = lightningSignedText(admissionSigningString(challenge.hive_id, peer, now_s, admission));
+  const pending: PendingAdmission = { request_id, text, peer_id: peer, framing: msg.framing, joined_at: now_s, admission, version: audit.value.version, features: audit.value.features };
   return {
     state: { ...s, admitting: withEntry(s.admitting, peer, pending), next_request: s.next_request + 1 },
     effects: [{ kind: 'sign', request_id, text, purpose: 'admission' }],
@@ -248,13 +248,13 @@ export function isAdmissionRequest(s: HandshakeState, request_id: string): boole
  * Our node signed an admission proof: check it is ours, re-check that we still admit this peer
  * (the hive may have filled meanwhile), then admit as neophyte with the proof and send WELCOME.
  */
-export function onAdmissionSigned(s: HandshakeState, input: Extract<HandshakeInput, { kind: 'signed' }>, now: number): HandshakeStep {
+export function onAdmissionSigned(s: HandshakeState, input: Extract<HandshakeInput, { kind: 'signed' }>, now_s: UnixSeconds): HandshakeStep {
   const p = [...s.admitting.values()].find((x) => x.request_id === input.request_id)!;
   const dropped = { ...s, admitting: withEntry(s.admitting, p.peer_id, undefined) };
   if (!input.result.ok) return refuse(dropped, { reason: 'signer_failed', peer_id: p.peer_id, fields: { detail: input.result.reason } });
   const sig = input.result.zbase;
   if (recoverSigner(p.text, sig) !== s.config.our_node_id) return refuse(dropped, { reason: 'bad_signer_output', peer_id: p.peer_id, fields: { request_id: p.request_id } });
-  const base = admissible(s, p.peer_id, 'ATTEST', now);
+  const base = admissible(s, p.peer_id, 'ATTEST', now_s);
   if (!base.ok) return refuse(dropped, base.error);
   const challenge = s.membership.challenges.get(p.peer_id);
   if (!challenge) return refuse(dropped, { reason: 'no_challenge', peer_id: p.peer_id, msg_type: 'ATTEST' });
@@ -276,13 +276,13 @@ export function onAdmissionSigned(s: HandshakeState, input: Extract<HandshakeInp
 }
 
 /** Timer: drop expired challenges (store), stale facts requests and old rate-limit stamps (memory). */
-export function memberTick(s: HandshakeState, now: number): HandshakeStep {
+export function memberTick(s: HandshakeState, now_s: UnixSeconds): HandshakeStep {
   const writes: StoreWrite[] = [];
   for (const c of s.membership.challenges.values()) {
-    if (now - c.issued_at > HANDSHAKE_LIMITS.challengeTtl_s) writes.push({ op: 'delete_challenge', peer_id: c.peer_id });
+    if (now_s - c.issued_at > HANDSHAKE_LIMITS.challengeTtl_s) writes.push({ op: 'delete_challenge', peer_id: c.peer_id });
   }
-  const pending = new Map([...s.pending].filter(([, p]) => now - p.received_at <= HANDSHAKE_LIMITS.factsTimeout_s));
-  const hello_at = new Map([...s.hello_at].filter(([, t]) => now - t < HANDSHAKE_LIMITS.helloInterval_s));
+  const pending = new Map([...s.pending].filter(([, p]) => now_s - p.received_at <= HANDSHAKE_LIMITS.factsTimeout_s));
+  const hello_at = new Map([...s.hello_at].filter(([, t]) => now_s - t < HANDSHAKE_LIMITS.helloInterval_s));
   const effects: HandshakeEffect[] = persist(...writes);
   if (writes.length) effects.push({ kind: 'log', level: 'info', event: 'challenges_expired', fields: { count: writes.length } });
   return { state: { ...s, membership: applyWrites(s.membership, writes), pending, hello_at }, effects, reject: null };

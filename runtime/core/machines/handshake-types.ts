@@ -131,7 +131,7 @@ export interface HandshakeState {
   readonly next_request: number;
 }
 
-/** Inputs of the handshake machines. `now` is passed separately (unix seconds). */
+/** Inputs of the handshake machines. `now_s` is passed separately (unix seconds). */
 export type HandshakeInput =
   /** A decoded, schema-valid Hive message from `peer_id` (the BOLT 8 authenticated sender). */
   | { readonly kind: 'message'; readonly peer_id: string; readonly message: HiveMessage }

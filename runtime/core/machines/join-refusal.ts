@@ -5,7 +5,7 @@
  * the per-peer rate limit, so a refusal is never more traffic than the HELLOs that cause it. The
  * detail never names the node that used a ticket. Every other refusal stays silent.
  */
-import type { NodeId } from '../types.ts';
+import type { NodeId, UnixSeconds } from '../types.ts';
 import type { Framing } from '../wire/framing.ts';
 import { JOIN_REFUSAL_RULES, type JoinRefusalRule } from '../wire/payloads/join-refused.ts';
 import { refuse, type HandshakeReject, type HandshakeState, type HandshakeStep } from './handshake-types.ts';
@@ -44,14 +44,14 @@ function detailOf(rule: JoinRefusalRule, f: Readonly<Record<string, unknown>>): 
 /**
  * `refuse(s, reject)`, plus a JOIN_REFUSED to `reject.peer_id` when the rule is one a candidate is
  * told and the HELLO came in spec framing.
- * @param now unix seconds (the refusal's timestamp).
+ * @param now_s unix seconds (the refusal's timestamp).
  */
-export function refuseJoin(s: HandshakeState, reject: HandshakeReject, framing: Framing, now: number): HandshakeStep {
+export function refuseJoin(s: HandshakeState, reject: HandshakeReject, framing: Framing, now_s: UnixSeconds): HandshakeStep {
   const r = refuse(s, reject);
   if (framing !== 'spec' || !RULES.has(reject.reason) || reject.peer_id === undefined) return r;
   const rule = reject.reason as JoinRefusalRule;
   return {
     ...r,
-    effects: [...r.effects, { kind: 'send', peer_id: reject.peer_id as NodeId, framing: 'spec', type: 'JOIN_REFUSED', payload: { rule, detail: detailOf(rule, reject.fields ?? {}), timestamp: now } }],
+    effects: [...r.effects, { kind: 'send', peer_id: reject.peer_id as NodeId, framing: 'spec', type: 'JOIN_REFUSED', payload: { rule, detail: detailOf(rule, reject.fields ?? {}), timestamp: now_s } }],
   };
 }

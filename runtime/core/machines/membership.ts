@@ -10,7 +10,7 @@
  */
 import type { Framing } from '../wire/framing.ts';
 import type { Admission } from '../wire/payloads/admission.ts';
-import type { NodeId, Nonce } from '../types.ts';
+import type { NodeId, Nonce, UnixSeconds } from '../types.ts';
 
 /** Membership tier (clhive-protocol.md §6.1; `admin` was removed from cl-hive on 2026-01-20). */
 export type Tier = 'member' | 'neophyte';
@@ -165,8 +165,8 @@ export function persist(...writes: StoreWrite[]): PersistEffect[] {
   return writes.map((write) => ({ kind: 'persist', write }));
 }
 
-/** True when `node_id` is banned at `now` (a ban with `expires_at` in the past no longer counts). */
-export function isBanned(s: MembershipState, node_id: string, now: number): boolean {
+/** True when `node_id` is banned at `now_s` (a ban with `expires_at` in the past no longer counts). */
+export function isBanned(s: MembershipState, node_id: string, now_s: UnixSeconds): boolean {
   const ban = s.banned.get(node_id as NodeId);
-  return ban !== undefined && (ban.expires_at === null || ban.expires_at > now);
+  return ban !== undefined && (ban.expires_at === null || ban.expires_at > now_s);
 }

@@ -17,7 +17,7 @@ import { FLEET_LIMITS } from '../fleet/config.ts';
 import { deliver, requestSignature, type Payload } from '../fleet/outgoing.ts';
 import { keyOf, type OutboxRow } from '../fleet/tables.ts';
 import type { FleetState, FleetStep, SignPurpose } from '../fleet/types.ts';
-import type { NodeId } from '../types.ts';
+import type { NodeId, UnixSeconds } from '../types.ts';
 import type { RawPayload } from '../wire/envelope.ts';
 import type { MsgType } from '../wire/message-types.ts';
 import type { Admitted } from './admit.ts';
@@ -46,16 +46,16 @@ function jitterOf(entropy: Uint8Array, row: OutboxRow): number {
 }
 
 /** Timer: give up on exhausted rows, re-send (or re-sign) due ones and reschedule them. */
-export function outboxTick(c: Change, now: number, entropy: Uint8Array): void {
+export function outboxTick(c: Change, now_s: UnixSeconds, entropy: Uint8Array): void {
   const due = new Map<string, OutboxRow[]>();
   for (const row of c.state.tables.outbox.values()) {
-    if (now >= row.expires_at || (row.next_retry_at <= now && row.retries >= FLEET_LIMITS.outboxMaxRetries)) {
+    if (now_s >= row.expires_at || (row.next_retry_at <= now_s && row.retries >= FLEET_LIMITS.outboxMaxRetries)) {
       c.del('outbox', keyOf(row.msg_id, row.peer_id));
       c.log('warn', 'outbox_gave_up', { msg_id: row.msg_id, msg_type: row.msg_type, retries: row.retries }, row.peer_id);
       continue;
     }
-    if (row.next_retry_at > now) continue;
-    const next = { ...row, retries: row.retries + 1, next_retry_at: now + backoffSeconds(row.retries + 1, jitterOf(entropy, row)) };
+    if (row.next_retry_at > now_s) continue;
+    const next = { ...row, retries: row.retries + 1, next_retry_at: now_s + backoffSeconds(row.retries + 1, jitterOf(entropy, row)) };
     c.put('outbox', next);
     due.set(row.msg_id, [...(due.get(row.msg_id) ?? []), next]);
   }
@@ -66,18 +66,18 @@ export function outboxTick(c: Change, now: number, entropy: Uint8Array): void {
     const resign = RESIGN[type];
     if (resign) {
       const { [resign.sig_field]: _old, ...unsigned } = first.payload as Payload;
-      requestSignature(c, { type, payload: { ...unsigned, timestamp: now }, purpose: resign.purpose, sig_field: resign.sig_field, recipients: peers, reliable: true, retry_of: msg_id });
+      requestSignature(c, { type, payload: { ...unsigned, timestamp: now_s }, purpose: resign.purpose, sig_field: resign.sig_field, recipients: peers, reliable: true, retry_of: msg_id });
     } else if (type === 'PROMOTION_REQUEST') {
-      deliver(c, type, { ...(first.payload as Payload), timestamp: now }, peers, now, true, msg_id);
+      deliver(c, type, { ...(first.payload as Payload), timestamp: now_s }, peers, now_s, true, msg_id);
     } else {
-      deliver(c, type, first.payload as Payload, peers, now, true, msg_id);
+      deliver(c, type, first.payload as Payload, peers, now_s, true, msg_id);
     }
   }
 }
 
 /** Send an unsigned MSG_ACK for `event_id` to `peer_id` (accepted because it comes direct; §2.3). */
-export function sendAck(c: Change, peer_id: NodeId, event_id: string, status: 'ok' | 'invalid' | 'retry_later', now: number): void {
-  deliver(c, 'MSG_ACK', { ack_msg_id: event_id, status, sender_id: c.state.config.our_node_id, timestamp: now }, [peer_id], now, false);
+export function sendAck(c: Change, peer_id: NodeId, event_id: string, status: 'ok' | 'invalid' | 'retry_later', now_s: UnixSeconds): void {
+  deliver(c, 'MSG_ACK', { ack_msg_id: event_id, status, sender_id: c.state.config.our_node_id, timestamp: now_s }, [peer_id], now_s, false);
 }
 
 /** MSG_ACK: `ok` clears the row, `invalid` fails it, `retry_later` leaves it. */

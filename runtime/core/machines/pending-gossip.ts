@@ -16,7 +16,7 @@ import { Change } from '../fleet/change.ts';
 import { FLEET_LIMITS } from '../fleet/config.ts';
 import { isCertified } from '../fleet/roster.ts';
 import type { FleetReject, FleetState, PendingGossip } from '../fleet/types.ts';
-import type { NodeId } from '../types.ts';
+import type { NodeId, UnixSeconds } from '../types.ts';
 import type { DecodeOutcome } from '../wire/decode.ts';
 
 /** Reject reasons after which a GOSSIP is kept for a later look. */
@@ -42,8 +42,8 @@ export function keepPendingGossip(s: FleetState, peer_id: string, outcome: Decod
 }
 
 /** Drop kept GOSSIP older than the TTL (tick). */
-export function expirePendingGossip(c: Change, now: number): void {
-  const old = [...c.state.pending_gossip.values()].filter((p) => now - p.received_at >= FLEET_LIMITS.pendingGossipTtl_s);
+export function expirePendingGossip(c: Change, now_s: UnixSeconds): void {
+  const old = [...c.state.pending_gossip.values()].filter((p) => now_s - p.received_at >= FLEET_LIMITS.pendingGossipTtl_s);
   if (old.length === 0) return;
   const left = new Map(c.state.pending_gossip);
   for (const p of old) {

@@ -32,7 +32,7 @@ import { requestSignature } from '../fleet/outgoing.ts';
 import { isCertified, isFullMember } from '../fleet/roster.ts';
 import type { StateRow } from '../fleet/tables.ts';
 import type { FleetState, FleetStep, NodeFacts } from '../fleet/types.ts';
-import type { NodeId } from '../types.ts';
+import type { NodeId, UnixSeconds } from '../types.ts';
 import type { RawPayload } from '../wire/envelope.ts';
 import { FIELD_LIMITS } from '../wire/limits.ts';
 import { gossipSigningString } from '../wire/payloads/gossip.ts';
@@ -48,12 +48,12 @@ export function currentMembershipHash(s: FleetState): string {
 }
 
 /** Send our signed STATE_HASH to `peer_id`. */
-export function sendStateHash(c: Change, peer_id: NodeId, now: number): void {
+export function sendStateHash(c: Change, peer_id: NodeId, now_s: UnixSeconds): void {
   const s = c.state;
   const payload = {
     fleet_hash: currentFleetHash(s),
     peer_count: s.tables.states.size,
-    timestamp: now,
+    timestamp: now_s,
     membership_hash: currentMembershipHash(s),
     sender_id: s.config.our_node_id,
   };
@@ -81,18 +81,18 @@ function stateEntry(r: StateRow): Record<string, PyJson> {
  * Send a signed FULL_SYNC round (all members, states newest first — or none with `states: false` —
  * in as many parts as they need) to `recipients` (none: nothing is sent).
  */
-export function sendFullSync(c: Change, recipients: readonly NodeId[], now: number, opts: { readonly states?: boolean } = {}): void {
+export function sendFullSync(c: Change, recipients: readonly NodeId[], now_s: UnixSeconds, opts: { readonly states?: boolean } = {}): void {
   if (recipients.length === 0) return;
   const s = c.state;
   const rows = opts.states === false ? [] : [...s.tables.states.values()].sort((a, b) => b.last_update - a.last_update);
   const { parts, left_out } = fullSyncParts(memberEntries(s.membership) as unknown as PyJson[], rows.map(stateEntry), FLEET_LIMITS.fullSyncBudgetBytes, FIELD_LIMITS.fullSyncStates);
   if (left_out > 0) c.log('warn', 'full_sync_items_left_out', { left_out });
   const sent = new Map(s.full_sync_sent);
-  for (const r of recipients) sent.set(r, now);
+  for (const r of recipients) sent.set(r, now_s);
   c.set({ full_sync_sent: sent });
   for (const [index, { members, states }] of parts.entries()) {
     const tag = parts.length > 1 ? { hivebox_part: { index, count: parts.length } } : {};
-    const payload = { states, fleet_hash: statesHash(states as never), timestamp: now, members, sender_id: s.config.our_node_id, ...tag };
+    const payload = { states, fleet_hash: statesHash(states as never), timestamp: now_s, members, sender_id: s.config.our_node_id, ...tag };
     requestSignature(c, { type: 'FULL_SYNC', payload: payload as never, purpose: 'full_sync', recipients });
   }
 }
@@ -112,18 +112,18 @@ function markWaived(c: Change, key: string): void {
 }
 
 /** STATE_HASH: on any mismatch answer with FULL_SYNC (rate limited per peer, except right after a membership change). */
-export function onStateHash(s: FleetState, a: Admitted<'STATE_HASH'>, now: number): FleetStep {
+export function onStateHash(s: FleetState, a: Admitted<'STATE_HASH'>, now_s: UnixSeconds): FleetStep {
   const p = a.message.payload;
   const fleetMatch = p.fleet_hash === currentFleetHash(s);
   const membersMatch = p.membership_hash === undefined || p.membership_hash === currentMembershipHash(s);
   const c = new Change(s);
   if (fleetMatch && membersMatch) return c.done();
   const last = s.full_sync_sent.get(a.peer_id);
-  if (last !== undefined && now - last < FLEET_LIMITS.fullSyncCooldown_s) {
+  if (last !== undefined && now_s - last < FLEET_LIMITS.fullSyncCooldown_s) {
     if (!waiveCooldown(s, `sent:${a.peer_id}`, last)) return c.log('info', 'full_sync_suppressed', { last_sent: last }, a.peer_id).done();
     markWaived(c, `sent:${a.peer_id}`);
   }
-  sendFullSync(c, [a.peer_id], now);
+  sendFullSync(c, [a.peer_id], now_s);
   return c.done();
 }
 
@@ -151,7 +151,7 @@ function addressesOf(raw: RawPayload): string[] {
 }
 
 /** Known rows fill missing addresses; unknown rows are added only through a verified admission. */
-function mergeMembers(c: Change, a: Admitted<'FULL_SYNC'>, now: number): { added: number; refused: Record<string, RecordRefusal> } {
+function mergeMembers(c: Change, a: Admitted<'FULL_SYNC'>, now_s: UnixSeconds): { added: number; refused: Record<string, RecordRefusal> } {
   let added = 0;
   const refused: Record<string, RecordRefusal> = {};
   for (const e of a.message.payload.members ?? []) {
@@ -161,7 +161,7 @@ function mergeMembers(c: Change, a: Admitted<'FULL_SYNC'>, now: number): { added
       if (known.addresses.length === 0 && e.addresses?.length) c.member({ op: 'put_member', member: { ...known, addresses: [...e.addresses] } });
       continue;
     }
-    const r = admitRecord(e, fleetRecordContext(c.state, now));
+    const r = admitRecord(e, fleetRecordContext(c.state, now_s));
     if (!r.ok) {
       if (r.reason !== 'is_us') refused[id] = r.reason;
       continue;
@@ -178,22 +178,22 @@ function mergeMembers(c: Change, a: Admitted<'FULL_SYNC'>, now: number): { added
  * back a full member's FULL_SYNC that names a member we would add: that is an admission broadcast,
  * and a second admission within 60 s must still reach the members admitted before it.
  */
-export function onFullSync(s: FleetState, a: Admitted<'FULL_SYNC'>, now: number, facts: NodeFacts): FleetStep {
+export function onFullSync(s: FleetState, a: Admitted<'FULL_SYNC'>, now_s: UnixSeconds, facts: NodeFacts): FleetStep {
   const seen = s.full_sync_seen.get(a.peer_id);
-  const admission = isFullMember(s, a.peer_id, now) && (a.message.payload.members ?? []).some((e) => !s.membership.members.has(e.peer_id as NodeId) && admitRecord(e, fleetRecordContext(s, now)).ok);
+  const admission = isFullMember(s, a.peer_id, now_s) && (a.message.payload.members ?? []).some((e) => !s.membership.members.has(e.peer_id as NodeId) && admitRecord(e, fleetRecordContext(s, now_s)).ok);
   const round = a.message.payload.timestamp;
   const tag = partTagOf(a.message.raw);
-  const cooling = seen !== undefined && now - seen < FLEET_LIMITS.fullSyncCooldown_s && !admission && !continuesRound(s.full_sync_rounds, a.peer_id, round, tag);
-  const waived = cooling && isFullMember(s, a.peer_id, now) && waiveCooldown(s, `seen:${a.peer_id}`, seen);
+  const cooling = seen !== undefined && now_s - seen < FLEET_LIMITS.fullSyncCooldown_s && !admission && !continuesRound(s.full_sync_rounds, a.peer_id, round, tag);
+  const waived = cooling && isFullMember(s, a.peer_id, now_s) && waiveCooldown(s, `seen:${a.peer_id}`, seen);
   if (cooling && !waived) {
     return refuse(s, { reason: 'rate_limited', peer_id: a.peer_id, msg_type: 'FULL_SYNC', fields: { last_processed: seen } });
   }
   const c = new Change(s).set({
-    full_sync_seen: new Map(s.full_sync_seen).set(a.peer_id, now),
+    full_sync_seen: new Map(s.full_sync_seen).set(a.peer_id, now_s),
     full_sync_rounds: roundAfterPart(s.full_sync_rounds, a.peer_id, round, tag),
   });
   if (waived) markWaived(c, `seen:${a.peer_id}`);
-  const { added: members_added, refused: members_refused } = mergeMembers(c, a, now);
+  const { added: members_added, refused: members_refused } = mergeMembers(c, a, now_s);
   const rawStates = (a.message.raw.states ?? []) as readonly RawPayload[];
   const skipped: Record<string, string> = {};
   let taken = 0;
@@ -204,7 +204,7 @@ export function onFullSync(s: FleetState, a: Admitted<'FULL_SYNC'>, now: number,
     const existing = st.tables.states.get(id);
     if (existing && e.version <= existing.version) return;
     if (id === st.config.our_node_id) c.log('warn', 'own_version_behind', { ours: existing?.version ?? null, seen: e.version });
-    else if (!isCertified(st, id, now)) return void (skipped[id] = 'not_member');
+    else if (!isCertified(st, id, now_s)) return void (skipped[id] = 'not_member');
     if (!entrySigned(e, raw) && (a.framing === 'spec' || raw.signature !== undefined)) return void (skipped[id] = 'unsigned_state');
     const topology = e.topology ?? [];
     const claims = verifyClaims(id, e.capacity_sats, topology, facts);

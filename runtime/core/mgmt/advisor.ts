@@ -7,7 +7,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { nobleScheme } from '../crypto/noble-scheme.ts';
 import { recoverSigner, zbase32 } from '../crypto/lnsign.ts';
 import { err, ok, type Result } from '../result.ts';
-import { toHex, utf8 } from '../types.ts';
+import { toHex, type UnixMillis, utf8 } from '../types.ts';
 import { decodeResponse, requestDigest, responseSignedText, type MgmtRequest, type MgmtResponse, type MgmtStatus } from './messages.ts';
 import { verifyReceipt, type SignedReceipt } from './receipt.ts';
 
@@ -35,7 +35,7 @@ export function buildRequest(cmd: AdvisorCommand, credentialText: string, paymen
 }
 
 /** Next nonce: strictly above `last`, and at least `now_ms × 1000` so restarts keep increasing. */
-export function nextNonce(last: bigint | null, now_ms: number): bigint {
+export function nextNonce(last: bigint | null, now_ms: UnixMillis): bigint {
   const floor = BigInt(Math.floor(now_ms)) * 1000n;
   return last === null || floor > last ? floor : last + 1n;
 }

@@ -9,6 +9,7 @@
  * may always revise its own changes; read-only commands have no targets.
  */
 import { tierRank, type Tier } from './tiers.ts';
+import type { UnixSeconds } from '../types.ts';
 
 /** An accepted change recorded by the node (mgmt store `changes`). */
 export interface RecentChange {
@@ -36,13 +37,13 @@ function outranks(a: Contender, b: RecentChange): boolean {
 
 /**
  * The change that blocks `me` on one of `targets`, or null.
- * @param recent changes in any order; only those within `(now − window_s, now]` count.
+ * @param recent changes in any order; only those within `(now_s − window_s, now_s]` count.
  */
-export function blockingChange(targets: readonly string[], me: Contender, recent: readonly RecentChange[], now: number, window_s: number): RecentChange | null {
+export function blockingChange(targets: readonly string[], me: Contender, recent: readonly RecentChange[], now_s: UnixSeconds, window_s: number): RecentChange | null {
   const wanted = new Set(targets);
   const latest = new Map<string, RecentChange>();
   for (const c of recent) {
-    if (!wanted.has(c.target) || c.at <= now - window_s || c.at > now) continue;
+    if (!wanted.has(c.target) || c.at <= now_s - window_s || c.at > now_s) continue;
     const prev = latest.get(c.target);
     if (!prev || c.at >= prev.at) latest.set(c.target, c);
   }

@@ -12,6 +12,7 @@ import type { DidKeys } from './did.ts';
 import { verifyDocumentProof, type DocumentProof } from './proof.ts';
 import { effectivePermissions, isTier, PERMISSIONS, type Permission, type Tier } from './tiers.ts';
 import { DAY_S, isoToUnix, unixToIso } from './time.ts';
+import type { UnixSeconds } from '../types.ts';
 
 /** Limits on a presented credential. */
 export const CREDENTIAL_LIMITS = {
@@ -165,7 +166,7 @@ export interface CredentialContext {
   /** True when the credential id is on the revocation list. */
   readonly revoked: boolean;
   /** Unix seconds. */
-  readonly now: number;
+  readonly now_s: UnixSeconds;
   /**
    * The proof check; defaults to {@link verifyDocumentProof}. A driver may pass a memoised
    * version (credentials are presented with every command).
@@ -175,7 +176,7 @@ export interface CredentialContext {
 
 /**
  * Verify a parsed credential (spec 002 §1 lifecycle step 3). Checks, each with its own rule:
- * issuer trusted, proof by the issuer, subject node is us, `issuanceDate ≤ now < expirationDate`,
+ * issuer trusted, proof by the issuer, subject node is us, `issuanceDate ≤ now_s < expirationDate`,
  * validity ≤ 730 days, not revoked.
  */
 export function verifyCredential(c: ParsedCredential, ctx: CredentialContext): Result<VerifiedCredential, CredentialReject> {
@@ -184,8 +185,8 @@ export function verifyCredential(c: ParsedCredential, ctx: CredentialContext): R
     return err({ rule: 'bad_credential_signature', detail: 'proof does not verify against the issuer DID' });
   }
   if (c.node_id !== ctx.nodeId) return err({ rule: 'wrong_node', detail: `credential is for ${c.node_id}` });
-  if (ctx.now < c.issued_at) return err({ rule: 'not_yet_valid', detail: `valid from ${unixToIso(c.issued_at)}` });
-  if (ctx.now >= c.expires_at) return err({ rule: 'expired', detail: `expired at ${unixToIso(c.expires_at)}` });
+  if (ctx.now_s < c.issued_at) return err({ rule: 'not_yet_valid', detail: `valid from ${unixToIso(c.issued_at)}` });
+  if (ctx.now_s >= c.expires_at) return err({ rule: 'expired', detail: `expired at ${unixToIso(c.expires_at)}` });
   if (c.expires_at - c.issued_at > CREDENTIAL_LIMITS.max_validity_days * DAY_S) {
     return err({ rule: 'validity_too_long', detail: `validity over ${CREDENTIAL_LIMITS.max_validity_days} days` });
   }

@@ -19,6 +19,7 @@ import { admitNonce, checkDailyCap, checkFreshness, type AgentReplayState } from
 import type { ActionDef, ChannelView, MgmtEffect } from './schemas/action.ts';
 import { isSchemaId, SCHEMAS, schemaAllowed, SUPPORTED_SCHEMAS } from './schemas/registry.ts';
 import { tierRank } from './tiers.ts';
+import type { UnixSeconds } from '../types.ts';
 
 /** Largest `schema_payload`, bytes (spec 002 §3: commands are ~2–4 KB in total). */
 export const MAX_PAYLOAD_BYTES = 16_384;
@@ -33,8 +34,8 @@ export interface Preflight {
  * Checks that need no I/O: timestamp within ±300 s, credential shape.
  * @returns the preflight, or `transport/stale_timestamp|future_timestamp`, `credential/malformed_credential`.
  */
-export function preflight(req: MgmtRequest, now: number): Result<Preflight, MgmtReject> {
-  const fresh = checkFreshness(req.timestamp, now);
+export function preflight(req: MgmtRequest, now_s: UnixSeconds): Result<Preflight, MgmtReject> {
+  const fresh = checkFreshness(req.timestamp, now_s);
   if (fresh) return err(fresh);
   const credential = parseCredential(req.credential);
   if (!credential.ok) return err(reject('credential', credential.error.rule, credential.error.detail));
@@ -55,7 +56,7 @@ export interface AuthFacts {
   readonly acceptedToday: number;
   readonly channels: ReadonlyMap<string, ChannelView>;
   /** Unix seconds. */
-  readonly now: number;
+  readonly now_s: UnixSeconds;
   /** Memoised credential proof check (see `CredentialContext.proofCheck`). */
   readonly proofCheck?: CredentialContext['proofCheck'];
 }
@@ -125,9 +126,9 @@ export function authorize(pre: Preflight, facts: AuthFacts): AuthOutcome {
   if (!verifyWithDidKeys(facts.agentKeys, requestDigest(pre.req), pre.req.signature)) {
     return { agentState: null, credentialVerified: false, verdict: err(reject('transport', 'bad_signature', `signature does not verify for ${c.agent_did}`)) };
   }
-  const replay = admitNonce(facts.agentState, pre.req.nonce, facts.now);
+  const replay = admitNonce(facts.agentState, pre.req.nonce, facts.now_s);
   if (!replay.ok) return { agentState: null, credentialVerified: false, verdict: replay };
-  const verified = verifyCredential(c, { issuerKeys: facts.issuerKeys, trustedIssuers: facts.trustedIssuers, nodeId: facts.nodeId, revoked: facts.revoked, now: facts.now, proofCheck: facts.proofCheck });
+  const verified = verifyCredential(c, { issuerKeys: facts.issuerKeys, trustedIssuers: facts.trustedIssuers, nodeId: facts.nodeId, revoked: facts.revoked, now_s: facts.now_s, proofCheck: facts.proofCheck });
   if (!verified.ok) return { agentState: replay.value, credentialVerified: false, verdict: err(reject('credential', verified.error.rule, verified.error.detail)) };
   return { agentState: replay.value, credentialVerified: true, verdict: authorizeCommand(pre, verified.value, facts) };
 }

@@ -4,6 +4,7 @@
  * condition may only narrow (the smallest expiry / action count applies, every did/tier must match).
  */
 import { tierRank, isTier, type Tier } from './tiers.ts';
+import type { UnixSeconds } from '../types.ts';
 
 /** The caveats the node adds when it issues a subscription. `expires` is unix seconds. */
 export interface SubscriptionCaveats {
@@ -24,7 +25,7 @@ export interface CaveatContext {
   /** Tier of the credential presented with it. */
   readonly tier: Tier;
   /** Unix seconds. */
-  readonly now: number;
+  readonly now_s: UnixSeconds;
 }
 
 /**
@@ -42,7 +43,7 @@ export function checkCaveat(caveat: string, ctx: CaveatContext): string | null {
     case 'tier':
       return isTier(value) && tierRank(ctx.tier) <= tierRank(value) ? null : `credential tier ${ctx.tier} above macaroon tier ${value}`;
     case 'expires':
-      return /^\d+$/.test(value) && ctx.now < Number(value) ? null : `macaroon expired at ${value}`;
+      return /^\d+$/.test(value) && ctx.now_s < Number(value) ? null : `macaroon expired at ${value}`;
     case 'max_actions':
       return /^\d+$/.test(value) ? null : `malformed max_actions ${value}`;
     default:

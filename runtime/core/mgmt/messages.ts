@@ -11,12 +11,8 @@ import { canonicalJson } from '../canonical/python-json.ts';
 import { lightningSignedText } from '../canonical/signed-text.ts';
 import { err, ok, type Result } from '../result.ts';
 import { toHex, utf8 } from '../types.ts';
+import { MGMT_REQUEST_TYPE, MGMT_RESPONSE_TYPE } from '../wire/traffic.ts';
 import { decodeTlvStream, encodeTlvStream, type TlvError, type TlvRecord } from './tlv.ts';
-
-/** Custom message type of a management request (spec 002 §3). */
-export const MGMT_REQUEST_TYPE = 0xc000;
-/** Custom message type of a management response (spec 002 §3). */
-export const MGMT_RESPONSE_TYPE = 0xc001;
 
 /** Size limits, in bytes unless named otherwise. */
 export const MGMT_LIMITS = {

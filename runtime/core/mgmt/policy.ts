@@ -12,6 +12,7 @@ import type { ChannelView, MgmtEffect } from './schemas/action.ts';
 import { blockingChange, type Contender, type RecentChange } from './conflict.ts';
 import { reject, type MgmtReject } from './reject.ts';
 import { DAY_S } from './time.ts';
+import type { UnixSeconds } from '../types.ts';
 
 /** The operator's local policy. */
 export interface LocalPolicy {
@@ -62,7 +63,7 @@ export interface PolicyFacts {
   /** Recent accepted changes for the conflict rule. */
   readonly recentChanges: readonly RecentChange[];
   /** Unix seconds. */
-  readonly now: number;
+  readonly now_s: UnixSeconds;
 }
 
 /** The command as the policy sees it. */
@@ -74,15 +75,15 @@ export interface PolicyCommand {
   readonly contender: Contender;
 }
 
-function inQuietHours(q: NonNullable<LocalPolicy['quiet_hours']>, now: number): boolean {
-  const hour = Math.floor((now % DAY_S) / 3600);
+function inQuietHours(q: NonNullable<LocalPolicy['quiet_hours']>, now_s: UnixSeconds): boolean {
+  const hour = Math.floor((now_s % DAY_S) / 3600);
   return q.start_hour <= q.end_hour ? hour >= q.start_hour && hour < q.end_hour : hour >= q.start_hour || hour < q.end_hour;
 }
 
-function feeReference(scid: string, current: number, changes: readonly FeeChange[], now: number): number {
+function feeReference(scid: string, current: number, changes: readonly FeeChange[], now_s: UnixSeconds): number {
   let ref = current;
   let oldest = Infinity;
-  for (const c of changes) if (c.scid === scid && c.at > now - DAY_S && c.at < oldest) [oldest, ref] = [c.at, c.before_ppm];
+  for (const c of changes) if (c.scid === scid && c.at > now_s - DAY_S && c.at < oldest) [oldest, ref] = [c.at, c.before_ppm];
   return ref;
 }
 
@@ -93,7 +94,7 @@ function feeReference(scid: string, current: number, changes: readonly FeeChange
  */
 export function checkLocalPolicy(policy: LocalPolicy, cmd: PolicyCommand, facts: PolicyFacts): MgmtReject | null {
   if (!cmd.mutates) return null;
-  if (policy.quiet_hours && inQuietHours(policy.quiet_hours, facts.now)) {
+  if (policy.quiet_hours && inQuietHours(policy.quiet_hours, facts.now_s)) {
     return reject('policy', 'quiet_hours', `no changes between ${policy.quiet_hours.start_hour}:00 and ${policy.quiet_hours.end_hour}:00 UTC`);
   }
   const prot = cmd.channels.find((c) => policy.protected_channels.includes(c));
@@ -101,15 +102,15 @@ export function checkLocalPolicy(policy: LocalPolicy, cmd: PolicyCommand, facts:
   const e = cmd.effect;
   if (e.kind === 'set_channel_fee') {
     const current = facts.channels.get(e.scid)?.fee_ppm ?? 0;
-    const ref = feeReference(e.scid, current, facts.feeChanges, facts.now);
+    const ref = feeReference(e.scid, current, facts.feeChanges, facts.now_s);
     if (Math.abs(e.fee_ppm - ref) * 100 > ref * policy.max_fee_change_pct_24h) {
       return reject('policy', 'max_fee_change_24h', `${ref} → ${e.fee_ppm} ppm exceeds ${policy.max_fee_change_pct_24h}% in 24 h`);
     }
   }
   if (e.kind === 'set_config' && policy.locked_config.includes(e.parameter)) return reject('policy', 'config_locked', `${e.parameter} is locked by the operator`);
-  const blocker = blockingChange(cmd.targets, cmd.contender, facts.recentChanges, facts.now, policy.isolation_window_s);
+  const blocker = blockingChange(cmd.targets, cmd.contender, facts.recentChanges, facts.now_s, policy.isolation_window_s);
   if (blocker) {
-    return reject('policy', 'conflict', `${blocker.target} was changed by ${blocker.agent_did} (${blocker.tier}) ${facts.now - blocker.at} s ago; isolation window ${policy.isolation_window_s} s`);
+    return reject('policy', 'conflict', `${blocker.target} was changed by ${blocker.agent_did} (${blocker.tier}) ${facts.now_s - blocker.at} s ago; isolation window ${policy.isolation_window_s} s`);
   }
   return null;
 }

@@ -7,6 +7,7 @@
 import { err, ok, type Result } from '../result.ts';
 import { reject, type MgmtReject } from './reject.ts';
 import { DAY_S } from './time.ts';
+import type { UnixSeconds } from '../types.ts';
 
 /** Limits. */
 export const REPLAY_LIMITS = {
@@ -32,12 +33,12 @@ export interface AgentReplayState {
 export const FRESH_AGENT: AgentReplayState = { last_nonce: null, window_start: 0, window_count: 0 };
 
 /**
- * Reject a timestamp outside `now ± 300 s`.
+ * Reject a timestamp outside `now_s ± 300 s`.
  * @returns null when fresh, else `transport/stale_timestamp` or `transport/future_timestamp`.
  */
-export function checkFreshness(timestamp: number, now: number): MgmtReject | null {
-  if (timestamp < now - REPLAY_LIMITS.timestamp_window_s) return reject('transport', 'stale_timestamp', `timestamp ${timestamp} is more than 300 s before ${now}`);
-  if (timestamp > now + REPLAY_LIMITS.timestamp_window_s) return reject('transport', 'future_timestamp', `timestamp ${timestamp} is more than 300 s after ${now}`);
+export function checkFreshness(timestamp: number, now_s: UnixSeconds): MgmtReject | null {
+  if (timestamp < now_s - REPLAY_LIMITS.timestamp_window_s) return reject('transport', 'stale_timestamp', `timestamp ${timestamp} is more than 300 s before ${now_s}`);
+  if (timestamp > now_s + REPLAY_LIMITS.timestamp_window_s) return reject('transport', 'future_timestamp', `timestamp ${timestamp} is more than 300 s after ${now_s}`);
   return null;
 }
 
@@ -46,17 +47,17 @@ export function checkFreshness(timestamp: number, now: number): MgmtReject | nul
  * @returns the state to persist, or `transport/replayed_nonce` (nonce ≤ last) or
  *   `transport/rate_limited`; a rejection leaves the state as it was.
  */
-export function admitNonce(state: AgentReplayState, nonce: bigint, now: number): Result<AgentReplayState, MgmtReject> {
+export function admitNonce(state: AgentReplayState, nonce: bigint, now_s: UnixSeconds): Result<AgentReplayState, MgmtReject> {
   if (state.last_nonce !== null && nonce <= state.last_nonce) return err(reject('transport', 'replayed_nonce', `nonce ${nonce} ≤ last ${state.last_nonce}`));
-  const inWindow = now - state.window_start < REPLAY_LIMITS.rate_window_s;
+  const inWindow = now_s - state.window_start < REPLAY_LIMITS.rate_window_s;
   const count = inWindow ? state.window_count : 0;
   if (count >= REPLAY_LIMITS.rate_max_per_window) return err(reject('transport', 'rate_limited', `more than ${REPLAY_LIMITS.rate_max_per_window} requests in ${REPLAY_LIMITS.rate_window_s} s`));
-  return ok({ last_nonce: nonce, window_start: inWindow ? state.window_start : now, window_count: count + 1 });
+  return ok({ last_nonce: nonce, window_start: inWindow ? state.window_start : now_s, window_count: count + 1 });
 }
 
-/** UTC day number of unix seconds `now` (the `max_daily_actions` bucket). */
-export function utcDay(now: number): number {
-  return Math.floor(now / DAY_S);
+/** UTC day number of unix seconds `now_s` (the `max_daily_actions` bucket). */
+export function utcDay(now_s: UnixSeconds): number {
+  return Math.floor(now_s / DAY_S);
 }
 
 /** `credential/daily_cap_reached` when `acceptedToday` has reached the credential's cap, else null. */

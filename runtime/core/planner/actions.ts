@@ -8,6 +8,7 @@
 import { err, ok, type Result } from '../result.ts';
 import type { PlannerEffect } from './effects.ts';
 import type { PlannerState } from './state.ts';
+import type { UnixSeconds } from '../types.ts';
 
 /** A channel open to an underserved target (spec 003 §2.2). */
 export interface ChannelOpenProposal {
@@ -96,19 +97,19 @@ export function approvedEffect(action_id: string, p: ActionProposal, amountSat: 
 }
 
 /**
- * Apply the operator's decision at `now`. Approve → the action's effect (amount override allowed for
+ * Apply the operator's decision at `now_s`. Approve → the action's effect (amount override allowed for
  * opens, pushes and splices, never above the proposed amount); saturation approvals also update the
  * guarded set. Reject → per-target backoff. The action leaves the pending list either way.
  */
-export function decideAction(state: PlannerState, d: ActionDecision, now: number): Result<{ state: PlannerState; effects: PlannerEffect[] }, ActionDecisionError> {
+export function decideAction(state: PlannerState, d: ActionDecision, now_s: UnixSeconds): Result<{ state: PlannerState; effects: PlannerEffect[] }, ActionDecisionError> {
   const action = state.pending.find((a) => a.action_id === d.action_id);
   if (!action) return err({ kind: 'UnknownAction', action_id: d.action_id });
-  if (now >= action.expires_at) return err({ kind: 'ActionExpired', action_id: d.action_id, expired_at: action.expires_at });
+  if (now_s >= action.expires_at) return err({ kind: 'ActionExpired', action_id: d.action_id, expired_at: action.expires_at });
   const pending = state.pending.filter((a) => a !== action);
   const p = action.proposal;
   const target = actionTarget(p);
   if (d.decision === 'reject') {
-    const rejections = target === null ? state.rejections : { ...state.rejections, [target]: now };
+    const rejections = target === null ? state.rejections : { ...state.rejections, [target]: now_s };
     return ok({ state: { ...state, pending, rejections }, effects: [] });
   }
   if (d.amount_sat !== undefined) {
@@ -118,7 +119,7 @@ export function decideAction(state: PlannerState, d: ActionDecision, now: number
     }
   }
   let guarded = state.guarded;
-  if (p.kind === 'saturation_guard') guarded = { ...guarded, [p.target]: { since: now, hive_share: p.hive_share } };
+  if (p.kind === 'saturation_guard') guarded = { ...guarded, [p.target]: { since: now_s, hive_share: p.hive_share } };
   if (p.kind === 'saturation_release') {
     const { [p.target]: _released, ...rest } = guarded;
     guarded = rest;
@@ -126,10 +127,10 @@ export function decideAction(state: PlannerState, d: ActionDecision, now: number
   return ok({ state: { ...state, pending, guarded }, effects: [approvedEffect(d.action_id, p, d.amount_sat)] });
 }
 
-/** Drop actions whose time ran out at `now`; returns the remaining list and the expired ones. */
-export function expireActions(pending: readonly PendingAction[], now: number): { pending: PendingAction[]; expired: PendingAction[] } {
+/** Drop actions whose time ran out at `now_s`; returns the remaining list and the expired ones. */
+export function expireActions(pending: readonly PendingAction[], now_s: UnixSeconds): { pending: PendingAction[]; expired: PendingAction[] } {
   const keep: PendingAction[] = [];
   const expired: PendingAction[] = [];
-  for (const a of pending) (now >= a.expires_at ? expired : keep).push(a);
+  for (const a of pending) (now_s >= a.expires_at ? expired : keep).push(a);
   return { pending: keep, expired };
 }

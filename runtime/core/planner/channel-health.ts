@@ -6,6 +6,7 @@
  */
 import type { NodeForward, NodePeerChannel } from '../ports.ts';
 import type { PlannerConfig } from './config.ts';
+import type { UnixSeconds } from '../types.ts';
 
 /** Health of one channel over a window. Amounts in sat unless the name says msat. */
 export interface ChannelHealth {
@@ -48,11 +49,11 @@ export interface MemberLiquidity {
 export function channelHealth(
   channels: readonly NodePeerChannel[],
   forwards: readonly NodeForward[],
-  opts: { readonly now: number; readonly window_s: number },
+  opts: { readonly now_s: UnixSeconds; readonly window_s: number },
   cfg: Pick<PlannerConfig, 'health_low_ratio_below' | 'health_high_ratio_above'>,
 ): ChannelHealth[] {
   const windowDays = Math.max(opts.window_s, 1) / 86_400;
-  const from = opts.now - opts.window_s;
+  const from = opts.now_s - opts.window_s;
   type Acc = { outN: number; inN: number; outMsat: number; inMsat: number; fees: number; ok: number; tried: number };
   const acc = new Map<string, Acc>();
   const get = (scid: string) => {
@@ -61,7 +62,7 @@ export function channelHealth(
     return a;
   };
   for (const f of forwards) {
-    if (f.received_time < from || f.received_time > opts.now) continue;
+    if (f.received_time < from || f.received_time > opts.now_s) continue;
     if (f.status === 'settled') {
       const inA = get(f.in_channel);
       inA.inN++;

@@ -1,5 +1,5 @@
 /**
- * One planner cycle (spec 003; clhive-protocol.md §7): `runCycle(state, input, cfg, now)` →
+ * One planner cycle (spec 003; clhive-protocol.md §7): `runCycle(state, input, cfg, now_s)` →
  * `{ state, effects, log }`. Order: loop-floor check, expiry of pending actions, analysis, saturation
  * guards (cap 5, abort above 10), expansion (≤ 1 intent), liquidity proposals (push, splice), decision
  * log. Advisor mode turns every proposal into a pending action; failsafe runs only the reversible
@@ -8,7 +8,7 @@
  */
 import type { Graph } from '../graph/graph.ts';
 import { err, ok, type Result } from '../result.ts';
-import { isNodeId } from '../types.ts';
+import { isNodeId, type UnixSeconds } from '../types.ts';
 import type { ActionProposal, PendingAction } from './actions.ts';
 import { expireActions } from './actions.ts';
 import { type Analysis, analyze } from './analysis.ts';
@@ -66,17 +66,17 @@ function validate(input: CycleInput): CycleError | null {
   return null;
 }
 
-/** Run one cycle at `now` (unix s). */
-export function runCycle(state: PlannerState, input: CycleInput, cfg: PlannerConfig, now: number): Result<CycleOutput, CycleError> {
+/** Run one cycle at `now_s` (unix s). */
+export function runCycle(state: PlannerState, input: CycleInput, cfg: PlannerConfig, now_s: UnixSeconds): Result<CycleOutput, CycleError> {
   const invalid = validate(input);
   if (invalid) return err(invalid);
   const due = nextRunAt(state.last_cycle_at, cfg.planner_interval_s);
-  if (now < due) return err({ kind: 'TooSoon', next_run_at: due });
+  if (now_s < due) return err({ kind: 'TooSoon', next_run_at: due });
 
   const cycleSeq = state.cycle_seq + 1;
   const cycleId = `c${cycleSeq}`;
   const effects: PlannerEffect[] = [];
-  const expiry = expireActions(state.pending, now);
+  const expiry = expireActions(state.pending, now_s);
   for (const a of expiry.expired) effects.push({ type: 'event', name: 'action_expired', fields: { action_id: a.action_id, kind: a.proposal.kind } });
   const pending: PendingAction[] = [...expiry.pending];
   let guarded: Record<string, GuardEntry> = { ...state.guarded };
@@ -86,12 +86,12 @@ export function runCycle(state: PlannerState, input: CycleInput, cfg: PlannerCon
   let nextAction = 0;
   const propose = (proposal: ActionProposal): string => {
     const action_id = `pa-${cycleSeq}-${++nextAction}`;
-    pending.push({ action_id, proposal, created_at: now, expires_at: now + cfg.pending_action_ttl_s });
+    pending.push({ action_id, proposal, created_at: now_s, expires_at: now_s + cfg.pending_action_ttl_s });
     effects.push({ type: 'event', name: 'action_proposed', fields: { action_id, kind: proposal.kind } });
     return action_id;
   };
 
-  const sat = saturationStep(a, base, cfg, now);
+  const sat = saturationStep(a, base, cfg, now_s);
   const gates = {
     governance_mode: cfg.governance_mode,
     expansions_enabled: cfg.planner_enable_expansions,
@@ -103,10 +103,10 @@ export function runCycle(state: PlannerState, input: CycleInput, cfg: PlannerCon
     effects.push({ type: 'event', name: 'mass_saturation_detected', fields: { guard_actions: sat.guardActions, new_saturated: sat.newSaturated, limit: cfg.saturation_abort_above_new_targets } });
     const rule = `mass saturation detected: ${sat.guardActions} guard actions in one cycle > ${cfg.saturation_abort_above_new_targets}; cycle aborted, nothing changed`;
     for (const n of [...a.saturated, ...a.underserved]) reasons.set(n, { reason: 'cycle_aborted', rule });
-    const log = buildLog(a, input, cfg, cycleId, now, 'aborted_mass_saturation', gates, reasons, [], guarded, {
+    const log = buildLog(a, input, cfg, cycleId, now_s, 'aborted_mass_saturation', gates, reasons, [], guarded, {
       new_saturated: sat.newSaturated, guard_actions: sat.guardActions, guards: 0, releases: 0, expansions_proposed: 0, liquidity_proposed: 0,
     });
-    return ok({ state: { ...state, pending, last_cycle_at: now, cycle_seq: cycleSeq, last_log: log }, effects, log });
+    return ok({ state: { ...state, pending, last_cycle_at: now_s, cycle_seq: cycleSeq, last_log: log }, effects, log });
   }
 
   let guards = 0;
@@ -124,7 +124,7 @@ export function runCycle(state: PlannerState, input: CycleInput, cfg: PlannerCon
         reasons.set(v.node, { reason: isGuard ? 'saturation_guard_proposed' : 'release_proposed', rule: `${v.rule}; proposed \`${command} ${id.slice(0, 16)}… lnfee\``, action_id });
         continue;
       }
-      if (isGuard) guarded[id] = { since: now, hive_share: share };
+      if (isGuard) guarded[id] = { since: now_s, hive_share: share };
       else {
         const { [id]: _gone, ...rest } = guarded;
         guarded = rest;
@@ -155,7 +155,7 @@ export function runCycle(state: PlannerState, input: CycleInput, cfg: PlannerCon
     pending_intent_targets: input.pending_intent_targets ?? [],
     feerate_perkb: input.feerate_perkb,
     onchain_available_sat: input.onchain_available_sat,
-  }, cfg, now)) {
+  }, cfg, now_s)) {
     if (v.reason === 'expansion_proposed' && v.amount_sat !== undefined) {
       const f = a.figures(v.node);
       const action_id = propose({ kind: 'channel_open', target: f.node_id, amount_sat: v.amount_sat, hive_share: f.hive_share, public_capacity_sat: f.public_capacity_sat, age_days: f.age_days ?? 0 });
@@ -166,11 +166,11 @@ export function runCycle(state: PlannerState, input: CycleInput, cfg: PlannerCon
   }
 
   const liquidity = liquidityStep(input, cfg, pending, propose);
-  const log = buildLog(a, input, cfg, cycleId, now, 'completed', gates, reasons, liquidity.decisions, guarded, {
+  const log = buildLog(a, input, cfg, cycleId, now_s, 'completed', gates, reasons, liquidity.decisions, guarded, {
     new_saturated: sat.newSaturated, guard_actions: guards + releases, guards, releases, expansions_proposed: expansions, liquidity_proposed: liquidity.proposed,
   });
-  const rejections = Object.fromEntries(Object.entries(state.rejections).filter(([, at]) => now - at < cfg.rejection_backoff_s));
-  return ok({ state: { guarded, pending, rejections, last_cycle_at: now, cycle_seq: cycleSeq, last_log: log }, effects, log });
+  const rejections = Object.fromEntries(Object.entries(state.rejections).filter(([, at]) => now_s - at < cfg.rejection_backoff_s));
+  return ok({ state: { guarded, pending, rejections, last_cycle_at: now_s, cycle_seq: cycleSeq, last_log: log }, effects, log });
 }
 
 function liquidityStep(
@@ -216,7 +216,7 @@ function buildLog(
   input: CycleInput,
   cfg: PlannerConfig,
   cycleId: string,
-  now: number,
+  now_s: UnixSeconds,
   outcome: DecisionLog['outcome'],
   gates: DecisionLog['gates'],
   reasons: ReadonlyMap<number, { reason: TargetReason; rule: string; action_id?: string }>,
@@ -249,7 +249,7 @@ function buildLog(
   }
   return {
     cycle_id: cycleId,
-    at: now,
+    at: now_s,
     blockheight: input.blockheight,
     outcome,
     graph: { nodes: g.nodeCount, channels: g.channelCount, scids: g.scids },

@@ -11,6 +11,7 @@ import { channelSizeSat } from './channel-size.ts';
 import { MAX_EXPANSION_INTENTS_PER_CYCLE, type PlannerConfig } from './config.ts';
 import { formatSat, formatShare, type TargetReason } from './decision-log.ts';
 import type { PlannerState } from './state.ts';
+import type { UnixSeconds } from '../types.ts';
 
 /** Facts from outside the graph the gates need. */
 export interface ExpansionContext {
@@ -39,7 +40,7 @@ export function feerateGateOpen(cfg: Pick<PlannerConfig, 'max_expansion_feerate_
 }
 
 /** Gate every underserved target; at most MAX_EXPANSION_INTENTS_PER_CYCLE get `expansion_proposed`. */
-export function expansionStep(a: Analysis, state: PlannerState, ctx: ExpansionContext, cfg: PlannerConfig, now: number): ExpansionVerdict[] {
+export function expansionStep(a: Analysis, state: PlannerState, ctx: ExpansionContext, cfg: PlannerConfig, now_s: UnixSeconds): ExpansionVerdict[] {
   const g = a.graph;
   const self = g.nodeIndex.get(ctx.self_node_id);
   const ourPeers = new Set(ctx.our_peer_ids);
@@ -68,7 +69,7 @@ export function expansionStep(a: Analysis, state: PlannerState, ctx: ExpansionCo
     if (pendingTargets.has(id)) return v('pending_action', `${base}; an action for it is already pending`);
     if (intentTargets.has(id)) return v('pending_intent', `${base}; a channel_open intent for it is pending`);
     const rejectedAt = state.rejections[id];
-    if (rejectedAt !== undefined && now - rejectedAt < cfg.rejection_backoff_s) {
+    if (rejectedAt !== undefined && now_s - rejectedAt < cfg.rejection_backoff_s) {
       return v('rejected_recently', `${base}; rejected at ${rejectedAt}, backoff until ${rejectedAt + cfg.rejection_backoff_s}`);
     }
     if (!cfg.planner_enable_expansions) return v('expansions_disabled', `${base}; expansions are disabled (planner_enable_expansions = false)`);

@@ -17,6 +17,7 @@ import { formatShare } from './decision-log.ts';
 import { actionTarget } from './actions.ts';
 import { hiveShare } from './share.ts';
 import type { PlannerState } from './state.ts';
+import type { UnixSeconds } from '../types.ts';
 
 /** Per-target saturation outcome. */
 export interface SaturationVerdict {
@@ -31,7 +32,7 @@ export type SaturationStep =
   | { readonly aborted: true; readonly newSaturated: number; readonly guardActions: number };
 
 /** Decide guards and releases for this cycle (pure; the cycle turns verdicts into actions / effects). */
-export function saturationStep(a: Analysis, state: PlannerState, cfg: PlannerConfig, now: number): SaturationStep {
+export function saturationStep(a: Analysis, state: PlannerState, cfg: PlannerConfig, now_s: UnixSeconds): SaturationStep {
   const g = a.graph;
   const pendingTargets = new Set(state.pending.map((p) => actionTarget(p.proposal)));
   const share = (n: number) => hiveShare(g, a.shares, n);
@@ -42,7 +43,7 @@ export function saturationStep(a: Analysis, state: PlannerState, cfg: PlannerCon
     const rule = `hive_share ${formatShare(share(n))} ≥ ${formatShare(cfg.saturation_share_min)}`;
     if (state.guarded[id]) verdicts.push({ node: n, outcome: 'already_guarded', rule: `${rule}; guarded since ${state.guarded[id].since}` });
     else if (pendingTargets.has(id)) verdicts.push({ node: n, outcome: 'pending_action', rule: `${rule}; a guard action is already pending` });
-    else if (now - (state.rejections[id] ?? Number.NEGATIVE_INFINITY) < cfg.rejection_backoff_s) {
+    else if (now_s - (state.rejections[id] ?? Number.NEGATIVE_INFINITY) < cfg.rejection_backoff_s) {
       verdicts.push({ node: n, outcome: 'rejected_recently', rule: `${rule}; the operator rejected a guard at ${state.rejections[id]}` });
     } else newSat.push(n);
   }

@@ -3,6 +3,7 @@
  * max(configured, 300 s), so no configuration or bug can make cycles run back to back.
  */
 import { PLANNER_MIN_INTERVAL_S } from './config.ts';
+import type { UnixSeconds } from '../types.ts';
 
 /** Effective loop interval in seconds. */
 export function effectiveIntervalS(configuredIntervalS: number): number {
@@ -14,7 +15,7 @@ export function nextRunAt(lastCycleAt: number | null, configuredIntervalS: numbe
   return lastCycleAt === null ? Number.NEGATIVE_INFINITY : lastCycleAt + effectiveIntervalS(configuredIntervalS);
 }
 
-/** True when a cycle may run at `now`. */
-export function cycleDue(lastCycleAt: number | null, configuredIntervalS: number, now: number): boolean {
-  return now >= nextRunAt(lastCycleAt, configuredIntervalS);
+/** True when a cycle may run at `now_s`. */
+export function cycleDue(lastCycleAt: number | null, configuredIntervalS: number, now_s: UnixSeconds): boolean {
+  return now_s >= nextRunAt(lastCycleAt, configuredIntervalS);
 }

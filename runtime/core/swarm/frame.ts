@@ -10,7 +10,7 @@
  */
 import { err, ok, type Result } from '../result.ts';
 import { utf8 } from '../types.ts';
-import { isHiveTypeId } from '../wire/message-types.ts';
+import { hiveFramingOf } from '../wire/framing.ts';
 import type { BindingReject, BindingStatement } from './binding.ts';
 import type { SwarmLimits } from './limits.ts';
 
@@ -34,9 +34,7 @@ function startsWith(bytes: Uint8Array, magic: Uint8Array): boolean {
  */
 export function frameKind(bytes: Uint8Array): FrameKind {
   if (startsWith(bytes, BINDING_MAGIC)) return 'binding';
-  if (startsWith(bytes, HIVE_MAGIC)) return 'hive';
-  if (bytes.length >= 6 && isHiveTypeId((bytes[0]! << 8) | bytes[1]!) && startsWith(bytes.subarray(2), HIVE_MAGIC)) return 'hive';
-  return 'unknown';
+  return hiveFramingOf(bytes) === null ? 'unknown' : 'hive';
 }
 
 /** Binding frame payload: `HSWB` ‖ JSON of the statement. */

@@ -12,7 +12,7 @@
  * unchanged apart from dropping the offending connection (which the `drop` effect tells the
  * shell to close).
  */
-import { toHex, type NodeId } from '../types.ts';
+import { type NodeId, secondsOf, toHex, type UnixMillis } from '../types.ts';
 import { admitStatement, type FleetView, type StatementReject } from './admit-binding.ts';
 import { decodeBinding, verifyBinding, type BindingStatement, type SwarmKey } from './binding.ts';
 import { encodeBindingFrame, frameKind, parseBindingFrame } from './frame.ts';
@@ -167,10 +167,10 @@ function storeStatement(state: SwarmGateState, st: BindingStatement): SwarmGateS
   return { state: withoutConn({ ...state, bindings }, old), effects: [dropEffect(state, old, 'superseded')] };
 }
 
-function onLocalBinding(state: SwarmGateState, st: BindingStatement, now_ms: number): SwarmGateStep {
+function onLocalBinding(state: SwarmGateState, st: BindingStatement, now_ms: UnixMillis): SwarmGateStep {
   const decoded = decodeBinding(st);
   const { hive_id, self_node_id, limits } = state.config;
-  const verified = decoded.ok ? verifyBinding(decoded.value, hive_id, Math.floor(now_ms / 1000), limits) : decoded;
+  const verified = decoded.ok ? verifyBinding(decoded.value, hive_id, secondsOf(now_ms), limits) : decoded;
   if (!verified.ok || st.node_id !== self_node_id) return reject(state, 'bad_local_binding');
   const frame = encodeBindingFrame(verified.value);
   const effects: SwarmEffect[] = [...state.conns.keys()].map((swarm_key) => ({ kind: 'send_frame', swarm_key, bytes: frame }));
@@ -178,7 +178,7 @@ function onLocalBinding(state: SwarmGateState, st: BindingStatement, now_ms: num
   return { state: { ...state, local: verified.value }, effects };
 }
 
-function onPeerUp(state: SwarmGateState, input: Extract<SwarmGateInput, { kind: 'peer_up' }>, now_ms: number): SwarmGateStep {
+function onPeerUp(state: SwarmGateState, input: Extract<SwarmGateInput, { kind: 'peer_up' }>, now_ms: UnixMillis): SwarmGateStep {
   const { swarm_key, host, port } = input;
   const others = state.conns.has(swarm_key) ? state.conns.size - 1 : state.conns.size;
   if (others >= state.config.limits.max_connections) return refuse(state, swarm_key, 'connection_cap');
@@ -191,13 +191,13 @@ function onPeerUp(state: SwarmGateState, input: Extract<SwarmGateInput, { kind: 
   return { state: { ...state, conns }, effects };
 }
 
-function parseStatementFrame(state: SwarmGateState, bytes: Uint8Array, now_ms: number) {
+function parseStatementFrame(state: SwarmGateState, bytes: Uint8Array, now_ms: UnixMillis) {
   const parsed = parseBindingFrame(bytes, state.config.limits);
   if (!parsed.ok) return parsed;
-  return admitStatement(fleetView(state), parsed.value, Math.floor(now_ms / 1000), state.config.limits);
+  return admitStatement(fleetView(state), parsed.value, secondsOf(now_ms), state.config.limits);
 }
 
-function onFirstFrame(state: SwarmGateState, key: SwarmKey, conn: SwarmConn, bytes: Uint8Array, now_ms: number): SwarmGateStep {
+function onFirstFrame(state: SwarmGateState, key: SwarmKey, conn: SwarmConn, bytes: Uint8Array, now_ms: UnixMillis): SwarmGateStep {
   if (frameKind(bytes) !== 'binding') return refuse(state, key, 'unbound');
   const admitted = parseStatementFrame(state, bytes, now_ms);
   if (!admitted.ok) return refuse(state, key, admitted.error);
@@ -213,7 +213,7 @@ function onFirstFrame(state: SwarmGateState, key: SwarmKey, conn: SwarmConn, byt
   return { state: { ...stored.state, conns }, effects };
 }
 
-function onRenewal(state: SwarmGateState, key: SwarmKey, nodeId: NodeId, bytes: Uint8Array, now_ms: number): SwarmGateStep {
+function onRenewal(state: SwarmGateState, key: SwarmKey, nodeId: NodeId, bytes: Uint8Array, now_ms: UnixMillis): SwarmGateStep {
   const admitted = parseStatementFrame(state, bytes, now_ms);
   if (!admitted.ok) return reject(state, admitted.error);
   const { statement, order } = admitted.value;
@@ -222,7 +222,7 @@ function onRenewal(state: SwarmGateState, key: SwarmKey, nodeId: NodeId, bytes: 
   return order === 'same' ? { state, effects: [] } : storeStatement(state, statement);
 }
 
-function onHiveFrame(state: SwarmGateState, nodeId: NodeId, bytes: Uint8Array, now_ms: number): SwarmGateStep {
+function onHiveFrame(state: SwarmGateState, nodeId: NodeId, bytes: Uint8Array, now_ms: UnixMillis): SwarmGateStep {
   const { frames_per_s, burst_frames } = state.config.limits;
   const taken = takeToken(state.buckets.get(nodeId), now_ms, frames_per_s, burst_frames);
   const buckets = new Map(state.buckets);
@@ -231,7 +231,7 @@ function onHiveFrame(state: SwarmGateState, nodeId: NodeId, bytes: Uint8Array, n
   return { state: { ...state, buckets }, effects: [{ kind: 'deliver', node_id: nodeId, payload_hex: toHex(bytes) }] };
 }
 
-function onFrame(state: SwarmGateState, key: SwarmKey, bytes: Uint8Array, now_ms: number): SwarmGateStep {
+function onFrame(state: SwarmGateState, key: SwarmKey, bytes: Uint8Array, now_ms: UnixMillis): SwarmGateStep {
   const conn = state.conns.get(key);
   if (!conn) return reject(state, 'unknown_connection');
   if (bytes.length > state.config.limits.max_frame_bytes) return refuse(state, key, 'oversize');
@@ -268,14 +268,14 @@ function onMembership(state: SwarmGateState, members: readonly NodeId[], banned:
   return { state: { ...state, members: memberSet, banned: bannedSet, bindings, buckets, conns }, effects };
 }
 
-function onGossipBinding(state: SwarmGateState, value: unknown, now_ms: number): SwarmGateStep {
-  const admitted = admitStatement(fleetView(state), value, Math.floor(now_ms / 1000), state.config.limits);
+function onGossipBinding(state: SwarmGateState, value: unknown, now_ms: UnixMillis): SwarmGateStep {
+  const admitted = admitStatement(fleetView(state), value, secondsOf(now_ms), state.config.limits);
   if (!admitted.ok) return reject(state, admitted.error);
   return admitted.value.order === 'same' ? { state, effects: [] } : storeStatement(state, admitted.value.statement);
 }
 
-function onTick(state: SwarmGateState, now_ms: number): SwarmGateStep {
-  const now_s = Math.floor(now_ms / 1000);
+function onTick(state: SwarmGateState, now_ms: UnixMillis): SwarmGateStep {
+  const now_s = secondsOf(now_ms);
   const conns = new Map(state.conns);
   const effects: SwarmEffect[] = [];
   for (const [key, conn] of state.conns) {
@@ -293,7 +293,7 @@ function onTick(state: SwarmGateState, now_ms: number): SwarmGateStep {
  * Advance the gate by one input at `now_ms` (unix milliseconds; binding times compare in seconds).
  * @returns the next state, the effects to execute in order, and the `SwarmReject` when the input was refused.
  */
-export function stepGate(state: SwarmGateState, input: SwarmGateInput, now_ms: number): SwarmGateStep {
+export function stepGate(state: SwarmGateState, input: SwarmGateInput, now_ms: UnixMillis): SwarmGateStep {
   switch (input.kind) {
     case 'local_binding':
       return onLocalBinding(state, input.statement, now_ms);

@@ -10,7 +10,7 @@
  * to 50,000 entries); insertion order is expiry order because entries share one TTL.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { fromHex, toHex, utf8 } from '../types.ts';
+import { fromHex, toHex, type UnixMillis, utf8 } from '../types.ts';
 
 /** Defaults: cl-hive relay dedup keeps MAX_SEEN_MESSAGES = 50000 (clhive-protocol.md §1.6). */
 export const SEEN_SET_DEFAULTS = { max_entries: 50_000, ttl_ms: 600_000 } as const;
@@ -45,7 +45,7 @@ export class SeenSet {
    * @returns `duplicate` when it was recorded by the other path within the last `ttl_ms` (the
    *   record is not refreshed), else `fresh` — also for a repeat by the same path.
    */
-  check(digest: string, now_ms: number, via: DeliveryPath): 'fresh' | 'duplicate' {
+  check(digest: string, now_ms: UnixMillis, via: DeliveryPath): 'fresh' | 'duplicate' {
     this.expire(now_ms);
     const prev = this.seen.get(digest);
     if (prev !== undefined) return prev.via === via ? 'fresh' : 'duplicate';
@@ -62,7 +62,7 @@ export class SeenSet {
     return this.seen.size;
   }
 
-  private expire(now_ms: number): void {
+  private expire(now_ms: UnixMillis): void {
     for (const [digest, { until_ms }] of this.seen) {
       if (until_ms > now_ms) return;
       this.seen.delete(digest);

@@ -14,7 +14,7 @@ export type TicketError =
   | { readonly code: 'admin_not_trusted'; readonly admin_pubkey: string }
   /** `issued_at` lies more than the 300 s clock skew in the future. */
   | { readonly code: 'not_yet_valid'; readonly issued_at: number }
-  /** `now` is past `expires_at`. */
+  /** `now_s` is past `expires_at`. */
   | { readonly code: 'expired'; readonly expires_at: number }
   /** The signature does not recover to `admin_pubkey` over the ticket's signed text. */
   | { readonly code: 'bad_signature' }

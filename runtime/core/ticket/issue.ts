@@ -8,7 +8,7 @@
 import { recoverSigner } from '../crypto/lnsign.ts';
 import type { ApprovalSummary } from '../ports.ts';
 import { err, ok, type Result } from '../result.ts';
-import { isNodeId, toHex, type NodeId } from '../types.ts';
+import { isNodeId, type NodeId, toHex, type UnixSeconds } from '../types.ts';
 import { encodeTicket, HIVE_ID_RE, MIN_VERSION_RE } from './codec.ts';
 import { ALL_REQUIREMENTS, REQUIREMENT_BITS, type HiveFeature } from './features.ts';
 import { DEFAULT_VALID_HOURS, MAX_VALID_HOURS, TICKET_ID_BYTES, ticketSignedText, type InviteTicket, type UnsignedTicket } from './ticket.ts';
@@ -49,11 +49,11 @@ function invalid(field: TicketRequestError['field'], reason: string): { ok: fals
 /**
  * Build an unsigned ticket.
  * @param req operator parameters (validated here).
- * @param now unix seconds; becomes `issued_at`.
+ * @param now_s unix seconds; becomes `issued_at`.
  * @param ticketIdBytes 16 fresh random bytes (randomness is an input of the core).
  * @returns the draft, or `invalid_request` naming the field.
  */
-export function draftTicket(req: TicketRequest, now: number, ticketIdBytes: Uint8Array): Result<TicketDraft, TicketRequestError> {
+export function draftTicket(req: TicketRequest, now_s: UnixSeconds, ticketIdBytes: Uint8Array): Result<TicketDraft, TicketRequestError> {
   const requirements = req.requirements ?? 0;
   const min_version = req.min_version ?? '';
   const valid_hours = req.valid_hours ?? DEFAULT_VALID_HOURS;
@@ -69,8 +69,8 @@ export function draftTicket(req: TicketRequest, now: number, ticketIdBytes: Uint
     requirements,
     min_version,
     initial_tier: 'neophyte',
-    issued_at: now,
-    expires_at: now + valid_hours * 3600,
+    issued_at: now_s,
+    expires_at: now_s + valid_hours * 3600,
     ticket_id: toHex(ticketIdBytes),
   };
   const required = (Object.keys(REQUIREMENT_BITS) as HiveFeature[]).filter((f) => requirements & REQUIREMENT_BITS[f]);

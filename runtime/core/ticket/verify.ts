@@ -14,6 +14,7 @@ import { decodeTicket } from './codec.ts';
 import type { TicketError } from './errors.ts';
 import { missingRequirements, type HiveFeature } from './features.ts';
 import { TICKET_CLOCK_SKEW_S, ticketSignedText, type InviteTicket } from './ticket.ts';
+import type { UnixSeconds } from '../types.ts';
 
 /** Who already used a ticket (the used-tickets table; see services/store). */
 export interface TicketUse {
@@ -29,7 +30,7 @@ export interface TicketContext {
   /** This hive's trusted admin keys (66-hex). */
   readonly trusted_admins: ReadonlySet<string>;
   /** Unix seconds. */
-  readonly now: number;
+  readonly now_s: UnixSeconds;
   /** The node presenting the ticket (the BOLT 8 authenticated peer). */
   readonly node_id: string;
   /** Ticket uses recorded so far, by ticket_id. */
@@ -48,8 +49,8 @@ export function verifyTicket(encoded: unknown, ctx: TicketContext): Result<Invit
   const t = decoded.value;
   if (t.hive_id !== ctx.hive_id) return err({ code: 'wrong_hive', hive_id: t.hive_id });
   if (!ctx.trusted_admins.has(t.admin_pubkey)) return err({ code: 'admin_not_trusted', admin_pubkey: t.admin_pubkey });
-  if (t.issued_at > ctx.now + TICKET_CLOCK_SKEW_S) return err({ code: 'not_yet_valid', issued_at: t.issued_at });
-  if (ctx.now > t.expires_at) return err({ code: 'expired', expires_at: t.expires_at });
+  if (t.issued_at > ctx.now_s + TICKET_CLOCK_SKEW_S) return err({ code: 'not_yet_valid', issued_at: t.issued_at });
+  if (ctx.now_s > t.expires_at) return err({ code: 'expired', expires_at: t.expires_at });
   if (recoverSigner(ticketSignedText(t), t.signature) !== t.admin_pubkey) return err({ code: 'bad_signature' });
   const use = ctx.used_tickets.get(t.ticket_id);
   if (use && use.used_by !== ctx.node_id) return err({ code: 'already_used', used_by: use.used_by, used_at: use.used_at });

@@ -11,7 +11,7 @@
  *    If that is not answered within the timeout either, report `no_answer`; a later `contact`
  *    starts over.
  *
- * `stepFraming(peer_id, state, input, now, config)` returns the next state and effects; an input
+ * `stepFraming(peer_id, state, input, now_s, config)` returns the next state and effects; an input
  * that does not apply in the current phase returns the state unchanged and no effects.
  */
 import type { UnixSeconds } from '../types.ts';
@@ -78,10 +78,10 @@ function timeoutFor(peerId: string, config: FramingConfig): number {
 
 /**
  * Advance one peer's framing state.
- * @param now unix seconds.
+ * @param now_s unix seconds.
  * @returns next state and effects; unchanged state and no effects when the input does not apply.
  */
-export function stepFraming(peerId: string, state: PeerFraming, input: FramingInput, now: UnixSeconds, config: FramingConfig): FramingStep {
+export function stepFraming(peerId: string, state: PeerFraming, input: FramingInput, now_s: UnixSeconds, config: FramingConfig): FramingStep {
   const pinned = config.per_peer?.[peerId]?.framing;
   switch (input.kind) {
     case 'received':
@@ -90,15 +90,15 @@ export function stepFraming(peerId: string, state: PeerFraming, input: FramingIn
       if (state.phase === 'hello_spec' || state.phase === 'hello_clhive') return { state, effects: [] };
       if (pinned !== undefined) return { state: { phase: 'known', framing: pinned }, effects: [{ kind: 'send_hello', framing: pinned }] };
       if (state.phase === 'known') return { state, effects: [{ kind: 'send_hello', framing: state.framing }] };
-      return { state: { phase: 'hello_spec', sent_at: now }, effects: [{ kind: 'send_hello', framing: 'spec' }] };
+      return { state: { phase: 'hello_spec', sent_at: now_s }, effects: [{ kind: 'send_hello', framing: 'spec' }] };
     }
     case 'tick': {
       if (state.phase !== 'hello_spec' && state.phase !== 'hello_clhive') return { state, effects: [] };
-      if (now - state.sent_at < timeoutFor(peerId, config)) return { state, effects: [] };
+      if (now_s - state.sent_at < timeoutFor(peerId, config)) return { state, effects: [] };
       if (state.phase === 'hello_spec') {
-        return { state: { phase: 'hello_clhive', sent_at: now }, effects: [{ kind: 'send_hello', framing: 'clhive' }] };
+        return { state: { phase: 'hello_clhive', sent_at: now_s }, effects: [{ kind: 'send_hello', framing: 'clhive' }] };
       }
-      return { state: { phase: 'no_answer', since: now }, effects: [{ kind: 'no_answer' }] };
+      return { state: { phase: 'no_answer', since: now_s }, effects: [{ kind: 'no_answer' }] };
     }
   }
 }

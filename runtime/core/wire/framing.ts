@@ -13,7 +13,14 @@
  */
 import { type WireError, wireError } from './errors.ts';
 import { WIRE_LIMITS } from './limits.ts';
-import { isHiveTypeId } from './message-types.ts';
+
+/** Lowest and highest Hive message id (spec 001 §1: "32769 - 33000", odd). */
+export const HIVE_TYPE_RANGE = { min: 32_769, max: 33_000 } as const;
+
+/** True when `id` is odd and in the Hive range (a possible spec-framing BOLT type). */
+export function isHiveTypeId(id: number): boolean {
+  return id % 2 === 1 && id >= HIVE_TYPE_RANGE.min && id <= HIVE_TYPE_RANGE.max;
+}
 
 /** Which framing a Hive message uses on the wire. */
 export type Framing = 'spec' | 'clhive';
@@ -40,7 +47,17 @@ function hasMagicAt(msg: Uint8Array, at: number): boolean {
 }
 
 /**
- * Classify a custom message and strip its framing. Peeks at most 6 bytes before the size check,
+ * The Hive framing of a custom message by its first six bytes: `clhive` (magic at byte 0), `spec`
+ * (an odd Hive type 32769–33000, then the magic), or null (not Hive-framed).
+ */
+export function hiveFramingOf(msg: Uint8Array): Framing | null {
+  if (hasMagicAt(msg, 0)) return 'clhive';
+  if (msg.length >= 6 && isHiveTypeId((msg[0]! << 8) | msg[1]!) && hasMagicAt(msg, 2)) return 'spec';
+  return null;
+}
+
+/**
+ * Strip the framing of a custom message (traffic.ts classifies it; this is the decoder's step). Peeks at most 6 bytes before the size check,
  * so an oversize message is refused before anything is parsed.
  * @param msg whole custom message, 2-byte BOLT type included.
  * @returns `not_hive` (pass through), `error` (`oversize`), or `hive` with the envelope bytes.
@@ -48,17 +65,9 @@ function hasMagicAt(msg: Uint8Array, at: number): boolean {
 export function splitFrame(msg: Uint8Array): FrameSplit {
   if (msg.length < 4) return { kind: 'not_hive', reason: `message of ${msg.length} bytes is shorter than the magic` };
   const boltType = (msg[0]! << 8) | msg[1]!;
-  let framing: Framing;
-  let bodyAt: number;
-  if (hasMagicAt(msg, 0)) {
-    framing = 'clhive';
-    bodyAt = 4;
-  } else if (isHiveTypeId(boltType) && hasMagicAt(msg, 2)) {
-    framing = 'spec';
-    bodyAt = 6;
-  } else {
-    return { kind: 'not_hive', reason: `BOLT type ${boltType} without the HIVE magic` };
-  }
+  const framing = hiveFramingOf(msg);
+  if (framing === null) return { kind: 'not_hive', reason: `BOLT type ${boltType} without the HIVE magic` };
+  const bodyAt = framing === 'clhive' ? 4 : 6;
   if (msg.length > WIRE_LIMITS.maxMessageBytes) {
     const detail = `message is ${msg.length} bytes, limit ${WIRE_LIMITS.maxMessageBytes}`;
     return { kind: 'error', framing, error: wireError('oversize', detail) };

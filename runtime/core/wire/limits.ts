@@ -63,3 +63,26 @@ export const FIELD_LIMITS = {
   /** A hive id: cl-hive uses `"hive_" + 16 hex` or `"hive"`; any 1..128 printable chars. */
   hiveIdChars: 128,
 } as const;
+
+/**
+ * Freshness windows in seconds (clhive-protocol.md §2.2 `MAX_*_AGE_SECONDS`; Hivebox's own for its
+ * additions). Each message's spec names the one it uses (`max_age_s`).
+ */
+export const AGE_LIMITS = {
+  /** `MAX_GOSSIP_AGE_SECONDS`. */
+  gossip_s: 3_600,
+  /** `MAX_INTENT_AGE_SECONDS`. */
+  intent_s: 600,
+  /** `MAX_STATE_HASH_AGE_SECONDS`. */
+  stateHash_s: 3_600,
+  /** `MAX_SETTLEMENT_AGE_SECONDS`. */
+  settlement_s: 86_400,
+  /** `MAX_INTELLIGENCE_AGE_SECONDS`. */
+  intelligence_s: 7_200,
+  /** Hivebox: a revocation is kept and re-sent; replaying one re-applies nothing (30 days). */
+  revoke_s: 30 * 86_400,
+  /** Hivebox: a peer ban lives as long as a cl-hive ban proposal (7 days). */
+  banPeer_s: 7 * 86_400,
+  /** Hivebox: a join refusal answers a HELLO at once; an old one is not an answer (10 min). */
+  joinRefused_s: 600,
+} as const;

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { count, pubkey, zbaseSig } from '../primitives.ts';
 
 /** How the admitted node proved its right to join: an invite ticket, or a cl-hive channel join. */
-export const JOIN_VIA = ['ticket', 'channel'] as const;
+const JOIN_VIA = ['ticket', 'channel'] as const;
 
 /** The `admission` object of a member row. */
 export const AdmissionEntry = z

@@ -15,6 +15,8 @@ import { z } from 'zod';
 import { canonicalJson, type PyJson } from '../../canonical/python-json.ts';
 import { FIELD_LIMITS } from '../limits.ts';
 import { hex64, hiveId, pubkey, text, timestamp, zbaseSig } from '../primitives.ts';
+import type { MessageSpec, MessageView, SignedPart } from '../spec.ts';
+import { challengeSigningString } from './challenge.ts';
 
 const features = z.array(text(FIELD_LIMITS.featureChars)).max(FIELD_LIMITS.features);
 const softwareVersion = text(FIELD_LIMITS.peerIdChars);
@@ -57,15 +59,15 @@ function topLevelMatchesManifest(p: AttestShape, ctx: z.RefinementCtx): void {
 }
 
 /** ATTEST as either framing may carry it. */
-export const AttestPayload = attestObject.superRefine(topLevelMatchesManifest);
+const AttestPayload = attestObject.superRefine(topLevelMatchesManifest);
 
 /** ATTEST in spec framing: `hive_id` and `member_node_id` are required. */
-export const AttestSpecPayload = attestObject
+const AttestSpecPayload = attestObject
   .extend({ hive_id: hiveId, member_node_id: pubkey })
   .superRefine(topLevelMatchesManifest);
 
 /** Validated ATTEST payload. */
-export type AttestPayload = z.output<typeof AttestPayload>;
+type AttestPayload = z.output<typeof AttestPayload>;
 
 /**
  * The canonical string `manifest_signature` covers: JSON-canonical of the manifest object as
@@ -74,3 +76,32 @@ export type AttestPayload = z.output<typeof AttestPayload>;
 export function manifestSigningString(rawManifest: PyJson): string {
   return canonicalJson(rawManifest);
 }
+
+/** ATTEST's two signatures, both by `manifest.pubkey`: the nonce (framing-specific string) and the manifest. */
+function attestSignatures(m: MessageView<AttestPayload>): SignedPart[] {
+  const { manifest } = m.payload;
+  const nonceString = challengeSigningString(m.framing, {
+    hive_id: m.payload.hive_id ?? '',
+    member_node_id: m.payload.member_node_id ?? '',
+    nonce: manifest.nonce,
+  });
+  return [
+    { label: 'nonce_signature', canonical: nonceString, zbase: m.payload.nonce_signature, claimed_signer: manifest.pubkey },
+    {
+      label: 'manifest_signature',
+      canonical: manifestSigningString(m.raw.manifest as PyJson),
+      zbase: m.payload.manifest_signature,
+      claimed_signer: manifest.pubkey,
+    },
+  ];
+}
+
+/** ATTEST's facts (wire/spec.ts): the registry builds every per-type table from them. */
+export const ATTEST_SPEC = {
+  name: 'ATTEST',
+  id: 32773,
+  schema: AttestPayload,
+  spec_schema: AttestSpecPayload,
+  max_age_s: null,
+  signed: attestSignatures,
+} as const satisfies MessageSpec<AttestPayload>;

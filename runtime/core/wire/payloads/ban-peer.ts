@@ -16,11 +16,12 @@
 import { z } from 'zod';
 import { canonicalJson } from '../../canonical/python-json.ts';
 import type { RawPayload } from '../envelope.ts';
-import { FIELD_LIMITS } from '../limits.ts';
+import { AGE_LIMITS, FIELD_LIMITS } from '../limits.ts';
 import { count, hiveId, pubkey, reason, requestId, text, zbaseSig } from '../primitives.ts';
+import { type MessageSpec, singleSignature } from '../spec.ts';
 
 /** BAN_PEER payload schema; a member cannot ban itself this way. */
-export const BanPeerPayload = z
+const BanPeerPayload = z
   .object({
     hive_id: hiveId,
     ban_id: requestId,
@@ -34,7 +35,7 @@ export const BanPeerPayload = z
   .refine((p) => p.peer_id !== p.reporter_id, { path: ['peer_id'], message: 'reporter cannot ban itself' });
 
 /** Validated BAN_PEER payload. */
-export type BanPeerPayload = z.output<typeof BanPeerPayload>;
+type BanPeerPayload = z.output<typeof BanPeerPayload>;
 
 /** The canonical string the reporting member signs. */
 export function banPeerSigningString(raw: RawPayload): string {
@@ -49,3 +50,16 @@ export function banPeerSigningString(raw: RawPayload): string {
     timestamp: raw.timestamp ?? 0,
   });
 }
+
+/** BAN_PEER's facts (wire/spec.ts): the registry builds every per-type table from them. */
+export const BAN_PEER_SPEC = {
+  name: 'BAN_PEER',
+  id: 32907,
+  schema: BanPeerPayload,
+  max_age_s: AGE_LIMITS.banPeer_s,
+  signed: (m) => singleSignature(banPeerSigningString(m.raw), m.payload.signature, m.payload.reporter_id),
+  signing_string: banPeerSigningString,
+  gate: { sender: 'reporter_id', relay: true, tier: 'full' },
+  event_id_fields: ['ban_id'],
+  hivebox_only: true,
+} as const satisfies MessageSpec<BanPeerPayload>;

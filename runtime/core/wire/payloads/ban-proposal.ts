@@ -9,9 +9,11 @@ import { z } from 'zod';
 import type { RawPayload } from '../envelope.ts';
 import { count, pubkey, reason, requestId, zbaseSig } from '../primitives.ts';
 import { pyStr } from '../signing/py-format.ts';
+import { type MessageSpec, singleSignature } from '../spec.ts';
+import { AGE_LIMITS } from '../limits.ts';
 
 /** BAN_PROPOSAL payload schema; no self-ban. */
-export const BanProposalPayload = z
+const BanProposalPayload = z
   .object({
     proposal_id: requestId,
     target_peer_id: pubkey,
@@ -24,9 +26,21 @@ export const BanProposalPayload = z
   .refine((p) => p.target_peer_id !== p.proposer_peer_id, { path: ['target_peer_id'], message: 'self-ban' });
 
 /** Validated BAN_PROPOSAL payload. */
-export type BanProposalPayload = z.output<typeof BanProposalPayload>;
+type BanProposalPayload = z.output<typeof BanProposalPayload>;
 
 /** cl-hive ban proposal signing string. */
 export function banProposalSigningString(raw: RawPayload): string {
   return `hive:ban_proposal:${pyStr(raw.proposal_id)}:${pyStr(raw.target_peer_id)}:${pyStr(raw.timestamp)}:${pyStr(raw.reason)}`;
 }
+
+/** BAN_PROPOSAL's facts (wire/spec.ts): the registry builds every per-type table from them. */
+export const BAN_PROPOSAL_SPEC = {
+  name: 'BAN_PROPOSAL',
+  id: 32799,
+  schema: BanProposalPayload,
+  max_age_s: AGE_LIMITS.gossip_s,
+  signed: (m) => singleSignature(banProposalSigningString(m.raw), m.payload.signature, m.payload.proposer_peer_id),
+  signing_string: banProposalSigningString,
+  gate: { sender: 'proposer_peer_id', relay: true, tier: 'full' },
+  event_id_fields: ['proposal_id'],
+} as const satisfies MessageSpec<BanProposalPayload>;

@@ -5,9 +5,19 @@
  */
 import { z } from 'zod';
 import { pubkey, reason, requestId } from '../primitives.ts';
+import { type MessageSpec, unsigned } from '../spec.ts';
 
 /** BAN payload schema. */
-export const BanPayload = z.object({ peer_id: pubkey, reason, proposal_id: requestId.optional() });
+const BanPayload = z.object({ peer_id: pubkey, reason, proposal_id: requestId.optional() });
 
 /** Validated BAN payload. */
-export type BanPayload = z.output<typeof BanPayload>;
+type BanPayload = z.output<typeof BanPayload>;
+
+/** BAN's facts (wire/spec.ts): the registry builds every per-type table from them. */
+export const BAN_SPEC = {
+  name: 'BAN',
+  id: 32791,
+  schema: BanPayload,
+  max_age_s: null,
+  signed: unsigned,
+} as const satisfies MessageSpec<BanPayload>;

@@ -11,15 +11,16 @@
 import { z } from 'zod';
 import type { Framing } from '../framing.ts';
 import { hex64, hiveId } from '../primitives.ts';
+import { type MessageSpec, unsigned } from '../spec.ts';
 
 /** Validated CHALLENGE payload schema. */
-export const ChallengePayload = z.object({ nonce: hex64, hive_id: hiveId });
+const ChallengePayload = z.object({ nonce: hex64, hive_id: hiveId });
 
 /** Validated CHALLENGE payload. */
-export type ChallengePayload = z.output<typeof ChallengePayload>;
+type ChallengePayload = z.output<typeof ChallengePayload>;
 
 /** What a challenge signature binds: the challenge plus the member that issued it. */
-export interface ChallengeBinding {
+interface ChallengeBinding {
   readonly hive_id: string;
   /** Node id of the member that sent CHALLENGE (and will receive ATTEST). */
   readonly member_node_id: string;
@@ -35,3 +36,12 @@ export function challengeSigningString(framing: Framing, binding: ChallengeBindi
   if (framing === 'clhive') return binding.nonce;
   return `hive:challenge:${binding.hive_id}:${binding.member_node_id}:${binding.nonce}`;
 }
+
+/** CHALLENGE's facts (wire/spec.ts): the registry builds every per-type table from them. */
+export const CHALLENGE_SPEC = {
+  name: 'CHALLENGE',
+  id: 32771,
+  schema: ChallengePayload,
+  max_age_s: null,
+  signed: unsigned,
+} as const satisfies MessageSpec<ChallengePayload>;

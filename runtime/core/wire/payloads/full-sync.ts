@@ -9,11 +9,12 @@
 import { z } from 'zod';
 import { canonicalJson } from '../../canonical/python-json.ts';
 import type { RawPayload } from '../envelope.ts';
-import { FIELD_LIMITS } from '../limits.ts';
+import { AGE_LIMITS, FIELD_LIMITS } from '../limits.ts';
 import { count, pubkey, text, zbaseSig } from '../primitives.ts';
 import { membersHash, type MemberRow, statesHash } from '../signing/hashes.ts';
 import { Capabilities, FeePolicy } from './gossip.ts';
 import { MemberEntry } from './welcome.ts';
+import { type MessageSpec, singleSignature } from '../spec.ts';
 
 /** One `states[]` entry (`_validate_state_entry`, §4.1): `available_sats ≤ capacity_sats`. */
 export const StateEntry = z
@@ -43,7 +44,7 @@ export const StateEntry = z
 export type StateEntry = z.output<typeof StateEntry>;
 
 /** FULL_SYNC payload schema. */
-export const FullSyncPayload = z
+const FullSyncPayload = z
   .object({
     states: z.array(StateEntry).max(FIELD_LIMITS.fullSyncStates),
     fleet_hash: text(FIELD_LIMITS.peerIdChars),
@@ -58,7 +59,7 @@ export const FullSyncPayload = z
   });
 
 /** Validated FULL_SYNC payload. */
-export type FullSyncPayload = z.output<typeof FullSyncPayload>;
+type FullSyncPayload = z.output<typeof FullSyncPayload>;
 
 /** cl-hive `get_full_sync_signing_payload`. */
 export function fullSyncSigningString(raw: RawPayload): string {
@@ -70,3 +71,14 @@ export function fullSyncSigningString(raw: RawPayload): string {
     timestamp: raw.timestamp ?? 0,
   });
 }
+
+/** FULL_SYNC's facts (wire/spec.ts): the registry builds every per-type table from them. */
+export const FULL_SYNC_SPEC = {
+  name: 'FULL_SYNC',
+  id: 32781,
+  schema: FullSyncPayload,
+  max_age_s: AGE_LIMITS.stateHash_s,
+  signed: (m) => singleSignature(fullSyncSigningString(m.raw), m.payload.signature, m.payload.sender_id),
+  signing_string: fullSyncSigningString,
+  gate: { sender: 'sender_id', relay: false, tier: 'certified' },
+} as const satisfies MessageSpec<FullSyncPayload>;

@@ -23,11 +23,12 @@ import { z } from 'zod';
 import { canonicalJson, PyFloat, type PyJson } from '../../canonical/python-json.ts';
 import type { RawPayload } from '../envelope.ts';
 import type { Framing } from '../framing.ts';
-import { FIELD_LIMITS } from '../limits.ts';
+import { AGE_LIMITS, FIELD_LIMITS } from '../limits.ts';
 import { count, pubkey, text, zbaseSig } from '../primitives.ts';
 import { decodeBinding, type BindingStatement } from '../../swarm/binding.ts';
 import { MemberClaim } from './admission.ts';
 import { pySorted, sha256Hex } from '../signing/py-format.ts';
+import { type MessageSpec, singleSignature } from '../spec.ts';
 
 const feeValue = z.preprocess(
   (v) => (v instanceof PyFloat ? v.value : v),
@@ -55,16 +56,16 @@ function isTopology(v: unknown): v is string[] {
  * `topology`: ≤ 200 strings of 1..256 chars, checked in one loop (a per-item zod schema was a
  * fifth of the GOSSIP decode; issue 19 §3). An offence names the field `topology`.
  */
-export const Topology = z.custom<string[]>(
+const Topology = z.custom<string[]>(
   isTopology,
   `expected at most ${FIELD_LIMITS.topologyItems} strings of 1..${FIELD_LIMITS.topologyItemChars} chars`,
 );
 
 /** `hivebox_swarm_binding`: exactly the six binding fields with valid shapes (`decodeBinding`); the signature is checked by the swarm gate. */
-export const SwarmBindingValue = z.custom<BindingStatement>((v) => decodeBinding(v).ok, 'not a swarm binding statement');
+const SwarmBindingValue = z.custom<BindingStatement>((v) => decodeBinding(v).ok, 'not a swarm binding statement');
 
 /** GOSSIP payload schema. `available_sats ≤ capacity_sats`; `peer_id`, when sent, equals `sender_id`. */
-export const GossipPayload = z
+const GossipPayload = z
   .object({
     peer_id: pubkey.optional(),
     sender_id: pubkey,
@@ -95,10 +96,10 @@ export const GossipPayload = z
   });
 
 /** Validated GOSSIP payload. */
-export type GossipPayload = z.output<typeof GossipPayload>;
+type GossipPayload = z.output<typeof GossipPayload>;
 
 /** cl-hive `compute_gossip_data_hash`: sha256 hex of the canonical data fields (defaults 0 / {} / []). */
-export function gossipDataHash(raw: RawPayload): string {
+function gossipDataHash(raw: RawPayload): string {
   const topology = Array.isArray(raw.topology) ? pySorted(raw.topology as string[]) : [];
   return sha256Hex(
     canonicalJson({
@@ -121,3 +122,14 @@ export function gossipSigningString(raw: RawPayload, framing: Framing): string {
     data_hash: gossipDataHash(raw),
   });
 }
+
+/** GOSSIP's facts (wire/spec.ts): the registry builds every per-type table from them. */
+export const GOSSIP_SPEC = {
+  name: 'GOSSIP',
+  id: 32777,
+  schema: GossipPayload,
+  max_age_s: AGE_LIMITS.gossip_s,
+  signed: (m) => singleSignature(gossipSigningString(m.raw, m.framing), m.payload.signature, m.payload.sender_id),
+  signing_string: gossipSigningString,
+  gate: { sender: 'sender_id', relay: true, tier: 'certified' },
+} as const satisfies MessageSpec<GossipPayload>;

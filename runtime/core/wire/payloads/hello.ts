@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { FIELD_LIMITS } from '../limits.ts';
 import { pubkey } from '../primitives.ts';
+import { type MessageSpec, unsigned } from '../spec.ts';
 
 const protocolVersion = z.number().int().min(1).max(255);
 
@@ -20,7 +21,7 @@ export const ticketText = z
   .regex(/^[A-Za-z0-9_-]+={0,2}$/, 'expected base64url text');
 
 /** HELLO as either framing may carry it (`ticket` optional). */
-export const HelloPayload = z.object({
+const HelloPayload = z.object({
   pubkey,
   protocol_version: protocolVersion,
   supported_versions: z.array(protocolVersion).max(FIELD_LIMITS.supportedVersions).optional(),
@@ -28,7 +29,17 @@ export const HelloPayload = z.object({
 });
 
 /** HELLO in spec framing: `ticket` is required (issue 2 §6 joining rules). */
-export const HelloSpecPayload = HelloPayload.extend({ ticket: ticketText });
+const HelloSpecPayload = HelloPayload.extend({ ticket: ticketText });
 
 /** Validated HELLO payload. */
-export type HelloPayload = z.output<typeof HelloPayload>;
+type HelloPayload = z.output<typeof HelloPayload>;
+
+/** HELLO's facts (wire/spec.ts): the registry builds every per-type table from them. */
+export const HELLO_SPEC = {
+  name: 'HELLO',
+  id: 32769,
+  schema: HelloPayload,
+  spec_schema: HelloSpecPayload,
+  max_age_s: null,
+  signed: unsigned,
+} as const satisfies MessageSpec<HelloPayload>;

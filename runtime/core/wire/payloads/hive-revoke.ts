@@ -17,9 +17,11 @@ import { z } from 'zod';
 import { canonicalJson } from '../../canonical/python-json.ts';
 import type { RawPayload } from '../envelope.ts';
 import { count, hiveId, pubkey, reason, requestId, zbaseSig } from '../primitives.ts';
+import { type MessageSpec, singleSignature } from '../spec.ts';
+import { AGE_LIMITS } from '../limits.ts';
 
 /** HIVE_REVOKE payload schema. */
-export const HiveRevokePayload = z.object({
+const HiveRevokePayload = z.object({
   hive_id: hiveId,
   revocation_id: requestId,
   node_id: pubkey,
@@ -30,7 +32,7 @@ export const HiveRevokePayload = z.object({
 });
 
 /** Validated HIVE_REVOKE payload. */
-export type HiveRevokePayload = z.output<typeof HiveRevokePayload>;
+type HiveRevokePayload = z.output<typeof HiveRevokePayload>;
 
 /** The canonical string the admin signs. */
 export function hiveRevokeSigningString(raw: RawPayload): string {
@@ -44,3 +46,16 @@ export function hiveRevokeSigningString(raw: RawPayload): string {
     timestamp: raw.timestamp ?? 0,
   });
 }
+
+/** HIVE_REVOKE's facts (wire/spec.ts): the registry builds every per-type table from them. */
+export const HIVE_REVOKE_SPEC = {
+  name: 'HIVE_REVOKE',
+  id: 32905,
+  schema: HiveRevokePayload,
+  max_age_s: AGE_LIMITS.revoke_s,
+  signed: (m) => singleSignature(hiveRevokeSigningString(m.raw), m.payload.signature, m.payload.admin_pubkey),
+  signing_string: hiveRevokeSigningString,
+  gate: { sender: 'admin_pubkey', relay: true, tier: 'admin' },
+  event_id_fields: ['revocation_id'],
+  hivebox_only: true,
+} as const satisfies MessageSpec<HiveRevokePayload>;

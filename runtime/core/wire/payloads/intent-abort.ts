@@ -10,9 +10,10 @@ import { canonicalJson } from '../../canonical/python-json.ts';
 import type { RawPayload } from '../envelope.ts';
 import { FIELD_LIMITS } from '../limits.ts';
 import { count, pubkey, text, zbaseSig } from '../primitives.ts';
+import { type MessageSpec, singleSignature } from '../spec.ts';
 
 /** INTENT_ABORT payload schema. */
-export const IntentAbortPayload = z.object({
+const IntentAbortPayload = z.object({
   intent_type: z.enum(['channel_open', 'channel_close', 'rebalance']),
   target: pubkey,
   initiator: pubkey,
@@ -22,7 +23,7 @@ export const IntentAbortPayload = z.object({
 });
 
 /** Validated INTENT_ABORT payload. */
-export type IntentAbortPayload = z.output<typeof IntentAbortPayload>;
+type IntentAbortPayload = z.output<typeof IntentAbortPayload>;
 
 /** cl-hive `get_intent_abort_signing_payload` (missing reason → ""). */
 export function intentAbortSigningString(raw: RawPayload): string {
@@ -34,3 +35,14 @@ export function intentAbortSigningString(raw: RawPayload): string {
     reason: raw.reason ?? '',
   });
 }
+
+/** INTENT_ABORT's facts (wire/spec.ts): the registry builds every per-type table from them. */
+export const INTENT_ABORT_SPEC = {
+  name: 'INTENT_ABORT',
+  id: 32787,
+  schema: IntentAbortPayload,
+  max_age_s: null,
+  signed: (m) => singleSignature(intentAbortSigningString(m.raw), m.payload.signature, m.payload.initiator),
+  signing_string: intentAbortSigningString,
+  gate: { sender: 'initiator', relay: false, tier: 'certified' },
+} as const satisfies MessageSpec<IntentAbortPayload>;

@@ -5,11 +5,12 @@
  * unsigned, direct only. No Hivebox handler consumes it yet.
  */
 import { z } from 'zod';
-import { FIELD_LIMITS } from '../limits.ts';
+import { AGE_LIMITS, FIELD_LIMITS } from '../limits.ts';
 import { count, pubkey, text } from '../primitives.ts';
+import { type MessageSpec, unsigned } from '../spec.ts';
 
 /** INTENT_ACK payload schema (reserved). */
-export const IntentAckPayload = z.object({
+const IntentAckPayload = z.object({
   intent_type: z.enum(['channel_open', 'channel_close', 'rebalance', 'ban_peer']),
   target: text(FIELD_LIMITS.peerIdChars).min(1),
   initiator: pubkey,
@@ -18,4 +19,13 @@ export const IntentAckPayload = z.object({
 });
 
 /** Validated INTENT_ACK payload. */
-export type IntentAckPayload = z.output<typeof IntentAckPayload>;
+type IntentAckPayload = z.output<typeof IntentAckPayload>;
+
+/** INTENT_ACK's facts (wire/spec.ts): the registry builds every per-type table from them. */
+export const INTENT_ACK_SPEC = {
+  name: 'INTENT_ACK',
+  id: 32785,
+  schema: IntentAckPayload,
+  max_age_s: AGE_LIMITS.intent_s,
+  signed: unsigned,
+} as const satisfies MessageSpec<IntentAckPayload>;

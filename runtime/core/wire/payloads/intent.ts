@@ -5,14 +5,15 @@
  * sender, and the handler requires `initiator == peer_node_id`.
  */
 import { z } from 'zod';
-import { FIELD_LIMITS } from '../limits.ts';
+import { AGE_LIMITS, FIELD_LIMITS } from '../limits.ts';
 import { count, pubkey, text } from '../primitives.ts';
+import { type MessageSpec, unsigned } from '../spec.ts';
 
 /** Intent types INTENT accepts (cl-hive). */
-export const INTENT_TYPES = ['channel_open', 'rebalance', 'ban_peer'] as const;
+const INTENT_TYPES = ['channel_open', 'rebalance', 'ban_peer'] as const;
 
 /** INTENT payload schema. */
-export const IntentPayload = z.object({
+const IntentPayload = z.object({
   intent_type: z.enum(INTENT_TYPES),
   target: text(FIELD_LIMITS.peerIdChars).min(1),
   initiator: pubkey,
@@ -23,4 +24,14 @@ export const IntentPayload = z.object({
 });
 
 /** Validated INTENT payload. */
-export type IntentPayload = z.output<typeof IntentPayload>;
+type IntentPayload = z.output<typeof IntentPayload>;
+
+/** INTENT's facts (wire/spec.ts): the registry builds every per-type table from them. */
+export const INTENT_SPEC = {
+  name: 'INTENT',
+  id: 32783,
+  schema: IntentPayload,
+  max_age_s: AGE_LIMITS.intent_s,
+  signed: unsigned,
+  gate: { sender: 'initiator', relay: false, tier: 'certified' },
+} as const satisfies MessageSpec<IntentPayload>;

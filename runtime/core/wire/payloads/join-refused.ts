@@ -16,6 +16,8 @@
  */
 import { z } from 'zod';
 import { count } from '../primitives.ts';
+import { type MessageSpec, unsigned } from '../spec.ts';
+import { AGE_LIMITS } from '../limits.ts';
 
 /** Rules a member names in JOIN_REFUSED. */
 export const JOIN_REFUSAL_RULES = [
@@ -36,11 +38,20 @@ export const JOIN_REFUSAL_RULES = [
 export type JoinRefusalRule = (typeof JOIN_REFUSAL_RULES)[number];
 
 /** JOIN_REFUSED payload schema. */
-export const JoinRefusedPayload = z.object({
+const JoinRefusedPayload = z.object({
   rule: z.enum(JOIN_REFUSAL_RULES),
   detail: z.string().max(256),
   timestamp: count,
 });
 
 /** Validated JOIN_REFUSED payload. */
-export type JoinRefusedPayload = z.output<typeof JoinRefusedPayload>;
+type JoinRefusedPayload = z.output<typeof JoinRefusedPayload>;
+
+/** JOIN_REFUSED's facts (wire/spec.ts): the registry builds every per-type table from them. */
+export const JOIN_REFUSED_SPEC = {
+  name: 'JOIN_REFUSED',
+  id: 32909,
+  schema: JoinRefusedPayload,
+  max_age_s: AGE_LIMITS.joinRefused_s,
+  signed: unsigned,
+} as const satisfies MessageSpec<JoinRefusedPayload>;

@@ -9,9 +9,10 @@ import type { RawPayload } from '../envelope.ts';
 import { FIELD_LIMITS } from '../limits.ts';
 import { count, pubkey, text, zbaseSig } from '../primitives.ts';
 import { pyStr } from '../signing/py-format.ts';
+import { type MessageSpec, singleSignature } from '../spec.ts';
 
 /** MSG_ACK payload schema. */
-export const MsgAckPayload = z.object({
+const MsgAckPayload = z.object({
   ack_msg_id: text(FIELD_LIMITS.ackMsgIdChars).min(1),
   status: z.enum(['ok', 'invalid', 'retry_later']),
   sender_id: pubkey,
@@ -20,9 +21,19 @@ export const MsgAckPayload = z.object({
 });
 
 /** Validated MSG_ACK payload. */
-export type MsgAckPayload = z.output<typeof MsgAckPayload>;
+type MsgAckPayload = z.output<typeof MsgAckPayload>;
 
 /** cl-hive MSG_ACK signing string. */
 export function msgAckSigningString(raw: RawPayload): string {
   return `MSG_ACK:${pyStr(raw.sender_id)}:${pyStr(raw.ack_msg_id)}:${pyStr(raw.status)}:${pyStr(raw.timestamp)}`;
 }
+
+/** MSG_ACK's facts (wire/spec.ts): the registry builds every per-type table from them. */
+export const MSG_ACK_SPEC = {
+  name: 'MSG_ACK',
+  id: 32881,
+  schema: MsgAckPayload,
+  max_age_s: null,
+  signed: (m) => (m.payload.signature === undefined ? [] : singleSignature(msgAckSigningString(m.raw), m.payload.signature, m.payload.sender_id)),
+  gate: { sender: 'sender_id', relay: false, tier: 'any' },
+} as const satisfies MessageSpec<MsgAckPayload>;

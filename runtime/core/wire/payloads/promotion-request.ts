@@ -5,9 +5,22 @@
  */
 import { z } from 'zod';
 import { count, pubkey, requestId } from '../primitives.ts';
+import { type MessageSpec, unsigned } from '../spec.ts';
+import { AGE_LIMITS } from '../limits.ts';
 
 /** PROMOTION_REQUEST payload schema. */
-export const PromotionRequestPayload = z.object({ target_pubkey: pubkey, request_id: requestId, timestamp: count });
+const PromotionRequestPayload = z.object({ target_pubkey: pubkey, request_id: requestId, timestamp: count });
 
 /** Validated PROMOTION_REQUEST payload. */
-export type PromotionRequestPayload = z.output<typeof PromotionRequestPayload>;
+type PromotionRequestPayload = z.output<typeof PromotionRequestPayload>;
+
+/** PROMOTION_REQUEST's facts (wire/spec.ts): the registry builds every per-type table from them. */
+export const PROMOTION_REQUEST_SPEC = {
+  name: 'PROMOTION_REQUEST',
+  id: 32795,
+  schema: PromotionRequestPayload,
+  max_age_s: AGE_LIMITS.gossip_s,
+  signed: unsigned,
+  gate: { sender: 'target_pubkey', relay: false, tier: 'neophyte' },
+  event_id_fields: ['target_pubkey', 'request_id'],
+} as const satisfies MessageSpec<PromotionRequestPayload>;

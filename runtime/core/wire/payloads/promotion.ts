@@ -6,10 +6,12 @@
 import { z } from 'zod';
 import { FIELD_LIMITS } from '../limits.ts';
 import { pubkey, requestId } from '../primitives.ts';
-import { VouchPayload } from './vouch.ts';
+import { VouchPayload, vouchSigningString } from './vouch.ts';
+import type { RawPayload } from '../envelope.ts';
+import type { MessageSpec, MessageView, SignedPart } from '../spec.ts';
 
 /** PROMOTION payload schema. */
-export const PromotionPayload = z
+const PromotionPayload = z
   .object({
     target_pubkey: pubkey,
     request_id: requestId,
@@ -24,4 +26,26 @@ export const PromotionPayload = z
   });
 
 /** Validated PROMOTION payload. */
-export type PromotionPayload = z.output<typeof PromotionPayload>;
+type PromotionPayload = z.output<typeof PromotionPayload>;
+
+/** One signature per carried vouch, each by its `voucher_pubkey` over the vouch's own signing string. */
+function promotionSignatures(m: MessageView<PromotionPayload>): SignedPart[] {
+  const rawVouches = (m.raw.vouches ?? []) as readonly RawPayload[];
+  return m.payload.vouches.map((v, i) => ({
+    label: `vouches[${i}].sig`,
+    canonical: vouchSigningString(rawVouches[i]!),
+    zbase: v.sig,
+    claimed_signer: v.voucher_pubkey,
+  }));
+}
+
+/** PROMOTION's facts (wire/spec.ts): the registry builds every per-type table from them. */
+export const PROMOTION_SPEC = {
+  name: 'PROMOTION',
+  id: 32793,
+  schema: PromotionPayload,
+  max_age_s: null,
+  signed: promotionSignatures,
+  gate: { sender: null, relay: false, tier: 'full' },
+  event_id_fields: ['target_pubkey', 'request_id'],
+} as const satisfies MessageSpec<PromotionPayload>;

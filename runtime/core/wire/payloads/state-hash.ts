@@ -7,11 +7,12 @@
 import { z } from 'zod';
 import { canonicalJson } from '../../canonical/python-json.ts';
 import type { RawPayload } from '../envelope.ts';
-import { FIELD_LIMITS } from '../limits.ts';
+import { AGE_LIMITS, FIELD_LIMITS } from '../limits.ts';
 import { count, pubkey, text, zbaseSig } from '../primitives.ts';
+import { type MessageSpec, singleSignature } from '../spec.ts';
 
 /** STATE_HASH payload schema. */
-export const StateHashPayload = z.object({
+const StateHashPayload = z.object({
   fleet_hash: text(FIELD_LIMITS.peerIdChars).min(1),
   peer_count: count,
   timestamp: count,
@@ -21,7 +22,7 @@ export const StateHashPayload = z.object({
 });
 
 /** Validated STATE_HASH payload. */
-export type StateHashPayload = z.output<typeof StateHashPayload>;
+type StateHashPayload = z.output<typeof StateHashPayload>;
 
 /** cl-hive `get_state_hash_signing_payload`. */
 export function stateHashSigningString(raw: RawPayload): string {
@@ -32,3 +33,14 @@ export function stateHashSigningString(raw: RawPayload): string {
     peer_count: raw.peer_count ?? 0,
   });
 }
+
+/** STATE_HASH's facts (wire/spec.ts): the registry builds every per-type table from them. */
+export const STATE_HASH_SPEC = {
+  name: 'STATE_HASH',
+  id: 32779,
+  schema: StateHashPayload,
+  max_age_s: AGE_LIMITS.stateHash_s,
+  signed: (m) => singleSignature(stateHashSigningString(m.raw), m.payload.signature, m.payload.sender_id),
+  signing_string: stateHashSigningString,
+  gate: { sender: 'sender_id', relay: false, tier: 'certified' },
+} as const satisfies MessageSpec<StateHashPayload>;

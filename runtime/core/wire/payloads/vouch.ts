@@ -8,6 +8,8 @@ import { z } from 'zod';
 import type { RawPayload } from '../envelope.ts';
 import { count, pubkey, requestId, zbaseSig } from '../primitives.ts';
 import { pyStr } from '../signing/py-format.ts';
+import { type MessageSpec, singleSignature } from '../spec.ts';
+import { AGE_LIMITS } from '../limits.ts';
 
 /** VOUCH payload schema; a node cannot vouch for itself. */
 export const VouchPayload = z
@@ -27,3 +29,15 @@ export type VouchPayload = z.output<typeof VouchPayload>;
 export function vouchSigningString(raw: RawPayload): string {
   return `hive:vouch:${pyStr(raw.target_pubkey)}:${pyStr(raw.request_id)}:${pyStr(raw.timestamp)}`;
 }
+
+/** VOUCH's facts (wire/spec.ts): the registry builds every per-type table from them. */
+export const VOUCH_SPEC = {
+  name: 'VOUCH',
+  id: 32789,
+  schema: VouchPayload,
+  max_age_s: AGE_LIMITS.gossip_s,
+  signed: (m) => singleSignature(vouchSigningString(m.raw), m.payload.sig, m.payload.voucher_pubkey, 'sig'),
+  signing_string: vouchSigningString,
+  gate: { sender: 'voucher_pubkey', relay: true, tier: 'full' },
+  event_id_fields: ['target_pubkey', 'request_id', 'voucher_pubkey'],
+} as const satisfies MessageSpec<VouchPayload>;

@@ -13,6 +13,7 @@ import { FIELD_LIMITS } from '../limits.ts';
 import { count, hex64, hiveId, pubkey, text, tier } from '../primitives.ts';
 import { membershipHash } from '../signing/hashes.ts';
 import { AdmissionEntry } from './admission.ts';
+import { type MessageSpec, unsigned } from '../spec.ts';
 
 /** One member row as WELCOME and FULL_SYNC carry it. */
 export const MemberEntry = z.object({
@@ -28,7 +29,7 @@ export const MemberEntry = z.object({
 export type MemberEntry = z.output<typeof MemberEntry>;
 
 /** WELCOME as either framing may carry it. */
-export const WelcomePayload = z.object({
+const WelcomePayload = z.object({
   hive_id: hiveId,
   tier,
   member_count: count,
@@ -38,7 +39,7 @@ export const WelcomePayload = z.object({
 });
 
 /** WELCOME in spec framing: `members` and `membership_hash` are required and must agree. */
-export const WelcomeSpecPayload = WelcomePayload.extend({
+const WelcomeSpecPayload = WelcomePayload.extend({
   members: z.array(MemberEntry).max(FIELD_LIMITS.members),
   membership_hash: hex64,
 }).refine((p) => membershipHash(p.members) === p.membership_hash, {
@@ -47,4 +48,14 @@ export const WelcomeSpecPayload = WelcomePayload.extend({
 });
 
 /** Validated WELCOME payload. */
-export type WelcomePayload = z.output<typeof WelcomePayload>;
+type WelcomePayload = z.output<typeof WelcomePayload>;
+
+/** WELCOME's facts (wire/spec.ts): the registry builds every per-type table from them. */
+export const WELCOME_SPEC = {
+  name: 'WELCOME',
+  id: 32775,
+  schema: WelcomePayload,
+  spec_schema: WelcomeSpecPayload,
+  max_age_s: null,
+  signed: unsigned,
+} as const satisfies MessageSpec<WelcomePayload>;
