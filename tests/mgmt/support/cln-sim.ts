@@ -11,7 +11,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { signMessage, zbase32 } from '../../../runtime/core/crypto/lnsign.ts';
 import { nobleScheme } from '../../../runtime/core/crypto/noble-scheme.ts';
-import type { NodeBackend, NodeForward, NodePeerChannel, NodeResult } from '../../../runtime/core/ports.ts';
+import type { ClnBackend, NodeCapabilities, NodeForward, NodePeerChannel, NodeResult } from '../../../runtime/core/ports.ts';
 import { toHex } from '../../../runtime/core/types.ts';
 
 /** A simulated channel. */
@@ -28,7 +28,8 @@ const ok = <T>(value: T): NodeResult<T> => ({ ok: true, value });
 const fail = <T>(method: string, code: number, message: string): NodeResult<T> => ({ ok: false, error: { code, message, method } });
 
 /** The simulated node. */
-export class ClnSim implements NodeBackend {
+export class ClnSim implements ClnBackend {
+  readonly capabilities: NodeCapabilities = { implementation: 'cln', plugin: true, cln_rpc: true };
   readonly id: string;
   readonly channels = new Map<string, SimChannel>();
   readonly forwards: NodeForward[] = [];
@@ -149,6 +150,12 @@ export class ClnSim implements NodeBackend {
 
   async listfunds() {
     return ok({ outputs: [] });
+  }
+
+  /** `sendpay` is not simulated: lightningd's answer to an unknown command, as `call('sendpay')` gives. */
+  async payRoute(): Promise<NodeResult<never>> {
+    this.count('sendpay');
+    return fail<never>('sendpay', -32601, "Unknown command 'sendpay'");
   }
 
   /** `plugin list` answers an empty list; other commands are unknown to this simulator. */
