@@ -236,10 +236,14 @@ export const UNARY_METHODS: Readonly<Record<string, UnaryMethod>> = {
   '/routerrpc.Router/SendToRouteV2': {
     perms: ['offchain:write'],
     async run({ node }, req) {
-      const route = req.route as { hops: { chan_id: string; pub_key: string; amt_to_forward_msat: string; expiry: number; mpp_record?: { payment_addr?: Uint8Array } | null }[] };
+      const route = req.route as { total_time_lock: number; total_amt_msat: string; hops: { chan_id: string; pub_key: string; amt_to_forward_msat: string; expiry: number; mpp_record?: { payment_addr?: Uint8Array } | null }[] };
       const last = route.hops[route.hops.length - 1];
       const hash = hexOf(req.payment_hash);
-      const hops = route.hops.map((h) => ({ id: h.pub_key, channel: scidOfChanId(h.chan_id), amount_msat: Number(h.amt_to_forward_msat), delay: h.expiry }));
+      // LND hop i is what node i sends on; sendpay hop i is what arrives at node i (services/lnd/route.ts).
+      const hops = route.hops.map((h, i) => {
+        const prev = route.hops[i - 1];
+        return { id: h.pub_key, channel: scidOfChanId(h.chan_id), amount_msat: Number(prev ? prev.amt_to_forward_msat : route.total_amt_msat), delay: prev ? prev.expiry : route.total_time_lock };
+      });
       const attempt = { attempt_id: String(node.sendpays.size + 1), route: req.route, attempt_time_ns: String(Date.now() * 1e6), resolve_time_ns: String(Date.now() * 1e6) };
       const sent = await BUILTIN_COMMANDS.sendpay!.run({ node, params: { route: hops, payment_hash: hash, payment_secret: hexOf(last?.mpp_record?.payment_addr), amount_msat: Number(last?.amt_to_forward_msat ?? 0) }, raw: '', id: 'simlnd' });
       if ('error' in sent) return { ...attempt, status: 'FAILED', failure: { code: 'TEMPORARY_CHANNEL_FAILURE', failure_source_index: 0 } };
