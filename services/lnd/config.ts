@@ -11,8 +11,16 @@ export const LndSection = z
   .object({
     /** Use LND (gRPC) as the node instead of lightningd's `lightning-rpc`. */
     enabled: z.boolean().default(false),
-    /** lnd's `rpclisten` host. */
-    host: z.string().min(1).max(253).default('127.0.0.1'),
+    /**
+     * lnd's `rpclisten` host, by a name in lnd's TLS certificate (`localhost` is always there; add
+     * others with `tlsextradomain`). An IP address cannot be checked as a TLS server name here.
+     */
+    host: z
+      .string()
+      .min(1)
+      .max(253)
+      .refine((h) => !/^[\d.]+$/.test(h) && !h.includes(':'), 'a DNS name from lnd\'s TLS certificate (e.g. localhost), not an IP address')
+      .default('localhost'),
     /** lnd's `rpclisten` port. */
     port: z.number().int().min(1).max(65_535).default(10_009),
     /** lnd's TLS certificate (PEM), `tlscertpath` in lnd.conf. */

@@ -76,7 +76,7 @@ export class SimLndNode extends SimNode {
 
   /** The gRPC endpoint (valid once started). */
   get endpoint(): SimLndEndpoint {
-    return { host: '127.0.0.1', port: this.port, tlsCertPath: this.tlsCertPath, macaroonPath: this.macaroonPath };
+    return { host: 'localhost', port: this.port, tlsCertPath: this.tlsCertPath, macaroonPath: this.macaroonPath };
   }
 
   /** A macaroon with only `permissions` (what `lncli bakemacaroon` gives), written to `dir/name`. */

@@ -34,6 +34,8 @@ export class ClnSim implements ClnBackend {
   readonly channels = new Map<string, SimChannel>();
   readonly forwards: NodeForward[] = [];
   readonly sent: { nodeId: string; msgHex: string }[] = [];
+  /** Peers connected with `connect` besides the channel peers. */
+  private readonly connected = new Set<string>();
   /** Counts of calls per method (tests assert "nothing executed"). */
   readonly calls = new Map<string, number>();
   private readonly invoices = new Map<string, { label: string; preimage: Uint8Array; amount_msat: number }>();
@@ -61,7 +63,7 @@ export class ClnSim implements ClnBackend {
   }
 
   async listpeers(id?: string) {
-    const peers = [...new Set([...this.channels.values()].map((c) => c.peer_id))].filter((p) => id === undefined || p === id);
+    const peers = [...new Set([...[...this.channels.values()].map((c) => c.peer_id), ...this.connected])].filter((p) => id === undefined || p === id);
     return ok(peers.map((p) => ({ id: p, connected: true })));
   }
 
@@ -94,12 +96,16 @@ export class ClnSim implements ClnBackend {
     return ok(this.forwards.filter((f) => filter?.status === undefined || f.status === filter.status));
   }
 
+  /** CLN `connect`: the peer counts as connected from now on (channel peers always are). */
   async connect(id: string) {
+    this.connected.add(id);
     return ok({ id });
   }
 
+  /** CLN `sendcustommsg`: error -32600 "No such peer" unless a channel peer (its peers are its channel peers). */
   async sendcustommsg(nodeId: string, msgHex: string) {
     this.count('sendcustommsg');
+    if (!this.connected.has(nodeId) && ![...this.channels.values()].some((c) => c.peer_id === nodeId)) return fail<never>('sendcustommsg', -32600, `No such peer: ${nodeId}`);
     this.sent.push({ nodeId, msgHex });
     this.onSend?.(nodeId, msgHex);
     return ok({ status: 'Message sent to connectd for delivery' });
