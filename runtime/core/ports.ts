@@ -222,6 +222,22 @@ export interface RoutePaymentRequest {
   readonly timeout_s: number;
 }
 
+/** Where a node without the Hivebox plugin (capability `plugin` false) reports its events to the daemon. */
+export interface NodeEventSink {
+  /** A custom message from `peer_id`; `payloadHex` includes the 2-byte BOLT type. */
+  custommsg(peer_id: string, payloadHex: string): void;
+  connected(peer_id: string): void;
+  disconnected(peer_id: string): void;
+  /** A peer asks to open a channel to us: the reason to refuse it, or null to accept. */
+  channelOpen(peer_id: string): string | null;
+}
+
+/** A node's event streams (LND: SubscribeCustomMessages, SubscribePeerEvents, ChannelAcceptor). */
+export interface NodeEvents {
+  /** Start delivering to `sink` until `stop`; lost streams are reopened. */
+  subscribe(sink: NodeEventSink, log: (level: 'info' | 'warn', event: string, fields: Record<string, unknown>) => void): { stop(): void };
+}
+
 /**
  * The Lightning node as the daemon sees it: what every node offers. Implemented over CLN's
  * `lightning-rpc` unix socket (services/lightning-rpc), over LND's gRPC (services/lnd), by simnet
@@ -230,6 +246,8 @@ export interface RoutePaymentRequest {
  */
 export interface NodeBackend {
   readonly capabilities: NodeCapabilities;
+  /** The node's own event streams, when no plugin delivers them (capability `plugin` false): `NodeBackend.eventStreams`. */
+  readonly eventStreams?: NodeEvents;
   getinfo(): Promise<NodeResult<NodeInfo>>;
   listpeers(id?: string): Promise<NodeResult<readonly NodePeer[]>>;
   listpeerchannels(id?: string): Promise<NodeResult<readonly NodePeerChannel[]>>;

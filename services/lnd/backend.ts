@@ -20,6 +20,7 @@ import type {
   NodeAnnouncement,
   NodeBackend,
   NodeCapabilities,
+  NodeEvents,
   NodeChannel,
   NodeForward,
   NodeFundsOutput,
@@ -33,6 +34,7 @@ import type {
 import { zbase32 } from '../../runtime/core/crypto/lnsign.ts';
 import { toHex, utf8 } from '../../runtime/core/types.ts';
 import { unary, type LndServices } from './client.ts';
+import { lndEvents } from './events.ts';
 import { chanIdOfScid, featureHex, scidOfChanId } from './ids.ts';
 import { lndRoute } from './route.ts';
 
@@ -97,12 +99,16 @@ function policyView(p: LndPolicy | null | undefined) {
 /** The LND implementation of `NodeBackend`. */
 export class LndNodeBackend implements NodeBackend {
   readonly capabilities: NodeCapabilities = { implementation: 'lnd', plugin: false, cln_rpc: false };
+  /** LND's streams in place of the plugin (events.ts). */
+  readonly eventStreams: NodeEvents;
   private ourId: string | null = null;
 
   constructor(
     private readonly lnd: LndServices,
     private readonly timeout_ms = 30_000,
-  ) {}
+  ) {
+    this.eventStreams = lndEvents(lnd);
+  }
 
   private call<T>(method: string, req: Msg = {}, service: 'lightning' | 'router' | 'wallet' = 'lightning', timeout_ms = this.timeout_ms): Promise<NodeResult<T>> {
     return unary<T>(this.lnd[service], method, req, timeout_ms);
