@@ -55,7 +55,13 @@ export function connectLnd(s: Pick<LndSettings, 'host' | 'port' | 'tls_cert_path
   }
   // A v2 binary macaroon starts with version byte 2 (libmacaroons / lnd's macaroon files).
   if (macaroon.length < 16 || macaroon[0] !== 2) return err({ kind: 'macaroon_invalid', path: s.macaroon_path, message: 'not a binary v2 macaroon (use the file lnd wrote, not its hex)' });
-  const { lnd } = authenticatedLndGrpc({ cert: cert.toString('base64'), macaroon: macaroon.toString('base64'), socket: `${s.host}:${s.port}` });
+  let lnd: ReturnType<typeof authenticatedLndGrpc>['lnd'];
+  try {
+    ({ lnd } = authenticatedLndGrpc({ cert: cert.toString('base64'), macaroon: macaroon.toString('base64'), socket: `${s.host}:${s.port}` }));
+  } catch (e) {
+    // grpc-js refuses a certificate it cannot parse ("Invalid CA").
+    return err({ kind: 'tls_cert_invalid', path: s.tls_cert_path, message: (e as Error).message });
+  }
   const services = lnd as unknown as { default: GrpcService; router: GrpcService; wallet: GrpcService };
   return ok({
     lightning: services.default,
