@@ -3,7 +3,8 @@
  * the CLN shapes the rest of Hivebox reads (runtime/core/ports.ts). LND RPCs used, by method:
  *  - getinfo → GetInfo; listpeers → ListPeers (feature map → BOLT 9 hex);
  *  - listpeerchannels → ListChannels + GetChanInfo per channel (our and the peer's policy);
- *  - listchannels / listnodes → DescribeGraph (or GetChanInfo for one scid, GetNodeInfo for one node);
+ *  - listchannels / listnodes → DescribeGraph (one answer shared for 10 s), GetChanInfo for one scid,
+ *    GetNodeInfo for one node (with `include_channels` for a `source` filter);
  *  - listforwards → ForwardingHistory (LND keeps settled forwards only);
  *  - connect → ConnectPeer (address from GetNodeInfo when none given; "already connected" is success, as in CLN);
  *  - sendcustommsg → SendCustomMessage (type = first two bytes);
@@ -74,6 +75,9 @@ interface LndChannel {
   remote_constraints?: { chan_reserve_sat?: string } | null;
 }
 
+/** How long one DescribeGraph answer serves further graph reads, ms. */
+const GRAPH_REUSE_MS = 10_000;
+
 const num = (v: unknown): number => Number(v ?? 0);
 const bytesHex = (v: unknown): string => (v instanceof Uint8Array ? toHex(v) : '');
 const fail = (method: string, message: string, code = -1): NodeResult<never> => ({ ok: false, error: { code, message, method } });
@@ -102,6 +106,8 @@ export class LndNodeBackend implements NodeBackend {
   /** LND's streams in place of the plugin (events.ts). */
   readonly eventStreams: NodeEvents;
   private ourId: string | null = null;
+  /** The last DescribeGraph: in flight (`at_ms` null) or answered at `at_ms`. */
+  private graph: { at_ms: number | null; answer: ReturnType<LndNodeBackend['describeGraph']> } | null = null;
 
   constructor(
     private readonly lnd: LndServices,
@@ -173,10 +179,26 @@ export class LndNodeBackend implements NodeBackend {
       if (!r.ok) return r.error.message.includes('edge not found') ? { ok: true, value: [] } : r;
       return { ok: true, value: edgeDirections(r.value).filter((c) => !filter.source || c.source === filter.source) };
     }
-    const g = await this.call<{ edges: LndEdge[] }>('DescribeGraph', { include_unannounced: false });
-    if (!g.ok) return g;
-    const all = g.value.edges.flatMap(edgeDirections);
-    return { ok: true, value: filter?.source ? all.filter((c) => c.source === filter.source) : all };
+    if (filter?.source) {
+      const n = await this.call<{ channels: LndEdge[] }>('GetNodeInfo', { pub_key: filter.source, include_channels: true });
+      if (!n.ok) return n.error.message.includes('unable to find node') ? { ok: true, value: [] } : n;
+      return { ok: true, value: n.value.channels.flatMap(edgeDirections).filter((c) => c.source === filter.source) };
+    }
+    const g = await this.describeGraph();
+    return g.ok ? { ok: true, value: g.value.edges.flatMap(edgeDirections) } : g;
+  }
+
+  /**
+   * DescribeGraph, shared by callers while in flight and for `GRAPH_REUSE_MS` after its answer (the
+   * planner reads channels and nodes together; on mainnet one answer is ~15 MB).
+   */
+  private describeGraph(): Promise<NodeResult<{ edges: LndEdge[]; nodes: { pub_key: string; alias: string; last_update: number }[] }>> {
+    const now = Date.now();
+    if (this.graph && (this.graph.at_ms === null || now - this.graph.at_ms <= GRAPH_REUSE_MS)) return this.graph.answer;
+    const entry: { at_ms: number | null; answer: ReturnType<LndNodeBackend['describeGraph']> } = { at_ms: null, answer: this.call('DescribeGraph', { include_unannounced: false }) };
+    this.graph = entry;
+    void entry.answer.then(() => (entry.at_ms = Date.now()));
+    return entry.answer;
   }
 
   async listnodes(id?: string): Promise<NodeResult<readonly NodeAnnouncement[]>> {
@@ -185,7 +207,7 @@ export class LndNodeBackend implements NodeBackend {
       if (!r.ok) return r.error.message.includes('unable to find node') ? { ok: true, value: [] } : r;
       return { ok: true, value: [{ nodeid: r.value.node.pub_key, alias: r.value.node.alias, last_timestamp: r.value.node.last_update }] };
     }
-    const g = await this.call<{ nodes: { pub_key: string; alias: string; last_update: number }[] }>('DescribeGraph', { include_unannounced: false });
+    const g = await this.describeGraph();
     if (!g.ok) return g;
     return { ok: true, value: g.value.nodes.map((n) => ({ nodeid: n.pub_key, alias: n.alias, last_timestamp: n.last_update })) };
   }

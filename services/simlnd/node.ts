@@ -21,7 +21,8 @@ import { peekType } from '../simnet/wire-types.ts';
 import { SimNode, type SimNodeSpec } from '../simnet/node.ts';
 import type { SimNetwork } from '../simnet/network.ts';
 import { ADMIN_PERMISSIONS, bakeMacaroon, checkMacaroon, type LndPermission } from './macaroons.ts';
-import { deliveredToSubscribers, LndRpcError, UNARY_METHODS, type LndCallContext } from './rpc.ts';
+import { GraphAnswer, graphSerializer } from './describe-graph.ts';
+import { deliveredToSubscribers, describeGraph, LndRpcError, UNARY_METHODS, type LndCallContext } from './rpc.ts';
 import { lndTlsPair } from './tls.ts';
 
 /** How to build a simulated LND node. */
@@ -96,7 +97,11 @@ export class SimLndNode extends SimNode {
     const server = new grpc.Server();
     for (const [file, pkg, service] of [['lightning.proto', 'lnrpc', 'Lightning'], ['router.proto', 'routerrpc', 'Router'], ['walletkit.proto', 'walletrpc', 'WalletKit']] as const) {
       const def = grpc.loadPackageDefinition(loadSync(join(PROTOS_DIR, file), { ...PROTO_OPTIONS, includeDirs: [PROTOS_DIR] })) as unknown as Record<string, Record<string, { service: grpc.ServiceDefinition }>>;
-      server.addService(def[pkg]![service]!.service, this.implementation(def[pkg]![service]!.service));
+      const svc = def[pkg]![service]!.service;
+      const graph = svc.DescribeGraph ? graphSerializer(svc.DescribeGraph.responseSerialize, describeGraph) : null;
+      // Like lnd loading its channel graph at start: the public graph is encoded now, not in the first caller's time.
+      graph?.(new GraphAnswer(this.network, { nodes: [], edges: [] }));
+      server.addService(graph ? { ...svc, DescribeGraph: { ...svc.DescribeGraph!, responseSerialize: graph } } : svc, this.implementation(svc));
     }
     const creds = grpc.ServerCredentials.createSsl(null, [{ cert_chain: tls.cert, private_key: tls.key }], false);
     this.port = await new Promise<number>((resolve, reject) => server.bindAsync(`127.0.0.1:${this.port}`, creds, (e, port) => (e ? reject(e) : resolve(port))));

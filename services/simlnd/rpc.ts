@@ -15,7 +15,8 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { nobleScheme } from '../../runtime/core/crypto/noble-scheme.ts';
 import { zbase32 } from '../../runtime/core/crypto/lnsign.ts';
-import type { NodeChannel, NodePeerChannel } from '../../runtime/core/ports.ts';
+import type { NodeAnnouncement, NodeChannel, NodePeerChannel } from '../../runtime/core/ports.ts';
+import { GraphAnswer } from './describe-graph.ts';
 import { toHex, utf8 } from '../../runtime/core/types.ts';
 import { BUILTIN_COMMANDS } from '../simnet/commands.ts';
 import type { SimNode } from '../simnet/node.ts';
@@ -57,13 +58,18 @@ function routingPolicy(c: NodeChannel | undefined): Record<string, unknown> | nu
   return { time_lock_delta: c.delay, min_htlc: String(c.htlc_minimum_msat ?? 0), fee_base_msat: String(c.base_fee_millisatoshi), fee_rate_milli_msat: String(c.fee_per_millionth), disabled: !c.active, max_htlc_msat: String(c.htlc_maximum_msat ?? 0), last_update: c.last_update ?? 0 };
 }
 
+/** A ChannelGraph message for these channel directions and node announcements. */
+export function describeGraph(channels: readonly NodeChannel[], nodes: readonly NodeAnnouncement[]): Record<string, unknown> {
+  return { nodes: nodes.map((n) => ({ pub_key: n.nodeid, alias: n.alias ?? '', last_update: n.last_timestamp ?? 0, addresses: [] })), edges: edges(channels) };
+}
+
 /** One ChannelEdge from both directions of a channel (node1 is the lexicographically smaller key, BOLT 7). */
 function channelEdge(dirs: readonly NodeChannel[]): Record<string, unknown> {
   const c = dirs[0]!;
   const [node1, node2] = [c.source, c.destination].sort() as [string, string];
   return {
     channel_id: chanIdOfScid(c.short_channel_id),
-    chan_point: `${toHex(sha256(utf8(c.short_channel_id)))}:0`,
+    chan_point: `${BigInt(chanIdOfScid(c.short_channel_id)).toString(16).padStart(64, '0')}:0`,
     last_update: Math.max(...dirs.map((d) => d.last_update ?? 0)),
     node1_pub: node1,
     node2_pub: node2,
@@ -75,7 +81,11 @@ function channelEdge(dirs: readonly NodeChannel[]): Record<string, unknown> {
 
 function edges(channels: readonly NodeChannel[]): Record<string, unknown>[] {
   const byScid = new Map<string, NodeChannel[]>();
-  for (const c of channels) byScid.set(c.short_channel_id, [...(byScid.get(c.short_channel_id) ?? []), c]);
+  for (const c of channels) {
+    const dirs = byScid.get(c.short_channel_id);
+    if (dirs) dirs.push(c);
+    else byScid.set(c.short_channel_id, [c]);
+  }
   return [...byScid.values()].map(channelEdge);
 }
 
@@ -142,8 +152,12 @@ export const UNARY_METHODS: Readonly<Record<string, UnaryMethod>> = {
   '/lnrpc.Lightning/DescribeGraph': {
     perms: ['info:read'],
     async run({ node }) {
-      const [{ channels }, { nodes }] = await Promise.all([sim<{ channels: NodeChannel[] }>(node, 'listchannels', {}), sim<{ nodes: { nodeid: string; alias?: string; last_timestamp?: number }[] }>(node, 'listnodes', {})]);
-      return { nodes: nodes.map((n) => ({ pub_key: n.nodeid, alias: n.alias ?? '', last_update: n.last_timestamp ?? 0, addresses: [] })), edges: edges(channels) };
+      // The fleet's own channels and nodes change; the public graph does not and is encoded once (describe-graph.ts).
+      const fleetChannels: NodeChannel[] = [];
+      for (const c of node.network.channels) fleetChannels.push(...(await sim<{ channels: NodeChannel[] }>(node, 'listchannels', { short_channel_id: c.short_channel_id })).channels);
+      const fleetNodes: NodeAnnouncement[] = [];
+      for (const id of new Set([...node.network.nodes.values()].map((n) => n.nodeId))) fleetNodes.push(...node.network.listnodes(id).filter((n) => !node.network.publicGraph.nodes.includes(n)));
+      return new GraphAnswer(node.network, describeGraph(fleetChannels, fleetNodes)) as unknown as Record<string, unknown>;
     },
   },
   '/lnrpc.Lightning/GetNodeInfo': {
@@ -154,7 +168,8 @@ export const UNARY_METHODS: Readonly<Record<string, UnaryMethod>> = {
       const n = nodes[0];
       const sim_ = node.network.nodeById(id);
       if (!n && !sim_) throw new LndRpcError('unable to find node');
-      return { node: { pub_key: id, alias: n?.alias ?? sim_?.alias ?? '', last_update: n?.last_timestamp ?? 0, addresses: sim_ ? [{ network: 'tcp', addr: `127.0.0.1:${node.network.portOf(id)}` }] : [] }, num_channels: 0, total_capacity: '0' };
+      const channels = req.include_channels === true ? edges([...node.network.listchannels({ source: id }), ...node.network.listchannels({ destination: id })]) : [];
+      return { node: { pub_key: id, alias: n?.alias ?? sim_?.alias ?? '', last_update: n?.last_timestamp ?? 0, addresses: sim_ ? [{ network: 'tcp', addr: `127.0.0.1:${node.network.portOf(id)}` }] : [] }, num_channels: channels.length, total_capacity: '0', channels };
     },
   },
   '/lnrpc.Lightning/ForwardingHistory': {
