@@ -228,8 +228,8 @@ export interface NodeEventSink {
   custommsg(peer_id: string, payloadHex: string): void;
   connected(peer_id: string): void;
   disconnected(peer_id: string): void;
-  /** A peer asks to open a channel to us: the reason to refuse it, or null to accept. */
-  channelOpen(peer_id: string): string | null;
+  /** A peer asks to open a channel to us: accept it (false: refused, the node tells the peer without a reason). */
+  acceptChannel(peer_id: string): boolean;
 }
 
 /** A node's event streams (LND: SubscribeCustomMessages, SubscribePeerEvents, ChannelAcceptor). */

@@ -212,7 +212,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       // LND's PeerEvent carries no direction; the daemon reads only the peer id of a connect.
       connected: (peer_id) => handlers.onEvent({ op: 'connect', peer_id, direction: 'in' }),
       disconnected: (peer_id) => handlers.onEvent({ op: 'disconnect', peer_id }),
-      channelOpen: (peer_id) => (engine.ignoredPeers?.().includes(peer_id) ? 'hivebox: peer is on the hive ignore list' : null),
+      acceptChannel: (peer_id) => !(engine.ignoredPeers?.().includes(peer_id) ?? false),
     },
     (level, event, fields) => log(level, event, fields),
   );

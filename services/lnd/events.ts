@@ -5,13 +5,16 @@
  *    `protocol.custom-message`) → `sink.custommsg(peer, type ‖ data)`;
  *  - `SubscribePeerEvents`: PEER_ONLINE / PEER_OFFLINE → `sink.connected` / `sink.disconnected`
  *    (peers already connected are reported once from `ListPeers` when the stream opens);
- *  - `ChannelAcceptor`: each open request is answered with `sink.channelOpen(peer)` — a reason
- *    refuses it (lnd sends the reason to the peer as the error), null accepts.
+ *  - `ChannelAcceptor`: each open request is answered with `sink.acceptChannel(peer)`; a refusal
+ *    carries `CHANNEL_REFUSAL` (lnd sends it to the peer as the error).
  * A stream that ends or fails (lnd restarting) is opened again after `retry_ms`; each outage is logged once.
  */
 import type { NodeEvents, NodeEventSink } from '../../runtime/core/ports.ts';
 import { toHex } from '../../runtime/core/types.ts';
 import { unary, type LndServices } from './client.ts';
+
+/** The error a refused opener sees: the words the plugin's openchannel hook uses (services/cln-plugin `OPENCHANNEL_REFUSAL`), naming no reason. */
+export const CHANNEL_REFUSAL = 'Channel refused by this node';
 
 /** How long to wait before opening a failed stream again, ms. */
 const RETRY_MS = 2_000;
@@ -89,8 +92,8 @@ export function lndEvents(lnd: LndServices, retry_ms = RETRY_MS): NodeEvents {
         const s = call('ChannelAcceptor');
         s.on('data', (req) => {
           if (!(req.node_pubkey instanceof Uint8Array)) return;
-          const refusal = sink.channelOpen(toHex(req.node_pubkey));
-          s.write?.({ pending_chan_id: req.pending_chan_id, accept: refusal === null, error: refusal ?? '' });
+          const accept = sink.acceptChannel(toHex(req.node_pubkey));
+          s.write?.({ pending_chan_id: req.pending_chan_id, accept, error: accept ? '' : CHANNEL_REFUSAL });
         });
         return s;
       });

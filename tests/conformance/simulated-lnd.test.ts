@@ -11,6 +11,7 @@ import { toHex } from '../../runtime/core/types.ts';
 import { CircularPayer } from '../../services/liquidity/circular-rebalancer.ts';
 import { createLightningBackend } from '../../services/lightning-rpc/index.ts';
 import { connectLnd, unary } from '../../services/lnd/client.ts';
+import { CHANNEL_REFUSAL } from '../../services/lnd/events.ts';
 import { SimNetwork } from '../../services/simnet/network.ts';
 import { addLndNode, type SimLndNode } from '../../services/simlnd/node.ts';
 import { addRecordingNode, lndBackendFor, type RecordingSimNode } from './stand-ins.ts';
@@ -81,7 +82,7 @@ describe('custom messages', () => {
     const l2Backend = lndBackendFor(l2.endpoint);
     closers.push(l2Backend.close);
     const got: string[] = [];
-    const sub = l2Backend.backend.eventStreams.subscribe({ custommsg: (p, hex) => got.push(`${p}:${hex}`), connected: () => {}, disconnected: () => {}, channelOpen: () => null }, () => {});
+    const sub = l2Backend.backend.eventStreams.subscribe({ custommsg: (p, hex) => got.push(`${p}:${hex}`), connected: () => {}, disconnected: () => {}, acceptChannel: () => true }, () => {});
     try {
       // l2 (override 18505) may send it; l (no override) drops it without disconnecting; a custom-range type reaches l2.
       await Bun.sleep(100);
@@ -99,7 +100,7 @@ describe('custom messages', () => {
 
   test('SubscribePeerEvents reports a connection drop and its return', async () => {
     const events: string[] = [];
-    const sink: NodeEventSink = { custommsg: () => {}, connected: (p) => events.push(`on:${p}`), disconnected: (p) => events.push(`off:${p}`), channelOpen: () => null };
+    const sink: NodeEventSink = { custommsg: () => {}, connected: (p) => events.push(`on:${p}`), disconnected: (p) => events.push(`off:${p}`), acceptChannel: () => true };
     const sub = lnd.backend.eventStreams.subscribe(sink, () => {});
     try {
       await until(() => events.includes(`on:${r.nodeId}`), 'the ListPeers snapshot');
@@ -116,16 +117,16 @@ describe('custom messages', () => {
 });
 
 describe('channel acceptor, graph, rebalance', () => {
-  test('the ChannelAcceptor refuses an open from a refused peer with the reason; others open', async () => {
+  test('the ChannelAcceptor refuses an open from a refused peer with the refusal text; others open', async () => {
     const x = await network.addNode({ name: 'x' });
     const y = await network.addNode({ name: 'y' });
-    const sub = lnd.backend.eventStreams.subscribe({ custommsg: () => {}, connected: () => {}, disconnected: () => {}, channelOpen: (p) => (p === x.nodeId ? 'hivebox: peer is on the hive ignore list' : null) }, () => {});
+    const sub = lnd.backend.eventStreams.subscribe({ custommsg: () => {}, connected: () => {}, disconnected: () => {}, acceptChannel: (p) => p !== x.nodeId }, () => {});
     const clients = [x, y].map((n) => createLightningBackend({ socketPath: n.rpcPath }));
     try {
       await Bun.sleep(100);
       for (const n of [x, y]) n.wallet.deposit(3_000_000, network.blockheight);
       const [fx, fy] = await Promise.all(clients.map((c) => c.client.call('fundchannel', { id: l.nodeId, amount: 1_000_000 })));
-      expect(fx!.ok ? null : fx!.error.message).toContain('hivebox: peer is on the hive ignore list');
+      expect(fx!.ok ? null : fx!.error.message).toEndWith(`: ${CHANNEL_REFUSAL}`);
       expect(fy!.ok).toBe(true);
     } finally {
       sub.stop();

@@ -2,10 +2,13 @@
  * A mixed fleet end to end through the real daemons (issue 18): simnet's lightningd nodes a and b
  * with the real plugin, and l, a simulated LND reached over gRPC/TLS with no plugin — the daemon
  * subscribes to LND's custom messages and peer events itself and answers its channel acceptor.
- * The fleet forms across both implementations, gossips, and converges on one membership hash.
+ * The fleet forms across both implementations, gossips, and converges on one membership hash; a
+ * peer a CLN member bans is refused by the LND member's channel acceptor.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import type { InviteResult, JoinResult, MembersResult } from '../../runtime/engine/index.ts';
+import type { InviteResult, JoinResult, MembersResult, StatusResult } from '../../runtime/engine/index.ts';
+import type { HiveboxEngine } from '../../runtime/engine/hive-engine.ts';
+import { CHANNEL_REFUSAL } from '../../services/lnd/events.ts';
 import { SimLndNode } from '../../services/simlnd/node.ts';
 import { startSimHive, type SimHive } from './fixtures/sim-hive.ts';
 
@@ -55,4 +58,15 @@ test('a CLN node and the LND node join; all three converge on the same members a
 test('the LND node hears both CLN members and they hear it (custom messages both ways)', async () => {
   const heardFrom = (name: string, peer: string) => hive.events.get(name)!.some((e) => e.kind === 'received' && (e as { peer_id?: string }).peer_id === idOf(peer));
   await until(() => heardFrom('l', 'a') && heardFrom('a', 'l') && heardFrom('b', 'l') && heardFrom('l', 'b'), 'traffic between CLN and LND members');
+});
+
+test("a peer banned on a CLN member is on the LND member's ignore list: lnd's ChannelAcceptor refuses its open, others open", async () => {
+  const net = hive.fleet.network;
+  const x = await net.addNode({ name: 'x' });
+  const y = await net.addNode({ name: 'y' });
+  await (hive.member('a').daemon.engine as HiveboxEngine).input({ kind: 'command', command: { name: 'ban_peer', peer_id: x.nodeId, reason: 'channel jamming', evidence: ['htlc flood'], random: crypto.getRandomValues(new Uint8Array(16)) } });
+  await until(async () => (await hive.cli<StatusResult>('l', 'hive-status')).ignored_peers.length === 1, "the ban reaching the LND member");
+  const refused = await hive.fund(x, idOf('l'));
+  expect(refused.ok ? null : refused.error.message).toEndWith(`: ${CHANNEL_REFUSAL}`);
+  expect((await hive.fund(y, idOf('l'))).ok).toBe(true);
 });
