@@ -9,6 +9,7 @@ import { authenticatedLndGrpc } from 'lightning';
 import type { NodeResult } from '../../runtime/core/ports.ts';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
 import type { LndSettings } from './config.ts';
+import { lndProtoDir } from './protos.ts';
 
 /** Why the LND connection could not be set up from `[lnd]`. */
 export type LndConfigError =
@@ -57,7 +58,7 @@ export function connectLnd(s: Pick<LndSettings, 'host' | 'port' | 'tls_cert_path
   if (macaroon.length < 16 || macaroon[0] !== 2) return err({ kind: 'macaroon_invalid', path: s.macaroon_path, message: 'not a binary v2 macaroon (use the file lnd wrote, not its hex)' });
   let lnd: ReturnType<typeof authenticatedLndGrpc>['lnd'];
   try {
-    ({ lnd } = authenticatedLndGrpc({ cert: cert.toString('base64'), macaroon: macaroon.toString('base64'), socket: `${s.host}:${s.port}` }));
+    ({ lnd } = authenticatedLndGrpc({ cert: cert.toString('base64'), macaroon: macaroon.toString('base64'), socket: `${s.host}:${s.port}`, path: lndProtoDir() }));
   } catch (e) {
     // grpc-js refuses a certificate it cannot parse ("Invalid CA").
     return err({ kind: 'tls_cert_invalid', path: s.tls_cert_path, message: (e as Error).message });

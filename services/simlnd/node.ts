@@ -15,7 +15,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { lndProtoDir } from '../lnd/protos.ts';
 import { toHex } from '../../runtime/core/types.ts';
 import { peekType } from '../simnet/wire-types.ts';
 import { SimNode, type SimNodeSpec } from '../simnet/node.ts';
@@ -39,8 +40,7 @@ export interface SimLndEndpoint {
   readonly macaroonPath: string;
 }
 
-/** The proto files of the `lightning` package (LND's own definitions). */
-const PROTOS_DIR = join(dirname(require.resolve('lightning/package.json')), 'grpc', 'protos');
+
 /** lightning's own proto-loader options (lnd_grpc/grpc_options.js). */
 const PROTO_OPTIONS = { defaults: true, enums: String, keepCase: true, longs: String, oneofs: true } as const;
 
@@ -95,8 +95,9 @@ export class SimLndNode extends SimNode {
     this.tlsCertPath = tls.certPath;
     this.bakeMacaroon('admin.macaroon', ADMIN_PERMISSIONS);
     const server = new grpc.Server();
+    const protos = lndProtoDir();
     for (const [file, pkg, service] of [['lightning.proto', 'lnrpc', 'Lightning'], ['router.proto', 'routerrpc', 'Router'], ['walletkit.proto', 'walletrpc', 'WalletKit']] as const) {
-      const def = grpc.loadPackageDefinition(loadSync(join(PROTOS_DIR, file), { ...PROTO_OPTIONS, includeDirs: [PROTOS_DIR] })) as unknown as Record<string, Record<string, { service: grpc.ServiceDefinition }>>;
+      const def = grpc.loadPackageDefinition(loadSync(join(protos, file), { ...PROTO_OPTIONS, includeDirs: [protos] })) as unknown as Record<string, Record<string, { service: grpc.ServiceDefinition }>>;
       const svc = def[pkg]![service]!.service;
       const graph = svc.DescribeGraph ? graphSerializer(svc.DescribeGraph.responseSerialize, describeGraph) : null;
       // Like lnd loading its channel graph at start: the public graph is encoded now, not in the first caller's time.
