@@ -60,6 +60,17 @@ test('the LND node hears both CLN members and they hear it (custom messages both
   await until(() => heardFrom('l', 'a') && heardFrom('a', 'l') && heardFrom('b', 'l') && heardFrom('l', 'b'), 'traffic between CLN and LND members');
 });
 
+test('0-fee routing between members: the LND member zeroes its member channels with UpdateChannelPolicy', async () => {
+  const l = hive.member('l');
+  const zeroed = async () => {
+    const chans = await l.backend.listpeerchannels();
+    if (!chans.ok) return false;
+    const members = chans.value.filter((c) => c.peer_id === idOf('a') || c.peer_id === idOf('b'));
+    return members.length === 2 && members.every((c) => c.updates?.local?.fee_base_msat === 0 && c.updates?.local?.fee_proportional_millionths === 0);
+  };
+  await until(zeroed, "the LND member's channels to A and B at 0 fee");
+});
+
 test("a peer banned on a CLN member is on the LND member's ignore list: lnd's ChannelAcceptor refuses its open, others open", async () => {
   const net = hive.fleet.network;
   const x = await net.addNode({ name: 'x' });
