@@ -155,5 +155,25 @@ describe('channel acceptor, graph, rebalance', () => {
     if (!after.ok) throw new Error(after.error.message);
     expect(after.value.find((c) => c.peer_id === r.nodeId)!.to_us_msat).toBe(out.to_us_msat! - 50_000_000 - paid.value.fee_msat);
     expect(after.value.find((c) => c.peer_id === l2.nodeId)!.to_us_msat).toBe(into.to_us_msat! + 50_000_000);
+    // l2 (LND) forwarded it: ForwardingHistory shows the settled forward from r's channel into l's.
+    const l2Backend = lndBackendFor(l2.endpoint);
+    closers.push(l2Backend.close);
+    const fwd = await l2Backend.backend.listforwards({ status: 'settled' });
+    if (!fwd.ok) throw new Error(fwd.error.message);
+    expect(fwd.value.map((f) => [f.out_channel, f.out_msat, f.status])).toEqual([[into.short_channel_id, 50_000_000, 'settled']]);
+  });
+
+  test('on-chain: ListUnspent shows a deposit, EstimateFee gives feerates, OpenChannelSync opens from the wallet', async () => {
+    l.wallet.deposit(2_000_000, network.blockheight);
+    const funds = await lnd.backend.listfunds();
+    if (!funds.ok) throw new Error(funds.error.message);
+    expect(funds.value.outputs.some((o) => o.amount_msat === 2_000_000_000)).toBe(true);
+    const fees = await lnd.backend.feerates('perkb');
+    expect(fees.ok && (fees.value.perkb?.opening ?? 0) > 0).toBe(true);
+    const z = await network.addNode({ name: 'z' });
+    const opened = await lnd.backend.fundchannel({ id: z.nodeId, amount_sat: 500_000 });
+    if (!opened.ok) throw new Error(opened.error.message);
+    expect(opened.value.txid).toMatch(/^[0-9a-f]{64}$/);
+    expect(network.channels.some((c) => c.a === l.nodeId && c.b === z.nodeId && c.capacity_msat === 500_000_000)).toBe(true);
   });
 });
