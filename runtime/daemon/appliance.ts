@@ -126,7 +126,7 @@ async function waitForLightningd(rpc: Pick<NodeBackend, 'getinfo'>, say: (line: 
       say(line);
       log('warn', 'lightningd_unavailable', { rpc_file: config.lightning.rpc_file, error: r.error.message });
     }
-    if (Date.now() > deadline) throw new Error(`${where} did not answer getinfo within ${config.supervisor.startup_timeout_s} s: ${r.error.message}`);
+    if (Date.now() > deadline) throw new Error(`${config.lnd.enabled ? 'lnd' : 'lightningd'} did not answer getinfo within ${config.supervisor.startup_timeout_s} s: ${r.error.message}`);
     await Bun.sleep(Math.min(1000, config.supervisor.interval_ms));
   }
 }
