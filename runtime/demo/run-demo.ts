@@ -292,7 +292,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoOutcome> {
     nodes = nodes.map((n, i) => ({ ...n, tier: promoted[i]!.members.find((m) => m.node_id === n.node_id)?.tier ?? null, membership_hash: promoted[i]!.membership_hash }));
     const full = promoted[0]!.members.filter((m) => m.tier === 'member').map((m) => m.node_id);
     const plannerNode = opts.mixed ? c : a;
-    opts.say(`planner: ${full.length} full members (${full.map((id) => names.get(id)).sort().join(', ')}) on the real graph, read through ${names.get(plannerNode.node.nodeId)}${opts.mixed ? "'s LND (DescribeGraph)" : "'s lightningd (listchannels)"}`);
+    opts.say(`planner: ${full.length} full members (${full.map((id) => names.get(id)).sort().join(', ')}) on the real graph${opts.mixed ? `, read through ${names.get(plannerNode.node.nodeId)}'s LND (DescribeGraph)` : ''}`);
 
     const view = await plannerView(plannerNode.backend, full, opts.top ?? 10);
     outcome = { formed: true, planner: view.summary, report: view.text };
