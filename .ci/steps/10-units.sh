@@ -37,6 +37,13 @@ for unit in "${units[@]}"; do
   if [ $rc -eq 0 ] && [ -z "$out" ]; then ok "verify $unit"; else bad "verify $unit (rc=$rc)"; printf '%s\n' "$out"; fi
 done
 
+# The LND variant (systemd/hivebox.service.d/lnd.conf, installed by an LND operator) on top of hivebox.service.
+mkdir -p "$root/etc/systemd/system/hivebox.service.d"
+cp systemd/hivebox.service.d/lnd.conf "$root/etc/systemd/system/hivebox.service.d/"
+out=$(systemd-analyze verify --root="$root" hivebox.service 2>&1); rc=$?
+if [ $rc -eq 0 ] && [ -z "$out" ]; then ok "verify hivebox.service with the LND drop-in"; else bad "verify hivebox.service with the LND drop-in (rc=$rc)"; printf '%s\n' "$out"; fi
+rm -r "$root/etc/systemd/system/hivebox.service.d"
+
 for unit in "${units[@]}"; do
   score=$(systemd-analyze security --offline=yes --root="$root" "$unit" 2>/dev/null | sed -nE 's/.*Overall exposure level for [^:]+: ([0-9.]+).*/\1/p')
   echo "exposure $unit: ${score:-?}"

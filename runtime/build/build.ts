@@ -8,9 +8,10 @@
  *
  * Usage: `bun runtime/build/build.ts [x64|arm64 ...]` (default: both) → `dist/hivebox-linux-<arch>`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_GRAPH_FILES } from '../cli/commands/plan-graph.ts';
+import { packageProtoDir } from '../../services/lnd/protos.ts';
 
 /** The compile targets Hivebox ships: the Pi-class box (arm64) and PCs / VMs (x64). */
 export const TARGETS = { x64: 'bun-linux-x64', arm64: 'bun-linux-arm64' } as const;
@@ -49,6 +50,12 @@ export function embeddedGraphFiles(dataDir = GRAPH_DATA_DIR): string[] {
   return files.every((f) => existsSync(f)) ? files : [];
 }
 
+/** LND's .proto files from the `lightning` package, embedded so `[lnd]` and `demo --mixed` work from the binary (services/lnd/protos.ts). */
+export function lndProtoFiles(): string[] {
+  const dir = packageProtoDir();
+  return dir ? readdirSync(dir).filter((f) => f.endsWith('.proto')).map((f) => join(dir, f)) : [];
+}
+
 /**
  * The exact `bun build` argv for one target. `--minify --bytecode` cut cold start by about a
  * third in the probe (§7); `--format=esm` is what lets bytecode coexist with main.ts's top-level await;
@@ -60,7 +67,7 @@ export function buildArgv(arch: Arch, commit: string): string[] {
   return [
     process.execPath, 'build', '--compile', '--minify', '--bytecode', '--format=esm', '--splitting',
     `--target=${TARGETS[arch]}`, `--define`, `HIVEBOX_COMMIT=${JSON.stringify(commit)}`,
-    ENTRY, ...embeddedGraphFiles(), '--outfile', binaryPath(arch),
+    ENTRY, ...embeddedGraphFiles(), ...lndProtoFiles(), '--outfile', binaryPath(arch),
   ];
 }
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_SIGNER_CONFIG, SignerConfig } from '../../hw/host/signer-config.ts';
+import { LndSection } from '../../services/lnd/config.ts';
 import { MgmtSection } from '../../services/mgmt/config.ts';
 import { MqttSection } from '../../services/mqtt/config.ts';
 import { SwarmSection } from '../../services/swarm/config.ts';
@@ -64,6 +65,8 @@ export const LogSection = z
 export const CONFIG_SCHEMA = z
   .object({
     lightning: LightningSection.prefault({}),
+    /** `[lnd]`: LND over gRPC instead of lightningd; off by default (services/lnd/config.ts). */
+    lnd: LndSection.prefault({}),
     daemon: DaemonSection.prefault({}),
     log: LogSection.prefault({}),
     /** `[hive]`: membership store and handshake (runtime/engine/config.ts). */

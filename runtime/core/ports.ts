@@ -183,11 +183,71 @@ export interface NodeFundsOutput {
 export type NodeResult<T> = { ok: true; value: T } | { ok: false; error: NodeRpcError };
 
 /**
- * The Lightning node as the daemon sees it. Implemented over CLN's `lightning-rpc` unix socket
- * (services/lightning-rpc), by simnet (services/simnet), and later by other backends (LND).
- * Method names and field names are CLN's (doc/schemas, CLN v26.06).
+ * What a node implementation offers beyond the calls every node answers; the engine asks these
+ * instead of assuming Core Lightning (issue 18 §1).
+ */
+export interface NodeCapabilities {
+  /** `cln`: lightningd over `lightning-rpc`; `lnd`: LND over gRPC (services/lnd). */
+  readonly implementation: 'cln' | 'lnd';
+  /**
+   * Hive traffic and peer events arrive through the Hivebox plugin inside the node (CLN). Without
+   * it the daemon subscribes to the node itself (LND: `SubscribeCustomMessages`, `SubscribePeerEvents`,
+   * `ChannelAcceptor`).
+   */
+  readonly plugin: boolean;
+  /** The node answers raw lightningd commands (`ClnRpc.call`: `plugin list`, `clboss-*`, `splice_*`). */
+  readonly cln_rpc: boolean;
+}
+
+/** One hop of a route we pay over, as CLN `sendpay` takes it: the amount and CLTV arriving at hop `id` over `channel`. */
+export interface RouteHop {
+  readonly id: string;
+  readonly channel: string;
+  readonly amount_msat: number;
+  readonly delay: number;
+}
+
+/**
+ * A payment over a route we chose (circular rebalancing). CLN: `sendpay` + `waitsendpay`; LND:
+ * `SendToRouteV2` (routerrpc). A failure along the route comes back with CLN's code 204 and
+ * `data.erring_channel`; a payment that did not resolve within `timeout_s` with code 200.
+ */
+export interface RoutePaymentRequest {
+  readonly hops: readonly RouteHop[];
+  readonly payment_hash: string;
+  readonly payment_secret: string;
+  /** What the final hop receives, msat. */
+  readonly amount_msat: number;
+  readonly label: string;
+  readonly timeout_s: number;
+}
+
+/** Where a node without the Hivebox plugin (capability `plugin` false) reports its events to the daemon. */
+export interface NodeEventSink {
+  /** A custom message from `peer_id`; `payloadHex` includes the 2-byte BOLT type. */
+  custommsg(peer_id: string, payloadHex: string): void;
+  connected(peer_id: string): void;
+  disconnected(peer_id: string): void;
+  /** A peer asks to open a channel to us: accept it (false: refused, the node tells the peer without a reason). */
+  acceptChannel(peer_id: string): boolean;
+}
+
+/** A node's event streams (LND: SubscribeCustomMessages, SubscribePeerEvents, ChannelAcceptor). */
+export interface NodeEvents {
+  /** Start delivering to `sink` until `stop`; lost streams are reopened. */
+  subscribe(sink: NodeEventSink, log: (level: 'info' | 'warn', event: string, fields: Record<string, unknown>) => void): { stop(): void };
+}
+
+/**
+ * The Lightning node as the daemon sees it: what every node offers. Implemented over CLN's
+ * `lightning-rpc` unix socket (services/lightning-rpc), over LND's gRPC (services/lnd), by simnet
+ * and the simulated LND beside it. Method names and result shapes are CLN's (doc/schemas, CLN
+ * v26.06); other implementations translate. `capabilities` says what else the node offers.
  */
 export interface NodeBackend {
+  readonly capabilities: NodeCapabilities;
+  /** The node's own event streams, when no plugin delivers them (capability `plugin` false): `NodeBackend.eventStreams`. */
+  readonly eventStreams?: NodeEvents;
   getinfo(): Promise<NodeResult<NodeInfo>>;
   listpeers(id?: string): Promise<NodeResult<readonly NodePeer[]>>;
   listpeerchannels(id?: string): Promise<NodeResult<readonly NodePeerChannel[]>>;
@@ -197,23 +257,40 @@ export interface NodeBackend {
   connect(id: string, host?: string, port?: number): Promise<NodeResult<{ id: string }>>;
   /** `sendcustommsg {node_id, msg}`: `msgHex` includes the 2-byte BOLT type. */
   sendcustommsg(nodeId: string, msgHex: string): Promise<NodeResult<{ status: string }>>;
-  /** `signmessage`: the request's `message` is encoded so lightningd hashes exactly `text` (see lightningSignedText). */
+  /**
+   * Lightning signmessage over exactly `text` (zbase32 result): CLN's request is encoded so
+   * lightningd hashes exactly `text` (see lightningSignedText); LND signs the UTF-8 bytes given.
+   */
   signmessage(text: string): Promise<NodeResult<{ signature: string; recid: string; zbase: string }>>;
   setchannel(req: SetChannelRequest): Promise<NodeResult<{ channels: readonly { peer_id: string; short_channel_id?: string; fee_base_msat: number; fee_proportional_millionths: number }[] }>>;
   listconfigs(config?: string): Promise<NodeResult<{ configs: Record<string, unknown> }>>;
   /** `feerates perkb`: `perkb.opening` in sat per 1000 weight... as CLN reports (sat/kB for style perkb). */
   feerates(style: 'perkb' | 'perkw'): Promise<NodeResult<{ perkb?: { opening?: number; min_acceptable?: number }; perkw?: { opening?: number } }>>;
-  /** `invoice`: for L402 (amount in msat). */
-  invoice(amountMsat: number, label: string, description: string, expiry_s?: number): Promise<NodeResult<{ bolt11: string; payment_hash: string; expires_at: number }>>;
+  /**
+   * `invoice`: for L402 and rebalancing (amount in msat; `cltv` = min_final_cltv_expiry). `payment_secret`
+   * is the BOLT 11 `s` field (hex), present when the node reports it (CLN and LND do).
+   */
+  invoice(amountMsat: number, label: string, description: string, expiry_s?: number, cltv?: number): Promise<NodeResult<{ bolt11: string; payment_hash: string; expires_at: number; payment_secret?: string }>>;
+  /** Pay over a route we built (see `RoutePaymentRequest`); resolves when the payment settled or failed. */
+  payRoute(req: RoutePaymentRequest): Promise<NodeResult<{ payment_hash: string; status: 'complete' }>>;
   /** `fundchannel`: connects first when lightningd knows an address for `id` (gossip), as CLN does. */
   fundchannel(req: FundChannelRequest): Promise<NodeResult<FundChannelResult>>;
   /** `listfunds`: the on-chain wallet's outputs (channels omitted). */
   listfunds(): Promise<NodeResult<{ outputs: readonly NodeFundsOutput[] }>>;
-  /**
-   * Any other lightningd command by name with named params (`plugin list`, `clboss-unmanage`, …),
-   * for commands whose shape the caller checks itself. Result unvalidated.
-   */
+}
+
+/** What only Core Lightning offers: any lightningd command by name (`plugin list`, `clboss-unmanage`, `splice_init`, …). */
+export interface ClnRpc {
+  /** Any other lightningd command by name with named params, for commands whose shape the caller checks itself. Result unvalidated. */
   call(method: string, params: Record<string, unknown>): Promise<NodeResult<unknown>>;
+}
+
+/** A Core Lightning node: every node's calls plus raw lightningd commands. */
+export type ClnBackend = NodeBackend & ClnRpc;
+
+/** The node as a Core Lightning backend with raw lightningd commands, or null when it is not one (capability `cln_rpc`). */
+export function clnBackend(backend: NodeBackend): ClnBackend | null {
+  return backend.capabilities.cln_rpc && 'call' in backend ? (backend as ClnBackend) : null;
 }
 
 /** A compact secp256k1 ECDSA signature over a caller-supplied 32-byte digest. */

@@ -7,6 +7,8 @@
  *  - `signer`     the signer check: ready once it has been probed, up or not — an unplugged signer
  *                 makes the box `degraded` with the reason, it does not hold READY back;
  * and, when configured:
+ *  - `lnd`        (`[lnd] enabled`, in place of lightningd and the plugin) its unit is active and
+ *                 GetInfo answers; restarted through the unit;
  *  - `plugin`     listed active in `plugin list`; restarted with `plugin start` (lightningd never
  *                 restarts a plugin that died); it runs in lightningd, so while lightningd is down
  *                 the supervisor waits for it instead of spending the plugin's restart budget;
@@ -88,6 +90,20 @@ function mqttComponent(mqtt: { url: string; connected(): boolean }, unit: string
   };
 }
 
+/** LND: up when its unit is active and `GetInfo` answers; restarted through its unit (`[lnd] service`). */
+function lndComponent(backend: Pick<NodeBackend, 'getinfo'>, unit: string, units: UnitControl, policy: RestartPolicy): SupervisedComponent {
+  const service = unitComponent('lnd', unit, units, { required_for_ready: true, policy });
+  return {
+    ...service,
+    async probe() {
+      const state = await service.probe();
+      if (!state.up) return state;
+      const r = await backend.getinfo();
+      return r.ok ? { up: true } : { up: false, reason: `GetInfo: ${r.error.message}` };
+    },
+  };
+}
+
 /** The swarm transport: its own probe; restarts `unit` (systemd/hivebox-swarm.service) when one is named. */
 function swarmComponent(swarm: { probe(): Promise<ProbeResult> }, unit: string, units: UnitControl, policy: RestartPolicy): SupervisedComponent {
   const restart = unit === '' ? {} : { restart: unitComponent('swarm', unit, units).restart! };
@@ -99,12 +115,14 @@ export function applianceComponents(p: ApplianceParts): ApplianceComponents {
   const s = p.config.supervisor;
   const policy = restartPolicyOf(s);
   const store = storeComponent(p.config.hive.store_path);
+  // On LND there is no plugin: the supervisor watches lnd's unit (its gRPC answers are the daemon's own streams).
+  const lnd = p.config.lnd.enabled;
   const components: SupervisedComponent[] = [
     store.component,
-    lightningdComponent(p.backend, undefined, { required_for_ready: true }),
+    lnd ? lndComponent(p.backend, p.config.lnd.service, p.units, policy) : lightningdComponent(p.backend, undefined, { required_for_ready: true }),
     signerComponent(p.signer, 'invite', { required_for_ready: false }),
   ];
-  if (s.plugin_path !== '') components.push({ ...pluginComponent(p.plugins, s.plugin_path, { policy }), runs_in: 'lightningd' });
+  if (!lnd && s.plugin_path !== '') components.push({ ...pluginComponent(p.plugins, s.plugin_path, { policy }), runs_in: 'lightningd' });
   if (p.mqtt) components.push(mqttComponent(p.mqtt, s.mosquitto_unit, p.units, policy));
   if (p.swarm) components.push(swarmComponent(p.swarm, s.swarm_unit, p.units, policy));
   else if (s.swarm_unit !== '') components.push(unitComponent('swarm', s.swarm_unit, p.units, { policy }));

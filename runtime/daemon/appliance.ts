@@ -30,7 +30,7 @@
  * (retained; a clean disconnect keeps the last will from firing) and the signer is released.
  */
 import type { HealthState } from '../core/health/health-machine.ts';
-import type { Signer } from '../core/ports.ts';
+import type { NodeBackend, Signer } from '../core/ports.ts';
 import type { HiveboxConfig } from '../config/schema.ts';
 import { configuredEngineFactory, type ConfiguredEngineParts } from '../engine/engine-factory.ts';
 import type { ChannelsResult } from '../engine/channel-monitor.ts';
@@ -55,6 +55,7 @@ import { startHiveRole } from './hive-role.ts';
 import { listenWhileStarting, type StartupListener } from './starting-ipc.ts';
 import type { EngineFactory, LogFn } from './engine.ts';
 import { jsonLogger } from './log.ts';
+import { openNodeBackend } from './node-backend.ts';
 import { SwarmLink, swarmViewOf } from './swarm-link.ts';
 
 /** The fleet signer as the appliance holds it: probed by the supervisor, released on stop. */
@@ -112,21 +113,27 @@ async function channelSummary(d: Daemon): Promise<ChannelsResult['summary']> {
  * Wait until lightningd answers `getinfo`, saying so (`say`: STATUS= and the start-up socket) while it does not.
  * @throws Error after `timeout_s` with the last reason.
  */
-async function waitForLightningd(rpc: ClnNodeBackend, say: (line: string) => void, config: HiveboxConfig, log: LogFn): Promise<string> {
+async function waitForLightningd(rpc: Pick<NodeBackend, 'getinfo'>, say: (line: string) => void, config: HiveboxConfig, log: LogFn): Promise<string> {
+  const where = nodeLabel(config);
   const deadline = Date.now() + config.supervisor.startup_timeout_s * 1000;
   let said = '';
   for (;;) {
     const r = await rpc.getinfo();
     if (r.ok) return r.value.id;
-    const line = `starting: waiting for lightningd at ${config.lightning.rpc_file} (${r.error.message})`;
+    const line = `starting: waiting for ${where} (${r.error.message})`;
     if (line !== said) {
       said = line;
       say(line);
       log('warn', 'lightningd_unavailable', { rpc_file: config.lightning.rpc_file, error: r.error.message });
     }
-    if (Date.now() > deadline) throw new Error(`lightningd did not answer getinfo within ${config.supervisor.startup_timeout_s} s: ${r.error.message}`);
+    if (Date.now() > deadline) throw new Error(`${config.lnd.enabled ? 'lnd' : 'lightningd'} did not answer getinfo within ${config.supervisor.startup_timeout_s} s: ${r.error.message}`);
     await Bun.sleep(Math.min(1000, config.supervisor.interval_ms));
   }
+}
+
+/** The node the appliance waits for, as the operator configured it. */
+function nodeLabel(config: HiveboxConfig): string {
+  return config.lnd.enabled ? `lnd at ${config.lnd.host}:${config.lnd.port}` : `lightningd at ${config.lightning.rpc_file}`;
 }
 
 /**
@@ -143,7 +150,9 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
   const stopWatchdog = notifier.startWatchdog({ onError: (e) => log('warn', 'sd_notify_failed', { ...e }) });
   const signer = opts.signer ?? createSigner(config.signer);
   const rpc = new LightningRpcClient({ socketPath: config.lightning.rpc_file, callTimeoutMs: config.supervisor.probe_timeout_ms, idPrefix: 'hivebox-supervisor' });
-  const probes = new ClnNodeBackend(rpc);
+  // Probes use their own connection, so a busy engine never delays one.
+  const lndProbes = config.lnd.enabled ? openNodeBackend({ ...config, lnd: { ...config.lnd, rpc_timeout_ms: config.supervisor.probe_timeout_ms } }) : null;
+  const probes: Pick<NodeBackend, 'getinfo'> = lndProbes?.backend ?? new ClnNodeBackend(rpc);
   const mqttConfig = mqttConfigOf(config.mqtt);
 
   let daemon: Daemon | null = null;
@@ -206,9 +215,10 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
     stopWatchdog();
     await signer.close?.();
     rpc.close();
+    lndProbes?.close();
   }
 
-  let startLine = `starting: waiting for lightningd at ${config.lightning.rpc_file}`;
+  let startLine = `starting: waiting for ${nodeLabel(config)}`;
   const sayStarting = (line: string) => {
     startLine = line;
     notifier.status(line);

@@ -17,6 +17,9 @@
  * peer (`stats().inbound`) and reported under `inbound` in `hive-status` answered over IPC and in the
  * appliance's MQTT state.
  *
+ * Without a plugin (LND, `backend.eventStreams`), the node's own streams feed the same queue: custom
+ * messages, connections, and channel opens refused for ignored peers (services/lnd/events.ts).
+ *
  * Ignore list: the engine's `ignoredPeers()` goes to every plugin after its hello and again
  * whenever it changed after an event, a command or a tick (daemon-ipc `ignore_list` push), so the
  * plugin's `openchannel` hooks refuse those peers without asking the daemon.
@@ -25,11 +28,11 @@ import type { HiveboxConfig } from '../config/schema.ts';
 import type { NodeBackend } from '../core/ports.ts';
 import type { DeliveryPath } from '../core/swarm/seen-set.ts';
 import { IPC_LIMITS, listenIpc, type DaemonPush, type IpcEvent, type IpcHandlers, type IpcServer } from '../../services/daemon-ipc/index.ts';
-import { createLightningBackend } from '../../services/lightning-rpc/index.ts';
 import { RpcFailure, type EngineFactory, type HiveEngine, type LogFn } from './engine.ts';
 import { EventQueue } from './event-queue.ts';
 import { InboundGate, type InboundStatus } from './inbound-budget.ts';
 import { jsonLogger } from './log.ts';
+import { openNodeBackend } from './node-backend.ts';
 import type { StartupListener } from './starting-ipc.ts';
 
 /** Inputs of `startDaemon`. */
@@ -38,7 +41,7 @@ export interface DaemonOptions {
   readonly config: HiveboxConfig;
   /** Builds the engine once the backend exists. */
   readonly engineFactory: EngineFactory;
-  /** Node backend; default: lightning-rpc on `config.lightning.rpc_file`. */
+  /** Node backend; default: LND when `[lnd] enabled`, else lightning-rpc on `config.lightning.rpc_file` (node-backend.ts). */
   readonly backend?: NodeBackend;
   /** Log sink; default JSON lines on stderr at `config.log.level`. */
   readonly log?: LogFn;
@@ -99,7 +102,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { config } = opts;
   const log = opts.log ?? jsonLogger(config.log.level);
   const now_ms = opts.now_ms ?? Date.now;
-  const owned = opts.backend ? null : createLightningBackend({ socketPath: config.lightning.rpc_file, callTimeoutMs: config.lightning.rpc_timeout_ms });
+  const owned = opts.backend ? null : openNodeBackend(config);
   const backend = opts.backend ?? owned!.backend;
   const engine = await opts.engineFactory({ config, backend, log, now_ms });
   const gate = new InboundGate(config.daemon, (peerId) => engine.isMember?.(peerId) ?? false, now_ms);
@@ -202,6 +205,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     // Plugins that said hello while the daemon was starting got neither push yet.
     for (const push of [ignoreListPush(), membersPush()]) ipc.broadcast(push);
   } else ipc = await listenIpc(config.daemon.ipc_socket, handlers, config.daemon.ipc_socket_mode);
+  // A node without the plugin (LND) reports its events itself; they join the same queue and budgets.
+  const nodeEvents = backend.eventStreams?.subscribe(
+    {
+      custommsg: (peer_id, payload) => handlers.onEvent({ op: 'custommsg', peer_id, payload }),
+      // LND's PeerEvent carries no direction; the daemon reads only the peer id of a connect.
+      connected: (peer_id) => handlers.onEvent({ op: 'connect', peer_id, direction: 'in' }),
+      disconnected: (peer_id) => handlers.onEvent({ op: 'disconnect', peer_id }),
+      acceptChannel: (peer_id) => !(engine.ignoredPeers?.().includes(peer_id) ?? false),
+    },
+    (level, event, fields) => log(level, event, fields),
+  );
 
   let ticks = 0;
   let tickInFlight: Promise<void> | null = null;
@@ -234,6 +248,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     stop: () => {
       stopping ??= (async () => {
         accepting = false;
+        nodeEvents?.stop();
         clearInterval(tickTimer);
         await ipc?.close();
         let grace: ReturnType<typeof setTimeout> | undefined;
@@ -245,7 +260,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         if (!drained) log('warn', 'shutdown_grace_expired', { events_left: queue.length });
         await tickInFlight;
         await engine.close?.();
-        owned?.client.close();
+        owned?.close();
         log('info', 'daemon_stopped', {});
       })();
       return stopping;

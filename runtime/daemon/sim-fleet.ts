@@ -2,6 +2,8 @@
  * Composition for simulation: a simnet (services/simnet) with N simulated CLN v26.06 nodes, each
  * running the real `hivebox plugin` process and its own in-process daemon (`startDaemon`) with an
  * injected engine, reached through the node's `lightning-rpc` socket exactly as on a real node.
+ * Members marked `lnd` are simulated LND nodes in the same network, reached over gRPC with no
+ * plugin (sim-lnd-member.ts).
  * `hivebox demo` and end-to-end tests build on this.
  */
 import { mkdirSync } from 'node:fs';
@@ -10,9 +12,10 @@ import { CONFIG_SCHEMA } from '../config/schema.ts';
 import type { NodeBackend } from '../core/ports.ts';
 import { pluginExecutable } from '../../services/cln-plugin/executable.ts';
 import { PLUGIN_LINKED_LOG } from '../../services/daemon-ipc/index.ts';
-import { createLightningBackend, type LightningRpcClient } from '../../services/lightning-rpc/index.ts';
+import { createLightningBackend } from '../../services/lightning-rpc/index.ts';
 import { SimNetwork, type GraphProvider, type SimNode } from '../../services/simnet/index.ts';
 import { startDaemon, type Daemon } from './daemon.ts';
+import { addLndMember, daemonCli, type FleetCli } from './sim-lnd-member.ts';
 import type { EngineFactory, LogFn } from './engine.ts';
 
 /** One fleet node to create. */
@@ -21,6 +24,8 @@ export interface SimFleetNodeSpec {
   readonly alias?: string;
   /** init features hex the node presents (capability probes). */
   readonly features?: string;
+  /** `lnd`: a simulated LND (services/simlnd) reached over gRPC, no plugin; default `cln`. */
+  readonly implementation?: 'cln' | 'lnd';
 }
 
 /** Options of `startSimFleet`. */
@@ -47,8 +52,8 @@ export interface SimFleetMember {
   readonly node: SimNode;
   daemon: Daemon;
   readonly backend: NodeBackend;
-  /** A lightning-cli stand-in on the node's socket (hive-* commands go through lightningd to the plugin). */
-  readonly cli: LightningRpcClient;
+  /** A lightning-cli stand-in on the node's socket (hive-* commands go through lightningd to the plugin); on LND the daemon's IPC socket. */
+  readonly cli: FleetCli;
 }
 
 /** A running simulated fleet. */
@@ -81,7 +86,8 @@ function defaultLog(name: string): LogFn {
 export async function startSimFleet(opts: SimFleetOptions): Promise<SimFleet> {
   const network = await SimNetwork.create({ root: opts.root, graph: opts.graph });
   const members: SimFleetMember[] = [];
-  const clients: LightningRpcClient[] = [];
+  const clients: FleetCli[] = [];
+  const closers: (() => void)[] = [];
   const configFor = (dir: string, rpcFile: string) =>
     CONFIG_SCHEMA.parse({ lightning: { rpc_file: rpcFile }, daemon: { ipc_socket: join(dir, 'hivebox.sock'), ipc_socket_mode: 0o600, tick_ms: opts.tick_ms ?? 1000 } });
   const launch = async (m: { name: string; backend: NodeBackend; dir: string; rpcPath: string }) =>
@@ -89,6 +95,7 @@ export async function startSimFleet(opts: SimFleetOptions): Promise<SimFleet> {
   const stop = async () => {
     await Promise.all(members.map((m) => m.daemon.stop()));
     for (const c of clients) c.close();
+    for (const c of closers) c();
     await network.stop();
   };
   try {
@@ -97,6 +104,15 @@ export async function startSimFleet(opts: SimFleetOptions): Promise<SimFleet> {
       const spec = typeof raw === 'string' ? { name: raw } : raw;
       const dir = join(network.root, spec.name);
       mkdirSync(dir, { recursive: true });
+      if (spec.implementation === 'lnd') {
+        const { node, backend, close } = await addLndMember(network, spec);
+        closers.push(close);
+        const daemon = await launch({ name: spec.name, backend, dir, rpcPath: node.rpcPath });
+        const cli = daemonCli(join(dir, 'hivebox.sock'));
+        clients.push(cli);
+        members.push({ name: spec.name, node, daemon, backend, cli });
+        continue;
+      }
       const node = await network.addNode({
         ...spec,
         plugins: [{ path: plugin, options: { 'hivebox-socket': join(dir, 'hivebox.sock') } }],
@@ -123,7 +139,8 @@ export async function startSimFleet(opts: SimFleetOptions): Promise<SimFleet> {
     member,
     async waitPluginsConnected(timeout_ms = 10_000) {
       const deadline = Date.now() + timeout_ms;
-      const linked = (m: SimFleetMember) => m.daemon.stats().plugin_connections > 0 && m.node.logs.some((l) => l.message.startsWith(PLUGIN_LINKED_LOG));
+      // An LND member has no plugin: its daemon reads lnd's streams itself.
+      const linked = (m: SimFleetMember) => !m.backend.capabilities.plugin || (m.daemon.stats().plugin_connections > 0 && m.node.logs.some((l) => l.message.startsWith(PLUGIN_LINKED_LOG)));
       while (!members.every(linked)) {
         if (Date.now() > deadline) throw new Error(`sim fleet: plugins not connected after ${timeout_ms} ms`);
         await Bun.sleep(20);

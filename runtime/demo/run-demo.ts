@@ -15,6 +15,10 @@
  *    quorum 1, then 2) until every node lists three full members.
  * 6. The planner's view of the full members on the real graph, read through A's
  *    `listchannels`/`listnodes` (neophytes would not count).
+ * With `mixed` (`hivebox demo --mixed`, issue 18 §4), C is a simulated LND node instead: no plugin,
+ * its daemon talks LND's gRPC (custom-message and peer-event streams, channel acceptor), its
+ * operator's commands go to the daemon (`hivebox …`), and the planner reads the real graph through
+ * C's `DescribeGraph`.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,6 +76,8 @@ export interface DemoOptions {
   readonly onEvent?: (node: string, e: EngineEvent) => void;
   /** Abort (Ctrl-C): stop every node, daemon and signer process now; the demo ends not formed. */
   readonly signal?: AbortSignal;
+  /** C is a simulated LND node (a mixed CLN/LND fleet). */
+  readonly mixed?: boolean;
 }
 
 /** One fleet node in the summary. */
@@ -105,10 +111,13 @@ const EMPTY_PLANNER: PlannerSummary = { top: [], saturated: [], underserved: [] 
 /** A step that failed: the summary's `reason`. */
 class DemoFailure extends Error {}
 
+/** The operator's command line on a member: lightning-cli (CLN, through the plugin) or hivebox (LND, straight to the daemon). */
+const tool = (m: SimFleetMember) => (m.backend.capabilities.plugin ? 'lightning-cli' : 'hivebox');
+
 /** The result of a lightning-cli call (answer within `timeout_ms`), or a DemoFailure naming the node, command and CLN error. */
 async function cli<T>(m: SimFleetMember, label: string, method: string, params: Record<string, unknown>, timeout_ms: number): Promise<T> {
   const r = await m.cli.call<T>(method, params, { timeoutMs: timeout_ms });
-  if (!r.ok) throw new DemoFailure(`${label}: lightning-cli ${method} failed: ${r.error.message} (code ${r.error.code})`);
+  if (!r.ok) throw new DemoFailure(`${label}: ${tool(m)} ${method} failed: ${r.error.message} (code ${r.error.code})`);
   return r.value;
 }
 
@@ -133,7 +142,7 @@ async function loadGraph(opts: DemoOptions): Promise<Graph> {
 /** The planner's report for `members`, over the graph as A's lightningd serves it. */
 async function plannerView(backend: NodeBackend, members: readonly string[], top: number): Promise<{ text: string; summary: PlannerSummary }> {
   const [channels, nodes, info] = await Promise.all([backend.listchannels(), backend.listnodes(), backend.getinfo()]);
-  if (!channels.ok || !nodes.ok || !info.ok) throw new DemoFailure('A: listchannels/listnodes/getinfo failed');
+  if (!channels.ok || !nodes.ok || !info.ok) throw new DemoFailure(`planner node: listchannels/listnodes/getinfo failed: ${[channels, nodes, info].map((r) => (r.ok ? '' : r.error.message)).join(' ')}`);
   const names = nodeNamesFromListNodes({ nodes: nodes.value });
   if (!names.ok) throw new DemoFailure(`A: listnodes: ${describeGraphLoadError(names.error)}`);
   const g = graphFromListChannels({ channels: channels.value }, { names: names.value });
@@ -167,13 +176,13 @@ async function until(cond: () => Promise<boolean>, what: string, timeout_ms: num
 async function promote(fleet: SimFleet, neophyte: SimFleetMember, vouchers: readonly SimFleetMember[], names: ReadonlyMap<string, string>, say: (line: string) => void, timeout_ms: number): Promise<void> {
   const label = names.get(neophyte.node.nodeId)!;
   const req = await cli<PromoteResult>(neophyte, label, 'hive-promote', {}, timeout_ms);
-  say(`[${label}] lightning-cli hive-promote → request ${req.request_id!.slice(0, 16)}…, quorum ${req.quorum}`);
+  say(`[${label}] ${tool(neophyte)} hive-promote → request ${req.request_id!.slice(0, 16)}…, quorum ${req.quorum}`);
   for (const v of vouchers) {
     const vl = names.get(v.node.nodeId)!;
     const hasRequest = async () => (await cli<MembersResult>(v, vl, 'hive-members', {}, timeout_ms)).promotions.some((p) => p.request_id === req.request_id);
     await until(hasRequest, `${vl} receiving ${label}'s promotion request`, timeout_ms);
     const r = await cli<PromoteResult>(v, vl, 'hive-vouch', { node_id: neophyte.node.nodeId }, timeout_ms);
-    say(`[${vl}] lightning-cli hive-vouch ${label} → ${r.tier === 'member' ? `${label} promoted to member` : `vouches ${r.vouchers.length}/${r.quorum}`}`);
+    say(`[${vl}] ${tool(v)} hive-vouch ${label} → ${r.tier === 'member' ? `${label} promoted to member` : `vouches ${r.vouchers.length}/${r.quorum}`}`);
   }
   const everywhere = async () => (await Promise.all(FLEET.map((f) => cli<MembersResult>(fleet.member(f.name), f.label, 'hive-members', {}, timeout_ms)))).every((l) => l.members.some((m) => m.node_id === neophyte.node.nodeId && m.tier === 'member'));
   await until(everywhere, `${label}'s promotion reaching every node`, timeout_ms);
@@ -208,7 +217,11 @@ export async function runDemo(opts: DemoOptions): Promise<DemoOutcome> {
   try {
     const g = await loadGraph(opts);
     graphSize = { nodes: g.nodeCount, channels: g.channelCount };
-    opts.say('starting simnet (simulated CLN v26.06): 3 nodes, each running the real hivebox plugin, its daemon and a simulated USB signer');
+    opts.say(
+      opts.mixed
+        ? 'starting simnet: A and B simulated CLN v26.06 nodes running the real hivebox plugin, C a simulated LND (gRPC, TLS, macaroon; no plugin); each with its daemon and a simulated USB signer'
+        : 'starting simnet (simulated CLN v26.06): 3 nodes, each running the real hivebox plugin, its daemon and a simulated USB signer',
+    );
     for (const f of FLEET) {
       mkdirSync(join(root, f.name), { recursive: true });
       signers.push(
@@ -228,7 +241,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoOutcome> {
     };
     fleet = await startSimFleet({
       root,
-      nodes: FLEET.map((f) => ({ name: f.name, alias: `hivebox-${f.label}` })),
+      nodes: FLEET.map((f) => ({ name: f.name, alias: `hivebox-${f.label}`, ...(opts.mixed && f.name === 'c' ? { implementation: 'lnd' as const } : {}) })),
       graph: async () => ({ channels: listChannels(g), nodes: listNodes(g) }),
       engineFactory: (name) => {
         const f = FLEET.find((x) => x.name === name)!;
@@ -263,7 +276,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoOutcome> {
       opts.say(`[A] lightning-cli hive-invite valid_hours=24 req_splice=true (for ${label})`);
       const t = await cli<InviteResult>(a, 'A', 'hive-invite', { valid_hours: 24, req_splice: true }, convergeMs);
       opts.say(`[A] ticket ${t.ticket_id} signed by the fleet admin key ${t.admin_pubkey.slice(0, 16)}…`);
-      opts.say(`[${label}] lightning-cli hive-join <ticket> ${a.node.nodeId.slice(0, 16)}…`);
+      opts.say(`[${label}] ${tool(joiner)} hive-join <ticket> ${a.node.nodeId.slice(0, 16)}…`);
       const j = await cli<JoinResult>(joiner, label, 'hive-join', { ticket: t.ticket, peer_id: a.node.nodeId }, joinWaitS * 1000 + convergeMs);
       opts.say(`[${label}] joined ${j.hive_id} as ${j.tier}: ${j.members.length} members, membership hash ${j.membership_hash.slice(0, 16)}…`);
     }
@@ -286,9 +299,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoOutcome> {
     const promoted = await converge(fleet, convergeMs);
     nodes = nodes.map((n, i) => ({ ...n, tier: promoted[i]!.members.find((m) => m.node_id === n.node_id)?.tier ?? null, membership_hash: promoted[i]!.membership_hash }));
     const full = promoted[0]!.members.filter((m) => m.tier === 'member').map((m) => m.node_id);
-    opts.say(`planner: ${full.length} full members (${full.map((id) => names.get(id)).sort().join(', ')}) on the real graph`);
+    const plannerNode = opts.mixed ? c : a;
+    opts.say(`planner: ${full.length} full members (${full.map((id) => names.get(id)).sort().join(', ')}) on the real graph${opts.mixed ? `, read through ${names.get(plannerNode.node.nodeId)}'s LND (DescribeGraph)` : ''}`);
 
-    const view = await plannerView(a.backend, full, opts.top ?? 10);
+    const view = await plannerView(plannerNode.backend, full, opts.top ?? 10);
     outcome = { formed: true, planner: view.summary, report: view.text };
   } catch (e) {
     const reason = opts.signal?.aborted ? 'interrupted' : e instanceof DemoFailure ? e.message : `unexpected error: ${e instanceof Error ? e.message : String(e)}`;

@@ -15,7 +15,7 @@ import { channelHealth, type MemberLiquidity } from '../core/planner/channel-hea
 import type { PlannerConfig } from '../core/planner/config.ts';
 import type { CycleInput } from '../core/planner/cycle.ts';
 import type { FleetMember } from '../core/planner/share.ts';
-import type { NodeBackend, NodeResult } from '../core/ports.ts';
+import { clnBackend, type NodeBackend, type NodeResult } from '../core/ports.ts';
 import { err, ok, type Result } from '../core/result.ts';
 import { negotiatedFeatures } from '../core/ticket/features.ts';
 import { describeGraphLoadError, graphFromListChannels, nodeNamesFromListNodes } from '../../services/graph/index.ts';
@@ -96,7 +96,7 @@ export async function gatherCycleInput(
     backend.listpeerchannels(),
     backend.listforwards(),
     backend.listfunds(),
-    backend.call('plugin', { subcommand: 'list' }),
+    clnBackend(backend)?.call('plugin', { subcommand: 'list' }) ?? Promise.resolve({ ok: true as const, value: { plugins: [] } }),
   ]);
   const required = failed('listchannels', channels) ?? failed('getinfo', info) ?? failed('listpeerchannels', peerChannels);
   if (required || !channels.ok || !info.ok || !peerChannels.ok) return err(required!);

@@ -28,7 +28,7 @@ import { runCycle } from '../core/planner/cycle.ts';
 import { explain, type Explanation } from '../core/planner/decision-log.ts';
 import type { PlannerEffect } from '../core/planner/effects.ts';
 import { effectiveIntervalS, nextRunAt } from '../core/planner/schedule.ts';
-import type { NodeBackend } from '../core/ports.ts';
+import { clnBackend, type NodeBackend } from '../core/ports.ts';
 import type { Result } from '../core/result.ts';
 import type { LogFn } from '../daemon/engine.ts';
 import type { PlannerStore } from '../../services/store/planner-store.ts';
@@ -202,7 +202,8 @@ export class PlannerLoop {
         return null;
       }
       case 'clboss_command': {
-        const r = await this.host.backend.call(e.command, { nodeid: e.peer_id, tags: e.tags });
+        const rpc = clnBackend(this.host.backend);
+        const r = rpc ? await rpc.call(e.command, { nodeid: e.peer_id, tags: e.tags }) : { ok: false as const, error: { code: -1, method: e.command, message: 'CLBoss runs only beside Core Lightning' } };
         this.host.log(r.ok ? 'info' : 'warn', 'planner_clboss_command', { command: e.command, peer_id: e.peer_id, ...(r.ok ? {} : { error: r.error.message }) });
         return null;
       }
@@ -222,7 +223,8 @@ export class PlannerLoop {
    * (services/liquidity/splice.ts). What cannot run here is recorded as failed with the reason.
    */
   private async moveLiquidity(e: Extract<PlannerEffect, { type: 'rebalance' | 'splice' }>): Promise<string> {
-    const r = e.type === 'rebalance' ? await this.pushRebalance(e.proposal) : await spliceOurSide(this.host.backend, this.host.our_node_id, e.proposal);
+    const cln = clnBackend(this.host.backend);
+    const r = e.type === 'rebalance' ? await this.pushRebalance(e.proposal) : cln ? await spliceOurSide(cln, this.host.our_node_id, e.proposal) : err(`splicing runs through lightningd's splice_* commands; this node is ${this.host.backend.capabilities.implementation}`);
     const detail = r.ok ? describeMove(r.value) : r.error;
     const p = e.proposal;
     this.host.log(r.ok ? 'info' : 'warn', `planner_${e.type}`, { action_id: e.action_id, amount_sat: p.amount_sat, ...(r.ok ? { result: r.value } : { error: r.error }) });

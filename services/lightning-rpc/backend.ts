@@ -6,8 +6,10 @@
 import type {
   FundChannelRequest,
   FundChannelResult,
+  ClnBackend,
   NodeAnnouncement,
   NodeBackend,
+  NodeCapabilities,
   NodeChannel,
   NodeForward,
   NodeFundsOutput,
@@ -15,6 +17,7 @@ import type {
   NodePeer,
   NodePeerChannel,
   NodeResult,
+  RoutePaymentRequest,
   SetChannelRequest,
 } from '../../runtime/core/ports.ts';
 import type { LightningRpcClient } from './client.ts';
@@ -27,7 +30,8 @@ function field<T>(r: NodeResult<Record<string, unknown>>, key: string): NodeResu
 }
 
 /** The CLN implementation of `NodeBackend`; construct with a connected-on-demand `LightningRpcClient`. */
-export class ClnNodeBackend implements NodeBackend {
+export class ClnNodeBackend implements ClnBackend {
+  readonly capabilities: NodeCapabilities = { implementation: 'cln', plugin: true, cln_rpc: true };
   constructor(private readonly rpc: LightningRpcClient) {}
 
   getinfo(): Promise<NodeResult<NodeInfo>> {
@@ -81,8 +85,17 @@ export class ClnNodeBackend implements NodeBackend {
     return this.rpc.call('feerates', { style });
   }
 
-  invoice(amountMsat: number, label: string, description: string, expiry_s?: number): ReturnType<NodeBackend['invoice']> {
-    return this.rpc.call('invoice', { amount_msat: amountMsat, label, description, expiry: expiry_s });
+  invoice(amountMsat: number, label: string, description: string, expiry_s?: number, cltv?: number): ReturnType<NodeBackend['invoice']> {
+    return this.rpc.call('invoice', { amount_msat: amountMsat, label, description, expiry: expiry_s, cltv });
+  }
+
+  /** `sendpay` over `req.hops`, then `waitsendpay` for up to `timeout_s` (doc/schemas/sendpay.json, waitsendpay.json). */
+  async payRoute(req: RoutePaymentRequest): ReturnType<NodeBackend['payRoute']> {
+    const { hops, payment_hash, payment_secret, amount_msat, label, timeout_s } = req;
+    const sent = await this.rpc.call('sendpay', { route: hops, payment_hash, payment_secret, amount_msat, label });
+    if (!sent.ok) return sent;
+    const waited = await this.rpc.call('waitsendpay', { payment_hash, timeout: timeout_s });
+    return waited.ok ? { ok: true, value: { payment_hash, status: 'complete' } } : waited;
   }
 
   fundchannel(req: FundChannelRequest): Promise<NodeResult<FundChannelResult>> {

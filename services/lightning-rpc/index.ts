@@ -3,7 +3,6 @@
  * JSON-RPC 2.0). `createLightningBackend` is the factory the daemon uses; the pieces are exported
  * for simnet and tests.
  */
-import type { NodeBackend } from '../../runtime/core/ports.ts';
 import { ClnNodeBackend } from './backend.ts';
 import { LightningRpcClient, type LightningRpcClientOptions } from './client.ts';
 
@@ -15,7 +14,7 @@ export { describeFrameError, JsonFrameReader, type FrameError } from './json-fra
 export { signmessageParamsJson } from './signmessage-request.ts';
 
 /** A `NodeBackend` on lightningd's socket plus the client underneath (close it on shutdown). */
-export function createLightningBackend(opts: LightningRpcClientOptions): { backend: NodeBackend; client: LightningRpcClient } {
+export function createLightningBackend(opts: LightningRpcClientOptions): { backend: ClnNodeBackend; client: LightningRpcClient } {
   const client = new LightningRpcClient(opts);
   return { backend: new ClnNodeBackend(client), client };
 }

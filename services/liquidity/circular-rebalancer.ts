@@ -2,8 +2,8 @@
  * Circular rebalancing through lightningd (spec 000 §3.2; spec 002 §4 `circular_rebalance`): an
  * invoice of our own (`invoice`, CLN doc/schemas/invoice.json), a route out through one channel
  * and back through another built from `listpeerchannels` + `listchannels`
- * (runtime/core/rebalance/circular-route.ts), `sendpay` over it and `waitsendpay` with a timeout
- * (doc/schemas/sendpay.json, waitsendpay.json). A failure along the route (204) excludes the
+ * (runtime/core/rebalance/circular-route.ts), paid with the node's `payRoute` (CLN `sendpay` +
+ * `waitsendpay`, doc/schemas/sendpay.json, waitsendpay.json; LND `SendToRouteV2`). A failure along the route (204) excludes the
  * erring channel and tries the next route, up to `MAX_ATTEMPTS`; the fee cap is checked before
  * anything is sent. Failures come back as values with lightningd's words.
  */
@@ -68,10 +68,11 @@ export class CircularPayer {
     const excluded = new Set<string>();
     const label = `hivebox-rebalance-${toHex(this.random(8))}`;
     const amount_msat = req.amount_sat * 1000;
-    const inv = await this.backend.call('invoice', { amount_msat, label, description: `hivebox circular rebalance ${req.out_scid} -> ${req.in_scid}`, expiry: req.timeout_s * MAX_ATTEMPTS + 60, cltv: REBALANCE_FINAL_CLTV });
+    const inv = await this.backend.invoice(amount_msat, label, `hivebox circular rebalance ${req.out_scid} -> ${req.in_scid}`, req.timeout_s * MAX_ATTEMPTS + 60, REBALANCE_FINAL_CLTV);
     if (!inv.ok) return err(`invoice: ${inv.error.message}`);
-    const invoice = inv.value as { payment_hash?: unknown; payment_secret?: unknown };
+    const invoice = inv.value;
     if (typeof invoice.payment_hash !== 'string' || typeof invoice.payment_secret !== 'string') return err('invoice: no payment_hash / payment_secret in the answer');
+    const payment_secret = invoice.payment_secret;
     let lastFailure = '';
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const channels = directedChannels(us, peers.value, pub.value).filter((c) => !excluded.has(c.scid) || c.scid === req.out_scid || c.scid === req.in_scid);
@@ -81,8 +82,7 @@ export class CircularPayer {
         spendable,
       );
       if (!route.ok) return err(attempt === 1 ? routeError(route.error) : `${lastFailure}; then ${routeError(route.error)}`);
-      const sent = await this.backend.call('sendpay', { route: route.value.hops, payment_hash: invoice.payment_hash, payment_secret: invoice.payment_secret, amount_msat, label });
-      const waited = sent.ok ? await this.backend.call('waitsendpay', { payment_hash: invoice.payment_hash, timeout: req.timeout_s }) : sent;
+      const waited = await this.backend.payRoute({ hops: route.value.hops, payment_hash: invoice.payment_hash, payment_secret, amount_msat, label, timeout_s: req.timeout_s });
       if (waited.ok) {
         return ok({ payment_hash: invoice.payment_hash, amount_sat: req.amount_sat, fee_msat: route.value.fee_msat, hops: route.value.hops.length, route: route.value.hops.map((h) => h.id), attempts: attempt });
       }

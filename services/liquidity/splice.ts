@@ -9,7 +9,7 @@
  * features); otherwise, and for channels of other members, it says why not.
  */
 import type { SpliceProposal } from '../../runtime/core/planner/actions.ts';
-import type { NodeBackend, NodeResult } from '../../runtime/core/ports.ts';
+import type { ClnBackend, NodeResult } from '../../runtime/core/ports.ts';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
 import { negotiatedFeatures } from '../../runtime/core/ticket/features.ts';
 
@@ -25,7 +25,7 @@ export interface SpliceDone {
 }
 
 /** Carry out our side of `p` on the node whose id is `us`. @returns what was spliced, or why not. */
-export async function spliceOurSide(backend: NodeBackend, us: string, p: SpliceProposal): Promise<Result<SpliceDone, string>> {
+export async function spliceOurSide(backend: ClnBackend, us: string, p: SpliceProposal): Promise<Result<SpliceDone, string>> {
   const direction = p.loser_member === us ? 'out' : p.winner_member === us ? 'in' : null;
   if (!direction) return err(`neither channel is ours: the loser ${p.loser_member.slice(0, 16)}… and the winner ${p.winner_member.slice(0, 16)}… splice on their own nodes`);
   const scid = direction === 'out' ? p.loser_scid : p.winner_scid;

@@ -90,10 +90,15 @@ export class SimNetwork {
     return net;
   }
 
-  /** Add and start a node. */
-  async addNode(spec: SimNodeSpec): Promise<SimNode> {
+  /** The public network loaded at creation (real data; never changes): its channels and nodes. */
+  get publicGraph(): PublicGraph {
+    return this.graph;
+  }
+
+  /** Add and start a node (`build` makes another implementation's node, e.g. services/simlnd). */
+  async addNode<S extends SimNodeSpec>(spec: S, build: (net: SimNetwork, spec: S) => SimNode = (net, s) => new SimNode(net, s)): Promise<SimNode> {
     if (this.nodes.has(spec.name)) throw new Error(`simnet: node ${spec.name} already exists`);
-    const node = new SimNode(this, spec);
+    const node = build(this, spec);
     this.nodes.set(spec.name, node);
     this.byId.set(node.nodeId, node);
     await node.start();

@@ -21,6 +21,7 @@ import { hiveEngineFactory } from '../../runtime/engine/engine-factory.ts';
 import type { InviteResult } from '../../runtime/engine/index.ts';
 import { HIVEBOX_PLUGIN_EXECUTABLE } from '../../services/cln-plugin/executable.ts';
 import { createLightningBackend, type LightningRpcClient } from '../../services/lightning-rpc/index.ts';
+import type { FleetCli } from '../../runtime/daemon/sim-lnd-member.ts';
 import { SimNetwork } from '../../services/simnet/index.ts';
 import { startSignerSimulator } from '../../hw/device-sim/start.ts';
 import { SimulatedButton } from '../../hw/soft-signer/approve-button.ts';
@@ -33,7 +34,7 @@ import { durationMs, median, report } from './harness.ts';
 const MAIN = join(import.meta.dir, '../../runtime/cli/main.ts');
 const JOINERS = 6;
 
-async function call<T>(cli: LightningRpcClient, method: string, params: Record<string, unknown> = {}): Promise<T> {
+async function call<T>(cli: FleetCli, method: string, params: Record<string, unknown> = {}): Promise<T> {
   const r = await cli.call<T>(method, params);
   if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
   return r.value;

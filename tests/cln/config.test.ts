@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       ok: true,
       value: {
         lightning: { rpc_file: '/home/op/.lightning/bitcoin/lightning-rpc', rpc_timeout_ms: 30_000 },
+        lnd: { enabled: false, host: 'localhost', port: 10_009, tls_cert_path: '/var/lib/lnd/tls.cert', macaroon_path: '/var/lib/lnd/data/chain/bitcoin/mainnet/admin.macaroon', rpc_timeout_ms: 30_000, service: 'lnd.service' },
         daemon: { ipc_socket: '/run/hivebox/plugin.sock', ipc_socket_mode: 0o660, tick_ms: 1000, shutdown_grace_ms: 5000, hive_role_file: '/etc/hivebox/hive-role.json', hive_role_retry_s: 60, inbound_member_msgs_per_s: 500, inbound_member_bytes_per_s: 4_000_000, inbound_nonmember_msgs_per_s: 10, inbound_nonmember_bytes_per_s: 65_536, inbound_nonmember_total_msgs_per_s: 100, inbound_queue_max: 2_000 },
         log: { level: 'info' },
         hive: { store_path: '/var/lib/hivebox/hive.db', challenge_timeout_s: 30, accept_clhive_channel_join: false, join_wait_s: 120, approval_timeout_s: 60, max_members: 50, anti_entropy_interval_s: 120, status_interval_s: 60, auto_vouch: false, probation_days: 90 },

@@ -69,6 +69,21 @@ describe('hivebox demo', () => {
     expect(matching(lines, /^planner: 3 full members \(A, B, C\) on the real graph$/)).toHaveLength(1);
   }, 120_000);
 
+  test('--mixed: two CLN nodes and an LND node form, promote and run the planner on the graph read through LND', async () => {
+    const lines: string[] = [];
+    const { summary, report } = await runDemo({ graphPath: slice, say: (l) => lines.push(l), progress: () => {}, press_after_ms: 50, mixed: true });
+    expect(summary.reason).toBeUndefined();
+    expect(summary.formed).toBe(true);
+    expectSummaryShape(summary);
+    expect(summary.nodes.map((n) => n.tier)).toEqual(['member', 'member', 'member']);
+    expect(new Set(summary.nodes.map((n) => n.membership_hash)).size).toBe(1);
+    expect(report).toContain('Top');
+    expect(matching(lines, /^\[C\] hivebox hive-join /)).toHaveLength(1);
+    expect(matching(lines, /^\[A\] → C  WELCOME /)).toHaveLength(1);
+    expect(matching(lines, /^planner: 3 full members \(A, B, C\) on the real graph, read through C's LND \(DescribeGraph\)$/)).toHaveLength(1);
+    expect(summary.planner.top.length).toBeGreaterThan(0);
+  }, 120_000);
+
   test('hivebox demo --json on the reduced graph: exit 0 and one summary object on stdout', async () => {
     const p = Bun.spawn([process.execPath, MAIN, 'demo', '--json', '--graph', slice, '--top', '3'], { stdout: 'pipe', stderr: 'pipe' });
     const [stdout, stderr, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);

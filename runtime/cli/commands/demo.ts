@@ -1,7 +1,7 @@
 /**
- * `hivebox demo [--graph FILE] [--nodes FILE] [--config FILE] [--top N] [--dir DIR] [--wait-factor N] [--json]`: watch a three-node
+ * `hivebox demo [--graph FILE] [--nodes FILE] [--config FILE] [--top N] [--dir DIR] [--wait-factor N] [--json] [--mixed]`: watch a three-node
  * fleet form on the real 2026-02-03 mainnet graph in simnet, over the real plugin protocol, then
- * the planner's view of it (runtime/demo/run-demo.ts). Commentary goes to stdout (stderr with
+ * the planner's view of it (runtime/demo/run-demo.ts); `--mixed` makes C a simulated LND node. Commentary goes to stdout (stderr with
  * `--json`, whose stdout is the one summary object). Exit 0 when the fleet formed, 1 otherwise
  * with the reason, 64 for bad options.
  */
@@ -18,6 +18,7 @@ interface DemoFlags {
   dir?: string;
   waitFactor: string;
   json?: boolean;
+  mixed?: boolean;
 }
 
 /** Register `hivebox demo`. */
@@ -32,6 +33,7 @@ export function registerDemo(program: Command): void {
     .option('--dir <dir>', 'keep the nodes\' state here (default: a temporary directory, removed at the end)')
     .option('--wait-factor <n>', 'multiply every wait bound (signer start 15 s, plugins 10 s, member lists 30 s, join 60 s) by n, 1-10, for a slow or emulated machine', '1')
     .option('--json', 'print one JSON summary object at the end (commentary goes to stderr)')
+    .option('--mixed', 'a mixed fleet: A and B simulated Core Lightning, C a simulated LND node (no plugin, gRPC)')
     .addHelpText('after', '\nExit codes: 0 the fleet formed, 1 it did not (the reason is printed), 64 bad usage.')
     .action(async (flags: DemoFlags) => {
       const top = Number(flags.top);
@@ -60,6 +62,7 @@ export function registerDemo(program: Command): void {
         say,
         progress: (text) => void process.stderr.write(text),
         signal: abort.signal,
+        mixed: flags.mixed === true,
       });
       process.off('SIGINT', interrupt);
       process.off('SIGTERM', interrupt);

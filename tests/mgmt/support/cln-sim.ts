@@ -11,7 +11,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { signMessage, zbase32 } from '../../../runtime/core/crypto/lnsign.ts';
 import { nobleScheme } from '../../../runtime/core/crypto/noble-scheme.ts';
-import type { NodeBackend, NodeForward, NodePeerChannel, NodeResult } from '../../../runtime/core/ports.ts';
+import type { ClnBackend, NodeCapabilities, NodeForward, NodePeerChannel, NodeResult } from '../../../runtime/core/ports.ts';
 import { toHex } from '../../../runtime/core/types.ts';
 
 /** A simulated channel. */
@@ -28,11 +28,14 @@ const ok = <T>(value: T): NodeResult<T> => ({ ok: true, value });
 const fail = <T>(method: string, code: number, message: string): NodeResult<T> => ({ ok: false, error: { code, message, method } });
 
 /** The simulated node. */
-export class ClnSim implements NodeBackend {
+export class ClnSim implements ClnBackend {
+  readonly capabilities: NodeCapabilities = { implementation: 'cln', plugin: true, cln_rpc: true };
   readonly id: string;
   readonly channels = new Map<string, SimChannel>();
   readonly forwards: NodeForward[] = [];
   readonly sent: { nodeId: string; msgHex: string }[] = [];
+  /** Peers connected with `connect` besides the channel peers. */
+  private readonly connected = new Set<string>();
   /** Counts of calls per method (tests assert "nothing executed"). */
   readonly calls = new Map<string, number>();
   private readonly invoices = new Map<string, { label: string; preimage: Uint8Array; amount_msat: number }>();
@@ -60,7 +63,7 @@ export class ClnSim implements NodeBackend {
   }
 
   async listpeers(id?: string) {
-    const peers = [...new Set([...this.channels.values()].map((c) => c.peer_id))].filter((p) => id === undefined || p === id);
+    const peers = [...new Set([...[...this.channels.values()].map((c) => c.peer_id), ...this.connected])].filter((p) => id === undefined || p === id);
     return ok(peers.map((p) => ({ id: p, connected: true })));
   }
 
@@ -93,12 +96,16 @@ export class ClnSim implements NodeBackend {
     return ok(this.forwards.filter((f) => filter?.status === undefined || f.status === filter.status));
   }
 
+  /** CLN `connect`: the peer counts as connected from now on (channel peers always are). */
   async connect(id: string) {
+    this.connected.add(id);
     return ok({ id });
   }
 
+  /** CLN `sendcustommsg`: error -32600 "No such peer" unless a channel peer (its peers are its channel peers). */
   async sendcustommsg(nodeId: string, msgHex: string) {
     this.count('sendcustommsg');
+    if (!this.connected.has(nodeId) && ![...this.channels.values()].some((c) => c.peer_id === nodeId)) return fail<never>('sendcustommsg', -32600, `No such peer: ${nodeId}`);
     this.sent.push({ nodeId, msgHex });
     this.onSend?.(nodeId, msgHex);
     return ok({ status: 'Message sent to connectd for delivery' });
@@ -149,6 +156,12 @@ export class ClnSim implements NodeBackend {
 
   async listfunds() {
     return ok({ outputs: [] });
+  }
+
+  /** `sendpay` is not simulated: lightningd's answer to an unknown command, as `call('sendpay')` gives. */
+  async payRoute(): Promise<NodeResult<never>> {
+    this.count('sendpay');
+    return fail<never>('sendpay', -32601, "Unknown command 'sendpay'");
   }
 
   /** `plugin list` answers an empty list; other commands are unknown to this simulator. */

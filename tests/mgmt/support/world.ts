@@ -88,6 +88,8 @@ export class World {
       { scid: SCIDS.b, peer_id: '03' + 'bb'.repeat(32), fee_ppm: 200, base_fee_msat: 1000, to_us_msat: 1_000_000_000, total_msat: 5_000_000_000 },
       { scid: SCIDS.c, peer_id: '02' + 'cc'.repeat(32), fee_ppm: 50, base_fee_msat: 0, to_us_msat: 4_000_000_000, total_msat: 5_000_000_000 },
     ], (n) => this.random(n));
+    // The advisor's messages arrive over a connection (lightningd only hands custommsg from connected peers).
+    void this.sim.connect(this.advisorNodeId);
     for (let d = 1; d <= 14; d++) this.sim.forwards.push({ in_channel: SCIDS.a, out_channel: SCIDS.b, in_msat: 1_000_000, out_msat: 999_000, fee_msat: 1000, status: 'settled', received_time: T0 - d * 86_400 + 60, resolved_time: T0 - d * 86_400 + 61 });
     this.store = new MgmtStore(join(dir, 'mgmt.sqlite'));
     this.hiveRoutes = new SimRebalancer(this.sim, 'hive', 0, opts.hiveRouteAvailable ?? true);
