@@ -7,10 +7,7 @@
  * shows from the text alone. Pure; shared by the device model and the host driver.
  */
 import { z } from 'zod';
-import { CREDENTIAL_LIMITS } from '../../runtime/core/mgmt/credential.ts';
-import { jcs } from '../../runtime/core/mgmt/proof.ts';
-import { isoToUnix } from '../../runtime/core/mgmt/time.ts';
-import { isTier } from '../../runtime/core/mgmt/tiers.ts';
+import { CREDENTIAL_LIMITS, jcs, isoToUnix, isTier } from '../../runtime/core/mgmt/index.ts';
 import type { SignerPurpose } from '../../runtime/core/ports.ts';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
 import { clipUtf8, isDisplayable, shortId, type TextMalformed } from './purposes.ts';

@@ -3,7 +3,7 @@
  * `bun build --compile` (bun-platform-probe.md §7–8). The arm64 Bun runtime is fetched from the npm
  * registry on first use and cached by Bun. node-hid's addon is embedded because patches/ makes its
  * require static; everything else is JS. The git commit is baked in through `--define HIVEBOX_COMMIT`
- * (read by runtime/cli/version.ts). The 2026-02-03 mainnet graph from ../shared/data is embedded
+ * (read by runtime/daemon/version.ts). The 2026-02-03 mainnet graph from ../shared/data is embedded
  * when it is there at build time (extra entry points: {@link embeddedGraphFiles}).
  *
  * Usage: `bun runtime/build/build.ts [x64|arm64 ...]` (default: both) → `dist/hivebox-linux-<arch>`.

@@ -10,7 +10,7 @@
  */
 import type { Command } from 'commander';
 import type { SignerConfig } from '../../hw/host/signer-config.ts';
-import { parseSignerSpec } from '../../services/mgmt/cli-support.ts';
+import { parseSignerSpec } from '../node/mgmt/cli-support.ts';
 import { loadConfig } from '../config/load.ts';
 import { EXIT } from './exit-codes.ts';
 import { reportFailure } from './json-error.ts';

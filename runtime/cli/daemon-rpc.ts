@@ -9,8 +9,8 @@ import type { Command } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import { IpcClient, type IpcOutcome } from '../../services/daemon-ipc/client.ts';
 import { loadConfig } from '../config/load.ts';
-import { RPC_ERROR } from '../engine/rpc/errors.ts';
-import type { StatusResult } from '../engine/rpc/status.ts';
+import { RPC_ERROR } from '../node/hive/rpc/errors.ts';
+import type { StatusResult } from '../node/hive/rpc/status.ts';
 import { EXIT } from './exit-codes.ts';
 import { reportFailure } from './json-error.ts';
 
@@ -44,7 +44,7 @@ export function withDaemonOptions(cmd: Command): Command {
     );
 }
 
-/** Exit code for a daemon error code (runtime/engine/rpc/errors.ts). */
+/** Exit code for a daemon error code (runtime/node/hive/rpc/errors.ts). */
 export function exitCodeForRpcError(code: number): number {
   switch (code) {
     case RPC_ERROR.invalidParams:

@@ -1,7 +1,7 @@
 /**
  * The `--json` form of a failure: one object on stdout, `{"error": {"command", "message",
  * "exit_code", "rpc_code"?, "data"?}}`; the process exits with `exit_code`, the same code as
- * without `--json`. `rpc_code` and `data` are the daemon's JSON-RPC error (runtime/engine/rpc/errors.ts).
+ * without `--json`. `rpc_code` and `data` are the daemon's JSON-RPC error (runtime/node/hive/rpc/errors.ts).
  */
 
 /** True when the command line asks for JSON output. */

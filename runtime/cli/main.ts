@@ -7,7 +7,7 @@
  * before the command runs (services/secp256k1/select.ts). Issue 19 §4. With `--json`, a failure is
  * one JSON object on stdout (json-error.ts) and the exit code is unchanged.
  */
-import { versionLine } from './version.ts';
+import { versionLine } from '../daemon/version.ts';
 
 /** Parse argv with commander and run the command. */
 async function runCommand(args: readonly string[]): Promise<void> {

@@ -6,13 +6,13 @@
 import { z } from 'zod';
 import { DEFAULT_SIGNER_CONFIG, SignerConfig } from '../../hw/host/signer-config.ts';
 import { LndSection } from '../../services/lnd/config.ts';
-import { MgmtSection } from '../../services/mgmt/config.ts';
+import { MgmtSection } from '../node/mgmt/config.ts';
 import { MqttSection } from '../../services/mqtt/config.ts';
 import { SwarmSection } from '../../services/swarm/config.ts';
-import { SupervisorSection } from '../daemon/appliance-config.ts';
-import { HiveSection } from '../engine/config.ts';
-import { BOX_PATHS } from '../firstboot/render.ts';
-import { PlannerSection } from '../engine/planner-settings.ts';
+import { SupervisorSection } from './supervisor.ts';
+import { HiveSection } from '../node/hive/config.ts';
+import { BOX_PATHS } from './box-paths.ts';
+import { PlannerSection } from '../node/planner/planner-settings.ts';
 
 /** `[lightning]`: how the daemon reaches lightningd. */
 export const LightningSection = z
@@ -39,7 +39,7 @@ export const DaemonSection = z
     hive_role_file: z.string().min(1).default(BOX_PATHS.hiveRole),
     /** Seconds between enrolment attempts that can succeed later (signer unplugged, no connected peer yet). */
     hive_role_retry_s: z.number().int().min(1).max(3_600).default(60),
-    /** Inbound custom messages per second from one member (runtime/daemon/inbound-budget.ts; bursts of 2 s). */
+    /** Inbound custom messages per second from one member (services/daemon-ipc/inbound-budget.ts; bursts of 2 s). */
     inbound_member_msgs_per_s: z.number().int().min(1).max(100_000).default(500),
     /** Inbound custom-message bytes per second from one member. */
     inbound_member_bytes_per_s: z.number().int().min(1_000).max(1_000_000_000).default(4_000_000),
@@ -69,17 +69,17 @@ export const CONFIG_SCHEMA = z
     lnd: LndSection.prefault({}),
     daemon: DaemonSection.prefault({}),
     log: LogSection.prefault({}),
-    /** `[hive]`: membership store and handshake (runtime/engine/config.ts). */
+    /** `[hive]`: membership store and handshake (runtime/node/hive/config.ts). */
     hive: HiveSection.prefault({}),
-    /** `[planner]`: the daemon's planner loop and thresholds (runtime/engine/planner-settings.ts). */
+    /** `[planner]`: the daemon's planner loop and thresholds (runtime/node/planner/planner-settings.ts). */
     planner: PlannerSection.prefault({}),
     /** `[signer]`: how the daemon reaches the fleet signer (hw/host/signer-config.ts). */
     signer: SignerConfig.default(DEFAULT_SIGNER_CONFIG),
-    /** `[supervisor]`: systemd notifications, health probes and restarts (runtime/daemon/appliance-config.ts). */
+    /** `[supervisor]`: systemd notifications, health probes and restarts (runtime/config/supervisor.ts). */
     supervisor: SupervisorSection.prefault({}),
     /** `[mqtt]`: LAN status publishing; off while `url` is unset (services/mqtt/config.ts). */
     mqtt: MqttSection.prefault({}),
-    /** `[mgmt]`: remote management, spec 002 (services/mgmt/config.ts). */
+    /** `[mgmt]`: remote management, spec 002 (runtime/node/mgmt/config.ts). */
     mgmt: MgmtSection.prefault({}),
     /** `[swarm]`: the hyperswarm fallback transport; off by default (services/swarm/config.ts). */
     swarm: SwarmSection.prefault({}),

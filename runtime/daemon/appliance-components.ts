@@ -25,7 +25,7 @@ import type { HiveboxConfig } from '../config/schema.ts';
 import { lightningdComponent, pluginComponent, signerComponent, unitComponent, type PluginRpc, type ProbedSigner } from '../../services/systemd/components.ts';
 import type { ProbeResult, SupervisedComponent } from '../../services/systemd/supervisor.ts';
 import type { UnitControl } from '../../services/systemd/systemctl.ts';
-import { restartPolicyOf } from './appliance-config.ts';
+import { restartPolicyOf } from '../config/supervisor.ts';
 
 /** What the components are built over. */
 export interface ApplianceParts {

@@ -9,8 +9,8 @@
  */
 import type { HealthState } from '../core/health/health-machine.ts';
 import { describeHealth } from '../core/health/health-machine.ts';
-import type { EngineEvent } from '../engine/events.ts';
-import type { StatusResult } from '../engine/rpc/status.ts';
+import type { EngineEvent } from '../node/events.ts';
+import type { StatusResult } from '../node/hive/rpc/status.ts';
 import type { EventKind, StatusSnapshot } from '../../services/mqtt/snapshot.ts';
 
 /** Most targets in the snapshot (services/mqtt/snapshot.ts caps the array at 5). */

@@ -6,7 +6,7 @@
  * IPC socket answers from the first second with the start-up line (starting-ipc.ts) until the
  * daemon takes the same socket over; STATUS= "starting: waiting for lightningd …" until lightningd answers `getinfo` (bounded by
  * `[supervisor] startup_timeout_s`); the daemon shell with the configured engine (Hive engine +
- * management sub-engine, runtime/engine/engine-factory.ts); the MQTT status publisher when
+ * management sub-engine, runtime/node/compose/engine-factory.ts); the MQTT status publisher when
  * `[mqtt] url` is set; then the supervisor over the appliance's components
  * (appliance-components.ts). READY=1 goes out when the health machine leaves `starting`: the
  * store and lightningd have been up and the signer has been checked (an absent signer is reported
@@ -29,16 +29,17 @@
  * included — are already committed; closing checkpoints the WAL), then `offline` is published
  * (retained; a clean disconnect keeps the last will from firing) and the signer is released.
  */
+import { dirname, join } from 'node:path';
 import type { HealthState } from '../core/health/health-machine.ts';
 import type { NodeBackend, Signer } from '../core/ports.ts';
 import type { HiveboxConfig } from '../config/schema.ts';
-import { configuredEngineFactory, type ConfiguredEngineParts } from '../engine/engine-factory.ts';
-import type { ChannelsResult } from '../engine/channel-monitor.ts';
+import { configuredEngineFactory, type ConfiguredEngineParts, type NodeSettings } from '../node/compose/engine-factory.ts';
+import type { ChannelsResult } from '../node/hive/channel-monitor.ts';
 
-import type { EngineEvent } from '../engine/events.ts';
-import type { HiveboxEngine } from '../engine/hive-engine.ts';
-import type { StatusResult } from '../engine/rpc/status.ts';
-import { versionLine } from '../cli/version.ts';
+import type { EngineEvent } from '../node/events.ts';
+import type { HiveboxEngine } from '../node/hive/hive-engine.ts';
+import type { StatusResult } from '../node/hive/rpc/status.ts';
+import { versionLine } from './version.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { createSigner } from '../../hw/host/signer-config.ts';
 import { ClnNodeBackend, clnPluginRpc, LightningRpcClient } from '../../services/lightning-rpc/index.ts';
@@ -53,10 +54,10 @@ import { changesState, mqttEventOf, statusSnapshot, statusText } from './applian
 import { startDaemon, type Daemon } from './daemon.ts';
 import { startHiveRole } from './hive-role.ts';
 import { listenWhileStarting, type StartupListener } from './starting-ipc.ts';
-import type { EngineFactory, LogFn } from './engine.ts';
+import type { EngineFactory, LogFn } from '../node/engine.ts';
 import { jsonLogger } from './log.ts';
 import { openNodeBackend } from './node-backend.ts';
-import { SwarmLink, swarmViewOf } from './swarm-link.ts';
+import { SwarmLink, swarmViewOf } from '../node/swarm/swarm-link.ts';
 
 /** The fleet signer as the appliance holds it: probed by the supervisor, released on stop. */
 export type ApplianceSigner = Signer & ProbedSigner & { close?: () => Promise<void> };
@@ -107,6 +108,11 @@ async function channelSummary(d: Daemon): Promise<ChannelsResult['summary']> {
   } catch {
     return null;
   }
+}
+
+/** The engines' own sections of the configuration (`[hive]`, `[planner]`, `[signer]`, `[mgmt]`, lightningd's gossip_store beside its socket). */
+function nodeSettingsOf(config: HiveboxConfig): NodeSettings {
+  return { hive: config.hive, planner: config.planner, signer: config.signer, mgmt: config.mgmt, gossip_store_path: join(dirname(config.lightning.rpc_file), 'gossip_store') };
 }
 
 /**
@@ -229,6 +235,7 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
     const nodeId = await waitForLightningd(probes, sayStarting, config, log);
     sayStarting(`starting: opening the node store ${config.hive.store_path}`);
     const engineFactory = (opts.engineFactory ?? configuredEngineFactory)({
+      settings: nodeSettingsOf(config),
       signer,
       onEvent,
       onHiveEngine: (e) => (hiveEngine = e),

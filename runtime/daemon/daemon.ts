@@ -8,7 +8,7 @@
  * the `connect` notification); the daemon calls `onPeerConnected` once per connection, on
  * whichever arrives first, and again only after a `disconnect`.
  *
- * Other inbound paths (the swarm transport, runtime/daemon/swarm-link.ts) hand custom messages to
+ * Other inbound paths (the swarm transport, runtime/node/swarm/swarm-link.ts) hand custom messages to
  * `deliver`, which queues them behind the plugin's events: the engine is never called from two
  * paths at once.
  *
@@ -26,11 +26,11 @@
  */
 import type { HiveboxConfig } from '../config/schema.ts';
 import type { NodeBackend } from '../core/ports.ts';
-import type { DeliveryPath } from '../core/swarm/seen-set.ts';
+import type { DeliveryPath } from '../core/swarm/index.ts';
 import { IPC_LIMITS, listenIpc, type DaemonPush, type IpcEvent, type IpcHandlers, type IpcServer } from '../../services/daemon-ipc/index.ts';
-import { RpcFailure, type EngineFactory, type HiveEngine, type LogFn } from './engine.ts';
+import { RpcFailure, type EngineFactory, type HiveEngine, type LogFn } from '../node/engine.ts';
 import { EventQueue } from './event-queue.ts';
-import { InboundGate, type InboundStatus } from './inbound-budget.ts';
+import { InboundGate, type InboundStatus } from '../../services/daemon-ipc/inbound-budget.ts';
 import { jsonLogger } from './log.ts';
 import { openNodeBackend } from './node-backend.ts';
 import type { StartupListener } from './starting-ipc.ts';
@@ -104,7 +104,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const now_ms = opts.now_ms ?? Date.now;
   const owned = opts.backend ? null : openNodeBackend(config);
   const backend = opts.backend ?? owned!.backend;
-  const engine = await opts.engineFactory({ config, backend, log, now_ms });
+  const engine = await opts.engineFactory({ backend, log, now_ms });
   const gate = new InboundGate(config.daemon, (peerId) => engine.isMember?.(peerId) ?? false, now_ms);
 
   let ipc: IpcServer | null = null;

@@ -3,7 +3,7 @@
  * the engine sees a peer's messages in the order lightningd delivered them. A handler that throws
  * is logged and the queue moves on (an engine fault never stops the daemon).
  */
-import type { LogFn } from './engine.ts';
+import type { LogFn } from '../node/engine.ts';
 
 /** Sequential async work queue with a drain promise. */
 export class EventQueue<T> {

@@ -17,9 +17,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { decodeTicket } from '../core/ticket/codec.ts';
-import { RPC_ERROR } from '../engine/rpc/errors.ts';
-import type { StatusResult } from '../engine/rpc/status.ts';
-import { RpcFailure, type LogFn } from './engine.ts';
+import { RPC_ERROR } from '../node/hive/rpc/errors.ts';
+import type { StatusResult } from '../node/hive/rpc/status.ts';
+import { RpcFailure, type LogFn } from '../node/engine.ts';
 
 /** The role file as firstboot writes it. */
 export const HiveRoleFile = z.discriminatedUnion('role', [

@@ -2,7 +2,7 @@
  * The daemon's structured logger: one JSON object per line on stderr
  * (`{"ts_ms","level","event",...fields}`), which journald stores as-is under systemd.
  */
-import type { LogFn } from './engine.ts';
+import type { LogFn } from '../node/engine.ts';
 
 const RANK = { debug: 0, info: 1, warn: 2, error: 3 } as const;
 

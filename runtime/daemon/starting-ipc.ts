@@ -9,8 +9,8 @@
  */
 import { listenIpc, type IpcHandlers, type IpcServer } from '../../services/daemon-ipc/index.ts';
 import type { HiveboxConfig } from '../config/schema.ts';
-import { RPC_ERROR } from '../engine/rpc/errors.ts';
-import type { LogFn } from './engine.ts';
+import { RPC_ERROR } from '../node/hive/rpc/errors.ts';
+import type { LogFn } from '../node/engine.ts';
 
 /** The socket, listening since start-up, and the switch that gives its lines to the daemon. */
 export interface StartupListener {

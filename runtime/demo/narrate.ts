@@ -9,7 +9,7 @@
  * Pure formatting; the caller decides where lines go.
  */
 import { negotiatedFeatures } from '../core/ticket/features.ts';
-import type { EngineEvent } from '../engine/events.ts';
+import type { EngineEvent } from '../node/events.ts';
 
 /** What each message type means in the handshake, for the line after the arrow. */
 const MEANING: Readonly<Record<string, string>> = {

@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { err, ok, type Result } from '../core/result.ts';
 import { type Accounts, ensureDir, readAccounts, removeIfExists, writeFileAtomic } from './atomic-write.ts';
 import { redactSecrets } from './redact.ts';
-import { BOX_PATHS, OUTPUT_DIRS, renderOutputs, withGeneratedSecrets } from './render.ts';
+import { BOX_PATHS } from '../config/box-paths.ts';
+import { OUTPUT_DIRS, renderOutputs, withGeneratedSecrets } from './render.ts';
 import {
   type BootFileImport,
   type BoxSettings,

@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { SupervisedComponent } from '../../services/systemd/supervisor.ts';
-import { BOX_PATHS } from './render.ts';
+import { BOX_PATHS } from '../config/box-paths.ts';
 import { FIRSTBOOT_COMPONENT, firstbootObservation } from './status.ts';
 
 /** A supervised component reading the firstboot status file at `statusPath`. */

@@ -10,6 +10,7 @@ import { sha1 } from '@noble/hashes/legacy.js';
 import { base64urlnopad, hex } from '@scure/base';
 import { utf8 } from '../core/types.ts';
 import { BITCOIND_RPC_PORT, type BoxSettings } from './settings.ts';
+import { BOX_PATHS } from '../config/box-paths.ts';
 
 /** One file to put in place (whole, via temp file + rename) or to remove. */
 export type OutputFile =
@@ -33,27 +34,6 @@ export interface OutputDir {
   readonly group: string;
 }
 
-/** Where firstboot keeps things and what the daemon reads (agreed paths; images/README.md "First boot"). */
-export const BOX_PATHS = {
-  /** Every setting incl. secrets (root 0600): the box's memory of imported secrets. */
-  settings: '/etc/hivebox/firstboot-settings.json',
-  /** The daemon config (`hivebox run --config`). */
-  daemonConfig: '/etc/hivebox/hivebox.toml',
-  /** `{"role": "genesis"|"member"|null, "ticket"?: "…"}` for the daemon's enrolment. */
-  hiveRole: '/etc/hivebox/hive-role.json',
-  /** The outcome of the last firstboot run (read by the daemon's health: `degraded` + reasons). */
-  status: '/var/lib/hivebox/firstboot-status.json',
-  /** Broker config rendered from {@link BOX_PATHS.mosquittoTemplate}. */
-  mosquittoConf: '/etc/mosquitto/conf.d/hivebox.conf',
-  /** systemd/mosquitto-hivebox.conf as shipped. */
-  mosquittoTemplate: '/usr/share/hivebox/mosquitto-hivebox.conf',
-  mosquittoPasswd: '/etc/mosquitto/hivebox.passwd',
-  lightningdConfig: '/etc/lightningd/config',
-  wiredNetwork: '/etc/systemd/network/20-hivebox-wired.network',
-  wifiNetwork: '/etc/systemd/network/25-hivebox-wifi.network',
-  wpaSupplicant: '/etc/wpa_supplicant/wpa_supplicant-wlan0.conf',
-  authorizedKeys: '/root/.ssh/authorized_keys',
-} as const;
 
 /** The daemon's own broker account. */
 export const DAEMON_MQTT_USER = 'hivebox';

@@ -6,8 +6,7 @@
  */
 import { getTokenMetadata, normalizeMintUrl, Wallet, type Proof } from '@cashu/cashu-ts';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
-import { reject, type MgmtReject } from '../../runtime/core/mgmt/reject.ts';
-import { sha256Hex } from '../../runtime/core/mgmt/receipt.ts';
+import { reject, type MgmtReject, sha256Hex } from '../../runtime/core/mgmt/index.ts';
 
 /** A token that passed the offline checks. */
 export interface InspectedToken {

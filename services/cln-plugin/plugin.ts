@@ -23,7 +23,7 @@
 import { IpcClient, type IpcOutcome } from '../daemon-ipc/client.ts';
 import { IPC_LIMITS } from '../daemon-ipc/limits.ts';
 import type { IpcEvent } from '../daemon-ipc/protocol.ts';
-import { InboundGate, type InboundDropReason } from '../../runtime/daemon/inbound-budget.ts';
+import { InboundGate, type InboundDropReason } from '../daemon-ipc/inbound-budget.ts';
 import { PLUGIN_RPC_ERROR } from './errors.ts';
 import { classifyPayload } from './hive-traffic.ts';
 import { buildManifest, DEFAULT_DAEMON_SOCKET, DEFAULT_RPC_TIMEOUT_S } from './manifest.ts';

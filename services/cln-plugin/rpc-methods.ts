@@ -5,7 +5,7 @@
  * Source: issue 3 §3 (hive-genesis, hive-invite, hive-join, hive-status, hive-members); issue 7
  * and clhive-protocol.md §6.7 (pending actions, approve / reject, planner log and switches);
  * issue 16 and clhive-protocol.md §6.4–6.6 (governance: promote, vouch, bans, ban-peer, revoke, leave);
- * issue 9 (hive-mgmt-command, hive-mgmt-revoke: the management sub-engine, services/mgmt/mgmt-engine.ts).
+ * issue 9 (hive-mgmt-command, hive-mgmt-revoke: the management sub-engine, runtime/node/mgmt/mgmt-engine.ts).
  */
 
 /** One parameter: its name (as the engine receives it) and whether lightning-cli must give it. */

@@ -7,7 +7,7 @@
  * bounded lists, positive integer budgets.
  */
 import { IPC_LIMITS } from './limits.ts';
-import type { InboundBudgetConfig } from '../../runtime/daemon/inbound-budget.ts';
+import type { InboundBudgetConfig } from './inbound-budget.ts';
 import type { IpcEvent, IpcRequest } from './protocol.ts';
 
 /** A JSON-RPC-style error object carried back to lightningd unchanged (`{code, message, data?}`). */

@@ -24,7 +24,7 @@ export const ConnectEvent = z.object({ op: z.literal('connect'), peer_id: nodeId
 /** Plugin → daemon, no answer: the `disconnect` notification. */
 export const DisconnectEvent = z.object({ op: z.literal('disconnect'), peer_id: nodeId }).strict();
 
-/** Why an inbound custom message was dropped (runtime/daemon/inbound-budget.ts `InboundDropReason`). */
+/** Why an inbound custom message was dropped (services/daemon-ipc/inbound-budget.ts `InboundDropReason`). */
 export const DropReason = z.enum(['peer_msgs_budget', 'peer_bytes_budget', 'nonmember_total_budget', 'queue_full']);
 /** Plugin → daemon, no answer: custom messages the plugin dropped by the budgets since its last report, per peer and reason. */
 export const InboundDropsEvent = z

@@ -6,8 +6,7 @@
  */
 import { bytesToBase64, newMacaroon } from 'macaroon';
 import type { NodeBackend, NodeRpcError } from '../../runtime/core/ports.ts';
-import { caveatStrings } from '../../runtime/core/mgmt/l402-caveats.ts';
-import type { Tier } from '../../runtime/core/mgmt/tiers.ts';
+import { caveatStrings, type Tier } from '../../runtime/core/mgmt/index.ts';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
 import { fromHex, toHex } from '../../runtime/core/types.ts';
 import type { L402Token, MgmtStore } from '../mgmt-store/mgmt-store.ts';

@@ -7,8 +7,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { importMacaroon, type Macaroon } from 'macaroon';
-import { checkCaveat, maxActions, type CaveatContext } from '../../runtime/core/mgmt/l402-caveats.ts';
-import { reject, type MgmtReject } from '../../runtime/core/mgmt/reject.ts';
+import { checkCaveat, maxActions, type CaveatContext, reject, type MgmtReject } from '../../runtime/core/mgmt/index.ts';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
 import { fromHex, toHex } from '../../runtime/core/types.ts';
 import type { MgmtStore } from '../mgmt-store/mgmt-store.ts';

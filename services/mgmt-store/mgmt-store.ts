@@ -4,11 +4,7 @@
  * managed node serialises requests, and `commit` groups one command's writes in a transaction.
  */
 import { Database } from 'bun:sqlite';
-import type { RecentChange } from '../../runtime/core/mgmt/conflict.ts';
-import type { FeeChange } from '../../runtime/core/mgmt/policy.ts';
-import type { SignedReceipt } from '../../runtime/core/mgmt/receipt.ts';
-import type { AgentReplayState } from '../../runtime/core/mgmt/replay.ts';
-import type { Tier } from '../../runtime/core/mgmt/tiers.ts';
+import type { RecentChange, FeeChange, SignedReceipt, AgentReplayState, Tier } from '../../runtime/core/mgmt/index.ts';
 import { prepareStoreFile, tightenSidecars } from '../store/private-file.ts';
 import { MGMT_SCHEMA } from './schema.ts';
 

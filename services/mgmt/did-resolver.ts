@@ -4,7 +4,7 @@
  * gatekeeper-client.ts) with the resolved keys cached for `cache_ttl_s`. Decoded `did:key`s are
  * memoised too (decoding checks the point is on the curve).
  */
-import { didMethod, keysFromGatekeeperDocument, resolveDidKey, type DidError, type DidKeys } from '../../runtime/core/mgmt/did.ts';
+import { didMethod, keysFromGatekeeperDocument, resolveDidKey, type DidError, type DidKeys } from '../../runtime/core/mgmt/index.ts';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
 
 /** Resolves a DID to its keys. `now` is unix seconds (cache expiry). Never throws. */

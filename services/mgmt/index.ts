@@ -1,15 +1,5 @@
-/** Remote fleet management services (spec 002): managed node, advisor client, operator lifecycle. Re-exports only. */
-export * from './advisor-client.ts';
+/** Remote management adapters (spec 002): DID resolution over HTTP, key files, Cashu payouts, the rebalancer port over lightningd. Re-exports only. */
 export * from './did-resolver.ts';
-export * from './executor.ts';
 export * from './key-file.ts';
-export * from './managed-node.ts';
-export * from './node-view.ts';
-export * from './operator.ts';
-export * from './payment-gate.ts';
+export * from './payout.ts';
 export * from './rebalancer.ts';
-export * from './revocations.ts';
-export * from './settlement.ts';
-export * from './proof-cache.ts';
-export * from './mgmt-engine.ts';
-export * from './flood-window.ts';

@@ -7,7 +7,7 @@
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { signMessage } from '../../runtime/core/crypto/lnsign.ts';
 import { nobleScheme } from '../../runtime/core/crypto/noble-scheme.ts';
-import { didKeyFromPublicKey } from '../../runtime/core/mgmt/did.ts';
+import { didKeyFromPublicKey } from '../../runtime/core/mgmt/index.ts';
 import type { DigestSigner, SignerPurpose } from '../../runtime/core/ports.ts';
 import { fromHex, toHex, type NodeId } from '../../runtime/core/types.ts';
 

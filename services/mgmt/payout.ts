@@ -6,7 +6,7 @@
  */
 import { getEncodedToken, Wallet, type Proof } from '@cashu/cashu-ts';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
-import { sha256Hex } from '../../runtime/core/mgmt/receipt.ts';
+import { sha256Hex } from '../../runtime/core/mgmt/index.ts';
 import type { MgmtStore } from '../mgmt-store/mgmt-store.ts';
 
 /** A bonus paid as a Cashu token. */

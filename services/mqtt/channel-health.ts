@@ -1,7 +1,7 @@
 /**
  * Channel health on MQTT (spec 004 "Channel Health Monitoring"; issue 16 §4): the retained
  * `hivebox/<prefix>/channels` JSON — the node-wide summary of the engine's last channel reading
- * (runtime/engine/channel-monitor.ts) — and its Home Assistant entities in the device discovery:
+ * (runtime/node/hive/channel-monitor.ts) — and its Home Assistant entities in the device discovery:
  * channels in alert (with the low-outbound / low-inbound split as attributes), the worst liquidity
  * ratio, and the forwarding success rate. Alerts themselves are `event/channel_alert` and
  * `event/channel_alert_cleared` (snapshot.ts). Kept apart from the `state` snapshot so each

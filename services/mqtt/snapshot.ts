@@ -40,7 +40,7 @@ export const StatusSnapshotSchema = z.object({
   last_gossip_age_s: z.number().nonnegative().nullable(),
   /** Highest-priority hive_share targets, at most 5. */
   top_hive_share_targets: z.array(HiveShareTargetSchema).max(5),
-  /** Inbound custom messages dropped by the daemon's budgets since it started (runtime/daemon/inbound-budget.ts). */
+  /** Inbound custom messages dropped by the daemon's budgets since it started (services/daemon-ipc/inbound-budget.ts). */
   inbound_dropped_total: z.number().int().nonnegative(),
   /** The same per reason (`peer_msgs_budget`, `peer_bytes_budget`, `nonmember_total_budget`, `queue_full`). */
   inbound_dropped: z.record(z.string().max(32), z.number().int().nonnegative()),

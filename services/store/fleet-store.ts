@@ -11,7 +11,7 @@
  */
 import type { Database } from 'bun:sqlite';
 import type { MembershipState, StoreWrite } from '../../runtime/core/machines/membership.ts';
-import { EMPTY_TABLES, rowKey, TABLES, type ActionRow, type FleetRows, type FleetTables, type FleetWrite, type TableName } from '../../runtime/core/fleet/tables.ts';
+import { EMPTY_TABLES, rowKey, TABLES, type ActionRow, type FleetRows, type FleetTables, type FleetWrite, type TableName } from '../../runtime/core/fleet/index.ts';
 import { MembershipStore, openStoreDatabase, type StoreDump, type StoreError } from './membership-store.ts';
 
 /** An operator decision waiting in the inbox. */

@@ -21,8 +21,7 @@ import type {
   UsedTicket,
 } from '../../runtime/core/machines/membership.ts';
 import type { NodeId, Nonce } from '../../runtime/core/types.ts';
-import type { Framing } from '../../runtime/core/wire/framing.ts';
-import type { Admission } from '../../runtime/core/wire/payloads/admission.ts';
+import type { Framing, Admission } from '../../runtime/core/wire/index.ts';
 import { STORE_LIMITS } from './limits.ts';
 import { migrate, schemaVersion } from './schema.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Schema v3: the planner's tables (issue 7; runtime/engine/planner-loop.ts) next to the membership
+ * Schema v3: the planner's tables (issue 7; runtime/node/planner/planner-loop.ts) next to the membership
  * (v1) and fleet (v2) tables. `planner_state` holds the planner's one persistent record as JSON
  * (hysteresis guards, pending actions, rejection backoff, the last decision log, the operator's
  * expansions switch, approvals waiting for the Intent Lock Protocol); `planner_decisions` is the

@@ -1,7 +1,7 @@
 /**
  * The planner store: the planner's persistent record (one JSON row, schema v3 planner-schema.ts)
  * and its offline decision inbox, in the node's SQLite file (bun:sqlite, WAL) beside the
- * membership and fleet tables. The record's shape belongs to runtime/engine/planner-record.ts;
+ * membership and fleet tables. The record's shape belongs to runtime/node/planner/planner-record.ts;
  * this file stores and returns it verbatim with its format number. Every method returns a value:
  * write failures are `write_failed` and leave the previous row in place (one statement each).
  */

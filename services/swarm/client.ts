@@ -7,7 +7,7 @@
  *
  * Never imports hyperswarm: that aborts Bun (bun-platform-probe.md §5).
  */
-import type { SwarmKey } from '../../runtime/core/swarm/binding.ts';
+import type { SwarmKey } from '../../runtime/core/swarm/index.ts';
 import { backoffDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import { parseEvent, type SidecarEvent, type SidecarStats } from './sidecar-events.ts';
 import { openSidecarLink, type SidecarLink, type SidecarTarget } from './sidecar-link.ts';

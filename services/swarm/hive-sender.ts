@@ -5,8 +5,7 @@
  * clhive-protocol.md §3.6). A failed Lightning send falls back to the swarm at once.
  */
 import type { NodeBackend, NodeResult } from '../../runtime/core/ports.ts';
-import { frameKind } from '../../runtime/core/swarm/frame.ts';
-import type { HiveRoute } from '../../runtime/core/swarm/route.ts';
+import { frameKind, type HiveRoute } from '../../runtime/core/swarm/index.ts';
 import { fromHex, isNodeId, type NodeId } from '../../runtime/core/types.ts';
 import type { SwarmTransport } from './transport.ts';
 

@@ -6,7 +6,7 @@
  * once, and both copies go through the same admission. A repeat by the same path (an outbox retry)
  * always passes.
  */
-import { type DeliveryPath, deliveryDigest, SeenSet } from '../../runtime/core/swarm/seen-set.ts';
+import { type DeliveryPath, deliveryDigest, SeenSet } from '../../runtime/core/swarm/index.ts';
 
 /** One seen-set of deliveries and the clock it is read with. */
 export class InboundDedup {

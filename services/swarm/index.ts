@@ -2,7 +2,6 @@
 export * from './backoff.ts';
 export * from './client.ts';
 export * from './hive-sender.ts';
-export * from './inbound-dedup.ts';
 export * from './sidecar-events.ts';
 export * from './sidecar-link.ts';
 export * from './transport.ts';

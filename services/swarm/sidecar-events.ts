@@ -3,7 +3,7 @@
  * (services/swarm/PROTOCOL.md "Events"). Unknown or malformed lines are refused by `parseEvent`.
  */
 import { z } from 'zod';
-import { isSwarmKey, type SwarmKey } from '../../runtime/core/swarm/binding.ts';
+import { isSwarmKey, type SwarmKey } from '../../runtime/core/swarm/index.ts';
 
 const key = z.string().refine(isSwarmKey, 'expected 64 lowercase hex').transform((s) => s as SwarmKey);
 const id = z.number().int().optional();

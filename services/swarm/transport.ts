@@ -6,19 +6,8 @@
  * the same entry point as Lightning `custommsg`, so admission inside the engine is identical
  * whichever way a message came.
  */
-import {
-  bindingNeedsRenewal,
-  bindingSignedText,
-  nextBindingFields,
-  type BindingStatement,
-  type SwarmKey,
-} from '../../runtime/core/swarm/binding.ts';
-import { boundKey, initialGate, stepGate, type SwarmEffect, type SwarmDropReason, type SwarmGateInput, type SwarmGateState, type SwarmReject } from '../../runtime/core/swarm/gate.ts';
-import { SWARM_LIMITS, type SwarmLimits } from '../../runtime/core/swarm/limits.ts';
-import { chooseRoute, type HiveRoute } from '../../runtime/core/swarm/route.ts';
-import { swarmTopic } from '../../runtime/core/swarm/topic.ts';
+import { bindingNeedsRenewal, bindingSignedText, nextBindingFields, type BindingStatement, type SwarmKey, boundKey, initialGate, stepGate, type SwarmEffect, type SwarmDropReason, type SwarmGateInput, type SwarmGateState, type SwarmReject, SWARM_LIMITS, type SwarmLimits, chooseRoute, type HiveRoute, swarmTopic } from '../../runtime/core/swarm/index.ts';
 import { fromHex, type NodeId } from '../../runtime/core/types.ts';
-import type { HiveEngine } from '../../runtime/daemon/engine.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import { SwarmClient, type SwarmClientStatus } from './client.ts';
 import type { SidecarEvent } from './sidecar-events.ts';
@@ -47,7 +36,7 @@ export interface SwarmTransportOptions {
   /** Lightning `signmessage` of `text` with our node key (NodeBackend.signmessage → zbase), null on failure. */
   readonly signText: (text: string) => Promise<string | null>;
   /** Admitted Hive frames go here (the daemon runs its InboundDedup stage in front, see inbound-dedup.ts). */
-  readonly engine: Pick<HiveEngine, 'onCustomMsg'>;
+  readonly engine: { onCustomMsg(peerId: string, payloadHex: string): Promise<void> };
   readonly sidecar: SidecarTarget;
   /** Operator flag: dial members at their learned swarm host over Lightning (NodeBackend.connect). */
   readonly autoconnect_lightning?: boolean;

@@ -7,8 +7,8 @@
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
 import { SUPPORTED_SCHEMAS } from '../../runtime/core/mgmt/schemas/registry.ts';
 import { HiveDidResolver } from '../../services/mgmt/did-resolver.ts';
-import { revokeCredential } from '../../services/mgmt/operator.ts';
-import { acceptRevocation } from '../../services/mgmt/revocations.ts';
+import { revokeCredential } from '../../runtime/node/mgmt/operator.ts';
+import { acceptRevocation } from '../../runtime/node/mgmt/revocations.ts';
 import { MgmtStore } from '../../services/mgmt-store/mgmt-store.ts';
 import { expectRefused, snapshot } from '../mgmt/support/refusal.ts';
 import { SCIDS, World } from '../mgmt/support/world.ts';

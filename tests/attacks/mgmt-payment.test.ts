@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
 import { bytesToBase64, newMacaroon } from 'macaroon';
 import { Wallet } from '@cashu/cashu-ts';
 import { exportBinaryV2 } from '../../services/l402/binary-v2.ts';
-import { l402Proof } from '../../services/mgmt/advisor-client.ts';
+import { l402Proof } from '../../runtime/node/mgmt/advisor-client.ts';
 import { KeyFileSigner } from '../../services/mgmt/key-file.ts';
 import { expectRefused, snapshot } from '../mgmt/support/refusal.ts';
 import { SCIDS, World } from '../mgmt/support/world.ts';

@@ -10,7 +10,7 @@ import { buildRequest } from '../../runtime/core/mgmt/advisor.ts';
 import { encodeRequest, MGMT_LIMITS } from '../../runtime/core/mgmt/messages.ts';
 import { REPLAY_LIMITS } from '../../runtime/core/mgmt/replay.ts';
 import { encodeBigSize } from '../../runtime/core/mgmt/tlv.ts';
-import { PEER_FLOOD_LIMIT } from '../../services/mgmt/managed-node.ts';
+import { PEER_FLOOD_LIMIT } from '../../runtime/node/mgmt/managed-node.ts';
 import { KeyFileSigner } from '../../services/mgmt/key-file.ts';
 import { expectRefusedRaw, snapshot } from '../mgmt/support/refusal.ts';
 import { SCIDS, World } from '../mgmt/support/world.ts';

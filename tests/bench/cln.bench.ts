@@ -7,10 +7,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EngineFactory, HiveEngine } from '../../runtime/daemon/engine.ts';
-import { startSimFleet } from '../../runtime/daemon/sim-fleet.ts';
+import type { EngineFactory, HiveEngine } from '../../runtime/node/engine.ts';
+import { startSimFleet } from '../../runtime/sim/fleet.ts';
 import { createLightningBackend } from '../../services/lightning-rpc/index.ts';
-import { SimNetwork } from '../../services/simnet/index.ts';
+import { SimNetwork } from '../../runtime/sim/simnet/index.ts';
 import { PluginProcess } from '../cln/fixtures/plugin-process.ts';
 import { graphSlice } from '../simnet/fixtures/graph-slice.ts';
 import { durationMs, median, opsPerSecond, report } from './harness.ts';

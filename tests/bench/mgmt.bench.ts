@@ -13,7 +13,7 @@
  * limit (60/min) is not what is measured.
  */
 import { decodeResponse } from '../../runtime/core/mgmt/messages.ts';
-import { l402Proof } from '../../services/mgmt/advisor-client.ts';
+import { l402Proof } from '../../runtime/node/mgmt/advisor-client.ts';
 import { SCIDS, World } from '../mgmt/support/world.ts';
 import { SimWorld } from '../mgmt-simnet/support/sim-world.ts';
 import { opsPerSecond } from './harness.ts';

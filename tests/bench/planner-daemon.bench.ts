@@ -8,10 +8,10 @@
  * the gathering alone: the `listchannels` call and building the graph from its answer. Then the
  * same gather with the resident gossip_store graph instead of listchannels (issue 19 §2).
  */
-import type { PlannerStatus } from '../../runtime/engine/planner-status.ts';
+import type { PlannerStatus } from '../../runtime/node/planner/planner-status.ts';
 import { FILES, realGraph } from '../graph/real-graphs.ts';
 import { startPlannerHive } from '../planner/fixtures/planner-hive.ts';
-import { graphFromNode } from '../../runtime/engine/planner-inputs.ts';
+import { graphFromNode } from '../../runtime/node/planner/planner-inputs.ts';
 import type { NodeChannel } from '../../runtime/core/ports.ts';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ import { fleetConfig } from '../../runtime/core/fleet/config.ts';
 import { initialFleetState } from '../../runtime/core/fleet/state.ts';
 import { DEFAULT_PLANNER_CONFIG } from '../../runtime/core/planner/config.ts';
 import type { NodeId } from '../../runtime/core/types.ts';
-import { gatherCycleInput } from '../../runtime/engine/planner-inputs.ts';
+import { gatherCycleInput } from '../../runtime/node/planner/planner-inputs.ts';
 import { gossipStoreGraph } from '../../services/graph/gossip-store-file.ts';
 import { updateRecord, writeGossipStore } from '../graph/fixtures/gossip-store-writer.ts';
 import { durationMs, median, report } from './harness.ts';

@@ -1,5 +1,5 @@
 /**
- * Per-peer inbound budgets and the bounded queue (issue 15 item 6; runtime/daemon/inbound-budget.ts):
+ * Per-peer inbound budgets and the bounded queue (issue 15 item 6; services/daemon-ipc/inbound-budget.ts):
  * the gate alone on an injected clock, then a real daemon flooded over its IPC socket by a non-member
  * while a member keeps sending — every member message reaches the engine, the flood is dropped before
  * the queue and counted per reason and peer in `hive-status` (`inbound`) and `hivebox status`; and the
@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { renderStatus } from '../../runtime/cli/commands/status.ts';
 import { CONFIG_SCHEMA } from '../../runtime/config/schema.ts';
 import { startDaemon, type Daemon } from '../../runtime/daemon/daemon.ts';
-import { InboundGate, type InboundBudgetConfig, type InboundStatus } from '../../runtime/daemon/inbound-budget.ts';
-import type { StatusResult } from '../../runtime/engine/rpc/status.ts';
+import { InboundGate, type InboundBudgetConfig, type InboundStatus } from '../../services/daemon-ipc/inbound-budget.ts';
+import type { StatusResult } from '../../runtime/node/hive/rpc/status.ts';
 import { IpcClient } from '../../services/daemon-ipc/index.ts';
 import { IPC_PROTOCOL_VERSION } from '../../services/daemon-ipc/limits.ts';
 import { HiveboxPlugin } from '../../services/cln-plugin/plugin.ts';

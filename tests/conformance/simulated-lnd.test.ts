@@ -12,8 +12,8 @@ import { CircularPayer } from '../../services/liquidity/circular-rebalancer.ts';
 import { createLightningBackend } from '../../services/lightning-rpc/index.ts';
 import { connectLnd, unary } from '../../services/lnd/client.ts';
 import { CHANNEL_REFUSAL } from '../../services/lnd/events.ts';
-import { SimNetwork } from '../../services/simnet/network.ts';
-import { addLndNode, type SimLndNode } from '../../services/simlnd/node.ts';
+import { SimNetwork } from '../../runtime/sim/simnet/network.ts';
+import { addLndNode, type SimLndNode } from '../../runtime/sim/simlnd/node.ts';
 import { addRecordingNode, lndBackendFor, type RecordingSimNode } from './stand-ins.ts';
 
 let network: SimNetwork;

@@ -2,7 +2,7 @@
  * The Lightning node stand-ins of this repository, each started for the conformance suite
  * (suite.ts) as node A connected to a peer B that records what it receives:
  *  - simnet's lightningd (services/simnet) through the CLN backend on its `lightning-rpc` socket;
- *  - the simulated LND (services/simlnd) through the LND backend over gRPC/TLS with its admin.macaroon;
+ *  - the simulated LND (runtime/sim/simlnd) through the LND backend over gRPC/TLS with its admin.macaroon;
  *  - the engine tests' loopback node (tests/engine/fixtures/loopback.ts);
  *  - the management tests' CLN simulator (tests/mgmt/support/cln-sim.ts).
  * (tests/cln/fixtures/scripted-lightningd.ts is a framing script for the socket client, not a node:
@@ -12,9 +12,9 @@ import type { NodeBackend } from '../../runtime/core/ports.ts';
 import { connectLnd } from '../../services/lnd/client.ts';
 import { LndNodeBackend } from '../../services/lnd/backend.ts';
 import { createLightningBackend } from '../../services/lightning-rpc/index.ts';
-import { SimNetwork } from '../../services/simnet/network.ts';
-import { SimNode } from '../../services/simnet/node.ts';
-import { addLndNode } from '../../services/simlnd/node.ts';
+import { SimNetwork } from '../../runtime/sim/simnet/network.ts';
+import { SimNode } from '../../runtime/sim/simnet/node.ts';
+import { addLndNode } from '../../runtime/sim/simlnd/node.ts';
 import { LoopbackNet } from '../engine/fixtures/loopback.ts';
 import { ClnSim } from '../mgmt/support/cln-sim.ts';
 import { secretKey } from '../ticket/fixtures.ts';

@@ -7,7 +7,7 @@
  * 60 s + two periods from the join.
  */
 import { afterEach, beforeEach, expect, test } from 'bun:test';
-import type { InviteResult, StatusResult } from '../../runtime/engine/index.ts';
+import type { InviteResult, StatusResult } from '../../runtime/node/hive/index.ts';
 import { startSimHive, type SimHive } from './fixtures/sim-hive.ts';
 
 const PERIOD_S = 10;

@@ -10,9 +10,9 @@
  *    FULL_SYNC, STATE_HASH go out cl-hive framed), is in the store, and survives a daemon restart.
  */
 import { expect, test } from 'bun:test';
-import type { ClhiveInviteResult } from '../../runtime/engine/rpc/invite-clhive.ts';
-import type { JoinResult } from '../../runtime/engine/rpc/join.ts';
-import type { EngineEvent } from '../../runtime/engine/events.ts';
+import type { ClhiveInviteResult } from '../../runtime/node/hive/rpc/invite-clhive.ts';
+import type { JoinResult } from '../../runtime/node/hive/rpc/join.ts';
+import type { EngineEvent } from '../../runtime/node/events.ts';
 import { openFleetStore } from '../../services/store/fleet-store.ts';
 import { waitUntil } from '../cln/fixtures/recording-engine.ts';
 import { simBoxRig, type SimBox } from '../systemd/fixtures/sim-appliance.ts';

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { join } from 'node:path';
-import type { InviteResult, JoinResult, MembersResult, StatusResult } from '../../runtime/engine/index.ts';
+import type { InviteResult, JoinResult, MembersResult, StatusResult } from '../../runtime/node/hive/index.ts';
 import { EXIT } from '../../runtime/cli/exit-codes.ts';
-import { RPC_ERROR } from '../../runtime/engine/rpc/errors.ts';
-import { startSignerSimulator } from '../../hw/device-sim/start.ts';
+import { RPC_ERROR } from '../../runtime/node/hive/rpc/errors.ts';
+import { startSignerSimulator } from '../../runtime/sim/signer/start.ts';
 import { startSimHive, type SimHive } from './fixtures/sim-hive.ts';
 
 const MAIN = join(import.meta.dir, '../../runtime/cli/main.ts');

@@ -7,10 +7,10 @@
  * removes a member everywhere; refusals name the rule and change nothing.
  */
 import { afterEach, expect, test } from 'bun:test';
-import type { InviteResult, MembersResult, StatusResult } from '../../runtime/engine/index.ts';
-import type { BanPeerResult, BanProposalView, BansResult, LeaveResult, PromoteResult, RevokeResult } from '../../runtime/engine/rpc/governance.ts';
-import type { HiveSettings } from '../../runtime/engine/config.ts';
-import { RPC_ERROR } from '../../runtime/engine/rpc/errors.ts';
+import type { InviteResult, MembersResult, StatusResult } from '../../runtime/node/hive/index.ts';
+import type { BanPeerResult, BanProposalView, BansResult, LeaveResult, PromoteResult, RevokeResult } from '../../runtime/node/hive/rpc/governance.ts';
+import type { HiveSettings } from '../../runtime/node/hive/config.ts';
+import { RPC_ERROR } from '../../runtime/node/hive/rpc/errors.ts';
 import { OPENCHANNEL_REFUSAL } from '../../services/cln-plugin/index.ts';
 import { eventually, startSimHive, type SimHive } from './fixtures/sim-hive.ts';
 

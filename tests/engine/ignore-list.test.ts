@@ -6,8 +6,8 @@
  * the store and is in force again after a daemon restart.
  */
 import { afterEach, beforeEach, expect, test } from 'bun:test';
-import type { InviteResult, StatusResult } from '../../runtime/engine/index.ts';
-import type { HiveboxEngine } from '../../runtime/engine/hive-engine.ts';
+import type { InviteResult, StatusResult } from '../../runtime/node/hive/index.ts';
+import type { HiveboxEngine } from '../../runtime/node/hive/hive-engine.ts';
 import { OPENCHANNEL_REFUSAL } from '../../services/cln-plugin/index.ts';
 import { waitUntil } from '../cln/fixtures/recording-engine.ts';
 import { eventually, startSimHive, type SimHive } from './fixtures/sim-hive.ts';

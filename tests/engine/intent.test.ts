@@ -8,9 +8,9 @@
 import { afterEach, expect, test } from 'bun:test';
 import { join } from 'node:path';
 import { EXIT } from '../../runtime/cli/exit-codes.ts';
-import type { InviteResult } from '../../runtime/engine/index.ts';
-import type { IntentsResult, IntentView } from '../../runtime/engine/rpc/intent.ts';
-import { RPC_ERROR } from '../../runtime/engine/rpc/errors.ts';
+import type { InviteResult } from '../../runtime/node/hive/index.ts';
+import type { IntentsResult, IntentView } from '../../runtime/node/hive/rpc/intent.ts';
+import { RPC_ERROR } from '../../runtime/node/hive/rpc/errors.ts';
 import { eventually, startSimHive, type SimHive } from './fixtures/sim-hive.ts';
 
 let hive: SimHive;

@@ -8,7 +8,7 @@
  * state with one fleet hash within 10 s of the last join.
  */
 import { expect, test } from 'bun:test';
-import type { InviteResult, StatusResult } from '../../runtime/engine/index.ts';
+import type { InviteResult, StatusResult } from '../../runtime/node/hive/index.ts';
 import { simBoxRig, type SimBox } from '../systemd/fixtures/sim-appliance.ts';
 
 const rig = simBoxRig();

@@ -5,10 +5,10 @@
  * after both framings timed out). A JOIN_REFUSED from a node we are not joining changes nothing.
  */
 import { expect, test } from 'bun:test';
-import type { InviteResult, MembersResult, StatusResult } from '../../runtime/engine/index.ts';
-import type { HiveboxEngine } from '../../runtime/engine/hive-engine.ts';
-import { RPC_ERROR } from '../../runtime/engine/rpc/errors.ts';
-import { describeTicketReject, roughDuration } from '../../runtime/engine/rpc/join.ts';
+import type { InviteResult, MembersResult, StatusResult } from '../../runtime/node/hive/index.ts';
+import type { HiveboxEngine } from '../../runtime/node/hive/hive-engine.ts';
+import { RPC_ERROR } from '../../runtime/node/hive/rpc/errors.ts';
+import { describeTicketReject, roughDuration } from '../../runtime/node/hive/rpc/join.ts';
 import { encodeHiveMessage } from '../../runtime/core/wire/index.ts';
 import { toHex } from '../../runtime/core/types.ts';
 import { startSimHive } from './fixtures/sim-hive.ts';

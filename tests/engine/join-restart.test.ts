@@ -10,9 +10,9 @@ import { afterEach, expect, test } from 'bun:test';
 import { join } from 'node:path';
 import { admissionSigned } from '../../runtime/core/machines/admission.ts';
 import { decodeHiveHex } from '../../runtime/core/wire/decode.ts';
-import type { JoinResult, MembersResult } from '../../runtime/engine/index.ts';
+import type { JoinResult, MembersResult } from '../../runtime/node/hive/index.ts';
 import { createLightningBackend } from '../../services/lightning-rpc/index.ts';
-import { SimNetwork, type SimNode } from '../../services/simnet/index.ts';
+import { SimNetwork, type SimNode } from '../../runtime/sim/simnet/index.ts';
 import { openMembershipStore } from '../../services/store/index.ts';
 import { callDaemon, collectLines, signedPair, spawnRun } from '../systemd/fixtures/run-daemon.ts';
 

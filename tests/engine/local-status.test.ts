@@ -4,7 +4,7 @@
  */
 import { expect, test } from 'bun:test';
 import type { NodeInfo, NodePeerChannel } from '../../runtime/core/ports.ts';
-import { localStatus } from '../../runtime/engine/local-status.ts';
+import { localStatus } from '../../runtime/node/hive/local-status.ts';
 import { FULL_FEATURES_HEX } from './fixtures/loopback.ts';
 
 const US = `02${'11'.repeat(32)}`;

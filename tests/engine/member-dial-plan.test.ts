@@ -1,10 +1,10 @@
 /**
- * Which members the engine dials (runtime/engine/member-links.ts): gossiped `host:port`,
+ * Which members the engine dials (runtime/node/hive/member-links.ts): gossiped `host:port`,
  * `[v6]:port` and onion addresses are split for `connect`; connected members, ourselves, members
  * without a usable address and members tried within the retry interval are skipped.
  */
 import { expect, test } from 'bun:test';
-import { membersToDial, parseAddress } from '../../runtime/engine/member-links.ts';
+import { membersToDial, parseAddress } from '../../runtime/node/hive/member-links.ts';
 
 test('addresses: ipv4, [ipv6], onion; junk and bad ports refused', () => {
   expect(parseAddress('127.0.0.1:9736')).toEqual({ host: '127.0.0.1', port: 9736 });

@@ -7,7 +7,7 @@
  *    channel peers), is dialled again from its gossiped address.
  */
 import { expect, test } from 'bun:test';
-import type { InviteResult, StatusResult } from '../../runtime/engine/index.ts';
+import type { InviteResult, StatusResult } from '../../runtime/node/hive/index.ts';
 import type { NodePeerChannel } from '../../runtime/core/ports.ts';
 import { simBoxRig, type SimBox } from '../systemd/fixtures/sim-appliance.ts';
 

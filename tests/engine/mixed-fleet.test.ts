@@ -6,10 +6,10 @@
  * peer a CLN member bans is refused by the LND member's channel acceptor.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import type { InviteResult, JoinResult, MembersResult, StatusResult } from '../../runtime/engine/index.ts';
-import type { HiveboxEngine } from '../../runtime/engine/hive-engine.ts';
+import type { InviteResult, JoinResult, MembersResult, StatusResult } from '../../runtime/node/hive/index.ts';
+import type { HiveboxEngine } from '../../runtime/node/hive/hive-engine.ts';
 import { CHANNEL_REFUSAL } from '../../services/lnd/events.ts';
-import { SimLndNode } from '../../services/simlnd/node.ts';
+import { SimLndNode } from '../../runtime/sim/simlnd/node.ts';
 import { startSimHive, type SimHive } from './fixtures/sim-hive.ts';
 
 let hive: SimHive;

@@ -5,11 +5,11 @@
  * member is unreachable and succeed once the link heals.
  */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
-import { RpcFailure } from '../../runtime/daemon/engine.ts';
-import { RPC_ERROR } from '../../runtime/engine/rpc/errors.ts';
-import type { StatusResult } from '../../runtime/engine/rpc/status.ts';
+import { RpcFailure } from '../../runtime/node/engine.ts';
+import { RPC_ERROR } from '../../runtime/node/hive/rpc/errors.ts';
+import type { StatusResult } from '../../runtime/node/hive/rpc/status.ts';
 import { admit, genesis, invite, members, threeNodes } from './fixtures/fleet.ts';
-import { DEFAULT_HIVE_SETTINGS } from '../../runtime/engine/config.ts';
+import { DEFAULT_HIVE_SETTINGS } from '../../runtime/node/hive/config.ts';
 import { LoopbackNet, type LoopNode } from './fixtures/loopback.ts';
 
 let net: LoopbackNet;

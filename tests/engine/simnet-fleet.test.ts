@@ -6,8 +6,8 @@
  * lightning-cli with their codes.
  */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
-import type { InviteResult, JoinResult, MembersResult, StatusResult } from '../../runtime/engine/index.ts';
-import { RPC_ERROR } from '../../runtime/engine/rpc/errors.ts';
+import type { InviteResult, JoinResult, MembersResult, StatusResult } from '../../runtime/node/hive/index.ts';
+import { RPC_ERROR } from '../../runtime/node/hive/rpc/errors.ts';
 import { startSimHive, type SimHive } from './fixtures/sim-hive.ts';
 
 let hive: SimHive;

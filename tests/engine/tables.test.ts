@@ -4,15 +4,15 @@
  * parameter names.
  */
 import { expect, test } from 'bun:test';
-import { RPC_COMMANDS } from '../../runtime/engine/rpc/index.ts';
-import { ChannelsParams } from '../../runtime/engine/rpc/channels.ts';
-import { BanPeerParams, BanProposeParams, BanVoteParams, LeaveParams, PromoteParams, RevokeParams, VouchParams } from '../../runtime/engine/rpc/governance.ts';
-import { IntentParams, IntentsParams } from '../../runtime/engine/rpc/intent.ts';
-import { ApproveActionParams, PendingActionsParams, RejectActionParams } from '../../runtime/engine/rpc/actions.ts';
-import { GenesisParams, InviteParams, JoinParams, NoParams } from '../../runtime/engine/rpc/params.ts';
-import { EnableExpansionsParams, PlannerExplainParams, PlannerLogParams } from '../../runtime/engine/rpc/planner.ts';
+import { RPC_COMMANDS } from '../../runtime/node/hive/rpc/index.ts';
+import { ChannelsParams } from '../../runtime/node/hive/rpc/channels.ts';
+import { BanPeerParams, BanProposeParams, BanVoteParams, LeaveParams, PromoteParams, RevokeParams, VouchParams } from '../../runtime/node/hive/rpc/governance.ts';
+import { IntentParams, IntentsParams } from '../../runtime/node/hive/rpc/intent.ts';
+import { ApproveActionParams, PendingActionsParams, RejectActionParams } from '../../runtime/node/hive/rpc/actions.ts';
+import { GenesisParams, InviteParams, JoinParams, NoParams } from '../../runtime/node/hive/rpc/params.ts';
+import { EnableExpansionsParams, PlannerExplainParams, PlannerLogParams } from '../../runtime/node/hive/rpc/planner.ts';
 import { HIVE_RPC_METHODS } from '../../services/cln-plugin/rpc-methods.ts';
-import { MGMT_RPC_PARAMS } from '../../services/mgmt/mgmt-engine.ts';
+import { MGMT_RPC_PARAMS } from '../../runtime/node/mgmt/mgmt-engine.ts';
 
 test('the engines serve exactly the commands the plugin registers, with the same parameter names', () => {
   expect([...Object.keys(RPC_COMMANDS), ...Object.keys(MGMT_RPC_PARAMS)].sort()).toEqual(HIVE_RPC_METHODS.map((m) => m.name).sort());

@@ -6,7 +6,7 @@
  * and the peer stays connected.
  */
 import { expect, test } from 'bun:test';
-import type { InviteResult, StatusResult } from '../../runtime/engine/index.ts';
+import type { InviteResult, StatusResult } from '../../runtime/node/hive/index.ts';
 import { createLightningBackend } from '../../services/lightning-rpc/index.ts';
 import { waitUntil } from '../cln/fixtures/recording-engine.ts';
 import { simBoxRig, type SimBox } from '../systemd/fixtures/sim-appliance.ts';

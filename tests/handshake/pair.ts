@@ -1,8 +1,9 @@
 /**
  * A deterministic in-process fleet for handshake tests (h11 `ConnectionPair`, LDK
  * `create_network`): each node has a node key, a real SQLite membership store, a HandshakeState
- * and the BOLT 9 features it advertises. `Fleet` plays the driver: it runs `handshakeStep`, commits
- * each step's persist effects in one store transaction, and carries out the other effects —
+ * and the BOLT 9 features it advertises. Each node runs the daemon's driver (runtime/node/driver.ts
+ * `StepDriver`): `handshakeStep`, its persist effects in one store transaction, adopt, and the other
+ * effects through `PAIR_EFFECTS` over in-memory ports —
  * messages go through the real codec (encodeHiveMessage → bytes → decodeHiveMessage), `sign`
  * is lightningd's `signmessage` with the node key, `fetch_facts` answers with the peer's
  * features and channel states as CLN's listpeers/listpeerchannels would.
@@ -16,7 +17,8 @@ import { decodeHiveMessage, type HiveMessage } from '../../runtime/core/wire/dec
 import { encodeHiveMessage } from '../../runtime/core/wire/encode.ts';
 import { DEFAULT_FRAMING_CONFIG } from '../../runtime/core/wire/framing-choice.ts';
 import type { Framing } from '../../runtime/core/wire/framing.ts';
-import { openMembershipStore, type MembershipStore } from '../../services/store/index.ts';
+import { openMembershipStore, type MembershipStore, type StoreError } from '../../services/store/index.ts';
+import { StepDriver, type EffectTable } from '../../runtime/node/driver.ts';
 import { ADMIN_ID, HIVE_ID, T0, nodeIdOf, secretKey } from '../ticket/fixtures.ts';
 
 /** BOLT 9 features hex with the optional bits of splice (63), dual-fund (29), anchors (23), onion messages (39). */
@@ -24,10 +26,23 @@ export const ALL_FEATURES_HEX = ((1n << 63n) | (1n << 29n) | (1n << 23n) | (1n <
 /** Only anchors (23). */
 export const ANCHORS_ONLY_HEX = (1n << 23n).toString(16).padStart(6, '0');
 
+/** What a node's effects act on: the fleet's message queue, the node key, the peers' facts. */
+const PAIR_EFFECTS: EffectTable<HandshakeEffect, SimNode, void> = {
+  send: (node, e) => node.fleet.post(node, e.peer_id, Fleet.encode(e.type, e.payload as Record<string, unknown>, e.framing)),
+  sign: (node, e) => {
+    if (node.autoSign) node.fleet.answer(node, { kind: 'signed', request_id: e.request_id, result: { ok: true, zbase: signMessage(e.text, node.sk) } });
+  },
+  fetch_facts: (node, e) => node.fleet.answerFacts(node, e.request_id, e.peer_id),
+  persist: () => {},
+  log: () => {},
+  event: () => {},
+};
+
 /** One simulated node. */
 export class SimNode {
   readonly node_id: NodeId;
-  state: HandshakeState;
+  /** The driver over this node's state, store and `PAIR_EFFECTS`. */
+  driver: StepDriver<HandshakeState, HandshakeEffect, HandshakeReject, StoreError, SimNode, void>;
   /** Every reject this node's machine returned, in order. */
   readonly rejects: HandshakeReject[] = [];
   /** Every effect this node's machine returned (after a successful commit), in order. */
@@ -36,6 +51,7 @@ export class SimNode {
   readonly channels = new Map<string, string[]>();
 
   constructor(
+    readonly fleet: Fleet,
     readonly sk: Uint8Array,
     readonly store: MembershipStore,
     config: Partial<HandshakeConfig>,
@@ -47,10 +63,23 @@ export class SimNode {
     readonly autoSign = true,
   ) {
     this.node_id = nodeIdOf(sk);
-    this.state = initialHandshakeState(
-      { our_node_id: this.node_id, our_version: 'hivebox v0.1.0', accept_clhive_channel_join: false, framing: DEFAULT_FRAMING_CONFIG, max_members: 50, ...config },
-      store.load(),
+    this.driver = this.driverOver(
+      initialHandshakeState({ our_node_id: this.node_id, our_version: 'hivebox v0.1.0', accept_clhive_channel_join: false, framing: DEFAULT_FRAMING_CONFIG, max_members: 50, ...config }, store.load()),
     );
+  }
+
+  /** The machine's state, as the driver last adopted it. */
+  get state(): HandshakeState {
+    return this.driver.state;
+  }
+
+  /** A restart: a new driver over `state` (tests reload it from the store). */
+  set state(state: HandshakeState) {
+    this.driver = this.driverOver(state);
+  }
+
+  private driverOver(state: HandshakeState): StepDriver<HandshakeState, HandshakeEffect, HandshakeReject, StoreError, SimNode, void> {
+    return new StepDriver(state, (effects) => this.store.commit(effects), PAIR_EFFECTS, this as SimNode);
   }
 }
 
@@ -69,7 +98,7 @@ export class Fleet {
   ): SimNode {
     const store = openMembershipStore(opts.dbPath ?? ':memory:', this.now);
     if (!store.ok) throw new Error(JSON.stringify(store.error));
-    const node = new SimNode(typeof key === 'number' ? secretKey(key) : key, store.value, opts.config ?? {}, opts.features_hex ?? ALL_FEATURES_HEX, opts.clhive ?? false, !opts.manualSign);
+    const node = new SimNode(this, typeof key === 'number' ? secretKey(key) : key, store.value, opts.config ?? {}, opts.features_hex ?? ALL_FEATURES_HEX, opts.clhive ?? false, !opts.manualSign);
     this.nodes.set(node.node_id, node);
     return node;
   }
@@ -86,9 +115,8 @@ export class Fleet {
   genesis(node: SimNode): void {
     const g = genesis(node.state.membership, { our_node_id: node.node_id, admin_pubkey: ADMIN_ID, hive_id: HIVE_ID }, this.now, new Uint8Array(8));
     if (!g.ok) throw new Error(JSON.stringify(g.error));
-    const c = node.store.commit(g.value.effects);
+    const c = node.driver.adopt({ state: { ...node.state, membership: g.value.state }, effects: g.value.effects });
     if (!c.ok) throw new Error(JSON.stringify(c.error));
-    node.state = { ...node.state, membership: g.value.state };
   }
 
   /** Run one input through `node` like the driver does, then deliver everything that follows. */
@@ -129,34 +157,30 @@ export class Fleet {
 
   private step(node: SimNode, input: HandshakeInput): void {
     const r = handshakeStep(node.state, input, this.now);
-    const c = node.store.commit(r.effects);
+    const c = node.driver.adopt(r);
     if (!c.ok) throw new Error(JSON.stringify(c.error));
-    node.state = r.state;
-    if (r.reject) node.rejects.push(r.reject);
+    if (c.value) node.rejects.push(c.value);
     node.effects.push(...r.effects);
-    for (const e of r.effects) this.carryOut(node, e);
+    node.driver.carryOut(r.effects);
   }
 
-  private carryOut(node: SimNode, e: HandshakeEffect): void {
-    switch (e.kind) {
-      case 'send':
-        this.queue.push({ from: node, to: e.peer_id, bytes: Fleet.encode(e.type, e.payload as Record<string, unknown>, e.framing) });
-        return;
-      case 'sign':
-        if (!node.autoSign) return;
-        this.step(node, { kind: 'signed', request_id: e.request_id, result: { ok: true, zbase: signMessage(e.text, node.sk) } });
-        return;
-      case 'fetch_facts': {
-        const peer = this.nodes.get(e.peer_id);
-        const nonce_bytes = new Uint8Array(32);
-        new DataView(nonce_bytes.buffer).setUint32(28, ++this.nonceCounter);
-        const facts = peer ? { features_hex: peer.features_hex, channel_states: node.channels.get(e.peer_id) ?? [] } : null;
-        this.step(node, { kind: 'peer_facts', request_id: e.request_id, peer_id: e.peer_id, facts, nonce_bytes });
-        return;
-      }
-      default:
-        return;
-    }
+  /** `sendcustommsg`: the bytes wait in the queue until the next pump. */
+  post(from: SimNode, to: string, bytes: Uint8Array): void {
+    this.queue.push({ from, to, bytes });
+  }
+
+  /** lightningd's answer to a node's request (`signmessage`), run at once. */
+  answer(node: SimNode, input: HandshakeInput): void {
+    this.step(node, input);
+  }
+
+  /** `listpeers` features and `listpeerchannels` states of `peer_id`, as lightningd reports them to `node`. */
+  answerFacts(node: SimNode, request_id: string, peer_id: string): void {
+    const peer = this.nodes.get(peer_id);
+    const nonce_bytes = new Uint8Array(32);
+    new DataView(nonce_bytes.buffer).setUint32(28, ++this.nonceCounter);
+    const facts = peer ? { features_hex: peer.features_hex, channel_states: node.channels.get(peer_id) ?? [] } : null;
+    this.step(node, { kind: 'peer_facts', request_id, peer_id, facts, nonce_bytes });
   }
 
   private pump(): void {

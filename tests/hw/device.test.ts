@@ -6,9 +6,9 @@
 import { afterEach, describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { scriptedButton, type ButtonAction } from '../../hw/device-sim/button.ts';
-import { MAX_CHANNELS, SimulatedSignerDevice, type DeviceEvent } from '../../hw/device-sim/device.ts';
-import { DEVICE_STATE_FILE, DeviceKeyStore } from '../../hw/device-sim/key-store.ts';
+import { scriptedButton, type ButtonAction } from '../../runtime/sim/signer/button.ts';
+import { MAX_CHANNELS, SimulatedSignerDevice, type DeviceEvent } from '../../runtime/sim/signer/device.ts';
+import { DEVICE_STATE_FILE, DeviceKeyStore } from '../../runtime/sim/signer/key-store.ts';
 import { APP_ERR, BROADCAST_CID, CMD, HID_ERR, REASSEMBLY_TIMEOUT_MS } from '../../hw/framing/constants.ts';
 import { decodeInitResponse, decodeKeepalive } from '../../hw/framing/control-payloads.ts';
 import { packetize, type Frame } from '../../hw/framing/packetize.ts';

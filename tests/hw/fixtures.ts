@@ -10,10 +10,10 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { canonicalJson } from '../../runtime/core/canonical/python-json.ts';
 import { lightningSignedText } from '../../runtime/core/canonical/signed-text.ts';
 import type { Clock, RandomBytes } from '../../hw/clock.ts';
-import { scriptedButton, type ButtonAction } from '../../hw/device-sim/button.ts';
-import { SimulatedSignerDevice, type DeviceEvent } from '../../hw/device-sim/device.ts';
-import { DeviceKeyStore } from '../../hw/device-sim/key-store.ts';
-import { SimulatedUsbPort } from '../../hw/device-sim/usb-port.ts';
+import { scriptedButton, type ButtonAction } from '../../runtime/sim/signer/button.ts';
+import { SimulatedSignerDevice, type DeviceEvent } from '../../runtime/sim/signer/device.ts';
+import { DeviceKeyStore } from '../../runtime/sim/signer/key-store.ts';
+import { SimulatedUsbPort } from '../../runtime/sim/signer/usb-port.ts';
 import { HidSigner } from '../../hw/host/hid-signer.ts';
 import { toHex } from '../../runtime/core/types.ts';
 

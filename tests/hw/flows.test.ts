@@ -16,7 +16,7 @@ import type { Frame } from '../../hw/framing/packetize.ts';
 import { INVITE_SUMMARY, inviteText, makeRig, seededRandom, type Rig } from './fixtures.ts';
 import { tapOpener } from './frame-tap.ts';
 import { ManualClock } from './manual-clock.ts';
-import type { ButtonAction } from '../../hw/device-sim/button.ts';
+import type { ButtonAction } from '../../runtime/sim/signer/button.ts';
 
 const rigs: Rig[] = [];
 afterEach(() => rigs.splice(0).forEach((r) => r.cleanup()));

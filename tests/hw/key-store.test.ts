@@ -6,7 +6,7 @@
 import { afterEach, expect, test } from 'bun:test';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEVICE_STATE_FILE, DeviceKeyStore } from '../../hw/device-sim/key-store.ts';
+import { DEVICE_STATE_FILE, DeviceKeyStore } from '../../runtime/sim/signer/key-store.ts';
 import { recoverSigner, zbase32 } from '../../runtime/core/crypto/lnsign.ts';
 import { toHex } from '../../runtime/core/types.ts';
 import { seededRandom, tempDir } from './fixtures.ts';

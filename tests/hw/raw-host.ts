@@ -3,7 +3,7 @@
  * simulated signer and records every IN frame and report, so tests can send what a well-behaved
  * driver never would.
  */
-import type { SimulatedSignerDevice } from '../../hw/device-sim/device.ts';
+import type { SimulatedSignerDevice } from '../../runtime/sim/signer/device.ts';
 import { BROADCAST_CID, CMD } from '../../hw/framing/constants.ts';
 import { decodeInitResponse } from '../../hw/framing/control-payloads.ts';
 import { packetize, type Frame } from '../../hw/framing/packetize.ts';

@@ -4,7 +4,7 @@
  */
 import { afterEach, expect, test } from 'bun:test';
 import { join } from 'node:path';
-import { startSignerSimulator } from '../../hw/device-sim/start.ts';
+import { startSignerSimulator } from '../../runtime/sim/signer/start.ts';
 import { tempDir } from './fixtures.ts';
 
 const MAIN = join(import.meta.dir, '../../runtime/cli/main.ts');

@@ -6,7 +6,7 @@
 import { afterEach, expect, test } from 'bun:test';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSignerSimulator, type RunningSimulator } from '../../hw/device-sim/start.ts';
+import { startSignerSimulator, type RunningSimulator } from '../../runtime/sim/signer/start.ts';
 import { HidSigner } from '../../hw/host/hid-signer.ts';
 import { unixSocketOpener } from '../../hw/transport/unix-socket-transport.ts';
 import { recoverSigner } from '../../runtime/core/crypto/lnsign.ts';

@@ -1,8 +1,8 @@
 #!/usr/bin/env bun
 /**
- * The signer through a real kernel HID device: the device simulator (hw/device-sim, the reference
+ * The signer through a real kernel HID device: the device simulator (runtime/sim/signer, the reference
  * model of hw/PROTOCOL.md) attached to the kernel through /dev/uhid with the signer's VID/PID,
- * serial and report descriptor (hw/device-sim/uhid.ts), driven by the host driver (HidSigner)
+ * serial and report descriptor (runtime/sim/signer/uhid.ts), driven by the host driver (HidSigner)
  * over both real transports — node-hid (hidapi on hidraw, through libudev) and /dev/hidrawN
  * found through sysfs:
  *
@@ -21,7 +21,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { attachSimulatorUhid } from '../../hw/device-sim/serve.ts';
+import { attachSimulatorUhid } from '../../runtime/sim/signer/serve.ts';
 import { SIGNER_USAGE_PAGE } from '../../hw/framing/constants.ts';
 import { HidSigner } from '../../hw/host/hid-signer.ts';
 import { findHidrawSigners } from '../../hw/transport/hidraw-discovery.ts';

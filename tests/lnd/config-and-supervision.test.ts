@@ -13,7 +13,7 @@ import { applianceComponents } from '../../runtime/daemon/appliance-components.t
 import { openNodeBackend } from '../../runtime/daemon/node-backend.ts';
 import type { NodeResult } from '../../runtime/core/ports.ts';
 import { connectLnd } from '../../services/lnd/client.ts';
-import { lndTlsPair } from '../../services/simlnd/tls.ts';
+import { lndTlsPair } from '../../runtime/sim/simlnd/tls.ts';
 import type { UnitState } from '../../services/systemd/systemctl.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hbx-lnd-cfg-'));

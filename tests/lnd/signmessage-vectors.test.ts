@@ -16,8 +16,8 @@ import { LndNodeBackend } from '../../services/lnd/backend.ts';
 import type { LndServices } from '../../services/lnd/client.ts';
 import { createLightningBackend } from '../../services/lightning-rpc/index.ts';
 import { signmessageParamsJson } from '../../services/lightning-rpc/signmessage-request.ts';
-import { SimNetwork } from '../../services/simnet/network.ts';
-import { addLndNode } from '../../services/simlnd/node.ts';
+import { SimNetwork } from '../../runtime/sim/simnet/network.ts';
+import { addLndNode } from '../../runtime/sim/simlnd/node.ts';
 import { lndBackendFor } from '../conformance/stand-ins.ts';
 
 /** Canonical Hive strings with what JSON escapes: quotes, backslashes, control characters, non-ASCII. */

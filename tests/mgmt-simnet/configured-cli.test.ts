@@ -9,13 +9,13 @@
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { join } from 'node:path';
-import type { StatusResult } from '../../runtime/engine/index.ts';
+import type { StatusResult } from '../../runtime/node/hive/index.ts';
 import { AdvisorWallet } from '../../services/cashu/advisor-wallet.ts';
-import { startTestMint, type TestMintServer } from '../../services/cashu/test-mint/server.ts';
+import { startTestMint, type TestMintServer } from '../../runtime/sim/mint/server.ts';
 import { MgmtStore } from '../../services/mgmt-store/mgmt-store.ts';
 import { KeyFileSigner } from '../../services/mgmt/key-file.ts';
-import { issueCredential } from '../../services/mgmt/operator.ts';
-import { SimNetwork } from '../../services/simnet/index.ts';
+import { issueCredential } from '../../runtime/node/mgmt/operator.ts';
+import { SimNetwork } from '../../runtime/sim/simnet/index.ts';
 import { startSimBox, type SimBox } from '../systemd/fixtures/sim-appliance.ts';
 
 let net: SimNetwork;

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { toHex } from '../../runtime/core/types.ts';
-import type { SimNode } from '../../services/simnet/index.ts';
+import type { SimNode } from '../../runtime/sim/simnet/index.ts';
 import { waitUntil } from '../cln/fixtures/recording-engine.ts';
 import { writeProbePlugin } from '../simnet/fixtures/probe-wrapper.ts';
 import { SimWorld } from './support/sim-world.ts';

@@ -9,8 +9,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { fromHex, toHex } from '../../runtime/core/types.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { composeEngines } from '../../runtime/daemon/compose-engines.ts';
-import { l402Proof } from '../../services/mgmt/advisor-client.ts';
+import { composeEngines } from '../../runtime/node/compose/compose-engines.ts';
+import { l402Proof } from '../../runtime/node/mgmt/advisor-client.ts';
 import { waitUntil } from '../cln/fixtures/recording-engine.ts';
 import { SimWorld } from './support/sim-world.ts';
 

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { join } from 'node:path';
 import { CashuRedeemer } from '../../services/cashu/redeemer.ts';
-import { mgmtActionSource } from '../../services/mgmt/pending-queue.ts';
+import { mgmtActionSource } from '../../runtime/node/mgmt/pending-queue.ts';
 import { SimWorld } from './support/sim-world.ts';
 
 let w: SimWorld;

@@ -11,7 +11,7 @@ import { Wallet } from '@cashu/cashu-ts';
 import type { OpenedResponse } from '../../runtime/core/mgmt/advisor.ts';
 import type { MgmtLayer, MgmtRule } from '../../runtime/core/mgmt/reject.ts';
 import type { Result } from '../../runtime/core/result.ts';
-import { l402Proof, type AdvisorError } from '../../services/mgmt/advisor-client.ts';
+import { l402Proof, type AdvisorError } from '../../runtime/node/mgmt/advisor-client.ts';
 import { SimWorld, type SimSnapshot } from './support/sim-world.ts';
 import { receiptStored } from '../mgmt/support/refusal.ts';
 import { waitUntil } from '../cln/fixtures/recording-engine.ts';

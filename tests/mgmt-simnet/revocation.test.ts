@@ -14,8 +14,8 @@ import { encodeRevocationGossip } from '../../runtime/core/mgmt/revocation-gossi
 import { toHex } from '../../runtime/core/types.ts';
 import { MgmtStore } from '../../services/mgmt-store/mgmt-store.ts';
 import { KeyFileSigner } from '../../services/mgmt/key-file.ts';
-import { REVOCATION_FLOOD_LIMIT } from '../../services/mgmt/mgmt-engine.ts';
-import { revokeCredential } from '../../services/mgmt/operator.ts';
+import { REVOCATION_FLOOD_LIMIT } from '../../runtime/node/mgmt/mgmt-engine.ts';
+import { revokeCredential } from '../../runtime/node/mgmt/operator.ts';
 import { waitUntil } from '../cln/fixtures/recording-engine.ts';
 import { SimWorld } from './support/sim-world.ts';
 

@@ -11,7 +11,7 @@ import { deriveKeysetId, deserializeMintKeys, hashToCurve, pointFromHex } from '
 import { createBlindSignature } from '@cashu/crypto/modules/mint';
 import { fromHex } from '../../runtime/core/types.ts';
 import { CashuRedeemer } from '../../services/cashu/redeemer.ts';
-import { LocalMint } from '../../services/cashu/test-mint/mint.ts';
+import { LocalMint } from '../../runtime/sim/mint/mint.ts';
 
 const h = (s: string) => fromHex(s)!;
 

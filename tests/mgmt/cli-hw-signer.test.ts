@@ -5,13 +5,13 @@
  */
 import { afterEach, expect, test } from 'bun:test';
 import { join } from 'node:path';
-import { startSignerSimulator, type RunningSimulator } from '../../hw/device-sim/start.ts';
+import { startSignerSimulator, type RunningSimulator } from '../../runtime/sim/signer/start.ts';
 import { didKeyFromPublicKey, resolveDidKey } from '../../runtime/core/mgmt/did.ts';
 import { verifyDocumentProof } from '../../runtime/core/mgmt/proof.ts';
 import { fromHex } from '../../runtime/core/types.ts';
 import { KeyFileSigner } from '../../services/mgmt/key-file.ts';
 import { tempDir } from '../hw/fixtures.ts';
-import type { ButtonAction } from '../../hw/device-sim/button.ts';
+import type { ButtonAction } from '../../runtime/sim/signer/button.ts';
 
 const MAIN = join(import.meta.dir, '../../runtime/cli/main.ts');
 const NODE = `02${'4e'.repeat(32)}`;

@@ -11,7 +11,7 @@ import { effectivePermissions } from '../../runtime/core/mgmt/tiers.ts';
 import { fromHex } from '../../runtime/core/types.ts';
 import { KeyFileSigner } from '../../services/mgmt/key-file.ts';
 import { HiveDidResolver } from '../../services/mgmt/did-resolver.ts';
-import { issueCredential, renewCredential, revokeCredential } from '../../services/mgmt/operator.ts';
+import { issueCredential, renewCredential, revokeCredential } from '../../runtime/node/mgmt/operator.ts';
 import { MgmtStore } from '../../services/mgmt-store/mgmt-store.ts';
 import { startGatekeeper } from './support/gatekeeper.ts';
 

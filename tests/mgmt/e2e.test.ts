@@ -6,8 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
 import { verifyReceipt } from '../../runtime/core/mgmt/receipt.ts';
-import { settleExpiredCredentials } from '../../services/mgmt/settlement.ts';
-import { l402Proof } from '../../services/mgmt/advisor-client.ts';
+import { settleExpiredCredentials } from '../../runtime/node/mgmt/settlement.ts';
+import { l402Proof } from '../../runtime/node/mgmt/advisor-client.ts';
 import { SCIDS, World } from './support/world.ts';
 
 let w: World;

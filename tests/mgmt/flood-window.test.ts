@@ -1,9 +1,9 @@
 /**
- * The per-peer flood window (services/mgmt/flood-window.ts): `max` messages per window, a fresh
+ * The per-peer flood window (runtime/node/mgmt/flood-window.ts): `max` messages per window, a fresh
  * window afterwards, peers kept apart, and the map of tracked peers bounded against a peer-id spray.
  */
 import { expect, test } from 'bun:test';
-import { FloodWindow } from '../../services/mgmt/flood-window.ts';
+import { FloodWindow } from '../../runtime/node/mgmt/flood-window.ts';
 
 test('max per window per peer, then a new window', () => {
   const f = new FloodWindow({ window_s: 60, max: 3 });

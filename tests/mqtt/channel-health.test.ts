@@ -9,11 +9,11 @@
  */
 import { afterEach, expect, test } from 'bun:test';
 import { join } from 'node:path';
-import type { ChannelsResult } from '../../runtime/engine/channel-monitor.ts';
+import type { ChannelsResult } from '../../runtime/node/hive/channel-monitor.ts';
 import { createLightningBackend, type LightningRpcClient } from '../../services/lightning-rpc/index.ts';
 import type { ChannelHealthSummary } from '../../services/mqtt/channel-health.ts';
 import { statusTopics } from '../../services/mqtt/topics.ts';
-import { SimNetwork } from '../../services/simnet/index.ts';
+import { SimNetwork } from '../../runtime/sim/simnet/index.ts';
 import { addDaemonSite, collectLines, spawnRun, type DaemonSite } from '../systemd/fixtures/run-daemon.ts';
 import { startBroker } from './broker.ts';
 import { subscribe } from './subscriber.ts';

@@ -11,9 +11,9 @@ import { afterEach, beforeAll, expect, test } from 'bun:test';
 import type { Graph } from '../../runtime/core/graph/graph.ts';
 import type { Explanation } from '../../runtime/core/planner/decision-log.ts';
 import type { NodeChannel, NodePeerChannel } from '../../runtime/core/ports.ts';
-import type { ActionView } from '../../runtime/engine/action-queue.ts';
-import type { DecideResult, PendingActionsResult } from '../../runtime/engine/rpc/actions.ts';
-import type { EnableExpansionsResult, PlannerLogResult } from '../../runtime/engine/rpc/planner.ts';
+import type { ActionView } from '../../runtime/node/planner/action-queue.ts';
+import type { DecideResult, PendingActionsResult } from '../../runtime/node/hive/rpc/actions.ts';
+import type { EnableExpansionsResult, PlannerLogResult } from '../../runtime/node/hive/rpc/planner.ts';
 import { FILES, realGraph } from '../graph/real-graphs.ts';
 import { fundedHive, hiveboxCli, SIMNET_TEST_TIMEOUT_MS, type PlannerHive } from './fixtures/planner-hive.ts';
 

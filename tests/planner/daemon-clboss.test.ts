@@ -8,8 +8,8 @@
 import { afterEach, beforeAll, expect, test } from 'bun:test';
 import type { Graph } from '../../runtime/core/graph/graph.ts';
 import type { Explanation } from '../../runtime/core/planner/decision-log.ts';
-import type { PlannerStatus } from '../../runtime/engine/planner-status.ts';
-import type { DecideResult, PendingActionsResult } from '../../runtime/engine/rpc/actions.ts';
+import type { PlannerStatus } from '../../runtime/node/planner/planner-status.ts';
+import type { DecideResult, PendingActionsResult } from '../../runtime/node/hive/rpc/actions.ts';
 import { FILES, realGraph } from '../graph/real-graphs.ts';
 import { writeClbossStandin } from './fixtures/clboss-standin.ts';
 import { attach, midTargets, SIMNET_TEST_TIMEOUT_MS, startPlannerHive, type PlannerHive } from './fixtures/planner-hive.ts';

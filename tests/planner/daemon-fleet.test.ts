@@ -4,9 +4,9 @@
  * add nothing); its capacity toward a target is the public channel in the graph, never its claim.
  */
 import { afterEach, expect, test } from 'bun:test';
-import type { HiveboxEngine } from '../../runtime/engine/hive-engine.ts';
-import type { InviteResult, MembersResult } from '../../runtime/engine/index.ts';
-import type { PlannerLogResult } from '../../runtime/engine/rpc/planner.ts';
+import type { HiveboxEngine } from '../../runtime/node/hive/hive-engine.ts';
+import type { InviteResult, MembersResult } from '../../runtime/node/hive/index.ts';
+import type { PlannerLogResult } from '../../runtime/node/hive/rpc/planner.ts';
 import { attach, SIMNET_TEST_TIMEOUT_MS, startPlannerHive, type PlannerHive } from './fixtures/planner-hive.ts';
 import { nodeId, smallGraph } from './small-graph.ts';
 

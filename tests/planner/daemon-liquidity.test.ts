@@ -12,13 +12,13 @@ import { afterEach, expect, test } from 'bun:test';
 import type { ActionProposal, PendingAction } from '../../runtime/core/planner/actions.ts';
 import { INITIAL_PLANNER_STATE } from '../../runtime/core/planner/state.ts';
 import type { NodeForward, NodePeerChannel } from '../../runtime/core/ports.ts';
-import type { ActionView } from '../../runtime/engine/action-queue.ts';
-import { INITIAL_PLANNER_RECORD, PLANNER_RECORD_FORMAT } from '../../runtime/engine/planner-record.ts';
-import type { PendingActionsResult } from '../../runtime/engine/rpc/actions.ts';
+import type { ActionView } from '../../runtime/node/planner/action-queue.ts';
+import { INITIAL_PLANNER_RECORD, PLANNER_RECORD_FORMAT } from '../../runtime/node/planner/planner-record.ts';
+import type { PendingActionsResult } from '../../runtime/node/hive/rpc/actions.ts';
 import { openPlannerStore } from '../../services/store/planner-store.ts';
-import type { SimChannel } from '../../services/simnet/channel.ts';
-import { nodeKeyFromSeed } from '../../services/simnet/keys.ts';
-import { SIM_NODE_DEFAULTS } from '../../services/simnet/limits.ts';
+import type { SimChannel } from '../../runtime/sim/simnet/channel.ts';
+import { nodeKeyFromSeed } from '../../runtime/sim/simnet/keys.ts';
+import { SIM_NODE_DEFAULTS } from '../../runtime/sim/simnet/limits.ts';
 import { hiveboxCli, SIMNET_TEST_TIMEOUT_MS, startPlannerHive, type PlannerHive } from './fixtures/planner-hive.ts';
 
 let hive: PlannerHive | null = null;
@@ -27,7 +27,7 @@ afterEach(async () => {
   hive = null;
 });
 
-/** simnet's node id of `name` and the scid of the `i`-th channel opened (services/simnet/keys.ts, channel.ts). */
+/** simnet's node id of `name` and the scid of the `i`-th channel opened (runtime/sim/simnet/keys.ts, channel.ts). */
 const IDS = Object.fromEntries(['a', 'b', 'x', 'y'].map((n) => [n, nodeKeyFromSeed(n).nodeId]));
 const SCIDS = Object.fromEntries(['ax', 'xy', 'yb', 'ba'].map((k, i) => [k, `${SIM_NODE_DEFAULTS.blockheight - 100 + i}x${1 + i}x0`]));
 /** init features without option_splice (62/63): the v26.06 default with those bits cleared. */

@@ -8,10 +8,10 @@ import { afterEach, beforeAll, expect, test } from 'bun:test';
 import { join } from 'node:path';
 import type { Graph } from '../../runtime/core/graph/graph.ts';
 import type { NodePeerChannel } from '../../runtime/core/ports.ts';
-import type { ActionView } from '../../runtime/engine/action-queue.ts';
-import type { PlannerStatus } from '../../runtime/engine/planner-status.ts';
-import { RPC_ERROR } from '../../runtime/engine/rpc/errors.ts';
-import type { DecideResult, PendingActionsResult } from '../../runtime/engine/rpc/actions.ts';
+import type { ActionView } from '../../runtime/node/planner/action-queue.ts';
+import type { PlannerStatus } from '../../runtime/node/planner/planner-status.ts';
+import { RPC_ERROR } from '../../runtime/node/hive/rpc/errors.ts';
+import type { DecideResult, PendingActionsResult } from '../../runtime/node/hive/rpc/actions.ts';
 import { FILES, realGraph } from '../graph/real-graphs.ts';
 import { fundedHive, hiveboxCli, SIMNET_TEST_TIMEOUT_MS, type PlannerHive } from './fixtures/planner-hive.ts';
 

@@ -9,8 +9,8 @@
 import { afterEach, beforeAll, expect, test } from 'bun:test';
 import type { Graph } from '../../runtime/core/graph/graph.ts';
 import type { Explanation } from '../../runtime/core/planner/decision-log.ts';
-import type { StatusResult } from '../../runtime/engine/rpc/status.ts';
-import type { PlannerLogResult } from '../../runtime/engine/rpc/planner.ts';
+import type { StatusResult } from '../../runtime/node/hive/rpc/status.ts';
+import type { PlannerLogResult } from '../../runtime/node/hive/rpc/planner.ts';
 import { FILES, realGraph } from '../graph/real-graphs.ts';
 import { attach, hiveboxCli, midTargets, SIMNET_TEST_TIMEOUT_MS, startPlannerHive, type PlannerHive } from './fixtures/planner-hive.ts';
 

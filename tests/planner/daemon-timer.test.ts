@@ -4,7 +4,7 @@
  * lightningd waits `retry_after_failure_s`, and the record survives a daemon restart.
  */
 import { afterEach, expect, test } from 'bun:test';
-import type { PlannerStatus } from '../../runtime/engine/planner-status.ts';
+import type { PlannerStatus } from '../../runtime/node/planner/planner-status.ts';
 import { SIMNET_TEST_TIMEOUT_MS, startPlannerHive, type PlannerHive } from './fixtures/planner-hive.ts';
 import { smallGraph } from './small-graph.ts';
 

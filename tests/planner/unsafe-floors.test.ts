@@ -6,10 +6,10 @@
 import { expect, test } from 'bun:test';
 import { plannerConfig } from '../../runtime/core/planner/config.ts';
 import { renderStatus } from '../../runtime/cli/commands/status.ts';
-import { INITIAL_PLANNER_RECORD } from '../../runtime/engine/planner-record.ts';
-import { PlannerSection } from '../../runtime/engine/planner-settings.ts';
-import { plannerStatus, plannerSummaryView } from '../../runtime/engine/planner-status.ts';
-import type { StatusResult } from '../../runtime/engine/rpc/status.ts';
+import { INITIAL_PLANNER_RECORD } from '../../runtime/node/planner/planner-record.ts';
+import { PlannerSection } from '../../runtime/node/planner/planner-settings.ts';
+import { plannerStatus, plannerSummaryView } from '../../runtime/node/planner/planner-status.ts';
+import type { StatusResult } from '../../runtime/node/hive/rpc/status.ts';
 
 const FACTS = { now: 1000, next_run_at: 2000, effective_interval_s: 3600, jitter_max_s: 300, clboss_present: false, degraded: [] };
 

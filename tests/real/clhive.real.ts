@@ -8,8 +8,8 @@
  * Skipped (one line) without HIVEBOX_REAL_CLHIVE. Run with `bun run test:real`.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import type { JoinResult } from '../../runtime/engine/index.ts';
-import type { IntentsResult, IntentView } from '../../runtime/engine/rpc/intent.ts';
+import type { JoinResult } from '../../runtime/node/hive/index.ts';
+import type { IntentsResult, IntentView } from '../../runtime/node/hive/rpc/intent.ts';
 import { hiveMembers } from './rig/hive.ts';
 import type { DaemonLogLine } from './rig/hivebox.ts';
 import { Rig, reportTiming } from './rig/rig.ts';

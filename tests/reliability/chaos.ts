@@ -12,11 +12,11 @@
 import { Database } from 'bun:sqlite';
 import { join } from 'node:path';
 import type { Subprocess } from 'bun';
-import { startSignerSimulator } from '../../hw/device-sim/start.ts';
-import { HiveSection } from '../../runtime/engine/config.ts';
-import type { StatusResult } from '../../runtime/engine/rpc/status.ts';
+import { startSignerSimulator } from '../../runtime/sim/signer/start.ts';
+import { HiveSection } from '../../runtime/node/hive/config.ts';
+import type { StatusResult } from '../../runtime/node/hive/rpc/status.ts';
 import { createLightningBackend, type LightningRpcClient } from '../../services/lightning-rpc/index.ts';
-import { SimNetwork } from '../../services/simnet/index.ts';
+import { SimNetwork } from '../../runtime/sim/simnet/index.ts';
 import { SeededRng } from '../sim/rng.ts';
 import { addDaemonSite, collectLines, spawnRun, type DaemonSite } from '../systemd/fixtures/run-daemon.ts';
 

@@ -1,9 +1,11 @@
 /**
  * A deterministic in-process fleet of N Hivebox nodes on a fake clock with seeded randomness
  * (style-anchors.md "tests/sim"; LDK `create_network`, libp2p `transport-memory`). Each node has
- * its own node key, its own SQLite store file (WAL) in a temp dir and a `FleetState`; the sim
- * plays the daemon's driver exactly as runtime/core/fleet/types.ts describes it:
- * `fleetStep` → commit all persist effects in one store transaction → carry out the rest.
+ * its own node key, its own SQLite store file (WAL) in a temp dir and a `FleetState`; each node is
+ * driven by the daemon's own driver (runtime/node/driver.ts `StepDriver`, as the Hive engine uses
+ * it): `hiveStep` → commit all persist effects in one store transaction → adopt → carry out the
+ * rest through an effect table, here `SIM_EFFECTS` over in-memory ports (the message queue, the
+ * simulated signer and channels) instead of lightningd.
  *
  * What stands in for what (CLN v26.06):
  * - `send`: `encodeHiveMessage` → bytes queued with a seeded 20–120 ms latency (in order per
@@ -42,6 +44,8 @@ import { ADMIN_ID, ADMIN_SK, HIVE_ID } from '../ticket/fixtures.ts';
 import { buildNetwork, type SimKey, type SimNetwork } from './network.ts';
 import { SeededRng } from './rng.ts';
 import { selectCrypto } from '../../services/secp256k1/select.ts';
+import type { StoreError } from '../../services/store/index.ts';
+import { StepDriver, type EffectTable } from '../../runtime/node/driver.ts';
 
 // The simulated nodes check signatures with what a daemon selects at start-up (libsecp256k1 where installed).
 selectCrypto();
@@ -63,9 +67,43 @@ export interface SimOptions {
   readonly externals?: readonly [number, number];
 }
 
+/** The simulated node's effect table: lightningd and the fleet signer as in-memory ports of the sim. */
+const SIM_EFFECTS: EffectTable<HiveNodeEffect, SimNode, void> = {
+  send: (node, e) => node.sim.transmit(node, e),
+  sign: (node, e) => node.sim.answer(node, { kind: 'signed', request_id: e.request_id, result: { ok: true, zbase: signMessage(e.text, node.key.sk) } }),
+  admin_sign: (node, e) => {
+    const approved = node.adminApproves && e.admin_pubkey === ADMIN_ID;
+    const result = approved ? { ok: true as const, zbase: signMessage(e.text, ADMIN_SK) } : { ok: false as const, reason: 'ApprovalRejected' };
+    node.sim.answer(node, { kind: 'signed', request_id: e.request_id, result });
+  },
+  fetch_member_channels: (node, e) => {
+    const channels = node.sim.net.links
+      .filter((l) => (l.a === node.node_id && l.b === e.peer_id) || (l.b === node.node_id && l.a === e.peer_id))
+      .map((l) => ({ scid: l.scid, fee_base_msat: node.fees.get(l.scid)?.base ?? 1000, fee_ppm: node.fees.get(l.scid)?.ppm ?? 100 }));
+    node.sim.answer(node, { kind: 'member_channels', peer_id: e.peer_id, channels });
+  },
+  fetch_facts: (node, e) => {
+    const peer = node.sim.byId.get(e.peer_id);
+    const channel = node.sim.net.links.some((l) => (l.a === node.node_id && l.b === e.peer_id) || (l.b === node.node_id && l.a === e.peer_id));
+    const facts = peer?.up ? { features_hex: ALL_FEATURES_HEX, channel_states: channel ? ['CHANNELD_NORMAL'] : [] } : null;
+    node.sim.answer(node, { kind: 'peer_facts', request_id: e.request_id, peer_id: e.peer_id, facts, nonce_bytes: node.sim.rng.bytes(32) });
+  },
+  setchannel: (node, e) => void node.fees.set(e.scid, { base: e.feebase_msat, ppm: e.feeppm }),
+  ban_peer_apply: (node, e) => void node.ignored.add(e.node_id),
+  execute_intent: (node, e) => {
+    node.executed.push(e);
+    node.sim.answer(node, { kind: 'intent_result', intent_id: e.intent_id, ok: true });
+  },
+  event: (node, e) => void node.events.push(e),
+  log: (node, e) => void node.logs.push(e),
+  persist: () => {},
+  persist_fleet: () => {},
+};
+
 /** One simulated node. */
 export class SimNode {
-  hive!: HiveNodeState;
+  /** The daemon's driver over this node's state, store and `SIM_EFFECTS`. */
+  driver!: StepDriver<HiveNodeState, HiveNodeEffect, NonNullable<HiveNodeStep['reject']>, StoreError, SimNode, void>;
   store!: FleetStore;
   up = true;
   adminApproves = true;
@@ -79,6 +117,7 @@ export class SimNode {
   status: LocalStatus;
 
   constructor(
+    readonly sim: FleetSim,
     readonly index: number,
     readonly key: SimKey,
     readonly dbPath: string,
@@ -90,6 +129,11 @@ export class SimNode {
 
   get node_id(): NodeId {
     return this.key.node_id;
+  }
+
+  /** The node's state (handshake and fleet), as the driver last adopted it. */
+  get hive(): HiveNodeState {
+    return this.driver.state;
   }
 
   /** The fleet engine's state. */
@@ -105,7 +149,7 @@ export class SimNode {
     const loaded = this.store.load();
     const fleet = initialFleetState(this.config, loaded.membership, loaded.tables);
     const handshake = initialHandshakeState({ our_node_id: this.node_id, our_version: 'hivebox v0.1.0', accept_clhive_channel_join: false, framing: DEFAULT_FRAMING_CONFIG, max_members: this.config.max_members }, loaded.membership);
-    this.hive = hiveNodeState(handshake, fleet);
+    this.driver = new StepDriver(hiveNodeState(handshake, fleet), (effects) => this.store.commit(effects), SIM_EFFECTS, this as SimNode);
   }
 }
 
@@ -162,7 +206,7 @@ export class FleetSim {
     sim.net.keys.forEach((key, i) => {
       const cfg = fleetConfig({ our_node_id: key.node_id, ...opts.config });
       if (!cfg.ok) throw new Error(JSON.stringify(cfg.error));
-      const node = new SimNode(i, key, join(sim.dir, `node-${i}.sqlite`), cfg.value, sim.statusFor(key.node_id));
+      const node = new SimNode(sim, i, key, join(sim.dir, `node-${i}.sqlite`), cfg.value, sim.statusFor(key.node_id));
       node.open(sim.now);
       sim.nodes.push(node);
       if (!outsiders.has(i)) sim.seedMembership(node, inHive);
@@ -231,76 +275,34 @@ export class FleetSim {
   private step(node: SimNode, input: HiveNodeInput): void {
     if (!node.up) return;
     const r = hiveStep(node.hive, input, this.now, this.facts);
-    const c = node.store.commit(r.effects);
-    if (!c.ok) throw new Error(`store commit failed on node ${node.index}: ${JSON.stringify(c.error)}`);
-    node.hive = r.state;
-    if (r.reject) node.rejects.push(r.reject);
-    for (const e of r.effects) this.carryOut(node, e);
+    const adopted = node.driver.adopt(r);
+    if (!adopted.ok) throw new Error(`store commit failed on node ${node.index}: ${JSON.stringify(adopted.error)}`);
+    if (adopted.value) node.rejects.push(adopted.value);
+    node.driver.carryOut(r.effects);
   }
 
-  private carryOut(node: SimNode, e: HiveNodeEffect): void {
-    switch (e.kind) {
-      case 'send': {
-        const enc = encodeHiveMessage(e.type, e.payload, e.framing);
-        if (!enc.ok) throw new Error(`node ${node.index} built an invalid ${e.type}: ${JSON.stringify(enc.error)}`);
-        const to = this.byId.get(e.peer_id);
-        this.stats.sent++;
-        this.stats.byType.set(e.type, (this.stats.byType.get(e.type) ?? 0) + 1);
-        this.stats.bytes += enc.value.length;
-        if (!to || !to.up || this.isCut(node, to) || this.lost(node, to, e.type)) {
-          this.stats.dropped++;
-          return;
-        }
-        const [lo, hi] = this.opts.latency_ms ?? [20, 120];
-        const link = `${node.index}|${to.index}`;
-        const at_ms = Math.max(this.now_ms + this.rng.int(lo, hi), this.linkClock.get(link) ?? 0);
-        this.linkClock.set(link, at_ms);
-        this.enqueue({ at_ms, seq: this.seq++, from: node, to, bytes: enc.value });
-        return;
-      }
-      case 'sign':
-        this.work.push([node, { kind: 'signed', request_id: e.request_id, result: { ok: true, zbase: signMessage(e.text, node.key.sk) } }]);
-        return;
-      case 'admin_sign': {
-        const approved = node.adminApproves && e.admin_pubkey === ADMIN_ID;
-        const result = approved ? { ok: true as const, zbase: signMessage(e.text, ADMIN_SK) } : { ok: false as const, reason: 'ApprovalRejected' };
-        this.work.push([node, { kind: 'signed', request_id: e.request_id, result }]);
-        return;
-      }
-      case 'fetch_member_channels': {
-        const channels = this.net.links
-          .filter((l) => (l.a === node.node_id && l.b === e.peer_id) || (l.b === node.node_id && l.a === e.peer_id))
-          .map((l) => ({ scid: l.scid, fee_base_msat: node.fees.get(l.scid)?.base ?? 1000, fee_ppm: node.fees.get(l.scid)?.ppm ?? 100 }));
-        this.work.push([node, { kind: 'member_channels', peer_id: e.peer_id, channels }]);
-        return;
-      }
-      case 'fetch_facts': {
-        const peer = this.byId.get(e.peer_id);
-        const channel = this.net.links.some((l) => (l.a === node.node_id && l.b === e.peer_id) || (l.b === node.node_id && l.a === e.peer_id));
-        const facts = peer?.up ? { features_hex: ALL_FEATURES_HEX, channel_states: channel ? ['CHANNELD_NORMAL'] : [] } : null;
-        this.work.push([node, { kind: 'peer_facts', request_id: e.request_id, peer_id: e.peer_id, facts, nonce_bytes: this.rng.bytes(32) }]);
-        return;
-      }
-      case 'setchannel':
-        node.fees.set(e.scid, { base: e.feebase_msat, ppm: e.feeppm });
-        return;
-      case 'ban_peer_apply':
-        node.ignored.add(e.node_id);
-        return;
-      case 'execute_intent':
-        node.executed.push(e);
-        this.work.push([node, { kind: 'intent_result', intent_id: e.intent_id, ok: true }]);
-        return;
-      case 'event':
-        node.events.push(e);
-        return;
-      case 'log':
-        node.logs.push(e);
-        return;
-      case 'persist':
-      case 'persist_fleet':
-        return;
+  /** A node's port answers (lightningd, the signer): the input runs after the current step's effects, as lightningd answers later. */
+  answer(node: SimNode, input: HiveNodeInput): void {
+    this.work.push([node, input]);
+  }
+
+  /** `sendcustommsg`: encode, then queue the bytes with a seeded latency, in order per link; a cut link or a down node drops them. */
+  transmit(node: SimNode, e: Extract<HiveNodeEffect, { kind: 'send' }>): void {
+    const enc = encodeHiveMessage(e.type, e.payload, e.framing);
+    if (!enc.ok) throw new Error(`node ${node.index} built an invalid ${e.type}: ${JSON.stringify(enc.error)}`);
+    const to = this.byId.get(e.peer_id);
+    this.stats.sent++;
+    this.stats.byType.set(e.type, (this.stats.byType.get(e.type) ?? 0) + 1);
+    this.stats.bytes += enc.value.length;
+    if (!to || !to.up || this.isCut(node, to) || this.lost(node, to, e.type)) {
+      this.stats.dropped++;
+      return;
     }
+    const [lo, hi] = this.opts.latency_ms ?? [20, 120];
+    const link = `${node.index}|${to.index}`;
+    const at_ms = Math.max(this.now_ms + this.rng.int(lo, hi), this.linkClock.get(link) ?? 0);
+    this.linkClock.set(link, at_ms);
+    this.enqueue({ at_ms, seq: this.seq++, from: node, to, bytes: enc.value });
   }
 
   /** Insert keeping the queue ordered by (at_ms, seq). */

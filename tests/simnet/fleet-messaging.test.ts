@@ -5,7 +5,7 @@
  * passthrough of hive-* commands; node restart; plugin crash and `plugin start`.
  */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
-import { startSimFleet, type SimFleet, type SimFleetMember } from '../../runtime/daemon/sim-fleet.ts';
+import { startSimFleet, type SimFleet, type SimFleetMember } from '../../runtime/sim/fleet.ts';
 import { HIVEBOX_PLUGIN_EXECUTABLE } from '../../services/cln-plugin/index.ts';
 import { PLUGIN_LINKED_LOG } from '../../services/daemon-ipc/index.ts';
 import { RecordingEngine, RpcFailure, waitUntil } from '../cln/fixtures/recording-engine.ts';

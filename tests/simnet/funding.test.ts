@@ -10,7 +10,7 @@
 import { afterEach, beforeEach, expect, test } from 'bun:test';
 import type { NodeChannel, NodeFundsOutput, NodePeerChannel } from '../../runtime/core/ports.ts';
 import { createLightningBackend, type LightningRpcClient } from '../../services/lightning-rpc/index.ts';
-import { SimNetwork, type SimNode } from '../../services/simnet/index.ts';
+import { SimNetwork, type SimNode } from '../../runtime/sim/simnet/index.ts';
 import { graphSlice, realChannels } from './fixtures/graph-slice.ts';
 
 let net: SimNetwork;

@@ -14,7 +14,7 @@ import { nobleScheme } from '../../runtime/core/crypto/noble-scheme.ts';
 import { recoverSigner } from '../../runtime/core/crypto/lnsign.ts';
 import { toHex, utf8 } from '../../runtime/core/types.ts';
 import { createLightningBackend, type LightningRpcClient } from '../../services/lightning-rpc/index.ts';
-import { SimNetwork, type SimNode } from '../../services/simnet/index.ts';
+import { SimNetwork, type SimNode } from '../../runtime/sim/simnet/index.ts';
 import { waitUntil } from '../cln/fixtures/recording-engine.ts';
 import { graphSlice, realChannels } from './fixtures/graph-slice.ts';
 import { writeProbePlugin } from './fixtures/probe-wrapper.ts';

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, expect, test } from 'bun:test';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { fromHex, toHex } from '../../runtime/core/types.ts';
 import { createLightningBackend, type LightningRpcClient } from '../../services/lightning-rpc/index.ts';
-import { decodeBolt11, SimNetwork, type SimNode } from '../../services/simnet/index.ts';
+import { decodeBolt11, SimNetwork, type SimNode } from '../../runtime/sim/simnet/index.ts';
 
 let net: SimNetwork;
 let a: SimNode;

@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKeyFile } from '../../hw/soft-signer/key-file.ts';
-import { DeviceKeyStore, DEVICE_STATE_FILE } from '../../hw/device-sim/key-store.ts';
+import { DeviceKeyStore, DEVICE_STATE_FILE } from '../../runtime/sim/signer/key-store.ts';
 import { MgmtStore } from '../../services/mgmt-store/mgmt-store.ts';
 import { KeyFileSigner } from '../../services/mgmt/key-file.ts';
 import { openStoreDatabase } from '../../services/store/membership-store.ts';

@@ -1,5 +1,5 @@
 /**
- * The planner's store and record (services/store/planner-store.ts, runtime/engine/planner-record.ts):
+ * The planner's store and record (services/store/planner-store.ts, runtime/node/planner/planner-record.ts):
  * the record round-trips through SQLite beside the fleet tables; a corrupt row, a record of another
  * format or a shape this code did not write is never trusted — the loop starts fresh and says so —
  * and the inbox drains once, oldest first.
@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMPTY_MEMBERSHIP } from '../../runtime/core/machines/membership.ts';
-import { INITIAL_PLANNER_RECORD, parsePlannerRecord, PLANNER_RECORD_FORMAT } from '../../runtime/engine/planner-record.ts';
-import { PlannerLoop, type PlannerHost } from '../../runtime/engine/planner-loop.ts';
-import { DEFAULT_PLANNER_SETTINGS } from '../../runtime/engine/planner-settings.ts';
+import { INITIAL_PLANNER_RECORD, parsePlannerRecord, PLANNER_RECORD_FORMAT } from '../../runtime/node/planner/planner-record.ts';
+import { PlannerLoop, type PlannerHost } from '../../runtime/node/planner/planner-loop.ts';
+import { DEFAULT_PLANNER_SETTINGS } from '../../runtime/node/planner/planner-settings.ts';
 import { openFleetStore } from '../../services/store/fleet-store.ts';
 import { openPlannerStore } from '../../services/store/planner-store.ts';
 

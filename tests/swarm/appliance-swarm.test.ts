@@ -12,9 +12,9 @@
  */
 import { afterAll, afterEach, beforeAll, expect, test } from 'bun:test';
 import type { Subprocess } from 'bun';
-import type { InviteResult, StatusResult } from '../../runtime/engine/index.ts';
+import type { InviteResult, StatusResult } from '../../runtime/node/hive/index.ts';
 import type { SwarmTransport } from '../../services/swarm/transport.ts';
-import { SimNetwork } from '../../services/simnet/index.ts';
+import { SimNetwork } from '../../runtime/sim/simnet/index.ts';
 import { waitUntil } from '../cln/fixtures/recording-engine.ts';
 import { startSimBox, type SimBox } from '../systemd/fixtures/sim-appliance.ts';
 

@@ -15,7 +15,7 @@ import { nobleScheme } from '../../runtime/core/crypto/noble-scheme.ts';
 import { signMessage } from '../../runtime/core/crypto/lnsign.ts';
 import type { SwarmKey } from '../../runtime/core/swarm/binding.ts';
 import { fromHex, toHex, type NodeId } from '../../runtime/core/types.ts';
-import type { HiveEngine } from '../../runtime/daemon/engine.ts';
+import type { HiveEngine } from '../../runtime/node/engine.ts';
 import { sendHiveMessage } from '../../services/swarm/hive-sender.ts';
 import { InboundDedup } from '../../services/swarm/inbound-dedup.ts';
 import { SwarmTransport } from '../../services/swarm/transport.ts';

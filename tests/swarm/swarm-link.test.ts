@@ -1,5 +1,5 @@
 /**
- * The daemon's swarm composition (runtime/daemon/swarm-link.ts) around the real daemon shell
+ * The daemon's swarm composition (runtime/node/swarm/swarm-link.ts) around the real daemon shell
  * (startDaemon, IPC, event queue) with a recording engine and an in-process fake of the
  * SwarmTransport surface (hyperswarm cannot load in Bun; the real sidecar runs in
  * appliance-swarm.test.ts):
@@ -20,7 +20,7 @@ import type { BindingStatement, SwarmKey } from '../../runtime/core/swarm/bindin
 import type { HiveRoute } from '../../runtime/core/swarm/route.ts';
 import type { NodeId } from '../../runtime/core/types.ts';
 import { startDaemon, type Daemon } from '../../runtime/daemon/daemon.ts';
-import { SIDECAR_START_GRACE_MS, SwarmLink, type SwarmTransportPort, type SwarmView } from '../../runtime/daemon/swarm-link.ts';
+import { SIDECAR_START_GRACE_MS, SwarmLink, type SwarmTransportPort, type SwarmView } from '../../runtime/node/swarm/swarm-link.ts';
 import { IpcClient } from '../../services/daemon-ipc/index.ts';
 import { NO_ROUTE_CODE } from '../../services/swarm/hive-sender.ts';
 import type { SwarmTransportOptions } from '../../services/swarm/transport.ts';

@@ -12,7 +12,7 @@
 import { afterEach, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
 import { HIVEBOX_PLUGIN_EXECUTABLE } from '../../services/cln-plugin/executable.ts';
-import { SimNetwork } from '../../services/simnet/index.ts';
+import { SimNetwork } from '../../runtime/sim/simnet/index.ts';
 import { waitUntil } from '../cln/fixtures/recording-engine.ts';
 import { startSimBox, type SimBox } from './fixtures/sim-appliance.ts';
 

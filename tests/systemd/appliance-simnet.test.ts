@@ -8,9 +8,9 @@
  *  - lightningd stops (RPC socket gone): degraded naming getinfo; it starts again: healthy.
  */
 import { afterEach, beforeEach, expect, test } from 'bun:test';
-import type { InviteResult, MembersResult } from '../../runtime/engine/index.ts';
+import type { InviteResult, MembersResult } from '../../runtime/node/hive/index.ts';
 import { HIVEBOX_PLUGIN_EXECUTABLE } from '../../services/cln-plugin/executable.ts';
-import { SimNetwork } from '../../services/simnet/index.ts';
+import { SimNetwork } from '../../runtime/sim/simnet/index.ts';
 import { waitUntil } from '../cln/fixtures/recording-engine.ts';
 import { startSimBox, type SimBox } from './fixtures/sim-appliance.ts';
 

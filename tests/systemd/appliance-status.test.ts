@@ -6,9 +6,9 @@
 import { describe, expect, test } from 'bun:test';
 import { initialHealth, stepHealth, type HealthState } from '../../runtime/core/health/health-machine.ts';
 import { mqttEventOf, statusSnapshot, statusText } from '../../runtime/daemon/appliance-status.ts';
-import type { EngineEvent } from '../../runtime/engine/events.ts';
-import type { TopTarget } from '../../runtime/engine/planner-status.ts';
-import type { StatusResult } from '../../runtime/engine/rpc/status.ts';
+import type { EngineEvent } from '../../runtime/node/events.ts';
+import type { TopTarget } from '../../runtime/node/planner/planner-status.ts';
+import type { StatusResult } from '../../runtime/node/hive/rpc/status.ts';
 import { StatusSnapshotSchema } from '../../services/mqtt/snapshot.ts';
 
 const ME = `03${'86'.repeat(32)}`;

@@ -8,8 +8,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyHiveRole, readHiveRole } from '../../runtime/daemon/hive-role.ts';
-import type { InviteResult, MembersResult, StatusResult } from '../../runtime/engine/index.ts';
-import { SimNetwork } from '../../services/simnet/index.ts';
+import type { InviteResult, MembersResult, StatusResult } from '../../runtime/node/hive/index.ts';
+import { SimNetwork } from '../../runtime/sim/simnet/index.ts';
 import { waitUntil } from '../cln/fixtures/recording-engine.ts';
 import { startSimBox, type SimBox } from './fixtures/sim-appliance.ts';
 

@@ -9,9 +9,9 @@
  */
 import { afterEach, expect, test } from 'bun:test';
 import { join } from 'node:path';
-import { startSignerSimulator } from '../../hw/device-sim/start.ts';
+import { startSignerSimulator } from '../../runtime/sim/signer/start.ts';
 import { createLightningBackend } from '../../services/lightning-rpc/index.ts';
-import { SimNetwork } from '../../services/simnet/index.ts';
+import { SimNetwork } from '../../runtime/sim/simnet/index.ts';
 import { waitUntil } from '../cln/fixtures/recording-engine.ts';
 import { addDaemonSite, collectLines, spawnRun } from './fixtures/run-daemon.ts';
 import { listenNotify } from './notify-listener.ts';

@@ -10,7 +10,7 @@ import { negotiatedFeatures, type HiveFeature } from '../../runtime/core/ticket/
 import { draftTicket, sealTicket } from '../../runtime/core/ticket/issue.ts';
 import { ticketSignedText, TICKET_MAX_BYTES, type InviteTicket } from '../../runtime/core/ticket/ticket.ts';
 import { checkRequirements, checkVersion, hiveboxVersionOf, verifyTicket, type TicketContext } from '../../runtime/core/ticket/verify.ts';
-import { MANIFEST_VERSION } from '../../runtime/engine/config.ts';
+import { MANIFEST_VERSION } from '../../runtime/node/hive/config.ts';
 import { utf8 } from '../../runtime/core/types.ts';
 import { ADMIN_ID, HIVE_ID, T0, issueTicket, nodeIdOf, secretKey, ticketIdBytes } from './fixtures.ts';
 

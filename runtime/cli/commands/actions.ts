@@ -1,7 +1,7 @@
 /**
  * `hivebox actions [--all] [--json]`: the operator's one queue of pending actions (advisor mode,
  * spec 003 §2.2, §3; clhive-protocol.md §6.7 `hive-pending-actions`) — the planner's proposals
- * and the fleet's intent actions under one id space (runtime/engine/action-queue.ts). By default
+ * and the fleet's intent actions under one id space (runtime/node/planner/action-queue.ts). By default
  * it asks the running daemon; with `--store FILE` (or $HIVEBOX_STORE) it reads the node store
  * directly, so it also works without a daemon. Also the shared plumbing of `hivebox approve` /
  * `hivebox reject`: through the daemon they take effect at once; with `--store` the decision goes
@@ -11,10 +11,10 @@
  * 64 bad usage; 69 the store or the daemon cannot be reached.
  */
 import type { Command } from 'commander';
-import type { ActionView } from '../../engine/action-queue.ts';
-import { actionQueue, resolveAction } from '../../engine/action-queue.ts';
-import { INITIAL_PLANNER_RECORD, parsePlannerRecord, type PlannerRecord } from '../../engine/planner-record.ts';
-import type { DecideResult, PendingActionsResult } from '../../engine/rpc/actions.ts';
+import type { ActionView } from '../../node/planner/action-queue.ts';
+import { actionQueue, resolveAction } from '../../node/planner/action-queue.ts';
+import { INITIAL_PLANNER_RECORD, parsePlannerRecord, type PlannerRecord } from '../../node/planner/planner-record.ts';
+import type { DecideResult, PendingActionsResult } from '../../node/hive/rpc/actions.ts';
 import { openFleetStore, type FleetStore } from '../../../services/store/fleet-store.ts';
 import { openPlannerStore, type PlannerStore } from '../../../services/store/planner-store.ts';
 import { runDaemonCommand, withDaemonOptions, type DaemonCliOptions } from '../daemon-rpc.ts';

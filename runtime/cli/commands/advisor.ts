@@ -6,8 +6,7 @@
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { buildRequest, nextNonce, openResponse } from '../../core/mgmt/advisor.ts';
-import { encodeRequest } from '../../core/mgmt/messages.ts';
+import { buildRequest, nextNonce, openResponse, encodeRequest } from '../../core/mgmt/index.ts';
 import { fromHex, toHex } from '../../core/types.ts';
 import { KeyFileSigner } from '../../../services/mgmt/key-file.ts';
 import { EXIT } from '../exit-codes.ts';

@@ -5,7 +5,7 @@
  * forward success rate and fees earned over the health window — then the node-wide summary.
  */
 import type { Command } from 'commander';
-import type { ChannelsResult, ChannelView } from '../../engine/channel-monitor.ts';
+import type { ChannelsResult, ChannelView } from '../../node/hive/channel-monitor.ts';
 import { runDaemonCommand, withDaemonOptions, type DaemonCliOptions } from '../daemon-rpc.ts';
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)} %`);

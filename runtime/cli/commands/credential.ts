@@ -5,15 +5,13 @@
  * `DIDReputationCredential` for an advisor from the receipt log.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import type { CompensationModel } from '../../core/mgmt/credential.ts';
-import { effectivePermissions, isTier, PERMISSIONS, type Tier } from '../../core/mgmt/tiers.ts';
-import { unixToIso } from '../../core/mgmt/time.ts';
+import { type CompensationModel, effectivePermissions, isTier, PERMISSIONS, type Tier, unixToIso } from '../../core/mgmt/index.ts';
 import { isNodeId } from '../../core/types.ts';
 import type { DigestSigner, SignerError } from '../../core/ports.ts';
 import { describeSignerError } from '../../../hw/host/signer-errors.ts';
-import { nowSeconds, openCliStore, openOperatorSigner, randomBytes } from '../../../services/mgmt/cli-support.ts';
+import { nowSeconds, openCliStore, openOperatorSigner, randomBytes } from '../../node/mgmt/cli-support.ts';
 import { mgmtDbPath, signerConfigOf, withConfigured, type ConfiguredOptions } from '../configured.ts';
-import { issueCredential, issueReputation, renewCredential, revokeCredential } from '../../../services/mgmt/operator.ts';
+import { issueCredential, issueReputation, renewCredential, revokeCredential } from '../../node/mgmt/operator.ts';
 import { EXIT } from '../exit-codes.ts';
 
 const int = (name: string) => (v: string) => {

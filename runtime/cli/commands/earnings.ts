@@ -7,7 +7,7 @@
  */
 import { getEncodedToken, type Proof } from '@cashu/cashu-ts';
 import type { Command } from 'commander';
-import { nowSeconds, openCliStore } from '../../../services/mgmt/cli-support.ts';
+import { nowSeconds, openCliStore } from '../../node/mgmt/cli-support.ts';
 import type { RedeemedToken } from '../../../services/mgmt-store/mgmt-store.ts';
 import { EXIT } from '../exit-codes.ts';
 

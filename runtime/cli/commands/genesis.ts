@@ -3,7 +3,7 @@
  * signer's invite key as its first trusted admin key (daemon command `hive-genesis`).
  */
 import type { Command } from 'commander';
-import type { GenesisResult } from '../../engine/rpc/genesis.ts';
+import type { GenesisResult } from '../../node/hive/rpc/genesis.ts';
 import { runDaemonCommand, withDaemonOptions, type DaemonCliOptions } from '../daemon-rpc.ts';
 
 /** Register `hivebox genesis`. */

@@ -1,5 +1,5 @@
 /**
- * Fleet governance commands (daemon commands in runtime/engine/rpc/governance.ts; the same
+ * Fleet governance commands (daemon commands in runtime/node/hive/rpc/governance.ts; the same
  * operations are `lightning-cli hive-*`):
  *   hivebox promote                              as a neophyte: ask the members to vouch (hive-promote)
  *   hivebox vouch NODE_ID                        vouch for a neophyte's request (hive-vouch)
@@ -11,7 +11,7 @@
  *   hivebox leave [--reason TEXT]                leave the hive; member-channel fees are restored (hive-leave)
  */
 import type { Command } from 'commander';
-import type { BanPeerResult, BanProposalView, BansResult, LeaveResult, PromoteResult, RevokeResult } from '../../engine/rpc/governance.ts';
+import type { BanPeerResult, BanProposalView, BansResult, LeaveResult, PromoteResult, RevokeResult } from '../../node/hive/rpc/governance.ts';
 import { runDaemonCommand, withDaemonOptions, type DaemonCliOptions } from '../daemon-rpc.ts';
 import { INVITE_TIMEOUT_MS, showPrompt } from './invite.ts';
 

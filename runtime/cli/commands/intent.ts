@@ -1,6 +1,6 @@
 /**
  * Operator intents through the fleet's Intent Lock Protocol (daemon commands in
- * runtime/engine/rpc/intent.ts; the same operations are `lightning-cli hive-intent|hive-intents`):
+ * runtime/node/hive/rpc/intent.ts; the same operations are `lightning-cli hive-intent|hive-intents`):
  *   hivebox intent channel_open NODE_ID --amount SAT   claim a channel open to NODE_ID; fundchannel after the hold
  *   hivebox intent rebalance TARGET                    claim a rebalance target
  *   hivebox intents                                    our intents and the members' live locks
@@ -8,7 +8,7 @@
  * intent ends `aborted` (`tie_breaker_loss`).
  */
 import type { Command } from 'commander';
-import type { IntentsResult, IntentView } from '../../engine/rpc/intent.ts';
+import type { IntentsResult, IntentView } from '../../node/hive/rpc/intent.ts';
 import { runDaemonCommand, withDaemonOptions, type DaemonCliOptions } from '../daemon-rpc.ts';
 
 const iso = (s: number) => new Date(s * 1000).toISOString();

@@ -6,8 +6,8 @@
  * `--clhive` prints a ticket in cl-hive's form and the `hive-join` command the cl-hive node runs.
  */
 import type { Command } from 'commander';
-import type { InviteResult } from '../../engine/rpc/invite.ts';
-import type { ClhiveInviteResult } from '../../engine/rpc/invite-clhive.ts';
+import type { InviteResult } from '../../node/hive/rpc/invite.ts';
+import type { ClhiveInviteResult } from '../../node/hive/rpc/invite-clhive.ts';
 import { runDaemonCommand, whileRunning, withDaemonOptions, type DaemonCliOptions, type DaemonConnection } from '../daemon-rpc.ts';
 
 interface InviteOptions extends DaemonCliOptions {

@@ -6,7 +6,7 @@
  * (read from `hive-status` while the daemon works).
  */
 import type { Command } from 'commander';
-import type { JoinResult } from '../../engine/rpc/join.ts';
+import type { JoinResult } from '../../node/hive/rpc/join.ts';
 import { runDaemonCommand, whileRunning, withDaemonOptions, type DaemonCliOptions, type DaemonConnection } from '../daemon-rpc.ts';
 
 /** The CLI waits longer than the daemon's `join_wait_s` (max 600 s) so the daemon's answer arrives. */

@@ -4,7 +4,7 @@
  * consistent fleet shares (daemon command `hive-members`).
  */
 import type { Command } from 'commander';
-import type { MembersResult } from '../../engine/rpc/status.ts';
+import type { MembersResult } from '../../node/hive/rpc/status.ts';
 import { runDaemonCommand, withDaemonOptions, type DaemonCliOptions } from '../daemon-rpc.ts';
 
 /** The text form of a member list. */

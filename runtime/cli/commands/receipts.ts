@@ -3,8 +3,8 @@
  * as JSON lines, in log order; `--verify NODE_ID` checks each signature first and fails on any bad one.
  */
 import type { Command } from 'commander';
-import { verifyReceipt } from '../../core/mgmt/receipt.ts';
-import { openCliStore } from '../../../services/mgmt/cli-support.ts';
+import { verifyReceipt } from '../../core/mgmt/index.ts';
+import { openCliStore } from '../../node/mgmt/cli-support.ts';
 import { mgmtDbPath, withConfigured } from '../configured.ts';
 import { EXIT } from '../exit-codes.ts';
 

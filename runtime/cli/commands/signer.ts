@@ -5,8 +5,8 @@
  * `sim` runs a simulated signer on a unix socket for demos and tests.
  */
 import type { Command } from 'commander';
-import { parseButtonScript } from '../../../hw/device-sim/button.ts';
-import { runSimulatorProcess } from '../../../hw/device-sim/serve.ts';
+import { parseButtonScript } from '../../sim/signer/button.ts';
+import { runSimulatorProcess } from '../../sim/signer/serve.ts';
 import type { HidSigner } from '../../../hw/host/hid-signer.ts';
 import { createSigner } from '../../../hw/host/signer-config.ts';
 import { describeSignerError } from '../../../hw/host/signer-errors.ts';

@@ -4,10 +4,10 @@
  * button (daemon command `hive-status`). `--watch` follows the live state the daemon publishes
  * over MQTT instead (`hivebox watch`, broker from `[mqtt]`).
  */
-import type { InboundStatus } from '../../daemon/inbound-budget.ts';
+import type { InboundStatus } from '../../../services/daemon-ipc/inbound-budget.ts';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.ts';
-import type { StatusResult } from '../../engine/rpc/status.ts';
+import type { StatusResult } from '../../node/hive/rpc/status.ts';
 import { runDaemonCommand, withDaemonOptions, type DaemonCliOptions } from '../daemon-rpc.ts';
 import { EXIT } from '../exit-codes.ts';
 import { watchAction } from './watch.ts';

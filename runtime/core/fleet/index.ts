@@ -11,3 +11,5 @@ export * from './types.ts';
 export { lockedTargets } from '../machines/intent-lock.ts';
 export { currentFleetHash } from '../machines/gossip.ts';
 export { currentMembershipHash } from '../machines/state-sync.ts';
+export { hiveNodeState, hiveStep, type HiveNodeEffect, type HiveNodeInput, type HiveNodeState, type HiveNodeStep } from './hive-node.ts';
+export { activeFullMembers, banThreshold } from './roster.ts';

@@ -21,3 +21,5 @@ export * from './schemas/registry.ts';
 export * from './tiers.ts';
 export * from './time.ts';
 export * from './tlv.ts';
+export * from './revocation-gossip.ts';
+export { initialMgmtState, mgmtStep, type MgmtInput, type MgmtState, type MgmtStepEffect, type MgmtWrites } from './step.ts';

@@ -67,7 +67,7 @@ export function checkRequirements(ticket: Pick<InviteTicket, 'requirements'>, ne
   return ok(undefined);
 }
 
-/** Hivebox's own manifest `version` field is this prefix plus a semver (`"hivebox v0.1.0"`, runtime/engine/config.ts). */
+/** Hivebox's own manifest `version` field is this prefix plus a semver (`"hivebox v0.1.0"`, runtime/node/hive/config.ts). */
 export const HIVEBOX_MANIFEST_PREFIX = 'hivebox v';
 
 /**

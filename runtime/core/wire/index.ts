@@ -38,3 +38,4 @@ export * from './payloads/vouch.ts';
 export * from './signing/hashes.ts';
 export * from './signing/py-format.ts';
 export * from './signing/signed-parts.ts';
+export * from './payloads/admission.ts';

@@ -7,7 +7,7 @@
  *   speaking CLN v26.06's protocols). The image's own hivebox-lightningd.service starts it as the
  *   `lightningd` user with its hardening and `--plugin=/usr/lib/hivebox/hivebox-plugin`, so the
  *   real plugin must open the daemon's socket across the two units' users, groups and modes.
- * - `hivebox-signer-sim.service`: the image's own `hivebox signer sim` (hw/device-sim, the
+ * - `hivebox-signer-sim.service`: the image's own `hivebox signer sim` (runtime/sim/signer, the
  *   reference model of hw/PROTOCOL.md; its button approves) on a unix socket, and a
  *   hivebox.service drop-in pointing the daemon at it (environment overrides, runtime/config/load.ts),
  *   the way an operator configures a box whose signer is reached over a socket.

@@ -1,6 +1,6 @@
 /**
  * A stand-in for `/usr/bin/lightningd` inside the booted test image: one simnet node
- * (services/simnet: CLN v26.06's `lightning-rpc` and plugin protocols) started with lightningd's
+ * (runtime/sim/simnet: CLN v26.06's `lightning-rpc` and plugin protocols) started with lightningd's
  * own command line as hivebox-lightningd.service gives it — `--lightning-dir=DIR --conf=FILE
  * --rpc-file-mode=MODE --plugin=PATH` — so it runs as the `lightningd` user under that unit's
  * hardening, creates `DIR/<network>/lightning-rpc` (network from the conf firstboot wrote) with the
@@ -11,7 +11,7 @@
  */
 import { chmodSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { SimNetwork } from '../../../services/simnet/index.ts';
+import { SimNetwork } from '../../../runtime/sim/simnet/index.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2),

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Result } from '../../../runtime/core/result.ts';
 import { BOOT_FILE, type FirstbootOutcome, runFirstboot } from '../../../runtime/firstboot/firstboot.ts';
-import { BOX_PATHS } from '../../../runtime/firstboot/render.ts';
+import { BOX_PATHS } from '../../../runtime/config/box-paths.ts';
 
 const REPO = join(import.meta.dir, '../../..');
 /** Boot partition mount point inside the test root. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { signMessage } from '../../../runtime/core/crypto/lnsign.ts';
 import { draftTicket, sealTicket } from '../../../runtime/core/ticket/issue.ts';
 import { fromHex } from '../../../runtime/core/types.ts';
-import { BOX_PATHS } from '../../../runtime/firstboot/render.ts';
+import { BOX_PATHS } from '../../../runtime/config/box-paths.ts';
 import { parseStoredSettings } from '../../../runtime/firstboot/settings.ts';
 import { firstbootObservation, parseFirstbootStatus } from '../../../runtime/firstboot/status.ts';
 import { goodBootFile, makeBox, type TestBox } from './fixture.ts';

@@ -17,24 +17,24 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSignerSimulator, type RunningSimulator } from '../../../hw/device-sim/start.ts';
+import { startSignerSimulator, type RunningSimulator } from '../../../runtime/sim/signer/start.ts';
 import type { CompensationModel } from '../../../runtime/core/mgmt/credential.ts';
 import { didKeyFromPublicKey } from '../../../runtime/core/mgmt/did.ts';
 import { DEFAULT_POLICY, type LocalPolicy } from '../../../runtime/core/mgmt/policy.ts';
 import type { SignedReceipt } from '../../../runtime/core/mgmt/receipt.ts';
 import type { Tier } from '../../../runtime/core/mgmt/tiers.ts';
 import { fromHex, toHex } from '../../../runtime/core/types.ts';
-import { composeEngines } from '../../../runtime/daemon/compose-engines.ts';
-import { startSimFleet, type SimFleet, type SimFleetMember } from '../../../runtime/daemon/sim-fleet.ts';
+import { composeEngines } from '../../../runtime/node/compose/compose-engines.ts';
+import { startSimFleet, type SimFleet, type SimFleetMember } from '../../../runtime/sim/fleet.ts';
 import { AdvisorWallet } from '../../../services/cashu/advisor-wallet.ts';
 import { CashuRedeemer } from '../../../services/cashu/redeemer.ts';
-import { startTestMint, type TestMintServer } from '../../../services/cashu/test-mint/server.ts';
+import { startTestMint, type TestMintServer } from '../../../runtime/sim/mint/server.ts';
 import type { SubscriptionTerms } from '../../../services/l402/subscription.ts';
 import { MgmtStore } from '../../../services/mgmt-store/mgmt-store.ts';
 import { HiveDidResolver } from '../../../services/mgmt/did-resolver.ts';
 import { KeyFileSigner } from '../../../services/mgmt/key-file.ts';
-import { MgmtEngine, type MgmtEngineOptions } from '../../../services/mgmt/mgmt-engine.ts';
-import { issueCredential, revokeCredential } from '../../../services/mgmt/operator.ts';
+import { MgmtEngine, type MgmtEngineOptions } from '../../../runtime/node/mgmt/mgmt-engine.ts';
+import { issueCredential, revokeCredential } from '../../../runtime/node/mgmt/operator.ts';
 import { RecordingEngine, waitUntil } from '../../cln/fixtures/recording-engine.ts';
 
 /** Options of one credential (defaults: standard, fee/monitor schemas, per-action 10 sat, 30 days from an hour ago). */

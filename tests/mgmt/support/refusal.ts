@@ -9,7 +9,7 @@ import type { OpenedResponse } from '../../../runtime/core/mgmt/advisor.ts';
 import type { MgmtResponse } from '../../../runtime/core/mgmt/messages.ts';
 import type { MgmtLayer, MgmtRule } from '../../../runtime/core/mgmt/reject.ts';
 import type { Result } from '../../../runtime/core/result.ts';
-import type { AdvisorError } from '../../../services/mgmt/advisor-client.ts';
+import type { AdvisorError } from '../../../runtime/node/mgmt/advisor-client.ts';
 import type { World } from './world.ts';
 
 /** What must not change when a command is refused. */
@@ -48,7 +48,7 @@ const UNSTORED_RULES: ReadonlySet<string> = new Set([
   'expired', 'not_yet_valid', 'revoked', 'untrusted_issuer', 'bad_credential_signature', 'wrong_node', 'validity_too_long', 'malformed_credential',
 ]);
 
-/** Whether a refusal by `rule` stores its receipt (only once the credential verified; services/mgmt/managed-node.ts). */
+/** Whether a refusal by `rule` stores its receipt (only once the credential verified; runtime/node/mgmt/managed-node.ts). */
 export function receiptStored(rule: MgmtRule): boolean {
   return !UNSTORED_RULES.has(rule);
 }

@@ -4,7 +4,7 @@
  * member's view through lightningd (`hive-status` / `hive-members`: lightningd → plugin → daemon),
  * and wait for the fleet to agree.
  */
-import type { InviteResult, JoinResult, MembersResult, StatusResult } from '../../../runtime/engine/index.ts';
+import type { InviteResult, JoinResult, MembersResult, StatusResult } from '../../../runtime/node/hive/index.ts';
 import type { Rig } from './rig.ts';
 import { eventually } from './wait.ts';
 

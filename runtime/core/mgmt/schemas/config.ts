@@ -2,7 +2,7 @@
  * `hive:config/v1` — `adjust` (spec 002 §4): change one fee/rebalance algorithm parameter of the
  * node's own config. Required tier standard; the parameter must be in {@link CONFIG_PARAMETERS}
  * and the value inside its range (cl-revenue-ops style parameters, clhive-protocol.md §8.1). The
- * value holds for `ttl_hours` (default 24), then reverts (services/mgmt/ttl-reverts.ts).
+ * value holds for `ttl_hours` (default 24), then reverts (runtime/node/mgmt/ttl-reverts.ts).
  */
 import { z } from 'zod';
 import { defineAction, type SchemaDef } from './action.ts';
