@@ -3,7 +3,7 @@
  * running the real `hivebox plugin` process and its own in-process daemon (`startDaemon`) with an
  * injected engine, reached through the node's `lightning-rpc` socket exactly as on a real node.
  * Members marked `lnd` are simulated LND nodes in the same network, reached over gRPC with no
- * plugin (sim-lnd-member.ts).
+ * plugin (lnd-member.ts).
  * `hivebox demo` and end-to-end tests build on this.
  */
 import { mkdirSync } from 'node:fs';
