@@ -4,7 +4,8 @@
  * hive | management | revocation | foreign); the plugin adds only the transport checks of the
  * hook's hex (length, hex digits) and the hook filters lightningd applies before calling it.
  */
-import { CLHIVE_BOLT_TYPE, HIVE_TYPE_RANGE, classifyTrafficHex, MANAGEMENT_TYPES, type TrafficClass } from '../../runtime/core/wire/index.ts';
+import { CLHIVE_BOLT_TYPE, HIVE_TYPE_RANGE } from '../../runtime/core/wire/framing.ts';
+import { classifyTrafficHex, MANAGEMENT_TYPES, type TrafficClass } from '../../runtime/core/wire/traffic.ts';
 
 /** The `custommsg` hook `filters`: only these types reach the plugin (CLN v26.06 hook filters). */
 export function custommsgFilters(): number[] {

@@ -3,7 +3,7 @@
  * Pure data: building it touches no file and no socket, as lightningd requires (getmanifest may
  * run before lightningd owns its directory, e.g. for `lightningd --help`).
  */
-import { MANAGEMENT_TYPES } from '../../runtime/core/wire/index.ts';
+import { MANAGEMENT_TYPES } from '../../runtime/core/wire/traffic.ts';
 import { custommsgFilters } from './hive-traffic.ts';
 import { HIVE_RPC_METHODS, usageOf } from './rpc-methods.ts';
 
