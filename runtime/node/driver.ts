@@ -1,5 +1,6 @@
 /**
- * The one driver of every pure step (the Hive's `hiveStep`, and the simulated fleets that run it):
+ * The one driver of every pure step (the Hive's `hiveStep`, the management `mgmtStep`, and the
+ * simulated fleets that run `hiveStep`):
  * step → commit the step's effects in ONE store transaction → only if that commits, adopt the new
  * state → carry out the effects in order, each kind through its entry in an effect table (a table
  * that must name every effect kind, so a new effect is a compile error until it is handled).
@@ -7,7 +8,7 @@
  *
  * The driver does no I/O of its own: the store transaction and the effect handlers are its ports.
  * Handlers may be synchronous (in-memory ports: tests/sim) or asynchronous (lightningd, the fleet
- * signer: runtime/node/hive); `carryOut` is synchronous exactly when every handler it runs is.
+ * signer: runtime/node/hive, runtime/node/mgmt); `carryOut` is synchronous exactly when every handler it runs is.
  */
 import { err, ok, type Result } from '../core/result.ts';
 

@@ -2,8 +2,9 @@
  * The managed node's driver for inbound management requests (type 49152, spec 002 §3): a thin
  * loop over the pure `mgmtStep` (runtime/core/mgmt/step.ts) and a table of effects — resolve DIDs,
  * read channels and store facts, read revenue, check payment, execute, settle, sign, persist,
- * respond. Each step's `persist` is committed in one store transaction before the step's state is
- * adopted and its other effect runs; the effect's result is the next step's input.
+ * respond — run by the one step driver (`runtime/node/driver.ts`, as the Hive engine is): each step's
+ * `persist` is committed in one store transaction before the step's state is adopted and its other
+ * effect runs; the effect's result is the next step's input.
  *
  * What the step decides: decode → preflight → resolve DIDs → authorize (signature, nonce,
  * credential, schema, tier, constraints, daily cap) → payment verify (Cashu NUT-07 UNSPENT, L402
@@ -33,6 +34,7 @@ import type { CashuRedeemer } from '../../../services/cashu/redeemer.ts';
 import { DEFAULT_SUBSCRIPTION_TERMS, type SubscriptionTerms } from '../../../services/l402/subscription.ts';
 import type { CommandWrites, MgmtStore } from '../../../services/mgmt-store/mgmt-store.ts';
 import type { DidResolver } from '../../../services/mgmt/did-resolver.ts';
+import { StepDriver, type EffectTable } from '../driver.ts';
 import { Executor } from './executor.ts';
 import { FloodWindow } from './flood-window.ts';
 import { readChannels } from './node-view.ts';
@@ -60,8 +62,31 @@ export interface ManagedNodeOptions {
 }
 
 type EffectOf<K extends MgmtStepEffect['kind']> = Extract<MgmtStepEffect, { kind: K }>;
-/** Effects that do I/O and bring back the next input (`persist` and `respond` are the loop's own). */
+/** Effects that do I/O and bring back the next input (`persist` is the driver's commit, `respond` ends the request). */
 type IoKind = Exclude<MgmtStepEffect['kind'], 'persist' | 'respond'>;
+
+/** One request's turn: its clock reading, the input the last effect brought back, and the answer once a step gave it. */
+interface Turn {
+  readonly now: UnixSeconds;
+  next: MgmtInput | null;
+  response?: Uint8Array | null;
+}
+
+const io = (node: ManagedNode, e: Extract<MgmtStepEffect, { kind: IoKind }>) => node.io(e);
+
+/** The driver's effect table: `persist` was committed by the driver's commit port before any of these run. */
+const MANAGED_NODE_EFFECTS: EffectTable<MgmtStepEffect, ManagedNode, Promise<void>> = {
+  persist: async () => {},
+  respond: async (node, e) => node.respond(e.response),
+  resolve_did: io,
+  read_channels: io,
+  read_revenue: io,
+  check_payment: io,
+  execute: io,
+  settle: io,
+  read_channels_after: io,
+  sign: io,
+};
 
 /** Handles 49152 requests for one managed node. */
 export class ManagedNode {
@@ -71,7 +96,8 @@ export class ManagedNode {
   private readonly payments: PaymentGate;
   private readonly proofs = new ProofCache();
   private readonly floods = new FloodWindow(PEER_FLOOD_LIMIT);
-  private state: MgmtState;
+  private readonly driver: StepDriver<MgmtState, MgmtStepEffect, unknown, string, ManagedNode, Promise<void>>;
+  private turn: Turn = { now: 0, next: null };
   private queue: Promise<unknown> = Promise.resolve();
   private nodeId: string | null = null;
 
@@ -80,12 +106,23 @@ export class ManagedNode {
     this.random = o.random ?? ((n) => crypto.getRandomValues(new Uint8Array(n)));
     this.executor = new Executor(o.backend, o.rebalancer);
     this.payments = new PaymentGate(o.store, o.cashu, o.backend, o.subscription ?? DEFAULT_SUBSCRIPTION_TERMS, this.random);
-    this.state = initialMgmtState({ trustedIssuers: new Set(o.trustedIssuers), policy: o.policy ?? DEFAULT_POLICY, proofCheck: this.proofs.check });
+    const initial = initialMgmtState({ trustedIssuers: new Set(o.trustedIssuers), policy: o.policy ?? DEFAULT_POLICY, proofCheck: this.proofs.check });
+    this.driver = new StepDriver<MgmtState, MgmtStepEffect, unknown, string, ManagedNode, Promise<void>>(initial, (effects) => this.commit(effects), MANAGED_NODE_EFFECTS, this as ManagedNode);
+  }
+
+  /** The driver's commit port: the `persist` of one step (at most one) in one store transaction. */
+  private commit(effects: readonly MgmtStepEffect[]): { ok: true } | { ok: false; error: string } {
+    try {
+      for (const e of effects) if (e.kind === 'persist') this.o.store.commit(storeWrites(e.writes));
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    }
   }
 
   /** Requests refused before the agent's signature verified (answered, receipt not stored), by rule. */
   unauthenticatedRefusals(): Readonly<Record<string, number>> {
-    return Object.fromEntries(this.state.refused_unauthenticated);
+    return Object.fromEntries(this.driver.state.refused_unauthenticated);
   }
 
   /** Schemas this node executes (spec 002 §4 "supported_schemas"). */
@@ -113,7 +150,7 @@ export class ManagedNode {
    */
   handle(peerId: string, bytes: Uint8Array): Promise<Uint8Array | null> {
     const run = this.queue.then(() => this.process(peerId, bytes)).catch((e: unknown) => {
-      this.state = mgmtStep(this.state, { kind: 'abandon' }, this.clock()).state;
+      this.driver.adopt(mgmtStep(this.driver.state, { kind: 'abandon' }, this.clock()));
       console.error(JSON.stringify({ event: 'mgmt_handler_failed', peer_id: peerId, error: e instanceof Error ? e.message : String(e) }));
       return null;
     });
@@ -124,18 +161,26 @@ export class ManagedNode {
   private async process(peerId: string, bytes: Uint8Array): Promise<Uint8Array | null> {
     const now = this.clock();
     if (this.floods.over(peerId, now)) return null;
-    let input: MgmtInput | null = { kind: 'request', peer_id: peerId, bytes, config: this.o.store.getConfig(), receipt_id: this.random(16), node_id: await this.ownNodeId() };
-    while (input) {
-      const step = mgmtStep(this.state, input, now);
-      input = null;
-      for (const e of step.effects) if (e.kind === 'persist') this.o.store.commit(storeWrites(e.writes));
-      this.state = step.state;
-      for (const e of step.effects) {
-        if (e.kind === 'respond') return e.response;
-        if (e.kind !== 'persist') input = await this.run(e, now);
-      }
+    this.turn = { now, next: { kind: 'request', peer_id: peerId, bytes, config: this.o.store.getConfig(), receipt_id: this.random(16), node_id: await this.ownNodeId() } };
+    while (this.turn.next) {
+      const step = mgmtStep(this.driver.state, this.turn.next, now);
+      this.turn.next = null;
+      const adopted = this.driver.adopt(step);
+      if (!adopted.ok) throw new Error(`management store: ${adopted.error}`);
+      await this.driver.carryOut(step.effects);
+      if (this.turn.response !== undefined) return this.turn.response;
     }
     return null;
+  }
+
+  /** Carry out one I/O effect of the current request; what it brings back is the next step's input. */
+  async io(e: Extract<MgmtStepEffect, { kind: IoKind }>): Promise<void> {
+    this.turn.next = await this.run(e, this.turn.now);
+  }
+
+  /** End the current request with the step's 49153 answer (null: none, signing failed). */
+  respond(response: Uint8Array | null): void {
+    this.turn.response = response;
   }
 
   /** The effect table: each I/O effect and the input it brings back. */
