@@ -5,7 +5,7 @@
  * status code and LND's text, never a throw.
  */
 import { readFileSync } from 'node:fs';
-import { authenticatedLndGrpc } from 'lightning';
+import { authenticatedLndGrpc } from 'lightning/lnd_grpc/index.js';
 import type { NodeResult } from '../../runtime/core/ports.ts';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
 import type { LndSettings } from './config.ts';
