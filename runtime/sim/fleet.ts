@@ -8,7 +8,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_SCHEMA } from '../config/schema.ts';
+import type { z } from 'zod';
+import { CONFIG_SCHEMA, type DaemonSection } from '../config/schema.ts';
 import type { NodeBackend } from '../core/ports.ts';
 import { pluginExecutable } from '../../services/cln-plugin/executable.ts';
 import { PLUGIN_LINKED_LOG } from '../../services/daemon-ipc/index.ts';
@@ -44,6 +45,8 @@ export interface SimFleetOptions {
   readonly tick_ms?: number;
   /** Logger per node (default: warnings and errors as JSON lines on stderr). */
   readonly log?: (nodeName: string) => LogFn;
+  /** More `[daemon]` keys for every daemon (e.g. the inbound budgets; runtime/config/schema.ts). */
+  readonly daemon?: Partial<z.input<typeof DaemonSection>>;
 }
 
 /** A fleet node: simulated lightningd + daemon + the daemon's backend. */
@@ -89,7 +92,7 @@ export async function startSimFleet(opts: SimFleetOptions): Promise<SimFleet> {
   const clients: FleetCli[] = [];
   const closers: (() => void)[] = [];
   const configFor = (dir: string, rpcFile: string) =>
-    CONFIG_SCHEMA.parse({ lightning: { rpc_file: rpcFile }, daemon: { ipc_socket: join(dir, 'hivebox.sock'), ipc_socket_mode: 0o600, tick_ms: opts.tick_ms ?? 1000 } });
+    CONFIG_SCHEMA.parse({ lightning: { rpc_file: rpcFile }, daemon: { ...opts.daemon, ipc_socket: join(dir, 'hivebox.sock'), ipc_socket_mode: 0o600, tick_ms: opts.tick_ms ?? 1000 } });
   const launch = async (m: { name: string; backend: NodeBackend; dir: string; rpcPath: string }) =>
     startDaemon({ config: configFor(m.dir, m.rpcPath), engineFactory: opts.engineFactory(m.name), backend: m.backend, log: (opts.log ?? defaultLog)(m.name) });
   const stop = async () => {

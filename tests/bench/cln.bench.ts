@@ -41,6 +41,9 @@ const fleet = await startSimFleet({
   engineFactory: (n) => echoEngine(n as 'a' | 'b', () => echoed?.()),
   log: () => () => {},
   tick_ms: 60_000,
+  // The echo peers are no members: the default non-member budget (10 msgs/s) would drop the loop's
+  // messages, and this line times the path, not the budget (tests/daemon covers the budgets).
+  daemon: { inbound_nonmember_msgs_per_s: 100_000, inbound_nonmember_total_msgs_per_s: 100_000, inbound_nonmember_bytes_per_s: 1_000_000_000 },
 });
 await fleet.waitPluginsConnected();
 const a = fleet.member('a');
