@@ -8,7 +8,7 @@
  *
  * Usage: `bun runtime/build/build.ts [x64|arm64 ...]` (default: both) → `dist/hivebox-linux-<arch>`.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_GRAPH_FILES } from '../cli/commands/plan-graph.ts';
 import { packageProtoDir } from '../../services/lnd/protos.ts';
@@ -27,6 +27,23 @@ export const DIST = join(ROOT, 'dist');
 /** `dist/hivebox-linux-<arch>`. */
 export function binaryPath(arch: Arch): string {
   return join(DIST, `hivebox-linux-${arch}`);
+}
+
+/**
+ * What a binary is built from: the short commit, and with uncommitted changes to tracked files a
+ * sha256 of `git diff HEAD` after it (`<sha>-dirty:<hex>`), so an edit after a build is seen.
+ * Untracked files are not part of it. `unknown` outside git.
+ */
+export function sourceStamp(cwd = ROOT): string {
+  const commit = gitCommit(cwd);
+  if (!commit.endsWith('-dirty')) return commit;
+  const diff = Bun.spawnSync(['git', 'diff', 'HEAD'], { cwd, stderr: 'ignore' }).stdout;
+  return `${commit}:${new Bun.CryptoHasher('sha256').update(diff).digest('hex').slice(0, 16)}`;
+}
+
+/** `dist/hivebox-linux-<arch>.stamp`: the {@link sourceStamp} the binary was built from. */
+export function stampPath(arch: Arch): string {
+  return `${binaryPath(arch)}.stamp`;
 }
 
 /** Short commit of the checkout, with `-dirty` when the tree has uncommitted changes; `unknown` outside git. */
@@ -79,7 +96,22 @@ export function buildTarget(arch: Arch, commit = gitCommit()): { path: string; b
   const r = Bun.spawnSync(buildArgv(arch, commit), { cwd: ROOT, stdout: 'pipe', stderr: 'pipe' });
   if (r.exitCode !== 0) throw new Error(`bun build (${arch}) failed:\n${r.stdout}${r.stderr}`);
   const path = binaryPath(arch);
+  writeFileSync(stampPath(arch), `${sourceStamp()}\n`);
   return { path, bytes: Bun.file(path).size };
+}
+
+/**
+ * The binary of `arch`, built first unless dist/ holds one built from this very source (its stamp
+ * equals {@link sourceStamp}): the image build and the appliance bench use it, so neither ships or
+ * measures a binary older than the checkout. @returns the path and whether it was (re)built.
+ * @throws Error as {@link buildTarget}.
+ */
+export function freshBinary(arch: Arch): { path: string; built: boolean } {
+  const path = binaryPath(arch);
+  const stamp = existsSync(stampPath(arch)) ? readFileSync(stampPath(arch), 'utf8').trim() : null;
+  if (existsSync(path) && stamp === sourceStamp()) return { path, built: false };
+  buildTarget(arch);
+  return { path, built: true };
 }
 
 if (import.meta.main) {

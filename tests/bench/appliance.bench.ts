@@ -9,12 +9,12 @@
  * binary) answering lightningd's `getmanifest`, VmRSS 1 s later (≤ 35 MiB); and the daemon's peak
  * RSS (VmHWM) through a whole planner cycle on the 2026-02-03 graph read from a gossip_store beside
  * lightningd's rpc socket, as the daemon reads it on the appliance (≤ 80 MiB, issue 19 §2). Builds
- * dist/ first when it is missing (`bun run build`).
+ * dist/ first unless it holds binaries built from this checkout (`freshBinary`).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { type Arch, binaryPath, buildTarget, TARGETS } from '../../runtime/build/build.ts';
+import { type Arch, binaryPath, freshBinary, TARGETS } from '../../runtime/build/build.ts';
 import { startSignerSimulator } from '../../runtime/sim/signer/start.ts';
 import { SimNetwork } from '../../runtime/sim/simnet/index.ts';
 import { addDaemonSite, spawnRun } from '../systemd/fixtures/run-daemon.ts';
@@ -102,7 +102,7 @@ async function daemonCyclePeak(hivebox: readonly string[], store: Uint8Array): P
 }
 
 for (const arch of Object.keys(TARGETS) as Arch[]) {
-  if (!existsSync(binaryPath(arch))) buildTarget(arch);
+  freshBinary(arch);
   report(`binary size ${arch}`, Bun.file(binaryPath(arch)).size / 2 ** 20, 'MiB', 1);
 }
 
