@@ -7,7 +7,8 @@
  */
 import type { Command } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
-import { IpcClient, type IpcOutcome } from '../../services/daemon-ipc/client.ts';
+import type { IpcClient, IpcOutcome } from '../../services/daemon-ipc/client.ts';
+import { startCliClient } from '../../services/daemon-ipc/cli-client.ts';
 import { loadConfig } from '../config/load.ts';
 import { RPC_ERROR } from '../node/hive/rpc/errors.ts';
 import type { StatusResult } from '../node/hive/rpc/status.ts';
@@ -89,17 +90,7 @@ export class DaemonConnection {
       if (!cfg.ok) throw new DaemonCliError(cfg.error.message, EXIT.usage);
       path = cfg.value.daemon.ipc_socket;
     }
-    const client = new IpcClient({
-      path,
-      hello: { plugin_version: `hivebox-cli ${pkg.version}`, lightning: { lightning_dir: '', rpc_file: '', network: '' } },
-      log: () => {},
-      // A busy daemon (or machine) may take seconds to answer hello; a socket nobody listens on
-      // is refused at once, so only a live but slow daemon is waited for this long.
-      connectWaitMs: CLI_HELLO_WAIT_MS,
-      helloTimeoutMs: CLI_HELLO_WAIT_MS,
-    });
-    client.start();
-    return new DaemonConnection(client);
+    return new DaemonConnection(startCliClient(path, pkg.version, CLI_HELLO_WAIT_MS));
   }
 
   /** Send one `hive-*` command and wait up to `timeout_ms` for the daemon's answer. */

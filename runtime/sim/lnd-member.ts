@@ -5,7 +5,7 @@
  * daemon's IPC socket, as `hivebox <command>` does.
  */
 import type { NodeResult } from '../core/ports.ts';
-import { IpcClient } from '../../services/daemon-ipc/client.ts';
+import { startCliClient } from '../../services/daemon-ipc/cli-client.ts';
 import type { CallOptions } from '../../services/lightning-rpc/client.ts';
 import { LndNodeBackend } from '../../services/lnd/backend.ts';
 import { connectLnd, describeLndConfigError } from '../../services/lnd/client.ts';
@@ -33,8 +33,7 @@ export async function addLndMember(network: SimNetwork, spec: { name: string; al
 
 /** `hive-*` commands over the daemon's IPC socket at `path`. */
 export function daemonCli(path: string): FleetCli {
-  const client = new IpcClient({ path, hello: { plugin_version: 'hivebox-cli sim', lightning: { lightning_dir: '', rpc_file: '', network: '' } }, log: () => {}, connectWaitMs: 15_000 });
-  client.start();
+  const client = startCliClient(path, 'sim', 15_000);
   return {
     async call<T>(method: string, params: Record<string, unknown> | unknown[] = {}, options: CallOptions = {}): Promise<NodeResult<T>> {
       if (Array.isArray(params)) return { ok: false, error: { code: -32602, message: 'the daemon takes named parameters only', method } };
