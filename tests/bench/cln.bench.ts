@@ -13,7 +13,7 @@ import { createLightningBackend } from '../../services/lightning-rpc/index.ts';
 import { SimNetwork } from '../../runtime/sim/simnet/index.ts';
 import { PluginProcess } from '../cln/fixtures/plugin-process.ts';
 import { graphSlice } from '../simnet/fixtures/graph-slice.ts';
-import { durationMs, median, opsPerSecond, report } from './harness.ts';
+import { durationMs, median, opsPerSecond, report, NONMEMBER_BUDGET_LIFTED } from './harness.ts';
 
 const PEER = `02${'ab'.repeat(32)}`;
 const HIVE = `48495645${Buffer.from('{"type":32769,"version":1,"payload":{"bench":true}}').toString('hex')}`;
@@ -43,7 +43,7 @@ const fleet = await startSimFleet({
   tick_ms: 60_000,
   // The echo peers are no members: the default non-member budget (10 msgs/s) would drop the loop's
   // messages, and this line times the path, not the budget (tests/daemon covers the budgets).
-  daemon: { inbound_nonmember_msgs_per_s: 100_000, inbound_nonmember_total_msgs_per_s: 100_000, inbound_nonmember_bytes_per_s: 1_000_000_000 },
+  daemon: NONMEMBER_BUDGET_LIFTED,
 });
 await fleet.waitPluginsConnected();
 const a = fleet.member('a');

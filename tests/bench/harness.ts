@@ -110,3 +110,13 @@ export async function durationMs(name: string, fn: () => unknown, runs = 5, judg
   }
   return report(name, median(times), 'ms', runs, judge);
 }
+
+/**
+ * `[daemon]` keys that lift the non-member inbound budgets (issue 15; defaults 10 msgs/s per peer):
+ * for benches whose peers are no fleet members and whose lines time a message path, not the budget.
+ */
+export const NONMEMBER_BUDGET_LIFTED = {
+  inbound_nonmember_msgs_per_s: 100_000,
+  inbound_nonmember_total_msgs_per_s: 100_000,
+  inbound_nonmember_bytes_per_s: 1_000_000_000,
+} as const;

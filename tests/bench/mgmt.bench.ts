@@ -16,7 +16,7 @@ import { decodeResponse } from '../../runtime/core/mgmt/messages.ts';
 import { l402Proof } from '../../runtime/node/mgmt/advisor-client.ts';
 import { SCIDS, World } from '../mgmt/support/world.ts';
 import { SimWorld } from '../mgmt-simnet/support/sim-world.ts';
-import { opsPerSecond } from './harness.ts';
+import { opsPerSecond, NONMEMBER_BUDGET_LIFTED } from './harness.ts';
 
 const w = await World.create({ subscription: { price_msat: 1_000_000, duration_s: 30 * 86_400, max_actions: 1_000_000 } });
 const cmd = (i: number) => ({ schema: 'hive:fee-policy/v1', action: 'set_anchor', params: { channel_id: SCIDS.a, target_fee_ppm: i % 2 ? 110 : 100 } });
@@ -81,7 +81,13 @@ await opsPerSecond('mgmt.reject.replayed_nonce', 200, () => w.raw(replayed, `03$
 await w.close();
 
 let t = Math.floor(Date.now() / 1000);
-const sw = await SimWorld.create({ clock: () => t, subscription: { price_msat: 1_000_000, duration_s: 30 * 86_400, max_actions: 1_000_000 } });
+// The advisor is no fleet member: the default non-member budget (10 msgs/s, issue 15) would drop the
+// loop's commands; these lines time the management path, not the budget (tests/daemon covers it).
+const sw = await SimWorld.create({
+  clock: () => t,
+  subscription: { price_msat: 1_000_000, duration_s: 30 * 86_400, max_actions: 1_000_000 },
+  daemon: NONMEMBER_BUDGET_LIFTED,
+});
 const simCmd = (i: number) => ({ schema: 'hive:fee-policy/v1', action: 'set_anchor', params: { channel_id: sw.scid, target_fee_ppm: i % 2 ? 110 : 100 } });
 let seq = 0;
 

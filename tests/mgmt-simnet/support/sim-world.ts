@@ -25,7 +25,7 @@ import type { SignedReceipt } from '../../../runtime/core/mgmt/receipt.ts';
 import type { Tier } from '../../../runtime/core/mgmt/tiers.ts';
 import { fromHex, toHex } from '../../../runtime/core/types.ts';
 import { composeEngines } from '../../../runtime/node/compose/compose-engines.ts';
-import { startSimFleet, type SimFleet, type SimFleetMember } from '../../../runtime/sim/fleet.ts';
+import { startSimFleet, type SimFleet, type SimFleetMember, type SimFleetOptions } from '../../../runtime/sim/fleet.ts';
 import { AdvisorWallet } from '../../../services/cashu/advisor-wallet.ts';
 import { CashuRedeemer } from '../../../services/cashu/redeemer.ts';
 import { startTestMint, type TestMintServer } from '../../../runtime/sim/mint/server.ts';
@@ -54,6 +54,8 @@ export interface SimWorldOptions {
   policy?: Partial<LocalPolicy>;
   /** The managed node's clock (unix s) and the advisor's (unix ms); default: real time. */
   clock?: () => number;
+  /** More `[daemon]` keys for the three daemons (the bench raises the inbound budgets). */
+  daemon?: SimFleetOptions['daemon'];
 }
 
 /** The managed node's observable state: what a refused command must not change (receipts aside). */
@@ -138,6 +140,7 @@ export class SimWorld {
     const fleet = await startSimFleet({
       root,
       nodes: ['mgr', 'adv', 'ops'],
+      daemon: o.daemon,
       log: (name) => (level, event, fields = {}) => logs[name as Name].push({ level, event, fields }),
       engineFactory: (name) => async (ctx) => {
         const n = name as Name;
