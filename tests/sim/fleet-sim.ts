@@ -357,6 +357,29 @@ export class FleetSim {
     this.deliver(this.now_ms);
   }
 
+  /**
+   * Deliver messages as they come due and tick every up node every `tick_s`, until nothing is in
+   * flight (the fleet is quiet).
+   * @returns the simulated ms that took (the last delivery's time minus the start).
+   * @throws Error when a message is still due after `deadline_s` simulated seconds.
+   */
+  settle(deadline_s: number, tick_s = 5): number {
+    const start_ms = this.now_ms;
+    let tick_ms = start_ms + tick_s * 1000;
+    while (this.queue.length) {
+      const due_ms = this.queue[0]!.at_ms;
+      if (due_ms > start_ms + deadline_s * 1000) throw new Error(`not quiet after ${deadline_s} simulated s: ${this.queue.length} messages in flight`);
+      if (due_ms < tick_ms) {
+        this.deliver(due_ms);
+        continue;
+      }
+      this.now_ms = tick_ms;
+      tick_ms += tick_s * 1000;
+      for (const n of this.nodes) if (n.up) this.input(n, { kind: 'tick', entropy: this.rng.bytes(16) });
+    }
+    return this.now_ms - start_ms;
+  }
+
   /** Messages still in flight. */
   get inFlight(): number {
     return this.queue.length;

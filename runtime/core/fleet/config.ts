@@ -92,7 +92,7 @@ export interface FleetConfig {
   readonly fee_floor_ppm: number;
   /** Fee changes per channel per day accepted from fleet suggestions. */
   readonly max_fee_changes_per_day: number;
-  /** `max_members` (cl-hive default 50, range 2–100; cl-hive reports it, Hivebox enforces it). */
+  /** `max_members` (cl-hive default 50; range 2–`MAX_MEMBERS_LIMIT`; cl-hive reports it, Hivebox enforces it). */
   readonly max_members: number;
   /**
    * Anti-entropy: a STATE_HASH to one random connected member every this many seconds, plus 0–25 %
@@ -101,6 +101,14 @@ export interface FleetConfig {
    */
   readonly anti_entropy_interval_s: number;
 }
+
+/**
+ * Highest `max_members` (cl-hive allows 2–100): a fleet this large still gets every member row and
+ * every state of members with up to 150 public channels (≈ 11 kB each, 5 per 60 kB part) into one
+ * FULL_SYNC round of `FULL_SYNC_MAX_PARTS` (64) parts, so a newcomer's first round brings all of it
+ * (issue 19 §5 measures fleets of 200).
+ */
+export const MAX_MEMBERS_LIMIT = 250;
 
 /** Defaults (cl-hive's where it has one). `our_node_id` has none. */
 export const DEFAULT_FLEET_CONFIG: Omit<FleetConfig, 'our_node_id'> = {
@@ -133,7 +141,7 @@ const RANGES: readonly [keyof FleetConfig, number, number][] = [
   ['fee_floor_base_msat', 0, 10_000_000],
   ['fee_floor_ppm', 0, 100_000],
   ['max_fee_changes_per_day', 0, 1_000],
-  ['max_members', 2, 100],
+  ['max_members', 2, MAX_MEMBERS_LIMIT],
   ['anti_entropy_interval_s', 10, 3_600],
 ];
 

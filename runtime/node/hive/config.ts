@@ -4,7 +4,7 @@
  * handshake machines take from it. Every key has a default.
  */
 import { z } from 'zod';
-import { DEFAULT_FLEET_CONFIG } from '../../core/fleet/index.ts';
+import { DEFAULT_FLEET_CONFIG, MAX_MEMBERS_LIMIT } from '../../core/fleet/index.ts';
 import { DEFAULT_FRAMING_CONFIG, type FramingConfig } from '../../core/wire/index.ts';
 import { HIVEBOX_MANIFEST_PREFIX } from '../../core/ticket/verify.ts';
 import pkg from '../../../package.json' with { type: 'json' };
@@ -22,8 +22,8 @@ export const HiveSection = z
     join_wait_s: z.number().int().min(1).max(600).default(120),
     /** Seconds the operator has to press the signer button (shown as the countdown when the signer reports none). */
     approval_timeout_s: z.number().int().min(5).max(600).default(60),
-    /** Most members the hive may have (cl-hive's `max_members`, default 50, range 2–100): no HELLO is answered and no member row adopted beyond it. */
-    max_members: z.number().int().min(2).max(100).default(DEFAULT_FLEET_CONFIG.max_members),
+    /** Most members the hive may have (cl-hive's `max_members`, default 50, range 2–250; cl-hive's is 2–100): no HELLO is answered and no member row adopted beyond it. */
+    max_members: z.number().int().min(2).max(MAX_MEMBERS_LIMIT).default(DEFAULT_FLEET_CONFIG.max_members),
     /** Anti-entropy: seconds between STATE_HASHes to one random connected member (plus 0–25 % jitter); a lost GOSSIP is repaired within two periods (FULL_SYNC answers stay limited to one per member per 60 s). */
     anti_entropy_interval_s: z.number().int().min(10).max(3_600).default(DEFAULT_FLEET_CONFIG.anti_entropy_interval_s),
     /** Seconds between refreshes of our gossiped status and the members' public capacities (also refreshed on every membership change). */
