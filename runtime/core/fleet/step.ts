@@ -25,7 +25,7 @@ import { actionsTick, onOperatorDecision } from '../machines/pending-actions.ts'
 import { expirePendingGossip, keepPendingGossip, takePendingGossip } from '../machines/pending-gossip.ts';
 import { onPromotion, onPromotionRequest, onVouch, requestPromotion, vouchCommand } from '../machines/promotion.ts';
 import { onRevoke, revokeCommand } from '../machines/revocation.ts';
-import { onFullSync, onStateHash, sendFullSync, sendStateHash } from '../machines/state-sync.ts';
+import { onFullSync, onStateHash, sendFullSync, sendStateHash, sendWelcomeSync } from '../machines/state-sync.ts';
 import type { NodeId, UnixSeconds } from '../types.ts';
 import { decodeHiveMessage, type DecodeOutcome, type HiveMessageOf } from '../wire/decode.ts';
 import type { RawPayload } from '../wire/envelope.ts';
@@ -241,7 +241,7 @@ function dispatch(s: FleetState, input: FleetInput, now_s: UnixSeconds, facts: N
         // The newcomer needs the whole fleet state; the others only the new member list (issue 19 §5:
         // a full round to every member made one join cost N × parts messages).
         const recipients = broadcastRecipients(c.state, now_s);
-        sendFullSync(c, recipients.filter((id) => id === input.admitted), now_s);
+        if (recipients.includes(input.admitted as NodeId)) sendWelcomeSync(c, input.admitted as NodeId, now_s);
         sendFullSync(c, recipients.filter((id) => id !== input.admitted), now_s, { states: false });
       }
       if (input.joined_via !== undefined) sendStateHash(c, input.joined_via as NodeId, now_s);

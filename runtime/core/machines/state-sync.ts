@@ -111,6 +111,19 @@ function markWaived(c: Change, key: string): void {
   c.set({ cooldown_waived: new Map(c.state.cooldown_waived).set(key, c.state.membership_changed_at!) });
 }
 
+/**
+ * The admitted node's first FULL_SYNC round (members and states), sent in the step that admits it.
+ * That round already carries the membership change, so it uses up the newcomer's cooldown waiver
+ * for the change (`membership_changed_at` = `now_s`, set by the same step): the STATE_HASH the
+ * newcomer sends on WELCOME, before the round reached it, gets no second round (issue 19 §5: a
+ * second round, stamped the same second, doubled a join's FULL_SYNC parts and was then refused
+ * part by part as a repeat). A round lost on the way is repaired by anti-entropy after the cooldown.
+ */
+export function sendWelcomeSync(c: Change, newcomer: NodeId, now_s: UnixSeconds): void {
+  sendFullSync(c, [newcomer], now_s);
+  c.set({ cooldown_waived: new Map(c.state.cooldown_waived).set(`sent:${newcomer}`, now_s) });
+}
+
 /** STATE_HASH: on any mismatch answer with FULL_SYNC (rate limited per peer, except right after a membership change). */
 export function onStateHash(s: FleetState, a: Admitted<'STATE_HASH'>, now_s: UnixSeconds): FleetStep {
   const p = a.message.payload;
