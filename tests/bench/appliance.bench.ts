@@ -10,6 +10,8 @@
  * RSS (VmHWM) through a whole planner cycle on the 2026-02-03 graph read from a gossip_store beside
  * lightningd's rpc socket, as the daemon reads it on the appliance (≤ 80 MiB, issue 19 §2). Builds
  * dist/ first unless it holds binaries built from this checkout (`freshBinary`).
+ * `HIVEBOX_BENCH_CYCLE_ONLY=1 bun run bench appliance` prints only the planner-cycle figures (peak
+ * RSS, cycle ms), for iterating on the cycle's memory.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -116,7 +118,9 @@ for (const arch of Object.keys(TARGETS) as Arch[]) {
   if (runtime) report(`binary size ${arch} beyond the Bun ${Bun.version} runtime (Hivebox code, bytecode, assets)`, (size - Bun.file(runtime).size) / 2 ** 20, 'MiB', 1);
 }
 
-if (process.arch === 'x64') {
+const cycleOnly = process.env.HIVEBOX_BENCH_CYCLE_ONLY === '1';
+
+if (process.arch === 'x64' && !cycleOnly) {
   const bin = binaryPath('x64');
   const dir = mkdtempSync(join(tmpdir(), 'hb-bench-'));
   const run = (cmd: string) => Bun.spawnSync([bin, cmd], { cwd: dir, stdout: 'pipe', stderr: 'pipe' });
@@ -135,6 +139,10 @@ if (process.arch === 'x64') {
   const plugin: number[] = [];
   for (let i = 0; i < 3; i++) plugin.push(await pluginRssMib(bin));
   report('RSS hivebox plugin after getmanifest (x64)', median(plugin), 'MiB', plugin.length, { target: { op: '<=', value: 35 } });
+}
+
+if (process.arch === 'x64') {
+  const bin = binaryPath('x64');
   const store = writeGossipStore(await realGraph(FILES.compressed2026));
   const cycles: { peak_mib: number; cycle_ms: number }[] = [];
   for (let i = 0; i < 3; i++) cycles.push(await daemonCyclePeak([bin], store));
