@@ -22,6 +22,8 @@ import { buf as crc32c } from 'crc-32/crc32c';
 import { buildGraph, type Graph, type GraphHalves, HALF, withHalves } from '../../runtime/core/graph/graph.ts';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
 import type { GraphLoadError } from './errors.ts';
+import { NodeTable } from './node-table.ts';
+import { ScidTable } from './scid-table.ts';
 
 /** Major version this reader understands (top three bits of the version byte). */
 export const GOSSIP_STORE_MAJOR = 0;
@@ -124,15 +126,17 @@ function firstBadChecksum(file: Uint8Array, off: number): number | null {
   return null;
 }
 
+/** The big-endian u64 at `at` as a number, rounded as `Number(getBigUint64)` rounds it, without allocating a BigInt. */
+const u64 = (view: DataView, at: number): number => view.getUint32(at) * 2 ** 32 + view.getUint32(at + 4);
+
 const hex = (b: Uint8Array, from: number, len: number): string => Buffer.from(b.buffer, b.byteOffset + from, len).toString('hex');
 
 /** The public channel graph of one gossip_store file, kept in memory and brought up to date by `apply`. */
 export class ResidentGossipStore {
   private cols = new Columns();
   private count = 0;
-  private readonly scidIndex = new Map<bigint, number>();
-  private nodeIds: string[] = [];
-  private readonly nodeIndex = new Map<string, number>();
+  private scidIndex = new ScidTable();
+  private nodes = new NodeTable();
   private offset = 0;
   private identity = '';
   private graphCache: Graph | null = null;
@@ -204,7 +208,7 @@ export class ResidentGossipStore {
         } else if (type === WIRE.channel_update && len >= 138) {
           updates += this.update(view, msg);
         } else if (type === WIRE.delete_chan && len >= 10) {
-          deleted += this.remove(view.getBigUint64(msg + 2));
+          deleted += this.remove(view.getUint32(msg + 2), view.getUint32(msg + 6));
         } else if (type === WIRE.ended) {
           // This file is finished: gossipd continues in a compacted copy under the same name.
           this.reset();
@@ -225,7 +229,7 @@ export class ResidentGossipStore {
    * channel_updates, the previous graph's channels, node index and adjacency are kept and only the
    * per-direction arrays are copied; otherwise deleted channels are first compacted out of the
    * columns, so every array is a plain copy of the columns' used part, and the node index is copied
-   * from the resident one only when nodes were added (issue 19 §2: a cycle pays for what changed).
+   * the resident one's view of its first nodes (issue 19 §2: a cycle pays for what changed).
    */
   graph(): Graph {
     if (this.graphCache) return this.graphCache;
@@ -245,13 +249,13 @@ export class ResidentGossipStore {
     } else {
       if (this.scidIndex.size < this.count) this.compact();
       const n = this.count;
-      const sameNodes = prev !== undefined && prev.nodeCount === this.nodeIds.length;
+      const sameNodes = prev !== undefined && prev.nodeCount === this.nodes.count;
       this.graphCache = buildGraph(
         {
           format: 'gossip-store',
           scids: 'real',
-          nodeIds: sameNodes ? prev.nodeIds : this.nodeIds.slice(),
-          aliases: sameNodes ? prev.aliases : new Array<string>(this.nodeIds.length).fill(''),
+          nodeIds: sameNodes ? prev.nodeIds : this.nodes.ids.slice(),
+          aliases: sameNodes ? prev.aliases : new Array<string>(this.nodes.count).fill(''),
           node1: c.node1.slice(0, n),
           node2: c.node2.slice(0, n),
           capacitySat: c.capacitySat.slice(0, n),
@@ -260,7 +264,7 @@ export class ResidentGossipStore {
           scidOut: c.scidOut.slice(0, n),
           ...halves(n),
         },
-        sameNodes ? prev.nodeIndex : new Map(this.nodeIndex),
+        sameNodes ? prev.nodeIndex : this.nodes.view(this.nodes.count),
       );
     }
     this.built = { graph: this.graphCache, stale: 'none' };
@@ -284,7 +288,7 @@ export class ResidentGossipStore {
       }
       k++;
     }
-    for (const [scid, i] of this.scidIndex) this.scidIndex.set(scid, moved[i]!);
+    this.scidIndex.remap(moved);
     c.alive.fill(0, k, this.count);
     for (const a of [c.halfFlags, c.baseFeeMsat, c.feePpm, c.delay, c.lastUpdate]) a.fill(0, 2 * k, 2 * this.count);
     c.htlcMinMsat.fill(Number.NaN, 2 * k, 2 * this.count);
@@ -295,9 +299,8 @@ export class ResidentGossipStore {
   private reset(): void {
     this.cols = new Columns();
     this.count = 0;
-    this.scidIndex.clear();
-    this.nodeIds = [];
-    this.nodeIndex.clear();
+    this.scidIndex = new ScidTable();
+    this.nodes = new NodeTable();
     this.graphCache = null;
     this.built = null;
     this.offset = 0;
@@ -308,18 +311,7 @@ export class ResidentGossipStore {
   private amountAfter(view: DataView, at: number, end: number): number | null {
     if (at + HDR + 10 > end || (view.getUint16(at) & FLAG_COMPLETED) === 0) return null;
     if (view.getUint16(at + HDR) !== WIRE.channel_amount) return null;
-    return Number(view.getBigUint64(at + HDR + 2));
-  }
-
-  private node(file: Uint8Array, at: number): number {
-    const id = hex(file, at, 33);
-    let i = this.nodeIndex.get(id);
-    if (i === undefined) {
-      i = this.nodeIds.length;
-      this.nodeIds.push(id);
-      this.nodeIndex.set(id, i);
-    }
-    return i;
+    return u64(view, at + HDR + 2);
   }
 
   /** BOLT 7 channel_announcement: 4 signatures, features, chain_hash, scid, node_id_1, node_id_2. */
@@ -327,26 +319,27 @@ export class ResidentGossipStore {
     const featuresLen = view.getUint16(msg + 2 + 256);
     const at = msg + 2 + 256 + 2 + featuresLen + 32;
     if (at + 8 + 66 > msg + len) return 0;
-    const scid = view.getBigUint64(at);
-    if (this.scidIndex.has(scid)) return 0;
+    const hi = view.getUint32(at);
+    const lo = view.getUint32(at + 4);
+    if (this.scidIndex.get(hi, lo) >= 0) return 0;
     const c = this.cols;
     c.ensure(this.count + 1);
     const i = this.count++;
-    c.node1[i] = this.node(file, at + 8);
-    c.node2[i] = this.node(file, at + 8 + 33);
+    c.node1[i] = this.nodes.intern(file, at + 8);
+    c.node2[i] = this.nodes.intern(file, at + 8 + 33);
     c.capacitySat[i] = capacity_sat;
-    c.scidBlock[i] = Number(scid >> 40n);
-    c.scidTx[i] = Number((scid >> 16n) & 0xffffffn);
-    c.scidOut[i] = Number(scid & 0xffffn);
+    c.scidBlock[i] = hi >>> 8;
+    c.scidTx[i] = ((hi & 0xff) << 16) | (lo >>> 16);
+    c.scidOut[i] = lo & 0xffff;
     c.alive[i] = 1;
-    this.scidIndex.set(scid, i);
+    this.scidIndex.add(hi, lo, i);
     return 1;
   }
 
   /** BOLT 7 channel_update: scid at 98, timestamp, flags (bit 0 direction, bit 1 disabled), cltv, htlc_min, fees, htlc_max. */
   private update(view: DataView, msg: number): number {
-    const i = this.scidIndex.get(view.getBigUint64(msg + 98));
-    if (i === undefined) return 0;
+    const i = this.scidIndex.get(view.getUint32(msg + 98), view.getUint32(msg + 102));
+    if (i < 0) return 0;
     const channelFlags = view.getUint8(msg + 111);
     const h = 2 * i + (channelFlags & 1);
     const c = this.cols;
@@ -355,17 +348,16 @@ export class ResidentGossipStore {
     c.halfFlags[h] = HALF.present | ((channelFlags & 2) === 0 ? HALF.active : 0);
     c.lastUpdate[h] = timestamp;
     c.delay[h] = view.getUint16(msg + 112);
-    c.htlcMinMsat[h] = Number(view.getBigUint64(msg + 114));
+    c.htlcMinMsat[h] = u64(view, msg + 114);
     c.baseFeeMsat[h] = view.getUint32(msg + 122);
     c.feePpm[h] = view.getUint32(msg + 126);
-    c.htlcMaxMsat[h] = Number(view.getBigUint64(msg + 130));
+    c.htlcMaxMsat[h] = u64(view, msg + 130);
     return 1;
   }
 
-  private remove(scid: bigint): number {
-    const i = this.scidIndex.get(scid);
-    if (i === undefined) return 0;
-    this.scidIndex.delete(scid);
+  private remove(hi: number, lo: number): number {
+    const i = this.scidIndex.delete(hi, lo);
+    if (i < 0) return 0;
     this.cols.alive[i] = 0;
     return 1;
   }
