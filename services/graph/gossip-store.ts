@@ -19,10 +19,11 @@
  * corrupt record leaves the resident graph unchanged and is reported as `BadChecksum`.
  */
 import { buf as crc32c } from 'crc-32/crc32c';
-import { buildGraph, type Graph, type GraphHalves, HALF, withHalves } from '../../runtime/core/graph/graph.ts';
+import { buildGraph, type Graph, HALF, withHalves } from '../../runtime/core/graph/graph.ts';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
 import type { GraphLoadError } from './errors.ts';
 import { NodeTable } from './node-table.ts';
+import { ResidentColumns } from './resident-columns.ts';
 import { ScidTable } from './scid-table.ts';
 
 /** Major version this reader understands (top three bits of the version byte). */
@@ -47,51 +48,6 @@ export interface ApplyReport {
   readonly restarted: boolean;
   /** Byte offset up to which the file has been applied. */
   readonly offset: number;
-}
-
-/** Growable typed-array columns of the resident graph. */
-class Columns {
-  cap = 0;
-  node1 = new Uint32Array(0);
-  node2 = new Uint32Array(0);
-  capacitySat = new Float64Array(0);
-  scidBlock = new Uint32Array(0);
-  scidTx = new Uint32Array(0);
-  scidOut = new Uint16Array(0);
-  alive = new Uint8Array(0);
-  halfFlags = new Uint8Array(0);
-  baseFeeMsat = new Uint32Array(0);
-  feePpm = new Uint32Array(0);
-  delay = new Uint16Array(0);
-  htlcMinMsat = new Float64Array(0);
-  htlcMaxMsat = new Float64Array(0);
-  lastUpdate = new Uint32Array(0);
-
-  ensure(n: number): void {
-    if (n <= this.cap) return;
-    const cap = Math.max(1024, this.cap * 2, n);
-    const grow = <T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(a: T, size: number, fill?: number): T => {
-      const b = new (a.constructor as new (n: number) => T)(size);
-      if (fill !== undefined) b.fill(fill);
-      b.set(a);
-      return b;
-    };
-    this.node1 = grow(this.node1, cap);
-    this.node2 = grow(this.node2, cap);
-    this.capacitySat = grow(this.capacitySat, cap);
-    this.scidBlock = grow(this.scidBlock, cap);
-    this.scidTx = grow(this.scidTx, cap);
-    this.scidOut = grow(this.scidOut, cap);
-    this.alive = grow(this.alive, cap);
-    this.halfFlags = grow(this.halfFlags, 2 * cap);
-    this.baseFeeMsat = grow(this.baseFeeMsat, 2 * cap);
-    this.feePpm = grow(this.feePpm, 2 * cap);
-    this.delay = grow(this.delay, 2 * cap);
-    this.htlcMinMsat = grow(this.htlcMinMsat, 2 * cap, Number.NaN);
-    this.htlcMaxMsat = grow(this.htlcMaxMsat, 2 * cap, Number.NaN);
-    this.lastUpdate = grow(this.lastUpdate, 2 * cap);
-    this.cap = cap;
-  }
 }
 
 /** Bytes of a store's head that hold its version byte and identity record. */
@@ -133,8 +89,7 @@ const hex = (b: Uint8Array, from: number, len: number): string => Buffer.from(b.
 
 /** The public channel graph of one gossip_store file, kept in memory and brought up to date by `apply`. */
 export class ResidentGossipStore {
-  private cols = new Columns();
-  private count = 0;
+  private cols = new ResidentColumns();
   private scidIndex = new ScidTable();
   private nodes = new NodeTable();
   private offset = 0;
@@ -225,30 +180,21 @@ export class ResidentGossipStore {
   }
 
   /**
-   * The graph of the live channels (built once per change; planner input). After only
+   * The graph of the live channels (built once per change; planner input), viewing the resident
+   * columns rather than copying them (resident-columns.ts copies on its next write). After only
    * channel_updates, the previous graph's channels, node index and adjacency are kept and only the
-   * per-direction arrays are copied; otherwise deleted channels are first compacted out of the
-   * columns, so every array is a plain copy of the columns' used part, and the node index is copied
-   * the resident one's view of its first nodes (issue 19 §2: a cycle pays for what changed).
+   * per-direction views are new; otherwise deleted channels are first compacted out of the columns,
+   * and the node index is the resident one's view of its first nodes (issue 19 §2: a cycle pays
+   * for what changed).
    */
   graph(): Graph {
     if (this.graphCache) return this.graphCache;
     const c = this.cols;
-    const halves = (n: number): GraphHalves => ({
-      halfFlags: c.halfFlags.slice(0, 2 * n),
-      baseFeeMsat: c.baseFeeMsat.slice(0, 2 * n),
-      feePpm: c.feePpm.slice(0, 2 * n),
-      delay: c.delay.slice(0, 2 * n),
-      htlcMinMsat: c.htlcMinMsat.slice(0, 2 * n),
-      htlcMaxMsat: c.htlcMaxMsat.slice(0, 2 * n),
-      lastUpdate: c.lastUpdate.slice(0, 2 * n),
-    });
     const prev = this.built?.graph;
     if (prev && this.built?.stale === 'halves') {
-      this.graphCache = withHalves(prev, halves(this.count));
+      this.graphCache = withHalves(prev, c.shareHalves());
     } else {
-      if (this.scidIndex.size < this.count) this.compact();
-      const n = this.count;
+      if (this.scidIndex.size < c.count) this.scidIndex.remap(c.compact());
       const sameNodes = prev !== undefined && prev.nodeCount === this.nodes.count;
       this.graphCache = buildGraph(
         {
@@ -256,13 +202,8 @@ export class ResidentGossipStore {
           scids: 'real',
           nodeIds: sameNodes ? prev.nodeIds : this.nodes.ids.slice(),
           aliases: sameNodes ? prev.aliases : new Array<string>(this.nodes.count).fill(''),
-          node1: c.node1.slice(0, n),
-          node2: c.node2.slice(0, n),
-          capacitySat: c.capacitySat.slice(0, n),
-          scidBlock: c.scidBlock.slice(0, n),
-          scidTx: c.scidTx.slice(0, n),
-          scidOut: c.scidOut.slice(0, n),
-          ...halves(n),
+          ...c.shareChannels(),
+          ...c.shareHalves(),
         },
         sameNodes ? prev.nodeIndex : this.nodes.view(this.nodes.count),
       );
@@ -271,34 +212,8 @@ export class ResidentGossipStore {
     return this.graphCache;
   }
 
-  /** Move the live channels down over the deleted ones (order kept), re-point the scid index, clear the freed slots. */
-  private compact(): void {
-    const c = this.cols;
-    const moved = new Int32Array(this.count).fill(-1);
-    let k = 0;
-    for (let i = 0; i < this.count; i++) {
-      if (!c.alive[i]) continue;
-      moved[i] = k;
-      if (k !== i) {
-        for (const a of [c.node1, c.node2, c.capacitySat, c.scidBlock, c.scidTx, c.scidOut, c.alive]) a[k] = a[i]!;
-        for (const a of [c.halfFlags, c.baseFeeMsat, c.feePpm, c.delay, c.htlcMinMsat, c.htlcMaxMsat, c.lastUpdate]) {
-          a[2 * k] = a[2 * i]!;
-          a[2 * k + 1] = a[2 * i + 1]!;
-        }
-      }
-      k++;
-    }
-    this.scidIndex.remap(moved);
-    c.alive.fill(0, k, this.count);
-    for (const a of [c.halfFlags, c.baseFeeMsat, c.feePpm, c.delay, c.lastUpdate]) a.fill(0, 2 * k, 2 * this.count);
-    c.htlcMinMsat.fill(Number.NaN, 2 * k, 2 * this.count);
-    c.htlcMaxMsat.fill(Number.NaN, 2 * k, 2 * this.count);
-    this.count = k;
-  }
-
   private reset(): void {
-    this.cols = new Columns();
-    this.count = 0;
+    this.cols = new ResidentColumns();
     this.scidIndex = new ScidTable();
     this.nodes = new NodeTable();
     this.graphCache = null;
@@ -322,16 +237,18 @@ export class ResidentGossipStore {
     const hi = view.getUint32(at);
     const lo = view.getUint32(at + 4);
     if (this.scidIndex.get(hi, lo) >= 0) return 0;
-    const c = this.cols;
-    c.ensure(this.count + 1);
-    const i = this.count++;
+    const cols = this.cols;
+    cols.ensure(cols.count + 1);
+    cols.writeChannels();
+    const c = cols.channels;
+    const i = cols.count++;
     c.node1[i] = this.nodes.intern(file, at + 8);
     c.node2[i] = this.nodes.intern(file, at + 8 + 33);
     c.capacitySat[i] = capacity_sat;
     c.scidBlock[i] = hi >>> 8;
     c.scidTx[i] = ((hi & 0xff) << 16) | (lo >>> 16);
     c.scidOut[i] = lo & 0xffff;
-    c.alive[i] = 1;
+    cols.alive[i] = 1;
     this.scidIndex.add(hi, lo, i);
     return 1;
   }
@@ -342,7 +259,8 @@ export class ResidentGossipStore {
     if (i < 0) return 0;
     const channelFlags = view.getUint8(msg + 111);
     const h = 2 * i + (channelFlags & 1);
-    const c = this.cols;
+    this.cols.writeHalves();
+    const c = this.cols.halves;
     const timestamp = view.getUint32(msg + 106);
     if ((c.halfFlags[h]! & HALF.present) !== 0 && timestamp < c.lastUpdate[h]!) return 0;
     c.halfFlags[h] = HALF.present | ((channelFlags & 2) === 0 ? HALF.active : 0);

@@ -196,6 +196,30 @@ test('the graph after appended updates, deletions and announcements equals a fre
   expect(first.channelCount).toBe(3_000);
 });
 
+test('graphs view the resident columns: every graph handed out keeps its values through later updates, deletions (compaction) and announcements', () => {
+  const store = new ResidentGossipStore();
+  let file: Uint8Array = writeGossipStore(snapshot, undefined, 2_000);
+  store.apply(file);
+  const keys = ['node1', 'node2', 'capacitySat', 'scidBlock', 'scidTx', 'scidOut', 'halfFlags', 'baseFeeMsat', 'feePpm', 'delay', 'htlcMinMsat', 'htlcMaxMsat', 'lastUpdate'] as const;
+  const copy = (g: ReturnType<ResidentGossipStore['graph']>) => Object.fromEntries(keys.map((k) => [k, Array.from(g[k])]));
+  const handed = [store.graph()];
+  const copies = [copy(handed[0]!)];
+  const steps = [
+    [updateRecord(snapshot, 2 * 7, 1_800_000_000, true)],
+    [deleteRecord(snapshot, 3), deleteRecord(snapshot, 1_500)],
+    [...announceRecords(snapshot, 2_000), updateRecord(snapshot, 2 * 2_000 + 1, 1_800_000_001)],
+    [updateRecord(snapshot, 2 * 9 + 1, 1_800_000_002, true)],
+  ];
+  for (const records of steps) {
+    file = Buffer.concat([file, ...records]);
+    expect(store.apply(file).ok).toBe(true);
+    handed.push(store.graph());
+    copies.push(copy(handed.at(-1)!));
+  }
+  expect(handed.map((g) => g.channelCount)).toEqual([2_000, 2_000, 1_998, 1_999, 1_999]);
+  handed.forEach((g, i) => expect(copy(g)).toEqual(copies[i]!));
+});
+
 test('the daemon reads the file in 1 MiB windows: the whole 2026-02-03 store gives the same graph as one read', async () => {
   const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
