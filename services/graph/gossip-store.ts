@@ -64,6 +64,24 @@ export function storeIdentity(file: Uint8Array): string {
 }
 
 /**
+ * The not deleted channel_announcements among the complete records of `chunk` from `off` (a record
+ * header), and the offset just after the last complete record: a header walk, for sizing the
+ * resident columns before a whole store is read.
+ */
+export function announcementsIn(chunk: Uint8Array, off: number): { readonly count: number; readonly end: number } {
+  const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  let count = 0;
+  while (off + HDR + 2 <= chunk.length) {
+    const flags = view.getUint16(off);
+    const len = view.getUint16(off + 2);
+    if ((flags & FLAG_COMPLETED) === 0 || off + HDR + len > chunk.length) break;
+    if ((flags & FLAG_DELETED) === 0 && len >= 2 && view.getUint16(off + HDR) === WIRE.channel_announcement) count++;
+    off += HDR + len;
+  }
+  return { count, end: off };
+}
+
+/**
  * Offset (in `file`) of the first complete, not deleted record from `off` on whose `crc` is not CLN's
  * `crc32c(timestamp, message)`, or null. Stops where the reader stops: at an incomplete record.
  */
@@ -111,7 +129,7 @@ export class ResidentGossipStore {
    *   crc32c does not match) with nothing changed.
    */
   apply(file: Uint8Array): Result<ApplyReport, GraphLoadError> {
-    return this.applyChunk(file, 0, storeIdentity(file), file.length);
+    return this.applyChunk(file, 0, storeIdentity(file), file.length, isGossipStore(file) ? announcementsIn(file, 1).count : 0);
   }
 
   /** Byte offset the next `applyChunk` must start its chunk at or before (0 = from the start, version byte included). */
@@ -128,8 +146,10 @@ export class ResidentGossipStore {
    * Apply the records in `chunk`, which holds the file's bytes from offset `chunkStart` (≤
    * `nextOffset`, or 0 with the version byte when the file is new or was replaced) to its end.
    * @param identity `storeIdentity` of the file's first bytes; @param fileSize the file's size.
+   * @param expectedChannels when the file is read from its start, how many channel_announcements it
+   *   holds (`announcementsIn`): the columns are sized once for them instead of growing.
    */
-  applyChunk(chunk: Uint8Array, chunkStart: number, identity: string, fileSize: number): Result<ApplyReport, GraphLoadError> {
+  applyChunk(chunk: Uint8Array, chunkStart: number, identity: string, fileSize: number, expectedChannels = 0): Result<ApplyReport, GraphLoadError> {
     if (chunkStart === 0 && chunk.length > 0 && !isGossipStore(chunk)) {
       return err({ kind: 'BadHeader', reason: `gossip_store version byte 0x${chunk[0]!.toString(16)} is not major ${GOSSIP_STORE_MAJOR}` });
     }
@@ -141,6 +161,7 @@ export class ResidentGossipStore {
     if (fresh) {
       restarted = this.offset !== 0;
       this.reset();
+      this.cols.ensure(expectedChannels);
       this.offset = 1;
       this.identity = identity;
     }

@@ -37,10 +37,10 @@ export class ResidentColumns {
   private channelsShared = false;
   private halvesShared = false;
 
-  /** Room for `n` channels (capacity doubles; the copies are the columns' own). */
+  /** Room for `n` channels: exactly `n` when sized up front, else 25 % more than before (the copies are the columns' own). */
   ensure(n: number): void {
     if (n <= this.cap) return;
-    const cap = Math.max(1024, this.cap * 2, n);
+    const cap = Math.max(1024, this.cap + (this.cap >> 2), n);
     for (const k of CHANNEL_KEYS) (this.channels[k] as Column) = resized(this.channels[k], cap, 0);
     for (const k of HALF_KEYS) (this.halves[k] as Column) = resized(this.halves[k], 2 * cap, HALF_FILL[k]);
     this.alive = resized(this.alive, cap, 0);
