@@ -220,7 +220,7 @@ test('graphs view the resident columns: every graph handed out keeps its values 
   handed.forEach((g, i) => expect(copy(g)).toEqual(copies[i]!));
 });
 
-test('the daemon reads the file in 1 MiB windows: the whole 2026-02-03 store gives the same graph as one read', async () => {
+test('the daemon reads the file in 256 KiB windows: the whole 2026-02-03 store gives the same graph as one read', async () => {
   const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { tmpdir } = await import('node:os');
