@@ -108,7 +108,7 @@ const hex = (b: Uint8Array, from: number, len: number): string => Buffer.from(b.
 /** The public channel graph of one gossip_store file, kept in memory and brought up to date by `apply`. */
 export class ResidentGossipStore {
   private cols = new ResidentColumns();
-  private scidIndex = new ScidTable();
+  private scidIndex = new ScidTable(this.cols);
   private nodes = new NodeTable();
   private offset = 0;
   private identity = '';
@@ -235,7 +235,7 @@ export class ResidentGossipStore {
 
   private reset(): void {
     this.cols = new ResidentColumns();
-    this.scidIndex = new ScidTable();
+    this.scidIndex = new ScidTable(this.cols);
     this.nodes = new NodeTable();
     this.graphCache = null;
     this.built = null;

@@ -6,6 +6,7 @@
  * cycle judged never changes under it and one copy of the graph exists until gossip changes it
  * (issue 19 §2: the copy was ~4.5 MiB of the daemon's first-cycle peak RSS on the 2026-02-03 graph).
  */
+import type { ScidKeys } from './scid-table.ts';
 import { emptyHalves, type GraphHalves, type GraphParts } from '../../runtime/core/graph/graph.ts';
 
 type Column = Uint8Array | Uint16Array | Uint32Array | Float64Array;
@@ -26,8 +27,8 @@ const HALF_KEYS = ['halfFlags', 'baseFeeMsat', 'feePpm', 'delay', 'htlcMinMsat',
 /** Fill of an unused per-direction slot: htlc limits unknown (NaN), everything else 0. */
 const HALF_FILL: Record<(typeof HALF_KEYS)[number], number> = { halfFlags: 0, baseFeeMsat: 0, feePpm: 0, delay: 0, htlcMinMsat: Number.NaN, htlcMaxMsat: Number.NaN, lastUpdate: 0 };
 
-/** Columns for `cap` channels; `count` of them used. */
-export class ResidentColumns {
+/** Columns for `cap` channels; `count` of them used. Also the scid table's keys (scid-table.ts). */
+export class ResidentColumns implements ScidKeys {
   cap = 0;
   count = 0;
   channels: { -readonly [K in keyof ChannelColumns]: ChannelColumns[K] } = { node1: new Uint32Array(0), node2: new Uint32Array(0), capacitySat: new Float64Array(0), scidBlock: new Uint32Array(0), scidTx: new Uint32Array(0), scidOut: new Uint16Array(0) };
@@ -47,6 +48,16 @@ export class ResidentColumns {
     this.cap = cap;
     this.channelsShared = false;
     this.halvesShared = false;
+  }
+
+  /** Upper 32 bits of channel `i`'s scid: block height (24 bits), then the tx index's top 8. */
+  scidHi(i: number): number {
+    return ((this.channels.scidBlock[i]! << 8) | (this.channels.scidTx[i]! >>> 16)) >>> 0;
+  }
+
+  /** Lower 32 bits of channel `i`'s scid: the tx index's low 16 bits, then the output index. */
+  scidLo(i: number): number {
+    return (((this.channels.scidTx[i]! & 0xffff) << 16) | this.channels.scidOut[i]!) >>> 0;
   }
 
   /** Call before writing a per-channel column: copies the group a graph still views. */
