@@ -2,9 +2,10 @@
  * Node ids of the resident gossip_store graph, interned from their 33 raw bytes (BOLT 7 `point`)
  * through an open-addressing index in one typed array, compared against the node's hex id, so a
  * channel_announcement costs a hash probe, not a hex string and a Map lookup per endpoint; each
- * node's hex id is made once, when it first appears. `view(count)` hands the graph a read-only id → index map over the
- * first `count` nodes that shares this table instead of copying it (issue 19 §2: daemon peak RSS;
- * a Map of the 2026-02-03 graph's 17,324 node ids held ~3 MiB, and the graph took a copy of it).
+ * node's hex id is made once, when it first appears. `view(count)` hands the graph a read-only
+ * id → index map over the first `count` nodes that shares this table instead of copying it (issue
+ * 19 §2: daemon peak RSS; a Map of the 2026-02-03 graph's 17,324 node ids held ~3 MiB, and the
+ * graph took a copy of it).
  */
 
 const KEY = 33;
