@@ -40,7 +40,7 @@ export class GossipStoreFile {
       const head = new Uint8Array(Math.min(size, GOSSIP_STORE_HEAD_BYTES));
       readSync(fd, head, 0, head.length, 0);
       const identity = storeIdentity(head);
-      const fresh = this.store.nextOffset === 0 || size < this.store.nextOffset || identity !== this.store.fileIdentity;
+      const fresh = this.store.readsWhole(identity, size);
       let start = fresh ? 0 : this.store.nextOffset;
       const total = { records: 0, channels_added: 0, updates: 0, channels_deleted: 0, restarted: false };
       const window = new Uint8Array(Math.min(GOSSIP_STORE_READ_BYTES, Math.max(size - start, 0)));

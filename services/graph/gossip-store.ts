@@ -129,17 +129,19 @@ export class ResidentGossipStore {
    *   crc32c does not match) with nothing changed.
    */
   apply(file: Uint8Array): Result<ApplyReport, GraphLoadError> {
-    return this.applyChunk(file, 0, storeIdentity(file), file.length, isGossipStore(file) ? announcementsIn(file, 1).count : 0);
+    const identity = storeIdentity(file);
+    const expected = this.readsWhole(identity, file.length) && isGossipStore(file) ? announcementsIn(file, 1).count : 0;
+    return this.applyChunk(file, 0, identity, file.length, expected);
+  }
+
+  /** True when a file of this identity and size must be read from its start: nothing read yet, or the file was replaced (other identity, or shorter than what was read). */
+  readsWhole(identity: string, fileSize: number): boolean {
+    return this.offset === 0 || fileSize < this.offset || identity !== this.identity;
   }
 
   /** Byte offset the next `applyChunk` must start its chunk at or before (0 = from the start, version byte included). */
   get nextOffset(): number {
     return this.offset;
-  }
-
-  /** The identity the resident graph was read from ('' before the first apply). */
-  get fileIdentity(): string {
-    return this.identity;
   }
 
   /**
@@ -153,7 +155,7 @@ export class ResidentGossipStore {
     if (chunkStart === 0 && chunk.length > 0 && !isGossipStore(chunk)) {
       return err({ kind: 'BadHeader', reason: `gossip_store version byte 0x${chunk[0]!.toString(16)} is not major ${GOSSIP_STORE_MAJOR}` });
     }
-    const fresh = this.offset === 0 || fileSize < this.offset || identity !== this.identity;
+    const fresh = this.readsWhole(identity, fileSize);
     if (fresh && (chunkStart !== 0 || chunk.length === 0)) return err({ kind: 'BadHeader', reason: 'a new or replaced gossip_store must be read from its first byte' });
     const corrupt = firstBadChecksum(chunk, (fresh ? 1 : this.offset) - chunkStart);
     if (corrupt !== null) return err({ kind: 'BadChecksum', offset: chunkStart + corrupt });
