@@ -11,7 +11,7 @@ import { PlannerSection } from '../../runtime/node/planner/planner-settings.ts';
 import { plannerStatus, plannerSummaryView } from '../../runtime/node/planner/planner-status.ts';
 import type { StatusResult } from '../../runtime/node/hive/rpc/status.ts';
 
-const FACTS = { now: 1000, next_run_at: 2000, effective_interval_s: 3600, jitter_max_s: 300, clboss_present: false, degraded: [] };
+const FACTS = { now: 1000, next_run_at: 2000, effective_interval_s: 3600, jitter_max_s: 300, clboss_present: false, degraded: [], last_persist_ms: null };
 
 function statusWith(overrides: Record<string, unknown>): StatusResult {
   const cfg = plannerConfig(overrides);

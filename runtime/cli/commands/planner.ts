@@ -79,7 +79,7 @@ function renderStatus(s: PlannerStatus): string {
   const lines = [
     `mode      ${s.governance_mode}, expansions ${s.expansions_enabled ? 'enabled' : 'disabled'}, CLBoss ${s.clboss_present ? 'present' : 'absent'}`,
     `timer     every ${s.effective_interval_s} s (configured ${s.planner_interval_s} s) + up to ${s.jitter_max_s} s jitter; next ${at(s.next_run_at)}; ${s.cycles_run} cycles run`,
-    last ? `last      ${last.cycle_id ?? '-'} at ${at(last.at)}: ${last.outcome}${last.error ? ` (${last.error})` : ''}; inputs ${Math.round(last.gather_ms)} ms, cycle ${Math.round(last.cycle_ms)} ms${last.counts ? `; ${JSON.stringify(last.counts)}` : ''}` : 'last      no cycle yet',
+    last ? `last      ${last.cycle_id ?? '-'} at ${at(last.at)}: ${last.outcome}${last.error ? ` (${last.error})` : ''}; inputs ${Math.round(last.gather_ms)} ms, cycle ${Math.round(last.cycle_ms)} ms${s.last_persist_ms === null ? '' : `, stored ${Math.round(s.last_persist_ms)} ms`}${last.counts ? `; ${JSON.stringify(last.counts)}` : ''}` : 'last      no cycle yet',
     `actions   ${s.pending_actions} pending, ${s.guarded_targets} targets guarded, ${s.rejections_in_backoff} in rejection backoff`,
     ...s.mass_saturation.map((e) => `breaker   ${at(e.at)} ${e.cycle_id}: mass saturation detected (${e.guard_actions} guard actions > ${e.limit}; ${e.new_saturated} new saturated), cycle aborted`),
     ...s.degraded_inputs.map((d) => `degraded  ${d}`),

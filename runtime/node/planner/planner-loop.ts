@@ -78,6 +78,8 @@ export class PlannerLoop {
   private lastGraph: Graph | null = null;
   private lastClboss = false;
   private degraded: readonly string[] = [];
+  /** ms the last completed cycle's commit took (status `last_persist_ms`). */
+  private lastPersistMs: number | null = null;
   private cycling = false;
   private readonly decisions: OperatorDecisions;
   private readonly payer: CircularPayer;
@@ -177,10 +179,12 @@ export class PlannerLoop {
     if (log.outcome === 'aborted_mass_saturation') {
       next = { ...next, saturation_events: appendBounded(next.saturation_events, { at: now, cycle_id: log.cycle_id, new_saturated: log.counts.new_saturated, guard_actions: log.counts.guard_actions, limit: cfg.saturation_abort_above_new_targets }, SATURATION_EVENT_HISTORY) };
     }
+    const t2 = performance.now();
     if (!this.commit(next)) return;
+    this.lastPersistMs = performance.now() - t2;
     this.lastGraph = gathered.value.input.graph;
     this.lastClboss = gathered.value.input.clboss_present;
-    this.host.log('info', 'planner_cycle', { cycle_id: log.cycle_id, outcome: log.outcome, ...log.counts, gather_ms: Math.round(gatherMs), cycle_ms: Math.round(cycleMs), degraded: this.degraded });
+    this.host.log('info', 'planner_cycle', { cycle_id: log.cycle_id, outcome: log.outcome, ...log.counts, gather_ms: Math.round(gatherMs), cycle_ms: Math.round(cycleMs), persist_ms: Math.round(this.lastPersistMs), degraded: this.degraded });
     this.host.emit({ kind: 'fleet_event', name: 'planner_cycle', fields: { cycle_id: log.cycle_id, outcome: log.outcome, ...log.counts } });
     for (const e of effects) await this.carryOut(e);
   }
@@ -283,7 +287,7 @@ export class PlannerLoop {
 
   /** `hive-planner-status`. */
   status(): PlannerStatus {
-    return plannerStatus(this.record, this.config(), { now: this.host.now(), next_run_at: this.nextRunAt(), effective_interval_s: effectiveIntervalS(this.base.planner_interval_s), jitter_max_s: this.settings.jitter_max_s, clboss_present: this.lastClboss, degraded: this.degraded });
+    return plannerStatus(this.record, this.config(), { now: this.host.now(), next_run_at: this.nextRunAt(), effective_interval_s: effectiveIntervalS(this.base.planner_interval_s), jitter_max_s: this.settings.jitter_max_s, clboss_present: this.lastClboss, degraded: this.degraded, last_persist_ms: this.lastPersistMs });
   }
 
   /**

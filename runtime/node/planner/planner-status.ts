@@ -48,6 +48,8 @@ export interface PlannerStatus extends PlannerSummaryView {
   readonly degraded_inputs: readonly string[];
   readonly mass_saturation: readonly SaturationEvent[];
   readonly rejections_in_backoff: number;
+  /** ms the last completed cycle's record took to commit to the store (null before one ran in this process). */
+  readonly last_persist_ms: number | null;
 }
 
 /** Loop facts the record does not hold. */
@@ -59,6 +61,7 @@ export interface LoopFacts {
   readonly jitter_max_s: number;
   readonly clboss_present: boolean;
   readonly degraded: readonly string[];
+  readonly last_persist_ms: number | null;
 }
 
 /** Top targets by hive_share (then public capacity) of a decision log. */
@@ -92,6 +95,7 @@ export function plannerStatus(r: PlannerRecord, cfg: PlannerConfig, f: LoopFacts
     degraded_inputs: f.degraded,
     mass_saturation: r.saturation_events,
     rejections_in_backoff: Object.values(r.planner.rejections).filter((at) => f.now - at < cfg.rejection_backoff_s).length,
+    last_persist_ms: f.last_persist_ms,
   };
 }
 
