@@ -68,6 +68,12 @@ function hex4(code: number): string {
 const NEEDS_ESCAPE_ASCII = /["\\\x00-\x1f\x7f-\uffff]/g;
 /** Code units `ensure_ascii=False` escapes: `"`, `\\` and control characters below 0x20. */
 const NEEDS_ESCAPE_UNICODE = /["\\\x00-\x1f]/g;
+/** A code unit `ensure_ascii=True` escapes as `\uXXXX` (outside printable ASCII). */
+const HEX_ESCAPED_ASCII = /[^\x20-\x7e]/;
+/** A code unit `ensure_ascii=False` escapes other than `"` and `\\`: a control character. */
+const HEX_ESCAPED_UNICODE = /[\x00-\x1f]/;
+/** `"` and `\\`, escaped by a backslash in both modes. */
+const QUOTE_OR_BACKSLASH = /["\\]/g;
 
 function escapeUnit(ch: string): string {
   return SHORT_ESCAPES[ch] ?? hex4(ch.charCodeAt(0));
@@ -76,17 +82,22 @@ function escapeUnit(ch: string): string {
 /**
  * Python `json.dumps(s)` string body with `ensure_ascii=True`, without the quotes: every code unit
  * outside 0x20–0x7E is `\uXXXX` (lowercase hex; astral characters as UTF-16 surrogate pairs).
+ * Text whose only specials are `"` and `\\` (canonical strings of canonical strings) is escaped by
+ * one native replace without a per-match callback.
  */
 export function pyEscapeAscii(s: string): string {
-  return PLAIN.test(s) ? s : s.replace(NEEDS_ESCAPE_ASCII, escapeUnit);
+  if (PLAIN.test(s)) return s;
+  return HEX_ESCAPED_ASCII.test(s) ? s.replace(NEEDS_ESCAPE_ASCII, escapeUnit) : s.replace(QUOTE_OR_BACKSLASH, '\\$&');
 }
 
 /**
  * Python `json.dumps(s, ensure_ascii=False)` string body without the quotes: only `"`, `\` and
  * control characters below 0x20 are escaped; everything else (non-ASCII, DEL) stays raw.
+ * Without control characters (every signed text of a canonical string) it is one native replace.
  */
 export function pyEscapeUnicode(s: string): string {
-  return PLAIN.test(s) ? s : s.replace(NEEDS_ESCAPE_UNICODE, escapeUnit);
+  if (PLAIN.test(s)) return s;
+  return HEX_ESCAPED_UNICODE.test(s) ? s.replace(NEEDS_ESCAPE_UNICODE, escapeUnit) : s.replace(QUOTE_OR_BACKSLASH, '\\$&');
 }
 
 /**
@@ -117,7 +128,8 @@ export function pyFloatRepr(x: number): string {
 /** UTF-16 surrogates: only strings containing one order differently by code unit and by code point. */
 const SURROGATE = /[\ud800-\udfff]/;
 
-function compareCodePoints(a: string, b: string): number {
+/** Python `a < b` for strings as a comparator: code point order (JS `<` compares UTF-16 code units). */
+export function comparePyStrings(a: string, b: string): number {
   if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   const ia = a[Symbol.iterator]();
   const ib = b[Symbol.iterator]();
@@ -128,6 +140,21 @@ function compareCodePoints(a: string, b: string): number {
     const d = x.value.codePointAt(0)! - y.value.codePointAt(0)!;
     if (d !== 0) return d;
   }
+}
+
+/**
+ * Sort `strings` in place in Python's order. Without a surrogate in any of them code unit order is
+ * code point order, so the native comparator-less sort runs (the surrogate check is done once per
+ * string, not once per comparison).
+ */
+function sortPyInPlace(strings: string[]): string[] {
+  for (const s of strings) if (SURROGATE.test(s)) return strings.sort(comparePyStrings);
+  return strings.sort();
+}
+
+/** Python `sorted(strings)`: a sorted copy in code point order. */
+export function pySorted(strings: readonly string[]): string[] {
+  return sortPyInPlace([...strings]);
 }
 
 /**
@@ -165,7 +192,7 @@ export function pyDumps(value: PyJson, options: PyDumpsOptions = {}): string {
         }
         const obj = v as { readonly [key: string]: PyJson | undefined };
         const keys = Object.keys(obj);
-        if (sortKeys) keys.sort(compareCodePoints);
+        if (sortKeys) sortPyInPlace(keys);
         let out = '{';
         let first = true;
         for (const k of keys) {

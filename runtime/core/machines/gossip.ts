@@ -20,7 +20,7 @@ import { broadcastRecipients, memberOf } from '../fleet/roster.ts';
 import type { StateRow } from '../fleet/tables.ts';
 import type { FleetState, FleetStep, LocalStatus, NodeFacts } from '../fleet/types.ts';
 import { fleetHash } from '../wire/signing/hashes.ts';
-import { pySorted } from '../wire/signing/py-format.ts';
+import { pySorted } from '../canonical/python-json.ts';
 import type { Admitted } from './admit.ts';
 import type { UnixSeconds } from '../types.ts';
 

@@ -20,14 +20,14 @@
  * row with its admission proof (payloads/admission.ts `MemberClaim`), likewise outside the signing string.
  */
 import { z } from 'zod';
-import { canonicalJson, PyFloat, type PyJson } from '../../canonical/python-json.ts';
+import { canonicalJson, PyFloat, pySorted, type PyJson } from '../../canonical/python-json.ts';
 import type { RawPayload } from '../envelope.ts';
 import type { Framing } from '../framing.ts';
 import { AGE_LIMITS, FIELD_LIMITS } from '../limits.ts';
 import { count, pubkey, text, zbaseSig } from '../primitives.ts';
 import { decodeBinding, type BindingStatement } from '../../swarm/binding.ts';
 import { MemberClaim } from './admission.ts';
-import { pySorted, sha256Hex } from '../signing/py-format.ts';
+import { sha256Hex } from '../signing/py-format.ts';
 import { type MessageSpec, singleSignature } from '../spec.ts';
 
 const feeValue = z.preprocess(

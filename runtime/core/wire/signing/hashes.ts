@@ -4,8 +4,8 @@
  * FULL_SYNC's `fleet_hash` must equal, the membership hash, and FULL_SYNC's signed members hash.
  * Lists are ordered by `peer_id` in code-point order (Python `sort(key=…)` / SQLite BINARY).
  */
-import { canonicalJson, type PyJson } from '../../canonical/python-json.ts';
-import { comparePyStrings, sha256Hex } from './py-format.ts';
+import { canonicalJson, comparePyStrings, type PyJson } from '../../canonical/python-json.ts';
+import { sha256Hex } from './py-format.ts';
 
 /** A node's state as the fleet hash sees it. `last_update`: unix seconds of its latest gossip. */
 export interface FleetStateRow {
