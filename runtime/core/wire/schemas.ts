@@ -2,11 +2,12 @@
  * Payload validation of every Hive message type (issue 2 §2: validated before any handler sees
  * it). Each type's schema, and its stricter spec-framing form where Hivebox-only fields become
  * required, is in its spec (payloads/<type>.ts, wire/spec.ts). Validation strips unknown and
- * `_`-prefixed keys from the view.
+ * `_`-prefixed keys from the view. A hot type's `accept` takes the success path without zod.
  */
 import type { z } from 'zod';
 import { err, ok, type Result } from '../result.ts';
 import { type WireError, wireError } from './errors.ts';
+import type { RawPayload } from './envelope.ts';
 import type { Framing } from './framing.ts';
 import { type MessageSpecs, type MsgType, specOf } from './message-types.ts';
 
@@ -27,8 +28,12 @@ function issuePath(path: readonly PropertyKey[]): string | undefined {
  */
 export function validatePayload<T extends MsgType>(type: T, framing: Framing, raw: unknown): Result<PayloadOf<T>, WireError> {
   const spec = specOf(type);
-  const schema = (framing === 'spec' ? spec.spec_schema : undefined) ?? spec.schema;
-  const parsed = schema.safeParse(raw);
+  const strict = framing === 'spec' ? spec.spec_schema : undefined;
+  if (strict === undefined && spec.accept !== undefined) {
+    const view = spec.accept(raw as RawPayload);
+    if (view !== null) return ok(view as PayloadOf<T>);
+  }
+  const parsed = (strict ?? spec.schema).safeParse(raw);
   if (parsed.success) return ok(parsed.data as PayloadOf<T>);
   const issue = parsed.error.issues[0]!;
   return err(wireError('invalid_field', issue.message, issuePath(issue.path)));

@@ -63,6 +63,12 @@ export interface MessageSpec<P = unknown> {
   readonly schema: z.ZodType<P>;
   /** Stricter schema in spec framing (Hivebox-only fields required), when there is one. */
   readonly spec_schema?: z.ZodType;
+  /**
+   * `schema`'s success path by hand, for a hot type (issue 19 §3): the view exactly as `schema`
+   * outputs it, or null for anything it does not accept (then `schema` decides and names the
+   * offence). Never accepts what `schema` refuses; only used where `schema` applies.
+   */
+  readonly accept?: (raw: RawPayload) => P | null;
   /** Max age of `timestamp` in seconds; null = no freshness check (as in cl-hive). */
   readonly max_age_s: number | null;
   /** Every signature the message carries, over which canonical string, by whom. */
