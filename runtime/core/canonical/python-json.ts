@@ -158,6 +158,56 @@ export function pySorted(strings: readonly string[]): string[] {
 }
 
 /**
+ * `canonicalJson(pySorted(items))` written as bytes into `out` from `at`, without building a string,
+ * when every item is a plain string: printable ASCII without `"` or `\\`, which both Python modes
+ * print verbatim and which holds no surrogate, so the native code-unit sort is Python's order. A
+ * GOSSIP topology is ~13 kB of node ids; printing, joining and re-encoding it as strings cost more
+ * than hashing it, mostly in fresh memory (issue 19 §3). A list that arrives sorted is not re-sorted.
+ * @returns the offset after the closing `]`, or −1 when an item is not a plain string or `out` is
+ *   too short (then the general path must run; `out` holds nothing meaningful).
+ */
+export function writeSortedPlainStrings(items: readonly unknown[], out: Uint8Array, at: number): number {
+  let sorted = true;
+  for (let k = 0; k < items.length; k++) {
+    const s = items[k];
+    if (typeof s !== 'string') return -1;
+    if (k !== 0 && s < (items[k - 1] as string)) sorted = false;
+  }
+  const list = sorted ? (items as readonly string[]) : (items as string[]).slice().sort();
+  let n = at;
+  if (n + 2 > out.length) return -1;
+  out[n++] = 0x5b;
+  for (let k = 0; k < list.length; k++) {
+    const s = list[k]!;
+    if (n + s.length + 4 > out.length) return -1;
+    if (k !== 0) out[n++] = 0x2c;
+    out[n++] = 0x22;
+    for (let j = 0; j < s.length; j++) {
+      const c = s.charCodeAt(j);
+      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return -1;
+      out[n++] = c;
+    }
+    out[n++] = 0x22;
+  }
+  out[n++] = 0x5d;
+  return n;
+}
+
+/**
+ * ASCII `text` (every `canonicalJson` output is ASCII) written as bytes into `out` from `at`.
+ * @returns the offset after it, or −1 when a character is not ASCII or `out` is too short.
+ */
+export function writeAscii(text: string, out: Uint8Array, at: number): number {
+  if (at + text.length > out.length) return -1;
+  for (let j = 0; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (c > 0x7f) return -1;
+    out[at + j] = c;
+  }
+  return at + text.length;
+}
+
+/**
  * Python `json.dumps(value, sort_keys=…, separators=…, ensure_ascii=…)`.
  *
  * Integers print as integers, non-integral numbers and `PyFloat` as `repr(float)`, `bigint` as an

@@ -20,10 +20,12 @@
  * row with its admission proof (payloads/admission.ts `MemberClaim`), likewise outside the signing string.
  */
 import { z } from 'zod';
-import { canonicalJson, PyFloat, pySorted, type PyJson } from '../../canonical/python-json.ts';
+import { canonicalJson, PyFloat, pySorted, type PyJson, writeAscii, writeSortedPlainStrings } from '../../canonical/python-json.ts';
+import { sha256 } from '../../crypto/sha256.ts';
+import { toHex } from '../../types.ts';
 import type { RawPayload } from '../envelope.ts';
 import type { Framing } from '../framing.ts';
-import { AGE_LIMITS, FIELD_LIMITS } from '../limits.ts';
+import { AGE_LIMITS, FIELD_LIMITS, WIRE_LIMITS } from '../limits.ts';
 import { count, pubkey, text, zbaseSig } from '../primitives.ts';
 import { decodeBinding, type BindingStatement } from '../../swarm/binding.ts';
 import { MemberClaim } from './admission.ts';
@@ -194,17 +196,31 @@ function quickGossip(raw: RawPayload): GossipPayload | null {
   return out as GossipPayload;
 }
 
-/** cl-hive `compute_gossip_data_hash`: sha256 hex of the canonical data fields (defaults 0 / {} / []). */
+/** Where the data text of a plain GOSSIP is written to be hashed (its ~14 kB never become a string). */
+const DATA_TEXT = new Uint8Array(WIRE_LIMITS.maxMessageBytes);
+
+/**
+ * cl-hive `compute_gossip_data_hash`: sha256 hex of the canonical data fields (defaults 0 / {} / []),
+ * `{"available_sats","capacity_sats","fee_policy","topology": sorted}`. `topology` sorts last, so
+ * the text is the other three fields' canonical object opened up, then the sorted topology. A
+ * topology of plain strings (node ids) is written and hashed as bytes (issue 19 §3); any other
+ * goes through `canonicalJson(pySorted(…))`.
+ */
 function gossipDataHash(raw: RawPayload): string {
-  const topology = Array.isArray(raw.topology) ? pySorted(raw.topology as string[]) : [];
-  return sha256Hex(
-    canonicalJson({
-      capacity_sats: raw.capacity_sats ?? 0,
-      available_sats: raw.available_sats ?? 0,
-      fee_policy: raw.fee_policy ?? {},
-      topology,
-    }),
-  );
+  const data = canonicalJson({
+    capacity_sats: raw.capacity_sats ?? 0,
+    available_sats: raw.available_sats ?? 0,
+    fee_policy: raw.fee_policy ?? {},
+  });
+  const head = `${data.slice(0, -1)},"topology":`;
+  const topology = Array.isArray(raw.topology) ? (raw.topology as readonly string[]) : [];
+  let n = writeAscii(head, DATA_TEXT, 0);
+  if (n >= 0) n = writeSortedPlainStrings(topology, DATA_TEXT, n);
+  if (n >= 0 && n < DATA_TEXT.length) {
+    DATA_TEXT[n++] = 0x7d;
+    return toHex(sha256(DATA_TEXT.subarray(0, n)));
+  }
+  return sha256Hex(`${head}${canonicalJson(pySorted(topology))}}`);
 }
 
 /** The canonical string a GOSSIP signature covers in `framing` (see file header). */
