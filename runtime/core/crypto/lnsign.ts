@@ -95,9 +95,8 @@ export function recoverSigner(text: string, zsig: string, scheme: SignatureSchem
   if (header >= 31 && header <= 34) recid = header - 31;
   else if (header >= 27 && header <= 30) recid = header - 27;
   else return null;
-  const sig = new Uint8Array(raw);
-  sig[0] = recid;
-  const pub = scheme.recover(sig, lightningDigest(text));
+  raw[0] = recid;
+  const pub = scheme.recover(raw, lightningDigest(text));
   return pub ? toHex(pub) : null;
 }
 
