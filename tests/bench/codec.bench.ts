@@ -1,9 +1,10 @@
 /**
  * Wire codec throughput on 2,000 distinct realistic GOSSIP messages (tests/bench/fixtures/
  * gossip-corpus.ts: real peers of real 2026-02-03 nodes as topology, ~4.9 kB each; issue 19 §3, §6).
- * Each line times exactly:
+ * Each line times exactly (the decode and native gate lines after one untimed pass over the corpus
+ * with the same backend, so JIT tiers and heap are in the daemon's steady state):
  * - `gossip_decode_validate`: `decodeHiveMessage` (framing, UTF-8, JSON guards + parse, envelope,
- *   zod schema) of each message once;
+ *   payload schema: GOSSIP's hand check, zod for what it declines) of each message once;
  * - `gossip_decode_validate_recover`: the same plus `checkSignatures` (data hash over the sorted
  *   topology, signing string, sha256d, public-key recovery, compare with sender_id) — what the
  *   daemon's gate pays per inbound GOSSIP before freshness and membership, which are map look-ups.
@@ -36,7 +37,7 @@ const gate = (i: number) => {
 
 selectCrypto();
 const native = defaultScheme;
-for (const bytes of corpus) decodeOk(bytes); // one warm-up pass, so no line pays the JIT for the others
+for (const bytes of corpus) decodeOk(bytes); // warm-up pass, so no line pays the JIT for the others
 useDefaultScheme(curvesScheme);
 useSha256(portableSha256);
 const before = opsPerSecondSync('codec.gossip_decode_validate_recover.distinct.@noble/curves', 500, gate);
