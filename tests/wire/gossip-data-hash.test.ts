@@ -100,3 +100,9 @@ test('writeSortedPlainStrings writes canonicalJson(pySorted(items)) or declines,
   expect(writeAscii('é', new Uint8Array(9), 0)).toBe(-1);
   expect(writeAscii('abc', new Uint8Array(2), 0)).toBe(-1);
 });
+
+test('a data text longer than the hash buffer (65,535 bytes) takes the general path and still matches', () => {
+  const topology = Array.from({ length: 300 }, (_, i) => `${i.toString(16).padStart(4, '0')}${'a'.repeat(252)}`).reverse();
+  const raw = { sender_id: '02'.padEnd(66, '1'), capacity_sats: 5, available_sats: 1, fee_policy: { base_fee: 1 }, topology, version: 1, timestamp: 2 };
+  expect(gossipSigningString(raw as RawPayload, 'spec')).toBe(reference(raw, 'spec'));
+});
