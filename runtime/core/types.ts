@@ -32,7 +32,8 @@ export function millisOf(now_s: UnixSeconds): UnixMillis {
   return (now_s * 1000) as UnixMillis;
 }
 
-const NODE_ID_RE = /^0[23][0-9a-f]{64}$/;
+/** A lowercase 66-hex compressed public key (a BOLT 7 node_id). */
+export const NODE_ID_RE = /^0[23][0-9a-f]{64}$/;
 const NONCE_RE = /^[0-9a-f]{64}$/;
 
 /** True when `s` is a lowercase 66-hex compressed pubkey (cl-hive `_valid_pubkey`, clhive-protocol.md §2.2). */

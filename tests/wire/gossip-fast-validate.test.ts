@@ -1,10 +1,11 @@
 /**
- * GOSSIP's hand-written success path (payloads/gossip.ts `accept`, issue 19 §3) against its zod
- * schema: on every fuzzed payload — the common shape with one to four fields replaced by
- * adversarial values (nulls, -0, floats, PyFloat, unsafe and negative integers, over-long strings,
- * wrong pubkeys and zbase32, oversized arrays and fee maps, non-ASCII, unknown and `_` keys, valid
- * and broken binding and member rows) — `accept` declines (null, zod decides and names the offence)
- * exactly what zod refuses, and otherwise returns exactly what zod returns, fields in the same order.
+ * GOSSIP's hand-written success path (payloads/gossip-accept.ts, the spec's `accept`; issue 19
+ * §3) against its zod schema. On every fuzzed payload (the common shape with one to four fields
+ * replaced by adversarial values: nulls, -0, floats, PyFloat, unsafe and negative integers,
+ * over-long strings, wrong pubkeys and zbase32, oversized arrays and fee maps, non-ASCII, unknown
+ * and `_` keys, valid and broken binding and member rows) `accept` declines (null: zod decides
+ * and names the offence) exactly what zod refuses, and otherwise returns exactly what zod returns,
+ * fields in the same order.
  */
 import { expect, test } from 'bun:test';
 import fc from 'fast-check';

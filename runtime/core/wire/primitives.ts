@@ -6,10 +6,11 @@
  */
 import { z } from 'zod';
 import { PyFloat } from '../canonical/python-json.ts';
+import { NODE_ID_RE } from '../types.ts';
 import { FIELD_LIMITS } from './limits.ts';
 
 /** `_valid_pubkey`: 66 lowercase hex chars starting 02/03 (a BOLT 7 node_id). */
-export const pubkey = z.string().regex(/^0[23][0-9a-f]{64}$/, 'expected a node id: 66 lowercase hex chars starting 02 or 03');
+export const pubkey = z.string().regex(NODE_ID_RE, 'expected a node id: 66 lowercase hex chars starting 02 or 03');
 
 /** 64 lowercase hex chars: a 32-byte nonce or sha256 hex digest. */
 export const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex chars');
@@ -17,12 +18,15 @@ export const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase h
 /** `_valid_request_id` (request_id, proposal_id): 1..64 lowercase hex chars. */
 export const requestId = z.string().regex(/^[0-9a-f]{1,64}$/, 'expected 1..64 lowercase hex chars');
 
+/** One or more zbase32 characters (Zooko's alphabet). */
+export const ZBASE32_RE = /^[ybndrfg8ejkmcpqxot1uwisza345h769]+$/;
+
 /** A zbase32 Lightning signature field (cl-hive: "present" = ≥ 10 chars; Hivebox caps the length). */
 export const zbaseSig = z
   .string()
   .min(FIELD_LIMITS.signatureMinChars)
   .max(FIELD_LIMITS.signatureMaxChars)
-  .regex(/^[ybndrfg8ejkmcpqxot1uwisza345h769]+$/, 'expected zbase32 characters');
+  .regex(ZBASE32_RE, 'expected zbase32 characters');
 
 /** Free-text `reason`: 1..512 chars (`MAX_REASON_LEN`). */
 export const reason = z.string().min(1).max(FIELD_LIMITS.reasonChars);

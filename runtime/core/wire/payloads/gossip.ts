@@ -18,6 +18,9 @@
  *
  * `hivebox_member` (optional, Hivebox only, spec framing; issue 15 item 1): the sender's own member
  * row with its admission proof (payloads/admission.ts `MemberClaim`), likewise outside the signing string.
+ *
+ * An inbound GOSSIP that passes is validated by gossip-accept.ts (the schema's rules by hand); the
+ * zod schema here decides and names the offence for anything else.
  */
 import { z } from 'zod';
 import { canonicalJson, PyFloat, pySorted, type PyJson, writeAscii, writeSortedPlainStrings } from '../../canonical/python-json.ts';
@@ -29,6 +32,7 @@ import { AGE_LIMITS, FIELD_LIMITS, WIRE_LIMITS } from '../limits.ts';
 import { count, pubkey, text, zbaseSig } from '../primitives.ts';
 import { decodeBinding, type BindingStatement } from '../../swarm/binding.ts';
 import { MemberClaim } from './admission.ts';
+import { acceptGossip, isTopology } from './gossip-accept.ts';
 import { sha256Hex } from '../signing/py-format.ts';
 import { type MessageSpec, singleSignature } from '../spec.ts';
 
@@ -47,12 +51,6 @@ export const Capabilities = z.array(text(FIELD_LIMITS.capabilityChars)).max(FIEL
 
 /** `addresses`: "host:port" strings from `getinfo`. */
 export const Addresses = z.array(text(FIELD_LIMITS.addressChars)).max(FIELD_LIMITS.addressesItems);
-
-function isTopology(v: unknown): v is string[] {
-  if (!Array.isArray(v) || v.length > FIELD_LIMITS.topologyItems) return false;
-  for (const item of v) if (typeof item !== 'string' || item.length === 0 || item.length > FIELD_LIMITS.topologyItemChars) return false;
-  return true;
-}
 
 /**
  * `topology`: ≤ 200 strings of 1..256 chars, checked in one loop (a per-item zod schema was a
@@ -98,103 +96,7 @@ const GossipPayload = z
   });
 
 /** Validated GOSSIP payload. */
-type GossipPayload = z.output<typeof GossipPayload>;
-
-const PUBKEY = /^0[23][0-9a-f]{64}$/;
-const ZBASE = /^[ybndrfg8ejkmcpqxot1uwisza345h769]+$/;
-
-/** zod `count`: a finite safe integer ≥ 0. */
-function isCount(v: unknown): v is number {
-  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-}
-
-/** zod `text(max)`. */
-function isText(v: unknown, max: number): v is string {
-  return typeof v === 'string' && v.length <= max;
-}
-
-/** An object as JSON.parse builds it (what zod's record and object schemas accept here). */
-function isPlainRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
-}
-
-/** `FeePolicy` as zod outputs it (a new object, PyFloat values unwrapped), or null. */
-function quickFeePolicy(v: unknown): Record<string, number> | null {
-  if (!isPlainRecord(v)) return null;
-  const out: Record<string, number> = {};
-  let keys = 0;
-  for (const k in v) {
-    if (!Object.hasOwn(v, k)) return null;
-    const raw = v[k];
-    const n = raw instanceof PyFloat ? raw.value : raw;
-    if (k.length > FIELD_LIMITS.feePolicyKeyChars || typeof n !== 'number' || !(n >= 0 && n <= FIELD_LIMITS.feePolicyMaxValue)) return null;
-    out[k] = n;
-    keys++;
-  }
-  return keys <= FIELD_LIMITS.feePolicyKeys ? out : null;
-}
-
-/** `Addresses` / `Capabilities` as zod outputs them (a new array), or null. */
-function quickTextArray(v: unknown, maxItems: number, maxChars: number): string[] | null {
-  if (!Array.isArray(v) || v.length > maxItems) return null;
-  for (const item of v) if (!isText(item, maxChars)) return null;
-  return v.slice();
-}
-
-/**
- * The GOSSIP payload schema's success path without zod (issue 19 §3: zod built a fifth of the
- * gate's cost on every accepted GOSSIP): every rule of `GossipPayload` checked by hand and the
- * view built as zod builds it (fields in schema order, unknown keys dropped, PyFloat fees
- * unwrapped; `hivebox_member` still goes through its zod schema). Returns null for anything it does
- * not accept, and zod then decides and names the offence, so error text is zod's alone.
- * tests/wire/gossip-fast-validate.test.ts holds it to zod's answers on fuzzed payloads.
- */
-function quickGossip(raw: RawPayload): GossipPayload | null {
-  if (!isPlainRecord(raw)) return null;
-  const { peer_id, sender_id, capacity_sats, available_sats, version, timestamp, signature, topology } = raw;
-  if (typeof sender_id !== 'string' || !PUBKEY.test(sender_id) || (peer_id !== undefined && peer_id !== sender_id)) return null;
-  if (!isCount(capacity_sats) || !isCount(available_sats) || available_sats > capacity_sats || !isCount(version) || !isCount(timestamp)) return null;
-  if (!isTopology(topology)) return null;
-  if (typeof signature !== 'string' || signature.length < FIELD_LIMITS.signatureMinChars || signature.length > FIELD_LIMITS.signatureMaxChars || !ZBASE.test(signature)) return null;
-  const fee_policy = quickFeePolicy(raw.fee_policy);
-  if (fee_policy === null) return null;
-  const out: Record<string, unknown> = {};
-  if (peer_id !== undefined) out.peer_id = peer_id;
-  Object.assign(out, { sender_id, capacity_sats, available_sats, fee_policy, topology, version, timestamp });
-  for (const k of ['state_hash', 'fleet_hash'] as const) {
-    const v = raw[k];
-    if (v === undefined) continue;
-    if (!isText(v, FIELD_LIMITS.peerIdChars)) return null;
-    out[k] = v;
-  }
-  for (const k of ['budget_available_sats', 'budget_reserved_until', 'budget_last_update'] as const) {
-    const v = raw[k];
-    if (v === undefined) continue;
-    if (!isCount(v)) return null;
-    out[k] = v;
-  }
-  if (raw.addresses !== undefined) {
-    const a = quickTextArray(raw.addresses, FIELD_LIMITS.addressesItems, FIELD_LIMITS.addressChars);
-    if (a === null) return null;
-    out.addresses = a;
-  }
-  if (raw.capabilities !== undefined) {
-    const c = quickTextArray(raw.capabilities, FIELD_LIMITS.capabilitiesItems, FIELD_LIMITS.capabilityChars);
-    if (c === null) return null;
-    out.capabilities = c;
-  }
-  if (raw.hivebox_swarm_binding !== undefined) {
-    if (!decodeBinding(raw.hivebox_swarm_binding).ok) return null;
-    out.hivebox_swarm_binding = raw.hivebox_swarm_binding;
-  }
-  if (raw.hivebox_member !== undefined) {
-    const m = MemberClaim.safeParse(raw.hivebox_member);
-    if (!m.success) return null;
-    out.hivebox_member = m.data;
-  }
-  out.signature = signature;
-  return out as GossipPayload;
-}
+export type GossipPayload = z.output<typeof GossipPayload>;
 
 /** Where the data text of a plain GOSSIP is written to be hashed (its ~14 kB never become a string). */
 const DATA_TEXT = new Uint8Array(WIRE_LIMITS.maxMessageBytes);
@@ -240,7 +142,7 @@ export const GOSSIP_SPEC = {
   name: 'GOSSIP',
   id: 32777,
   schema: GossipPayload,
-  accept: quickGossip,
+  accept: acceptGossip,
   max_age_s: AGE_LIMITS.gossip_s,
   signed: (m) => singleSignature(gossipSigningString(m.raw, m.framing), m.payload.signature, m.payload.sender_id),
   signing_string: gossipSigningString,
