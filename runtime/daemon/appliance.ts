@@ -157,7 +157,7 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
   const signer = opts.signer ?? createSigner(config.signer);
   const rpc = new LightningRpcClient({ socketPath: config.lightning.rpc_file, callTimeoutMs: config.supervisor.probe_timeout_ms, idPrefix: 'hivebox-supervisor' });
   // Probes use their own connection, so a busy engine never delays one.
-  const lndProbes = config.lnd.enabled ? openNodeBackend({ ...config, lnd: { ...config.lnd, rpc_timeout_ms: config.supervisor.probe_timeout_ms } }) : null;
+  const lndProbes = config.lnd.enabled ? await openNodeBackend({ ...config, lnd: { ...config.lnd, rpc_timeout_ms: config.supervisor.probe_timeout_ms } }) : null;
   const probes: Pick<NodeBackend, 'getinfo'> = lndProbes?.backend ?? new ClnNodeBackend(rpc);
   const mqttConfig = mqttConfigOf(config.mqtt);
 

@@ -102,7 +102,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { config } = opts;
   const log = opts.log ?? jsonLogger(config.log.level);
   const now_ms = opts.now_ms ?? Date.now;
-  const owned = opts.backend ? null : openNodeBackend(config);
+  const owned = opts.backend ? null : await openNodeBackend(config);
   const backend = opts.backend ?? owned!.backend;
   const engine = await opts.engineFactory({ backend, log, now_ms });
   const gate = new InboundGate(config.daemon, (peerId) => engine.isMember?.(peerId) ?? false, now_ms);

@@ -39,7 +39,7 @@ test('[lnd] keys: defaults, unknown key, bad port and an IP host are errors nami
   }
 });
 
-test('certificate and macaroon files: unreadable or malformed is a typed error naming key and file', () => {
+test('certificate and macaroon files: unreadable or malformed is a typed error naming key and file', async () => {
   const cert = lndTlsPair(dir).certPath;
   const mac = file('admin.macaroon', Uint8Array.from([2, ...new Uint8Array(40)]));
   const base = { host: 'localhost', port: 10_009, tls_cert_path: cert, macaroon_path: mac };
@@ -55,7 +55,7 @@ test('certificate and macaroon files: unreadable or malformed is a typed error n
   expect(kind({ ...base, macaroon_path: join(dir, 'missing.macaroon') })).toBe('macaroon_unreadable');
   expect(kind({ ...base, macaroon_path: file('hex.macaroon', '0201036c6e64') })).toBe('macaroon_invalid');
   const config = CONFIG_SCHEMA.parse({ lnd: { enabled: true, tls_cert_path: join(dir, 'missing.cert'), macaroon_path: mac } });
-  expect(() => openNodeBackend(config)).toThrow(`lnd.tls_cert_path ${join(dir, 'missing.cert')}`);
+  await expect(openNodeBackend(config)).rejects.toThrow(`lnd.tls_cert_path ${join(dir, 'missing.cert')}`);
 });
 
 test('on LND the supervisor watches lnd.service and GetInfo, not lightningd or the plugin', async () => {
