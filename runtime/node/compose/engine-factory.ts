@@ -13,9 +13,8 @@ import { isNodeId } from '../../core/types.ts';
 import { composeEngines } from './compose-engines.ts';
 import type { EngineContext, EngineFactory } from '../engine.ts';
 import { createSigner, type SignerConfig } from '../../../hw/host/signer-config.ts';
-import { openMgmt, type MgmtSettings } from '../mgmt/config.ts';
-import { MgmtEngine } from '../mgmt/mgmt-engine.ts';
-import { mgmtActionSource } from '../mgmt/pending-queue.ts';
+import { mgmtWanted, type MgmtSettings } from '../mgmt/config.ts';
+import type { OpenedMgmt } from '../mgmt/open-mgmt.ts';
 import { openFleetStore } from '../../../services/store/fleet-store.ts';
 import { openPlannerStore } from '../../../services/store/planner-store.ts';
 import type { HiveSettings } from '../hive/config.ts';
@@ -121,15 +120,16 @@ export function configuredEngineFactory(parts: ConfiguredEngineParts): EngineFac
     const publicGraph = gossipStoreGraph(config.gossip_store_path);
     const hive = await buildHiveEngine({ store_path: config.hive.store_path, signer, settings: config.hive, planner: config.planner, publicGraph, ...(parts.onEvent ? { onEvent: parts.onEvent } : {}), ...(parts.swarmBinding ? { swarmBinding: parts.swarmBinding } : {}) }, ctx);
     parts.onHiveEngine?.(hive);
-    let mgmt: ReturnType<typeof openMgmt>;
+    if (!mgmtWanted(config.mgmt)) return hive;
+    // The management engine and its adapters (Cashu, L402 macaroons, the mgmt store) load only when [mgmt] asks for them (issue 19 §4).
+    const [{ openMgmt }, { MgmtEngine }, { mgmtActionSource }] = await Promise.all([import('../mgmt/open-mgmt.ts'), import('../mgmt/mgmt-engine.ts'), import('../mgmt/pending-queue.ts')]);
+    let opened: OpenedMgmt;
     try {
-      mgmt = openMgmt(config.mgmt);
+      opened = openMgmt(config.mgmt);
     } catch (e) {
       await hive.close();
       throw new Error(`cannot start remote management: ${e instanceof Error ? e.message : String(e)}`);
     }
-    if (!mgmt) return hive;
-    const opened = mgmt;
     const fleetMembers = () => new Set(hive.state.fleet.membership.members.keys());
     if (opened.options.managed) hive.planner.attachActions(mgmtActionSource(opened.options.fleet.store, () => Math.floor(ctx.now_ms() / 1000)));
     return composeEngines(hive, [new MgmtEngine(ctx, { ...opened.options, fleetMembers, close: opened.close })]);

@@ -7,12 +7,7 @@
  * composes it with the Hive engine).
  */
 import { z } from 'zod';
-import { DEFAULT_POLICY, localPolicySchema } from '../../core/mgmt/index.ts';
-import { CashuRedeemer } from '../../../services/cashu/redeemer.ts';
-import { MgmtStore } from '../../../services/mgmt-store/mgmt-store.ts';
-import { HiveDidResolver } from '../../../services/mgmt/did-resolver.ts';
-import { KeyFileSigner } from '../../../services/mgmt/key-file.ts';
-import type { MgmtEngineOptions } from './mgmt-engine.ts';
+import { localPolicySchema } from '../../core/mgmt/index.ts';
 
 /** Default `receipt_retention_days`: longer than the longest credential (730 days) whose work the receipts prove. */
 export const DEFAULT_RECEIPT_RETENTION_DAYS = 800;
@@ -42,33 +37,7 @@ export const MgmtSection = z
 /** Validated `[mgmt]` section. */
 export type MgmtSettings = z.infer<typeof MgmtSection>;
 
-/** The opened parts of a management sub-engine; `close` releases the store. */
-export interface OpenedMgmt {
-  readonly options: MgmtEngineOptions;
-  close(): void;
-}
-
-/**
- * Open the store and key and build the sub-engine's options; null when management is off and no
- * advisor key is set (then there is nothing to compose).
- * @throws Error when the store cannot be opened or the advisor key file is unreadable / too open
- *   (startup errors).
- */
-export function openMgmt(s: MgmtSettings): OpenedMgmt | null {
-  if (!s.enabled && s.advisor_key_file === undefined) return null;
-  const store = new MgmtStore(s.store_path);
-  try {
-    const resolver = new HiveDidResolver(s.gatekeeper_url ? { gatekeeperUrl: s.gatekeeper_url } : {});
-    const options: MgmtEngineOptions = {
-      fleet: { store, resolver, trustedIssuers: s.trusted_issuers, receiptRetentionDays: s.receipt_retention_days },
-      ...(s.enabled
-        ? { managed: { cashu: new CashuRedeemer(s.allowed_mints), policy: { ...DEFAULT_POLICY, ...s.policy } } }
-        : {}),
-      ...(s.advisor_key_file !== undefined ? { advisor: { key: KeyFileSigner.load(s.advisor_key_file) } } : {}),
-    };
-    return { options, close: () => store.close() };
-  } catch (e) {
-    store.close();
-    throw e;
-  }
+/** Whether `[mgmt]` asks for the management sub-engine: management on, or an advisor key set. */
+export function mgmtWanted(s: MgmtSettings): boolean {
+  return s.enabled || s.advisor_key_file !== undefined;
 }
