@@ -10,6 +10,8 @@
  * RSS (VmHWM) through a whole planner cycle on the 2026-02-03 graph read from a gossip_store beside
  * lightningd's rpc socket, as the daemon reads it on the appliance (≤ 80 MiB, issue 19 §2). Builds
  * dist/ first unless it holds binaries built from this checkout (`freshBinary`).
+ * `HIVEBOX_BENCH_APPLIANCE=daemon` runs only the daemon's cold start and RSS (the x64 binary alone),
+ * for iterating on start-up.
  * `HIVEBOX_BENCH_CYCLE_ONLY=1 bun run bench appliance` prints only the planner-cycle figures (peak
  * RSS, cycle ms), for iterating on the cycle's memory.
  */
@@ -124,7 +126,19 @@ function bunRuntime(arch: Arch): string | null {
   return existsSync(cached) ? cached : null;
 }
 
-for (const arch of Object.keys(TARGETS) as Arch[]) {
+/** Only the daemon's cold start and RSS (`HIVEBOX_BENCH_APPLIANCE=daemon`). */
+const daemonOnly = process.env.HIVEBOX_BENCH_APPLIANCE === 'daemon';
+
+/** Cold starts of `hivebox run` to READY=1 and its RSS then and 5 s later, medians of five. */
+async function daemonFigures(bin: string): Promise<void> {
+  const starts: { ready_ms: number; rss_mib: number; steady_rss_mib: number }[] = [];
+  for (let i = 0; i < 5; i++) starts.push(await daemonColdStart([bin]));
+  report('cold start hivebox run to READY=1 (x64)', median(starts.map((s) => s.ready_ms)), 'ms', starts.length, { target: { op: '<=', value: 150 } });
+  report('RSS hivebox run after READY=1 (x64)', median(starts.map((s) => s.rss_mib)), 'MiB', starts.length);
+  report('RSS hivebox run 5 s after READY=1, steady (x64)', median(starts.map((s) => s.steady_rss_mib)), 'MiB', starts.length, { target: { op: '<=', value: 64 } });
+}
+
+for (const arch of daemonOnly ? [] : (Object.keys(TARGETS) as Arch[])) {
   freshBinary(arch);
   const size = Bun.file(binaryPath(arch)).size;
   report(`binary size ${arch}`, size / 2 ** 20, 'MiB', 1);
@@ -134,7 +148,9 @@ for (const arch of Object.keys(TARGETS) as Arch[]) {
 
 const cycleOnly = process.env.HIVEBOX_BENCH_CYCLE_ONLY === '1';
 
-if (process.arch === 'x64' && !cycleOnly) {
+if (process.arch === 'x64' && daemonOnly) {
+  await daemonFigures(freshBinary('x64').path);
+} else if (process.arch === 'x64' && !cycleOnly) {
   const bin = binaryPath('x64');
   const dir = mkdtempSync(join(tmpdir(), 'hb-bench-'));
   const run = (cmd: string) => Bun.spawnSync([bin, cmd], { cwd: dir, stdout: 'pipe', stderr: 'pipe' });
@@ -145,17 +161,13 @@ if (process.arch === 'x64' && !cycleOnly) {
   report('peak RSS hivebox selftest (x64)', rss('selftest'), 'MiB', 5);
   await durationMs('hivebox selftest wall time (x64)', () => run('selftest'), 5);
   rmSync(dir, { recursive: true, force: true });
-  const starts: { ready_ms: number; rss_mib: number; steady_rss_mib: number }[] = [];
-  for (let i = 0; i < 5; i++) starts.push(await daemonColdStart([bin]));
-  report('cold start hivebox run to READY=1 (x64)', median(starts.map((s) => s.ready_ms)), 'ms', starts.length, { target: { op: '<=', value: 150 } });
-  report('RSS hivebox run after READY=1 (x64)', median(starts.map((s) => s.rss_mib)), 'MiB', starts.length);
-  report('RSS hivebox run 5 s after READY=1, steady (x64)', median(starts.map((s) => s.steady_rss_mib)), 'MiB', starts.length, { target: { op: '<=', value: 64 } });
+  await daemonFigures(bin);
   const plugin: number[] = [];
   for (let i = 0; i < 3; i++) plugin.push(await pluginRssMib(bin));
   report('RSS hivebox plugin after getmanifest (x64)', median(plugin), 'MiB', plugin.length, { target: { op: '<=', value: 35 } });
 }
 
-if (process.arch === 'x64') {
+if (process.arch === 'x64' && !daemonOnly) {
   const bin = binaryPath('x64');
   const store = writeGossipStore(await realGraph(FILES.compressed2026));
   const cycles: { peak_mib: number; before_mib: number; cycle_ms: number }[] = [];
