@@ -57,7 +57,7 @@ import { listenWhileStarting, type StartupListener } from './starting-ipc.ts';
 import type { EngineFactory, LogFn } from '../node/engine.ts';
 import { jsonLogger } from './log.ts';
 import { openNodeBackend } from './node-backend.ts';
-import { SwarmLink, swarmViewOf } from '../node/swarm/swarm-link.ts';
+import type { SwarmLink } from '../node/swarm/swarm-link.ts';
 
 /** The fleet signer as the appliance holds it: probed by the supervisor, released on stop. */
 export type ApplianceSigner = Signer & ProbedSigner & { close?: () => Promise<void> };
@@ -168,7 +168,9 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
   let lastGossipAt: number | null = null;
   let refreshTimer: ReturnType<typeof setTimeout> | null = null;
   let hiveEngine: HiveboxEngine | null = null;
-  const swarm = config.swarm.enabled ? new SwarmLink({ settings: config.swarm, log, now_ms }) : null;
+  // The swarm link (sidecar client, transport, dedup) is loaded only with `[swarm] enabled` (issue 19 §4).
+  const swarmLink = config.swarm.enabled ? await import('../node/swarm/swarm-link.ts') : null;
+  const swarm = swarmLink ? new swarmLink.SwarmLink({ settings: config.swarm, log, now_ms }) : null;
 
   async function readStatus(): Promise<StatusResult> {
     lastStatus = { ...((await daemon!.engine.rpc('hive-status', {})) as StatusResult), inbound: daemon!.stats().inbound };
@@ -245,7 +247,7 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
     starting = null;
     await readStatus();
     const running = daemon;
-    await swarm?.attach({ deliver: (peerId, hex) => running.deliver(peerId, hex), backend: running.backend, view: () => (hiveEngine ? swarmViewOf(hiveEngine.state.fleet.membership) : null) });
+    if (swarm && swarmLink) await swarm.attach({ deliver: (peerId, hex) => running.deliver(peerId, hex), backend: running.backend, view: () => (hiveEngine ? swarmLink.swarmViewOf(hiveEngine.state.fleet.membership) : null) });
 
     const parts = applianceComponents({
       config,
