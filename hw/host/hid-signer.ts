@@ -14,12 +14,10 @@ import type { z } from 'zod';
 import type { ApprovalSummary, DigestSignature, DigestSigner, SignerError, SignerPurpose, SignerSignature } from '../../runtime/core/ports.ts';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
 import { recoverSigner, zbase32 } from '../../runtime/core/crypto/lnsign.ts';
-import { nobleScheme } from '../../runtime/core/crypto/noble-scheme.ts';
 import { fromHex, isNodeId, toHex, utf8, type NodeId } from '../../runtime/core/types.ts';
 import { realClock, secureRandom, type Clock, type RandomBytes } from '../clock.ts';
 import { CMD, KEEPALIVE_STATUS, MAX_MESSAGE_BYTES, PROTOCOL_VERSION, REQUEST_NONCE_BYTES } from '../framing/constants.ts';
 import type { Frame } from '../framing/packetize.ts';
-import { DIGEST_FORMAT, describeDigestDocument } from '../protocol/digest-documents.ts';
 import { decodeMessage, encodeMessage, InfoResponse, PubkeyResponse, SignDigestResponse, SignResponse, SUMMARY_LIMITS } from '../protocol/messages.ts';
 import { clipUtf8, isSignerPurpose } from '../protocol/purposes.ts';
 import type { TransportOpener } from '../transport/report-transport.ts';
@@ -169,6 +167,8 @@ export class HidSigner implements DigestSigner {
     const { purpose, document } = opts;
     if (document === undefined) return err(refused('the Hivebox signer signs only documents it can show: pass the JCS document text'));
     if (!sameBytes(sha256(utf8(document)), digest)) return err(refused('the document does not hash to the digest'));
+    // The credential/revocation schemas (runtime/core/mgmt) load on the first digest, not when the daemon starts (issue 19 §4).
+    const [{ DIGEST_FORMAT, describeDigestDocument }, { nobleScheme }] = await Promise.all([import('../protocol/digest-documents.ts'), import('../../runtime/core/crypto/noble-scheme.ts')]);
     const shown = describeDigestDocument(purpose, document);
     if (!shown.ok) return err(refused(`not a document the signer signs: ${shown.error.reason}`));
     const display = { title: shown.value.title, fields: shown.value.fields };

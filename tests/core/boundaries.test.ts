@@ -24,10 +24,12 @@ const ROOT = resolve(import.meta.dir, '../..');
 const CORE_PACKAGES: ReadonlySet<string> = new Set(['zod', '@noble/hashes', '@noble/curves', '@noble/secp256k1', '@scure/base', 'tiny-secp256k1', 'semver', 'canonicalize']);
 
 /**
- * Core modules the plugin process imports directly: the area's index.ts would load every payload
- * schema and zod with it (~8 MiB of the plugin's memory, issue 19 §4); these load no schema.
+ * Core modules imported directly: the plugin process takes wire's framing and traffic (the area's
+ * index.ts would load every payload schema and zod with it, ~8 MiB of the plugin's memory), and the
+ * config schema takes the `[mgmt.policy]` schema (core/mgmt's index would load every credential and
+ * receipt schema into each command that reads the configuration, `hivebox run` included). Issue 19 §4.
  */
-const LIGHT_CORE_ENTRIES: ReadonlySet<string> = new Set(['runtime/core/wire/framing.ts', 'runtime/core/wire/traffic.ts']);
+const LIGHT_CORE_ENTRIES: ReadonlySet<string> = new Set(['runtime/core/wire/framing.ts', 'runtime/core/wire/traffic.ts', 'runtime/core/mgmt/policy.ts']);
 
 const transpiler = new Bun.Transpiler({ loader: 'ts' });
 const TYPE_ONLY = /^\s*(?:import|export)\s+type\b[^;]*?from\s*['"]([^'"]+)['"]/gms;

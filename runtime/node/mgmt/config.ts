@@ -7,7 +7,7 @@
  * composes it with the Hive engine).
  */
 import { z } from 'zod';
-import { localPolicySchema } from '../../core/mgmt/index.ts';
+import { localPolicySchema } from '../../core/mgmt/policy.ts';
 
 /** Default `receipt_retention_days`: longer than the longest credential (730 days) whose work the receipts prove. */
 export const DEFAULT_RECEIPT_RETENTION_DAYS = 800;
