@@ -100,7 +100,7 @@ let binary = resolve(values.binary ?? binaryPath(binArch));
 if (values.binary && !existsSync(binary)) fail(`--binary ${binary}: no such file`, 64);
 if (!values.binary) {
   log(`checking ${binary} against the checkout`);
-  const fresh = freshBinary(binArch);
+  const fresh = await freshBinary(binArch);
   binary = fresh.path;
   log(fresh.built ? `built ${binary}` : `${binary} is built from this checkout`);
 }

@@ -6,12 +6,18 @@
  * (read by runtime/daemon/version.ts). The 2026-02-03 mainnet graph from ../shared/data is embedded
  * when it is there at build time (extra entry points: {@link embeddedGraphFiles}).
  *
+ * The bytecode is laid out by a profile of the binary's own starts, recorded while building
+ * (bytecode-order.ts): the host's target is built, run, and then every target is built again with
+ * that order.
+ *
  * Usage: `bun runtime/build/build.ts [x64|arm64 ...]` (default: both) → `dist/hivebox-linux-<arch>`.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_GRAPH_FILES } from '../cli/commands/plan-graph.ts';
 import { packageProtoDir } from '../../services/lnd/protos.ts';
+import { recordBytecodeOrder } from './bytecode-order.ts';
 
 /** The compile targets Hivebox ships: the Pi-class box (arm64) and PCs / VMs (x64). */
 export const TARGETS = { x64: 'bun-linux-x64', arm64: 'bun-linux-arm64' } as const;
@@ -78,39 +84,69 @@ export function lndProtoFiles(): string[] {
  * third in the probe (§7); `--format=esm` is what lets bytecode coexist with main.ts's top-level await;
  * `--splitting` puts every lazily imported command and service in its own chunk inside the binary,
  * so a command loads (and pays bytecode for) only the code it uses (`--version`: 0.27 s → 0.08 s,
- * 41 → 28 MB under load on the 2-core bench machine; issue 19 §4).
+ * 41 → 28 MB under load on the 2-core bench machine; issue 19 §4). `order`: bytecode order files
+ * (bytecode-order.ts); `outfile`: default `dist/hivebox-linux-<arch>`. A daemon reads neither a `.env` nor a `bunfig.toml` from its working
+ * directory: those would change its environment (HIVEBOX_* keys) and runtime behind the operator's
+ * back, and each start would look for them.
  */
-export function buildArgv(arch: Arch, commit: string): string[] {
+export function buildArgv(arch: Arch, commit: string, order: readonly string[] = [], outfile = binaryPath(arch)): string[] {
   return [
     process.execPath, 'build', '--compile', '--minify', '--bytecode', '--format=esm', '--splitting',
+    '--no-compile-autoload-dotenv', '--no-compile-autoload-bunfig', ...(order.length ? [`--bytecode-order=${order.join(',')}`] : []),
     `--target=${TARGETS[arch]}`, `--define`, `HIVEBOX_COMMIT=${JSON.stringify(commit)}`,
-    ENTRY, ...embeddedGraphFiles(), ...lndProtoFiles(), '--outfile', binaryPath(arch),
+    ENTRY, ...embeddedGraphFiles(), ...lndProtoFiles(), '--outfile', outfile,
   ];
 }
 
 /**
- * Build one target. @returns the output path and size in bytes.
+ * Build one target as it is (no recorded order unless `order` is given). @returns the output path and size in bytes.
  * @throws Error with bun's output when the compiler fails.
  */
-export function buildTarget(arch: Arch, commit = gitCommit()): { path: string; bytes: number } {
-  const r = Bun.spawnSync(buildArgv(arch, commit), { cwd: ROOT, stdout: 'pipe', stderr: 'pipe' });
+export function buildTarget(arch: Arch, commit = gitCommit(), order: readonly string[] = [], path = binaryPath(arch)): { path: string; bytes: number } {
+  const r = Bun.spawnSync(buildArgv(arch, commit, order, path), { cwd: ROOT, stdout: 'pipe', stderr: 'pipe' });
   if (r.exitCode !== 0) throw new Error(`bun build (${arch}) failed:\n${r.stdout}${r.stderr}`);
-  const path = binaryPath(arch);
-  writeFileSync(stampPath(arch), `${sourceStamp()}\n`);
+  if (path === binaryPath(arch)) writeFileSync(stampPath(arch), `${sourceStamp()}\n`);
   return { path, bytes: Bun.file(path).size };
 }
 
+/** The target this machine runs natively (where the bytecode order is recorded). */
+export const HOST_ARCH: Arch = process.arch === 'arm64' ? 'arm64' : 'x64';
+
 /**
- * The binary of `arch`, built first unless dist/ holds one built from this very source (its stamp
- * equals {@link sourceStamp}): the image build and the appliance bench use it, so neither ships or
- * measures a binary older than the checkout. @returns the path and whether it was (re)built.
+ * Build `arches` laid out by a recorded bytecode order: the host's target is built into a temp
+ * folder and run to record the order (bytecode-order.ts), then each target is built with it. When
+ * recording fails, `warn` says why and the targets are built without an order (they work the
+ * same, only start a little heavier).
+ * @returns each target's path and size in bytes.
+ * @throws Error with bun's output when the compiler fails.
+ */
+export async function buildTargets(arches: readonly Arch[], commit = gitCommit(), warn: (line: string) => void = console.error): Promise<{ path: string; bytes: number }[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'hivebox-order-'));
+  try {
+    let order: string[] = [];
+    try {
+      order = await recordBytecodeOrder(buildTarget(HOST_ARCH, commit, [], join(dir, 'hivebox')).path, dir);
+    } catch (e) {
+      warn(`build: bytecode order not recorded (${e instanceof Error ? e.message : String(e)}); building without it`);
+    }
+    return arches.map((arch) => buildTarget(arch, commit, order));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The binary of `arch`, built first (as `bun run build` builds it, {@link buildTargets}) unless
+ * dist/ holds one built from this very source (its stamp equals {@link sourceStamp}): the image
+ * build and the appliance bench use it, so neither ships or measures a binary older than the
+ * checkout. @returns the path and whether it was (re)built.
  * @throws Error as {@link buildTarget}.
  */
-export function freshBinary(arch: Arch): { path: string; built: boolean } {
+export async function freshBinary(arch: Arch): Promise<{ path: string; built: boolean }> {
   const path = binaryPath(arch);
   const stamp = existsSync(stampPath(arch)) ? readFileSync(stampPath(arch), 'utf8').trim() : null;
   if (existsSync(path) && stamp === sourceStamp()) return { path, built: false };
-  buildTarget(arch);
+  await buildTargets([arch]);
   return { path, built: true };
 }
 
@@ -122,8 +158,5 @@ if (import.meta.main) {
     process.exit(64);
   }
   const commit = gitCommit();
-  for (const arch of (wanted.length ? wanted : Object.keys(TARGETS)) as Arch[]) {
-    const { path, bytes } = buildTarget(arch, commit);
-    console.log(`${path} ${bytes} bytes (${commit})`);
-  }
+  for (const { path, bytes } of await buildTargets((wanted.length ? wanted : Object.keys(TARGETS)) as Arch[], commit)) console.log(`${path} ${bytes} bytes (${commit})`);
 }

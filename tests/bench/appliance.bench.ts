@@ -139,7 +139,7 @@ async function daemonFigures(bin: string): Promise<void> {
 }
 
 for (const arch of daemonOnly ? [] : (Object.keys(TARGETS) as Arch[])) {
-  freshBinary(arch);
+  await freshBinary(arch);
   const size = Bun.file(binaryPath(arch)).size;
   report(`binary size ${arch}`, size / 2 ** 20, 'MiB', 1);
   const runtime = bunRuntime(arch);
@@ -149,7 +149,7 @@ for (const arch of daemonOnly ? [] : (Object.keys(TARGETS) as Arch[])) {
 const cycleOnly = process.env.HIVEBOX_BENCH_CYCLE_ONLY === '1';
 
 if (process.arch === 'x64' && daemonOnly) {
-  await daemonFigures(freshBinary('x64').path);
+  await daemonFigures((await freshBinary('x64')).path);
 } else if (process.arch === 'x64' && !cycleOnly) {
   const bin = binaryPath('x64');
   const dir = mkdtempSync(join(tmpdir(), 'hb-bench-'));
