@@ -27,19 +27,33 @@ function cleanEnv(extra: Record<string, string>): Record<string, string> {
   return { ...(Object.fromEntries(own) as Record<string, string>), ...extra };
 }
 
-/** Resolve once a JSON log line on `stream` has `"event":"ready"`. @throws Error when the stream ends first or after `timeout_ms`. */
+/**
+ * Resolve once a JSON log line on `stream` has `"event":"ready"`; the stream is drained to its end
+ * after that, so the daemon never blocks on a full pipe.
+ * @throws Error when the stream ends first or after `timeout_ms`.
+ */
 async function untilReady(stream: ReadableStream<Uint8Array>, timeout_ms: number): Promise<void> {
   const dec = new TextDecoder();
   let seen = '';
-  const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no "ready" within ${timeout_ms} ms: ${seen.slice(-400)}`)), timeout_ms).unref());
-  const read = (async () => {
+  let ready = false;
+  const { promise, resolve, reject } = Promise.withResolvers<void>();
+  const timer = setTimeout(() => reject(new Error(`no "ready" within ${timeout_ms} ms: ${seen.slice(-400)}`)), timeout_ms);
+  void (async () => {
     for await (const chunk of stream) {
+      if (ready) continue;
       seen += dec.decode(chunk, { stream: true });
-      if (seen.includes('"event":"ready"')) return;
+      if (seen.includes('"event":"ready"')) {
+        ready = true;
+        resolve();
+      }
     }
-    throw new Error(`hivebox run exited before READY: ${seen.slice(-400)}`);
-  })();
-  await Promise.race([read, timer]);
+    reject(new Error(`hivebox run exited before READY: ${seen.slice(-400)}`));
+  })().catch(reject);
+  try {
+    await promise;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
