@@ -4,7 +4,7 @@
 # Bun from npm, then the locked npm dependencies. Idempotent; needs root (or sudo) for apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-APT_PACKAGES=(mosquitto libusb-1.0-0 libudev1 libsecp256k1-1 systemd python3-jinja2 openssl)
+APT_PACKAGES=(mosquitto libusb-1.0-0 libudev1 libsecp256k1-1 systemd python3-jinja2 openssl time)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
