@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { binaryPath, freshBinary, gitCommit } from '../../runtime/build/build.ts';
+import { binaryPath, freshBinaries, gitCommit } from '../../runtime/build/build.ts';
 import { compressImage, fileSizes, sha256File, writeChecksum } from './artifacts.ts';
 import { ensureBase } from './base.ts';
 import { buildDisk, derivedHex } from './disk.ts';
@@ -96,13 +96,12 @@ const started = performance.now();
 const log = (line: string) => console.error(`[${((performance.now() - started) / 1000).toFixed(1)}s] ${line}`);
 const epoch = sourceDateEpoch();
 const binArch = IMAGE_ARCHES[arch];
-let binary = resolve(values.binary ?? binaryPath(binArch));
+const binary = resolve(values.binary ?? binaryPath(binArch));
 if (values.binary && !existsSync(binary)) fail(`--binary ${binary}: no such file`, 64);
 if (!values.binary) {
   log(`checking ${binary} against the checkout`);
-  const fresh = await freshBinary(binArch);
-  binary = fresh.path;
-  log(fresh.built ? `built ${binary}` : `${binary} is built from this checkout`);
+  const built = (await freshBinaries([binArch]))[0]!.built;
+  log(built ? `built ${binary}` : `${binary} is built from this checkout`);
 }
 
 const base = ensureBase({

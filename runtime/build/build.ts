@@ -79,6 +79,9 @@ export function lndProtoFiles(): string[] {
   return dir ? readdirSync(dir).filter((f) => f.endsWith('.proto')).map((f) => join(dir, f)) : [];
 }
 
+/** The `bun build` flags every Hivebox binary is compiled with (what {@link buildArgv} explains). */
+export const COMPILE_FLAGS = ['--compile', '--minify', '--bytecode', '--format=esm', '--splitting', '--no-compile-autoload-dotenv', '--no-compile-autoload-bunfig'] as const;
+
 /**
  * The exact `bun build` argv for one target. `--minify --bytecode` cut cold start by about a
  * third in the probe (§7); `--format=esm` is what lets bytecode coexist with main.ts's top-level await;
@@ -91,8 +94,7 @@ export function lndProtoFiles(): string[] {
  */
 export function buildArgv(arch: Arch, commit: string, order: readonly string[] = [], outfile = binaryPath(arch)): string[] {
   return [
-    process.execPath, 'build', '--compile', '--minify', '--bytecode', '--format=esm', '--splitting',
-    '--no-compile-autoload-dotenv', '--no-compile-autoload-bunfig', ...(order.length ? [`--bytecode-order=${order.join(',')}`] : []),
+    process.execPath, 'build', ...COMPILE_FLAGS, ...(order.length ? [`--bytecode-order=${order.join(',')}`] : []),
     `--target=${TARGETS[arch]}`, `--define`, `HIVEBOX_COMMIT=${JSON.stringify(commit)}`,
     ENTRY, ...embeddedGraphFiles(), ...lndProtoFiles(), '--outfile', outfile,
   ];
@@ -136,18 +138,19 @@ export async function buildTargets(arches: readonly Arch[], commit = gitCommit()
 }
 
 /**
- * The binary of `arch`, built first (as `bun run build` builds it, {@link buildTargets}) unless
- * dist/ holds one built from this very source (its stamp equals {@link sourceStamp}): the image
- * build and the appliance bench use it, so neither ships or measures a binary older than the
- * checkout. @returns the path and whether it was (re)built.
+ * The binaries of `arches`, those not built from this very source (no dist/ binary, or its stamp
+ * differs from {@link sourceStamp}) built first, together (as `bun run build` builds them,
+ * {@link buildTargets}: one bytecode-order recording for all): the image build and the appliance
+ * bench use it, so neither ships or measures a binary older than the checkout.
+ * @returns each binary's path and whether it was (re)built, in `arches` order.
  * @throws Error as {@link buildTarget}.
  */
-export async function freshBinary(arch: Arch): Promise<{ path: string; built: boolean }> {
-  const path = binaryPath(arch);
-  const stamp = existsSync(stampPath(arch)) ? readFileSync(stampPath(arch), 'utf8').trim() : null;
-  if (existsSync(path) && stamp === sourceStamp()) return { path, built: false };
-  await buildTargets([arch]);
-  return { path, built: true };
+export async function freshBinaries(arches: readonly Arch[]): Promise<{ path: string; built: boolean }[]> {
+  const stamp = sourceStamp();
+  const isFresh = (arch: Arch) => existsSync(binaryPath(arch)) && existsSync(stampPath(arch)) && readFileSync(stampPath(arch), 'utf8').trim() === stamp;
+  const stale = arches.filter((arch) => !isFresh(arch));
+  if (stale.length) await buildTargets(stale);
+  return arches.map((arch) => ({ path: binaryPath(arch), built: stale.includes(arch) }));
 }
 
 if (import.meta.main) {

@@ -10,7 +10,7 @@
  * a compiled Bun binary that does nothing else (the floor every compiled Bun process pays); and the daemon's peak
  * RSS (VmHWM) through a whole planner cycle on the 2026-02-03 graph read from a gossip_store beside
  * lightningd's rpc socket, as the daemon reads it on the appliance (≤ 80 MiB, issue 19 §2). Builds
- * dist/ first unless it holds binaries built from this checkout (`freshBinary`).
+ * dist/ first unless it holds binaries built from this checkout (`freshBinaries`).
  * `HIVEBOX_BENCH_APPLIANCE=daemon` runs only the daemon's cold start and RSS (the x64 binary alone),
  * for iterating on start-up.
  * `HIVEBOX_BENCH_CYCLE_ONLY=1 bun run bench appliance` prints only the planner-cycle figures (peak
@@ -19,7 +19,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { type Arch, binaryPath, freshBinary, TARGETS } from '../../runtime/build/build.ts';
+import { type Arch, binaryPath, COMPILE_FLAGS, freshBinaries, TARGETS } from '../../runtime/build/build.ts';
 import { startSignerSimulator } from '../../runtime/sim/signer/start.ts';
 import { SimNetwork } from '../../runtime/sim/simnet/index.ts';
 import { addDaemonSite, spawnRun } from '../systemd/fixtures/run-daemon.ts';
@@ -31,10 +31,10 @@ import { writeGossipStore } from '../graph/fixtures/gossip-store-writer.ts';
 import { FILES, realGraph } from '../graph/real-graphs.ts';
 import { durationMs, median, report } from './harness.ts';
 
-/** VmRSS of a live process in MiB. */
-async function vmRssMib(pid: number): Promise<number> {
-  const vmrss = /VmRSS:\s+(\d+) kB/.exec(await Bun.file(`/proc/${pid}/status`).text());
-  return Number(vmrss?.[1]) / 1024;
+/** A memory line (`VmRSS` now, `VmHWM` its peak) of a live process's /proc status, in MiB. */
+async function procMemMib(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
+  const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(await Bun.file(`/proc/${pid}/status`).text());
+  return Number(kb?.[1]) / 1024;
 }
 
 /** `hivebox plugin` as lightningd starts it: `getmanifest` on stdin, answered; VmRSS (MiB) 1 s later. */
@@ -46,7 +46,7 @@ async function pluginRssMib(bin: string): Promise<number> {
     const first = await proc.stdout.getReader().read();
     if (first.done) throw new Error('hivebox plugin answered nothing to getmanifest');
     await Bun.sleep(1_000);
-    return await vmRssMib(proc.pid);
+    return await procMemMib(proc.pid, 'VmRSS');
   } finally {
     proc.kill();
     await proc.exited;
@@ -62,7 +62,7 @@ function bunFloorBinary(): { path: string; remove(): void } {
   const src = join(dir, 'floor.ts');
   writeFileSync(src, "process.stdin.once('data', () => process.stdout.write('{}\\n'));\nsetInterval(() => {}, 1 << 30);\n");
   const path = join(dir, 'floor');
-  const r = Bun.spawnSync([process.execPath, 'build', '--compile', '--minify', '--bytecode', '--format=esm', src, '--outfile', path], { stdout: 'pipe', stderr: 'pipe' });
+  const r = Bun.spawnSync([process.execPath, 'build', ...COMPILE_FLAGS, src, '--outfile', path], { stdout: 'pipe', stderr: 'pipe' });
   if (r.exitCode !== 0) throw new Error(`floor binary: ${r.stderr}`);
   return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
@@ -77,21 +77,15 @@ async function daemonColdStart(hivebox: readonly string[]): Promise<{ ready_ms: 
   try {
     await notify.waitFor('READY=1', 30_000);
     const ready_ms = performance.now() - t0;
-    const rss_mib = await vmRssMib(proc.pid);
+    const rss_mib = await procMemMib(proc.pid, 'VmRSS');
     await Bun.sleep(5_000);
-    return { ready_ms, rss_mib, steady_rss_mib: await vmRssMib(proc.pid) };
+    return { ready_ms, rss_mib, steady_rss_mib: await procMemMib(proc.pid, 'VmRSS') };
   } finally {
     proc.kill('SIGTERM');
     await proc.exited;
     notify.close();
     await net.stop();
   }
-}
-
-/** VmHWM (peak resident memory) of a live process in MiB. */
-async function vmHwmMib(pid: number): Promise<number> {
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(await Bun.file(`/proc/${pid}/status`).text());
-  return Number(hwm?.[1]) / 1024;
 }
 
 /** Seconds from the daemon's start to its first planner cycle: genesis is done and VmHWM read well before. */
@@ -112,7 +106,7 @@ async function daemonCyclePeak(hivebox: readonly string[], store: Uint8Array): P
   const proc = spawnRun(site, ['log.level="error"', `planner.first_cycle_delay_s=${FIRST_CYCLE_DELAY_S}`, 'planner.jitter_max_s=0'], {}, hivebox);
   try {
     await callDaemon(cli, 'hive-genesis');
-    const before_mib = await vmHwmMib(proc.pid);
+    const before_mib = await procMemMib(proc.pid, 'VmHWM');
     if ((await callDaemon<PlannerStatus>(cli, 'hive-planner-status')).last_cycle) throw new Error(`the first planner cycle ran within ${FIRST_CYCLE_DELAY_S} s of start, before VmHWM was read`);
     const deadline = Date.now() + 300_000;
     for (;;) {
@@ -120,7 +114,7 @@ async function daemonCyclePeak(hivebox: readonly string[], store: Uint8Array): P
       const c = s.last_cycle;
       if (c) {
         if (c.outcome !== 'completed') throw new Error(`planner cycle ${c.outcome}: ${c.error ?? ''}`);
-        return { peak_mib: await vmHwmMib(proc.pid), before_mib, cycle_ms: c.gather_ms + c.cycle_ms };
+        return { peak_mib: await procMemMib(proc.pid, 'VmHWM'), before_mib, cycle_ms: c.gather_ms + c.cycle_ms };
       }
       if (Date.now() > deadline) throw new Error('no planner cycle within 300 s');
       await Bun.sleep(200);
@@ -153,8 +147,9 @@ async function daemonFigures(bin: string): Promise<void> {
   report('RSS hivebox run 5 s after READY=1, steady (x64)', median(starts.map((s) => s.steady_rss_mib)), 'MiB', starts.length, { target: { op: '<=', value: 64 } });
 }
 
-for (const arch of daemonOnly ? [] : (Object.keys(TARGETS) as Arch[])) {
-  await freshBinary(arch);
+const arches = daemonOnly ? (['x64'] as Arch[]) : (Object.keys(TARGETS) as Arch[]);
+await freshBinaries(arches);
+for (const arch of daemonOnly ? [] : arches) {
   const size = Bun.file(binaryPath(arch)).size;
   report(`binary size ${arch}`, size / 2 ** 20, 'MiB', 1);
   const runtime = bunRuntime(arch);
@@ -164,7 +159,7 @@ for (const arch of daemonOnly ? [] : (Object.keys(TARGETS) as Arch[])) {
 const cycleOnly = process.env.HIVEBOX_BENCH_CYCLE_ONLY === '1';
 
 if (process.arch === 'x64' && daemonOnly) {
-  await daemonFigures((await freshBinary('x64')).path);
+  await daemonFigures(binaryPath('x64'));
 } else if (process.arch === 'x64' && !cycleOnly) {
   const bin = binaryPath('x64');
   const dir = mkdtempSync(join(tmpdir(), 'hb-bench-'));

@@ -1,5 +1,5 @@
 /**
- * The source stamp a binary is built from (runtime/build/build.ts `sourceStamp`): freshBinary
+ * The source stamp a binary is built from (runtime/build/build.ts `sourceStamp`): freshBinaries
  * rebuilds dist/ when the stamp differs, so it must change with every commit and every uncommitted
  * edit of a tracked file, and stay put otherwise.
  */
