@@ -18,29 +18,13 @@ import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync,
 import { join } from 'node:path';
 import { DaemonSection } from '../../runtime/config/schema.ts';
 import { readAccounts } from '../../runtime/firstboot/atomic-write.ts';
+import { serviceKeys } from './fixtures/unit-file.ts';
 
 const SYSTEMD = join(import.meta.dir, '../../systemd');
 /** Debian's python3 (tests/setup.sh), not a per-user shim the test's other uids cannot run. */
 const PYTHON = '/usr/bin/python3';
 const runnable = process.getuid?.() === 0 && Bun.which('setpriv') !== null && Bun.which('systemd-sysusers', { PATH: `${process.env.PATH}:/usr/bin:/bin` }) !== null && existsSync(PYTHON);
 if (!runnable) console.log('SKIPPED: unit socket permissions need root, setpriv, systemd-sysusers and python3');
-
-/** The `[Service]` keys of a unit file: last value wins, SupplementaryGroups= accumulates (systemd.exec(5)). */
-function serviceKeys(unit: string): { get(key: string): string | undefined; groups: string[] } {
-  const keys = new Map<string, string>();
-  const groups: string[] = [];
-  let section = '';
-  for (const raw of readFileSync(join(SYSTEMD, unit), 'utf8').split('\n')) {
-    const line = raw.trim();
-    if (line.startsWith('[')) section = line;
-    const eq = line.indexOf('=');
-    if (section !== '[Service]' || line.startsWith('#') || eq < 0) continue;
-    const [k, v] = [line.slice(0, eq), line.slice(eq + 1)];
-    if (k === 'SupplementaryGroups') groups.push(...v.split(/\s+/).filter(Boolean));
-    else keys.set(k, v);
-  }
-  return { get: (k) => keys.get(k), groups };
-}
 
 /** Credentials a unit's process gets: uid, gid and the supplementary groups systemd sets (initgroups + SupplementaryGroups=). */
 interface Creds {

@@ -185,6 +185,11 @@ role = "genesis"
   expectThat(box('journalctl -b -u hivebox-lightningd -o cat --no-pager | grep -c "Permission denied\\|EACCES"').out === '0', 'no permission errors in lightningd\'s log', box('journalctl -b -u hivebox-lightningd -o cat --no-pager | tail -5').out);
   // The daemon's own lines (_COMM=hivebox), not systemd's about the unit: they say why a start failed.
   expectThat(box('systemctl is-active hivebox.service').out === 'active', 'hivebox.service active', box('journalctl -b -u hivebox.service _COMM=hivebox -o cat --no-pager -n 15').out.replace(/\n/g, ' | '));
+  const daemonPid = box('systemctl show -p MainPID --value hivebox.service').out;
+  const daemonEnv = box(`tr '\\0' '\\n' < /proc/${daemonPid}/environ`).out.split('\n');
+  expectThat(daemonEnv.includes('BUN_JSC_useFTLJIT=false'), "the daemon runs with hivebox.service's JavaScriptCore setting (no FTL tier)", daemonEnv.filter((l) => l.startsWith('BUN_')).join(' '));
+  const vmRss = /VmRSS:\s+(\d+) kB/.exec(box(`cat /proc/${daemonPid}/status`).out);
+  if (vmRss) figure('boot.amd64.daemon_rss_mib', (Number(vmRss[1]) / 1024).toFixed(1));
   // Type=notify: the unit turns active on READY=1; its monotonic timestamp counts from kernel start.
   const readyUs = Number(box('systemctl show -p ActiveEnterTimestampMonotonic --value hivebox.service').out);
   if (readyUs > 0) figure('boot.amd64.kernel_to_ready_s', (readyUs / 1e6).toFixed(1));
