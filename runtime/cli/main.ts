@@ -1,11 +1,12 @@
 #!/usr/bin/env bun
 /**
  * `hivebox` entry point: composition only. `--version` answers before anything else is loaded;
- * `plugin` (started by lightningd, alive as long as it is) runs the relay without commander or
- * crypto; otherwise argv is parsed with commander, registering only the named command's module
- * (every module for the overview help or an unknown command), and the crypto backend is selected
- * before the command runs (services/secp256k1/select.ts). Issue 19 §4. With `--json`, a failure is
- * one JSON object on stdout (json-error.ts) and the exit code is unchanged.
+ * `plugin` (started by lightningd, alive as long as it is) re-executes itself once without
+ * JavaScriptCore's JIT (plugin-jit.ts) and runs the relay without commander or crypto; otherwise
+ * argv is parsed with commander, registering only the named command's module (every module for the
+ * overview help or an unknown command), and the crypto backend is selected before the command runs
+ * (services/secp256k1/select.ts). Issue 19 §4. With `--json`, a failure is one JSON object on
+ * stdout (json-error.ts) and the exit code is unchanged.
  */
 import { versionLine } from '../daemon/version.ts';
 
@@ -44,6 +45,8 @@ const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   console.log(versionLine());
 } else if (args[0] === 'plugin' && !args.includes('--help') && !args.includes('-h')) {
+  const { reexecWithoutJit } = await import('./plugin-jit.ts');
+  reexecWithoutJit();
   const { runPlugin } = await import('../../services/cln-plugin/stdio.ts');
   await runPlugin();
 } else {
