@@ -6,8 +6,11 @@
  * the real plugin, from spawn to the READY=1 datagram on a NOTIFY_SOCKET (lightningd reached, store
  * opened and migrated, plugin linked, first probe round; no signer plugged; ≤ 150 ms), its resident
  * memory (VmRSS) right after READY and 5 s later, steady (≤ 64 MiB), and `hivebox plugin` (the
- * binary) answering lightningd's `getmanifest`, VmRSS 1 s later (≤ 35 MiB), beside the same figure of
- * a compiled Bun binary that does nothing else (the floor every compiled Bun process pays); and the daemon's peak
+ * binary, re-executed without the JIT as it starts itself: runtime/cli/plugin-jit.ts) answering
+ * lightningd's `getmanifest`, VmRSS 1 s later (≤ 35 MiB), beside the same figure of a compiled Bun
+ * binary that does nothing else (the floor every compiled Bun process pays), and after relaying
+ * 10,000 custommsg hooks to the daemon socket with their median answer time, each beside the same
+ * figure with `BUN_JSC_useJIT=true` (the previous default) from the same run; and the daemon's peak
  * RSS (VmHWM) through a whole planner cycle on the 2026-02-03 graph read from a gossip_store beside
  * lightningd's rpc socket, as the daemon reads it on the appliance (≤ 80 MiB, issue 19 §2). Builds
  * dist/ first unless it holds binaries built from this checkout (`freshBinaries`), then drops the x64
@@ -30,7 +33,13 @@ import { createLightningBackend } from '../../services/lightning-rpc/index.ts';
 import type { PlannerStatus } from '../../runtime/node/planner/planner-status.ts';
 import { writeGossipStore } from '../graph/fixtures/gossip-store-writer.ts';
 import { FILES, realGraph } from '../graph/real-graphs.ts';
-import { durationMs, median, report } from './harness.ts';
+import { listenIpc, PLUGIN_LINKED_LOG } from '../../services/daemon-ipc/index.ts';
+import { PluginProcess } from '../cln/fixtures/plugin-process.ts';
+import { durationMs, type Figure, median, report, type Target } from './harness.ts';
+
+/** The sender and payload of the hook-load figures: a Hive message (magic 48495645 + cl-hive JSON) from a peer. */
+const HOOK_PEER = `02${'ab'.repeat(32)}`;
+const HOOK_PAYLOAD = `48495645${Buffer.from('{"type":32769,"version":1,"payload":{"bench":true}}').toString('hex')}`;
 
 /** A memory line (`VmRSS` now, `VmHWM` its peak) of a live process's /proc status, in MiB. */
 async function procMemMib(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
@@ -51,19 +60,70 @@ function dropFromPageCache(path: string): void {
   if (r.exitCode !== 0) throw new Error(`dd could not drop ${path} from the page cache: ${r.stderr}`);
 }
 
-/** `hivebox plugin` as lightningd starts it: `getmanifest` on stdin, answered; VmRSS (MiB) 1 s later. */
-async function pluginRssMib(bin: string): Promise<number> {
-  const proc = Bun.spawn([bin, 'plugin'], { stdin: 'pipe', stdout: 'pipe', stderr: 'ignore' });
+/**
+ * `hivebox plugin` as lightningd starts it, `env` added to the environment (an `undefined` value
+ * removes the variable): `getmanifest` on stdin; ms from spawn to its answer (the plugin's
+ * re-execution without the JIT included) and VmRSS (MiB) 1 s later.
+ */
+async function pluginAfterGetmanifest(bin: string, env: Record<string, string | undefined>): Promise<{ answer_ms: number; rss_mib: number }> {
+  const t0 = performance.now();
+  const proc = Bun.spawn([bin, 'plugin'], { stdin: 'pipe', stdout: 'pipe', stderr: 'ignore', env: { ...process.env, ...env } });
   try {
     proc.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'getmanifest', params: {} })}\n\n`);
     await proc.stdin.flush();
     const first = await proc.stdout.getReader().read();
-    if (first.done) throw new Error('hivebox plugin answered nothing to getmanifest');
+    if (first.done) throw new Error(`${bin} plugin answered nothing to getmanifest`);
+    const answer_ms = performance.now() - t0;
     await Bun.sleep(1_000);
-    return await procMemMib(proc.pid, 'VmRSS');
+    return { answer_ms, rss_mib: await procMemMib(proc.pid, 'VmRSS') };
   } finally {
     proc.kill();
     await proc.exited;
+  }
+}
+
+/** `custommsg` hooks per run of the hook-load figures. */
+const HOOKS = 10_000;
+
+/**
+ * `hivebox plugin` (`bin`), `env` added to the environment, through getmanifest and init with the
+ * real daemon side of the IPC socket (`listenIpc`, counting what arrives), then `HOOKS` custommsg
+ * hooks carrying Hive traffic, as lightningd hands them over after init: one at a time, the next once
+ * the answer is read, each relayed to the socket. @returns the answer time of each hook (ms, spawn
+ * side: request written to answer parsed) and VmRSS (MiB) 1 s after the last event reached the socket.
+ */
+async function pluginUnderHooks(bin: string, env: Record<string, string | undefined>): Promise<{ answer_ms: number[]; rss_mib: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'hb-hooks-'));
+  let relayed = 0;
+  const daemon = await listenIpc(join(dir, 'plugin.sock'), {
+    onEvent: (e) => {
+      if (e.op === 'custommsg') relayed++;
+    },
+    onRpc: async () => ({ result: {} }),
+  });
+  const plugin = new PluginProcess({ cwd: dir, argv: [bin, 'plugin'], env });
+  try {
+    await plugin.call('m', 'getmanifest', {});
+    await plugin.call('i', 'init', { options: { 'hivebox-socket': daemon.path }, configuration: {} });
+    await plugin.waitFrame((f) => f.method === 'log' && String((f.params as { message: string }).message).startsWith(PLUGIN_LINKED_LOG), 'plugin linked to the daemon socket');
+    const answer_ms: number[] = [];
+    for (let i = 0; i < HOOKS; i++) {
+      const t0 = Bun.nanoseconds();
+      await plugin.call(i, 'custommsg', { peer_id: HOOK_PEER, payload: HOOK_PAYLOAD });
+      answer_ms.push((Bun.nanoseconds() - t0) / 1e6);
+    }
+    const deadline = Date.now() + 30_000;
+    while (relayed < HOOKS) {
+      if (Date.now() > deadline) throw new Error(`only ${relayed} of ${HOOKS} hooks reached the daemon socket`);
+      await Bun.sleep(10);
+    }
+    await Bun.sleep(1_000);
+    return { answer_ms, rss_mib: await procMemMib(plugin.pid, 'VmRSS') };
+  } finally {
+    plugin.kill();
+    await plugin.exited;
+    await daemon.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -80,6 +140,29 @@ function bunFloorBinary(): { path: string; remove(): void } {
   if (r.exitCode !== 0) throw new Error(`floor binary: ${r.stderr}`);
   dropFromPageCache(path);
   return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** `BUN_JSC_useJIT` as the plugin is shipped (absent: it re-executes itself with `false`) and as the previous default ran it. */
+const JIT_MODES = { shipped: { BUN_JSC_useJIT: undefined }, jit: { BUN_JSC_useJIT: 'true' } } as const;
+
+/** Three runs of `measure` in each of `JIT_MODES`, interleaved, so a slower moment of the machine hits both alike. */
+async function shippedAndJit<T>(measure: (env: Record<string, string | undefined>) => Promise<T>): Promise<{ shipped: T[]; jit: T[] }> {
+  const out = { shipped: [] as T[], jit: [] as T[] };
+  for (let i = 0; i < 3; i++) {
+    out.shipped.push(await measure(JIT_MODES.shipped));
+    out.jit.push(await measure(JIT_MODES.jit));
+  }
+  return out;
+}
+
+/**
+ * Print the plugin's figure `name` with `BUN_JSC_useJIT=true` (the previous default, issue 19 §6),
+ * then as shipped (`shippedNote` added to its name), judged against `target` and that previous
+ * figure. @returns the shipped figure.
+ */
+function reportShippedAndJit(name: string, unit: string, runs: number, shipped: number, jit: number, opts: { target?: Target; shippedNote?: string } = {}): Figure {
+  const previous = report(`${name}, BUN_JSC_useJIT=true (the previous default) (x64)`, jit, unit, runs);
+  return report(`${name}${opts.shippedNote ? `, ${opts.shippedNote}` : ''} (x64)`, shipped, unit, runs, { target: opts.target, previous });
 }
 
 /** One cold start of `hivebox run` to READY=1: ms from spawn, VmRSS (MiB) at READY and 5 s later. */
@@ -197,13 +280,18 @@ if (process.arch === 'x64' && daemonOnly) {
   await durationMs('hivebox selftest wall time (x64)', () => run('selftest'), 5);
   rmSync(dir, { recursive: true, force: true });
   await daemonFigures(bin);
-  const plugin: number[] = [];
-  for (let i = 0; i < 3; i++) plugin.push(await pluginRssMib(bin));
-  const pluginFigure = report('RSS hivebox plugin after getmanifest (x64)', median(plugin), 'MiB', plugin.length, { target: { op: '<=', value: 35 } });
+  const idle = await shippedAndJit((env) => pluginAfterGetmanifest(bin, env));
+  const pluginFigure = reportShippedAndJit('RSS hivebox plugin after getmanifest', 'MiB', 3, median(idle.shipped.map((r) => r.rss_mib)), median(idle.jit.map((r) => r.rss_mib)), { target: { op: '<=', value: 35 } });
+  reportShippedAndJit('hivebox plugin spawn to getmanifest answer', 'ms', 3, median(idle.shipped.map((r) => r.answer_ms)), median(idle.jit.map((r) => r.answer_ms)), { shippedNote: 'its re-execution without the JIT included' });
+  const hooks = await shippedAndJit((env) => pluginUnderHooks(bin, env));
+  const loaded = `after relaying ${HOOKS.toLocaleString('en')} custommsg hooks to the daemon socket, one at a time`;
+  reportShippedAndJit(`RSS hivebox plugin 1 s ${loaded}`, 'MiB', 3, median(hooks.shipped.map((r) => r.rss_mib)), median(hooks.jit.map((r) => r.rss_mib)), { target: { op: '<=', value: 35 } });
+  const answers = (runs: { answer_ms: number[] }[]) => median(runs.flatMap((r) => r.answer_ms));
+  reportShippedAndJit(`hivebox plugin custommsg hook answer (request written to answer read), median of 3 runs × ${HOOKS.toLocaleString('en')} hooks relayed to the daemon socket`, 'ms', 3 * HOOKS, answers(hooks.shipped), answers(hooks.jit));
   const floor = bunFloorBinary();
   const floors: number[] = [];
-  for (let i = 0; i < 3; i++) floors.push(await pluginRssMib(floor.path));
-  report(`RSS of a compiled Bun ${Bun.version} binary that only answers one stdin line, measured as the plugin (the floor)`, median(floors), 'MiB', floors.length);
+  for (let i = 0; i < 3; i++) floors.push((await pluginAfterGetmanifest(floor.path, { BUN_JSC_useJIT: 'false' })).rss_mib);
+  report(`RSS of a compiled Bun ${Bun.version} binary that only answers one stdin line, measured as the plugin, without the JIT as the plugin runs (the floor)`, median(floors), 'MiB', floors.length);
   report('RSS hivebox plugin beyond that floor (x64)', pluginFigure.value - median(floors), 'MiB', floors.length);
   floor.remove();
 }

@@ -1,8 +1,10 @@
 /**
  * CLN I/O figures: custommsg round trips through the whole path (A sendcustommsg → simnet →
- * B's plugin → IPC → B's daemon → engine → B sendcustommsg → … → A's engine), plugin hook answer
- * latency and startup time of the real plugin executable, lightning-rpc calls/s on a simulated
- * node's socket, and a full-graph `listchannels` (2026-02-03, 101 616 entries) over that socket.
+ * B's plugin → IPC → B's daemon → engine → B sendcustommsg → … → A's engine), custommsg hook answer
+ * latency and startup time of the checkout's plugin executable (services/cln-plugin/hivebox-plugin →
+ * `bun runtime/cli/main.ts plugin`, which re-executes itself without the JIT; no daemon socket: the
+ * compiled binary's figures, relaying to a socket, are in appliance.bench.ts), lightning-rpc calls/s
+ * on a simulated node's socket, and a full-graph `listchannels` (2026-02-03, 101 616 entries) over that socket.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,7 +70,7 @@ soloClient.close();
 await net.stop();
 
 const dir = mkdtempSync(join(tmpdir(), 'hbx-bench-'));
-await durationMs('cln.plugin_startup_to_init', async () => {
+await durationMs('cln.plugin_startup_to_init (checkout wrapper under bun, spawn to init answered, re-execution without the JIT included)', async () => {
   const p = new PluginProcess({ cwd: dir });
   await p.call('m', 'getmanifest', {});
   await p.call('i', 'init', { options: { 'hivebox-socket': join(dir, 'none.sock') }, configuration: {} });
@@ -85,8 +87,8 @@ for (let i = 0; i < 300; i++) {
   await p.call(`h${i}`, 'custommsg', { peer_id: PEER, payload: HIVE });
   latencies.push((Bun.nanoseconds() - t0) / 1e6);
 }
-report('cln.plugin_hook_answer_ms_median', median(latencies), 'ms', latencies.length);
-report('cln.plugin_hook_answer_ms_p99', [...latencies].sort((x, y) => x - y)[Math.floor(latencies.length * 0.99)]!, 'ms', latencies.length);
+report('cln.plugin_custommsg_hook_answer_ms_median (checkout wrapper under bun, no JIT, no daemon socket)', median(latencies), 'ms', latencies.length);
+report('cln.plugin_custommsg_hook_answer_ms_p99 (checkout wrapper under bun, no JIT, no daemon socket)', [...latencies].sort((x, y) => x - y)[Math.floor(latencies.length * 0.99)]!, 'ms', latencies.length);
 p.kill();
 await p.exited;
 rmSync(dir, { recursive: true, force: true });
