@@ -142,8 +142,14 @@ function bunFloorBinary(): { path: string; remove(): void } {
   return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** `BUN_JSC_useJIT` as the plugin is shipped (absent: it re-executes itself with `false`) and as the previous default ran it. */
-const JIT_MODES = { shipped: { BUN_JSC_useJIT: undefined }, jit: { BUN_JSC_useJIT: 'true' } } as const;
+/**
+ * The plugin's environment is lightningd's, not hivebox.service's: the `BUN_JSC_*` settings `bun run
+ * bench` gives every bench (the daemon's) are removed from it (`undefined` removes a variable).
+ */
+const WITHOUT_DAEMON_JSC = Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith('BUN_JSC_')).map((k) => [k, undefined]));
+
+/** The plugin as shipped (no `BUN_JSC_useJIT`: it re-executes itself with `false`) and as the previous default ran it (the JIT). */
+const JIT_MODES = { shipped: WITHOUT_DAEMON_JSC, jit: { ...WITHOUT_DAEMON_JSC, BUN_JSC_useJIT: 'true' } } as const;
 
 /** Three runs of `measure` in each of `JIT_MODES`, interleaved, so a slower moment of the machine hits both alike. */
 async function shippedAndJit<T>(measure: (env: Record<string, string | undefined>) => Promise<T>): Promise<{ shipped: T[]; jit: T[] }> {
@@ -290,7 +296,7 @@ if (process.arch === 'x64' && daemonOnly) {
   reportShippedAndJit(`hivebox plugin custommsg hook answer (request written to answer read), median of 3 runs × ${HOOKS.toLocaleString('en')} hooks relayed to the daemon socket`, 'ms', 3 * HOOKS, answers(hooks.shipped), answers(hooks.jit));
   const floor = bunFloorBinary();
   const floors: number[] = [];
-  for (let i = 0; i < 3; i++) floors.push((await pluginAfterGetmanifest(floor.path, { BUN_JSC_useJIT: 'false' })).rss_mib);
+  for (let i = 0; i < 3; i++) floors.push((await pluginAfterGetmanifest(floor.path, { ...WITHOUT_DAEMON_JSC, BUN_JSC_useJIT: 'false' })).rss_mib);
   report(`RSS of a compiled Bun ${Bun.version} binary that only answers one stdin line, measured as the plugin, without the JIT as the plugin runs (the floor)`, median(floors), 'MiB', floors.length);
   report('RSS hivebox plugin beyond that floor (x64)', pluginFigure.value - median(floors), 'MiB', floors.length);
   floor.remove();
