@@ -188,8 +188,16 @@ role = "genesis"
   const daemonPid = box('systemctl show -p MainPID --value hivebox.service').out;
   const daemonEnv = box(`tr '\\0' '\\n' < /proc/${daemonPid}/environ`).out.split('\n');
   expectThat(daemonEnv.includes('BUN_JSC_useFTLJIT=false'), "the daemon runs with hivebox.service's JavaScriptCore setting (no FTL tier)", daemonEnv.filter((l) => l.startsWith('BUN_')).join(' '));
-  const vmRss = /VmRSS:\s+(\d+) kB/.exec(box(`cat /proc/${daemonPid}/status`).out);
-  if (vmRss) figure('boot.amd64.daemon_rss_mib', (Number(vmRss[1]) / 1024).toFixed(1));
+  const rssMib = (pid: string) => {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(box(`cat /proc/${pid}/status`).out);
+    return kb ? (Number(kb[1]) / 1024).toFixed(1) : 'unknown';
+  };
+  figure('boot.amd64.daemon_rss_mib', rssMib(daemonPid));
+  // lightningd starts /usr/lib/hivebox/hivebox-plugin, which execs `hivebox plugin`, which re-executes itself without the JIT.
+  const pluginPid = box("pgrep -f '^/usr/bin/hivebox plugin'").out.split('\n')[0] ?? '';
+  const pluginEnv = pluginPid ? box(`tr '\\0' '\\n' < /proc/${pluginPid}/environ`).out.split('\n') : [];
+  expectThat(pluginEnv.includes('BUN_JSC_useJIT=false'), "lightningd's hivebox plugin runs without the JIT", `pid '${pluginPid}': ${pluginEnv.filter((l) => l.startsWith('BUN_')).join(' ')}`);
+  if (pluginPid) figure('boot.amd64.plugin_rss_mib', rssMib(pluginPid));
   // Type=notify: the unit turns active on READY=1; its monotonic timestamp counts from kernel start.
   const readyUs = Number(box('systemctl show -p ActiveEnterTimestampMonotonic --value hivebox.service').out);
   if (readyUs > 0) figure('boot.amd64.kernel_to_ready_s', (readyUs / 1e6).toFixed(1));
