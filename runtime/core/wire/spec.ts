@@ -59,7 +59,11 @@ export interface MessageSpec<P = unknown> {
   readonly name: string;
   /** Hive message id (envelope `type`; in spec framing also the BOLT type): odd, 32769–33000. */
   readonly id: number;
-  /** Payload schema both framings accept. */
+  /**
+   * Payload schema both framings accept. The payload files define it (and `spec_schema`) as a
+   * getter over a `lazy` build (core/lazy.ts): a schema is built when a message first needs it,
+   * not when the wire code is loaded (issue 19 §4).
+   */
   readonly schema: z.ZodType<P>;
   /** Stricter schema in spec framing (Hivebox-only fields required), when there is one. */
   readonly spec_schema?: z.ZodType;

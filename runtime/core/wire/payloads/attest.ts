@@ -12,39 +12,44 @@
  * `nonce_signature` over `challengeSigningString(framing, …)`. Both by `manifest.pubkey`.
  */
 import { z } from 'zod';
+import { lazy } from '../../lazy.ts';
 import { canonicalJson, type PyJson } from '../../canonical/python-json.ts';
 import { FIELD_LIMITS } from '../limits.ts';
 import { hex64, hiveId, pubkey, text, timestamp, zbaseSig } from '../primitives.ts';
 import type { MessageSpec, MessageView, SignedPart } from '../spec.ts';
 import { challengeSigningString } from './challenge.ts';
 
-const features = z.array(text(FIELD_LIMITS.featureChars)).max(FIELD_LIMITS.features);
-const softwareVersion = text(FIELD_LIMITS.peerIdChars);
+const features = lazy(() => z.array(text(FIELD_LIMITS.featureChars)).max(FIELD_LIMITS.features));
+const softwareVersion = lazy(() => text(FIELD_LIMITS.peerIdChars));
 
 /** The manifest: who the candidate is, what it runs and claims, the challenge nonce. */
-export const Manifest = z.object({
-  pubkey,
-  version: softwareVersion,
-  features,
-  timestamp,
-  nonce: hex64,
-});
+export const Manifest = lazy(() =>
+  z.object({
+    pubkey: pubkey(),
+    version: softwareVersion(),
+    features: features(),
+    timestamp: timestamp(),
+    nonce: hex64(),
+  }),
+);
 
 /** Validated manifest. */
-export type Manifest = z.output<typeof Manifest>;
+export type Manifest = z.output<ReturnType<typeof Manifest>>;
 
-const attestObject = z.object({
-  pubkey: pubkey.optional(),
-  version: softwareVersion.optional(),
-  features: features.optional(),
-  nonce_signature: zbaseSig,
-  manifest_signature: zbaseSig,
-  manifest: Manifest,
-  hive_id: hiveId.optional(),
-  member_node_id: pubkey.optional(),
-});
+const attestObject = lazy(() =>
+  z.object({
+    pubkey: pubkey().optional(),
+    version: softwareVersion().optional(),
+    features: features().optional(),
+    nonce_signature: zbaseSig(),
+    manifest_signature: zbaseSig(),
+    manifest: Manifest(),
+    hive_id: hiveId().optional(),
+    member_node_id: pubkey().optional(),
+  }),
+);
 
-type AttestShape = z.output<typeof attestObject>;
+type AttestShape = z.output<ReturnType<typeof attestObject>>;
 
 function topLevelMatchesManifest(p: AttestShape, ctx: z.RefinementCtx): void {
   if (p.pubkey !== undefined && p.pubkey !== p.manifest.pubkey) {
@@ -59,15 +64,17 @@ function topLevelMatchesManifest(p: AttestShape, ctx: z.RefinementCtx): void {
 }
 
 /** ATTEST as either framing may carry it. */
-const AttestPayload = attestObject.superRefine(topLevelMatchesManifest);
+const AttestPayload = lazy(() => attestObject().superRefine(topLevelMatchesManifest));
 
 /** ATTEST in spec framing: `hive_id` and `member_node_id` are required. */
-const AttestSpecPayload = attestObject
-  .extend({ hive_id: hiveId, member_node_id: pubkey })
-  .superRefine(topLevelMatchesManifest);
+const AttestSpecPayload = lazy(() =>
+  attestObject()
+    .extend({ hive_id: hiveId(), member_node_id: pubkey() })
+    .superRefine(topLevelMatchesManifest),
+);
 
 /** Validated ATTEST payload. */
-type AttestPayload = z.output<typeof AttestPayload>;
+type AttestPayload = z.output<ReturnType<typeof AttestPayload>>;
 
 /**
  * The canonical string `manifest_signature` covers: JSON-canonical of the manifest object as
@@ -100,8 +107,12 @@ function attestSignatures(m: MessageView<AttestPayload>): SignedPart[] {
 export const ATTEST_SPEC = {
   name: 'ATTEST',
   id: 32773,
-  schema: AttestPayload,
-  spec_schema: AttestSpecPayload,
+  get schema() {
+    return AttestPayload();
+  },
+  get spec_schema() {
+    return AttestSpecPayload();
+  },
   max_age_s: null,
   signed: attestSignatures,
 } as const satisfies MessageSpec<AttestPayload>;

@@ -14,6 +14,7 @@
  * "reason","reporter_id","timestamp"}`.
  */
 import { z } from 'zod';
+import { lazy } from '../../lazy.ts';
 import { canonicalJson } from '../../canonical/python-json.ts';
 import type { RawPayload } from '../envelope.ts';
 import { AGE_LIMITS, FIELD_LIMITS } from '../limits.ts';
@@ -21,21 +22,23 @@ import { count, hiveId, pubkey, reason, requestId, text, zbaseSig } from '../pri
 import { type MessageSpec, singleSignature } from '../spec.ts';
 
 /** BAN_PEER payload schema; a member cannot ban itself this way. */
-const BanPeerPayload = z
-  .object({
-    hive_id: hiveId,
-    ban_id: requestId,
-    peer_id: pubkey,
-    reporter_id: pubkey,
-    reason,
-    evidence: z.array(text(FIELD_LIMITS.stringChars)).max(FIELD_LIMITS.evidenceItems),
-    timestamp: count,
-    signature: zbaseSig,
-  })
-  .refine((p) => p.peer_id !== p.reporter_id, { path: ['peer_id'], message: 'reporter cannot ban itself' });
+const BanPeerPayload = lazy(() =>
+  z
+    .object({
+      hive_id: hiveId(),
+      ban_id: requestId(),
+      peer_id: pubkey(),
+      reporter_id: pubkey(),
+      reason: reason(),
+      evidence: z.array(text(FIELD_LIMITS.stringChars)).max(FIELD_LIMITS.evidenceItems),
+      timestamp: count(),
+      signature: zbaseSig(),
+    })
+    .refine((p) => p.peer_id !== p.reporter_id, { path: ['peer_id'], message: 'reporter cannot ban itself' }),
+);
 
 /** Validated BAN_PEER payload. */
-type BanPeerPayload = z.output<typeof BanPeerPayload>;
+type BanPeerPayload = z.output<ReturnType<typeof BanPeerPayload>>;
 
 /** The canonical string the reporting member signs. */
 export function banPeerSigningString(raw: RawPayload): string {
@@ -55,7 +58,9 @@ export function banPeerSigningString(raw: RawPayload): string {
 export const BAN_PEER_SPEC = {
   name: 'BAN_PEER',
   id: 32907,
-  schema: BanPeerPayload,
+  get schema() {
+    return BanPeerPayload();
+  },
   max_age_s: AGE_LIMITS.banPeer_s,
   signed: (m) => singleSignature(banPeerSigningString(m.raw), m.payload.signature, m.payload.reporter_id),
   signing_string: banPeerSigningString,

@@ -6,6 +6,7 @@
  * covered — §15 item 7).
  */
 import { z } from 'zod';
+import { lazy } from '../../lazy.ts';
 import type { RawPayload } from '../envelope.ts';
 import { count, pubkey, reason, requestId, zbaseSig } from '../primitives.ts';
 import { pyStr } from '../signing/py-format.ts';
@@ -13,20 +14,22 @@ import { type MessageSpec, singleSignature } from '../spec.ts';
 import { AGE_LIMITS } from '../limits.ts';
 
 /** BAN_PROPOSAL payload schema; no self-ban. */
-const BanProposalPayload = z
-  .object({
-    proposal_id: requestId,
-    target_peer_id: pubkey,
-    proposer_peer_id: pubkey,
-    reason,
-    timestamp: count,
-    signature: zbaseSig,
-    proposal_type: z.enum(['standard', 'settlement_gaming']).optional(),
-  })
-  .refine((p) => p.target_peer_id !== p.proposer_peer_id, { path: ['target_peer_id'], message: 'self-ban' });
+const BanProposalPayload = lazy(() =>
+  z
+    .object({
+      proposal_id: requestId(),
+      target_peer_id: pubkey(),
+      proposer_peer_id: pubkey(),
+      reason: reason(),
+      timestamp: count(),
+      signature: zbaseSig(),
+      proposal_type: z.enum(['standard', 'settlement_gaming']).optional(),
+    })
+    .refine((p) => p.target_peer_id !== p.proposer_peer_id, { path: ['target_peer_id'], message: 'self-ban' }),
+);
 
 /** Validated BAN_PROPOSAL payload. */
-type BanProposalPayload = z.output<typeof BanProposalPayload>;
+type BanProposalPayload = z.output<ReturnType<typeof BanProposalPayload>>;
 
 /** cl-hive ban proposal signing string. */
 export function banProposalSigningString(raw: RawPayload): string {
@@ -37,7 +40,9 @@ export function banProposalSigningString(raw: RawPayload): string {
 export const BAN_PROPOSAL_SPEC = {
   name: 'BAN_PROPOSAL',
   id: 32799,
-  schema: BanProposalPayload,
+  get schema() {
+    return BanProposalPayload();
+  },
   max_age_s: AGE_LIMITS.gossip_s,
   signed: (m) => singleSignature(banProposalSigningString(m.raw), m.payload.signature, m.payload.proposer_peer_id),
   signing_string: banProposalSigningString,

@@ -4,6 +4,7 @@
  * `voter_peer_id` over `hive:ban_vote:{proposal_id}:{vote}:{timestamp}`.
  */
 import { z } from 'zod';
+import { lazy } from '../../lazy.ts';
 import type { RawPayload } from '../envelope.ts';
 import { count, pubkey, requestId, zbaseSig } from '../primitives.ts';
 import { pyStr } from '../signing/py-format.ts';
@@ -11,16 +12,18 @@ import { type MessageSpec, singleSignature } from '../spec.ts';
 import { AGE_LIMITS } from '../limits.ts';
 
 /** BAN_VOTE payload schema. */
-const BanVotePayload = z.object({
-  proposal_id: requestId,
-  voter_peer_id: pubkey,
-  vote: z.enum(['approve', 'reject']),
-  timestamp: count,
-  signature: zbaseSig,
-});
+const BanVotePayload = lazy(() =>
+  z.object({
+    proposal_id: requestId(),
+    voter_peer_id: pubkey(),
+    vote: z.enum(['approve', 'reject']),
+    timestamp: count(),
+    signature: zbaseSig(),
+  }),
+);
 
 /** Validated BAN_VOTE payload. */
-type BanVotePayload = z.output<typeof BanVotePayload>;
+type BanVotePayload = z.output<ReturnType<typeof BanVotePayload>>;
 
 /** cl-hive ban vote signing string. */
 export function banVoteSigningString(raw: RawPayload): string {
@@ -31,7 +34,9 @@ export function banVoteSigningString(raw: RawPayload): string {
 export const BAN_VOTE_SPEC = {
   name: 'BAN_VOTE',
   id: 32801,
-  schema: BanVotePayload,
+  get schema() {
+    return BanVotePayload();
+  },
   max_age_s: AGE_LIMITS.gossip_s,
   signed: (m) => singleSignature(banVoteSigningString(m.raw), m.payload.signature, m.payload.voter_peer_id),
   signing_string: banVoteSigningString,

@@ -4,20 +4,23 @@
  * receive handler — a receiver must not act on it (the votes are the authority).
  */
 import { z } from 'zod';
+import { lazy } from '../../lazy.ts';
 import { pubkey, reason, requestId } from '../primitives.ts';
 import { type MessageSpec, unsigned } from '../spec.ts';
 
 /** BAN payload schema. */
-const BanPayload = z.object({ peer_id: pubkey, reason, proposal_id: requestId.optional() });
+const BanPayload = lazy(() => z.object({ peer_id: pubkey(), reason: reason(), proposal_id: requestId().optional() }));
 
 /** Validated BAN payload. */
-type BanPayload = z.output<typeof BanPayload>;
+type BanPayload = z.output<ReturnType<typeof BanPayload>>;
 
 /** BAN's facts (wire/spec.ts): the registry builds every per-type table from them. */
 export const BAN_SPEC = {
   name: 'BAN',
   id: 32791,
-  schema: BanPayload,
+  get schema() {
+    return BanPayload();
+  },
   max_age_s: null,
   signed: unsigned,
 } as const satisfies MessageSpec<BanPayload>;

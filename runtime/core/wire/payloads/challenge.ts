@@ -9,15 +9,16 @@
  *   signature is useless for any other hive, member or purpose.
  */
 import { z } from 'zod';
+import { lazy } from '../../lazy.ts';
 import type { Framing } from '../framing.ts';
 import { hex64, hiveId } from '../primitives.ts';
 import { type MessageSpec, unsigned } from '../spec.ts';
 
 /** Validated CHALLENGE payload schema. */
-const ChallengePayload = z.object({ nonce: hex64, hive_id: hiveId });
+const ChallengePayload = lazy(() => z.object({ nonce: hex64(), hive_id: hiveId() }));
 
 /** Validated CHALLENGE payload. */
-type ChallengePayload = z.output<typeof ChallengePayload>;
+type ChallengePayload = z.output<ReturnType<typeof ChallengePayload>>;
 
 /** What a challenge signature binds: the challenge plus the member that issued it. */
 interface ChallengeBinding {
@@ -41,7 +42,9 @@ export function challengeSigningString(framing: Framing, binding: ChallengeBindi
 export const CHALLENGE_SPEC = {
   name: 'CHALLENGE',
   id: 32771,
-  schema: ChallengePayload,
+  get schema() {
+    return ChallengePayload();
+  },
   max_age_s: null,
   signed: unsigned,
 } as const satisfies MessageSpec<ChallengePayload>;

@@ -7,26 +7,37 @@
  * consuming one of these types must first give it a real schema.
  */
 import { z } from 'zod';
+import { lazy } from '../../lazy.ts';
 import { AGE_LIMITS } from '../limits.ts';
 import { type MessageSpec, opaqueSignature } from '../spec.ts';
 import { MGMT_CREDENTIAL_REVOKE_TYPE } from '../traffic.ts';
 
 /** Any JSON object; `_`-prefixed keys removed from the output. */
-const GenericPayload = z.record(z.string(), z.unknown()).transform((obj) => {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) if (!k.startsWith('_')) out[k] = v;
-  return out;
-});
+const GenericPayload = lazy(() =>
+  z.record(z.string(), z.unknown()).transform((obj) => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(obj)) if (!k.startsWith('_')) out[k] = v;
+    return out;
+  }),
+);
 
 /** A generic payload's validated view. */
-type GenericPayload = z.output<typeof GenericPayload>;
+type GenericPayload = z.output<ReturnType<typeof GenericPayload>>;
 
 /**
  * The facts of a generic type: its name, id and freshness window; schema `GenericPayload`, its
  * `signature` reported present but not checkable, no gate rule (the fleet does not consume it).
  */
 function genericSpec<const N extends string, const I extends number>(name: N, id: I, max_age_s: number | null) {
-  return { name, id, schema: GenericPayload, max_age_s, signed: opaqueSignature } as const satisfies MessageSpec<GenericPayload>;
+  return {
+    name,
+    id,
+    get schema() {
+      return GenericPayload();
+    },
+    max_age_s,
+    signed: opaqueSignature,
+  } as const satisfies MessageSpec<GenericPayload>;
 }
 
 /** The cl-hive types Hivebox knows by name but does not interpret (clhive-protocol.md §2.1), in id order. */

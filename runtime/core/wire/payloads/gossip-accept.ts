@@ -105,7 +105,7 @@ export function acceptGossip(raw: RawPayload): GossipPayload | null {
     out.hivebox_swarm_binding = raw.hivebox_swarm_binding;
   }
   if (raw.hivebox_member !== undefined) {
-    const m = MemberClaim.safeParse(raw.hivebox_member);
+    const m = MemberClaim().safeParse(raw.hivebox_member);
     if (!m.success) return null;
     out.hivebox_member = m.data;
   }

@@ -23,6 +23,7 @@
  * zod schema here decides and names the offence for anything else.
  */
 import { z } from 'zod';
+import { lazy } from '../../lazy.ts';
 import { canonicalJson, PyFloat, pySorted, type PyJson, writeAscii, writeSortedPlainStrings } from '../../canonical/python-json.ts';
 import { sha256 } from '../../crypto/sha256.ts';
 import { toHex } from '../../types.ts';
@@ -36,67 +37,75 @@ import { acceptGossip, isTopology } from './gossip-accept.ts';
 import { sha256Hex } from '../signing/py-format.ts';
 import { type MessageSpec, singleSignature } from '../spec.ts';
 
-const feeValue = z.preprocess(
-  (v) => (v instanceof PyFloat ? v.value : v),
-  z.number().min(0).max(FIELD_LIMITS.feePolicyMaxValue),
+const feeValue = lazy(() =>
+  z.preprocess(
+    (v) => (v instanceof PyFloat ? v.value : v),
+    z.number().min(0).max(FIELD_LIMITS.feePolicyMaxValue),
+  ),
 );
 
 /** `fee_policy`: ≤ 20 keys of ≤ 256 chars, numeric values 0..10,000,000. */
-export const FeePolicy = z
-  .record(text(FIELD_LIMITS.feePolicyKeyChars), feeValue)
-  .refine((o) => Object.keys(o).length <= FIELD_LIMITS.feePolicyKeys, `at most ${FIELD_LIMITS.feePolicyKeys} keys`);
+export const FeePolicy = lazy(() =>
+  z
+    .record(text(FIELD_LIMITS.feePolicyKeyChars), feeValue())
+    .refine((o) => Object.keys(o).length <= FIELD_LIMITS.feePolicyKeys, `at most ${FIELD_LIMITS.feePolicyKeys} keys`),
+);
 
 /** `capabilities`: ≤ 20 entries of ≤ 32 chars (e.g. `["mcf"]`). */
-export const Capabilities = z.array(text(FIELD_LIMITS.capabilityChars)).max(FIELD_LIMITS.capabilitiesItems);
+export const Capabilities = lazy(() => z.array(text(FIELD_LIMITS.capabilityChars)).max(FIELD_LIMITS.capabilitiesItems));
 
 /** `addresses`: "host:port" strings from `getinfo`. */
-export const Addresses = z.array(text(FIELD_LIMITS.addressChars)).max(FIELD_LIMITS.addressesItems);
+export const Addresses = lazy(() => z.array(text(FIELD_LIMITS.addressChars)).max(FIELD_LIMITS.addressesItems));
 
 /**
  * `topology`: ≤ 200 strings of 1..256 chars, checked in one loop (a per-item zod schema was a
  * fifth of the GOSSIP decode; issue 19 §3). An offence names the field `topology`.
  */
-const Topology = z.custom<string[]>(
-  isTopology,
-  `expected at most ${FIELD_LIMITS.topologyItems} strings of 1..${FIELD_LIMITS.topologyItemChars} chars`,
+const Topology = lazy(() =>
+  z.custom<string[]>(
+    isTopology,
+    `expected at most ${FIELD_LIMITS.topologyItems} strings of 1..${FIELD_LIMITS.topologyItemChars} chars`,
+  ),
 );
 
 /** `hivebox_swarm_binding`: exactly the six binding fields with valid shapes (`decodeBinding`); the signature is checked by the swarm gate. */
-const SwarmBindingValue = z.custom<BindingStatement>((v) => decodeBinding(v).ok, 'not a swarm binding statement');
+const SwarmBindingValue = lazy(() => z.custom<BindingStatement>((v) => decodeBinding(v).ok, 'not a swarm binding statement'));
 
 /** GOSSIP payload schema. `available_sats ≤ capacity_sats`; `peer_id`, when sent, equals `sender_id`. */
-const GossipPayload = z
-  .object({
-    peer_id: pubkey.optional(),
-    sender_id: pubkey,
-    capacity_sats: count,
-    available_sats: count,
-    fee_policy: FeePolicy,
-    topology: Topology,
-    version: count,
-    timestamp: count,
-    state_hash: text(FIELD_LIMITS.peerIdChars).optional(),
-    fleet_hash: text(FIELD_LIMITS.peerIdChars).optional(),
-    budget_available_sats: count.optional(),
-    budget_reserved_until: count.optional(),
-    budget_last_update: count.optional(),
-    addresses: Addresses.optional(),
-    capabilities: Capabilities.optional(),
-    hivebox_swarm_binding: SwarmBindingValue.optional(),
-    hivebox_member: MemberClaim.optional(),
-    signature: zbaseSig,
-  })
-  .superRefine((p, ctx) => {
-    if (p.available_sats > p.capacity_sats) {
-      ctx.addIssue({ code: 'custom', path: ['available_sats'], message: 'available_sats exceeds capacity_sats' });
-    }
-    if (p.peer_id !== undefined && p.peer_id !== p.sender_id) {
-      ctx.addIssue({ code: 'custom', path: ['peer_id'], message: 'peer_id differs from sender_id' });
-    }
-  });
+const GossipPayload = lazy(() =>
+  z
+    .object({
+      peer_id: pubkey().optional(),
+      sender_id: pubkey(),
+      capacity_sats: count(),
+      available_sats: count(),
+      fee_policy: FeePolicy(),
+      topology: Topology(),
+      version: count(),
+      timestamp: count(),
+      state_hash: text(FIELD_LIMITS.peerIdChars).optional(),
+      fleet_hash: text(FIELD_LIMITS.peerIdChars).optional(),
+      budget_available_sats: count().optional(),
+      budget_reserved_until: count().optional(),
+      budget_last_update: count().optional(),
+      addresses: Addresses().optional(),
+      capabilities: Capabilities().optional(),
+      hivebox_swarm_binding: SwarmBindingValue().optional(),
+      hivebox_member: MemberClaim().optional(),
+      signature: zbaseSig(),
+    })
+    .superRefine((p, ctx) => {
+      if (p.available_sats > p.capacity_sats) {
+        ctx.addIssue({ code: 'custom', path: ['available_sats'], message: 'available_sats exceeds capacity_sats' });
+      }
+      if (p.peer_id !== undefined && p.peer_id !== p.sender_id) {
+        ctx.addIssue({ code: 'custom', path: ['peer_id'], message: 'peer_id differs from sender_id' });
+      }
+    }),
+);
 
 /** Validated GOSSIP payload. */
-export type GossipPayload = z.output<typeof GossipPayload>;
+export type GossipPayload = z.output<ReturnType<typeof GossipPayload>>;
 
 /** Where the data text of a plain GOSSIP is written to be hashed (its ~14 kB never become a string). */
 const DATA_TEXT = new Uint8Array(WIRE_LIMITS.maxMessageBytes);
@@ -141,7 +150,9 @@ export function gossipSigningString(raw: RawPayload, framing: Framing): string {
 export const GOSSIP_SPEC = {
   name: 'GOSSIP',
   id: 32777,
-  schema: GossipPayload,
+  get schema() {
+    return GossipPayload();
+  },
   accept: acceptGossip,
   max_age_s: AGE_LIMITS.gossip_s,
   signed: (m) => singleSignature(gossipSigningString(m.raw, m.framing), m.payload.signature, m.payload.sender_id),

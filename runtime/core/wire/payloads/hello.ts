@@ -7,39 +7,48 @@
  * Unsigned: BOLT 8 authenticates the sender; the member checks `pubkey == peer_node_id`.
  */
 import { z } from 'zod';
+import { lazy } from '../../lazy.ts';
 import { FIELD_LIMITS } from '../limits.ts';
 import { pubkey } from '../primitives.ts';
 import { type MessageSpec, unsigned } from '../spec.ts';
 
-const protocolVersion = z.number().int().min(1).max(255);
+const protocolVersion = lazy(() => z.number().int().min(1).max(255));
 
 /** Base64url invite ticket text (≤ 10 KiB); decoded and verified by the ticket module. */
-export const ticketText = z
-  .string()
-  .min(1)
-  .max(FIELD_LIMITS.ticketChars)
-  .regex(/^[A-Za-z0-9_-]+={0,2}$/, 'expected base64url text');
+export const ticketText = lazy(() =>
+  z
+    .string()
+    .min(1)
+    .max(FIELD_LIMITS.ticketChars)
+    .regex(/^[A-Za-z0-9_-]+={0,2}$/, 'expected base64url text'),
+);
 
 /** HELLO as either framing may carry it (`ticket` optional). */
-const HelloPayload = z.object({
-  pubkey,
-  protocol_version: protocolVersion,
-  supported_versions: z.array(protocolVersion).max(FIELD_LIMITS.supportedVersions).optional(),
-  ticket: ticketText.optional(),
-});
+const HelloPayload = lazy(() =>
+  z.object({
+    pubkey: pubkey(),
+    protocol_version: protocolVersion(),
+    supported_versions: z.array(protocolVersion()).max(FIELD_LIMITS.supportedVersions).optional(),
+    ticket: ticketText().optional(),
+  }),
+);
 
 /** HELLO in spec framing: `ticket` is required (issue 2 §6 joining rules). */
-const HelloSpecPayload = HelloPayload.extend({ ticket: ticketText });
+const HelloSpecPayload = lazy(() => HelloPayload().extend({ ticket: ticketText() }));
 
 /** Validated HELLO payload. */
-type HelloPayload = z.output<typeof HelloPayload>;
+type HelloPayload = z.output<ReturnType<typeof HelloPayload>>;
 
 /** HELLO's facts (wire/spec.ts): the registry builds every per-type table from them. */
 export const HELLO_SPEC = {
   name: 'HELLO',
   id: 32769,
-  schema: HelloPayload,
-  spec_schema: HelloSpecPayload,
+  get schema() {
+    return HelloPayload();
+  },
+  get spec_schema() {
+    return HelloSpecPayload();
+  },
   max_age_s: null,
   signed: unsigned,
 } as const satisfies MessageSpec<HelloPayload>;

@@ -14,6 +14,7 @@
  * fields; the `action` tag separates it from every other Hive signature).
  */
 import { z } from 'zod';
+import { lazy } from '../../lazy.ts';
 import { canonicalJson } from '../../canonical/python-json.ts';
 import type { RawPayload } from '../envelope.ts';
 import { count, hiveId, pubkey, reason, requestId, zbaseSig } from '../primitives.ts';
@@ -21,18 +22,20 @@ import { type MessageSpec, singleSignature } from '../spec.ts';
 import { AGE_LIMITS } from '../limits.ts';
 
 /** HIVE_REVOKE payload schema. */
-const HiveRevokePayload = z.object({
-  hive_id: hiveId,
-  revocation_id: requestId,
-  node_id: pubkey,
-  admin_pubkey: pubkey,
-  reason,
-  timestamp: count,
-  signature: zbaseSig,
-});
+const HiveRevokePayload = lazy(() =>
+  z.object({
+    hive_id: hiveId(),
+    revocation_id: requestId(),
+    node_id: pubkey(),
+    admin_pubkey: pubkey(),
+    reason: reason(),
+    timestamp: count(),
+    signature: zbaseSig(),
+  }),
+);
 
 /** Validated HIVE_REVOKE payload. */
-type HiveRevokePayload = z.output<typeof HiveRevokePayload>;
+type HiveRevokePayload = z.output<ReturnType<typeof HiveRevokePayload>>;
 
 /** The canonical string the admin signs. */
 export function hiveRevokeSigningString(raw: RawPayload): string {
@@ -51,7 +54,9 @@ export function hiveRevokeSigningString(raw: RawPayload): string {
 export const HIVE_REVOKE_SPEC = {
   name: 'HIVE_REVOKE',
   id: 32905,
-  schema: HiveRevokePayload,
+  get schema() {
+    return HiveRevokePayload();
+  },
   max_age_s: AGE_LIMITS.revoke_s,
   signed: (m) => singleSignature(hiveRevokeSigningString(m.raw), m.payload.signature, m.payload.admin_pubkey),
   signing_string: hiveRevokeSigningString,

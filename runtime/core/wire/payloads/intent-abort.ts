@@ -6,6 +6,7 @@
  * channel_open | channel_close | rebalance here (§15 item 10) and requires `target` to be a pubkey.
  */
 import { z } from 'zod';
+import { lazy } from '../../lazy.ts';
 import { canonicalJson } from '../../canonical/python-json.ts';
 import type { RawPayload } from '../envelope.ts';
 import { FIELD_LIMITS } from '../limits.ts';
@@ -13,17 +14,19 @@ import { count, pubkey, text, zbaseSig } from '../primitives.ts';
 import { type MessageSpec, singleSignature } from '../spec.ts';
 
 /** INTENT_ABORT payload schema. */
-const IntentAbortPayload = z.object({
-  intent_type: z.enum(['channel_open', 'channel_close', 'rebalance']),
-  target: pubkey,
-  initiator: pubkey,
-  timestamp: count,
-  reason: text(FIELD_LIMITS.reasonChars).optional(),
-  signature: zbaseSig,
-});
+const IntentAbortPayload = lazy(() =>
+  z.object({
+    intent_type: z.enum(['channel_open', 'channel_close', 'rebalance']),
+    target: pubkey(),
+    initiator: pubkey(),
+    timestamp: count(),
+    reason: text(FIELD_LIMITS.reasonChars).optional(),
+    signature: zbaseSig(),
+  }),
+);
 
 /** Validated INTENT_ABORT payload. */
-type IntentAbortPayload = z.output<typeof IntentAbortPayload>;
+type IntentAbortPayload = z.output<ReturnType<typeof IntentAbortPayload>>;
 
 /** cl-hive `get_intent_abort_signing_payload` (missing reason → ""). */
 export function intentAbortSigningString(raw: RawPayload): string {
@@ -40,7 +43,9 @@ export function intentAbortSigningString(raw: RawPayload): string {
 export const INTENT_ABORT_SPEC = {
   name: 'INTENT_ABORT',
   id: 32787,
-  schema: IntentAbortPayload,
+  get schema() {
+    return IntentAbortPayload();
+  },
   max_age_s: null,
   signed: (m) => singleSignature(intentAbortSigningString(m.raw), m.payload.signature, m.payload.initiator),
   signing_string: intentAbortSigningString,

@@ -5,6 +5,7 @@
  * sender, and the handler requires `initiator == peer_node_id`.
  */
 import { z } from 'zod';
+import { lazy } from '../../lazy.ts';
 import { AGE_LIMITS, FIELD_LIMITS } from '../limits.ts';
 import { count, pubkey, text } from '../primitives.ts';
 import { type MessageSpec, unsigned } from '../spec.ts';
@@ -13,24 +14,28 @@ import { type MessageSpec, unsigned } from '../spec.ts';
 const INTENT_TYPES = ['channel_open', 'rebalance', 'ban_peer'] as const;
 
 /** INTENT payload schema. */
-const IntentPayload = z.object({
-  intent_type: z.enum(INTENT_TYPES),
-  target: text(FIELD_LIMITS.peerIdChars).min(1),
-  initiator: pubkey,
-  timestamp: count,
-  expires_at: count,
-  amount_sats: count.optional(),
-  budget_proof_timestamp: count.optional(),
-});
+const IntentPayload = lazy(() =>
+  z.object({
+    intent_type: z.enum(INTENT_TYPES),
+    target: text(FIELD_LIMITS.peerIdChars).min(1),
+    initiator: pubkey(),
+    timestamp: count(),
+    expires_at: count(),
+    amount_sats: count().optional(),
+    budget_proof_timestamp: count().optional(),
+  }),
+);
 
 /** Validated INTENT payload. */
-type IntentPayload = z.output<typeof IntentPayload>;
+type IntentPayload = z.output<ReturnType<typeof IntentPayload>>;
 
 /** INTENT's facts (wire/spec.ts): the registry builds every per-type table from them. */
 export const INTENT_SPEC = {
   name: 'INTENT',
   id: 32783,
-  schema: IntentPayload,
+  get schema() {
+    return IntentPayload();
+  },
   max_age_s: AGE_LIMITS.intent_s,
   signed: unsigned,
   gate: { sender: 'initiator', relay: false, tier: 'certified' },

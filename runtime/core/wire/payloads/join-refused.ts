@@ -15,6 +15,7 @@
  * - `timestamp`: unix seconds.
  */
 import { z } from 'zod';
+import { lazy } from '../../lazy.ts';
 import { count } from '../primitives.ts';
 import { type MessageSpec, unsigned } from '../spec.ts';
 import { AGE_LIMITS } from '../limits.ts';
@@ -38,20 +39,24 @@ export const JOIN_REFUSAL_RULES = [
 export type JoinRefusalRule = (typeof JOIN_REFUSAL_RULES)[number];
 
 /** JOIN_REFUSED payload schema. */
-const JoinRefusedPayload = z.object({
-  rule: z.enum(JOIN_REFUSAL_RULES),
-  detail: z.string().max(256),
-  timestamp: count,
-});
+const JoinRefusedPayload = lazy(() =>
+  z.object({
+    rule: z.enum(JOIN_REFUSAL_RULES),
+    detail: z.string().max(256),
+    timestamp: count(),
+  }),
+);
 
 /** Validated JOIN_REFUSED payload. */
-type JoinRefusedPayload = z.output<typeof JoinRefusedPayload>;
+type JoinRefusedPayload = z.output<ReturnType<typeof JoinRefusedPayload>>;
 
 /** JOIN_REFUSED's facts (wire/spec.ts): the registry builds every per-type table from them. */
 export const JOIN_REFUSED_SPEC = {
   name: 'JOIN_REFUSED',
   id: 32909,
-  schema: JoinRefusedPayload,
+  get schema() {
+    return JoinRefusedPayload();
+  },
   max_age_s: AGE_LIMITS.joinRefused_s,
   signed: unsigned,
 } as const satisfies MessageSpec<JoinRefusedPayload>;

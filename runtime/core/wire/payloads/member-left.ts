@@ -4,16 +4,17 @@
  * `hive:leave:{peer_id}:{timestamp}:{reason}`.
  */
 import { z } from 'zod';
+import { lazy } from '../../lazy.ts';
 import type { RawPayload } from '../envelope.ts';
 import { count, pubkey, reason, zbaseSig } from '../primitives.ts';
 import { pyStr } from '../signing/py-format.ts';
 import { type MessageSpec, singleSignature } from '../spec.ts';
 
 /** MEMBER_LEFT payload schema. */
-const MemberLeftPayload = z.object({ peer_id: pubkey, timestamp: count, reason, signature: zbaseSig });
+const MemberLeftPayload = lazy(() => z.object({ peer_id: pubkey(), timestamp: count(), reason: reason(), signature: zbaseSig() }));
 
 /** Validated MEMBER_LEFT payload. */
-type MemberLeftPayload = z.output<typeof MemberLeftPayload>;
+type MemberLeftPayload = z.output<ReturnType<typeof MemberLeftPayload>>;
 
 /** cl-hive leave signing string. */
 export function memberLeftSigningString(raw: RawPayload): string {
@@ -24,7 +25,9 @@ export function memberLeftSigningString(raw: RawPayload): string {
 export const MEMBER_LEFT_SPEC = {
   name: 'MEMBER_LEFT',
   id: 32797,
-  schema: MemberLeftPayload,
+  get schema() {
+    return MemberLeftPayload();
+  },
   max_age_s: null,
   signed: (m) => singleSignature(memberLeftSigningString(m.raw), m.payload.signature, m.payload.peer_id),
   signing_string: memberLeftSigningString,

@@ -5,6 +5,7 @@
  * An unsigned ack is acceptable only direct from `sender_id` (a handler rule).
  */
 import { z } from 'zod';
+import { lazy } from '../../lazy.ts';
 import type { RawPayload } from '../envelope.ts';
 import { FIELD_LIMITS } from '../limits.ts';
 import { count, pubkey, text, zbaseSig } from '../primitives.ts';
@@ -12,16 +13,18 @@ import { pyStr } from '../signing/py-format.ts';
 import { type MessageSpec, singleSignature } from '../spec.ts';
 
 /** MSG_ACK payload schema. */
-const MsgAckPayload = z.object({
-  ack_msg_id: text(FIELD_LIMITS.ackMsgIdChars).min(1),
-  status: z.enum(['ok', 'invalid', 'retry_later']),
-  sender_id: pubkey,
-  timestamp: count,
-  signature: zbaseSig.optional(),
-});
+const MsgAckPayload = lazy(() =>
+  z.object({
+    ack_msg_id: text(FIELD_LIMITS.ackMsgIdChars).min(1),
+    status: z.enum(['ok', 'invalid', 'retry_later']),
+    sender_id: pubkey(),
+    timestamp: count(),
+    signature: zbaseSig().optional(),
+  }),
+);
 
 /** Validated MSG_ACK payload. */
-type MsgAckPayload = z.output<typeof MsgAckPayload>;
+type MsgAckPayload = z.output<ReturnType<typeof MsgAckPayload>>;
 
 /** cl-hive MSG_ACK signing string. */
 export function msgAckSigningString(raw: RawPayload): string {
@@ -32,7 +35,9 @@ export function msgAckSigningString(raw: RawPayload): string {
 export const MSG_ACK_SPEC = {
   name: 'MSG_ACK',
   id: 32881,
-  schema: MsgAckPayload,
+  get schema() {
+    return MsgAckPayload();
+  },
   max_age_s: null,
   signed: (m) => (m.payload.signature === undefined ? [] : singleSignature(msgAckSigningString(m.raw), m.payload.signature, m.payload.sender_id)),
   gate: { sender: 'sender_id', relay: false, tier: 'any' },

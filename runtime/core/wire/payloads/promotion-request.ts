@@ -4,21 +4,24 @@
  * (`target_pubkey == peer_node_id`, a handler rule).
  */
 import { z } from 'zod';
+import { lazy } from '../../lazy.ts';
 import { count, pubkey, requestId } from '../primitives.ts';
 import { type MessageSpec, unsigned } from '../spec.ts';
 import { AGE_LIMITS } from '../limits.ts';
 
 /** PROMOTION_REQUEST payload schema. */
-const PromotionRequestPayload = z.object({ target_pubkey: pubkey, request_id: requestId, timestamp: count });
+const PromotionRequestPayload = lazy(() => z.object({ target_pubkey: pubkey(), request_id: requestId(), timestamp: count() }));
 
 /** Validated PROMOTION_REQUEST payload. */
-type PromotionRequestPayload = z.output<typeof PromotionRequestPayload>;
+type PromotionRequestPayload = z.output<ReturnType<typeof PromotionRequestPayload>>;
 
 /** PROMOTION_REQUEST's facts (wire/spec.ts): the registry builds every per-type table from them. */
 export const PROMOTION_REQUEST_SPEC = {
   name: 'PROMOTION_REQUEST',
   id: 32795,
-  schema: PromotionRequestPayload,
+  get schema() {
+    return PromotionRequestPayload();
+  },
   max_age_s: AGE_LIMITS.gossip_s,
   signed: unsigned,
   gate: { sender: 'target_pubkey', relay: false, tier: 'neophyte' },

@@ -4,6 +4,7 @@
  * names the same target and request. No envelope signature: each vouch carries its own.
  */
 import { z } from 'zod';
+import { lazy } from '../../lazy.ts';
 import { FIELD_LIMITS } from '../limits.ts';
 import { pubkey, requestId } from '../primitives.ts';
 import { VouchPayload, vouchSigningString } from './vouch.ts';
@@ -11,22 +12,24 @@ import type { RawPayload } from '../envelope.ts';
 import type { MessageSpec, MessageView, SignedPart } from '../spec.ts';
 
 /** PROMOTION payload schema. */
-const PromotionPayload = z
-  .object({
-    target_pubkey: pubkey,
-    request_id: requestId,
-    vouches: z.array(VouchPayload).max(FIELD_LIMITS.vouches),
-  })
-  .superRefine((p, ctx) => {
-    p.vouches.forEach((v, i) => {
-      if (v.target_pubkey !== p.target_pubkey || v.request_id !== p.request_id) {
-        ctx.addIssue({ code: 'custom', path: ['vouches', i], message: 'vouch is for another target or request' });
-      }
-    });
-  });
+const PromotionPayload = lazy(() =>
+  z
+    .object({
+      target_pubkey: pubkey(),
+      request_id: requestId(),
+      vouches: z.array(VouchPayload()).max(FIELD_LIMITS.vouches),
+    })
+    .superRefine((p, ctx) => {
+      p.vouches.forEach((v, i) => {
+        if (v.target_pubkey !== p.target_pubkey || v.request_id !== p.request_id) {
+          ctx.addIssue({ code: 'custom', path: ['vouches', i], message: 'vouch is for another target or request' });
+        }
+      });
+    }),
+);
 
 /** Validated PROMOTION payload. */
-type PromotionPayload = z.output<typeof PromotionPayload>;
+type PromotionPayload = z.output<ReturnType<typeof PromotionPayload>>;
 
 /** One signature per carried vouch, each by its `voucher_pubkey` over the vouch's own signing string. */
 function promotionSignatures(m: MessageView<PromotionPayload>): SignedPart[] {
@@ -43,7 +46,9 @@ function promotionSignatures(m: MessageView<PromotionPayload>): SignedPart[] {
 export const PROMOTION_SPEC = {
   name: 'PROMOTION',
   id: 32793,
-  schema: PromotionPayload,
+  get schema() {
+    return PromotionPayload();
+  },
   max_age_s: null,
   signed: promotionSignatures,
   gate: { sender: null, relay: false, tier: 'full' },

@@ -5,6 +5,7 @@
  * (`membership_hash` is not covered, in either framing — cl-hive's string).
  */
 import { z } from 'zod';
+import { lazy } from '../../lazy.ts';
 import { canonicalJson } from '../../canonical/python-json.ts';
 import type { RawPayload } from '../envelope.ts';
 import { AGE_LIMITS, FIELD_LIMITS } from '../limits.ts';
@@ -12,17 +13,19 @@ import { count, pubkey, text, zbaseSig } from '../primitives.ts';
 import { type MessageSpec, singleSignature } from '../spec.ts';
 
 /** STATE_HASH payload schema. */
-const StateHashPayload = z.object({
-  fleet_hash: text(FIELD_LIMITS.peerIdChars).min(1),
-  peer_count: count,
-  timestamp: count,
-  membership_hash: text(FIELD_LIMITS.peerIdChars).optional(),
-  sender_id: pubkey,
-  signature: zbaseSig,
-});
+const StateHashPayload = lazy(() =>
+  z.object({
+    fleet_hash: text(FIELD_LIMITS.peerIdChars).min(1),
+    peer_count: count(),
+    timestamp: count(),
+    membership_hash: text(FIELD_LIMITS.peerIdChars).optional(),
+    sender_id: pubkey(),
+    signature: zbaseSig(),
+  }),
+);
 
 /** Validated STATE_HASH payload. */
-type StateHashPayload = z.output<typeof StateHashPayload>;
+type StateHashPayload = z.output<ReturnType<typeof StateHashPayload>>;
 
 /** cl-hive `get_state_hash_signing_payload`. */
 export function stateHashSigningString(raw: RawPayload): string {
@@ -38,7 +41,9 @@ export function stateHashSigningString(raw: RawPayload): string {
 export const STATE_HASH_SPEC = {
   name: 'STATE_HASH',
   id: 32779,
-  schema: StateHashPayload,
+  get schema() {
+    return StateHashPayload();
+  },
   max_age_s: AGE_LIMITS.stateHash_s,
   signed: (m) => singleSignature(stateHashSigningString(m.raw), m.payload.signature, m.payload.sender_id),
   signing_string: stateHashSigningString,

@@ -5,6 +5,7 @@
  * `hive:vouch:{target_pubkey}:{request_id}:{timestamp}` (the voucher is recovered, not in the string).
  */
 import { z } from 'zod';
+import { lazy } from '../../lazy.ts';
 import type { RawPayload } from '../envelope.ts';
 import { count, pubkey, requestId, zbaseSig } from '../primitives.ts';
 import { pyStr } from '../signing/py-format.ts';
@@ -12,18 +13,20 @@ import { type MessageSpec, singleSignature } from '../spec.ts';
 import { AGE_LIMITS } from '../limits.ts';
 
 /** VOUCH payload schema; a node cannot vouch for itself. */
-export const VouchPayload = z
-  .object({
-    target_pubkey: pubkey,
-    request_id: requestId,
-    timestamp: count,
-    voucher_pubkey: pubkey,
-    sig: zbaseSig,
-  })
-  .refine((v) => v.voucher_pubkey !== v.target_pubkey, { path: ['voucher_pubkey'], message: 'self-vouch' });
+export const VouchPayload = lazy(() =>
+  z
+    .object({
+      target_pubkey: pubkey(),
+      request_id: requestId(),
+      timestamp: count(),
+      voucher_pubkey: pubkey(),
+      sig: zbaseSig(),
+    })
+    .refine((v) => v.voucher_pubkey !== v.target_pubkey, { path: ['voucher_pubkey'], message: 'self-vouch' }),
+);
 
 /** Validated VOUCH payload. */
-export type VouchPayload = z.output<typeof VouchPayload>;
+export type VouchPayload = z.output<ReturnType<typeof VouchPayload>>;
 
 /** cl-hive `build_vouch_message`. */
 export function vouchSigningString(raw: RawPayload): string {
@@ -34,7 +37,9 @@ export function vouchSigningString(raw: RawPayload): string {
 export const VOUCH_SPEC = {
   name: 'VOUCH',
   id: 32789,
-  schema: VouchPayload,
+  get schema() {
+    return VouchPayload();
+  },
   max_age_s: AGE_LIMITS.gossip_s,
   signed: (m) => singleSignature(vouchSigningString(m.raw), m.payload.sig, m.payload.voucher_pubkey, 'sig'),
   signing_string: vouchSigningString,

@@ -9,6 +9,7 @@
  * the candidate accepts WELCOME only from the member it sent ATTEST to.
  */
 import { z } from 'zod';
+import { lazy } from '../../lazy.ts';
 import { FIELD_LIMITS } from '../limits.ts';
 import { count, hex64, hiveId, pubkey, text, tier } from '../primitives.ts';
 import { membershipHash } from '../signing/hashes.ts';
@@ -16,46 +17,56 @@ import { AdmissionEntry } from './admission.ts';
 import { type MessageSpec, unsigned } from '../spec.ts';
 
 /** One member row as WELCOME and FULL_SYNC carry it. */
-export const MemberEntry = z.object({
-  peer_id: pubkey,
-  tier,
-  joined_at: count,
-  addresses: z.array(text(FIELD_LIMITS.addressChars)).max(FIELD_LIMITS.addressesItems).optional(),
-  /** Hivebox: who admitted this node and how, signed by the admitter (payloads/admission.ts). */
-  admission: AdmissionEntry.optional(),
-});
+export const MemberEntry = lazy(() =>
+  z.object({
+    peer_id: pubkey(),
+    tier: tier(),
+    joined_at: count(),
+    addresses: z.array(text(FIELD_LIMITS.addressChars)).max(FIELD_LIMITS.addressesItems).optional(),
+    /** Hivebox: who admitted this node and how, signed by the admitter (payloads/admission.ts). */
+    admission: AdmissionEntry().optional(),
+  }),
+);
 
 /** Validated member row. */
-export type MemberEntry = z.output<typeof MemberEntry>;
+export type MemberEntry = z.output<ReturnType<typeof MemberEntry>>;
 
 /** WELCOME as either framing may carry it. */
-const WelcomePayload = z.object({
-  hive_id: hiveId,
-  tier,
-  member_count: count,
-  state_hash: hex64,
-  members: z.array(MemberEntry).max(FIELD_LIMITS.members).optional(),
-  membership_hash: hex64.optional(),
-});
+const WelcomePayload = lazy(() =>
+  z.object({
+    hive_id: hiveId(),
+    tier: tier(),
+    member_count: count(),
+    state_hash: hex64(),
+    members: z.array(MemberEntry()).max(FIELD_LIMITS.members).optional(),
+    membership_hash: hex64().optional(),
+  }),
+);
 
 /** WELCOME in spec framing: `members` and `membership_hash` are required and must agree. */
-const WelcomeSpecPayload = WelcomePayload.extend({
-  members: z.array(MemberEntry).max(FIELD_LIMITS.members),
-  membership_hash: hex64,
-}).refine((p) => membershipHash(p.members) === p.membership_hash, {
-  path: ['membership_hash'],
-  message: 'membership_hash does not match members',
-});
+const WelcomeSpecPayload = lazy(() =>
+  WelcomePayload().extend({
+    members: z.array(MemberEntry()).max(FIELD_LIMITS.members),
+    membership_hash: hex64(),
+  }).refine((p) => membershipHash(p.members) === p.membership_hash, {
+    path: ['membership_hash'],
+    message: 'membership_hash does not match members',
+  }),
+);
 
 /** Validated WELCOME payload. */
-type WelcomePayload = z.output<typeof WelcomePayload>;
+type WelcomePayload = z.output<ReturnType<typeof WelcomePayload>>;
 
 /** WELCOME's facts (wire/spec.ts): the registry builds every per-type table from them. */
 export const WELCOME_SPEC = {
   name: 'WELCOME',
   id: 32775,
-  schema: WelcomePayload,
-  spec_schema: WelcomeSpecPayload,
+  get schema() {
+    return WelcomePayload();
+  },
+  get spec_schema() {
+    return WelcomeSpecPayload();
+  },
   max_age_s: null,
   signed: unsigned,
 } as const satisfies MessageSpec<WelcomePayload>;
