@@ -4,7 +4,6 @@
  * was chosen over native bindings (@napi-rs/lzma, lzma-native) because it has no native code: the
  * Bun-compiled single binary runs unchanged on x86-64 and on the Raspberry Pi's arm64.
  */
-import { gunzipSync } from 'node:zlib';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
 import type { GraphLoadError } from './errors.ts';
 import { GRAPH_LIMITS } from './limits.ts';
@@ -30,6 +29,7 @@ export async function unwrap(bytes: Uint8Array, maxBytes: number = GRAPH_LIMITS.
   if (container === 'plain') return ok(bytes);
   if (container === 'gzip') {
     try {
+      const { gunzipSync } = await import('node:zlib'); // ~10 ms to load: only for gzip input, never on the way to READY (issue 19 §4)
       return ok(new Uint8Array(gunzipSync(bytes, { maxOutputLength: maxBytes })));
     } catch (e) {
       if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return err({ kind: 'TooLarge', what: 'decompressed size', limit: maxBytes });
