@@ -192,11 +192,11 @@ export class HidSigner implements DigestSigner {
    * One approval transaction (SIGN or SIGN_DIGEST): one at a time (SignerBusy otherwise), the
    * pending approval published while it runs, the answer matched by nonce and mapped to a result.
    */
-  private async approval<S extends typeof SignResponse | typeof SignDigestResponse, T>(
+  private async approval<S extends ReturnType<typeof SignResponse | typeof SignDigestResponse>, T>(
     cmd: number,
     purpose: SignerPurpose,
     display: ApprovalSummary,
-    schema: S,
+    schema: () => S,
     request: (nonce: Uint8Array) => Record<string, unknown>,
     onApproved: (answer: Extract<z.infer<S>, { status: 'approved' }>, key: NodeId) => Result<T, SignerError>,
   ): Promise<Result<T, SignerError>> {
@@ -229,7 +229,7 @@ export class HidSigner implements DigestSigner {
         if (!r.ok) return err(fromChannelError(r.error, true));
         const a = decodeMessage(schema, r.value.payload);
         if (!a.ok) return err(unavailable(`malformed answer (${a.error.kind})`));
-        const answer = a.value as z.infer<typeof SignResponse> | z.infer<typeof SignDigestResponse>;
+        const answer = a.value as SignResponse | SignDigestResponse;
         switch (answer.status) {
           case 'approved':
             return onApproved(answer as Extract<z.infer<S>, { status: 'approved' }>, key.value);
@@ -335,7 +335,7 @@ export class HidSigner implements DigestSigner {
 }
 
 /** True unless `f` decodes under `schema` with a different nonce (a stale answer to drop). */
-function answersNonce(f: Frame, schema: typeof SignResponse | typeof SignDigestResponse | typeof PubkeyResponse | typeof InfoResponse, nonce: Uint8Array): boolean {
+function answersNonce(f: Frame, schema: () => z.ZodType, nonce: Uint8Array): boolean {
   const d = decodeMessage(schema, f.payload);
   return !d.ok || sameBytes((d.value as { nonce: Uint8Array }).nonce, nonce);
 }
