@@ -38,8 +38,8 @@ export const HiveSection = z
 /** Validated `[hive]` section. */
 export type HiveSettings = z.infer<typeof HiveSection>;
 
-/** The defaults of every `[hive]` key. */
-export const DEFAULT_HIVE_SETTINGS: HiveSettings = HiveSection.parse({});
+/** The defaults of every `[hive]` key (parsed once, at import: without zod's JIT, which would compile a parser first). */
+export const DEFAULT_HIVE_SETTINGS: HiveSettings = HiveSection.parse({}, { jitless: true });
 
 /** The framing strategy configuration these settings select. */
 export function framingConfigOf(s: HiveSettings): FramingConfig {

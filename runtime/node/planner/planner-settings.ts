@@ -45,8 +45,8 @@ export const PlannerSection = LoopKeys.catchall(z.union([z.number(), z.boolean()
 /** Validated `[planner]` section. */
 export type PlannerSettings = z.infer<typeof PlannerSection>;
 
-/** The defaults of every `[planner]` key (thresholds at the pure planner's defaults). */
-export const DEFAULT_PLANNER_SETTINGS: PlannerSettings = PlannerSection.parse({});
+/** The defaults of every `[planner]` key (thresholds at the pure planner's defaults; parsed once, at import: without zod's JIT, which would compile a parser first). */
+export const DEFAULT_PLANNER_SETTINGS: PlannerSettings = PlannerSection.parse({}, { jitless: true });
 
 function thresholdsOf(v: Readonly<Record<string, unknown>>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(v).filter(([k]) => !LOOP_KEYS.has(k)));
