@@ -7,7 +7,7 @@
  * The signature is checked before the used-ticket table, so a forged ticket learns nothing
  * about which ticket ids were used.
  */
-import semver from 'semver';
+import { lazy } from '../lazy.ts';
 import { recoverSigner } from '../crypto/lnsign.ts';
 import { err, ok, type Result } from '../result.ts';
 import { decodeTicket } from './codec.ts';
@@ -67,6 +67,12 @@ export function checkRequirements(ticket: Pick<InviteTicket, 'requirements'>, ne
   return ok(undefined);
 }
 
+/**
+ * The semver package, loaded on the first version check: building its ~40 regular expressions was
+ * ~3 ms of every `hivebox run` start, long before any ticket is checked (issue 19 §4).
+ */
+const semver = lazy(() => require('semver') as typeof import('semver'));
+
 /** Hivebox's own manifest `version` field is this prefix plus a semver (`"hivebox v0.1.0"`, runtime/node/hive/config.ts). */
 export const HIVEBOX_MANIFEST_PREFIX = 'hivebox v';
 
@@ -76,7 +82,7 @@ export const HIVEBOX_MANIFEST_PREFIX = 'hivebox v';
  */
 export function hiveboxVersionOf(version: string): string | null {
   if (!version.startsWith(HIVEBOX_MANIFEST_PREFIX)) return null;
-  return semver.valid(version.slice(HIVEBOX_MANIFEST_PREFIX.length));
+  return semver().valid(version.slice(HIVEBOX_MANIFEST_PREFIX.length));
 }
 
 /**
@@ -84,14 +90,14 @@ export function hiveboxVersionOf(version: string): string | null {
  * `"1.4"` → `"1.4.0"`; a fourth component is beyond semver and ignored (`"1.2.3.4"` → `"1.2.3"`).
  */
 function minSemver(minVersion: string): string | null {
-  return semver.coerce(minVersion)?.version ?? null;
+  return semver().coerce(minVersion)?.version ?? null;
 }
 
 export function checkVersion(ticket: Pick<InviteTicket, 'min_version'>, version: string): Result<void, TicketError> {
   if (ticket.min_version === '') return ok(undefined);
   const have = hiveboxVersionOf(version);
   const min = minSemver(ticket.min_version);
-  if (have === null || min === null || !semver.gte(have, min)) {
+  if (have === null || min === null || !semver().gte(have, min)) {
     return err({ code: 'version_too_old', min_version: ticket.min_version, version });
   }
   return ok(undefined);
