@@ -41,6 +41,6 @@ test('the engines serve exactly the commands the plugin registers, with the same
     'hive-intent': IntentParams,
     'hive-intents': IntentsParams,
   };
-  const names: Record<string, readonly string[]> = { ...Object.fromEntries(Object.entries(schemas).map(([k, v]) => [k, Object.keys(v.shape)])), ...MGMT_RPC_PARAMS };
+  const names: Record<string, readonly string[]> = { ...Object.fromEntries(Object.entries(schemas).map(([k, v]) => [k, Object.keys(v().shape)])), ...MGMT_RPC_PARAMS };
   for (const m of HIVE_RPC_METHODS) expect([...names[m.name]!].sort()).toEqual(m.params.map((p) => p.name).sort());
 });

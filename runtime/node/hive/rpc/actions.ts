@@ -7,22 +7,22 @@
  * reject → 24 h backoff and INTENT_ABORT). `action_id` "all" decides every pending action.
  */
 import { z } from 'zod';
+import { lazy } from '../../../core/lazy.ts';
 import type { ActionView } from '../../planner/action-queue.ts';
 import type { EngineCore } from '../engine-core.ts';
 import type { DecisionError, DecisionOutcome, OperatorDecision } from '../../planner/planner-decisions.ts';
 import { RPC_ERROR, rpcFailure } from './errors.ts';
-import { parseParams } from './params.ts';
+import { flag, parseParams } from './params.ts';
 
-const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')]);
-const actionId = z.string().min(1).max(64);
-const sats = z.union([z.number(), z.string().regex(/^\d{1,15}$/).transform(Number)]).pipe(z.number().int().positive());
+const actionId = lazy(() => z.string().min(1).max(64));
+const sats = lazy(() => z.union([z.number(), z.string().regex(/^\d{1,15}$/).transform(Number)]).pipe(z.number().int().positive()));
 
 /** `hive-pending-actions [all]`. */
-export const PendingActionsParams = z.object({ all: flag.optional() }).strict();
+export const PendingActionsParams = lazy(() => z.object({ all: flag().optional() }).strict());
 /** `hive-approve-action action_id [amount_sats]`. */
-export const ApproveActionParams = z.object({ action_id: actionId, amount_sats: sats.optional() }).strict();
+export const ApproveActionParams = lazy(() => z.object({ action_id: actionId(), amount_sats: sats().optional() }).strict());
 /** `hive-reject-action action_id [reason]`. */
-export const RejectActionParams = z.object({ action_id: actionId, reason: z.string().max(500).optional() }).strict();
+export const RejectActionParams = lazy(() => z.object({ action_id: actionId(), reason: z.string().max(500).optional() }).strict());
 
 /** Result of `hive-pending-actions`. */
 export interface PendingActionsResult {

@@ -5,14 +5,14 @@
  * lightningd now instead of returning the engine's last reading.
  */
 import { z } from 'zod';
+import { lazy } from '../../../core/lazy.ts';
 import type { ChannelsResult } from '../channel-monitor.ts';
 import type { EngineCore } from '../engine-core.ts';
-import { parseParams } from './params.ts';
+import { flag, parseParams } from './params.ts';
 
-const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')]);
 
 /** `hive-channels [refresh]`. */
-export const ChannelsParams = z.object({ refresh: flag.optional() }).strict();
+export const ChannelsParams = lazy(() => z.object({ refresh: flag().optional() }).strict());
 
 /** Run `hive-channels`. @throws RpcFailure (invalidParams). */
 export async function channelsCommand(core: EngineCore, params: Record<string, unknown>): Promise<ChannelsResult> {

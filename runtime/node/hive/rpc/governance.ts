@@ -9,6 +9,7 @@
  * nothing changed.
  */
 import { z } from 'zod';
+import { lazy } from '../../../core/lazy.ts';
 import { currentQuorum, countedVouchers } from '../../../core/machines/promotion.ts';
 import { type FleetCommand, type FleetReject, type FleetRejectReason, activeFullMembers, banThreshold, FLEET_LIMITS, type HiveNodeState, keyOf, type BanProposalRow } from '../../../core/fleet/index.ts';
 import type { HandshakeReject } from '../../../core/machines/handshake-types.ts';
@@ -17,24 +18,26 @@ import type { EngineCore } from '../engine-core.ts';
 import { RPC_ERROR, rpcFailure, signerFailure } from './errors.ts';
 import { nodeId, parseParams } from './params.ts';
 
-const reason = z.string().min(1).max(512);
+const reason = lazy(() => z.string().min(1).max(512));
 
 /** `hive-promote`, `hive-bans`: no parameters. */
-export const PromoteParams = z.object({}).strict();
+export const PromoteParams = lazy(() => z.object({}).strict());
 /** `hive-vouch node_id`. */
-export const VouchParams = z.object({ node_id: nodeId }).strict();
+export const VouchParams = lazy(() => z.object({ node_id: nodeId() }).strict());
 /** `hive-ban-propose node_id reason`. */
-export const BanProposeParams = z.object({ node_id: nodeId, reason }).strict();
+export const BanProposeParams = lazy(() => z.object({ node_id: nodeId(), reason: reason() }).strict());
 /** `hive-ban-vote proposal_id vote`. */
-export const BanVoteParams = z.object({ proposal_id: z.string().regex(/^[0-9a-f]{32}$/, 'expected the 32-hex id from hive-bans'), vote: z.enum(['approve', 'reject']) }).strict();
+export const BanVoteParams = lazy(() => z.object({ proposal_id: z.string().regex(/^[0-9a-f]{32}$/, 'expected the 32-hex id from hive-bans'), vote: z.enum(['approve', 'reject']) }).strict());
 /** `hive-ban-peer node_id reason [evidence]` (evidence: one string or a list). */
-export const BanPeerParams = z
-  .object({ node_id: nodeId, reason, evidence: z.union([z.string().max(1024).transform((e) => [e]), z.array(z.string().max(1024)).max(10)]).optional() })
-  .strict();
+export const BanPeerParams = lazy(() =>
+  z
+    .object({ node_id: nodeId(), reason: reason(), evidence: z.union([z.string().max(1024).transform((e) => [e]), z.array(z.string().max(1024)).max(10)]).optional() })
+    .strict(),
+);
 /** `hive-revoke node_id [reason]`. */
-export const RevokeParams = z.object({ node_id: nodeId, reason: reason.optional() }).strict();
+export const RevokeParams = lazy(() => z.object({ node_id: nodeId(), reason: reason().optional() }).strict());
 /** `hive-leave [reason]`. */
-export const LeaveParams = z.object({ reason: reason.optional() }).strict();
+export const LeaveParams = lazy(() => z.object({ reason: reason().optional() }).strict());
 
 /** What each refusal means to an operator. */
 const RULES: Partial<Record<FleetRejectReason, string>> = {

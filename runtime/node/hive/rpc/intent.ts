@@ -8,25 +8,28 @@
  * `amount_sats`). Refusals (not in a hive, a live lock on the target) change nothing.
  */
 import { z } from 'zod';
+import { lazy } from '../../../core/lazy.ts';
 import { keyOf, type IntentStatus, type IntentType } from '../../../core/fleet/index.ts';
 import type { EngineCore } from '../engine-core.ts';
 import { RPC_ERROR, rpcFailure } from './errors.ts';
 import { needHive, run } from './governance.ts';
 import { nodeId, parseParams } from './params.ts';
 
-const sats = z.union([z.number(), z.string().regex(/^\d{1,15}$/).transform(Number)]).pipe(z.number().int().min(1).max(2_100_000_000_000_000));
+const sats = lazy(() => z.union([z.number(), z.string().regex(/^\d{1,15}$/).transform(Number)]).pipe(z.number().int().min(1).max(2_100_000_000_000_000)));
 
 /** `hive-intent intent_type target [amount_sats]`: channel_open (target a node id, amount required) or rebalance. */
-export const IntentParams = z
-  .object({ intent_type: z.enum(['channel_open', 'rebalance']), target: z.string().min(1).max(128), amount_sats: sats.optional() })
-  .strict()
-  .superRefine((p, ctx) => {
-    if (p.intent_type !== 'channel_open') return;
-    if (!nodeId.safeParse(p.target).success) ctx.addIssue({ code: 'custom', path: ['target'], message: 'a channel_open target is a 66-hex node id' });
-    if (p.amount_sats === undefined) ctx.addIssue({ code: 'custom', path: ['amount_sats'], message: 'a channel_open needs amount_sats (the channel size funded when the intent commits)' });
-  });
+export const IntentParams = lazy(() =>
+  z
+    .object({ intent_type: z.enum(['channel_open', 'rebalance']), target: z.string().min(1).max(128), amount_sats: sats().optional() })
+    .strict()
+    .superRefine((p, ctx) => {
+      if (p.intent_type !== 'channel_open') return;
+      if (!nodeId().safeParse(p.target).success) ctx.addIssue({ code: 'custom', path: ['target'], message: 'a channel_open target is a 66-hex node id' });
+      if (p.amount_sats === undefined) ctx.addIssue({ code: 'custom', path: ['amount_sats'], message: 'a channel_open needs amount_sats (the channel size funded when the intent commits)' });
+    }),
+);
 /** `hive-intents`: no parameters. */
-export const IntentsParams = z.object({}).strict();
+export const IntentsParams = lazy(() => z.object({}).strict());
 
 /** One of our intents as `hive-intent` / `hive-intents` show it. */
 export interface IntentView {

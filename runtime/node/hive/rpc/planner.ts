@@ -7,20 +7,20 @@
  * events, top targets.
  */
 import { z } from 'zod';
+import { lazy } from '../../../core/lazy.ts';
 import type { DecisionLog, Explanation } from '../../../core/planner/decision-log.ts';
 import type { EngineCore } from '../engine-core.ts';
 import type { PlannerStatus } from '../../planner/planner-status.ts';
 import { RPC_ERROR, rpcFailure } from './errors.ts';
-import { NoParams, parseParams } from './params.ts';
+import { flag, NoParams, parseParams } from './params.ts';
 
-const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((s) => s === 'true')]);
 
 /** `hive-planner-log [limit=50]`. */
-export const PlannerLogParams = z.object({ limit: z.union([z.number(), z.string().regex(/^\d{1,6}$/).transform(Number)]).pipe(z.number().int().min(1).max(100_000)).optional() }).strict();
+export const PlannerLogParams = lazy(() => z.object({ limit: z.union([z.number(), z.string().regex(/^\d{1,6}$/).transform(Number)]).pipe(z.number().int().min(1).max(100_000)).optional() }).strict());
 /** `hive-planner-explain node_id`. */
-export const PlannerExplainParams = z.object({ node_id: z.string().transform((s) => s.toLowerCase()).pipe(z.string().regex(/^0[23][0-9a-f]{64}$/, 'expected a 66-hex node id')) }).strict();
+export const PlannerExplainParams = lazy(() => z.object({ node_id: z.string().transform((s) => s.toLowerCase()).pipe(z.string().regex(/^0[23][0-9a-f]{64}$/, 'expected a 66-hex node id')) }).strict());
 /** `hive-planner-enable-expansions [enabled]`. */
-export const EnableExpansionsParams = z.object({ enabled: flag.optional() }).strict();
+export const EnableExpansionsParams = lazy(() => z.object({ enabled: flag().optional() }).strict());
 
 /** Result of `hive-planner-log`: the log with `targets` cut to `limit` (highest hive_share first), or null before the first cycle. */
 export interface PlannerLogResult {
