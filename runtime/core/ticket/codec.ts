@@ -6,6 +6,7 @@
  */
 import { base64urlnopad } from '@scure/base';
 import { z } from 'zod';
+import { lazy } from '../lazy.ts';
 import { canonicalJson } from '../canonical/python-json.ts';
 import { ZBASE_SIG_LENGTH } from '../crypto/lnsign.ts';
 import { err, ok, type Result } from '../result.ts';
@@ -19,25 +20,27 @@ export const MIN_VERSION_RE = /^$|^\d{1,6}(\.\d{1,6}){0,3}$/;
 /** Accepted hive id: 1–64 characters, none of them a control character. */
 export const HIVE_ID_RE = new RegExp(`^[^\\u0000-\\u001f\\u007f]{1,${HIVE_ID_MAX_LENGTH}}$`);
 
-const unixSeconds = z.number().int().min(0).max(2 ** 40);
+const unixSeconds = lazy(() => z.number().int().min(0).max(2 ** 40));
 
 /** zod schema of a signed ticket (strict: an unknown key is unsigned data, so it is refused). */
-export const inviteTicketSchema = z
-  .strictObject({
-    hive_id: z.string().regex(HIVE_ID_RE),
-    admin_pubkey: z.string().regex(/^0[23][0-9a-f]{64}$/),
-    requirements: z.number().int().min(0).max(ALL_REQUIREMENTS),
-    min_version: z.string().max(MIN_VERSION_MAX_LENGTH).regex(MIN_VERSION_RE),
-    initial_tier: z.literal('neophyte'),
-    issued_at: unixSeconds,
-    expires_at: unixSeconds,
-    ticket_id: z.string().regex(/^[0-9a-f]{32}$/),
-    signature: z.string().length(ZBASE_SIG_LENGTH),
-  })
-  .refine((t) => t.expires_at > t.issued_at && t.expires_at - t.issued_at <= MAX_VALID_HOURS * 3600, {
-    message: `lifetime must be 1 s … ${MAX_VALID_HOURS} h`,
-    path: ['expires_at'],
-  });
+export const inviteTicketSchema = lazy(() =>
+  z
+    .strictObject({
+      hive_id: z.string().regex(HIVE_ID_RE),
+      admin_pubkey: z.string().regex(/^0[23][0-9a-f]{64}$/),
+      requirements: z.number().int().min(0).max(ALL_REQUIREMENTS),
+      min_version: z.string().max(MIN_VERSION_MAX_LENGTH).regex(MIN_VERSION_RE),
+      initial_tier: z.literal('neophyte'),
+      issued_at: unixSeconds(),
+      expires_at: unixSeconds(),
+      ticket_id: z.string().regex(/^[0-9a-f]{32}$/),
+      signature: z.string().length(ZBASE_SIG_LENGTH),
+    })
+    .refine((t) => t.expires_at > t.issued_at && t.expires_at - t.issued_at <= MAX_VALID_HOURS * 3600, {
+      message: `lifetime must be 1 s … ${MAX_VALID_HOURS} h`,
+      path: ['expires_at'],
+    }),
+);
 
 /** Encode a signed ticket for transport (base64url, no padding). */
 export function encodeTicket(ticket: InviteTicket): string {
@@ -68,7 +71,7 @@ export function decodeTicket(text: unknown): Result<InviteTicket, TicketError> {
   } catch {
     return err({ code: 'malformed', reason: 'not UTF-8 JSON' });
   }
-  const parsed = inviteTicketSchema.safeParse(json);
+  const parsed = inviteTicketSchema().safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = issue.path.length ? issue.path.join('.') : undefined;

@@ -11,6 +11,7 @@
  */
 import { base64 } from '@scure/base';
 import { z } from 'zod';
+import { lazy } from '../lazy.ts';
 import { canonicalJson, pyDumps } from '../canonical/python-json.ts';
 import { lightningSignedText } from '../canonical/signed-text.ts';
 import { recoverSigner } from '../crypto/lnsign.ts';
@@ -19,18 +20,20 @@ import type { TicketError } from './errors.ts';
 import { ALL_REQUIREMENTS } from './features.ts';
 import { TICKET_MAX_BYTES } from './ticket.ts';
 
-const legacySchema = z.object({
-  admin_pubkey: z.string().regex(/^0[23][0-9a-f]{64}$/),
-  hive_id: z.string().max(1024),
-  requirements: z.number().int().min(0).max(ALL_REQUIREMENTS),
-  issued_at: z.number().int().min(0),
-  expires_at: z.number().int().min(0),
-  signature: z.string().max(1024),
-  initial_tier: z.string().max(32),
-});
+const legacySchema = lazy(() =>
+  z.object({
+    admin_pubkey: z.string().regex(/^0[23][0-9a-f]{64}$/),
+    hive_id: z.string().max(1024),
+    requirements: z.number().int().min(0).max(ALL_REQUIREMENTS),
+    issued_at: z.number().int().min(0),
+    expires_at: z.number().int().min(0),
+    signature: z.string().max(1024),
+    initial_tier: z.string().max(32),
+  }),
+);
 
 /** A decoded cl-hive ticket plus the result of checking its signature. */
-export interface ClhiveTicket extends z.infer<typeof legacySchema> {
+export interface ClhiveTicket extends z.infer<ReturnType<typeof legacySchema>> {
   /** True when `signature` recovers to `admin_pubkey` over the signed text. */
   readonly signature_valid: boolean;
 }
@@ -48,7 +51,7 @@ export function decodeClhiveTicket(text: unknown): Result<ClhiveTicket, TicketEr
   } catch {
     return err({ code: 'malformed', reason: 'not base64 of UTF-8 JSON' });
   }
-  const parsed = legacySchema.safeParse(json);
+  const parsed = legacySchema().safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return err({ code: 'malformed', reason: issue.message, field: issue.path.join('.') });

@@ -8,6 +8,7 @@
  * shape; anything else (corruption, a newer format) starts the planner fresh.
  */
 import { z } from 'zod';
+import { lazy } from '../../core/lazy.ts';
 import type { ActionProposal } from '../../core/planner/actions.ts';
 import type { DecisionLog } from '../../core/planner/decision-log.ts';
 import { INITIAL_PLANNER_STATE, type PlannerState } from '../../core/planner/state.ts';
@@ -93,23 +94,25 @@ export const INITIAL_PLANNER_RECORD: PlannerRecord = {
   next_jitter_s: 0,
 };
 
-const unix = z.number().int().min(0);
-const RecordShape = z.object({
-  planner: z.object({
-    guarded: z.record(z.string(), z.object({ since: unix, hive_share: z.number() })),
-    pending: z.array(z.object({ action_id: z.string(), proposal: z.looseObject({ kind: z.enum(['channel_open', 'saturation_guard', 'saturation_release', 'push_rebalance', 'splice_reallocation']) }), created_at: unix, expires_at: unix })),
-    rejections: z.record(z.string(), unix),
-    last_cycle_at: unix.nullable(),
-    cycle_seq: unix,
-    last_log: z.looseObject({ cycle_id: z.string(), targets: z.array(z.looseObject({ node_id: z.string() })), liquidity: z.array(z.unknown()) }).nullable(),
+const unix = lazy(() => z.number().int().min(0));
+const RecordShape = lazy(() =>
+  z.object({
+    planner: z.object({
+      guarded: z.record(z.string(), z.object({ since: unix(), hive_share: z.number() })),
+      pending: z.array(z.object({ action_id: z.string(), proposal: z.looseObject({ kind: z.enum(['channel_open', 'saturation_guard', 'saturation_release', 'push_rebalance', 'splice_reallocation']) }), created_at: unix(), expires_at: unix() })),
+      rejections: z.record(z.string(), unix()),
+      last_cycle_at: unix().nullable(),
+      cycle_seq: unix(),
+      last_log: z.looseObject({ cycle_id: z.string(), targets: z.array(z.looseObject({ node_id: z.string() })), liquidity: z.array(z.unknown()) }).nullable(),
+    }),
+    expansions_enabled: z.boolean().nullable(),
+    handoffs: z.record(z.string(), z.object({ action_id: z.string(), decision: z.enum(['approve', 'reject']), amount_sat: z.number().int().positive(), decided_at: unix(), stage: z.enum(['waiting', 'handed']) })),
+    decided: z.array(z.looseObject({ action_id: z.string(), kind: z.string(), status: z.string(), decided_at: unix() })),
+    saturation_events: z.array(z.object({ at: unix(), cycle_id: z.string(), new_saturated: unix(), guard_actions: unix().default(0), limit: unix() })),
+    last_cycle: z.looseObject({ at: unix(), outcome: z.string() }).nullable(),
+    next_jitter_s: unix(),
   }),
-  expansions_enabled: z.boolean().nullable(),
-  handoffs: z.record(z.string(), z.object({ action_id: z.string(), decision: z.enum(['approve', 'reject']), amount_sat: z.number().int().positive(), decided_at: unix, stage: z.enum(['waiting', 'handed']) })),
-  decided: z.array(z.looseObject({ action_id: z.string(), kind: z.string(), status: z.string(), decided_at: unix })),
-  saturation_events: z.array(z.object({ at: unix, cycle_id: z.string(), new_saturated: unix, guard_actions: unix.default(0), limit: unix })),
-  last_cycle: z.looseObject({ at: unix, outcome: z.string() }).nullable(),
-  next_jitter_s: unix,
-});
+);
 
 /**
  * A stored record, checked.
@@ -117,7 +120,7 @@ const RecordShape = z.object({
  */
 export function parsePlannerRecord(format: number, json: unknown): PlannerRecord | null {
   if (format !== PLANNER_RECORD_FORMAT) return null;
-  return RecordShape.safeParse(json).success ? (json as PlannerRecord) : null;
+  return RecordShape().safeParse(json).success ? (json as PlannerRecord) : null;
 }
 
 /** Append to a bounded history (oldest dropped). */
