@@ -4,12 +4,14 @@
  * (draft-ietf-cbor-cde) for encoding and strict CDE checks when decoding. Decoding never throws:
  * garbage → `GarbageCbor`, a well-formed map of the wrong shape → `SchemaMismatch`.
  */
-import { decode, encode } from 'cbor2';
 import { z } from 'zod';
 import { lazy } from '../../runtime/core/lazy.ts';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
 import { REQUEST_NONCE_BYTES } from '../framing/constants.ts';
 import type { FramingError } from '../framing/errors.ts';
+
+/** The CBOR codec, loaded on the first message: an absent signer never needs it (issue 19 §4). */
+const cbor = lazy(() => require('cbor2') as typeof import('cbor2'));
 
 const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
 const bytes = (n: number) => z.instanceof(Uint8Array).refine((b) => b.length === n, `must be ${n} bytes`);
@@ -115,7 +117,7 @@ export type ErrorAnswer = z.infer<ReturnType<typeof ErrorAnswer>>;
 
 /** Encode a message map with CBOR Common Deterministic Encoding. */
 export function encodeMessage(value: Record<string, unknown>): Uint8Array {
-  return encode(value, { cde: true });
+  return cbor().encode(value, { cde: true });
 }
 
 /**
@@ -127,7 +129,7 @@ export function encodeMessage(value: Record<string, unknown>): Uint8Array {
 export function decodeMessage<S extends z.ZodType>(schema: () => S, payload: Uint8Array): Result<z.infer<S>, FramingError> {
   let value: unknown;
   try {
-    value = decode(payload, { cde: true, rejectDuplicateKeys: true, rejectUndefined: true });
+    value = cbor().decode(payload, { cde: true, rejectDuplicateKeys: true, rejectUndefined: true });
   } catch (e) {
     return err({ kind: 'GarbageCbor', reason: e instanceof Error ? e.message : String(e) });
   }
