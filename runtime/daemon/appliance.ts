@@ -277,7 +277,7 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
     });
     supervisor = sup;
     if (mqttConfig) {
-      // mqtt.js and its streams (~0.5 MB of JS) load only when MQTT is configured (issue 19 §4).
+      // The MQTT client (u8-mqtt) loads only when MQTT is configured (issue 19 §4).
       const { startStatusPublisher } = await import('../../services/mqtt/publisher.ts');
       publisher = await startStatusPublisher({
         config: mqttConfig,

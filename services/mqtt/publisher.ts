@@ -12,7 +12,7 @@
  * - Read-only unless `commands: true`; then only `…/cmd/refresh` (republish) is accepted.
  * - `close()` publishes `offline` before disconnecting (a clean DISCONNECT suppresses the will);
  *   `uninstall()` clears every retained topic, removing the device from Home Assistant.
- * - Reconnects every second while the broker is away (transport.ts opens the TCP/TLS/WebSocket).
+ * - Reconnects every second while the broker is away (session.ts, transport.ts).
  *
  * Why u8-mqtt (npm, BSD-2-Clause, no dependencies, MQTT 3.1.1 and 5) and not MQTT.js: every
  * appliance runs the daemon with `[mqtt]`, and MQTT.js (5.16, CommonJS with readable-stream, bl, ws,
@@ -20,19 +20,16 @@
  * binary dropped from the page cache, connect + one retained QoS 1 publish to mosquitto, VmRSS over a
  * bare process: MQTT.js +24 MiB (import +11.4, connect/publish +12.6), u8-mqtt +5.6 MiB; the daemon
  * with `[mqtt]` on a real mosquitto (`HIVEBOX_BENCH_APPLIANCE=daemon bun run bench appliance`) read
- * 72.5 MiB steady with MQTT.js. What u8-mqtt does not do, and this file does not add: it does not
- * retransmit a QoS 1 PUBLISH whose PUBACK the lost connection swallowed (the retained topics are
- * republished on the reconnect anyway), and it notices a half-open connection only when TCP does.
+ * 72.5 MiB steady with MQTT.js. What u8-mqtt does not do (session.ts): retransmit a QoS 1 PUBLISH whose
+ * PUBACK a lost connection swallowed (the retained topics are republished on the reconnect anyway).
  */
-import type { U8Client, U8MqttError, U8Publish } from 'u8-mqtt/esm/node/v5.js';
-import { mqtt_v4, mqtt_v5 } from 'u8-mqtt/esm/node/v5.js';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
 import { type ChannelHealthSummary, ChannelHealthSummarySchema } from './channel-health.ts';
 import type { MqttConfig } from './config.ts';
 import { type CommandName, COMMANDS, type DeviceInfo, discoveryPayload } from './discovery.ts';
 import { EVENT_KINDS, EVENT_MAX_BYTES, type EventKind, type PublishedState, type StatusSnapshot, StatusSnapshotSchema } from './snapshot.ts';
 import { AVAILABILITY, retainedTopics, type StatusTopics, statusTopics } from './topics.ts';
-import { type BrokerTransport, openTransport } from './transport.ts';
+import { startMqttSession, withTimeout } from './session.ts';
 
 /** Why a publish did not happen. */
 export type PublishError =
@@ -81,17 +78,7 @@ export interface StatusPublisher {
   uninstall(timeout_ms?: number): Promise<void>;
 }
 
-const PROTOCOL_REFUSED = new Set([1, 132]); // 3.1.1 CONNACK 0x01 / MQTT 5 reason 0x84: unsupported protocol version
-const RECONNECT_MS = 1000;
-const CONNECT_TIMEOUT_MS = 5000;
 const KEEPALIVE_S = 30;
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([p, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]).finally(() => clearTimeout(timer));
-}
-
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
  * Start publishing. Resolves at once with the publisher (it does not wait for the broker: the
@@ -104,18 +91,11 @@ export async function startStatusPublisher(opts: StatusPublisherOptions): Promis
   const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
   const topics = statusTopics(opts.device.nodeId, config.topic_prefix, config.discovery_prefix);
   const ca = config.ca_file ? await Bun.file(config.ca_file).text() : undefined;
-  let version: 4 | 5 = config.protocol === '3.1.1' ? 4 : 5;
   let closed = false;
-  /** Set by `close`/`uninstall`: messages from the broker (HA birth, commands) no longer trigger publishing, nothing reconnects. */
+  /** Set by `close`/`uninstall`: messages from the broker (HA birth, commands) no longer trigger publishing. */
   let stopping = false;
   /** The announcement of the current connection, awaited by `close`/`uninstall` so none of it lands after their last words. */
   let announcing: Promise<void> = Promise.resolve();
-  /** True between an accepted CONNACK and the transport going down. */
-  let session = false;
-  let transport: BrokerTransport | null = null;
-  let retry: ReturnType<typeof setTimeout> | undefined;
-  /** The last failure logged, so a broker that stays away is one journal line, not one a second. */
-  let lastFailure = '';
 
   const connectPacket = () => ({
     client_id: config.client_id ?? `hivebox_${topics.nodeIdPrefix}`,
@@ -127,19 +107,13 @@ export async function startStatusPublisher(opts: StatusPublisherOptions): Promis
   });
 
   const publish = async (topic: string, payload: string, retain: boolean): Promise<Result<void, PublishError>> => {
-    try {
-      const [ack, failure] = (await client.pub({ topic, payload, qos: 1, retain })) ?? [];
-      if (failure !== undefined) return err({ kind: 'PublishFailed', reason: `no PUBACK: ${failure}` });
-      if (ack?.reason && !ack.reason.ok) return err({ kind: 'PublishFailed', reason: ack.reason.reason });
-      return ok(undefined);
-    } catch (e) {
-      return err({ kind: 'PublishFailed', reason: message(e) });
-    }
+    const r = await session.publish(topic, payload, retain);
+    return r.ok ? r : err({ kind: 'PublishFailed', reason: r.error });
   };
 
   const publishState = async (): Promise<Result<void, PublishError>> => {
     if (closed) return err({ kind: 'Closed' });
-    if (!session) return err({ kind: 'NotConnected' });
+    if (!session.up()) return err({ kind: 'NotConnected' });
     let raw: StatusSnapshot;
     try {
       raw = await opts.snapshot();
@@ -178,20 +152,18 @@ export async function startStatusPublisher(opts: StatusPublisherOptions): Promis
   const publishDiscovery = () =>
     config.discovery ? publish(topics.discovery, JSON.stringify(discoveryPayload(topics, opts.device, config.commands)), true) : Promise.resolve(ok(undefined));
 
-  const onConnect = async () => {
+  const onConnect = async (version: 4 | 5) => {
     log(`mqtt: connected to ${config.url} (MQTT ${version === 5 ? '5' : '3.1.1'})`);
     const subs = [...(config.discovery ? [topics.haStatus] : []), ...(config.commands ? Object.keys(COMMANDS).map((c) => topics.command(c)) : [])];
-    if (subs.length) await client.subscribe(subs, { qos: 1 }).catch((e: unknown) => log(`mqtt: subscribe failed: ${message(e)}`));
+    const subscribed = subs.length ? await session.subscribe(subs) : ok(undefined);
+    if (!subscribed.ok) log(`mqtt: subscribe failed: ${subscribed.error}`);
     for (const r of [await publish(topics.availability, AVAILABILITY.online, true), await publishDiscovery(), await publishState()]) {
       if (!r.ok && r.error.kind !== 'BadSnapshot') log(`mqtt: publish on connect failed: ${JSON.stringify(r.error)}`);
     }
   };
 
-  const onMessage = (pkt: U8Publish) => {
-    if (pkt.qos === 1) void client.puback(pkt).catch(() => undefined);
+  const onMessage = ({ topic }: { topic: string }, text: string) => {
     if (stopping) return;
-    const { topic } = pkt;
-    const text = new TextDecoder().decode(pkt.payload);
     if (config.discovery && topic === topics.haStatus && text === 'online') {
       log('mqtt: Home Assistant came online, republishing discovery');
       void publishDiscovery().then(() => publishState());
@@ -204,95 +176,36 @@ export async function startStatusPublisher(opts: StatusPublisherOptions): Promis
     }
   };
 
-  /** Open the transport and hand it to the client; its `on_live` sends CONNECT. Retries every second until it works. */
-  const attempt = () => {
-    retry = undefined;
-    if (stopping) return;
-    const c = client;
-    openTransport(config.url, ca, CONNECT_TIMEOUT_MS).then(
-      (t) => {
-        if (stopping || c !== client) return t.destroy();
-        transport = t;
-        t.attach(c);
-      },
-      (e: unknown) => failed(`broker ${config.url} unreachable, retrying: ${message(e)}`),
-    );
-  };
-
-  const failed = (line: string) => {
-    if (line !== lastFailure) log(`mqtt: ${line}`);
-    lastFailure = line;
-    if (!stopping && retry === undefined) retry = setTimeout(attempt, RECONNECT_MS);
-  };
-
-  /** CONNECT over a fresh transport; on a refusal, drop the transport (and fall back to 3.1.1 when MQTT 5 was refused and allowed to). */
-  const handshake = async (c: U8Client, v: 4 | 5) => {
-    try {
-      const accepted = await withTimeout(c.connect(connectPacket()), CONNECT_TIMEOUT_MS);
-      if (accepted === undefined) throw new Error(`no CONNACK within ${CONNECT_TIMEOUT_MS} ms`);
-    } catch (e) {
-      const code = Number((e as U8MqttError).reason);
-      if (v === 5 && config.protocol === 'auto' && PROTOCOL_REFUSED.has(code)) {
-        log('mqtt: broker refused MQTT 5, falling back to 3.1.1');
-        version = 4;
-        client = makeClient(4);
-        transport?.destroy();
-        attempt();
-        return;
-      }
-      const reason = PROTOCOL_REFUSED.has(code) ? 'Unacceptable protocol version' : message(e);
-      transport?.destroy();
-      return failed(`connection refused by ${config.url}: ${reason}`);
-    }
-    if (stopping || c !== client) return;
-    session = true;
-    lastFailure = '';
-    announcing = onConnect();
-  };
-
-  const makeClient = (v: 4 | 5): U8Client => {
-    const c: U8Client = (v === 5 ? mqtt_v5 : mqtt_v4)({
-      on_mqtt_type: { mqtt_publish: (pkt) => (c === client ? onMessage(pkt) : undefined) },
-      on_live: () => void handshake(c, v),
-      on_disconnect: () => {
-        if (c !== client) return;
-        if (session) log(`mqtt: broker ${config.url} unreachable, retrying`);
-        session = false;
-        transport = null;
-        if (!stopping && retry === undefined) retry = setTimeout(attempt, RECONNECT_MS);
-      },
-      on_error: (e, evt) => log(`mqtt: ${evt}: ${message(e)}`),
-      log_conn: () => undefined,
-      on_sub: (suback) => suback, // no topic router: mqtt_publish above takes every message
-    });
-    return c;
-  };
-  let client = makeClient(version);
-  attempt();
+  const session = startMqttSession({
+    url: config.url,
+    ...(ca ? { ca } : {}),
+    protocol: config.protocol,
+    connect: connectPacket,
+    onMessage,
+    onUp: (version) => {
+      announcing = onConnect(version);
+    },
+    log,
+  });
   const timer = setInterval(() => void publishState(), config.state_interval_s * 1000);
 
   const shutdown = async (clearRetained: boolean, timeout_ms: number) => {
     if (closed) return;
     stopping = true;
     clearInterval(timer);
-    clearTimeout(retry);
     await withTimeout(announcing, timeout_ms);
-    if (session) {
+    if (session.up()) {
       const last: [string, string][] = clearRetained ? retainedTopics(topics).map((t) => [t, '']) : [[topics.availability, AVAILABILITY.offline]];
       await withTimeout(Promise.all(last.map(([t, p]) => publish(t, p, true))), timeout_ms);
-      await withTimeout(client.disconnect(), timeout_ms);
     }
     closed = true;
-    session = false;
-    client.conn.abort(new Error('publisher closed'));
-    transport?.destroy();
-    transport = null;
+    await session.stop(timeout_ms);
   };
 
   return {
     topics,
-    connected: () => session,
-    protocolVersion: () => version,
+    connected: () => session.up(),
+    protocolVersion: () => session.version(),
     publishState,
     async publishEvent(kind, payload) {
       if (closed) return err({ kind: 'Closed' });

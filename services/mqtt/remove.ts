@@ -5,9 +5,9 @@
  * Assistant deletes the device and a later subscriber sees nothing. Run it with the daemon
  * stopped: a running `hivebox run` publishes them again on its next state refresh.
  */
-import mqtt from 'mqtt';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
 import type { MqttConfig } from './config.ts';
+import { startMqttSession, withTimeout } from './session.ts';
 import { retainedTopics, statusTopics } from './topics.ts';
 
 /** Why the removal did not happen: no broker session, or the broker did not acknowledge a delete. */
@@ -15,36 +15,38 @@ export type RemoveError = { readonly kind: 'BrokerUnreachable' | 'PublishFailed'
 
 /**
  * Delete `nodeId`'s retained topics on the configured broker.
- * @param timeout_ms bound on connecting (ms); each delete is QoS 1 and waits for its PUBACK.
+ * @param timeout_ms bound on connecting and on each delete (ms); each delete is QoS 1 and waits for its PUBACK.
  * @returns the topics cleared.
  */
 export async function removeRetained(config: MqttConfig, nodeId: string, timeout_ms = 5000): Promise<Result<readonly string[], RemoveError>> {
   const topics = retainedTopics(statusTopics(nodeId, config.topic_prefix, config.discovery_prefix));
   const ca = config.ca_file ? await Bun.file(config.ca_file).text() : undefined;
-  const client = mqtt.connect(config.url, {
-    protocolVersion: config.protocol === '3.1.1' ? 4 : 5,
-    clientId: `hivebox_remove_${statusTopics(nodeId).nodeIdPrefix}`,
-    ...(config.username !== undefined ? { username: config.username } : {}),
-    ...(config.password !== undefined ? { password: config.password } : {}),
-    ...(ca ? { ca: [ca], rejectUnauthorized: true } : {}),
-    reconnectPeriod: 0,
-    connectTimeout: timeout_ms,
+  const outcome = Promise.withResolvers<string | null>();
+  const session = startMqttSession({
+    url: config.url,
+    ...(ca ? { ca } : {}),
+    protocol: config.protocol,
+    connect: () => ({
+      client_id: `hivebox_remove_${statusTopics(nodeId).nodeIdPrefix}`,
+      keep_alive: 30,
+      flags: { clean_start: true },
+      ...(config.username !== undefined ? { username: config.username } : {}),
+      ...(config.password !== undefined ? { password: config.password } : {}),
+    }),
+    reconnect: false,
+    onUp: () => outcome.resolve(null),
+    onFailure: (reason) => outcome.resolve(reason),
+    log: () => undefined,
   });
-  const connected = await new Promise<string | null>((resolve) => {
-    client.once('connect', () => resolve(null));
-    client.once('error', (e) => resolve(e.message));
-    client.once('close', () => resolve('connection closed'));
-  });
-  if (connected !== null) {
-    client.end(true);
-    return err({ kind: 'BrokerUnreachable', reason: `${config.url}: ${connected}` });
-  }
   try {
-    for (const t of topics) await client.publishAsync(t, '', { qos: 1, retain: true });
+    const failure = await withTimeout(outcome.promise, timeout_ms);
+    if (failure !== null) return err({ kind: 'BrokerUnreachable', reason: failure ?? `${config.url}: no session within ${timeout_ms} ms` });
+    for (const t of topics) {
+      const r = (await withTimeout(session.publish(t, '', true), timeout_ms)) ?? err(`no PUBACK within ${timeout_ms} ms`);
+      if (!r.ok) return err({ kind: 'PublishFailed', reason: r.error });
+    }
     return ok(topics);
-  } catch (e) {
-    return err({ kind: 'PublishFailed', reason: e instanceof Error ? e.message : String(e) });
   } finally {
-    await client.endAsync();
+    await session.stop(timeout_ms);
   }
 }

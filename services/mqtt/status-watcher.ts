@@ -4,7 +4,7 @@
  * state with the publisher's own schema (the LAN is untrusted: a bad payload is counted and shown
  * as such, never rendered), and keeps a per-node view.
  */
-import mqtt, { type MqttClient } from 'mqtt';
+import { startMqttSession } from './session.ts';
 import { type PublishedState, StatusSnapshotSchema } from './snapshot.ts';
 
 /** What the watcher knows about one node. */
@@ -33,29 +33,44 @@ export interface WatchOptions {
   readonly onError?: (message: string) => void;
 }
 
+/** A running watch. */
+export interface StatusWatch {
+  /** Disconnect and stop reconnecting. */
+  stop(): Promise<void>;
+}
+
 const EVENTS_KEPT = 10;
 const MAX_STATE_BYTES = 64 * 1024;
 
-/** Subscribe and keep views up to date; returns the client (call `endAsync()` to stop). */
-export function watchStatus(opts: WatchOptions): MqttClient {
+/** Subscribe (again after every reconnect, every second while the broker is away) and keep views up to date. */
+export function watchStatus(opts: WatchOptions): StatusWatch {
   const nodes = new Map<string, NodeView>();
   const base = `${opts.prefix}/${opts.node}`;
-  const client = mqtt.connect(opts.url, {
-    ...(opts.username !== undefined ? { username: opts.username } : {}),
-    ...(opts.password !== undefined ? { password: opts.password } : {}),
-    ...(opts.ca ? { ca: [opts.ca], rejectUnauthorized: true } : {}),
-    protocolVersion: 5,
-    reconnectPeriod: 1000,
+  const onError = (line: string) => opts.onError?.(line.replace(/^mqtt: /, ''));
+  const session = startMqttSession({
+    url: opts.url,
+    ...(opts.ca ? { ca: opts.ca } : {}),
+    protocol: 'auto',
+    connect: () => ({
+      client_id: `hivebox_watch_${crypto.randomUUID().slice(0, 8)}`,
+      keep_alive: 30,
+      flags: { clean_start: true },
+      ...(opts.username !== undefined ? { username: opts.username } : {}),
+      ...(opts.password !== undefined ? { password: opts.password } : {}),
+    }),
+    onUp: () =>
+      void session.subscribe([`${base}/availability`, `${base}/state`, `${base}/event/#`]).then((r) => {
+        if (!r.ok) onError(`subscribe failed: ${r.error}`);
+      }),
+    onMessage: ({ topic }, text) => onMessage(topic, text),
+    log: onError,
   });
-  client.on('connect', () => void client.subscribeAsync([`${base}/availability`, `${base}/state`, `${base}/event/#`], { qos: 1 }).catch((e: Error) => opts.onError?.(e.message)));
-  client.on('error', (e) => opts.onError?.(e.message));
-  client.on('message', (topic, payload) => {
+  const onMessage = (topic: string, text: string) => {
     const parts = topic.split('/');
     const id = parts[1];
     if (parts[0] !== opts.prefix || !id) return;
     const view = nodes.get(id) ?? { nodeIdPrefix: id, availability: null, state: null, events: [], rejected: 0 };
     nodes.set(id, view);
-    const text = payload.toString('utf8');
     if (parts[2] === 'availability' && parts.length === 3) view.availability = text || null;
     else if (parts[2] === 'state' && parts.length === 3) {
       if (!text) view.state = null;
@@ -64,8 +79,8 @@ export function watchStatus(opts: WatchOptions): MqttClient {
       view.events = [{ kind: parts[3]!, payload: text.slice(0, 500) }, ...view.events].slice(0, EVENTS_KEPT);
     }
     opts.onChange(nodes);
-  });
-  return client;
+  };
+  return { stop: () => session.stop(1000) };
 }
 
 function parseState(text: string): PublishedState | null {

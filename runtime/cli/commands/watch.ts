@@ -54,7 +54,7 @@ export async function watchAction(o: WatchCliOptions): Promise<void> {
   const tty = process.stdout.isTTY && !o.once;
   await new Promise<void>((resolve) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const client = watchStatus({
+    const watch = watchStatus({
       url: o.url,
       ...(o.username ? { username: o.username } : {}),
       ...(password ? { password } : {}),
@@ -68,7 +68,7 @@ export async function watchAction(o: WatchCliOptions): Promise<void> {
           if (![...nodes.values()].some((v) => v.state && v.availability)) return;
           console.log(text);
           clearTimeout(timer);
-          void client.endAsync().then(resolve);
+          void watch.stop().then(resolve);
           return;
         }
         process.stdout.write(tty ? `\x1b[2J\x1b[H${text}\n` : `${text}\n\n`);
@@ -78,10 +78,10 @@ export async function watchAction(o: WatchCliOptions): Promise<void> {
       timer = setTimeout(() => {
         console.error('hivebox watch: no status received');
         process.exitCode = EXIT.unavailable;
-        void client.endAsync().then(resolve);
+        void watch.stop().then(resolve);
       }, Number(o.timeout) * 1000);
     }
-    process.once('SIGINT', () => void client.endAsync().then(resolve));
+    process.once('SIGINT', () => void watch.stop().then(resolve));
   });
 }
 
