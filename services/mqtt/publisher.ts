@@ -68,8 +68,9 @@ export interface StatusPublisher {
   publishState(): Promise<Result<void, PublishError>>;
   /**
    * Publish `event/<kind>` at QoS 1 (not retained). While offline the message waits in u8-mqtt's
-   * in-memory queue and the promise settles after the reconnect's PUBACK (`Closed`-style
-   * `PublishFailed` when the publisher is closed first).
+   * in-memory queue and the promise settles after the reconnect's PUBACK; `PublishFailed` when the
+   * publisher is closed first, or when the connection drops after the PUBLISH went out and before
+   * its PUBACK (u8-mqtt does not send it again).
    */
   publishEvent(kind: EventKind, payload: Record<string, unknown>): Promise<Result<void, PublishError>>;
   /** Graceful stop: `offline` (retained), then DISCONNECT. Waits at most `timeout_ms` (default 3000). */

@@ -1,10 +1,12 @@
 /**
  * MQTT status against a real mosquitto (tests/mqtt/broker.ts): retained state for late
  * subscribers, the last will after kill -9, reconnect + republish after a broker restart,
- * Home Assistant's birth message, read-only by default, uninstall, MQTT 5 and TLS with a CA.
+ * an event queued while the session is down, Home Assistant's birth message, read-only by default,
+ * uninstall, MQTT 5 and TLS with a CA.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { join } from 'node:path';
+import mqtt from 'mqtt';
 import { type MqttConfigInput, parseMqttConfig } from '../../services/mqtt/config.ts';
 import { type StatusPublisher, startStatusPublisher } from '../../services/mqtt/publisher.ts';
 import type { StatusSnapshot } from '../../services/mqtt/snapshot.ts';
@@ -96,6 +98,34 @@ test('broker restart → the publisher reconnects and republishes availability, 
   } finally {
     await own.dispose();
   }
+}, 120_000);
+
+test('an event published while the session is down waits in memory and goes out on the reconnect; one still waiting at close() fails', async () => {
+  const pub = await publisher();
+  const sub = await subscribe(broker, [topics.event('member_joined')]);
+  // Another client with the publisher's client id takes its session over: the broker drops the publisher.
+  const intruder = await mqtt.connectAsync(broker.url, { clientId: `hivebox_${topics.nodeIdPrefix}`, username: broker.username, password: broker.password, reconnectPeriod: 0 });
+  await waitUntil(() => !pub.connected(), 'the publisher lost its session');
+  let settled = false;
+  const queued = pub.publishEvent('member_joined', { peer_id: NODE_ID }).finally(() => (settled = true));
+  await intruder.endAsync();
+  expect(settled).toBe(false);
+  expect(await queued).toEqual({ ok: true, value: undefined });
+  expect(JSON.parse((await sub.waitFor((m) => m.topic === topics.event('member_joined'), 10_000)).payload).peer_id).toBe(NODE_ID);
+  await sub.close();
+
+  const own = await startBroker();
+  try {
+    const offline = await publisher({}, () => SNAPSHOT, own);
+    await own.stop();
+    await waitUntil(() => !offline.connected(), 'the publisher notices the broker is gone');
+    const waiting = offline.publishEvent('member_joined', { peer_id: NODE_ID });
+    await offline.close(200);
+    expect(await waiting).toMatchObject({ ok: false, error: { kind: 'PublishFailed' } });
+  } finally {
+    await own.dispose();
+  }
+  await pub.close();
 }, 120_000);
 
 test('homeassistant/status "online" → discovery is published again', async () => {
