@@ -31,7 +31,7 @@ export function openTransport(url: string, ca: string | undefined, timeout_ms: n
   const port = Number(u.port || DEFAULT_PORTS[u.protocol]);
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
   const tls = u.protocol === 'mqtts:';
-  const socket: Socket = tls ? tlsConnect({ host, port, servername: host, rejectUnauthorized: true, ...(ca ? { ca } : {}) }) : tcpConnect({ host, port });
+  const socket: Socket = tls ? tlsConnect({ host, port, rejectUnauthorized: true, ...(ca ? { ca } : {}) }) : tcpConnect({ host, port });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`connect to ${u.host} timed out after ${timeout_ms} ms`)), timeout_ms);
     const fail = (e: Error) => {
