@@ -36,7 +36,7 @@ export interface ApplianceParts {
   readonly signer: ProbedSigner;
   readonly units: UnitControl;
   /** The MQTT broker session, when `[mqtt] url` is set. */
-  readonly mqtt: { readonly url: string; connected(): boolean } | null;
+  readonly mqtt: { readonly url: string; connectedWithin(timeout_ms: number): Promise<boolean> } | null;
   /** The swarm transport's probe (SwarmLink.probe), when `[swarm] enabled`. */
   readonly swarm: { probe(): Promise<ProbeResult> } | null;
 }
@@ -75,7 +75,7 @@ function storeComponent(path: string): { component: SupervisedComponent; close()
 }
 
 /** The broker session of the MQTT publisher; restarts the local broker unit when one is named. */
-function mqttComponent(mqtt: { url: string; connected(): boolean }, unit: string, units: UnitControl, policy: RestartPolicy): SupervisedComponent {
+function mqttComponent(mqtt: { url: string; connectedWithin(timeout_ms: number): Promise<boolean> }, unit: string, units: UnitControl, policy: RestartPolicy): SupervisedComponent {
   const restart = unit === '' ? {} : { restart: unitComponent('mosquitto', unit, units).restart! };
   return {
     name: 'mosquitto',
@@ -83,8 +83,7 @@ function mqttComponent(mqtt: { url: string; connected(): boolean }, unit: string
     critical: false,
     policy,
     async probe() {
-      for (let waited = 0; !mqtt.connected() && waited < MQTT_CONNECT_GRACE_MS; waited += 50) await Bun.sleep(50);
-      return mqtt.connected() ? { up: true } : { up: false, reason: `broker ${mqtt.url} not connected` };
+      return (await mqtt.connectedWithin(MQTT_CONNECT_GRACE_MS)) ? { up: true } : { up: false, reason: `broker ${mqtt.url} not connected` };
     },
     ...restart,
   };

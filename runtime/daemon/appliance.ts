@@ -255,7 +255,7 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
       plugins: clnPluginRpc(rpc, { 'hivebox-socket': config.daemon.ipc_socket }),
       signer,
       units: opts.units ?? systemctl(),
-      mqtt: mqttConfig ? { url: mqttConfig.url, connected: () => publisher?.connected() ?? false } : null,
+      mqtt: mqttConfig ? { url: mqttConfig.url, connectedWithin: (ms) => publisher?.connectedWithin(ms) ?? Promise.resolve(false) } : null,
       swarm,
     });
     const sup = createSupervisor({

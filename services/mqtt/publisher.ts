@@ -62,6 +62,8 @@ export interface StatusPublisher {
   readonly topics: StatusTopics;
   /** True while the client holds a broker session. */
   connected(): boolean;
+  /** Resolves true as soon as the client holds a broker session (at once when it does), false after `timeout_ms` or on close. */
+  connectedWithin(timeout_ms: number): Promise<boolean>;
   /** MQTT protocol level in use: 5, or 4 (= 3.1.1) after a fallback. */
   protocolVersion(): 4 | 5;
   /** Publish the retained state now (call on every health transition or engine change). */
@@ -206,6 +208,7 @@ export async function startStatusPublisher(opts: StatusPublisherOptions): Promis
   return {
     topics,
     connected: () => session.up(),
+    connectedWithin: (timeout_ms) => session.upWithin(timeout_ms),
     protocolVersion: () => session.version(),
     publishState,
     async publishEvent(kind, payload) {

@@ -44,6 +44,8 @@ export interface MqttSessionOptions {
 export interface MqttSession {
   /** True between an accepted CONNACK and the connection going down. */
   up(): boolean;
+  /** Resolves true as soon as a session is up (at once when one is), false after `timeout_ms` or on `stop()`. */
+  upWithin(timeout_ms: number): Promise<boolean>;
   /** 5, or 4 (= 3.1.1) after a fallback or when forced. */
   version(): 4 | 5;
   /** PUBLISH at QoS 1; resolves on PUBACK (queued while no session is up). `reason` on failure. */
@@ -73,6 +75,12 @@ export function startMqttSession(opts: MqttSessionOptions): MqttSession {
   let transport: BrokerTransport | null = null;
   let retry: ReturnType<typeof setTimeout> | undefined;
   let lastFailure = '';
+  /** Callers of `upWithin` waiting for the next session (true) or for `stop()` (false). */
+  const waiters = new Set<(up: boolean) => void>();
+  const wake = (up: boolean) => {
+    for (const w of waiters) w(up);
+    waiters.clear();
+  };
 
   const later = () => {
     if (!stopping && reconnect && retry === undefined) retry = setTimeout(attempt, RECONNECT_MS);
@@ -119,6 +127,7 @@ export function startMqttSession(opts: MqttSessionOptions): MqttSession {
     if (stopping || c !== client) return;
     session = true;
     lastFailure = '';
+    wake(true);
     opts.onUp?.(v);
   };
 
@@ -150,6 +159,13 @@ export function startMqttSession(opts: MqttSessionOptions): MqttSession {
 
   return {
     up: () => session,
+    upWithin(timeout_ms) {
+      if (session || stopping) return Promise.resolve(session);
+      const { promise, resolve } = Promise.withResolvers<boolean>();
+      const timer = setTimeout(() => (waiters.delete(resolve), resolve(false)), timeout_ms);
+      waiters.add((up) => (clearTimeout(timer), resolve(up)));
+      return promise;
+    },
     version: () => version,
     async publish(topic, payload, retain) {
       try {
@@ -173,6 +189,7 @@ export function startMqttSession(opts: MqttSessionOptions): MqttSession {
       if (stopping) return;
       stopping = true;
       clearTimeout(retry);
+      wake(false);
       if (session) await withTimeout(client.disconnect(), timeout_ms);
       session = false;
       client.conn.abort(new Error('MQTT session closed'));
