@@ -81,8 +81,6 @@ export interface StatusPublisher {
   uninstall(timeout_ms?: number): Promise<void>;
 }
 
-const KEEPALIVE_S = 30;
-
 /**
  * Start publishing. Resolves at once with the publisher (it does not wait for the broker: the
  * daemon must come up with mosquitto down; the client keeps reconnecting every second).
@@ -99,15 +97,6 @@ export async function startStatusPublisher(opts: StatusPublisherOptions): Promis
   let stopping = false;
   /** The announcement of the current connection, awaited by `close`/`uninstall` so none of it lands after their last words. */
   let announcing: Promise<void> = Promise.resolve();
-
-  const connectPacket = () => ({
-    client_id: config.client_id ?? `hivebox_${topics.nodeIdPrefix}`,
-    keep_alive: KEEPALIVE_S,
-    flags: { clean_start: true },
-    ...(config.username !== undefined ? { username: config.username } : {}),
-    ...(config.password !== undefined ? { password: config.password } : {}),
-    will: { topic: topics.availability, payload: AVAILABILITY.offline, qos: 1 as const, retain: true },
-  });
 
   const publish = async (topic: string, payload: string, retain: boolean): Promise<Result<void, PublishError>> => {
     const r = await session.publish(topic, payload, retain);
@@ -183,7 +172,10 @@ export async function startStatusPublisher(opts: StatusPublisherOptions): Promis
     url: config.url,
     ...(ca ? { ca } : {}),
     protocol: config.protocol,
-    connect: connectPacket,
+    client_id: config.client_id ?? `hivebox_${topics.nodeIdPrefix}`,
+    ...(config.username !== undefined ? { username: config.username } : {}),
+    ...(config.password !== undefined ? { password: config.password } : {}),
+    will: { topic: topics.availability, payload: AVAILABILITY.offline },
     onMessage,
     onUp: (version) => {
       announcing = onConnect(version);

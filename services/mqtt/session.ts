@@ -17,6 +17,7 @@ import { type BrokerTransport, openTransport } from './transport.ts';
 
 const PROTOCOL_REFUSED = new Set([1, 132]); // 3.1.1 CONNACK 0x01 / MQTT 5 reason 0x84: unsupported protocol version
 const RECONNECT_MS = 1000;
+const KEEPALIVE_S = 30;
 /** Bound on the TCP/TLS/WebSocket handshake and on waiting for CONNACK (ms). */
 export const CONNECT_TIMEOUT_MS = 5000;
 
@@ -27,8 +28,11 @@ export interface MqttSessionOptions {
   /** PEM of the broker's CA (TLS forms); none = the system roots. */
   readonly ca?: string;
   readonly protocol: 'auto' | '5' | '3.1.1';
-  /** The CONNECT packet (client id, keep-alive, credentials, will), built for every attempt. */
-  readonly connect: () => U8Connect;
+  readonly client_id: string;
+  readonly username?: string;
+  readonly password?: string;
+  /** Last will, published by the broker retained at QoS 1 when the connection is lost without DISCONNECT. */
+  readonly will?: { readonly topic: string; readonly payload: string };
   /** Every inbound PUBLISH (QoS 1 is acknowledged here). */
   readonly onMessage?: (pkt: U8Publish, text: string) => void;
   /** A session is up (after every accepted CONNACK). */
@@ -82,6 +86,16 @@ export function startMqttSession(opts: MqttSessionOptions): MqttSession {
     waiters.clear();
   };
 
+  /** CONNECT, built afresh for every attempt (u8-mqtt fills defaults into the packet it is given). */
+  const connectPacket = (): U8Connect => ({
+    client_id: opts.client_id,
+    keep_alive: KEEPALIVE_S,
+    flags: { clean_start: true },
+    ...(opts.username !== undefined ? { username: opts.username } : {}),
+    ...(opts.password !== undefined ? { password: opts.password } : {}),
+    ...(opts.will ? { will: { ...opts.will, qos: 1, retain: true } } : {}),
+  });
+
   const later = () => {
     if (!stopping && reconnect && retry === undefined) retry = setTimeout(attempt, RECONNECT_MS);
   };
@@ -111,7 +125,7 @@ export function startMqttSession(opts: MqttSessionOptions): MqttSession {
   /** CONNECT over a fresh transport; on a refusal drop the transport (and fall back to 3.1.1 when allowed). */
   const handshake = async (c: U8Client, v: 4 | 5) => {
     try {
-      const accepted = await withTimeout(c.connect(opts.connect()), CONNECT_TIMEOUT_MS);
+      const accepted = await withTimeout(c.connect(connectPacket()), CONNECT_TIMEOUT_MS);
       if (accepted === undefined) throw new Error(`no CONNACK within ${CONNECT_TIMEOUT_MS} ms`);
     } catch (e) {
       const code = Number((e as U8MqttError).reason);

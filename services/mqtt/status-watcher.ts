@@ -51,13 +51,9 @@ export function watchStatus(opts: WatchOptions): StatusWatch {
     url: opts.url,
     ...(opts.ca ? { ca: opts.ca } : {}),
     protocol: 'auto',
-    connect: () => ({
-      client_id: `hivebox_watch_${crypto.randomUUID().slice(0, 8)}`,
-      keep_alive: 30,
-      flags: { clean_start: true },
-      ...(opts.username !== undefined ? { username: opts.username } : {}),
-      ...(opts.password !== undefined ? { password: opts.password } : {}),
-    }),
+    client_id: `hivebox_watch_${crypto.randomUUID().slice(0, 8)}`,
+    ...(opts.username !== undefined ? { username: opts.username } : {}),
+    ...(opts.password !== undefined ? { password: opts.password } : {}),
     onUp: () =>
       void session.subscribe([`${base}/availability`, `${base}/state`, `${base}/event/#`]).then((r) => {
         if (!r.ok) onError(`subscribe failed: ${r.error}`);
