@@ -19,7 +19,7 @@ const PROTOCOL_REFUSED = new Set([1, 132]); // 3.1.1 CONNACK 0x01 / MQTT 5 reaso
 const RECONNECT_MS = 1000;
 const KEEPALIVE_S = 30;
 /** Bound on the TCP/TLS/WebSocket handshake and on waiting for CONNACK (ms). */
-export const CONNECT_TIMEOUT_MS = 5000;
+const CONNECT_TIMEOUT_MS = 5000;
 
 /** How to hold a session. */
 export interface MqttSessionOptions {
