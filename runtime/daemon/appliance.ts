@@ -233,6 +233,9 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
   };
   let starting: StartupListener | null = null;
   try {
+    // The MQTT client loads while lightningd is awaited, not after the engine is up (issue 19 §4, READY).
+    const publisherModule = mqttConfig ? import('../../services/mqtt/publisher.ts') : null;
+    publisherModule?.catch(() => undefined); // a load failure is thrown where it is awaited below
     starting = await listenWhileStarting(config, () => startLine, log);
     const nodeId = await waitForLightningd(probes, sayStarting, config, log);
     sayStarting(`starting: opening the node store ${config.hive.store_path}`);
@@ -276,9 +279,9 @@ export async function startAppliance(opts: ApplianceOptions): Promise<Appliance>
       onEvent: (e) => log(e.kind === 'gave_up' ? 'error' : 'warn', `supervisor_${e.kind}`, { ...e }),
     });
     supervisor = sup;
-    if (mqttConfig) {
+    if (mqttConfig && publisherModule) {
       // The MQTT client (u8-mqtt) loads only when MQTT is configured (issue 19 §4).
-      const { startStatusPublisher } = await import('../../services/mqtt/publisher.ts');
+      const { startStatusPublisher } = await publisherModule;
       publisher = await startStatusPublisher({
         config: mqttConfig,
         device: { nodeId, swVersion: pkg.version, model: `${process.platform}-${process.arch}` },

@@ -174,6 +174,11 @@ function reportShippedAndJit(name: string, unit: string, runs: number, shipped: 
   return report(`${name}${opts.shippedNote ? `, ${opts.shippedNote}` : ''} (x64)`, shipped, unit, runs, { target: opts.target, previous });
 }
 
+/** `[mqtt]` of `hivebox run` for `broker` (url, user, password), as environment variables. */
+function mqttEnvOf(broker: TestBroker): Record<string, string> {
+  return { HIVEBOX_MQTT_URL: broker.url, HIVEBOX_MQTT_USERNAME: broker.username, HIVEBOX_MQTT_PASSWORD: broker.password };
+}
+
 /**
  * One cold start of `hivebox run` to READY=1: ms from spawn, VmRSS (MiB) at READY and 5 s later. With
  * `broker`, `[mqtt]` points at it with its password, as every appliance runs the daemon (the image's
@@ -184,7 +189,7 @@ async function daemonColdStart(hivebox: readonly string[], broker?: TestBroker):
   const net = await SimNetwork.create();
   const site = await addDaemonSite(net, 'a', join(net.root, 'no-signer.sock'));
   const notify = listenNotify(join(net.root, 'notify.sock'));
-  const mqttEnv: Record<string, string> = broker ? { HIVEBOX_MQTT_URL: broker.url, HIVEBOX_MQTT_USERNAME: broker.username, HIVEBOX_MQTT_PASSWORD: broker.password } : {};
+  const mqttEnv = broker ? mqttEnvOf(broker) : {};
   const t0 = performance.now();
   const proc = spawnRun(site, ['log.level="error"'], { NOTIFY_SOCKET: notify.path, ...mqttEnv }, hivebox);
   try {
@@ -212,16 +217,17 @@ const FIRST_CYCLE_DELAY_S = 5;
 /**
  * Peak RSS (VmHWM, MiB) of `hivebox run` from start through its first planner cycle over a
  * 2026-02-03 gossip_store, the peak before that cycle (after `hive-genesis`, the cycle still
- * `FIRST_CYCLE_DELAY_S` away), and that cycle's gather + run ms.
+ * `FIRST_CYCLE_DELAY_S` away), and that cycle's gather + run ms; `[mqtt]` points at `broker`, as on
+ * every appliance (the MQTT client is resident through the cycle).
  */
-async function daemonCyclePeak(hivebox: readonly string[], store: Uint8Array): Promise<{ peak_mib: number; before_mib: number; cycle_ms: number }> {
+async function daemonCyclePeak(hivebox: readonly string[], store: Uint8Array, broker: TestBroker): Promise<{ peak_mib: number; before_mib: number; cycle_ms: number }> {
   const net = await SimNetwork.create();
   const signerSocket = join(net.root, 'signer.sock');
   const signer = await startSignerSimulator({ mode: 'in-process', stateDir: join(net.root, 'signer'), socketPath: signerSocket });
   const site = await addDaemonSite(net, 'a', signerSocket);
   await Bun.write(join(dirname(site.node.rpcPath), 'gossip_store'), store);
   const cli = createLightningBackend({ socketPath: site.node.rpcPath, idPrefix: 'bench' }).client;
-  const proc = spawnRun(site, ['log.level="error"', `planner.first_cycle_delay_s=${FIRST_CYCLE_DELAY_S}`, 'planner.jitter_max_s=0'], {}, hivebox);
+  const proc = spawnRun(site, ['log.level="error"', `planner.first_cycle_delay_s=${FIRST_CYCLE_DELAY_S}`, 'planner.jitter_max_s=0'], mqttEnvOf(broker), hivebox);
   try {
     await callDaemon(cli, 'hive-genesis');
     const before_mib = await procMemMib(proc.pid, 'VmHWM');
@@ -336,7 +342,12 @@ if (process.arch === 'x64' && !daemonOnly) {
   const bin = binaryPath('x64');
   const store = writeGossipStore(await realGraph(FILES.compressed2026));
   const cycles: { peak_mib: number; before_mib: number; cycle_ms: number }[] = [];
-  for (let i = 0; i < 3; i++) cycles.push(await daemonCyclePeak([bin], store));
+  const broker = await startBroker();
+  try {
+    for (let i = 0; i < 3; i++) cycles.push(await daemonCyclePeak([bin], store, broker));
+  } finally {
+    await broker.dispose();
+  }
   report('peak RSS hivebox run through its first planner cycle, 2026-02-03 gossip_store (x64)', median(cycles.map((c) => c.peak_mib)), 'MiB', cycles.length, { target: { op: '<=', value: 80 } });
   report('peak RSS hivebox run before its first planner cycle (after hive-genesis) (x64)', median(cycles.map((c) => c.before_mib)), 'MiB', cycles.length);
   report('peak RSS added by the first planner cycle, 2026-02-03 gossip_store (x64)', median(cycles.map((c) => c.peak_mib - c.before_mib)), 'MiB', cycles.length);
