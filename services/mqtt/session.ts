@@ -67,7 +67,10 @@ export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined
 }
 
 /** The message of a thrown value. */
-export const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** Inbound PUBLISH payloads are UTF-8 text (state, commands, HA birth); one decoder serves them all. */
+const utf8 = new TextDecoder();
 
 /** Start holding a session with the broker at `opts.url`; returns at once. */
 export function startMqttSession(opts: MqttSessionOptions): MqttSession {
@@ -151,7 +154,7 @@ export function startMqttSession(opts: MqttSessionOptions): MqttSession {
         mqtt_publish: (pkt) => {
           if (c !== client) return;
           if (pkt.qos === 1) void c.puback(pkt).catch(() => undefined);
-          opts.onMessage?.(pkt, new TextDecoder().decode(pkt.payload));
+          opts.onMessage?.(pkt, utf8.decode(pkt.payload));
         },
       },
       on_live: () => void handshake(c, v),
