@@ -185,6 +185,8 @@ export class FleetSim {
   private readonly cuts = new Set<string>();
   /** One-shot loss rules: the first message a rule matches is lost (and the rule used up). */
   private readonly losses: ((from: SimNode, to: SimNode, type: MsgType) => boolean)[] = [];
+  /** One-shot delay rules: the first message a rule matches takes `ms` longer (and the link behind it waits). */
+  private readonly delays: { readonly match: (from: SimNode, to: SimNode, type: MsgType) => boolean; readonly ms: number }[] = [];
   /** Last delivery time per directed link: a BOLT 8 connection delivers in order (TCP). */
   private readonly linkClock = new Map<string, number>();
   private readonly dir: string;
@@ -300,7 +302,7 @@ export class FleetSim {
     }
     const [lo, hi] = this.opts.latency_ms ?? [20, 120];
     const link = `${node.index}|${to.index}`;
-    const at_ms = Math.max(this.now_ms + this.rng.int(lo, hi), this.linkClock.get(link) ?? 0);
+    const at_ms = Math.max(this.now_ms + this.rng.int(lo, hi) + this.delayed(node, to, e.type), this.linkClock.get(link) ?? 0);
     this.linkClock.set(link, at_ms);
     this.enqueue({ at_ms, seq: this.seq++, from: node, to, bytes: enc.value });
   }
@@ -393,6 +395,16 @@ export class FleetSim {
   /** Lose the next message `from` sends `to` of `type` (a dropped custom message, once). */
   loseNext(from: SimNode, to: SimNode, type: MsgType): void {
     this.losses.push((f, t, ty) => f === from && t === to && ty === type);
+  }
+
+  /** Hold the next message `from` sends `to` of `type` for `ms` more (a slow link; later ones on it queue behind). */
+  delayNext(from: SimNode, to: SimNode, type: MsgType, ms: number): void {
+    this.delays.push({ match: (f, t, ty) => f === from && t === to && ty === type, ms });
+  }
+
+  private delayed(from: SimNode, to: SimNode, type: MsgType): number {
+    const i = this.delays.findIndex((rule) => rule.match(from, to, type));
+    return i < 0 ? 0 : this.delays.splice(i, 1)[0]!.ms;
   }
 
   private lost(from: SimNode, to: SimNode, type: MsgType): boolean {

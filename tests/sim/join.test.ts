@@ -66,3 +66,33 @@ test('a member that missed the admission FULL_SYNC adopts the newcomer from the 
   expect(other.store.membership.load()).toEqual(other.state.membership);
   expect(sim.converged()).toBe(true);
 });
+
+test('a member that connects to a newcomer before it hears of the admission asks it for its state once it does', async () => {
+  // Anti-entropy beyond the test's horizon: the repair must come from learning the member, not the timer.
+  sim = FleetSim.create(3, { seed: 1003, outsiders: [2], config: { anti_entropy_interval_s: 3_600 } });
+  sim.publishAll();
+  sim.advance(1);
+  const [member, other, newcomer] = sim.nodes as [SimNode, SimNode, SimNode];
+  // The newcomer and `other` share no connection yet; the admission broadcast to `other` is slow.
+  sim.partition([other], [newcomer]);
+  sim.delayNext(member, other, 'FULL_SYNC', 10_000);
+  const { encoded } = await issueTicket({}, { now: SIM_T0 });
+  sim.input(newcomer, { kind: 'join', member_id: member.node_id, framing: 'spec', ticket: encoded, features: [] });
+  sim.advance(1);
+  expect(newcomer.state.membership.hive).not.toBeNull();
+  sim.publish(newcomer);
+  sim.advance(1);
+  const version = newcomer.state.tables.states.get(newcomer.node_id)!.version;
+  expect(member.state.tables.states.get(newcomer.node_id)?.version).toBe(version);
+  expect(other.state.membership.members.has(newcomer.node_id)).toBe(false);
+  // They connect now: `other` does not know the newcomer yet, and refuses its STATE_HASH.
+  sim.heal();
+  sim.advance(5);
+  expect(other.state.membership.members.has(newcomer.node_id)).toBe(false);
+  expect(other.state.tables.states.has(newcomer.node_id)).toBe(false);
+  // The broadcast arrives: `other` learns the member it is already connected to and asks for its state.
+  sim.advance(10);
+  expect(other.state.membership.members.has(newcomer.node_id)).toBe(true);
+  expect(other.state.tables.states.get(newcomer.node_id)?.version).toBe(version);
+  expect(sim.converged()).toBe(true);
+});

@@ -273,5 +273,22 @@ export function fleetStep(s: FleetState, input: FleetInput, now_s: UnixSeconds, 
   followMembership(c, s, now_s);
   if (sameMemberSet(s, c.state)) return c.done();
   c.set({ membership_changed_at: now_s });
+  if (input.kind !== 'membership') askNewlyConnectedMembers(c, s, now_s);
   return recheckPending(c.done(), now_s, facts);
+}
+
+/**
+ * A member we learned of from a message (an admission FULL_SYNC, an admission proof in a GOSSIP)
+ * while already connected to it gets our STATE_HASH, as on `peer_connected`: its STATE_HASH on
+ * connecting came before we knew it and was refused, so without this neither side would ask
+ * until the next anti-entropy period (machines/anti-entropy.ts, 120 s + jitter). Our own join and
+ * our own admissions (`membership` inputs) already send STATE_HASH / the welcome round.
+ */
+function askNewlyConnectedMembers(c: Change, before: FleetState, now_s: UnixSeconds): void {
+  const s = c.state;
+  const us = s.config.our_node_id;
+  if (!isCertified(before, us, now_s) || !isCertified(s, us, now_s)) return;
+  for (const id of s.anti_entropy.connected) {
+    if (!isCertified(before, id, now_s) && isCertified(s, id, now_s)) sendStateHash(c, id, now_s);
+  }
 }
