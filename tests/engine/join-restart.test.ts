@@ -22,8 +22,11 @@ afterEach(async () => {
   cleanup = [];
 });
 
-/** Resolves when `from` hands lightningd a Hive message of `type` for `to` (the simnet wire tap), counting them. */
-function tapSends(net: SimNetwork): { count(from: SimNode, type: string): number; next(from: SimNode, type: string): Promise<void> } {
+/**
+ * The simnet wire tap: `next` resolves when `from` hands lightningd a Hive message of `type`,
+ * `arrived` when such a message has been through the receiving node's custommsg hook; `count` counts sends.
+ */
+function tapSends(net: SimNetwork): { count(from: SimNode, type: string): number; next(from: SimNode, type: string): Promise<void>; arrived(to: SimNode, type: string): Promise<void> } {
   const seen: { from: string; type: string }[] = [];
   const waiting: { from: string; type: string; resolve: () => void }[] = [];
   const transmit = net.transmit.bind(net);
@@ -38,9 +41,19 @@ function tapSends(net: SimNetwork): { count(from: SimNode, type: string): number
     }
     transmit(from, toId, hex);
   };
+  const arrived = (to: SimNode, type: string) =>
+    new Promise<void>((resolve) => {
+      const receive = to.receivePeerMessage.bind(to);
+      to.receivePeerMessage = (peerId, hex) => {
+        receive(peerId, hex);
+        const d = decodeHiveHex(hex);
+        if (d.kind === 'message' && d.message.type === type) void to.hooksSettled().then(resolve);
+      };
+    });
   return {
     count: (from, type) => seen.filter((s) => s.from === from.nodeId && s.type === type).length,
     next: (from, type) => new Promise((resolve) => waiting.push({ from: from.nodeId, type, resolve })),
+    arrived,
   };
 }
 
@@ -65,12 +78,15 @@ test('kill -9 of the admitting daemon between CHALLENGE and ATTEST: joined withi
   const tap = tapSends(net);
   const challenged = tap.next(a.node, 'CHALLENGE');
   const attested = tap.next(b.node, 'ATTEST');
+  const attestReachedA = tap.arrived(a.node, 'ATTEST');
   const joining = callDaemon<JoinResult>(cliB, 'hive-join', { ticket, peer_id: a.node.nodeId });
   await challenged;
   daemonA.proc.kill('SIGKILL');
   expect(await daemonA.proc.exited).not.toBe(0);
   await attested;
   expect(tap.count(b.node, 'ATTEST')).toBe(1);
+  // A's plugin has had the ATTEST (and, with no daemon to hand it to, dropped it) before A's daemon starts again.
+  await attestReachedA;
 
   // The challenge survived in A's store; the ATTEST that arrived meanwhile was lost with the daemon.
   const store = openMembershipStore(join(a.dir, 'hive.db'), Math.floor(Date.now() / 1000));

@@ -338,6 +338,11 @@ export class SimNode {
     this.hookChain = this.hookChain.then(() => this.custommsgHooks(peerId, msgHex, type));
   }
 
+  /** Resolves once every custommsg received so far has been through the plugins' hooks (answered, timed out or dropped). */
+  hooksSettled(): Promise<void> {
+    return this.hookChain;
+  }
+
   private async custommsgHooks(peerId: string, msgHex: string, type: number): Promise<void> {
     for (const p of this.activePlugins()) {
       if (!this.running) return;
