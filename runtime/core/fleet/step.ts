@@ -230,7 +230,7 @@ function dispatch(s: FleetState, input: FleetInput, now_s: UnixSeconds, facts: N
       return new Change(withConnection(s, input.peer_id, false)).done();
     case 'peer_connected': {
       const c = new Change(withConnection(s, input.peer_id, true));
-      if (input.peer_id !== s.config.our_node_id && isCertified(s, input.peer_id, now_s) && isCertified(s, s.config.our_node_id, now_s)) sendStateHash(c, input.peer_id as NodeId, now_s);
+      syncWithMember(c, input.peer_id, now_s);
       return c.done();
     }
     case 'membership': {
@@ -285,10 +285,13 @@ export function fleetStep(s: FleetState, input: FleetInput, now_s: UnixSeconds, 
  * our own admissions (`membership` inputs) already send STATE_HASH / the welcome round.
  */
 function askNewlyConnectedMembers(c: Change, before: FleetState, now_s: UnixSeconds): void {
+  if (!isCertified(before, before.config.our_node_id, now_s)) return;
+  for (const id of c.state.anti_entropy.connected) if (!isCertified(before, id, now_s)) syncWithMember(c, id, now_s);
+}
+
+/** The on-connect sync: our STATE_HASH to `peer_id` when it and we are certified members now. */
+function syncWithMember(c: Change, peer_id: string, now_s: UnixSeconds): void {
   const s = c.state;
   const us = s.config.our_node_id;
-  if (!isCertified(before, us, now_s) || !isCertified(s, us, now_s)) return;
-  for (const id of s.anti_entropy.connected) {
-    if (!isCertified(before, id, now_s) && isCertified(s, id, now_s)) sendStateHash(c, id, now_s);
-  }
+  if (peer_id !== us && isCertified(s, peer_id, now_s) && isCertified(s, us, now_s)) sendStateHash(c, peer_id as NodeId, now_s);
 }
