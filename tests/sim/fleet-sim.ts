@@ -183,10 +183,11 @@ export class FleetSim {
   private readonly work: [SimNode, HiveNodeInput][] = [];
   private draining = false;
   private readonly cuts = new Set<string>();
-  /** One-shot loss rules: the first message a rule matches is lost (and the rule used up). */
-  private readonly losses: ((from: SimNode, to: SimNode, type: MsgType) => boolean)[] = [];
-  /** One-shot delay rules: the first message a rule matches takes `ms` longer (and the link behind it waits). */
-  private readonly delays: { readonly match: (from: SimNode, to: SimNode, type: MsgType) => boolean; readonly ms: number }[] = [];
+  /**
+   * One-shot rules on the next message `from` sends `to` of `type`: lost (`delay_ms` null) or held
+   * `delay_ms` longer (the link behind it waits); the first message a rule matches uses it up.
+   */
+  private readonly nextRules: { readonly from: SimNode; readonly to: SimNode; readonly type: MsgType; readonly delay_ms: number | null }[] = [];
   /** Last delivery time per directed link: a BOLT 8 connection delivers in order (TCP). */
   private readonly linkClock = new Map<string, number>();
   private readonly dir: string;
@@ -296,13 +297,15 @@ export class FleetSim {
     this.stats.sent++;
     this.stats.byType.set(e.type, (this.stats.byType.get(e.type) ?? 0) + 1);
     this.stats.bytes += enc.value.length;
-    if (!to || !to.up || this.isCut(node, to) || this.lost(node, to, e.type)) {
+    const reachable = to !== undefined && to.up && !this.isCut(node, to);
+    const rule = reachable ? this.takeRule(node, to, e.type) : null;
+    if (!reachable || rule?.delay_ms === null) {
       this.stats.dropped++;
       return;
     }
     const [lo, hi] = this.opts.latency_ms ?? [20, 120];
     const link = `${node.index}|${to.index}`;
-    const at_ms = Math.max(this.now_ms + this.rng.int(lo, hi) + this.delayed(node, to, e.type), this.linkClock.get(link) ?? 0);
+    const at_ms = Math.max(this.now_ms + this.rng.int(lo, hi) + (rule?.delay_ms ?? 0), this.linkClock.get(link) ?? 0);
     this.linkClock.set(link, at_ms);
     this.enqueue({ at_ms, seq: this.seq++, from: node, to, bytes: enc.value });
   }
@@ -394,23 +397,18 @@ export class FleetSim {
 
   /** Lose the next message `from` sends `to` of `type` (a dropped custom message, once). */
   loseNext(from: SimNode, to: SimNode, type: MsgType): void {
-    this.losses.push((f, t, ty) => f === from && t === to && ty === type);
+    this.nextRules.push({ from, to, type, delay_ms: null });
   }
 
   /** Hold the next message `from` sends `to` of `type` for `ms` more (a slow link; later ones on it queue behind). */
   delayNext(from: SimNode, to: SimNode, type: MsgType, ms: number): void {
-    this.delays.push({ match: (f, t, ty) => f === from && t === to && ty === type, ms });
+    this.nextRules.push({ from, to, type, delay_ms: ms });
   }
 
-  private delayed(from: SimNode, to: SimNode, type: MsgType): number {
-    const i = this.delays.findIndex((rule) => rule.match(from, to, type));
-    return i < 0 ? 0 : this.delays.splice(i, 1)[0]!.ms;
-  }
-
-  private lost(from: SimNode, to: SimNode, type: MsgType): boolean {
-    const i = this.losses.findIndex((rule) => rule(from, to, type));
-    if (i >= 0) this.losses.splice(i, 1);
-    return i >= 0;
+  /** The first rule for this message, removed; null when none matches. */
+  private takeRule(from: SimNode, to: SimNode, type: MsgType): (typeof this.nextRules)[number] | null {
+    const i = this.nextRules.findIndex((r) => r.from === from && r.to === to && r.type === type);
+    return i < 0 ? null : this.nextRules.splice(i, 1)[0]!;
   }
 
   private isCut(a: SimNode, b: SimNode): boolean {
