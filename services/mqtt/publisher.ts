@@ -29,7 +29,7 @@ import type { MqttConfig } from './config.ts';
 import { type CommandName, COMMANDS, type DeviceInfo, discoveryPayload } from './discovery.ts';
 import { EVENT_KINDS, EVENT_MAX_BYTES, type EventKind, type PublishedState, type StatusSnapshot, StatusSnapshotSchema } from './snapshot.ts';
 import { AVAILABILITY, retainedTopics, type StatusTopics, statusTopics } from './topics.ts';
-import { startMqttSession, withTimeout } from './session.ts';
+import { brokerOf, startMqttSession, withTimeout } from './session.ts';
 
 /** Why a publish did not happen. */
 export type PublishError =
@@ -91,7 +91,7 @@ export async function startStatusPublisher(opts: StatusPublisherOptions): Promis
   const log = opts.log ?? ((line: string) => console.error(line));
   const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
   const topics = statusTopics(opts.device.nodeId, config.topic_prefix, config.discovery_prefix);
-  const ca = config.ca_file ? await Bun.file(config.ca_file).text() : undefined;
+  const broker = await brokerOf(config);
   let closed = false;
   /** Set by `close`/`uninstall`: messages from the broker (HA birth, commands) no longer trigger publishing. */
   let stopping = false;
@@ -169,12 +169,8 @@ export async function startStatusPublisher(opts: StatusPublisherOptions): Promis
   };
 
   const session = startMqttSession({
-    url: config.url,
-    ...(ca ? { ca } : {}),
-    protocol: config.protocol,
+    ...broker,
     client_id: config.client_id ?? `hivebox_${topics.nodeIdPrefix}`,
-    ...(config.username !== undefined ? { username: config.username } : {}),
-    ...(config.password !== undefined ? { password: config.password } : {}),
     will: { topic: topics.availability, payload: AVAILABILITY.offline },
     onMessage,
     onUp: (version) => {

@@ -7,7 +7,7 @@
  */
 import { err, ok, type Result } from '../../runtime/core/result.ts';
 import type { MqttConfig } from './config.ts';
-import { startMqttSession, withTimeout } from './session.ts';
+import { brokerOf, startMqttSession, withTimeout } from './session.ts';
 import { retainedTopics, statusTopics } from './topics.ts';
 
 /** Why the removal did not happen: no broker session, or the broker did not acknowledge a delete. */
@@ -20,15 +20,11 @@ export type RemoveError = { readonly kind: 'BrokerUnreachable' | 'PublishFailed'
  */
 export async function removeRetained(config: MqttConfig, nodeId: string, timeout_ms = 5000): Promise<Result<readonly string[], RemoveError>> {
   const topics = retainedTopics(statusTopics(nodeId, config.topic_prefix, config.discovery_prefix));
-  const ca = config.ca_file ? await Bun.file(config.ca_file).text() : undefined;
+  const broker = await brokerOf(config);
   const outcome = Promise.withResolvers<string | null>();
   const session = startMqttSession({
-    url: config.url,
-    ...(ca ? { ca } : {}),
-    protocol: config.protocol,
+    ...broker,
     client_id: `hivebox_remove_${statusTopics(nodeId).nodeIdPrefix}`,
-    ...(config.username !== undefined ? { username: config.username } : {}),
-    ...(config.password !== undefined ? { password: config.password } : {}),
     reconnect: false,
     onUp: () => outcome.resolve(null),
     onFailure: (reason) => outcome.resolve(reason),

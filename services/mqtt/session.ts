@@ -13,6 +13,7 @@
 import type { U8Client, U8Connect, U8MqttError, U8Publish } from 'u8-mqtt/esm/node/v5.js';
 import { mqtt_v4, mqtt_v5 } from 'u8-mqtt/esm/node/v5.js';
 import { err, ok, type Result } from '../../runtime/core/result.ts';
+import type { MqttConfig } from './config.ts';
 import { type BrokerTransport, openTransport } from './transport.ts';
 
 const PROTOCOL_REFUSED = new Set([1, 132]); // 3.1.1 CONNACK 0x01 / MQTT 5 reason 0x84: unsupported protocol version
@@ -58,6 +59,17 @@ export interface MqttSession {
   subscribe(topics: readonly string[]): Promise<Result<void, string>>;
   /** DISCONNECT (suppresses the will) when up, then drop the connection; nothing reconnects. Waits at most `timeout_ms`. */
   stop(timeout_ms: number): Promise<void>;
+}
+
+/** The broker half of the session options `config` names: url, protocol, credentials, and the CA read from `ca_file`. @throws Error when `ca_file` cannot be read. */
+export async function brokerOf(config: MqttConfig): Promise<Pick<MqttSessionOptions, 'url' | 'ca' | 'protocol' | 'username' | 'password'>> {
+  return {
+    url: config.url,
+    ...(config.ca_file ? { ca: await Bun.file(config.ca_file).text() } : {}),
+    protocol: config.protocol,
+    ...(config.username !== undefined ? { username: config.username } : {}),
+    ...(config.password !== undefined ? { password: config.password } : {}),
+  };
 }
 
 /** Settle with `p`, or with undefined after `ms`. */
