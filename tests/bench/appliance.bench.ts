@@ -36,7 +36,7 @@ import { FILES, realGraph } from '../graph/real-graphs.ts';
 import { listenIpc, PLUGIN_LINKED_LOG } from '../../services/daemon-ipc/index.ts';
 import { PluginProcess } from '../cln/fixtures/plugin-process.ts';
 import { durationMs, type Figure, median, report, type Target } from './harness.ts';
-import { startBroker, type TestBroker } from '../mqtt/broker.ts';
+import { brokerEnv, startBroker, type TestBroker } from '../mqtt/broker.ts';
 import { subscribe } from '../mqtt/subscriber.ts';
 import { statusTopics } from '../../services/mqtt/topics.ts';
 
@@ -174,11 +174,6 @@ function reportShippedAndJit(name: string, unit: string, runs: number, shipped: 
   return report(`${name}${opts.shippedNote ? `, ${opts.shippedNote}` : ''} (x64)`, shipped, unit, runs, { target: opts.target, previous });
 }
 
-/** `[mqtt]` of `hivebox run` for `broker` (url, user, password), as environment variables. */
-function mqttEnvOf(broker: TestBroker): Record<string, string> {
-  return { HIVEBOX_MQTT_URL: broker.url, HIVEBOX_MQTT_USERNAME: broker.username, HIVEBOX_MQTT_PASSWORD: broker.password };
-}
-
 /**
  * One cold start of `hivebox run` to READY=1: ms from spawn, VmRSS (MiB) at READY and 5 s later. With
  * `broker`, `[mqtt]` points at it with its password, as every appliance runs the daemon (the image's
@@ -189,7 +184,7 @@ async function daemonColdStart(hivebox: readonly string[], broker?: TestBroker):
   const net = await SimNetwork.create();
   const site = await addDaemonSite(net, 'a', join(net.root, 'no-signer.sock'));
   const notify = listenNotify(join(net.root, 'notify.sock'));
-  const mqttEnv = broker ? mqttEnvOf(broker) : {};
+  const mqttEnv = broker ? brokerEnv(broker) : {};
   const t0 = performance.now();
   const proc = spawnRun(site, ['log.level="error"'], { NOTIFY_SOCKET: notify.path, ...mqttEnv }, hivebox);
   try {
@@ -227,7 +222,7 @@ async function daemonCyclePeak(hivebox: readonly string[], store: Uint8Array, br
   const site = await addDaemonSite(net, 'a', signerSocket);
   await Bun.write(join(dirname(site.node.rpcPath), 'gossip_store'), store);
   const cli = createLightningBackend({ socketPath: site.node.rpcPath, idPrefix: 'bench' }).client;
-  const proc = spawnRun(site, ['log.level="error"', `planner.first_cycle_delay_s=${FIRST_CYCLE_DELAY_S}`, 'planner.jitter_max_s=0'], mqttEnvOf(broker), hivebox);
+  const proc = spawnRun(site, ['log.level="error"', `planner.first_cycle_delay_s=${FIRST_CYCLE_DELAY_S}`, 'planner.jitter_max_s=0'], brokerEnv(broker), hivebox);
   try {
     await callDaemon(cli, 'hive-genesis');
     const before_mib = await procMemMib(proc.pid, 'VmHWM');

@@ -29,6 +29,11 @@ export interface TestBroker {
   dispose(): Promise<void>;
 }
 
+/** `[mqtt]` of `hivebox run` / `hivebox mqtt` pointing at `broker` with its account, as environment variables. */
+export function brokerEnv(broker: TestBroker): Record<string, string> {
+  return { HIVEBOX_MQTT_URL: broker.url, HIVEBOX_MQTT_USERNAME: broker.username, HIVEBOX_MQTT_PASSWORD: broker.password };
+}
+
 /** A free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

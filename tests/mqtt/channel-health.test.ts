@@ -15,7 +15,7 @@ import type { ChannelHealthSummary } from '../../services/mqtt/channel-health.ts
 import { statusTopics } from '../../services/mqtt/topics.ts';
 import { SimNetwork } from '../../runtime/sim/simnet/index.ts';
 import { addDaemonSite, collectLines, spawnRun, type DaemonSite } from '../systemd/fixtures/run-daemon.ts';
-import { startBroker } from './broker.ts';
+import { brokerEnv, startBroker } from './broker.ts';
 import { subscribe } from './subscriber.ts';
 
 const MAIN = join(import.meta.dir, '../../runtime/cli/main.ts');
@@ -51,7 +51,7 @@ test('alerts raised and cleared with hysteresis on MQTT; hivebox channels and th
   const topics = statusTopics(a.node.nodeId);
   const sub = await subscribe(broker, [`${topics.base}/event/#`, topics.discovery]);
   cleanup.push(() => sub.close());
-  const mqttEnv = { HIVEBOX_MQTT_URL: broker.url, HIVEBOX_MQTT_USERNAME: broker.username, HIVEBOX_MQTT_PASSWORD: broker.password };
+  const mqttEnv = brokerEnv(broker);
   const daemon = spawnRun(a, ['mqtt.state_interval_s=5'], mqttEnv);
   cleanup.push(() => daemon.kill('SIGKILL'));
   const stderr = collectLines(daemon.stderr);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseMqttConfig } from '../../services/mqtt/config.ts';
 import { startStatusPublisher } from '../../services/mqtt/publisher.ts';
 import { retainedTopics, statusTopics } from '../../services/mqtt/topics.ts';
-import { freePort, startBroker, type TestBroker } from './broker.ts';
+import { brokerEnv, freePort, startBroker, type TestBroker } from './broker.ts';
 import { NODE_ID, SNAPSHOT } from './fixtures/snapshot.ts';
 import { subscribe } from './subscriber.ts';
 import { waitUntil } from '../cln/fixtures/recording-engine.ts';
@@ -40,8 +40,6 @@ function cli(args: string[], env: Record<string, string> = {}) {
   return { code: r.exitCode, out: r.stdout.toString(), err: r.stderr.toString() };
 }
 
-const brokerEnv = () => ({ HIVEBOX_MQTT_URL: broker.url, HIVEBOX_MQTT_USERNAME: broker.username!, HIVEBOX_MQTT_PASSWORD: broker.password! });
-
 async function retained(nodeId: string): Promise<string[]> {
   const sub = await subscribe(broker, [...retainedTopics(statusTopics(nodeId))]);
   await Bun.sleep(300);
@@ -54,7 +52,7 @@ test('removes the node from the broker and Home Assistant; other nodes keep thei
   await publishAndStop(OTHER);
   expect(await retained(NODE_ID)).toHaveLength(3);
 
-  const r = cli(['--node-id', NODE_ID, '--json'], brokerEnv());
+  const r = cli(['--node-id', NODE_ID, '--json'], brokerEnv(broker));
   expect(r.err).toBe('');
   expect(r.code).toBe(0);
   expect(JSON.parse(r.out)).toEqual({ node_id: NODE_ID, removed: [...retainedTopics(statusTopics(NODE_ID))] });
@@ -65,10 +63,10 @@ test('removes the node from the broker and Home Assistant; other nodes keep thei
 test('refusals: no broker configured (64), bad node id (64), broker unreachable (69); nothing deleted', async () => {
   await publishAndStop(OTHER);
   expect(cli(['--node-id', OTHER])).toMatchObject({ code: 64, err: expect.stringContaining('[mqtt] url') });
-  expect(cli(['--node-id', 'zz'], brokerEnv())).toMatchObject({ code: 64, err: expect.stringContaining('66-hex') });
-  const down = cli(['--node-id', OTHER], { ...brokerEnv(), HIVEBOX_MQTT_URL: `mqtt://127.0.0.1:${await freePort()}` });
+  expect(cli(['--node-id', 'zz'], brokerEnv(broker))).toMatchObject({ code: 64, err: expect.stringContaining('66-hex') });
+  const down = cli(['--node-id', OTHER], { ...brokerEnv(broker), HIVEBOX_MQTT_URL: `mqtt://127.0.0.1:${await freePort()}` });
   expect(down).toMatchObject({ code: 69, err: expect.stringContaining('BrokerUnreachable') });
-  const noLightningd = cli([], { ...brokerEnv(), HIVEBOX_LIGHTNING_RPC_FILE: '/nonexistent/lightning-rpc' });
+  const noLightningd = cli([], { ...brokerEnv(broker), HIVEBOX_LIGHTNING_RPC_FILE: '/nonexistent/lightning-rpc' });
   expect(noLightningd).toMatchObject({ code: 69, err: expect.stringContaining('getinfo') });
   expect(await retained(OTHER)).toHaveLength(3);
 });

@@ -11,7 +11,7 @@ import type { PublishedState } from '../../services/mqtt/snapshot.ts';
 import { statusTopics } from '../../services/mqtt/topics.ts';
 import { createLightningBackend } from '../../services/lightning-rpc/index.ts';
 import { callDaemon, collectLines, signedPair, spawnRun } from '../systemd/fixtures/run-daemon.ts';
-import { startBroker, type TestBroker } from './broker.ts';
+import { brokerEnv, startBroker, type TestBroker } from './broker.ts';
 import { subscribe } from './subscriber.ts';
 
 const MAIN = join(import.meta.dir, '../../runtime/cli/main.ts');
@@ -37,7 +37,7 @@ test('retained state with the fleet, engine events, status --watch, offline on S
   const broker = await startBroker();
   cleanup.push(() => broker.dispose());
   const { a, b } = await signedPair(cleanup);
-  const mqttEnv = { HIVEBOX_MQTT_URL: broker.url, HIVEBOX_MQTT_USERNAME: broker.username, HIVEBOX_MQTT_PASSWORD: broker.password };
+  const mqttEnv = brokerEnv(broker);
   const start = () => {
     const p = spawnRun(a, ['mqtt.state_interval_s=5'], mqttEnv);
     cleanup.push(() => p.kill('SIGKILL'));
